@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define QTR_TYPE_APPLICATION (qtr_application_get_type ())
+G_DECLARE_FINAL_TYPE (QtrApplication, qtr_application, QTR, APPLICATION, AdwApplication)
+
+QtrApplication *qtr_application_new (void);
+
+G_END_DECLS
