@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#include "config.h"
+
+#include "qtr-node-private.h"
+
+#include "qtr-html.h"
+
+/* The owner's actor: a Person with every field Mastodon reads, served as ActivityStreams to
+ * servers and as a small readable page to browsers. */
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+static void
+add_url (JsonBuilder *builder,
+         const char  *name,
+         const char  *actor_url,
+         const char  *suffix)
+{
+  g_autofree char *url = g_strconcat (actor_url, suffix, NULL);
+
+  add_string (builder, name, url);
+}
+
+static void
+add_context (JsonBuilder *builder)
+{
+  static const struct { const char *term; const char *id; gboolean is_id; } terms[] = {
+    { "manuallyApprovesFollowers", "as:manuallyApprovesFollowers", FALSE },
+    { "toot", "http://joinmastodon.org/ns#", FALSE },
+    { "featured", "toot:featured", TRUE },
+    { "alsoKnownAs", "as:alsoKnownAs", TRUE },
+    { "movedTo", "as:movedTo", TRUE },
+    { "discoverable", "toot:discoverable", FALSE },
+  };
+
+  json_builder_set_member_name (builder, "@context");
+  json_builder_begin_array (builder);
+  json_builder_add_string_value (builder, "https://www.w3.org/ns/activitystreams");
+  json_builder_add_string_value (builder, "https://w3id.org/security/v1");
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (terms); i++)
+    {
+      json_builder_set_member_name (builder, terms[i].term);
+      if (!terms[i].is_id)
+        {
+          json_builder_add_string_value (builder, terms[i].id);
+          continue;
+        }
+      json_builder_begin_object (builder);
+      add_string (builder, "@id", terms[i].id);
+      add_string (builder, "@type", "@id");
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+}
+
+static char *
+format_timestamp (gint64 unix_seconds)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (unix_seconds);
+
+  return g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static JsonNode *
+build_person (QtrNode *node)
+{
+  QtrNodeOwner *owner = qtr_node_get_owner (node);
+  QtrNodeConfig *config = qtr_node_get_config (node);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *actor_url = qtr_node_get_actor_url (node);
+  g_autofree char *escaped_name = g_uri_escape_string (owner->username, NULL, FALSE);
+  g_autofree char *profile_url = g_strdup_printf ("%s/@%s", config->base_url, escaped_name);
+  g_autofree char *shared_inbox = g_strconcat (config->base_url, "/inbox", NULL);
+  g_autofree char *published = format_timestamp (owner->created_at);
+  g_autofree char *public_pem = NULL;
+  g_autoptr(GError) error = NULL;
+
+  public_pem = qtr_key_export_public_pem (owner->key, &error);
+  if (public_pem == NULL)
+    {
+      g_warning ("Cannot export the actor's public key: %s", error->message);
+      return NULL;
+    }
+
+  json_builder_begin_object (builder);
+  add_context (builder);
+  add_string (builder, "id", actor_url);
+  add_string (builder, "type", "Person");
+  add_url (builder, "following", actor_url, "/following");
+  add_url (builder, "followers", actor_url, "/followers");
+  add_url (builder, "inbox", actor_url, "/inbox");
+  add_url (builder, "outbox", actor_url, "/outbox");
+  add_url (builder, "featured", actor_url, "/collections/featured");
+  add_string (builder, "preferredUsername", owner->username);
+  add_string (builder, "name", owner->display_name);
+  add_string (builder, "summary", owner->summary);
+  add_string (builder, "url", profile_url);
+  json_builder_set_member_name (builder, "manuallyApprovesFollowers");
+  json_builder_add_boolean_value (builder, config->manual_approval);
+  json_builder_set_member_name (builder, "discoverable");
+  json_builder_add_boolean_value (builder, TRUE);
+  add_string (builder, "published", published);
+  json_builder_set_member_name (builder, "alsoKnownAs");
+  json_builder_begin_array (builder);
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "publicKey");
+  json_builder_begin_object (builder);
+  add_url (builder, "id", actor_url, "#main-key");
+  add_string (builder, "owner", actor_url);
+  add_string (builder, "publicKeyPem", public_pem);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "endpoints");
+  json_builder_begin_object (builder);
+  add_string (builder, "sharedInbox", shared_inbox);
+  json_builder_end_object (builder);
+
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static void
+respond_profile_page (QtrNode           *node,
+                      SoupServerMessage *msg)
+{
+  QtrNodeOwner *owner = qtr_node_get_owner (node);
+  g_autofree char *host = qtr_node_get_host (node);
+  g_autofree char *actor_url = qtr_node_get_actor_url (node);
+  const char *name = *owner->display_name ? owner->display_name : owner->username;
+  g_autofree char *summary = qtr_html_sanitize (owner->summary);
+  g_autofree char *page = g_markup_printf_escaped (
+    "<!DOCTYPE html>\n"
+    "<html>\n<head>\n<meta charset=\"utf-8\">\n"
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+    "<title>%s (@%s@%s)</title>\n"
+    "<link rel=\"alternate\" type=\"application/activity+json\" href=\"%s\">\n"
+    "<style>body{font-family:sans-serif;max-width:40em;margin:3em auto;padding:0 1em;"
+    "line-height:1.5}p.handle{color:#666}</style>\n"
+    "</head>\n<body>\n<h1>%s</h1>\n<p class=\"handle\">@%s@%s</p>\n",
+    name, owner->username, host, actor_url, name, owner->username, host);
+  g_autofree char *full = g_strconcat (page, "<div class=\"summary\">", summary,
+                                       "</div>\n</body>\n</html>\n", NULL);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Vary",
+                                "Accept");
+  qtr_node_respond_text (msg, SOUP_STATUS_OK, "text/html; charset=utf-8", full);
+}
+
+static gboolean
+is_owner_name (QtrNode    *node,
+               const char *username)
+{
+  return username != NULL &&
+         g_ascii_strcasecmp (username, qtr_node_get_owner (node)->username) == 0;
+}
+
+void
+qtr_node_handle_actor (QtrNode           *node,
+                       SoupServerMessage *msg,
+                       GHashTable        *params)
+{
+  g_autoptr(JsonNode) person = NULL;
+
+  if (!is_owner_name (node, g_hash_table_lookup (params, "username")))
+    {
+      qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "No such account here");
+      return;
+    }
+
+  if (!qtr_node_wants_activity_json (msg))
+    {
+      respond_profile_page (node, msg);
+      return;
+    }
+
+  person = build_person (node);
+  if (person == NULL)
+    {
+      qtr_node_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                              "The actor cannot be served");
+      return;
+    }
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Vary",
+                                "Accept");
+  qtr_node_respond_json (msg, SOUP_STATUS_OK, QTR_AS2_CONTENT_TYPE, person);
+}
+
+void
+qtr_node_handle_profile (QtrNode           *node,
+                         SoupServerMessage *msg,
+                         GHashTable        *params)
+{
+  if (!is_owner_name (node, g_hash_table_lookup (params, "username")))
+    {
+      qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "No such account here");
+      return;
+    }
+
+  /* The document's id is the actor URL: a fetcher must land there to accept it. */
+  if (qtr_node_wants_activity_json (msg))
+    {
+      g_autofree char *actor_url = qtr_node_get_actor_url (node);
+
+      soup_server_message_set_redirect (msg, SOUP_STATUS_MOVED_PERMANENTLY, actor_url);
+      return;
+    }
+  respond_profile_page (node, msg);
+}

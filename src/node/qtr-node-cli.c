@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#include "config.h"
+
+#include "qtr-node-cli.h"
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "qtr-node.h"
+
+/* The command line of `quitter-node`, the headless personal node. Messages are for people:
+ * translated, one line that says what was wrong and what to do, and a non-zero exit. */
+
+#define PRGNAME "quitter-node"
+#define EXIT_USAGE 2
+
+typedef struct {
+  const char *name;
+  const char *summary;  /* N_() */
+  int (*run) (int argc, char **argv);
+} Command;
+
+static int run_init (int argc, char **argv);
+static int run_serve (int argc, char **argv);
+
+static const Command commands[] = {
+  { "init", N_("Set up a node: its owner, key pair and settings"), run_init },
+  { "run", N_("Serve the node until stopped (Ctrl+C)"), run_serve },
+};
+
+static int
+fail_usage (const char *message)
+{
+  g_printerr ("%s: %s\n", PRGNAME, message);
+  /* Translators: %s is the program name, quitter-node. */
+  g_printerr (_("Run “%s --help” to see what it accepts."), PRGNAME);
+  g_printerr ("\n");
+  return EXIT_USAGE;
+}
+
+static int
+fail (const GError *error)
+{
+  g_printerr ("%s: %s\n", PRGNAME, error->message);
+  return 1;
+}
+
+static char *
+describe_commands (void)
+{
+  GString *text = g_string_new (_("Commands:"));
+
+  g_string_append_c (text, '\n');
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_string_append_printf (text, "  %-8s %s\n", commands[i].name, _(commands[i].summary));
+  g_string_append_c (text, '\n');
+  /* Translators: %s is the address of the project's issue tracker. */
+  g_string_append_printf (text, _("Report problems at %s."), APP_ISSUES);
+  return g_string_free (text, FALSE);
+}
+
+static GOptionContext *
+new_context (const char *parameter,
+             const char *summary)
+{
+  GOptionContext *context = g_option_context_new (parameter);
+
+  g_option_context_set_summary (context, summary);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  return context;
+}
+
+static gboolean
+parse_command_line (GOptionContext  *context,
+                    int             *argc,
+                    char          ***argv,
+                    int             *status)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *status = fail_usage (error->message);
+      return FALSE;
+    }
+  if (*argc > 1)
+    {
+      /* Translators: %s is what the user typed that the program does not understand. */
+      g_autofree char *message = g_strdup_printf (_("Unexpected argument “%s”."), (*argv)[1]);
+      *status = fail_usage (message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+run_init (int    argc,
+          char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *base_url = NULL;
+  g_autofree char *username = NULL;
+  g_autofree char *display_name = NULL;
+  int status = 0;
+  const GOptionEntry entries[] = {
+    { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
+      N_("Where the node keeps its data (default: the XDG data folder)"), N_("DIR") },
+    { "base-url", 'b', 0, G_OPTION_ARG_STRING, &base_url,
+      N_("The node’s public address, e.g. https://example.org"), N_("URL") },
+    { "user", 'u', 0, G_OPTION_ARG_STRING, &username,
+      N_("The owner’s user name, as in @NAME@example.org"), N_("NAME") },
+    { "display-name", 'n', 0, G_OPTION_ARG_STRING, &display_name,
+      N_("The owner’s display name"), N_("TEXT") },
+    { NULL }
+  };
+
+  context = new_context (NULL, _("Set up a node: its owner, key pair and settings."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_command_line (context, &argc, &argv, &status))
+    return status;
+
+  if (base_url == NULL)
+    return fail_usage (_("--base-url is missing: give the node’s public address, e.g. "
+                         "--base-url https://example.org"));
+  if (username == NULL)
+    return fail_usage (_("--user is missing: give the owner’s user name, e.g. --user alice"));
+  if (data_dir == NULL)
+    data_dir = qtr_node_default_data_dir ();
+
+  if (!qtr_node_init_data_dir (data_dir, base_url, username, display_name, &error))
+    return fail (error);
+
+  /* Translators: the first %s is a user name, the second a folder. */
+  g_print (_("Node for @%s set up in %s."), username, data_dir);
+  g_print ("\n");
+  /* Translators: the first %s is the program name, the second a folder. */
+  g_print (_("Start it with “%s run --data-dir %s”."), PRGNAME, data_dir);
+  g_print ("\n");
+  return 0;
+}
+
+static gboolean
+quit_on_signal_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  /* Both handlers are removed once the loop has ended. */
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+run_serve (int    argc,
+           char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNode) node = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *listen = NULL;
+  int port = -1;
+  int status = 0;
+  guint sigint, sigterm;
+  const GOptionEntry entries[] = {
+    { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
+      N_("Where the node keeps its data (default: the XDG data folder)"), N_("DIR") },
+    { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
+      N_("The IP address to listen on, instead of node.conf’s"), N_("ADDRESS") },
+    { "port", 'p', 0, G_OPTION_ARG_INT, &port,
+      N_("The port to listen on, instead of node.conf’s (0: any free port)"), N_("PORT") },
+    { NULL }
+  };
+
+  context = new_context (NULL, _("Serve the node until stopped (Ctrl+C)."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_command_line (context, &argc, &argv, &status))
+    return status;
+  if (port < -1 || port > 65535)
+    return fail_usage (_("--port takes a number from 0 to 65535."));
+  if (data_dir == NULL)
+    data_dir = qtr_node_default_data_dir ();
+
+  node = qtr_node_open (data_dir, &error);
+  if (node == NULL)
+    return fail (error);
+  qtr_node_set_listen (node, listen, port);
+  if (!qtr_node_start (node, &error))
+    return fail (error);
+
+  /* Translators: the first %s is the node's public address, the second where it listens. */
+  g_print (_("Serving %s on %s"), qtr_node_get_base_url (node), qtr_node_get_listen_url (node));
+  g_print ("\n");
+  fflush (stdout);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  sigint = g_unix_signal_add (SIGINT, quit_on_signal_cb, loop);
+  sigterm = g_unix_signal_add (SIGTERM, quit_on_signal_cb, loop);
+  g_main_loop_run (loop);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+
+  qtr_node_stop (node);
+  return 0;
+}
+
+/**
+ * qtr_node_cli_run:
+ *
+ * Parses @argv and runs what it asks for.
+ *
+ * Returns: the process exit status: 0 on success, 1 on failure, 2 for a usage error
+ */
+int
+qtr_node_cli_run (int    argc,
+                  char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *description = NULL;
+  gboolean show_version = FALSE;
+  const GOptionEntry entries[] = {
+    { "version", 0, 0, G_OPTION_ARG_NONE, &show_version,
+      N_("Print the version and exit"), NULL },
+    { NULL }
+  };
+
+  g_set_prgname (PRGNAME);
+
+  /* A command first: its own options follow it. */
+  if (argc > 1 && argv[1][0] != '-')
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+        {
+          if (g_str_equal (argv[1], commands[i].name))
+            {
+              g_autofree char *prgname = g_strdup_printf ("%s %s", PRGNAME, commands[i].name);
+              g_set_prgname (prgname);
+              return commands[i].run (argc - 1, argv + 1);
+            }
+        }
+      {
+        /* Translators: %s is what the user typed after the program name. */
+        g_autofree char *message = g_strdup_printf (_("Unknown command “%s”."), argv[1]);
+        return fail_usage (message);
+      }
+    }
+
+  context = new_context (_("COMMAND"), _("Quitter’s personal fediverse node, without the desktop app."));
+  description = describe_commands ();
+  g_option_context_set_description (context, description);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail_usage (error->message);
+  if (argc > 1)
+    {
+      /* Translators: %s is what the user typed after the program name. */
+      g_autofree char *message = g_strdup_printf (_("Unexpected argument “%s”."), argv[1]);
+      return fail_usage (message);
+    }
+
+  if (show_version)
+    {
+      g_print ("%s %s\n", PRGNAME, PACKAGE_VERSION);
+      return 0;
+    }
+
+  {
+    g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+    g_print ("%s", help);
+  }
+  return 0;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "qtr-node.h"
+#include "qtr-node-config.h"
+#include "qtr-node-store.h"
+
+G_BEGIN_DECLS
+
+/* What the route handlers of the node share. Only src/node includes this. */
+
+#define QTR_AS2_CONTENT_TYPE "application/activity+json; charset=utf-8"
+#define QTR_JRD_CONTENT_TYPE "application/jrd+json; charset=utf-8"
+
+typedef struct _QtrRoute QtrRoute;
+
+/**
+ * QtrRouteHandler:
+ * @node: the node
+ * @msg: the request, to answer
+ * @params: the path's named parts (`:name` in the route's pattern) to their values
+ */
+typedef void (*QtrRouteHandler) (QtrNode           *node,
+                                 SoupServerMessage *msg,
+                                 GHashTable        *params);
+
+QtrNodeConfig *qtr_node_get_config (QtrNode *self);
+QtrNodeStore  *qtr_node_get_store  (QtrNode *self);
+QtrNodeOwner  *qtr_node_get_owner  (QtrNode *self);
+char          *qtr_node_get_actor_url (QtrNode *self);
+char          *qtr_node_get_host   (QtrNode *self);
+
+void qtr_node_respond_json  (SoupServerMessage *msg,
+                             guint              status,
+                             const char        *content_type,
+                             JsonNode          *root);
+void qtr_node_respond_error (SoupServerMessage *msg,
+                             guint              status,
+                             const char        *message);
+void qtr_node_respond_text  (SoupServerMessage *msg,
+                             guint              status,
+                             const char        *content_type,
+                             const char        *body);
+gboolean qtr_node_wants_activity_json (SoupServerMessage *msg);
+
+/* Handlers, one per route (see the table in qtr-node.c). */
+void qtr_node_handle_webfinger      (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_host_meta      (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_nodeinfo_links (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_nodeinfo       (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_actor          (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_profile        (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+
+G_END_DECLS

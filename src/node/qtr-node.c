@@ -1,0 +1,608 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#include "config.h"
+
+#include "qtr-node-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+/* A node: its data folder (node.conf, node.db, a lock), its owner, and the HTTP server that
+ * answers for them. The server attaches to the thread-default main context of the thread that
+ * calls qtr_node_start(): the main thread of quitter-node, or the node's own thread in the app. */
+
+#define LISTEN_BACKLOG 1024
+#define CONFIG_FILE "node.conf"
+#define DATABASE_FILE "node.db"
+#define LOCK_FILE "node.lock"
+
+struct _QtrNode
+{
+  GObject        parent_instance;
+
+  char          *data_dir;
+  int            lock_fd;
+  QtrNodeConfig *config;
+  QtrNodeStore  *store;
+  QtrNodeOwner  *owner;
+
+  char          *listen_address;
+  int            listen_port;   /* -1: what node.conf says */
+  SoupServer    *server;
+  guint          port;
+  char          *listen_url;
+};
+
+G_DEFINE_FINAL_TYPE (QtrNode, qtr_node, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (qtr-node-error-quark, qtr_node_error)
+
+struct _QtrRoute
+{
+  const char      *method;
+  const char      *pattern;
+  QtrRouteHandler  handler;
+};
+
+/* Every path the node answers, in one table. `:name` matches one path segment. */
+static const QtrRoute routes[] = {
+  { "GET", "/.well-known/webfinger", qtr_node_handle_webfinger },
+  { "GET", "/.well-known/host-meta", qtr_node_handle_host_meta },
+  { "GET", "/.well-known/nodeinfo", qtr_node_handle_nodeinfo_links },
+  { "GET", "/nodeinfo/:version", qtr_node_handle_nodeinfo },
+  { "GET", "/users/:username", qtr_node_handle_actor },
+  { "GET", "/@:username", qtr_node_handle_profile },
+};
+
+static gboolean
+take_lock (QtrNode  *self,
+           GError  **error)
+{
+  g_autofree char *path = g_build_filename (self->data_dir, LOCK_FILE, NULL);
+
+  self->lock_fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (self->lock_fd < 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                   "Cannot open %s: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (flock (self->lock_fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_LOCKED,
+                   "The node in %s is already running (in another quitter-node or in the "
+                   "Quitter app); stop that one first", self->data_dir);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+match_route (const QtrRoute *route,
+             const char     *path,
+             GHashTable     *params)
+{
+  g_auto(GStrv) want = g_strsplit (route->pattern, "/", -1);
+  g_auto(GStrv) have = g_strsplit (path, "/", -1);
+  guint n = g_strv_length (want);
+
+  if (g_strv_length (have) != n)
+    return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *colon = strchr (want[i], ':');
+
+      if (colon == NULL)
+        {
+          if (!g_str_equal (want[i], have[i]))
+            return FALSE;
+          continue;
+        }
+      /* A literal prefix (as in "@:username") must match; the rest is the parameter. */
+      if (strncmp (want[i], have[i], colon - want[i]) != 0 ||
+          have[i][colon - want[i]] == '\0')
+        return FALSE;
+      g_hash_table_insert (params, g_strdup (colon + 1),
+                           g_uri_unescape_string (have[i] + (colon - want[i]), "/"));
+      if (g_hash_table_lookup (params, colon + 1) == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+server_request_cb (SoupServer        *server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  QtrNode *self = QTR_NODE (user_data);
+  const char *method = soup_server_message_get_method (msg);
+  g_autoptr(GString) allowed = g_string_new (NULL);
+
+  if (g_str_equal (method, "HEAD"))
+    method = "GET";
+
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      g_autoptr(GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                            g_free, g_free);
+
+      if (!match_route (&routes[i], path, params))
+        continue;
+      if (!g_str_equal (routes[i].method, method))
+        {
+          g_string_append_printf (allowed, "%s%s", allowed->len ? ", " : "", routes[i].method);
+          continue;
+        }
+      routes[i].handler (self, msg, params);
+      return;
+    }
+
+  if (allowed->len > 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
+                                    allowed->str);
+      qtr_node_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED,
+                              "This method is not allowed here");
+      return;
+    }
+  qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "Not found");
+}
+
+static void
+qtr_node_dispose (GObject *object)
+{
+  QtrNode *self = QTR_NODE (object);
+
+  qtr_node_stop (self);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (qtr_node_parent_class)->dispose (object);
+}
+
+static void
+qtr_node_finalize (GObject *object)
+{
+  QtrNode *self = QTR_NODE (object);
+
+  if (self->lock_fd >= 0)
+    close (self->lock_fd);
+  g_clear_pointer (&self->config, qtr_node_config_free);
+  g_clear_pointer (&self->owner, qtr_node_owner_free);
+  g_free (self->data_dir);
+  g_free (self->listen_address);
+  g_free (self->listen_url);
+
+  G_OBJECT_CLASS (qtr_node_parent_class)->finalize (object);
+}
+
+static void
+qtr_node_class_init (QtrNodeClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = qtr_node_dispose;
+  object_class->finalize = qtr_node_finalize;
+}
+
+static void
+qtr_node_init (QtrNode *self)
+{
+  self->lock_fd = -1;
+  self->listen_port = -1;
+}
+
+/**
+ * qtr_node_default_data_dir:
+ *
+ * Returns: (transfer full): where a node keeps its data unless told otherwise:
+ *   `$XDG_DATA_HOME/quitter/node`
+ */
+char *
+qtr_node_default_data_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "quitter", "node", NULL);
+}
+
+static void
+remove_database_files (const char *db_path)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *path = g_strconcat (db_path, suffixes[i], NULL);
+      g_remove (path);
+    }
+}
+
+/**
+ * qtr_node_init_data_dir:
+ * @data_dir: the folder to set the node up in; created (0700) when missing
+ * @base_url: the node's public address (https, or http on loopback for tests)
+ * @username: the owner's user name
+ * @display_name: (nullable): the owner's display name
+ *
+ * Sets a node up: its database with the owner's new RSA-2048 key pair, then node.conf. A folder
+ * that holds a node already is left alone (%QTR_NODE_ERROR_ALREADY_SET_UP).
+ */
+gboolean
+qtr_node_init_data_dir (const char  *data_dir,
+                        const char  *base_url,
+                        const char  *username,
+                        const char  *display_name,
+                        GError     **error)
+{
+  g_autoptr(QtrNode) self = g_object_new (QTR_TYPE_NODE, NULL);
+  g_autoptr(QtrNodeConfig) config = qtr_node_config_new ();
+  g_autofree char *config_path = g_build_filename (data_dir, CONFIG_FILE, NULL);
+  g_autofree char *db_path = g_build_filename (data_dir, DATABASE_FILE, NULL);
+  g_autoptr(QtrNodeStore) store = NULL;
+  g_autoptr(QtrKey) key = NULL;
+
+  config->base_url = g_strdup (base_url);
+  config->username = g_strdup (username);
+  if (!qtr_node_config_validate (config, error))
+    return FALSE;
+
+  if (g_mkdir_with_parents (data_dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                   "Cannot create %s: %s", data_dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  self->data_dir = g_strdup (data_dir);
+  if (!take_lock (self, error))
+    return FALSE;
+
+  if (g_file_test (config_path, G_FILE_TEST_EXISTS) || g_file_test (db_path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_ALREADY_SET_UP,
+                   "%s holds a node already; it was left as it is. Use another --data-dir for "
+                   "a new node", data_dir);
+      return FALSE;
+    }
+
+  key = qtr_key_generate (QTR_KEY_DEFAULT_BITS, error);
+  if (key == NULL)
+    return FALSE;
+
+  store = qtr_node_store_open (db_path, error);
+  if (store == NULL ||
+      !qtr_node_store_create_owner (store, config->username, display_name, key, error))
+    {
+      g_clear_object (&store);
+      remove_database_files (db_path);
+      return FALSE;
+    }
+
+  /* node.conf comes last: its presence says the set-up is complete. */
+  if (!qtr_node_config_save (config, config_path, error))
+    {
+      g_clear_object (&store);
+      remove_database_files (db_path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * qtr_node_open:
+ * @data_dir: a folder set up by qtr_node_init_data_dir()
+ *
+ * Takes the folder's lock (one process runs a node at a time), reads node.conf and opens
+ * node.db, upgrading it when needed. Nothing listens until qtr_node_start().
+ */
+QtrNode *
+qtr_node_open (const char  *data_dir,
+               GError     **error)
+{
+  g_autoptr(QtrNode) self = g_object_new (QTR_TYPE_NODE, NULL);
+  g_autofree char *config_path = g_build_filename (data_dir, CONFIG_FILE, NULL);
+  g_autofree char *db_path = g_build_filename (data_dir, DATABASE_FILE, NULL);
+  g_autoptr(GError) local_error = NULL;
+
+  if (!g_file_test (data_dir, G_FILE_TEST_IS_DIR) || !g_file_test (config_path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_NOT_SET_UP,
+                   "No node is set up in %s: create one with “quitter-node init --base-url "
+                   "https://your.domain --user NAME”", data_dir);
+      return NULL;
+    }
+
+  self->data_dir = g_strdup (data_dir);
+  if (!take_lock (self, error))
+    return NULL;
+
+  self->config = qtr_node_config_load (config_path, error);
+  if (self->config == NULL)
+    return NULL;
+
+  self->store = qtr_node_store_open (db_path, error);
+  if (self->store == NULL)
+    return NULL;
+
+  self->owner = qtr_node_store_load_owner (self->store, error);
+  if (self->owner == NULL)
+    return NULL;
+  if (!g_str_equal (self->owner->username, self->config->username))
+    {
+      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                   "%s names the user “%s”, but the node belongs to “%s”; set username back "
+                   "to “%s”", config_path, self->config->username, self->owner->username,
+                   self->owner->username);
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+/**
+ * qtr_node_set_listen:
+ * @address: (nullable): an IP address, or %NULL for node.conf's
+ * @port: a port, 0 for any free one, or -1 for node.conf's
+ *
+ * Overrides where the node listens (quitter-node run --listen/--port). Call before starting.
+ */
+void
+qtr_node_set_listen (QtrNode    *self,
+                     const char *address,
+                     int         port)
+{
+  g_return_if_fail (QTR_IS_NODE (self));
+  g_return_if_fail (self->server == NULL);
+
+  g_free (self->listen_address);
+  self->listen_address = g_strdup (address);
+  self->listen_port = port;
+}
+
+static GSocket *
+create_listening_socket (GInetAddress  *address,
+                         guint          port,
+                         GError       **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+
+  socket = g_socket_new (g_inet_address_get_family (address), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return NULL;
+
+  /* GLib's default backlog of 10 drops connections under a burst of deliveries. */
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  socket_address = g_inet_socket_address_new (address, (guint16) port);
+  if (!g_socket_bind (socket, socket_address, TRUE, error) || !g_socket_listen (socket, error))
+    return NULL;
+  return g_steal_pointer (&socket);
+}
+
+/**
+ * qtr_node_start:
+ *
+ * Starts answering HTTP on the configured address and port, in the thread-default main
+ * context of the calling thread.
+ */
+gboolean
+qtr_node_start (QtrNode  *self,
+                GError  **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  const char *listen_address;
+  guint port;
+
+  g_return_val_if_fail (QTR_IS_NODE (self), FALSE);
+  g_return_val_if_fail (self->server == NULL, FALSE);
+
+  listen_address = self->listen_address ? self->listen_address : self->config->listen_address;
+  port = self->listen_port >= 0 ? (guint) self->listen_port : self->config->port;
+
+  address = g_inet_address_new_from_string (listen_address);
+  if (address == NULL)
+    {
+      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_LISTEN,
+                   "“%s” is not an IP address to listen on", listen_address);
+      return FALSE;
+    }
+
+  socket = create_listening_socket (address, port, &local_error);
+  if (socket == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+        g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_LISTEN,
+                     "Port %u on %s is in use: stop what uses it, or pick another port with "
+                     "--port", port, listen_address);
+      else
+        g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_LISTEN,
+                     "Cannot listen on %s port %u: %s", listen_address, port,
+                     local_error->message);
+      return FALSE;
+    }
+
+  bound = g_socket_get_local_address (socket, error);
+  if (bound == NULL)
+    return FALSE;
+  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  self->server = soup_server_new ("server-header", "Quitter/" PACKAGE_VERSION " ", NULL);
+  soup_server_add_handler (self->server, NULL, server_request_cb, self, NULL);
+  if (!soup_server_listen_socket (self->server, socket, 0, error))
+    {
+      g_clear_object (&self->server);
+      return FALSE;
+    }
+
+  g_free (self->listen_url);
+  self->listen_url = g_strdup_printf (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6
+                                      ? "http://[%s]:%u" : "http://%s:%u",
+                                      listen_address, self->port);
+  g_debug ("Node for %s listening on %s", self->config->base_url, self->listen_url);
+  return TRUE;
+}
+
+/**
+ * qtr_node_stop:
+ *
+ * Stops listening; requests under way are dropped.
+ */
+void
+qtr_node_stop (QtrNode *self)
+{
+  g_return_if_fail (QTR_IS_NODE (self));
+
+  if (self->server == NULL)
+    return;
+  soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+}
+
+guint
+qtr_node_get_port (QtrNode *self)
+{
+  g_return_val_if_fail (QTR_IS_NODE (self), 0);
+  return self->port;
+}
+
+const char *
+qtr_node_get_base_url (QtrNode *self)
+{
+  g_return_val_if_fail (QTR_IS_NODE (self), NULL);
+  return self->config->base_url;
+}
+
+/**
+ * qtr_node_get_listen_url:
+ *
+ * Returns: (nullable): where the running node can be reached on this machine
+ */
+const char *
+qtr_node_get_listen_url (QtrNode *self)
+{
+  g_return_val_if_fail (QTR_IS_NODE (self), NULL);
+  return self->listen_url;
+}
+
+QtrNodeConfig *
+qtr_node_get_config (QtrNode *self)
+{
+  return self->config;
+}
+
+QtrNodeStore *
+qtr_node_get_store (QtrNode *self)
+{
+  return self->store;
+}
+
+QtrNodeOwner *
+qtr_node_get_owner (QtrNode *self)
+{
+  return self->owner;
+}
+
+/**
+ * qtr_node_get_actor_url:
+ *
+ * Returns: (transfer full): the id of the owner's actor, `BASE/users/NAME`
+ */
+char *
+qtr_node_get_actor_url (QtrNode *self)
+{
+  g_autofree char *escaped = g_uri_escape_string (self->owner->username, NULL, FALSE);
+
+  return g_strdup_printf ("%s/users/%s", self->config->base_url, escaped);
+}
+
+/**
+ * qtr_node_get_host:
+ *
+ * Returns: (transfer full): the host part of the owner's handle
+ */
+char *
+qtr_node_get_host (QtrNode *self)
+{
+  return qtr_node_config_get_host (self->config);
+}
+
+void
+qtr_node_respond_text (SoupServerMessage *msg,
+                       guint              status,
+                       const char        *content_type,
+                       const char        *body)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+void
+qtr_node_respond_json (SoupServerMessage *msg,
+                       guint              status,
+                       const char        *content_type,
+                       JsonNode          *root)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *body = NULL;
+  gsize length;
+
+  json_generator_set_root (generator, root);
+  body = json_generator_to_data (generator, &length);
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, content_type ? content_type
+                                                      : "application/json; charset=utf-8",
+                                    SOUP_MEMORY_TAKE, g_steal_pointer (&body), length);
+}
+
+/**
+ * qtr_node_respond_error:
+ *
+ * Answers `{"error": "…"}` with @status, the shape Mastodon's clients and servers expect.
+ */
+void
+qtr_node_respond_error (SoupServerMessage *msg,
+                        guint              status,
+                        const char        *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  qtr_node_respond_json (msg, status, NULL, root);
+}
+
+/**
+ * qtr_node_wants_activity_json:
+ *
+ * Returns: %TRUE when the request asks for ActivityStreams (`application/activity+json`, or
+ *   `application/ld+json` with the ActivityStreams profile) rather than a web page
+ */
+gboolean
+qtr_node_wants_activity_json (SoupServerMessage *msg)
+{
+  const char *accept = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
+                                                      "Accept");
+  g_autofree char *lower = NULL;
+
+  if (accept == NULL)
+    return FALSE;
+  lower = g_ascii_strdown (accept, -1);
+  return strstr (lower, "application/activity+json") != NULL ||
+         (strstr (lower, "application/ld+json") != NULL &&
+          strstr (lower, "https://www.w3.org/ns/activitystreams") != NULL) ||
+         (strstr (lower, "application/ld+json") != NULL && strstr (lower, "text/html") == NULL);
+}

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <signal.h>
+#include <string.h>
+
+/* quitter-node as a person meets it: its exit status and what it prints. */
+
+static const char *node_path;
+
+typedef struct {
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+run_node (Run        *run,
+          const char *first_arg,
+          ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) node_path);
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_exit_status (process);
+}
+
+static char *
+make_data_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *parent = g_dir_make_tmp ("quitter-test-cli-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return g_build_filename (parent, "node", NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      remove_tree (child);
+    }
+  g_remove (path);
+}
+
+static void
+assert_no_glib_noise (const Run *run)
+{
+  g_assert_null (strstr (run->err, "CRITICAL"));
+  g_assert_null (strstr (run->err, "WARNING"));
+  g_assert_null (strstr (run->out, "CRITICAL"));
+}
+
+static void
+test_version (void)
+{
+  g_auto(Run) run = { 0 };
+
+  run_node (&run, "--version", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "quitter-node " PACKAGE_VERSION "\n");
+  g_assert_cmpstr (run.err, ==, "");
+}
+
+static void
+test_help (void)
+{
+  g_auto(Run) run = { 0 };
+
+  run_node (&run, "--help", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "quitter-node"));
+  g_assert_nonnull (strstr (run.out, "--version"));
+  g_assert_nonnull (strstr (run.out, "personal fediverse node"));
+  g_assert_nonnull (strstr (run.out, APP_ISSUES));
+  assert_no_glib_noise (&run);
+}
+
+static void
+test_unknown_option (void)
+{
+  g_auto(Run) run = { 0 };
+
+  run_node (&run, "--frobnicate", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_cmpstr (run.out, ==, "");
+  g_assert_nonnull (strstr (run.err, "--frobnicate"));
+  g_assert_nonnull (strstr (run.err, "quitter-node --help"));
+  assert_no_glib_noise (&run);
+}
+
+static void
+test_unexpected_argument (void)
+{
+  g_auto(Run) run = { 0 };
+
+  run_node (&run, "launch-rockets", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "“launch-rockets”"));
+  g_assert_nonnull (strstr (run.err, "quitter-node --help"));
+  assert_no_glib_noise (&run);
+}
+
+static void
+test_init_and_run (void)
+{
+  g_autofree char *data_dir = make_data_dir ();
+  g_autofree char *parent = g_path_get_dirname (data_dir);
+  g_auto(Run) init = { 0 };
+  g_auto(Run) again = { 0 };
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  const char *at;
+
+  run_node (&init, "init", "--data-dir", data_dir, "--base-url", "http://127.0.0.1:8008",
+            "--user", "alice", "--display-name", "Alice", NULL);
+  g_assert_cmpint (init.status, ==, 0);
+  g_assert_nonnull (strstr (init.out, "@alice"));
+  assert_no_glib_noise (&init);
+
+  run_node (&again, "init", "--data-dir", data_dir, "--base-url", "http://127.0.0.1:8008",
+            "--user", "alice", NULL);
+  g_assert_cmpint (again.status, ==, 1);
+  g_assert_nonnull (strstr (again.err, "holds a node already"));
+
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, node_path, "run",
+                             "--data-dir", data_dir, "--port", "0", NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "Serving http://127.0.0.1:8008 on http://127.0.0.1:"));
+  at = strstr (line, " on ");
+  url = g_strconcat (at + 4, "/.well-known/webfinger?resource=acct:alice@127.0.0.1:8008", NULL);
+
+  session = soup_session_new ();
+  msg = soup_message_new ("GET", url);
+  bytes = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_assert_nonnull (strstr (body, "\"acct:alice@127.0.0.1:8008\""));
+
+  /* A second node on the same folder is refused while the first runs. */
+  {
+    g_auto(Run) second = { 0 };
+
+    run_node (&second, "run", "--data-dir", data_dir, "--port", "0", NULL);
+    g_assert_cmpint (second.status, ==, 1);
+    g_assert_nonnull (strstr (second.err, "already running"));
+    assert_no_glib_noise (&second);
+  }
+
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (server));
+  g_assert_cmpint (g_subprocess_get_exit_status (server), ==, 0);
+
+  remove_tree (parent);
+}
+
+static void
+test_run_errors (void)
+{
+  g_autofree char *data_dir = make_data_dir ();
+  g_autofree char *parent = g_path_get_dirname (data_dir);
+  g_auto(Run) missing = { 0 };
+  g_auto(Run) bad_url = { 0 };
+  g_auto(Run) no_user = { 0 };
+  g_auto(Run) bad_port = { 0 };
+
+  run_node (&missing, "run", "--data-dir", data_dir, NULL);
+  g_assert_cmpint (missing.status, ==, 1);
+  g_assert_nonnull (strstr (missing.err, "quitter-node init"));
+  assert_no_glib_noise (&missing);
+
+  run_node (&bad_url, "init", "--data-dir", data_dir, "--base-url", "http://example.org",
+            "--user", "alice", NULL);
+  g_assert_cmpint (bad_url.status, ==, 1);
+  g_assert_nonnull (strstr (bad_url.err, "https"));
+  assert_no_glib_noise (&bad_url);
+
+  run_node (&no_user, "init", "--data-dir", data_dir, "--base-url", "https://example.org", NULL);
+  g_assert_cmpint (no_user.status, ==, 2);
+  g_assert_nonnull (strstr (no_user.err, "--user"));
+
+  run_node (&bad_port, "run", "--data-dir", data_dir, "--port", "99999", NULL);
+  g_assert_cmpint (bad_port.status, ==, 2);
+  g_assert_nonnull (strstr (bad_port.err, "--port"));
+
+  remove_tree (parent);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (argc < 2)
+    g_error ("Usage: %s PATH-TO-QUITTER-NODE", argv[0]);
+  node_path = argv[1];
+
+  g_test_add_func ("/node/cli/version", test_version);
+  g_test_add_func ("/node/cli/help", test_help);
+  g_test_add_func ("/node/cli/unknown-option", test_unknown_option);
+  g_test_add_func ("/node/cli/unexpected-argument", test_unexpected_argument);
+  g_test_add_func ("/node/cli/init-and-run", test_init_and_run);
+  g_test_add_func ("/node/cli/errors", test_run_errors);
+
+  return g_test_run ();
+}
