@@ -19,7 +19,7 @@ build_packages=(
   gettext desktop-file-utils appstream python3 adwaita-icon-theme hicolor-icon-theme
   fonts-cantarell
 )
-test_packages=(xvfb xauth dbus dbus-x11 gnome-keyring)
+test_packages=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools)
 
 say() { printf 'quitter.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -111,8 +111,13 @@ run_tests() {
     NO_AT_BRIDGE=1 GTK_A11Y=none \
     dbus-run-session -- bash -c '
       set -e
-      # Creates the login keyring with an empty password and leaves it unlocked.
-      printf "" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+      # Creates the login keyring (an empty password would not create it) and leaves it
+      # unlocked; then proves that a secret can be stored, read and removed.
+      printf "quitter-tests" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+      printf probe | secret-tool store --label="Quitter test probe" quitter-probe 1
+      [ "$(secret-tool lookup quitter-probe 1)" = probe ] || {
+        echo "quitter.sh: the private gnome-keyring is not usable" >&2; exit 1; }
+      secret-tool clear quitter-probe 1
       G_DEBUG=fatal-warnings exec xvfb-run --auto-servernum \
         --server-args="-screen 0 1280x800x24 -nolisten tcp" meson test -C "$1" --print-errorlogs --num-processes 2 "${@:2}"
     ' quitter-tests "$builddir" "$@" || status=$?
