@@ -27,6 +27,66 @@ static const char * const migrations[] = {
   "  created_at INTEGER NOT NULL,"
   "  updated_at INTEGER NOT NULL"
   ");",
+
+  /* 2: federation. Remote actors as fetched; every incoming activity, stored before it is
+   * acknowledged; followers and follows; our own activities (served at their ids) and one
+   * delivery job per target inbox. */
+  "CREATE TABLE remote_actors ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uri TEXT NOT NULL UNIQUE,"
+  "  host TEXT NOT NULL,"
+  "  username TEXT NOT NULL DEFAULT '',"
+  "  display_name TEXT NOT NULL DEFAULT '',"
+  "  inbox TEXT NOT NULL,"
+  "  shared_inbox TEXT,"
+  "  key_id TEXT NOT NULL,"
+  "  public_key_pem TEXT NOT NULL,"
+  "  document TEXT NOT NULL,"
+  "  fetched_at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX remote_actors_key_id ON remote_actors (key_id);"
+  "CREATE TABLE inbox ("
+  "  id INTEGER PRIMARY KEY,"
+  "  activity_uri TEXT NOT NULL UNIQUE,"
+  "  actor_uri TEXT NOT NULL,"
+  "  body TEXT NOT NULL,"
+  "  received_at INTEGER NOT NULL,"
+  "  processed_at INTEGER,"
+  "  error TEXT"
+  ");"
+  "CREATE INDEX inbox_pending ON inbox (id) WHERE processed_at IS NULL;"
+  "CREATE TABLE followers ("
+  "  actor_id INTEGER PRIMARY KEY REFERENCES remote_actors (id) ON DELETE CASCADE,"
+  "  follow_uri TEXT NOT NULL,"
+  "  accepted INTEGER NOT NULL,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE following ("
+  "  actor_id INTEGER PRIMARY KEY REFERENCES remote_actors (id) ON DELETE CASCADE,"
+  "  follow_uri TEXT NOT NULL UNIQUE,"
+  "  accepted INTEGER NOT NULL,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE activities ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uri TEXT NOT NULL UNIQUE,"
+  "  type TEXT NOT NULL,"
+  "  object_uri TEXT,"
+  "  body TEXT NOT NULL,"
+  "  published INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE deliveries ("
+  "  id INTEGER PRIMARY KEY,"
+  "  activity_id INTEGER NOT NULL REFERENCES activities (id) ON DELETE CASCADE,"
+  "  inbox TEXT NOT NULL,"
+  "  host TEXT NOT NULL,"
+  "  attempts INTEGER NOT NULL DEFAULT 0,"
+  "  next_attempt_at INTEGER NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  last_error TEXT,"
+  "  UNIQUE (activity_id, inbox)"
+  ");"
+  "CREATE INDEX deliveries_due ON deliveries (next_attempt_at);",
 };
 
 void
@@ -175,4 +235,389 @@ qtr_node_store_load_owner (QtrNodeStore  *self,
   if (owner->key == NULL)
     return NULL;
   return g_steal_pointer (&owner);
+}
+
+void
+qtr_remote_actor_free (QtrRemoteActor *actor)
+{
+  if (actor == NULL)
+    return;
+  g_free (actor->uri);
+  g_free (actor->host);
+  g_free (actor->username);
+  g_free (actor->display_name);
+  g_free (actor->inbox);
+  g_free (actor->shared_inbox);
+  g_free (actor->key_id);
+  g_free (actor->public_key_pem);
+  g_free (actor->document);
+  g_free (actor);
+}
+
+void
+qtr_delivery_job_free (QtrDeliveryJob *job)
+{
+  if (job == NULL)
+    return;
+  g_free (job->inbox);
+  g_free (job->host);
+  g_clear_pointer (&job->body, g_bytes_unref);
+  g_free (job);
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static char *
+dup_column (sqlite3_stmt *stmt,
+            int           column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           index,
+           const char   *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+/**
+ * qtr_node_store_save_remote_actor:
+ *
+ * Inserts the actor, or updates the row of the same id (uri).
+ *
+ * Returns: the actor's row id, or -1 with @error set
+ */
+gint64
+qtr_node_store_save_remote_actor (QtrNodeStore          *self,
+                                  const QtrRemoteActor  *actor,
+                                  GError               **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = qtr_db_prepare (self->db,
+                         "INSERT INTO remote_actors (uri, host, username, display_name, inbox,"
+                         " shared_inbox, key_id, public_key_pem, document, fetched_at)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                         " ON CONFLICT (uri) DO UPDATE SET host = ?2, username = ?3,"
+                         " display_name = ?4, inbox = ?5, shared_inbox = ?6, key_id = ?7,"
+                         " public_key_pem = ?8, document = ?9, fetched_at = ?10"
+                         " RETURNING id", error);
+  if (stmt == NULL)
+    return -1;
+  bind_text (stmt, 1, actor->uri);
+  bind_text (stmt, 2, actor->host);
+  bind_text (stmt, 3, actor->username ? actor->username : "");
+  bind_text (stmt, 4, actor->display_name ? actor->display_name : "");
+  bind_text (stmt, 5, actor->inbox);
+  bind_text (stmt, 6, actor->shared_inbox);
+  bind_text (stmt, 7, actor->key_id);
+  bind_text (stmt, 8, actor->public_key_pem);
+  bind_text (stmt, 9, actor->document);
+  sqlite3_bind_int64 (stmt, 10, actor->fetched_at ? actor->fetched_at : now_seconds ());
+  if (qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
+    return -1;
+  {
+    gint64 row = sqlite3_column_int64 (stmt, 0);
+    sqlite3_reset (stmt);
+    return row;
+  }
+}
+
+/**
+ * qtr_node_store_find_remote_actor:
+ * @column: "uri" or "key_id"
+ *
+ * Returns: (transfer full) (nullable): the actor, or %NULL when unknown (@error unset) or on
+ *   failure (@error set)
+ */
+QtrRemoteActor *
+qtr_node_store_find_remote_actor (QtrNodeStore  *self,
+                                  const char    *column,
+                                  const char    *value,
+                                  GError       **error)
+{
+  static const char *by_uri =
+    "SELECT id, uri, host, username, display_name, inbox, shared_inbox, key_id,"
+    " public_key_pem, document, fetched_at FROM remote_actors WHERE uri = ?1";
+  static const char *by_key =
+    "SELECT id, uri, host, username, display_name, inbox, shared_inbox, key_id,"
+    " public_key_pem, document, fetched_at FROM remote_actors WHERE key_id = ?1"
+    " ORDER BY fetched_at DESC LIMIT 1";
+  QtrRemoteActor *actor;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (g_str_equal (column, "uri") || g_str_equal (column, "key_id"), NULL);
+
+  stmt = qtr_db_prepare (self->db, g_str_equal (column, "uri") ? by_uri : by_key, error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, value);
+  rc = qtr_db_step (self->db, stmt, error);
+  if (rc != SQLITE_ROW)
+    return NULL;
+
+  actor = g_new0 (QtrRemoteActor, 1);
+  actor->row = sqlite3_column_int64 (stmt, 0);
+  actor->uri = dup_column (stmt, 1);
+  actor->host = dup_column (stmt, 2);
+  actor->username = dup_column (stmt, 3);
+  actor->display_name = dup_column (stmt, 4);
+  actor->inbox = dup_column (stmt, 5);
+  actor->shared_inbox = dup_column (stmt, 6);
+  actor->key_id = dup_column (stmt, 7);
+  actor->public_key_pem = dup_column (stmt, 8);
+  actor->document = dup_column (stmt, 9);
+  actor->fetched_at = sqlite3_column_int64 (stmt, 10);
+  sqlite3_reset (stmt);
+  return actor;
+}
+
+/**
+ * qtr_node_store_add_activity:
+ * @uri: the activity's id
+ * @body: the activity as JSON, as it is delivered and served
+ *
+ * Returns: the activity's row id, or -1 with @error set
+ */
+gint64
+qtr_node_store_add_activity (QtrNodeStore  *self,
+                             const char    *uri,
+                             const char    *type,
+                             const char    *object_uri,
+                             const char    *body,
+                             GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "INSERT INTO activities (uri, type, object_uri, body,"
+                                       " published) VALUES (?1, ?2, ?3, ?4, ?5)", error);
+
+  if (stmt == NULL)
+    return -1;
+  bind_text (stmt, 1, uri);
+  bind_text (stmt, 2, type);
+  bind_text (stmt, 3, object_uri);
+  bind_text (stmt, 4, body);
+  sqlite3_bind_int64 (stmt, 5, now_seconds ());
+  if (qtr_db_step (self->db, stmt, error) != SQLITE_DONE)
+    return -1;
+  return sqlite3_last_insert_rowid (qtr_db_get_handle (self->db));
+}
+
+/**
+ * qtr_node_store_get_activity_body:
+ *
+ * Returns: (transfer full) (nullable): the JSON of our activity @uri, or %NULL when there is
+ *   none (@error unset) or on failure (@error set)
+ */
+char *
+qtr_node_store_get_activity_body (QtrNodeStore  *self,
+                                  const char    *uri,
+                                  GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db, "SELECT body FROM activities WHERE uri = ?1",
+                                       error);
+  char *body;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, uri);
+  if (qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
+    return NULL;
+  body = dup_column (stmt, 0);
+  sqlite3_reset (stmt);
+  return body;
+}
+
+/**
+ * qtr_node_store_queue_delivery:
+ * @inbox: where to deliver; the same activity is queued once per inbox
+ * @not_before: the first attempt's time (Unix seconds)
+ */
+gboolean
+qtr_node_store_queue_delivery (QtrNodeStore  *self,
+                               gint64         activity_row,
+                               const char    *inbox,
+                               gint64         not_before,
+                               GError       **error)
+{
+  g_autoptr(GUri) uri = g_uri_parse (inbox, G_URI_FLAGS_ENCODED, NULL);
+  sqlite3_stmt *stmt;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    {
+      g_set_error (error, QTR_DB_ERROR, QTR_DB_ERROR_CONSTRAINT,
+                   "“%s” is not an inbox URL", inbox);
+      return FALSE;
+    }
+
+  stmt = qtr_db_prepare (self->db,
+                         "INSERT INTO deliveries (activity_id, inbox, host, next_attempt_at,"
+                         " created_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+                         " ON CONFLICT (activity_id, inbox) DO NOTHING", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, activity_row);
+  bind_text (stmt, 2, inbox);
+  bind_text (stmt, 3, g_uri_get_host (uri));
+  sqlite3_bind_int64 (stmt, 4, not_before);
+  sqlite3_bind_int64 (stmt, 5, now_seconds ());
+  return qtr_db_step (self->db, stmt, error) == SQLITE_DONE;
+}
+
+/**
+ * qtr_node_store_due_deliveries:
+ * @now: Unix seconds
+ *
+ * Returns: (transfer full) (element-type QtrDeliveryJob): the jobs due at @now, oldest first,
+ *   or %NULL with @error set
+ */
+GPtrArray *
+qtr_node_store_due_deliveries (QtrNodeStore  *self,
+                               gint64         now,
+                               guint          limit,
+                               GError       **error)
+{
+  g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) qtr_delivery_job_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = qtr_db_prepare (self->db,
+                         "SELECT d.id, d.inbox, d.host, d.attempts, d.created_at, a.body"
+                         " FROM deliveries d JOIN activities a ON a.id = d.activity_id"
+                         " WHERE d.next_attempt_at <= ?1 ORDER BY d.next_attempt_at, d.id"
+                         " LIMIT ?2", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_int64 (stmt, 2, limit);
+
+  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
+    {
+      QtrDeliveryJob *job = g_new0 (QtrDeliveryJob, 1);
+
+      job->row = sqlite3_column_int64 (stmt, 0);
+      job->inbox = dup_column (stmt, 1);
+      job->host = dup_column (stmt, 2);
+      job->attempts = (guint) sqlite3_column_int (stmt, 3);
+      job->created_at = sqlite3_column_int64 (stmt, 4);
+      job->body = g_bytes_new (sqlite3_column_blob (stmt, 5), sqlite3_column_bytes (stmt, 5));
+      g_ptr_array_add (jobs, job);
+    }
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_steal_pointer (&jobs);
+}
+
+/**
+ * qtr_node_store_finish_delivery:
+ *
+ * Removes a job: delivered, or failed for good.
+ */
+gboolean
+qtr_node_store_finish_delivery (QtrNodeStore  *self,
+                                gint64         row,
+                                GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db, "DELETE FROM deliveries WHERE id = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, row);
+  return qtr_db_step (self->db, stmt, error) == SQLITE_DONE;
+}
+
+/**
+ * qtr_node_store_postpone_delivery:
+ *
+ * Counts a failed attempt and sets the next one.
+ */
+gboolean
+qtr_node_store_postpone_delivery (QtrNodeStore  *self,
+                                  gint64         row,
+                                  gint64         next_attempt_at,
+                                  const char    *last_error,
+                                  GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "UPDATE deliveries SET attempts = attempts + 1,"
+                                       " next_attempt_at = ?2, last_error = ?3 WHERE id = ?1",
+                                       error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, row);
+  sqlite3_bind_int64 (stmt, 2, next_attempt_at);
+  bind_text (stmt, 3, last_error);
+  return qtr_db_step (self->db, stmt, error) == SQLITE_DONE;
+}
+
+/**
+ * qtr_node_store_next_delivery_at:
+ *
+ * Returns: when the next job is due (Unix seconds), 0 when the queue is empty, -1 on failure
+ */
+gint64
+qtr_node_store_next_delivery_at (QtrNodeStore  *self,
+                                 GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "SELECT coalesce (min (next_attempt_at), 0)"
+                                       " FROM deliveries", error);
+  gint64 at;
+
+  if (stmt == NULL || qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
+    return -1;
+  at = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return at;
+}
+
+/**
+ * qtr_node_store_hurry_deliveries:
+ *
+ * Makes every waiting job due at @now: the network came back, there is no point waiting for
+ * the backoff.
+ */
+gboolean
+qtr_node_store_hurry_deliveries (QtrNodeStore  *self,
+                                 gint64         now,
+                                 GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "UPDATE deliveries SET next_attempt_at = ?1"
+                                       " WHERE next_attempt_at > ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now);
+  return qtr_db_step (self->db, stmt, error) == SQLITE_DONE;
+}
+
+/**
+ * qtr_node_store_count_deliveries:
+ *
+ * Returns: how many jobs wait in the queue, or -1 on failure
+ */
+gint64
+qtr_node_store_count_deliveries (QtrNodeStore  *self,
+                                 GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db, "SELECT count (*) FROM deliveries", error);
+  gint64 n;
+
+  if (stmt == NULL || qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
+    return -1;
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return n;
 }

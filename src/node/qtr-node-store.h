@@ -45,4 +45,97 @@ gboolean      qtr_node_store_create_owner (QtrNodeStore  *self,
 QtrNodeOwner *qtr_node_store_load_owner   (QtrNodeStore  *self,
                                            GError       **error);
 
+/**
+ * QtrRemoteActor:
+ * @row: the row id in remote_actors
+ * @uri: the actor's id
+ * @host: the normalised host of @uri
+ * @inbox: the actor's own inbox
+ * @shared_inbox: (nullable): its server's shared inbox
+ * @key_id: the id of its public key
+ * @public_key_pem: that key
+ * @document: the actor document as fetched (JSON)
+ *
+ * An actor of another server, as last fetched from its own host.
+ */
+typedef struct {
+  gint64  row;
+  char   *uri;
+  char   *host;
+  char   *username;
+  char   *display_name;
+  char   *inbox;
+  char   *shared_inbox;
+  char   *key_id;
+  char   *public_key_pem;
+  char   *document;
+  gint64  fetched_at;
+} QtrRemoteActor;
+
+void qtr_remote_actor_free (QtrRemoteActor *actor);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtrRemoteActor, qtr_remote_actor_free)
+
+/**
+ * QtrDeliveryJob:
+ * @row: the row id in deliveries
+ * @inbox: where to POST
+ * @host: the inbox's host, for per-host limits
+ * @attempts: how many times it was tried
+ * @created_at: when it was queued (Unix seconds)
+ * @body: the activity, as JSON
+ */
+typedef struct {
+  gint64  row;
+  char   *inbox;
+  char   *host;
+  guint   attempts;
+  gint64  created_at;
+  GBytes *body;
+} QtrDeliveryJob;
+
+void qtr_delivery_job_free (QtrDeliveryJob *job);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtrDeliveryJob, qtr_delivery_job_free)
+
+gint64          qtr_node_store_save_remote_actor  (QtrNodeStore          *self,
+                                                   const QtrRemoteActor  *actor,
+                                                   GError               **error);
+QtrRemoteActor *qtr_node_store_find_remote_actor  (QtrNodeStore          *self,
+                                                   const char            *column,
+                                                   const char            *value,
+                                                   GError               **error);
+
+gint64          qtr_node_store_add_activity       (QtrNodeStore          *self,
+                                                   const char            *uri,
+                                                   const char            *type,
+                                                   const char            *object_uri,
+                                                   const char            *body,
+                                                   GError               **error);
+char           *qtr_node_store_get_activity_body  (QtrNodeStore          *self,
+                                                   const char            *uri,
+                                                   GError               **error);
+gboolean        qtr_node_store_queue_delivery     (QtrNodeStore          *self,
+                                                   gint64                 activity_row,
+                                                   const char            *inbox,
+                                                   gint64                 not_before,
+                                                   GError               **error);
+GPtrArray      *qtr_node_store_due_deliveries     (QtrNodeStore          *self,
+                                                   gint64                 now,
+                                                   guint                  limit,
+                                                   GError               **error);
+gboolean        qtr_node_store_finish_delivery    (QtrNodeStore          *self,
+                                                   gint64                 row,
+                                                   GError               **error);
+gboolean        qtr_node_store_postpone_delivery  (QtrNodeStore          *self,
+                                                   gint64                 row,
+                                                   gint64                 next_attempt_at,
+                                                   const char            *last_error,
+                                                   GError               **error);
+gint64          qtr_node_store_next_delivery_at   (QtrNodeStore          *self,
+                                                   GError               **error);
+gboolean        qtr_node_store_hurry_deliveries   (QtrNodeStore          *self,
+                                                   gint64                 now,
+                                                   GError               **error);
+gint64          qtr_node_store_count_deliveries   (QtrNodeStore          *self,
+                                                   GError               **error);
+
 G_END_DECLS
