@@ -5,6 +5,8 @@
 
 #include "qtr-html.h"
 
+#include <string.h>
+
 /* The owner's actor: a Person with every field Mastodon reads, served as ActivityStreams to
  * servers and as a small readable page to browsers. */
 
@@ -215,4 +217,81 @@ qtr_node_handle_profile (QtrNode           *node,
       return;
     }
   respond_profile_page (node, msg);
+}
+
+/* The owner's collections. The network is not listed (as on Mastodon with "hide network"):
+ * followers and following give their counts; the outbox has no public posts yet. */
+void
+qtr_node_handle_collection (QtrNode           *node,
+                            SoupServerMessage *msg,
+                            GHashTable        *params)
+{
+  const char *name = g_hash_table_lookup (params, "collection");
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *actor_url = NULL;
+  g_autofree char *id = NULL;
+  GUri *uri = soup_server_message_get_uri (msg);
+  gint64 total = 0;
+
+  if (!is_owner_name (node, g_hash_table_lookup (params, "username")) ||
+      !(g_str_equal (name, "followers") || g_str_equal (name, "following") ||
+        g_str_equal (name, "outbox") || g_str_equal (name, "featured")) ||
+      (g_str_equal (name, "featured") != (strstr (g_uri_get_path (uri), "/collections/") != NULL)))
+    {
+      qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "Not found");
+      return;
+    }
+
+  if (g_str_equal (name, "followers") || g_str_equal (name, "following"))
+    total = qtr_node_store_count_follows (qtr_node_get_store (node), name, TRUE, &error);
+  if (total < 0)
+    {
+      g_warning ("Cannot count %s: %s", name, error->message);
+      qtr_node_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "Cannot count them now");
+      return;
+    }
+
+  actor_url = qtr_node_get_actor_url (node);
+  id = g_strconcat (actor_url, g_str_equal (name, "featured") ? "/collections/" : "/", name,
+                    NULL);
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  add_string (builder, "@context", "https://www.w3.org/ns/activitystreams");
+  add_string (builder, "id", id);
+  add_string (builder, "type", "OrderedCollection");
+  json_builder_set_member_name (builder, "totalItems");
+  json_builder_add_int_value (builder, total);
+  if (g_str_equal (name, "outbox") || g_str_equal (name, "featured"))
+    {
+      json_builder_set_member_name (builder, "orderedItems");
+      json_builder_begin_array (builder);
+      json_builder_end_array (builder);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  qtr_node_respond_json (msg, SOUP_STATUS_OK, QTR_AS2_CONTENT_TYPE, root);
+}
+
+/* Our own activities, at their ids, as they were delivered. */
+void
+qtr_node_handle_activity (QtrNode           *node,
+                          SoupServerMessage *msg,
+                          GHashTable        *params)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = g_strdup_printf ("%s/activities/%s", qtr_node_get_base_url (node),
+                                          (const char *) g_hash_table_lookup (params, "id"));
+  g_autofree char *body = qtr_node_store_get_activity_body (qtr_node_get_store (node), uri,
+                                                            &error);
+
+  if (body == NULL)
+    {
+      qtr_node_respond_error (msg, error ? SOUP_STATUS_INTERNAL_SERVER_ERROR
+                                         : SOUP_STATUS_NOT_FOUND,
+                              error ? "Cannot read it now" : "Not found");
+      return;
+    }
+  qtr_node_respond_text (msg, SOUP_STATUS_OK, QTR_AS2_CONTENT_TYPE, body);
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "qtr-node.h"
+#include "qtr-node-private.h"
 
 /* The command line of `quitter-node`, the headless personal node. Messages are for people:
  * translated, one line that says what was wrong and what to do, and a non-zero exit. */
@@ -23,10 +24,14 @@ typedef struct {
 
 static int run_init (int argc, char **argv);
 static int run_serve (int argc, char **argv);
+static int run_status (int argc, char **argv);
+static int run_follow (int argc, char **argv);
 
 static const Command commands[] = {
   { "init", N_("Set up a node: its owner, key pair and settings"), run_init },
   { "run", N_("Serve the node until stopped (Ctrl+C)"), run_serve },
+  { "status", N_("Show followers, follows and the delivery queue"), run_status },
+  { "follow", N_("Follow an account of another server"), run_follow },
 };
 
 static int
@@ -202,6 +207,142 @@ run_serve (int    argc,
   g_source_remove (sigterm);
 
   qtr_node_stop (node);
+  return 0;
+}
+
+static const GOptionEntry *
+data_dir_entries (char **data_dir)
+{
+  static GOptionEntry entries[2];
+
+  entries[0] = (GOptionEntry) { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, data_dir,
+                                N_("Where the node keeps its data (default: the XDG data folder)"),
+                                N_("DIR") };
+  entries[1] = (GOptionEntry) { NULL };
+  return entries;
+}
+
+static int
+run_status (int    argc,
+            char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNode) node = NULL;
+  g_autofree char *data_dir = NULL;
+  g_auto(GStrv) failing = NULL;
+  QtrNodeStore *store;
+  gint64 followers, requests, following, queued;
+  int status = 0;
+
+  context = new_context (NULL, _("Show followers, follows and the delivery queue."));
+  g_option_context_add_main_entries (context, data_dir_entries (&data_dir), GETTEXT_PACKAGE);
+  if (!parse_command_line (context, &argc, &argv, &status))
+    return status;
+  if (data_dir == NULL)
+    data_dir = qtr_node_default_data_dir ();
+
+  node = qtr_node_open (data_dir, &error);
+  if (node == NULL)
+    return fail (error);
+  store = qtr_node_get_store (node);
+
+  followers = qtr_node_store_count_follows (store, "followers", TRUE, &error);
+  requests = followers < 0 ? -1 : qtr_node_store_count_follows (store, "followers", FALSE,
+                                                                 &error);
+  following = requests < 0 ? -1 : qtr_node_store_count_follows (store, "following", TRUE,
+                                                                 &error);
+  queued = following < 0 ? -1 : qtr_node_store_count_deliveries (store, &error);
+  failing = queued < 0 ? NULL : qtr_node_store_failing_hosts (store, &error);
+  if (failing == NULL)
+    return fail (error);
+
+  {
+    g_autofree char *n_followers = g_strdup_printf ("%" G_GINT64_FORMAT, followers);
+    g_autofree char *n_requests = g_strdup_printf ("%" G_GINT64_FORMAT, requests - followers);
+    g_autofree char *n_following = g_strdup_printf ("%" G_GINT64_FORMAT, following);
+    g_autofree char *n_queued = g_strdup_printf ("%" G_GINT64_FORMAT, queued);
+
+    g_print (_("Node: %s"), qtr_node_get_base_url (node));
+    g_print ("\n");
+    /* Translators: both %s are numbers. */
+    g_print (_("Followers: %s (%s waiting for approval)"), n_followers, n_requests);
+    g_print ("\n");
+    /* Translators: %s is a number. */
+    g_print (_("Following: %s"), n_following);
+    g_print ("\n");
+    /* Translators: %s is a number. */
+    g_print (_("Deliveries waiting: %s"), n_queued);
+    g_print ("\n");
+  }
+  if (failing[0] == NULL)
+    g_print ("%s\n", _("Failing hosts: none"));
+  else
+    g_print ("%s\n", _("Failing hosts (host, deliveries waiting, attempts, last error):"));
+  for (guint i = 0; failing[i] != NULL; i++)
+    g_print ("  %s\n", failing[i]);
+  return 0;
+}
+
+typedef struct {
+  GMainLoop *loop;
+  char      *actor;
+  GError    *error;
+} FollowWait;
+
+static void
+follow_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  FollowWait *wait = user_data;
+
+  wait->actor = qtr_node_follow_finish (QTR_NODE (source), result, &wait->error);
+  g_main_loop_quit (wait->loop);
+}
+
+static int
+run_follow (int    argc,
+            char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNode) node = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *data_dir = NULL;
+  FollowWait wait = { 0 };
+  int status = 0;
+
+  context = new_context (_("@USER@HOST"), _("Follow an account of another server."));
+  g_option_context_add_main_entries (context, data_dir_entries (&data_dir), GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail_usage (error->message);
+  if (argc != 2)
+    return fail_usage (_("Name one account to follow, e.g. @alice@example.org."));
+  if (data_dir == NULL)
+    data_dir = qtr_node_default_data_dir ();
+
+  node = qtr_node_open (data_dir, &error);
+  if (node == NULL)
+    return fail (error);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  wait.loop = loop;
+  qtr_node_follow_async (node, argv[1], NULL, follow_done_cb, &wait);
+  g_main_loop_run (loop);
+  if (wait.error != NULL)
+    {
+      status = fail (wait.error);
+      g_error_free (wait.error);
+      return status;
+    }
+
+  /* Translators: %s is the followed account's address (a URL). */
+  g_print (_("Follow request for %s queued."), wait.actor);
+  g_print ("\n");
+  g_print ("%s\n", _("The running node delivers it; if the node is not running, it goes out "
+                      "when it next runs."));
+  g_free (wait.actor);
   return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "qtr-fetcher.h"
 #include "qtr-node.h"
 #include "qtr-node-config.h"
 #include "qtr-node-store.h"
@@ -32,6 +33,19 @@ QtrNodeStore  *qtr_node_get_store  (QtrNode *self);
 QtrNodeOwner  *qtr_node_get_owner  (QtrNode *self);
 char          *qtr_node_get_actor_url (QtrNode *self);
 char          *qtr_node_get_host   (QtrNode *self);
+QtrFetcher    *qtr_node_get_fetcher (QtrNode *self);
+void           qtr_node_kick_deliveries (QtrNode *self);
+void           qtr_node_schedule_inbox_processing (QtrNode *self);
+guint          qtr_node_process_inbox (QtrNode *self);
+gboolean       qtr_node_queue_activity (QtrNode             *node,
+                                        JsonObject          *activity,
+                                        const char * const  *inboxes,
+                                        GError             **error);
+void           qtr_node_inbox_early_cb (SoupServer        *server,
+                                        SoupServerMessage *msg,
+                                        const char        *path,
+                                        GHashTable        *query,
+                                        gpointer           user_data);
 
 void qtr_node_respond_json  (SoupServerMessage *msg,
                              guint              status,
@@ -53,5 +67,8 @@ void qtr_node_handle_nodeinfo_links (QtrNode *node, SoupServerMessage *msg, GHas
 void qtr_node_handle_nodeinfo       (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_actor          (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_profile        (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_inbox          (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_activity       (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_collection     (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 
 G_END_DECLS

@@ -621,3 +621,254 @@ qtr_node_store_count_deliveries (QtrNodeStore  *self,
   sqlite3_reset (stmt);
   return n;
 }
+
+void
+qtr_inbox_entry_free (QtrInboxEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_clear_pointer (&entry->body, g_bytes_unref);
+  g_free (entry);
+}
+
+static gboolean
+run_done (QtrNodeStore  *self,
+          sqlite3_stmt  *stmt,
+          GError       **error)
+{
+  return qtr_db_step (self->db, stmt, error) == SQLITE_DONE;
+}
+
+/**
+ * qtr_node_store_add_inbox_activity:
+ *
+ * Stores an incoming activity before it is acknowledged. One that was received before (the
+ * same id) is not stored twice, and that is no error.
+ */
+gboolean
+qtr_node_store_add_inbox_activity (QtrNodeStore  *self,
+                                   const char    *activity_uri,
+                                   const char    *actor_uri,
+                                   GBytes        *body,
+                                   GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "INSERT INTO inbox (activity_uri, actor_uri, body,"
+                                       " received_at) VALUES (?1, ?2, ?3, ?4)"
+                                       " ON CONFLICT (activity_uri) DO NOTHING", error);
+  gsize length;
+  const char *data;
+
+  if (stmt == NULL)
+    return FALSE;
+  data = g_bytes_get_data (body, &length);
+  bind_text (stmt, 1, activity_uri);
+  bind_text (stmt, 2, actor_uri);
+  sqlite3_bind_text (stmt, 3, data, (int) length, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, now_seconds ());
+  return run_done (self, stmt, error);
+}
+
+/**
+ * qtr_node_store_pending_inbox:
+ *
+ * Returns: (transfer full) (element-type QtrInboxEntry): activities not processed yet, oldest
+ *   first, or %NULL with @error set
+ */
+GPtrArray *
+qtr_node_store_pending_inbox (QtrNodeStore  *self,
+                              guint          limit,
+                              GError       **error)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) qtr_inbox_entry_free);
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "SELECT id, body FROM inbox WHERE processed_at IS NULL"
+                                       " ORDER BY id LIMIT ?1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, limit);
+  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
+    {
+      QtrInboxEntry *entry = g_new0 (QtrInboxEntry, 1);
+
+      entry->row = sqlite3_column_int64 (stmt, 0);
+      entry->body = g_bytes_new (sqlite3_column_text (stmt, 1), sqlite3_column_bytes (stmt, 1));
+      g_ptr_array_add (entries, entry);
+    }
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_steal_pointer (&entries);
+}
+
+/**
+ * qtr_node_store_finish_inbox:
+ * @error_text: (nullable): why processing failed, kept for the owner to read
+ */
+gboolean
+qtr_node_store_finish_inbox (QtrNodeStore  *self,
+                             gint64         row,
+                             const char    *error_text,
+                             GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "UPDATE inbox SET processed_at = ?2, error = ?3"
+                                       " WHERE id = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, row);
+  sqlite3_bind_int64 (stmt, 2, now_seconds ());
+  bind_text (stmt, 3, error_text);
+  return run_done (self, stmt, error);
+}
+
+gboolean
+qtr_node_store_add_follower (QtrNodeStore  *self,
+                             gint64         actor_row,
+                             const char    *follow_uri,
+                             gboolean       accepted,
+                             GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "INSERT INTO followers (actor_id, follow_uri, accepted,"
+                                       " created_at) VALUES (?1, ?2, ?3, ?4)"
+                                       " ON CONFLICT (actor_id) DO UPDATE SET follow_uri = ?2,"
+                                       " accepted = max (accepted, ?3)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, actor_row);
+  bind_text (stmt, 2, follow_uri);
+  sqlite3_bind_int (stmt, 3, accepted);
+  sqlite3_bind_int64 (stmt, 4, now_seconds ());
+  return run_done (self, stmt, error);
+}
+
+gboolean
+qtr_node_store_remove_follower (QtrNodeStore  *self,
+                                gint64         actor_row,
+                                GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db, "DELETE FROM followers WHERE actor_id = ?1",
+                                       error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, actor_row);
+  return run_done (self, stmt, error);
+}
+
+gboolean
+qtr_node_store_add_following (QtrNodeStore  *self,
+                              gint64         actor_row,
+                              const char    *follow_uri,
+                              GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "INSERT INTO following (actor_id, follow_uri, accepted,"
+                                       " created_at) VALUES (?1, ?2, 0, ?3)"
+                                       " ON CONFLICT (actor_id) DO UPDATE SET follow_uri = ?2,"
+                                       " accepted = 0", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, actor_row);
+  bind_text (stmt, 2, follow_uri);
+  sqlite3_bind_int64 (stmt, 3, now_seconds ());
+  return run_done (self, stmt, error);
+}
+
+/**
+ * qtr_node_store_update_following:
+ * @accepted: %TRUE to mark the follow accepted, %FALSE to remove it (rejected, undone)
+ *
+ * Acts only when @follow_uri is the follow we sent to the actor of @actor_row.
+ */
+gboolean
+qtr_node_store_update_following (QtrNodeStore  *self,
+                                 gint64         actor_row,
+                                 const char    *follow_uri,
+                                 gboolean       accepted,
+                                 GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       accepted
+                                       ? "UPDATE following SET accepted = 1"
+                                         " WHERE actor_id = ?1 AND follow_uri = ?2"
+                                       : "DELETE FROM following"
+                                         " WHERE actor_id = ?1 AND follow_uri = ?2", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, actor_row);
+  bind_text (stmt, 2, follow_uri);
+  return run_done (self, stmt, error);
+}
+
+/**
+ * qtr_node_store_count_follows:
+ * @table: "followers" or "following"
+ *
+ * Returns: the count, or -1 with @error set
+ */
+gint64
+qtr_node_store_count_follows (QtrNodeStore  *self,
+                              const char    *table,
+                              gboolean       accepted_only,
+                              GError       **error)
+{
+  gboolean followers = g_str_equal (table, "followers");
+  const char *sql = followers
+    ? (accepted_only ? "SELECT count (*) FROM followers WHERE accepted = 1"
+                     : "SELECT count (*) FROM followers")
+    : (accepted_only ? "SELECT count (*) FROM following WHERE accepted = 1"
+                     : "SELECT count (*) FROM following");
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db, sql, error);
+  gint64 n;
+
+  if (stmt == NULL || qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
+    return -1;
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return n;
+}
+
+/**
+ * qtr_node_store_failing_hosts:
+ *
+ * Returns: (transfer full): "host (N waiting, last error: …)" for each host whose deliveries
+ *   failed at least once, or %NULL with @error set
+ */
+GStrv
+qtr_node_store_failing_hosts (QtrNodeStore  *self,
+                              GError       **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "SELECT host, count (*), max (attempts),"
+                                       " (SELECT last_error FROM deliveries e"
+                                       "  WHERE e.host = d.host AND e.last_error IS NOT NULL"
+                                       "  ORDER BY e.id DESC LIMIT 1)"
+                                       " FROM deliveries d WHERE attempts > 0"
+                                       " GROUP BY host ORDER BY host", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
+    {
+      g_autofree char *line =
+                         g_strdup_printf ("%s\t%" G_GINT64_FORMAT "\t%d\t%s",
+                                          sqlite3_column_text (stmt, 0),
+                                          (gint64) sqlite3_column_int64 (stmt, 1),
+                                          sqlite3_column_int (stmt, 2),
+                                          sqlite3_column_text (stmt, 3)
+                                          ? (const char *) sqlite3_column_text (stmt, 3) : "");
+      g_strv_builder_add (builder, line);
+    }
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_strv_builder_end (builder);
+}

@@ -138,4 +138,53 @@ gboolean        qtr_node_store_hurry_deliveries   (QtrNodeStore          *self,
 gint64          qtr_node_store_count_deliveries   (QtrNodeStore          *self,
                                                    GError               **error);
 
+gboolean        qtr_node_store_add_inbox_activity (QtrNodeStore          *self,
+                                                   const char            *activity_uri,
+                                                   const char            *actor_uri,
+                                                   GBytes                *body,
+                                                   GError               **error);
+GPtrArray      *qtr_node_store_pending_inbox      (QtrNodeStore          *self,
+                                                   guint                  limit,
+                                                   GError               **error);
+gboolean        qtr_node_store_finish_inbox       (QtrNodeStore          *self,
+                                                   gint64                 row,
+                                                   const char            *error_text,
+                                                   GError               **error);
+
+gboolean        qtr_node_store_add_follower       (QtrNodeStore          *self,
+                                                   gint64                 actor_row,
+                                                   const char            *follow_uri,
+                                                   gboolean               accepted,
+                                                   GError               **error);
+gboolean        qtr_node_store_remove_follower    (QtrNodeStore          *self,
+                                                   gint64                 actor_row,
+                                                   GError               **error);
+gboolean        qtr_node_store_add_following      (QtrNodeStore          *self,
+                                                   gint64                 actor_row,
+                                                   const char            *follow_uri,
+                                                   GError               **error);
+gboolean        qtr_node_store_update_following   (QtrNodeStore          *self,
+                                                   gint64                 actor_row,
+                                                   const char            *follow_uri,
+                                                   gboolean               accepted,
+                                                   GError               **error);
+gint64          qtr_node_store_count_follows      (QtrNodeStore          *self,
+                                                   const char            *table,
+                                                   gboolean               accepted_only,
+                                                   GError               **error);
+GStrv           qtr_node_store_failing_hosts      (QtrNodeStore          *self,
+                                                   GError               **error);
+
+/**
+ * QtrInboxEntry:
+ * @row: the row id in inbox
+ * @body: the activity as received
+ */
+typedef struct {
+  gint64  row;
+  GBytes *body;
+} QtrInboxEntry;
+
+void qtr_inbox_entry_free (QtrInboxEntry *entry);
+
 G_END_DECLS

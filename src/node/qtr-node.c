@@ -3,6 +3,8 @@
 
 #include "qtr-node-private.h"
 
+#include "qtr-delivery-queue.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -34,6 +36,10 @@ struct _QtrNode
   SoupServer    *server;
   guint          port;
   char          *listen_url;
+
+  QtrFetcher       *fetcher;
+  QtrDeliveryQueue *queue;
+  guint             process_source;
 };
 
 G_DEFINE_FINAL_TYPE (QtrNode, qtr_node, G_TYPE_OBJECT)
@@ -55,6 +61,11 @@ static const QtrRoute routes[] = {
   { "GET", "/nodeinfo/:version", qtr_node_handle_nodeinfo },
   { "GET", "/users/:username", qtr_node_handle_actor },
   { "GET", "/@:username", qtr_node_handle_profile },
+  { "POST", "/users/:username/inbox", qtr_node_handle_inbox },
+  { "POST", "/inbox", qtr_node_handle_inbox },
+  { "GET", "/users/:username/:collection", qtr_node_handle_collection },
+  { "GET", "/users/:username/collections/:collection", qtr_node_handle_collection },
+  { "GET", "/activities/:id", qtr_node_handle_activity },
 };
 
 static gboolean
@@ -79,6 +90,15 @@ take_lock (QtrNode  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+is_blocked_domain_cb (const char *host,
+                      gpointer    user_data)
+{
+  QtrNode *self = user_data;
+
+  return qtr_node_config_is_blocked (self->config, host);
 }
 
 static gboolean
@@ -162,6 +182,8 @@ qtr_node_dispose (GObject *object)
   QtrNode *self = QTR_NODE (object);
 
   qtr_node_stop (self);
+  g_clear_object (&self->queue);
+  g_clear_object (&self->fetcher);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (qtr_node_parent_class)->dispose (object);
@@ -299,8 +321,9 @@ qtr_node_init_data_dir (const char  *data_dir,
  * qtr_node_open:
  * @data_dir: a folder set up by qtr_node_init_data_dir()
  *
- * Takes the folder's lock (one process runs a node at a time), reads node.conf and opens
- * node.db, upgrading it when needed. Nothing listens until qtr_node_start().
+ * Reads node.conf and opens node.db, upgrading it when needed. Nothing listens until
+ * qtr_node_start(), which takes the folder's lock: one process serves a node at a time, while
+ * commands such as `quitter-node follow` may open it beside the running one.
  */
 QtrNode *
 qtr_node_open (const char  *data_dir,
@@ -320,9 +343,6 @@ qtr_node_open (const char  *data_dir,
     }
 
   self->data_dir = g_strdup (data_dir);
-  if (!take_lock (self, error))
-    return NULL;
-
   self->config = qtr_node_config_load (config_path, error);
   if (self->config == NULL)
     return NULL;
@@ -406,6 +426,9 @@ qtr_node_start (QtrNode  *self,
   g_return_val_if_fail (QTR_IS_NODE (self), FALSE);
   g_return_val_if_fail (self->server == NULL, FALSE);
 
+  if (self->lock_fd < 0 && !take_lock (self, error))
+    return FALSE;
+
   listen_address = self->listen_address ? self->listen_address : self->config->listen_address;
   port = self->listen_port >= 0 ? (guint) self->listen_port : self->config->port;
 
@@ -437,6 +460,7 @@ qtr_node_start (QtrNode  *self,
   self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 
   self->server = soup_server_new ("server-header", "Quitter/" PACKAGE_VERSION " ", NULL);
+  soup_server_add_early_handler (self->server, NULL, qtr_node_inbox_early_cb, self, NULL);
   soup_server_add_handler (self->server, NULL, server_request_cb, self, NULL);
   if (!soup_server_listen_socket (self->server, socket, 0, error))
     {
@@ -449,6 +473,11 @@ qtr_node_start (QtrNode  *self,
                                       ? "http://[%s]:%u" : "http://%s:%u",
                                       listen_address, self->port);
   g_debug ("Node for %s listening on %s", self->config->base_url, self->listen_url);
+
+  self->queue = qtr_delivery_queue_new (self->store, qtr_node_get_fetcher (self));
+  qtr_delivery_queue_start (self->queue);
+  /* Activities stored before a crash or a restart are applied now. */
+  qtr_node_schedule_inbox_processing (self);
   return TRUE;
 }
 
@@ -462,10 +491,70 @@ qtr_node_stop (QtrNode *self)
 {
   g_return_if_fail (QTR_IS_NODE (self));
 
+  g_clear_handle_id (&self->process_source, g_source_remove);
+  if (self->queue != NULL)
+    qtr_delivery_queue_stop (self->queue);
   if (self->server == NULL)
     return;
   soup_server_disconnect (self->server);
   g_clear_object (&self->server);
+}
+
+/**
+ * qtr_node_get_fetcher:
+ *
+ * Returns: (transfer none): the fetcher every outgoing request of the node goes through,
+ *   signed as the owner's actor and guarded as node.conf says
+ */
+QtrFetcher *
+qtr_node_get_fetcher (QtrNode *self)
+{
+  if (self->fetcher == NULL)
+    {
+      g_autofree char *actor = qtr_node_get_actor_url (self);
+      g_autofree char *key_id = g_strconcat (actor, "#main-key", NULL);
+
+      self->fetcher = qtr_fetcher_new (self->config->base_url, self->owner->key, key_id);
+      qtr_fetcher_set_allow_private_addresses (self->fetcher,
+                                               self->config->allow_private_addresses);
+      qtr_fetcher_set_blocked_domain_check (self->fetcher, is_blocked_domain_cb,
+                                            self, NULL);
+    }
+  return self->fetcher;
+}
+
+/**
+ * qtr_node_kick_deliveries:
+ *
+ * Tells a running node's delivery queue that jobs were queued.
+ */
+void
+qtr_node_kick_deliveries (QtrNode *self)
+{
+  if (self->queue != NULL)
+    qtr_delivery_queue_kick (self->queue);
+}
+
+static gboolean
+process_inbox_cb (gpointer user_data)
+{
+  QtrNode *self = user_data;
+
+  self->process_source = 0;
+  qtr_node_process_inbox (self);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * qtr_node_schedule_inbox_processing:
+ *
+ * Applies stored activities soon, after the deliveries that brought them are answered.
+ */
+void
+qtr_node_schedule_inbox_processing (QtrNode *self)
+{
+  if (self->process_source == 0)
+    self->process_source = g_idle_add (process_inbox_cb, self);
 }
 
 guint

@@ -47,4 +47,13 @@ guint       qtr_node_get_port         (QtrNode     *self);
 const char *qtr_node_get_base_url     (QtrNode     *self);
 const char *qtr_node_get_listen_url   (QtrNode     *self);
 
+void        qtr_node_follow_async     (QtrNode             *node,
+                                       const char          *handle,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+char       *qtr_node_follow_finish    (QtrNode             *node,
+                                       GAsyncResult        *result,
+                                       GError             **error);
+
 G_END_DECLS

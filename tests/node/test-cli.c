@@ -232,6 +232,136 @@ test_run_errors (void)
   remove_tree (parent);
 }
 
+static void
+allow_private_addresses (const char *data_dir)
+{
+  g_autofree char *path = g_build_filename (data_dir, "node.conf", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GString) edited = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  edited = g_string_new (text);
+  g_assert_cmpuint (g_string_replace (edited, "allow_private_addresses=false",
+                                      "allow_private_addresses=true", 0), ==, 1);
+  g_assert_true (g_file_set_contents (path, edited->str, -1, NULL));
+}
+
+static GSubprocess *
+serve (const char *data_dir,
+       const char *port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autofree char *line = NULL;
+  GSubprocess *server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, node_path,
+                                          "run", "--data-dir", data_dir, "--port", port, NULL);
+
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_nonnull (strstr (line, "Serving"));
+  return server;
+}
+
+static void
+stop (GSubprocess *server)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (server), ==, 0);
+}
+
+static guint
+free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, address, TRUE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static gboolean
+wait_for_status (const char *data_dir,
+                 const char *words)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_auto(Run) status = { 0 };
+
+      run_node (&status, "status", "--data-dir", data_dir, NULL);
+      g_assert_cmpint (status.status, ==, 0);
+      if (strstr (status.out, words) != NULL)
+        return TRUE;
+      g_usleep (200 * 1000);
+    }
+  return FALSE;
+}
+
+/* alice follows bob while her node is off; the Follow waits in node.db and goes out when
+ * her node runs; bob's node accepts it. Three processes, as on two real machines. */
+static void
+test_follow_queued_while_offline (void)
+{
+  g_autofree char *alice = make_data_dir ();
+  g_autofree char *bob = make_data_dir ();
+  g_autofree char *alice_port = g_strdup_printf ("%u", free_port ());
+  g_autofree char *bob_port = g_strdup_printf ("%u", free_port ());
+  g_autofree char *alice_url = g_strconcat ("http://127.0.0.1:", alice_port, NULL);
+  g_autofree char *bob_url = g_strconcat ("http://127.0.0.1:", bob_port, NULL);
+  g_autofree char *bob_handle = g_strconcat ("@bob@127.0.0.1:", bob_port, NULL);
+  g_autoptr(GSubprocess) bob_server = NULL;
+  g_autoptr(GSubprocess) alice_server = NULL;
+  g_auto(Run) init_alice = { 0 };
+  g_auto(Run) init_bob = { 0 };
+  g_auto(Run) follow = { 0 };
+  g_auto(Run) bad_follow = { 0 };
+
+  run_node (&init_alice, "init", "--data-dir", alice, "--base-url", alice_url, "--user",
+            "alice", NULL);
+  run_node (&init_bob, "init", "--data-dir", bob, "--base-url", bob_url, "--user", "bob", NULL);
+  g_assert_cmpint (init_alice.status + init_bob.status, ==, 0);
+  allow_private_addresses (alice);
+  allow_private_addresses (bob);
+
+  bob_server = serve (bob, bob_port);
+
+  run_node (&follow, "follow", "--data-dir", alice, bob_handle, NULL);
+  g_assert_cmpint (follow.status, ==, 0);
+  g_assert_nonnull (strstr (follow.out, "queued"));
+  assert_no_glib_noise (&follow);
+  g_assert_true (wait_for_status (alice, "Deliveries waiting: 1"));
+
+  run_node (&bad_follow, "follow", "--data-dir", alice, "@nobody@127.0.0.1:1", NULL);
+  g_assert_cmpint (bad_follow.status, ==, 1);
+  assert_no_glib_noise (&bad_follow);
+
+  alice_server = serve (alice, alice_port);
+  g_assert_true (wait_for_status (bob, "Followers: 1 (0 waiting"));
+  g_assert_true (wait_for_status (alice, "Following: 1"));
+  g_assert_true (wait_for_status (alice, "Deliveries waiting: 0"));
+
+  stop (alice_server);
+  stop (bob_server);
+  {
+    g_autofree char *alice_parent = g_path_get_dirname (alice);
+    g_autofree char *bob_parent = g_path_get_dirname (bob);
+    remove_tree (alice_parent);
+    remove_tree (bob_parent);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -248,6 +378,7 @@ main (int   argc,
   g_test_add_func ("/node/cli/unexpected-argument", test_unexpected_argument);
   g_test_add_func ("/node/cli/init-and-run", test_init_and_run);
   g_test_add_func ("/node/cli/errors", test_run_errors);
+  g_test_add_func ("/node/cli/follow-queued-while-offline", test_follow_queued_while_offline);
 
   return g_test_run ();
 }

@@ -1,0 +1,484 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#include "config.h"
+
+#include "qtr-node-private.h"
+
+#include "qtr-activity.h"
+#include "qtr-delivery-queue.h"
+#include "qtr-json.h"
+#include "qtr-url.h"
+
+/* What the node does with stored activities, one handler per type, and the activities it
+ * sends. An activity we send is stored with one delivery job per inbox in the caller's
+ * transaction: the delivery queue takes it from there. */
+
+#define PROCESS_BATCH 32
+
+#define AS_CONTEXT "https://www.w3.org/ns/activitystreams"
+
+typedef gboolean (*ActivityHandler) (QtrNode      *node,
+                                     QtrActivity  *activity,
+                                     GError      **error);
+
+static gboolean handle_follow (QtrNode *node, QtrActivity *activity, GError **error);
+static gboolean handle_undo (QtrNode *node, QtrActivity *activity, GError **error);
+static gboolean handle_accept (QtrNode *node, QtrActivity *activity, GError **error);
+static gboolean handle_reject (QtrNode *node, QtrActivity *activity, GError **error);
+
+static const struct {
+  QtrActivityType type;
+  ActivityHandler handler;
+} handlers[] = {
+  { QTR_ACTIVITY_TYPE_FOLLOW, handle_follow },
+  { QTR_ACTIVITY_TYPE_UNDO, handle_undo },
+  { QTR_ACTIVITY_TYPE_ACCEPT, handle_accept },
+  { QTR_ACTIVITY_TYPE_REJECT, handle_reject },
+};
+
+static char *
+new_activity_id (QtrNode *node)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+
+  return g_strdup_printf ("%s/activities/%s", qtr_node_get_base_url (node), uuid);
+}
+
+static QtrRemoteActor *
+find_actor (QtrNode     *node,
+            const char  *uri,
+            GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  QtrRemoteActor *actor = qtr_node_store_find_remote_actor (qtr_node_get_store (node), "uri",
+                                                            uri, &local_error);
+
+  if (actor == NULL && local_error == NULL)
+    g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED, "%s is not known here", uri);
+  else if (actor == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return actor;
+}
+
+/**
+ * qtr_node_queue_activity:
+ * @activity: the activity's JSON; its `id` and `type` are read from it
+ * @inboxes: where to deliver it
+ *
+ * Stores the activity (served at its id from then on) and one delivery job per inbox. Call it
+ * inside a transaction together with the change the activity announces.
+ */
+gboolean
+qtr_node_queue_activity (QtrNode             *node,
+                         JsonObject          *activity,
+                         const char * const  *inboxes,
+                         GError             **error)
+{
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *body = NULL;
+  QtrNodeStore *store = qtr_node_get_store (node);
+  JsonNode *object = json_object_get_member (activity, "object");
+  const char *object_uri = NULL;
+  gint64 row;
+
+  if (object != NULL && JSON_NODE_HOLDS_VALUE (object))
+    object_uri = json_node_get_string (object);
+  else if (object != NULL && JSON_NODE_HOLDS_OBJECT (object))
+    object_uri = json_object_get_string_member_with_default (json_node_get_object (object),
+                                                             "id", NULL);
+
+  json_node_set_object (root, activity);
+  body = json_to_string (root, FALSE);
+  row = qtr_node_store_add_activity (store, json_object_get_string_member (activity, "id"),
+                                     json_object_get_string_member (activity, "type"),
+                                     object_uri, body, error);
+  if (row < 0)
+    return FALSE;
+
+  for (guint i = 0; inboxes != NULL && inboxes[i] != NULL; i++)
+    {
+      if (!qtr_node_store_queue_delivery (store, row, inboxes[i],
+                                          g_get_real_time () / G_USEC_PER_SEC, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static JsonObject *
+new_activity (QtrNode    *node,
+              const char *type)
+{
+  JsonObject *activity = json_object_new ();
+  g_autofree char *id = new_activity_id (node);
+  g_autofree char *actor = qtr_node_get_actor_url (node);
+
+  json_object_set_string_member (activity, "@context", AS_CONTEXT);
+  json_object_set_string_member (activity, "id", id);
+  json_object_set_string_member (activity, "type", type);
+  json_object_set_string_member (activity, "actor", actor);
+  return activity;
+}
+
+static gboolean
+handle_follow (QtrNode      *node,
+               QtrActivity  *activity,
+               GError      **error)
+{
+  g_autofree char *our_actor = qtr_node_get_actor_url (node);
+  g_autoptr(QtrRemoteActor) follower = NULL;
+  g_autoptr(JsonObject) accept = NULL;
+  JsonObject *follow;
+  gboolean accepted = !qtr_node_get_config (node)->manual_approval;
+  const char *inboxes[] = { NULL, NULL };
+
+  if (g_strcmp0 (activity->object_id, our_actor) != 0)
+    {
+      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                   "The Follow is for %s, who does not live here",
+                   activity->object_id ? activity->object_id : "nobody");
+      return FALSE;
+    }
+
+  follower = find_actor (node, activity->actor, error);
+  if (follower == NULL ||
+      !qtr_node_store_add_follower (qtr_node_get_store (node), follower->row, activity->id,
+                                    accepted, error))
+    return FALSE;
+  if (!accepted)
+    return TRUE;
+
+  /* Mastodon wants the Follow itself as the object of the Accept. */
+  accept = new_activity (node, "Accept");
+  follow = json_object_new ();
+  json_object_set_string_member (follow, "id", activity->id);
+  json_object_set_string_member (follow, "type", "Follow");
+  json_object_set_string_member (follow, "actor", activity->actor);
+  json_object_set_string_member (follow, "object", our_actor);
+  json_object_set_object_member (accept, "object", follow);
+  json_object_set_array_member (accept, "to", json_array_new ());
+  json_array_add_string_element (json_object_get_array_member (accept, "to"), activity->actor);
+
+  inboxes[0] = follower->inbox;
+  return qtr_node_queue_activity (node, accept, inboxes, error);
+}
+
+static gboolean
+handle_undo (QtrNode      *node,
+             QtrActivity  *activity,
+             GError      **error)
+{
+  g_autoptr(QtrRemoteActor) actor = NULL;
+  QtrActivity *undone = activity->object_activity;
+
+  /* Undo of a Follow: embedded (Mastodon) or by reference to the Follow's id. */
+  if (undone != NULL && undone->type != QTR_ACTIVITY_TYPE_FOLLOW)
+    return TRUE;
+
+  actor = find_actor (node, activity->actor, error);
+  if (actor == NULL)
+    return FALSE;
+  return qtr_node_store_remove_follower (qtr_node_get_store (node), actor->row, error);
+}
+
+static const char *
+get_answered_follow (QtrActivity *activity)
+{
+  if (activity->object_activity != NULL)
+    return activity->object_activity->type == QTR_ACTIVITY_TYPE_FOLLOW
+           ? activity->object_activity->id : NULL;
+  return activity->object_id;
+}
+
+static gboolean
+answer_follow (QtrNode      *node,
+               QtrActivity  *activity,
+               gboolean      accepted,
+               GError      **error)
+{
+  g_autoptr(QtrRemoteActor) actor = NULL;
+  const char *follow_uri = get_answered_follow (activity);
+
+  if (follow_uri == NULL)
+    return TRUE;
+  actor = find_actor (node, activity->actor, error);
+  if (actor == NULL)
+    return FALSE;
+  /* Only the followed actor can answer our Follow: the store matches both. */
+  return qtr_node_store_update_following (qtr_node_get_store (node), actor->row, follow_uri,
+                                          accepted, error);
+}
+
+static gboolean
+handle_accept (QtrNode      *node,
+               QtrActivity  *activity,
+               GError      **error)
+{
+  return answer_follow (node, activity, TRUE, error);
+}
+
+static gboolean
+handle_reject (QtrNode      *node,
+               QtrActivity  *activity,
+               GError      **error)
+{
+  return answer_follow (node, activity, FALSE, error);
+}
+
+typedef struct {
+  QtrNode     *node;
+  QtrActivity *activity;
+  gint64       row;
+} ProcessData;
+
+static gboolean
+process_in_transaction (QtrDb    *db,
+                        gpointer  user_data,
+                        GError  **error)
+{
+  ProcessData *data = user_data;
+  g_autoptr(GError) handler_error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (handlers); i++)
+    {
+      if (handlers[i].type != data->activity->type)
+        continue;
+      if (!handlers[i].handler (data->node, data->activity, &handler_error))
+        {
+          g_debug ("Activity %s not applied: %s", data->activity->id, handler_error->message);
+          /* The activity stays stored, marked with why it was not applied. */
+          return qtr_node_store_finish_inbox (qtr_node_get_store (data->node), data->row,
+                                              handler_error->message, error);
+        }
+      break;
+    }
+  return qtr_node_store_finish_inbox (qtr_node_get_store (data->node), data->row, NULL, error);
+}
+
+static void
+process_entry (QtrNode       *node,
+               QtrInboxEntry *entry)
+{
+  g_autoptr(JsonObject) json = NULL;
+  g_autoptr(QtrActivity) activity = NULL;
+  g_autoptr(GError) error = NULL;
+  QtrNodeStore *store = qtr_node_get_store (node);
+  gsize length;
+  const char *data = g_bytes_get_data (entry->body, &length);
+
+  json = qtr_json_parse_object (data, length, &error);
+  if (json != NULL)
+    activity = qtr_activity_parse (json, &error);
+  if (activity == NULL)
+    {
+      qtr_node_store_finish_inbox (store, entry->row, error->message, NULL);
+      return;
+    }
+
+  {
+    ProcessData process = { node, activity, entry->row };
+
+    if (!qtr_db_transaction (qtr_node_store_get_db (store), process_in_transaction, &process,
+                             &error))
+      g_warning ("Cannot process activity %s: %s", activity->id, error->message);
+  }
+}
+
+/**
+ * qtr_node_process_inbox:
+ *
+ * Applies the stored activities not processed yet, oldest first.
+ *
+ * Returns: how many were processed
+ */
+guint
+qtr_node_process_inbox (QtrNode *node)
+{
+  g_autoptr(GError) error = NULL;
+  guint total = 0;
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) entries = qtr_node_store_pending_inbox (qtr_node_get_store (node),
+                                                                   PROCESS_BATCH, &error);
+      if (entries == NULL)
+        {
+          g_warning ("Cannot read the inbox: %s", error->message);
+          break;
+        }
+      for (guint i = 0; i < entries->len; i++)
+        process_entry (node, g_ptr_array_index (entries, i));
+      total += entries->len;
+      if (entries->len < PROCESS_BATCH)
+        break;
+    }
+
+  if (total > 0)
+    qtr_node_kick_deliveries (node);
+  return total;
+}
+
+/* Following someone. */
+
+typedef struct {
+  QtrNode *node;
+  char    *actor_url;
+} FollowData;
+
+static void
+follow_data_free (FollowData *data)
+{
+  g_object_unref (data->node);
+  g_free (data->actor_url);
+  g_free (data);
+}
+
+typedef struct {
+  QtrNode        *node;
+  QtrRemoteActor *actor;
+} FollowTransaction;
+
+static gboolean
+follow_in_transaction (QtrDb    *db,
+                       gpointer  user_data,
+                       GError  **error)
+{
+  FollowTransaction *tx = user_data;
+  g_autoptr(JsonObject) follow = new_activity (tx->node, "Follow");
+  const char *inboxes[] = { tx->actor->inbox, NULL };
+
+  json_object_set_string_member (follow, "object", tx->actor->uri);
+  return qtr_node_store_add_following (qtr_node_get_store (tx->node), tx->actor->row,
+                                       json_object_get_string_member (follow, "id"), error) &&
+         qtr_node_queue_activity (tx->node, follow, inboxes, error);
+}
+
+static void
+follow_actor_fetched_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FollowData *data = g_task_get_task_data (task);
+  g_autoptr(JsonObject) json = NULL;
+  g_autoptr(QtrActorDoc) doc = NULL;
+  g_autoptr(QtrRemoteActor) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *document = NULL;
+  g_autofree char *host = NULL;
+  QtrRemoteActor actor = { 0 };
+  const QtrPublicKey *key;
+
+  json = qtr_fetcher_fetch_object_finish (QTR_FETCHER (source), result, &error);
+  if (json != NULL)
+    doc = qtr_actor_doc_parse (json, &error);
+  if (doc == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (doc->public_keys->len == 0)
+    {
+      g_task_return_new_error (task, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                               "%s publishes no key; it cannot be followed", doc->id);
+      return;
+    }
+
+  key = g_ptr_array_index (doc->public_keys, 0);
+  json_node_set_object (node, json);
+  document = json_to_string (node, FALSE);
+  host = qtr_url_get_authority (doc->id);
+  actor.uri = doc->id;
+  actor.host = host;
+  actor.username = doc->preferred_username;
+  actor.display_name = doc->name;
+  actor.inbox = doc->inbox;
+  actor.shared_inbox = doc->shared_inbox;
+  actor.key_id = key->id;
+  actor.public_key_pem = key->pem;
+  actor.document = document;
+
+  if (qtr_node_store_save_remote_actor (qtr_node_get_store (data->node), &actor, &error) < 0 ||
+      (saved = find_actor (data->node, doc->id, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  {
+    FollowTransaction tx = { data->node, saved };
+
+    if (!qtr_db_transaction (qtr_node_store_get_db (qtr_node_get_store (data->node)),
+                             follow_in_transaction, &tx, &error))
+      {
+        g_task_return_error (task, g_steal_pointer (&error));
+        return;
+      }
+  }
+
+  qtr_node_kick_deliveries (data->node);
+  g_task_return_pointer (task, g_strdup (doc->id), g_free);
+}
+
+static void
+follow_webfinger_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *actor_url = qtr_fetcher_webfinger_finish (QTR_FETCHER (source), result,
+                                                             &error);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (actor_url == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  qtr_fetcher_fetch_object_async (QTR_FETCHER (source), actor_url, cancellable,
+                                  follow_actor_fetched_cb, g_steal_pointer (&task));
+}
+
+/**
+ * qtr_node_follow_async:
+ * @handle: `@user@host`, or an actor URL
+ *
+ * Looks the account up (WebFinger, then its actor from its own host), records the follow as
+ * requested and queues the Follow for delivery.
+ */
+void
+qtr_node_follow_async (QtrNode             *node,
+                       const char          *handle,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (node, cancellable, callback, user_data);
+  FollowData *data = g_new0 (FollowData, 1);
+  QtrFetcher *fetcher = qtr_node_get_fetcher (node);
+
+  g_task_set_source_tag (task, qtr_node_follow_async);
+  data->node = g_object_ref (node);
+  g_task_set_task_data (task, data, (GDestroyNotify) follow_data_free);
+
+  if (g_str_has_prefix (handle, "https://") || g_str_has_prefix (handle, "http://"))
+    qtr_fetcher_fetch_object_async (fetcher, handle, cancellable, follow_actor_fetched_cb,
+                                    g_steal_pointer (&task));
+  else
+    qtr_fetcher_webfinger_async (fetcher, handle, cancellable, follow_webfinger_cb,
+                                 g_steal_pointer (&task));
+}
+
+/**
+ * qtr_node_follow_finish:
+ *
+ * Returns: (transfer full): the followed actor's id, or %NULL with @error set
+ */
+char *
+qtr_node_follow_finish (QtrNode       *node,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, node), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#include "config.h"
+
+#include "qtr-node-private.h"
+
+#include <string.h>
+
+#include "qtr-activity.h"
+#include "qtr-http-signature.h"
+#include "qtr-json.h"
+#include "qtr-url.h"
+
+/* The inbox, per actor and shared. A delivery is answered 202 only once it is stored:
+ *
+ *   size cap → JSON within bounds → typed activity → HTTP signature parsed (digest, time) →
+ *   the signer's key: from the store, else fetched from its own host (the request is paused
+ *   meanwhile), fetched again once when it does not verify (key rotation) → signer is the
+ *   activity's actor → origin checks → stored (deduplicated by id) → 202
+ *
+ * and processed after that, each activity in one transaction, by the handler of its type. */
+
+#define MAX_BODY_SIZE (1024 * 1024)
+
+typedef struct {
+  gatomicrefcount    ref_count;
+  QtrNode           *node;
+  SoupServerMessage *msg;
+  GBytes            *body;
+  QtrActivity       *activity;
+  QtrHttpSignature  *signature;
+  gboolean           refetched;
+  gboolean           waiting;   /* paused for a fetch */
+} InboxRequest;
+
+static void fetch_signer (InboxRequest *request);
+
+static InboxRequest *
+inbox_request_ref (InboxRequest *request)
+{
+  g_atomic_ref_count_inc (&request->ref_count);
+  return request;
+}
+
+static void
+inbox_request_free (InboxRequest *request)
+{
+  if (!g_atomic_ref_count_dec (&request->ref_count))
+    return;
+  g_object_unref (request->node);
+  g_object_unref (request->msg);
+  g_bytes_unref (request->body);
+  g_clear_pointer (&request->activity, qtr_activity_unref);
+  g_clear_object (&request->signature);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InboxRequest, inbox_request_free)
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static char *
+strip_fragment (const char *uri)
+{
+  const char *hash = strchr (uri, '#');
+
+  return hash ? g_strndup (uri, hash - uri) : g_strdup (uri);
+}
+
+static void
+refuse (InboxRequest *request,
+        guint         status,
+        const char   *message)
+{
+  g_debug ("Inbox refused a delivery (%u): %s", status, message);
+  qtr_node_respond_error (request->msg, status, message);
+}
+
+/* Stores the activity and answers 202; nothing else acknowledges a delivery. */
+static void
+accept_activity (InboxRequest   *request,
+                 QtrRemoteActor *signer)
+{
+  g_autoptr(GError) error = NULL;
+  QtrActivity *activity = request->activity;
+
+  if (!g_str_equal (activity->actor, signer->uri))
+    {
+      g_autofree char *message = g_strdup_printf ("The request is signed by %s, not by the "
+                                                  "activity's actor %s", signer->uri,
+                                                  activity->actor);
+      refuse (request, SOUP_STATUS_UNAUTHORIZED, message);
+      return;
+    }
+
+  if (!qtr_activity_check_origin (activity, &error))
+    {
+      refuse (request, SOUP_STATUS_BAD_REQUEST, error->message);
+      return;
+    }
+
+  if (!qtr_node_store_add_inbox_activity (qtr_node_get_store (request->node), activity->id,
+                                          activity->actor, request->body, &error))
+    {
+      g_warning ("Cannot store an incoming activity: %s", error->message);
+      soup_message_headers_replace (soup_server_message_get_response_headers (request->msg),
+                                    "Retry-After", "60");
+      refuse (request, SOUP_STATUS_SERVICE_UNAVAILABLE,
+              "The activity cannot be stored now; try again later");
+      return;
+    }
+
+  soup_server_message_set_status (request->msg, SOUP_STATUS_ACCEPTED, NULL);
+  qtr_node_schedule_inbox_processing (request->node);
+}
+
+static gboolean
+verify_with (InboxRequest   *request,
+             QtrRemoteActor *actor,
+             GError        **error)
+{
+  g_autoptr(QtrKey) key = qtr_key_new_from_public_pem (actor->public_key_pem, -1, error);
+
+  if (key == NULL)
+    return FALSE;
+  return qtr_http_signature_verify (request->signature, key, now_seconds (), error);
+}
+
+static gboolean
+save_actor_doc (InboxRequest  *request,
+                JsonObject    *json,
+                QtrActorDoc   *doc,
+                GError       **error)
+{
+  const char *key_id = qtr_http_signature_get_key_id (request->signature);
+  const QtrPublicKey *key = qtr_actor_doc_find_key (doc, key_id);
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *document = NULL;
+  QtrRemoteActor actor = { 0 };
+
+  if (key == NULL)
+    {
+      g_set_error (error, QTR_HTTP_SIGNATURE_ERROR, QTR_HTTP_SIGNATURE_ERROR_INVALID,
+                   "%s does not publish the key %s", doc->id, key_id);
+      return FALSE;
+    }
+
+  json_node_set_object (node, json);
+  document = json_to_string (node, FALSE);
+  actor.uri = doc->id;
+  actor.host = qtr_url_get_authority (doc->id);
+  actor.username = doc->preferred_username;
+  actor.display_name = doc->name;
+  actor.inbox = doc->inbox;
+  actor.shared_inbox = doc->shared_inbox;
+  actor.key_id = key->id;
+  actor.public_key_pem = key->pem;
+  actor.document = document;
+  actor.fetched_at = now_seconds ();
+  {
+    gint64 row = qtr_node_store_save_remote_actor (qtr_node_get_store (request->node), &actor,
+                                                   error);
+    g_free (actor.host);
+    return row >= 0;
+  }
+}
+
+static void actor_fetched_cb (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      user_data);
+
+/* Answers a paused request, or fetches again; the request is unpaused by the caller. */
+static void
+handle_fetched_signer (InboxRequest *request,
+                       GObject      *source,
+                       GAsyncResult *result)
+{
+  g_autoptr(JsonObject) json = NULL;
+  g_autoptr(QtrActorDoc) doc = NULL;
+  g_autoptr(QtrRemoteActor) actor = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *key_id = qtr_http_signature_get_key_id (request->signature);
+
+  json = qtr_fetcher_fetch_object_finish (QTR_FETCHER (source), result, &error);
+  if (json == NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("The signer's key %s cannot be fetched: %s",
+                                                  key_id, error->message);
+      refuse (request, SOUP_STATUS_UNAUTHORIZED, message);
+      return;
+    }
+
+  /* GoToSocial and others serve the key as its own document, naming its owner. */
+  if (!json_object_has_member (json, "inbox") && json_object_has_member (json, "owner") &&
+      !request->refetched)
+    {
+      const char *owner = json_object_get_string_member_with_default (json, "owner", NULL);
+
+      if (owner != NULL && qtr_url_same_host (owner, key_id))
+        {
+          request->refetched = TRUE;
+          request->waiting = TRUE;
+          qtr_fetcher_fetch_object_async (qtr_node_get_fetcher (request->node), owner, NULL,
+                                          actor_fetched_cb, inbox_request_ref (request));
+          return;
+        }
+    }
+
+  doc = qtr_actor_doc_parse (json, &error);
+  if (doc == NULL || !save_actor_doc (request, json, doc, &error))
+    {
+      refuse (request, SOUP_STATUS_UNAUTHORIZED, error->message);
+      return;
+    }
+
+  actor = qtr_node_store_find_remote_actor (qtr_node_get_store (request->node), "uri", doc->id,
+                                            &error);
+  if (actor == NULL || !verify_with (request, actor, &error))
+    {
+      refuse (request, SOUP_STATUS_UNAUTHORIZED,
+              error ? error->message : "The signer is unknown");
+      return;
+    }
+  accept_activity (request, actor);
+}
+
+static void
+actor_fetched_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(InboxRequest) request = user_data;
+
+  request->waiting = FALSE;
+  handle_fetched_signer (request, source, result);
+  if (!request->waiting)
+    soup_server_message_unpause (request->msg);
+}
+
+static void
+fetch_signer (InboxRequest *request)
+{
+  g_autofree char *url = strip_fragment (qtr_http_signature_get_key_id (request->signature));
+
+  request->waiting = TRUE;
+  soup_server_message_pause (request->msg);
+  qtr_fetcher_fetch_object_async (qtr_node_get_fetcher (request->node), url, NULL,
+                                  actor_fetched_cb, request);
+}
+
+static gboolean
+is_delete_of_unknown_actor (InboxRequest *request)
+{
+  g_autoptr(QtrRemoteActor) known = NULL;
+  QtrActivity *activity = request->activity;
+
+  if (activity->type != QTR_ACTIVITY_TYPE_DELETE ||
+      g_strcmp0 (activity->object_id, activity->actor) != 0)
+    return FALSE;
+  known = qtr_node_store_find_remote_actor (qtr_node_get_store (request->node), "uri",
+                                            activity->actor, NULL);
+  return known == NULL;
+}
+
+static char *
+get_path_and_query (SoupServerMessage *msg)
+{
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *query = g_uri_get_query (uri);
+
+  return query ? g_strconcat (g_uri_get_path (uri), "?", query, NULL)
+               : g_strdup (g_uri_get_path (uri));
+}
+
+void
+qtr_node_handle_inbox (QtrNode           *node,
+                       SoupServerMessage *msg,
+                       GHashTable        *params)
+{
+  g_autoptr(InboxRequest) request = g_new0 (InboxRequest, 1);
+  g_autoptr(JsonObject) json = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrRemoteActor) known = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *actor_host = NULL;
+  const char *username = g_hash_table_lookup (params, "username");
+  const char *data;
+  gsize length;
+
+  g_atomic_ref_count_init (&request->ref_count);
+  request->node = g_object_ref (node);
+  request->msg = g_object_ref (msg);
+  request->body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+
+  if (username != NULL && g_ascii_strcasecmp (username, qtr_node_get_owner (node)->username) != 0)
+    {
+      refuse (request, SOUP_STATUS_NOT_FOUND, "No such account here");
+      return;
+    }
+
+  data = g_bytes_get_data (request->body, &length);
+  if (length > MAX_BODY_SIZE)
+    {
+      refuse (request, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "The body is larger than 1 MiB");
+      return;
+    }
+
+  json = qtr_json_parse_object (data, length, &error);
+  if (json == NULL)
+    {
+      refuse (request, SOUP_STATUS_BAD_REQUEST, error->message);
+      return;
+    }
+  request->activity = qtr_activity_parse (json, &error);
+  if (request->activity == NULL)
+    {
+      refuse (request, SOUP_STATUS_BAD_REQUEST, error->message);
+      return;
+    }
+
+  actor_host = qtr_url_get_authority (request->activity->actor);
+  if (qtr_node_config_is_blocked (qtr_node_get_config (node), actor_host))
+    {
+      refuse (request, SOUP_STATUS_FORBIDDEN, "Deliveries from this domain are refused");
+      return;
+    }
+
+  path = get_path_and_query (msg);
+  request->signature = qtr_http_signature_parse (soup_server_message_get_method (msg), path,
+                                                 qtr_node_get_base_url (node),
+                                                 soup_server_message_get_request_headers (msg),
+                                                 request->body, now_seconds (), &error);
+  if (request->signature == NULL)
+    {
+      refuse (request, SOUP_STATUS_UNAUTHORIZED, error->message);
+      return;
+    }
+
+  /* Mastodon sends these for deleted accounts it never told us about: nothing to do, and the
+   * key is gone with the account. */
+  if (is_delete_of_unknown_actor (request))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_ACCEPTED, NULL);
+      return;
+    }
+
+  known = qtr_node_store_find_remote_actor (qtr_node_get_store (node), "key_id",
+                                            qtr_http_signature_get_key_id (request->signature),
+                                            &error);
+  if (known != NULL && verify_with (request, known, NULL))
+    {
+      accept_activity (request, known);
+      return;
+    }
+
+  /* Unknown, or a key that no longer verifies: fetch it once from its own host. */
+  fetch_signer (g_steal_pointer (&request));
+}
+
+/**
+ * qtr_node_inbox_early_cb:
+ *
+ * Refuses oversized deliveries from their headers, before the body is read.
+ */
+void
+qtr_node_inbox_early_cb (SoupServer        *server,
+                         SoupServerMessage *msg,
+                         const char        *path,
+                         GHashTable        *query,
+                         gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset length;
+
+  if (!g_str_equal (soup_server_message_get_method (msg), "POST") ||
+      !g_str_has_suffix (path, "/inbox"))
+    return;
+
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
+    {
+      qtr_node_respond_error (msg, SOUP_STATUS_LENGTH_REQUIRED,
+                              "Deliveries need a Content-Length");
+      return;
+    }
+  length = soup_message_headers_get_content_length (headers);
+  if (length > MAX_BODY_SIZE)
+    qtr_node_respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                            "The body is larger than 1 MiB");
+}

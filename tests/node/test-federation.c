@@ -1,0 +1,404 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "qtr-http-signature.h"
+#include "qtr-keys.h"
+#include "qtr-node-private.h"
+
+/* Real nodes on loopback ports federating with each other, and a hostile sender. */
+
+typedef struct {
+  char    *dir;
+  char    *base;
+  char    *handle;
+  QtrNode *node;
+} TestNode;
+
+typedef struct {
+  char     *root;
+  TestNode  alice;
+  TestNode  bob;
+} Fixture;
+
+static guint
+pick_free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, address, TRUE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static void
+start_node (Fixture    *fixture,
+            TestNode   *node,
+            const char *username,
+            gboolean    manual_approval)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNodeConfig) config = NULL;
+  g_autofree char *conf_path = NULL;
+  guint port = pick_free_port ();
+
+  node->dir = g_build_filename (fixture->root, username, NULL);
+  node->base = g_strdup_printf ("http://127.0.0.1:%u", port);
+  node->handle = g_strdup_printf ("@%s@127.0.0.1:%u", username, port);
+  g_assert_true (qtr_node_init_data_dir (node->dir, node->base, username, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Both nodes live on loopback: let them reach each other. */
+  conf_path = g_build_filename (node->dir, "node.conf", NULL);
+  config = qtr_node_config_load (conf_path, &error);
+  g_assert_no_error (error);
+  config->allow_private_addresses = TRUE;
+  config->manual_approval = manual_approval;
+  config->port = port;
+  g_assert_true (qtr_node_config_save (config, conf_path, &error));
+
+  node->node = qtr_node_open (node->dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (qtr_node_start (node->node, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->root = g_dir_make_tmp ("quitter-test-federation-XXXXXX", NULL);
+  start_node (fixture, &fixture->alice, "alice", FALSE);
+  start_node (fixture, &fixture->bob, "bob", GPOINTER_TO_INT (data));
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      remove_tree (child);
+    }
+  g_remove (path);
+}
+
+static void
+stop_node (TestNode *node)
+{
+  qtr_node_stop (node->node);
+  g_assert_finalize_object (g_steal_pointer (&node->node));
+  g_free (node->dir);
+  g_free (node->base);
+  g_free (node->handle);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  stop_node (&fixture->alice);
+  stop_node (&fixture->bob);
+  remove_tree (fixture->root);
+  g_free (fixture->root);
+}
+
+static gint64
+count (TestNode   *node,
+       const char *table,
+       gboolean    accepted_only)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 n = qtr_node_store_count_follows (qtr_node_get_store (node->node), table,
+                                           accepted_only, &error);
+
+  g_assert_no_error (error);
+  return n;
+}
+
+static gint64
+count_rows (TestNode   *node,
+            const char *sql)
+{
+  QtrDb *db = qtr_node_store_get_db (qtr_node_get_store (node->node));
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt = qtr_db_prepare (db, sql, &error);
+  gint64 n;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (qtr_db_step (db, stmt, &error), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return n;
+}
+
+typedef gboolean (*Condition) (Fixture *fixture);
+
+static void
+wait_until (Fixture   *fixture,
+            Condition  condition,
+            const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+  while (!condition (fixture))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting until %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static void
+follow_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  char **actor = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *actor = qtr_node_follow_finish (QTR_NODE (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+follow (TestNode   *follower,
+        const char *handle)
+{
+  char *actor = NULL;
+  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+  qtr_node_follow_async (follower->node, handle, NULL, follow_done_cb, &actor);
+  while (actor == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (actor);
+  return actor;
+}
+
+static gboolean
+bob_has_accepted_follower (Fixture *fixture)
+{
+  return count (&fixture->bob, "followers", TRUE) == 1;
+}
+
+static gboolean
+alice_follow_accepted (Fixture *fixture)
+{
+  return count (&fixture->alice, "following", TRUE) == 1;
+}
+
+static gboolean
+bob_has_pending_follower (Fixture *fixture)
+{
+  return count (&fixture->bob, "followers", FALSE) == 1;
+}
+
+static gboolean
+queues_empty (Fixture *fixture)
+{
+  return count_rows (&fixture->alice, "SELECT count (*) FROM deliveries") == 0 &&
+         count_rows (&fixture->bob, "SELECT count (*) FROM deliveries") == 0;
+}
+
+static void
+test_follow_accept (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *bob_actor = g_strdup_printf ("%s/users/bob", fixture->bob.base);
+  g_autofree char *actor = follow (&fixture->alice, fixture->bob.handle);
+
+  g_assert_cmpstr (actor, ==, bob_actor);
+  wait_until (fixture, bob_has_accepted_follower, "bob has alice as a follower");
+  wait_until (fixture, alice_follow_accepted, "alice's follow is accepted");
+  wait_until (fixture, queues_empty, "every delivery is done");
+
+  /* Each side stored the other's actor, fetched from its own host. */
+  g_assert_cmpint (count_rows (&fixture->bob, "SELECT count (*) FROM remote_actors"), ==, 1);
+  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM remote_actors"), ==, 1);
+  /* Bob's inbox holds the Follow, alice's the Accept; both applied without error. */
+  g_assert_cmpint (count_rows (&fixture->bob, "SELECT count (*) FROM inbox WHERE"
+                                              " processed_at IS NOT NULL AND error IS NULL"),
+                   ==, 1);
+  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM inbox WHERE"
+                                                " processed_at IS NOT NULL AND error IS NULL"),
+                   ==, 1);
+}
+
+static void
+test_follow_manual_approval (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *actor = follow (&fixture->alice, fixture->bob.handle);
+
+  wait_until (fixture, bob_has_pending_follower, "bob has a follow request");
+  wait_until (fixture, queues_empty, "every delivery is done");
+  g_assert_cmpint (count (&fixture->bob, "followers", TRUE), ==, 0);
+  g_assert_cmpint (count (&fixture->alice, "following", TRUE), ==, 0);
+  g_assert_cmpint (count (&fixture->alice, "following", FALSE), ==, 1);
+}
+
+/* Hostile deliveries to bob's inbox: each refused, none stored. */
+
+typedef struct {
+  guint status;
+  char *body;
+} Answer;
+
+static void
+sent_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+  *out = g_object_ref (result);
+}
+
+static void
+post_to_inbox (Fixture     *fixture,
+               SoupMessage *msg,
+               Answer      *answer)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  bytes = soup_session_send_and_read_finish (session, result, &error);
+  g_assert_no_error (error);
+  answer->status = soup_message_get_status (msg);
+  answer->body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+static char *
+make_follow (Fixture    *fixture,
+             const char *actor)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+
+  return g_strdup_printf ("{\"@context\":\"https://www.w3.org/ns/activitystreams\","
+                          "\"id\":\"%s/activities/%s\",\"type\":\"Follow\",\"actor\":\"%s\","
+                          "\"object\":\"%s/users/bob\"}", fixture->alice.base, uuid, actor,
+                          fixture->bob.base);
+}
+
+static SoupMessage *
+signed_post (Fixture    *fixture,
+             const char *body,
+             gboolean    sign)
+{
+  g_autofree char *inbox = g_strdup_printf ("%s/users/bob/inbox", fixture->bob.base);
+  g_autofree char *actor = g_strdup_printf ("%s/users/alice", fixture->alice.base);
+  g_autofree char *key_id = g_strconcat (actor, "#main-key", NULL);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr(GError) error = NULL;
+  SoupMessage *msg = soup_message_new ("POST", inbox);
+
+  if (sign)
+    {
+      g_assert_true (qtr_http_signature_sign_message (msg, "application/activity+json", bytes,
+                                                      key_id,
+                                                      qtr_node_get_owner (fixture->alice.node)->key,
+                                                      &error));
+      g_assert_no_error (error);
+    }
+  else
+    soup_message_set_request_body_from_bytes (msg, "application/activity+json", bytes);
+  return msg;
+}
+
+static void
+assert_refused (Fixture     *fixture,
+                SoupMessage *msg,
+                guint        status,
+                const char  *words)
+{
+  Answer answer = { 0 };
+
+  post_to_inbox (fixture, msg, &answer);
+  if (answer.status != status || (words && strstr (answer.body, words) == NULL))
+    g_error ("expected %u with “%s”, got %u: %s", status, words ? words : "", answer.status,
+             answer.body);
+  g_free (answer.body);
+  g_object_unref (msg);
+  g_assert_cmpint (count_rows (&fixture->bob, "SELECT count (*) FROM inbox"), ==, 0);
+}
+
+static void
+test_attacks (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *alice = g_strdup_printf ("%s/users/alice", fixture->alice.base);
+  g_autofree char *follow_body = make_follow (fixture, alice);
+  g_autofree char *impostor = make_follow (fixture, "http://127.0.0.1:1/users/mallory");
+  SoupMessage *msg;
+
+  assert_refused (fixture, signed_post (fixture, follow_body, FALSE), 401, NULL);
+
+  /* The body changed after signing: the digest no longer matches. */
+  msg = signed_post (fixture, follow_body, TRUE);
+  {
+    g_autofree char *other = make_follow (fixture, alice);
+    g_autoptr(GBytes) bytes = g_bytes_new (other, strlen (other));
+    soup_message_set_request_body_from_bytes (msg, "application/activity+json", bytes);
+  }
+  assert_refused (fixture, msg, 401, "igest");
+
+  /* A stale date. */
+  msg = signed_post (fixture, follow_body, TRUE);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Date",
+                                "Mon, 01 Jan 2024 00:00:00 GMT");
+  assert_refused (fixture, msg, 401, NULL);
+
+  /* Signed by alice, claiming to be someone else. */
+  assert_refused (fixture, signed_post (fixture, impostor, TRUE), 401, NULL);
+
+  /* Oversized, deep, invalid. */
+  {
+    GString *big = g_string_new ("{\"a\":\"");
+    while (big->len < 1100 * 1024)
+      g_string_append (big, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+    g_string_append (big, "\"}");
+    assert_refused (fixture, signed_post (fixture, big->str, TRUE), 413, NULL);
+    g_string_free (big, TRUE);
+  }
+  {
+    GString *deep = g_string_new (NULL);
+    for (int i = 0; i < 10000; i++)
+      g_string_append_c (deep, '[');
+    assert_refused (fixture, signed_post (fixture, deep->str, TRUE), 400, "deeper");
+    g_string_free (deep, TRUE);
+  }
+  assert_refused (fixture, signed_post (fixture, "{\"type\":\"Follow\",\"id\":\"\xff\"}", TRUE),
+                  400, NULL);
+  assert_refused (fixture, signed_post (fixture, "not json", TRUE), 400, NULL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/node/federation/follow-accept", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_follow_accept, fixture_tear_down);
+  g_test_add ("/node/federation/follow-manual-approval", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_follow_manual_approval, fixture_tear_down);
+  g_test_add ("/node/federation/attacks", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_attacks, fixture_tear_down);
+
+  return g_test_run ();
+}
