@@ -123,3 +123,17 @@ qtr_json_parse_object (const char  *data,
     }
   return json_object_ref (json_node_get_object (root));
 }
+
+/**
+ * qtr_json_builder_add_string:
+ *
+ * Adds the member @name with the string @value to the object @builder is building.
+ */
+void
+qtr_json_builder_add_string (JsonBuilder *builder,
+                             const char  *name,
+                             const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}

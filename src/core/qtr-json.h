@@ -37,4 +37,8 @@ JsonObject *qtr_json_parse_object (const char  *data,
                                    gsize        length,
                                    GError     **error);
 
+void        qtr_json_builder_add_string (JsonBuilder *builder,
+                                         const char  *name,
+                                         const char  *value);
+
 G_END_DECLS

@@ -60,6 +60,42 @@ find_actor (QtrNode     *node,
 }
 
 /**
+ * qtr_node_remember_actor:
+ * @json: the actor document as fetched from the actor's own host
+ * @doc: @json, parsed
+ * @key: the key of @doc to remember (the one that signs for it)
+ *
+ * Stores (or refreshes) an actor of another server.
+ *
+ * Returns: the actor's row id, or -1 with @error set
+ */
+gint64
+qtr_node_remember_actor (QtrNode             *node,
+                         JsonObject          *json,
+                         QtrActorDoc         *doc,
+                         const QtrPublicKey  *key,
+                         GError             **error)
+{
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *document = NULL;
+  g_autofree char *host = qtr_url_get_authority (doc->id);
+  QtrRemoteActor actor = { 0 };
+
+  json_node_set_object (root, json);
+  document = json_to_string (root, FALSE);
+  actor.uri = doc->id;
+  actor.host = host;
+  actor.username = doc->preferred_username;
+  actor.display_name = doc->name;
+  actor.inbox = doc->inbox;
+  actor.shared_inbox = doc->shared_inbox;
+  actor.key_id = key->id;
+  actor.public_key_pem = key->pem;
+  actor.document = document;
+  return qtr_node_store_save_remote_actor (qtr_node_get_store (node), &actor, error);
+}
+
+/**
  * qtr_node_queue_activity:
  * @activity: the activity's JSON; its `id` and `type` are read from it
  * @inboxes: where to deliver it
@@ -362,11 +398,6 @@ follow_actor_fetched_cb (GObject      *source,
   g_autoptr(QtrActorDoc) doc = NULL;
   g_autoptr(QtrRemoteActor) saved = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  g_autofree char *document = NULL;
-  g_autofree char *host = NULL;
-  QtrRemoteActor actor = { 0 };
-  const QtrPublicKey *key;
 
   json = qtr_fetcher_fetch_object_finish (QTR_FETCHER (source), result, &error);
   if (json != NULL)
@@ -383,21 +414,8 @@ follow_actor_fetched_cb (GObject      *source,
       return;
     }
 
-  key = g_ptr_array_index (doc->public_keys, 0);
-  json_node_set_object (node, json);
-  document = json_to_string (node, FALSE);
-  host = qtr_url_get_authority (doc->id);
-  actor.uri = doc->id;
-  actor.host = host;
-  actor.username = doc->preferred_username;
-  actor.display_name = doc->name;
-  actor.inbox = doc->inbox;
-  actor.shared_inbox = doc->shared_inbox;
-  actor.key_id = key->id;
-  actor.public_key_pem = key->pem;
-  actor.document = document;
-
-  if (qtr_node_store_save_remote_actor (qtr_node_get_store (data->node), &actor, &error) < 0 ||
+  if (qtr_node_remember_actor (data->node, json, doc, g_ptr_array_index (doc->public_keys, 0),
+                               &error) < 0 ||
       (saved = find_actor (data->node, doc->id, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));

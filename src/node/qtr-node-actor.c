@@ -4,20 +4,13 @@
 #include "qtr-node-private.h"
 
 #include "qtr-html.h"
+#include "qtr-json.h"
 
 #include <string.h>
 
 /* The owner's actor: a Person with every field Mastodon reads, served as ActivityStreams to
  * servers and as a small readable page to browsers. */
 
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
-}
 
 static void
 add_url (JsonBuilder *builder,
@@ -27,7 +20,7 @@ add_url (JsonBuilder *builder,
 {
   g_autofree char *url = g_strconcat (actor_url, suffix, NULL);
 
-  add_string (builder, name, url);
+  qtr_json_builder_add_string (builder, name, url);
 }
 
 static void
@@ -56,8 +49,8 @@ add_context (JsonBuilder *builder)
           continue;
         }
       json_builder_begin_object (builder);
-      add_string (builder, "@id", terms[i].id);
-      add_string (builder, "@type", "@id");
+      qtr_json_builder_add_string (builder, "@id", terms[i].id);
+      qtr_json_builder_add_string (builder, "@type", "@id");
       json_builder_end_object (builder);
     }
   json_builder_end_object (builder);
@@ -95,22 +88,22 @@ build_person (QtrNode *node)
 
   json_builder_begin_object (builder);
   add_context (builder);
-  add_string (builder, "id", actor_url);
-  add_string (builder, "type", "Person");
+  qtr_json_builder_add_string (builder, "id", actor_url);
+  qtr_json_builder_add_string (builder, "type", "Person");
   add_url (builder, "following", actor_url, "/following");
   add_url (builder, "followers", actor_url, "/followers");
   add_url (builder, "inbox", actor_url, "/inbox");
   add_url (builder, "outbox", actor_url, "/outbox");
   add_url (builder, "featured", actor_url, "/collections/featured");
-  add_string (builder, "preferredUsername", owner->username);
-  add_string (builder, "name", owner->display_name);
-  add_string (builder, "summary", owner->summary);
-  add_string (builder, "url", profile_url);
+  qtr_json_builder_add_string (builder, "preferredUsername", owner->username);
+  qtr_json_builder_add_string (builder, "name", owner->display_name);
+  qtr_json_builder_add_string (builder, "summary", owner->summary);
+  qtr_json_builder_add_string (builder, "url", profile_url);
   json_builder_set_member_name (builder, "manuallyApprovesFollowers");
   json_builder_add_boolean_value (builder, config->manual_approval);
   json_builder_set_member_name (builder, "discoverable");
   json_builder_add_boolean_value (builder, TRUE);
-  add_string (builder, "published", published);
+  qtr_json_builder_add_string (builder, "published", published);
   json_builder_set_member_name (builder, "alsoKnownAs");
   json_builder_begin_array (builder);
   json_builder_end_array (builder);
@@ -118,13 +111,13 @@ build_person (QtrNode *node)
   json_builder_set_member_name (builder, "publicKey");
   json_builder_begin_object (builder);
   add_url (builder, "id", actor_url, "#main-key");
-  add_string (builder, "owner", actor_url);
-  add_string (builder, "publicKeyPem", public_pem);
+  qtr_json_builder_add_string (builder, "owner", actor_url);
+  qtr_json_builder_add_string (builder, "publicKeyPem", public_pem);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "endpoints");
   json_builder_begin_object (builder);
-  add_string (builder, "sharedInbox", shared_inbox);
+  qtr_json_builder_add_string (builder, "sharedInbox", shared_inbox);
   json_builder_end_object (builder);
 
   json_builder_end_object (builder);
@@ -258,9 +251,9 @@ qtr_node_handle_collection (QtrNode           *node,
                     NULL);
   builder = json_builder_new ();
   json_builder_begin_object (builder);
-  add_string (builder, "@context", "https://www.w3.org/ns/activitystreams");
-  add_string (builder, "id", id);
-  add_string (builder, "type", "OrderedCollection");
+  qtr_json_builder_add_string (builder, "@context", "https://www.w3.org/ns/activitystreams");
+  qtr_json_builder_add_string (builder, "id", id);
+  qtr_json_builder_add_string (builder, "type", "OrderedCollection");
   json_builder_set_member_name (builder, "totalItems");
   json_builder_add_int_value (builder, total);
   if (g_str_equal (name, "outbox") || g_str_equal (name, "featured"))

@@ -137,9 +137,6 @@ save_actor_doc (InboxRequest  *request,
 {
   const char *key_id = qtr_http_signature_get_key_id (request->signature);
   const QtrPublicKey *key = qtr_actor_doc_find_key (doc, key_id);
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  g_autofree char *document = NULL;
-  QtrRemoteActor actor = { 0 };
 
   if (key == NULL)
     {
@@ -147,25 +144,7 @@ save_actor_doc (InboxRequest  *request,
                    "%s does not publish the key %s", doc->id, key_id);
       return FALSE;
     }
-
-  json_node_set_object (node, json);
-  document = json_to_string (node, FALSE);
-  actor.uri = doc->id;
-  actor.host = qtr_url_get_authority (doc->id);
-  actor.username = doc->preferred_username;
-  actor.display_name = doc->name;
-  actor.inbox = doc->inbox;
-  actor.shared_inbox = doc->shared_inbox;
-  actor.key_id = key->id;
-  actor.public_key_pem = key->pem;
-  actor.document = document;
-  actor.fetched_at = now_seconds ();
-  {
-    gint64 row = qtr_node_store_save_remote_actor (qtr_node_get_store (request->node), &actor,
-                                                   error);
-    g_free (actor.host);
-    return row >= 0;
-  }
+  return qtr_node_remember_actor (request->node, json, doc, key, error) >= 0;
 }
 
 static void actor_fetched_cb (GObject      *source,

@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "qtr-activity.h"
 #include "qtr-fetcher.h"
 #include "qtr-node.h"
 #include "qtr-node-config.h"
@@ -37,6 +38,11 @@ QtrFetcher    *qtr_node_get_fetcher (QtrNode *self);
 void           qtr_node_kick_deliveries (QtrNode *self);
 void           qtr_node_schedule_inbox_processing (QtrNode *self);
 guint          qtr_node_process_inbox (QtrNode *self);
+gint64         qtr_node_remember_actor (QtrNode             *node,
+                                        JsonObject          *json,
+                                        QtrActorDoc         *doc,
+                                        const QtrPublicKey  *key,
+                                        GError             **error);
 gboolean       qtr_node_queue_activity (QtrNode             *node,
                                         JsonObject          *activity,
                                         const char * const  *inboxes,

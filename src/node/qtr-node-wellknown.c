@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "qtr-json.h"
 #include "qtr-url.h"
 
 /* Discovery: WebFinger (RFC 7033) as Mastodon serves it, host-meta for older software, and
@@ -190,14 +191,6 @@ qtr_node_handle_nodeinfo_links (QtrNode           *node,
   qtr_node_respond_json (msg, SOUP_STATUS_OK, NULL, root);
 }
 
-static void
-add_string_member (JsonBuilder *builder,
-                   const char  *name,
-                   const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
-}
 
 static void
 add_empty_array_member (JsonBuilder *builder,
@@ -230,16 +223,16 @@ qtr_node_handle_nodeinfo (QtrNode           *node,
 
   builder = json_builder_new ();
   json_builder_begin_object (builder);
-  add_string_member (builder, "version", version);
+  qtr_json_builder_add_string (builder, "version", version);
 
   json_builder_set_member_name (builder, "software");
   json_builder_begin_object (builder);
-  add_string_member (builder, "name", "quitter");
-  add_string_member (builder, "version", PACKAGE_VERSION);
+  qtr_json_builder_add_string (builder, "name", "quitter");
+  qtr_json_builder_add_string (builder, "version", PACKAGE_VERSION);
   if (v21)
     {
-      add_string_member (builder, "repository", APP_WEBSITE);
-      add_string_member (builder, "homepage", APP_WEBSITE);
+      qtr_json_builder_add_string (builder, "repository", APP_WEBSITE);
+      qtr_json_builder_add_string (builder, "homepage", APP_WEBSITE);
     }
   json_builder_end_object (builder);
 
@@ -273,7 +266,7 @@ qtr_node_handle_nodeinfo (QtrNode           *node,
 
   json_builder_set_member_name (builder, "metadata");
   json_builder_begin_object (builder);
-  add_string_member (builder, "nodeName",
+  qtr_json_builder_add_string (builder, "nodeName",
                      *owner->display_name ? owner->display_name : owner->username);
   json_builder_end_object (builder);
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 #include "config.h"
 
+#include "qtr-test-util.h"
+
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
@@ -61,19 +63,6 @@ make_data_dir (void)
   return g_build_filename (parent, "node", NULL);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      remove_tree (child);
-    }
-  g_remove (path);
-}
 
 static void
 assert_no_glib_noise (const Run *run)
@@ -197,7 +186,7 @@ test_init_and_run (void)
   g_assert_true (g_subprocess_get_if_exited (server));
   g_assert_cmpint (g_subprocess_get_exit_status (server), ==, 0);
 
-  remove_tree (parent);
+  qtr_test_remove_tree (parent);
 }
 
 static void
@@ -229,7 +218,7 @@ test_run_errors (void)
   g_assert_cmpint (bad_port.status, ==, 2);
   g_assert_nonnull (strstr (bad_port.err, "--port"));
 
-  remove_tree (parent);
+  qtr_test_remove_tree (parent);
 }
 
 static void
@@ -276,19 +265,6 @@ stop (GSubprocess *server)
   g_assert_cmpint (g_subprocess_get_exit_status (server), ==, 0);
 }
 
-static guint
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (socket, address, TRUE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
 
 static gboolean
 wait_for_status (const char *data_dir,
@@ -316,8 +292,8 @@ test_follow_queued_while_offline (void)
 {
   g_autofree char *alice = make_data_dir ();
   g_autofree char *bob = make_data_dir ();
-  g_autofree char *alice_port = g_strdup_printf ("%u", free_port ());
-  g_autofree char *bob_port = g_strdup_printf ("%u", free_port ());
+  g_autofree char *alice_port = g_strdup_printf ("%u", qtr_test_pick_free_port ());
+  g_autofree char *bob_port = g_strdup_printf ("%u", qtr_test_pick_free_port ());
   g_autofree char *alice_url = g_strconcat ("http://127.0.0.1:", alice_port, NULL);
   g_autofree char *bob_url = g_strconcat ("http://127.0.0.1:", bob_port, NULL);
   g_autofree char *bob_handle = g_strconcat ("@bob@127.0.0.1:", bob_port, NULL);
@@ -357,8 +333,8 @@ test_follow_queued_while_offline (void)
   {
     g_autofree char *alice_parent = g_path_get_dirname (alice);
     g_autofree char *bob_parent = g_path_get_dirname (bob);
-    remove_tree (alice_parent);
-    remove_tree (bob_parent);
+    qtr_test_remove_tree (alice_parent);
+    qtr_test_remove_tree (bob_parent);
   }
 }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 #include "config.h"
 
+#include "qtr-test-util.h"
+
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <string.h>
@@ -24,19 +26,6 @@ typedef struct {
   TestNode  bob;
 } Fixture;
 
-static guint
-pick_free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (socket, address, TRUE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
 
 static void
 start_node (Fixture    *fixture,
@@ -47,7 +36,7 @@ start_node (Fixture    *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(QtrNodeConfig) config = NULL;
   g_autofree char *conf_path = NULL;
-  guint port = pick_free_port ();
+  guint port = qtr_test_pick_free_port ();
 
   node->dir = g_build_filename (fixture->root, username, NULL);
   node->base = g_strdup_printf ("http://127.0.0.1:%u", port);
@@ -79,19 +68,6 @@ fixture_set_up (Fixture       *fixture,
   start_node (fixture, &fixture->bob, "bob", GPOINTER_TO_INT (data));
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      remove_tree (child);
-    }
-  g_remove (path);
-}
 
 static void
 stop_node (TestNode *node)
@@ -109,7 +85,7 @@ fixture_tear_down (Fixture       *fixture,
 {
   stop_node (&fixture->alice);
   stop_node (&fixture->bob);
-  remove_tree (fixture->root);
+  qtr_test_remove_tree (fixture->root);
   g_free (fixture->root);
 }
 

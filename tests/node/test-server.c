@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 #include "config.h"
 
+#include "qtr-test-util.h"
+
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
@@ -39,19 +41,6 @@ response_clear (Response *response)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Response, response_clear)
 
-static guint
-pick_free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (socket, address, TRUE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -61,7 +50,7 @@ fixture_set_up (Fixture       *fixture,
 
   fixture->dir = g_dir_make_tmp ("quitter-test-node-XXXXXX", &error);
   g_assert_no_error (error);
-  fixture->port = pick_free_port ();
+  fixture->port = qtr_test_pick_free_port ();
   fixture->base = g_strdup_printf ("http://127.0.0.1:%u", fixture->port);
 
   g_assert_true (qtr_node_init_data_dir (fixture->dir, fixture->base, "alice",
@@ -78,19 +67,6 @@ fixture_set_up (Fixture       *fixture,
   fixture->session = soup_session_new ();
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      remove_tree (child);
-    }
-  g_remove (path);
-}
 
 static void
 fixture_tear_down (Fixture       *fixture,
@@ -98,7 +74,7 @@ fixture_tear_down (Fixture       *fixture,
 {
   g_clear_object (&fixture->session);
   g_assert_finalize_object (g_steal_pointer (&fixture->node));
-  remove_tree (fixture->dir);
+  qtr_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->base);
 }
@@ -462,7 +438,7 @@ test_init_twice (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_false (qtr_node_init_data_dir (other, "https://example.org", "bob", NULL, &error));
   g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_ALREADY_SET_UP);
-  remove_tree (other);
+  qtr_test_remove_tree (other);
 }
 
 static void
@@ -481,7 +457,7 @@ test_port_in_use (Fixture       *fixture,
   g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_LISTEN);
   g_assert_nonnull (strstr (error->message, "in use"));
   g_clear_object (&node);
-  remove_tree (other);
+  qtr_test_remove_tree (other);
 }
 
 int

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#include "config.h"
+
+#include "qtr-test-util.h"
+
+#include <glib/gstdio.h>
+
+/**
+ * qtr_test_remove_tree:
+ *
+ * Removes @path and everything below it.
+ */
+void
+qtr_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      qtr_test_remove_tree (child);
+    }
+  g_remove (path);
+}
+
+/**
+ * qtr_test_pick_free_port:
+ *
+ * Returns: a TCP port on 127.0.0.1 that was free a moment ago, for a node whose base URL must
+ *   name its port before it listens
+ */
+guint
+qtr_test_pick_free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, address, TRUE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
