@@ -332,6 +332,15 @@ qtr_delivery_queue_start (QtrDeliveryQueue *self)
   self->network_available = g_network_monitor_get_network_available (self->monitor);
   g_signal_connect_object (self->monitor, "network-changed", G_CALLBACK (network_changed_cb),
                            self, 0);
+
+  /* A node that starts was off (restarted, or a laptop that slept): whatever waited for its
+   * backoff may get through now. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    if (!qtr_node_store_hurry_deliveries (self->store, now_seconds (), &error))
+      g_warning ("Cannot reschedule deliveries: %s", error->message);
+  }
   pump (self);
 }
 

@@ -24,6 +24,8 @@ static gboolean handle_follow (QtrNode *node, QtrActivity *activity, GError **er
 static gboolean handle_undo (QtrNode *node, QtrActivity *activity, GError **error);
 static gboolean handle_accept (QtrNode *node, QtrActivity *activity, GError **error);
 static gboolean handle_reject (QtrNode *node, QtrActivity *activity, GError **error);
+static gboolean handle_block (QtrNode *node, QtrActivity *activity, GError **error);
+static gboolean handle_delete (QtrNode *node, QtrActivity *activity, GError **error);
 
 static const struct {
   QtrActivityType type;
@@ -33,6 +35,8 @@ static const struct {
   { QTR_ACTIVITY_TYPE_UNDO, handle_undo },
   { QTR_ACTIVITY_TYPE_ACCEPT, handle_accept },
   { QTR_ACTIVITY_TYPE_REJECT, handle_reject },
+  { QTR_ACTIVITY_TYPE_BLOCK, handle_block },
+  { QTR_ACTIVITY_TYPE_DELETE, handle_delete },
 };
 
 static char *
@@ -257,6 +261,47 @@ handle_reject (QtrNode      *node,
                GError      **error)
 {
   return answer_follow (node, activity, FALSE, error);
+}
+
+/* Blocked by an actor: as on Mastodon, follows end both ways. */
+static gboolean
+handle_block (QtrNode      *node,
+              QtrActivity  *activity,
+              GError      **error)
+{
+  g_autofree char *our_actor = qtr_node_get_actor_url (node);
+  g_autoptr(QtrRemoteActor) actor = NULL;
+
+  if (g_strcmp0 (activity->object_id, our_actor) != 0)
+    return TRUE;
+  actor = find_actor (node, activity->actor, error);
+  return actor != NULL &&
+         qtr_node_store_remove_follower (qtr_node_get_store (node), actor->row, error) &&
+         qtr_node_store_remove_following (qtr_node_get_store (node), actor->row, error);
+}
+
+/* An account deleted itself: forget it, and its follows both ways. Deletes of posts are
+ * applied once posts are stored. */
+static gboolean
+handle_delete (QtrNode      *node,
+               QtrActivity  *activity,
+               GError      **error)
+{
+  g_autoptr(QtrRemoteActor) actor = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (g_strcmp0 (activity->object_id, activity->actor) != 0)
+    return TRUE;
+  actor = qtr_node_store_find_remote_actor (qtr_node_get_store (node), "uri", activity->actor,
+                                            &local_error);
+  if (actor == NULL)
+    {
+      if (local_error == NULL)
+        return TRUE;  /* never heard of it */
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return qtr_node_store_forget_actor (qtr_node_get_store (node), actor->row, error);
 }
 
 typedef struct {
@@ -499,4 +544,89 @@ qtr_node_follow_finish (QtrNode       *node,
 {
   g_return_val_if_fail (g_task_is_valid (result, node), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Unfollowing. */
+
+typedef struct {
+  QtrNode        *node;
+  QtrRemoteActor *actor;
+  const char     *follow_uri;
+} UnfollowTransaction;
+
+static gboolean
+unfollow_in_transaction (QtrDb    *db,
+                         gpointer  user_data,
+                         GError  **error)
+{
+  UnfollowTransaction *tx = user_data;
+  g_autoptr(JsonObject) undo = new_activity (tx->node, "Undo");
+  g_autofree char *our_actor = qtr_node_get_actor_url (tx->node);
+  JsonObject *follow = json_object_new ();
+  const char *inboxes[] = { tx->actor->inbox, NULL };
+
+  json_object_set_string_member (follow, "id", tx->follow_uri);
+  json_object_set_string_member (follow, "type", "Follow");
+  json_object_set_string_member (follow, "actor", our_actor);
+  json_object_set_string_member (follow, "object", tx->actor->uri);
+  json_object_set_object_member (undo, "object", follow);
+
+  return qtr_node_store_remove_following (qtr_node_get_store (tx->node), tx->actor->row, error) &&
+         qtr_node_queue_activity (tx->node, undo, inboxes, error);
+}
+
+/**
+ * qtr_node_unfollow:
+ * @handle: `@user@host` or the actor's id, of an account we follow
+ *
+ * Stops following: the follow is forgotten and an Undo of it is queued for delivery.
+ *
+ * Returns: (transfer full): the unfollowed actor's id, or %NULL with @error set
+ */
+char *
+qtr_node_unfollow (QtrNode     *node,
+                   const char  *handle,
+                   GError     **error)
+{
+  g_autoptr(QtrRemoteActor) actor = NULL;
+  g_autoptr(QtrHandle) parsed = NULL;
+  g_autofree char *follow_uri = NULL;
+  g_autoptr(GError) local_error = NULL;
+  QtrNodeStore *store = qtr_node_get_store (node);
+
+  if (g_str_has_prefix (handle, "https://") || g_str_has_prefix (handle, "http://"))
+    actor = qtr_node_store_find_remote_actor (store, "uri", handle, &local_error);
+  else if ((parsed = qtr_handle_parse (handle, &local_error)) != NULL)
+    {
+      g_autofree char *key = qtr_handle_to_string (parsed);
+      actor = qtr_node_store_find_remote_actor (store, "handle", key, &local_error);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (actor != NULL)
+    follow_uri = qtr_node_store_get_following_uri (store, actor->row, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (follow_uri == NULL)
+    {
+      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                   "%s is not followed from this node", handle);
+      return NULL;
+    }
+
+  {
+    UnfollowTransaction tx = { node, actor, follow_uri };
+
+    if (!qtr_db_transaction (qtr_node_store_get_db (store), unfollow_in_transaction, &tx,
+                             error))
+      return NULL;
+  }
+  qtr_node_kick_deliveries (node);
+  return g_strdup (actor->uri);
 }

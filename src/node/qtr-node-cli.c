@@ -26,12 +26,14 @@ static int run_init (int argc, char **argv);
 static int run_serve (int argc, char **argv);
 static int run_status (int argc, char **argv);
 static int run_follow (int argc, char **argv);
+static int run_unfollow (int argc, char **argv);
 
 static const Command commands[] = {
   { "init", N_("Set up a node: its owner, key pair and settings"), run_init },
   { "run", N_("Serve the node until stopped (Ctrl+C)"), run_serve },
   { "status", N_("Show followers, follows and the delivery queue"), run_status },
   { "follow", N_("Follow an account of another server"), run_follow },
+  { "unfollow", N_("Stop following an account"), run_unfollow },
 };
 
 static int
@@ -343,6 +345,38 @@ run_follow (int    argc,
   g_print ("%s\n", _("The running node delivers it; if the node is not running, it goes out "
                       "when it next runs."));
   g_free (wait.actor);
+  return 0;
+}
+
+static int
+run_unfollow (int    argc,
+              char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNode) node = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *actor = NULL;
+
+  context = new_context (_("@USER@HOST"), _("Stop following an account."));
+  g_option_context_add_main_entries (context, data_dir_entries (&data_dir), GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail_usage (error->message);
+  if (argc != 2)
+    return fail_usage (_("Name one account to stop following, e.g. @alice@example.org."));
+  if (data_dir == NULL)
+    data_dir = qtr_node_default_data_dir ();
+
+  node = qtr_node_open (data_dir, &error);
+  if (node == NULL)
+    return fail (error);
+  actor = qtr_node_unfollow (node, argv[1], &error);
+  if (actor == NULL)
+    return fail (error);
+
+  /* Translators: %s is the account's address (a URL). */
+  g_print (_("No longer following %s; the Undo is queued."), actor);
+  g_print ("\n");
   return 0;
 }
 

@@ -3,6 +3,8 @@
 
 #include "qtr-node-store.h"
 
+#include <string.h>
+
 /* node.db: the node's own data. Migrations only ever append: a file written by an older
  * version is upgraded in place, one numbered step at a time. */
 
@@ -334,7 +336,8 @@ qtr_node_store_save_remote_actor (QtrNodeStore          *self,
 
 /**
  * qtr_node_store_find_remote_actor:
- * @column: "uri" or "key_id"
+ * @column: "uri", "key_id", or "handle" (@value is then `user@host`, the user name compared
+ *   ignoring case)
  *
  * Returns: (transfer full) (nullable): the actor, or %NULL when unknown (@error unset) or on
  *   failure (@error set)
@@ -352,16 +355,34 @@ qtr_node_store_find_remote_actor (QtrNodeStore  *self,
     "SELECT id, uri, host, username, display_name, inbox, shared_inbox, key_id,"
     " public_key_pem, document, fetched_at FROM remote_actors WHERE key_id = ?1"
     " ORDER BY fetched_at DESC LIMIT 1";
+  static const char *by_handle =
+    "SELECT id, uri, host, username, display_name, inbox, shared_inbox, key_id,"
+    " public_key_pem, document, fetched_at FROM remote_actors"
+    " WHERE username = ?1 COLLATE NOCASE AND host = ?2 ORDER BY fetched_at DESC LIMIT 1";
+  gboolean handle = g_str_equal (column, "handle");
   QtrRemoteActor *actor;
   sqlite3_stmt *stmt;
   int rc;
 
-  g_return_val_if_fail (g_str_equal (column, "uri") || g_str_equal (column, "key_id"), NULL);
+  g_return_val_if_fail (g_str_equal (column, "uri") || g_str_equal (column, "key_id") || handle,
+                        NULL);
 
-  stmt = qtr_db_prepare (self->db, g_str_equal (column, "uri") ? by_uri : by_key, error);
+  stmt = qtr_db_prepare (self->db,
+                         handle ? by_handle : g_str_equal (column, "uri") ? by_uri : by_key,
+                         error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, value);
+  if (handle)
+    {
+      const char *at = strrchr (value, '@');
+
+      if (at == NULL)
+        return NULL;
+      sqlite3_bind_text (stmt, 1, value, (int) (at - value), SQLITE_TRANSIENT);
+      bind_text (stmt, 2, at + 1);
+    }
+  else
+    bind_text (stmt, 1, value);
   rc = qtr_db_step (self->db, stmt, error);
   if (rc != SQLITE_ROW)
     return NULL;
@@ -871,4 +892,68 @@ qtr_node_store_failing_hosts (QtrNodeStore  *self,
   if (rc != SQLITE_DONE)
     return NULL;
   return g_strv_builder_end (builder);
+}
+
+/**
+ * qtr_node_store_forget_actor:
+ *
+ * Removes an actor of another server, and with it its follows both ways (deleted accounts).
+ */
+gboolean
+qtr_node_store_forget_actor (QtrNodeStore  *self,
+                             gint64         actor_row,
+                             GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db, "DELETE FROM remote_actors WHERE id = ?1",
+                                       error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, actor_row);
+  return run_done (self, stmt, error);
+}
+
+/**
+ * qtr_node_store_get_following_uri:
+ *
+ * Returns: (transfer full) (nullable): the id of our Follow of that actor, %NULL when we do
+ *   not follow it (@error unset) or on failure (@error set)
+ */
+char *
+qtr_node_store_get_following_uri (QtrNodeStore  *self,
+                                  gint64         actor_row,
+                                  GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "SELECT follow_uri FROM following WHERE actor_id = ?1",
+                                       error);
+  char *uri;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, actor_row);
+  if (qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
+    return NULL;
+  uri = dup_column (stmt, 0);
+  sqlite3_reset (stmt);
+  return uri;
+}
+
+/**
+ * qtr_node_store_remove_following:
+ *
+ * Forgets that we follow that actor (unfollowed, or blocked by it).
+ */
+gboolean
+qtr_node_store_remove_following (QtrNodeStore  *self,
+                                 gint64         actor_row,
+                                 GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db, "DELETE FROM following WHERE actor_id = ?1",
+                                       error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, actor_row);
+  return run_done (self, stmt, error);
 }

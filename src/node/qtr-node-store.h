@@ -172,6 +172,15 @@ gint64          qtr_node_store_count_follows      (QtrNodeStore          *self,
                                                    const char            *table,
                                                    gboolean               accepted_only,
                                                    GError               **error);
+gboolean        qtr_node_store_forget_actor       (QtrNodeStore          *self,
+                                                   gint64                 actor_row,
+                                                   GError               **error);
+char           *qtr_node_store_get_following_uri  (QtrNodeStore          *self,
+                                                   gint64                 actor_row,
+                                                   GError               **error);
+gboolean        qtr_node_store_remove_following   (QtrNodeStore          *self,
+                                                   gint64                 actor_row,
+                                                   GError               **error);
 GStrv           qtr_node_store_failing_hosts      (QtrNodeStore          *self,
                                                    GError               **error);
 

@@ -55,5 +55,8 @@ void        qtr_node_follow_async     (QtrNode             *node,
 char       *qtr_node_follow_finish    (QtrNode             *node,
                                        GAsyncResult        *result,
                                        GError             **error);
+char       *qtr_node_unfollow         (QtrNode             *node,
+                                       const char          *handle,
+                                       GError             **error);
 
 G_END_DECLS

@@ -328,6 +328,21 @@ test_follow_queued_while_offline (void)
   g_assert_true (wait_for_status (alice, "Following: 1"));
   g_assert_true (wait_for_status (alice, "Deliveries waiting: 0"));
 
+  {
+    g_auto(Run) unfollow = { 0 };
+    g_auto(Run) again = { 0 };
+
+    run_node (&unfollow, "unfollow", "--data-dir", alice, bob_handle, NULL);
+    g_assert_cmpint (unfollow.status, ==, 0);
+    assert_no_glib_noise (&unfollow);
+    g_assert_true (wait_for_status (bob, "Followers: 0 (0 waiting"));
+    g_assert_true (wait_for_status (alice, "Following: 0"));
+
+    run_node (&again, "unfollow", "--data-dir", alice, bob_handle, NULL);
+    g_assert_cmpint (again.status, ==, 1);
+    g_assert_nonnull (strstr (again.err, "not followed"));
+  }
+
   stop (alice_server);
   stop (bob_server);
   {

@@ -211,6 +211,32 @@ test_follow_accept (Fixture       *fixture,
                    ==, 1);
 }
 
+static gboolean
+bob_has_no_follower (Fixture *fixture)
+{
+  return count (&fixture->bob, "followers", FALSE) == 0;
+}
+
+static void
+test_unfollow (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *actor = follow (&fixture->alice, fixture->bob.handle);
+  g_autofree char *unfollowed = NULL;
+
+  wait_until (fixture, alice_follow_accepted, "alice's follow is accepted");
+  unfollowed = qtr_node_unfollow (fixture->alice.node, fixture->bob.handle, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (unfollowed, ==, actor);
+  g_assert_cmpint (count (&fixture->alice, "following", FALSE), ==, 0);
+  wait_until (fixture, bob_has_no_follower, "bob lost his follower");
+  wait_until (fixture, queues_empty, "every delivery is done");
+
+  g_assert_null (qtr_node_unfollow (fixture->alice.node, fixture->bob.handle, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED);
+}
+
 static void
 test_follow_manual_approval (Fixture       *fixture,
                              gconstpointer  data)
@@ -363,6 +389,53 @@ test_attacks (Fixture       *fixture,
   assert_refused (fixture, signed_post (fixture, "not json", TRUE), 400, NULL);
 }
 
+static void
+post_as_alice (Fixture    *fixture,
+               const char *type,
+               const char *object)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *body = g_strdup_printf ("{\"@context\":\"https://www.w3.org/ns/activitystreams\","
+                                           "\"id\":\"%s/activities/%s\",\"type\":\"%s\","
+                                           "\"actor\":\"%s/users/alice\",\"object\":\"%s\"}",
+                                           fixture->alice.base, uuid, type,
+                                           fixture->alice.base, object);
+  g_autoptr(SoupMessage) msg = signed_post (fixture, body, TRUE);
+  Answer answer = { 0 };
+
+  post_to_inbox (fixture, msg, &answer);
+  if (answer.status != 202)
+    g_error ("%s: %u %s", type, answer.status, answer.body);
+  g_free (answer.body);
+}
+
+static gboolean
+bob_forgot_alice (Fixture *fixture)
+{
+  return count_rows (&fixture->bob, "SELECT count (*) FROM remote_actors") == 0;
+}
+
+/* alice blocks bob: as on Mastodon, the follow between them ends. Then alice's account is
+ * deleted, and bob forgets her. */
+static void
+test_block_and_delete (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *bob = g_strdup_printf ("%s/users/bob", fixture->bob.base);
+  g_autofree char *alice = g_strdup_printf ("%s/users/alice", fixture->alice.base);
+  g_autofree char *actor = follow (&fixture->alice, fixture->bob.handle);
+
+  wait_until (fixture, bob_has_accepted_follower, "bob has alice as a follower");
+  post_as_alice (fixture, "Block", bob);
+  wait_until (fixture, bob_has_no_follower, "the block ended the follow");
+
+  follow (&fixture->alice, fixture->bob.handle);
+  wait_until (fixture, bob_has_accepted_follower, "alice follows bob again");
+  post_as_alice (fixture, "Delete", alice);
+  wait_until (fixture, bob_forgot_alice, "bob forgot the deleted account");
+  g_assert_cmpint (count (&fixture->bob, "followers", FALSE), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -373,6 +446,10 @@ main (int   argc,
               fixture_set_up, test_follow_accept, fixture_tear_down);
   g_test_add ("/node/federation/follow-manual-approval", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_follow_manual_approval, fixture_tear_down);
+  g_test_add ("/node/federation/unfollow", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_unfollow, fixture_tear_down);
+  g_test_add ("/node/federation/block-and-delete", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_block_and_delete, fixture_tear_down);
   g_test_add ("/node/federation/attacks", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_attacks, fixture_tear_down);
 
