@@ -98,6 +98,7 @@ qtr_node_config_new (void)
   config->port = QTR_NODE_CONFIG_DEFAULT_PORT;
   config->blocked_domains = g_new0 (char *, 1);
   config->trusted_proxies = g_new0 (char *, 1);
+  config->inbox_rate_limit = QTR_NODE_CONFIG_DEFAULT_INBOX_RATE_LIMIT;
   return config;
 }
 
@@ -282,6 +283,20 @@ qtr_node_config_load (const char  *path,
       config->blocked_domains = g_key_file_get_string_list (file, GROUP, "blocked_domains",
                                                             NULL, NULL);
     }
+  if (g_key_file_has_key (file, GROUP, "inbox_rate_limit", NULL))
+    {
+      int limit = g_key_file_get_integer (file, GROUP, "inbox_rate_limit", &local_error);
+
+      if (local_error != NULL || limit < 0)
+        {
+          g_set_error (error, QTR_NODE_CONFIG_ERROR, QTR_NODE_CONFIG_ERROR_INVALID,
+                       "%s: inbox_rate_limit must be a number of deliveries per minute, or 0 "
+                       "for no limit", path);
+          return NULL;
+        }
+      config->inbox_rate_limit = (guint) limit;
+    }
+
   if (g_key_file_has_key (file, GROUP, "trusted_proxies", NULL))
     {
       g_strfreev (config->trusted_proxies);
@@ -324,6 +339,7 @@ qtr_node_config_save (const QtrNodeConfig  *config,
   g_key_file_set_string_list (file, GROUP, "blocked_domains",
                               (const char * const *) config->blocked_domains,
                               g_strv_length (config->blocked_domains));
+  g_key_file_set_integer (file, GROUP, "inbox_rate_limit", (int) config->inbox_rate_limit);
   g_key_file_set_string_list (file, GROUP, "trusted_proxies",
                               (const char * const *) config->trusted_proxies,
                               g_strv_length (config->trusted_proxies));
@@ -369,4 +385,28 @@ char *
 qtr_node_config_get_host (const QtrNodeConfig *config)
 {
   return qtr_url_get_authority (config->base_url);
+}
+
+/**
+ * qtr_node_config_is_trusted_proxy:
+ * @address: an IP address, as text
+ *
+ * Returns: %TRUE when @address is one of the reverse proxies named in trusted_proxies
+ */
+gboolean
+qtr_node_config_is_trusted_proxy (const QtrNodeConfig *config,
+                                  const char          *address)
+{
+  g_autoptr(GInetAddress) wanted = address ? g_inet_address_new_from_string (address) : NULL;
+
+  if (wanted == NULL)
+    return FALSE;
+  for (guint i = 0; config->trusted_proxies && config->trusted_proxies[i]; i++)
+    {
+      g_autoptr(GInetAddress) proxy = g_inet_address_new_from_string (config->trusted_proxies[i]);
+
+      if (proxy != NULL && g_inet_address_equal (proxy, wanted))
+        return TRUE;
+    }
+  return FALSE;
 }

@@ -29,7 +29,8 @@ GQuark qtr_node_config_error_quark (void);
  * @allow_private_addresses: lets fetches and deliveries reach loopback and private addresses
  *   (tests federating over loopback; a node on a home network)
  * @blocked_domains: normalised hosts refused both ways
- * @trusted_proxies: IP addresses whose X-Forwarded-Proto/Host headers are believed
+ * @trusted_proxies: IP addresses of reverse proxies, whose X-Forwarded-For is believed
+ * @inbox_rate_limit: deliveries one remote address may make per minute (0: no limit)
  *
  * The keys of `node.conf`, group `[node]`.
  */
@@ -42,9 +43,11 @@ typedef struct {
   gboolean  allow_private_addresses;
   GStrv     blocked_domains;
   GStrv     trusted_proxies;
+  guint     inbox_rate_limit;
 } QtrNodeConfig;
 
 #define QTR_NODE_CONFIG_DEFAULT_PORT 8008
+#define QTR_NODE_CONFIG_DEFAULT_INBOX_RATE_LIMIT 3000
 
 QtrNodeConfig *qtr_node_config_new       (void);
 void           qtr_node_config_free      (QtrNodeConfig        *config);
@@ -61,6 +64,8 @@ gboolean       qtr_node_config_validate  (QtrNodeConfig        *config,
 gboolean       qtr_node_config_is_blocked (const QtrNodeConfig *config,
                                           const char           *host);
 char          *qtr_node_config_get_host  (const QtrNodeConfig  *config);
+gboolean       qtr_node_config_is_trusted_proxy (const QtrNodeConfig *config,
+                                          const char           *address);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtrNodeConfig, qtr_node_config_free)
 

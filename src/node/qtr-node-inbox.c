@@ -8,6 +8,7 @@
 #include "qtr-activity.h"
 #include "qtr-http-signature.h"
 #include "qtr-json.h"
+#include "qtr-rate-limiter.h"
 #include "qtr-url.h"
 
 /* The inbox, per actor and shared. A delivery is answered 202 only once it is stored:
@@ -351,12 +352,27 @@ qtr_node_inbox_early_cb (SoupServer        *server,
                          GHashTable        *query,
                          gpointer           user_data)
 {
+  QtrNode *node = QTR_NODE (user_data);
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autofree char *client = NULL;
   goffset length;
+  guint retry_after = 0;
 
   if (!g_str_equal (soup_server_message_get_method (msg), "POST") ||
       !g_str_has_suffix (path, "/inbox"))
     return;
+
+  client = qtr_node_get_client_address (node, msg);
+  if (!qtr_rate_limiter_take (qtr_node_get_inbox_limiter (node), client,
+                              g_get_monotonic_time (), &retry_after))
+    {
+      g_autofree char *seconds = g_strdup_printf ("%u", retry_after);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", seconds);
+      qtr_node_respond_error (msg, 429, "Too many deliveries from this address; try again later");
+      return;
+    }
 
   if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
     {
@@ -368,4 +384,39 @@ qtr_node_inbox_early_cb (SoupServer        *server,
   if (length > MAX_BODY_SIZE)
     qtr_node_respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
                             "The body is larger than 1 MiB");
+}
+
+/**
+ * qtr_node_get_client_address:
+ *
+ * Returns: (transfer full): the address the request comes from: the peer's, or, when the peer
+ *   is a trusted reverse proxy, the last address of X-Forwarded-For that is not one
+ */
+char *
+qtr_node_get_client_address (QtrNode           *node,
+                             SoupServerMessage *msg)
+{
+  QtrNodeConfig *config = qtr_node_get_config (node);
+  const char *peer = soup_server_message_get_remote_host (msg);
+  const char *forwarded;
+  g_auto(GStrv) hops = NULL;
+
+  if (peer == NULL)
+    return g_strdup ("unknown");
+  if (!qtr_node_config_is_trusted_proxy (config, peer))
+    return g_strdup (peer);
+
+  forwarded = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
+                                             "X-Forwarded-For");
+  if (forwarded == NULL)
+    return g_strdup (peer);
+
+  hops = g_strsplit (forwarded, ",", -1);
+  for (int i = (int) g_strv_length (hops) - 1; i >= 0; i--)
+    {
+      g_strstrip (hops[i]);
+      if (*hops[i] != '\0' && !qtr_node_config_is_trusted_proxy (config, hops[i]))
+        return g_strdup (hops[i]);
+    }
+  return g_strdup (peer);
 }

@@ -9,6 +9,7 @@
 #include "qtr-node.h"
 #include "qtr-node-config.h"
 #include "qtr-node-store.h"
+#include "qtr-rate-limiter.h"
 
 G_BEGIN_DECLS
 
@@ -36,6 +37,9 @@ char          *qtr_node_get_actor_url (QtrNode *self);
 char          *qtr_node_get_host   (QtrNode *self);
 QtrFetcher    *qtr_node_get_fetcher (QtrNode *self);
 void           qtr_node_kick_deliveries (QtrNode *self);
+QtrRateLimiter *qtr_node_get_inbox_limiter (QtrNode *self);
+char          *qtr_node_get_client_address (QtrNode           *node,
+                                            SoupServerMessage *msg);
 void           qtr_node_schedule_inbox_processing (QtrNode *self);
 guint          qtr_node_process_inbox (QtrNode *self);
 gint64         qtr_node_remember_actor (QtrNode             *node,

@@ -39,6 +39,7 @@ struct _QtrNode
 
   QtrFetcher       *fetcher;
   QtrDeliveryQueue *queue;
+  QtrRateLimiter   *inbox_limiter;
   guint             process_source;
 };
 
@@ -198,6 +199,7 @@ qtr_node_finalize (GObject *object)
     close (self->lock_fd);
   g_clear_pointer (&self->config, qtr_node_config_free);
   g_clear_pointer (&self->owner, qtr_node_owner_free);
+  g_clear_pointer (&self->inbox_limiter, qtr_rate_limiter_free);
   g_free (self->data_dir);
   g_free (self->listen_address);
   g_free (self->listen_url);
@@ -521,6 +523,19 @@ qtr_node_get_fetcher (QtrNode *self)
                                             self, NULL);
     }
   return self->fetcher;
+}
+
+/**
+ * qtr_node_get_inbox_limiter:
+ *
+ * Returns: (transfer none): the per-address limit on deliveries (node.conf's inbox_rate_limit)
+ */
+QtrRateLimiter *
+qtr_node_get_inbox_limiter (QtrNode *self)
+{
+  if (self->inbox_limiter == NULL)
+    self->inbox_limiter = qtr_rate_limiter_new (self->config->inbox_rate_limit);
+  return self->inbox_limiter;
 }
 
 /**

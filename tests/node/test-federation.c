@@ -436,6 +436,29 @@ test_block_and_delete (Fixture       *fixture,
   g_assert_cmpint (count (&fixture->bob, "followers", FALSE), ==, 0);
 }
 
+static void
+test_rate_limited (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *alice = g_strdup_printf ("%s/users/alice", fixture->alice.base);
+  g_autofree char *body = make_follow (fixture, alice);
+  g_autoptr(SoupMessage) last = NULL;
+  Answer answer = { 0 };
+
+  /* Three deliveries a minute from one address: the fourth waits, whatever it carries. */
+  qtr_node_get_config (fixture->bob.node)->inbox_rate_limit = 3;
+  for (int i = 0; i < 3; i++)
+    assert_refused (fixture, signed_post (fixture, body, FALSE), 401, NULL);
+
+  last = signed_post (fixture, body, TRUE);
+  post_to_inbox (fixture, last, &answer);
+  g_assert_cmpuint (answer.status, ==, 429);
+  g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (last),
+                                                 "Retry-After"), ==, "20");
+  g_free (answer.body);
+  g_assert_cmpint (count_rows (&fixture->bob, "SELECT count (*) FROM inbox"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -450,6 +473,8 @@ main (int   argc,
               fixture_set_up, test_unfollow, fixture_tear_down);
   g_test_add ("/node/federation/block-and-delete", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_block_and_delete, fixture_tear_down);
+  g_test_add ("/node/federation/rate-limited", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_rate_limited, fixture_tear_down);
   g_test_add ("/node/federation/attacks", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_attacks, fixture_tear_down);
 
