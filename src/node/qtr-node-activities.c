@@ -16,16 +16,28 @@
 
 #define AS_CONTEXT "https://www.w3.org/ns/activitystreams"
 
+/* @json is the activity as received, for handlers that keep documents. */
 typedef gboolean (*ActivityHandler) (QtrNode      *node,
                                      QtrActivity  *activity,
+                                     JsonObject   *json,
                                      GError      **error);
 
-static gboolean handle_follow (QtrNode *node, QtrActivity *activity, GError **error);
-static gboolean handle_undo (QtrNode *node, QtrActivity *activity, GError **error);
-static gboolean handle_accept (QtrNode *node, QtrActivity *activity, GError **error);
-static gboolean handle_reject (QtrNode *node, QtrActivity *activity, GError **error);
-static gboolean handle_block (QtrNode *node, QtrActivity *activity, GError **error);
-static gboolean handle_delete (QtrNode *node, QtrActivity *activity, GError **error);
+static gboolean handle_follow (QtrNode *node, QtrActivity *activity, JsonObject *json,
+                               GError **error);
+static gboolean handle_undo (QtrNode *node, QtrActivity *activity, JsonObject *json,
+                               GError **error);
+static gboolean handle_accept (QtrNode *node, QtrActivity *activity, JsonObject *json,
+                               GError **error);
+static gboolean handle_reject (QtrNode *node, QtrActivity *activity, JsonObject *json,
+                               GError **error);
+static gboolean handle_block (QtrNode *node, QtrActivity *activity, JsonObject *json,
+                               GError **error);
+static gboolean handle_delete (QtrNode *node, QtrActivity *activity, JsonObject *json,
+                               GError **error);
+static gboolean handle_create (QtrNode *node, QtrActivity *activity, JsonObject *json,
+                               GError **error);
+static gboolean handle_update (QtrNode *node, QtrActivity *activity, JsonObject *json,
+                               GError **error);
 
 static const struct {
   QtrActivityType type;
@@ -37,7 +49,11 @@ static const struct {
   { QTR_ACTIVITY_TYPE_REJECT, handle_reject },
   { QTR_ACTIVITY_TYPE_BLOCK, handle_block },
   { QTR_ACTIVITY_TYPE_DELETE, handle_delete },
+  { QTR_ACTIVITY_TYPE_CREATE, handle_create },
+  { QTR_ACTIVITY_TYPE_UPDATE, handle_update },
 };
+
+
 
 static char *
 new_activity_id (QtrNode *node)
@@ -96,6 +112,7 @@ qtr_node_remember_actor (QtrNode             *node,
   actor.key_id = key->id;
   actor.public_key_pem = key->pem;
   actor.document = document;
+  actor.followers = doc->followers;
   return qtr_node_store_save_remote_actor (qtr_node_get_store (node), &actor, error);
 }
 
@@ -161,6 +178,7 @@ new_activity (QtrNode    *node,
 static gboolean
 handle_follow (QtrNode      *node,
                QtrActivity  *activity,
+               JsonObject   *json,
                GError      **error)
 {
   g_autofree char *our_actor = qtr_node_get_actor_url (node);
@@ -204,6 +222,7 @@ handle_follow (QtrNode      *node,
 static gboolean
 handle_undo (QtrNode      *node,
              QtrActivity  *activity,
+             JsonObject   *json,
              GError      **error)
 {
   g_autoptr(QtrRemoteActor) actor = NULL;
@@ -250,6 +269,7 @@ answer_follow (QtrNode      *node,
 static gboolean
 handle_accept (QtrNode      *node,
                QtrActivity  *activity,
+               JsonObject   *json,
                GError      **error)
 {
   return answer_follow (node, activity, TRUE, error);
@@ -258,6 +278,7 @@ handle_accept (QtrNode      *node,
 static gboolean
 handle_reject (QtrNode      *node,
                QtrActivity  *activity,
+               JsonObject   *json,
                GError      **error)
 {
   return answer_follow (node, activity, FALSE, error);
@@ -267,6 +288,7 @@ handle_reject (QtrNode      *node,
 static gboolean
 handle_block (QtrNode      *node,
               QtrActivity  *activity,
+              JsonObject   *json,
               GError      **error)
 {
   g_autofree char *our_actor = qtr_node_get_actor_url (node);
@@ -285,13 +307,14 @@ handle_block (QtrNode      *node,
 static gboolean
 handle_delete (QtrNode      *node,
                QtrActivity  *activity,
+               JsonObject   *json,
                GError      **error)
 {
   g_autoptr(QtrRemoteActor) actor = NULL;
   g_autoptr(GError) local_error = NULL;
 
   if (g_strcmp0 (activity->object_id, activity->actor) != 0)
-    return TRUE;
+    return qtr_node_receive_note_delete (node, activity, error);
   actor = qtr_node_store_find_remote_actor (qtr_node_get_store (node), "uri", activity->actor,
                                             &local_error);
   if (actor == NULL)
@@ -304,9 +327,28 @@ handle_delete (QtrNode      *node,
   return qtr_node_store_forget_actor (qtr_node_get_store (node), actor->row, error);
 }
 
+static gboolean
+handle_create (QtrNode      *node,
+               QtrActivity  *activity,
+               JsonObject   *json,
+               GError      **error)
+{
+  return qtr_node_receive_note (node, activity, json, FALSE, error);
+}
+
+static gboolean
+handle_update (QtrNode      *node,
+               QtrActivity  *activity,
+               JsonObject   *json,
+               GError      **error)
+{
+  return qtr_node_receive_note (node, activity, json, TRUE, error);
+}
+
 typedef struct {
   QtrNode     *node;
   QtrActivity *activity;
+  JsonObject  *json;
   gint64       row;
 } ProcessData;
 
@@ -322,7 +364,7 @@ process_in_transaction (QtrDb    *db,
     {
       if (handlers[i].type != data->activity->type)
         continue;
-      if (!handlers[i].handler (data->node, data->activity, &handler_error))
+      if (!handlers[i].handler (data->node, data->activity, data->json, &handler_error))
         {
           g_debug ("Activity %s not applied: %s", data->activity->id, handler_error->message);
           /* The activity stays stored, marked with why it was not applied. */
@@ -355,7 +397,7 @@ process_entry (QtrNode       *node,
     }
 
   {
-    ProcessData process = { node, activity, entry->row };
+    ProcessData process = { node, activity, json, entry->row };
 
     if (!qtr_db_transaction (qtr_node_store_get_db (store), process_in_transaction, &process,
                              &error))

@@ -267,19 +267,45 @@ qtr_node_handle_collection (QtrNode           *node,
   qtr_node_respond_json (msg, SOUP_STATUS_OK, QTR_AS2_CONTENT_TYPE, root);
 }
 
-/* Our own activities, at their ids, as they were delivered. */
+static gboolean
+is_addressed_to_public (const char *body)
+{
+  g_autoptr(JsonObject) json = qtr_json_parse_object (body, strlen (body), NULL);
+  const char *fields[] = { "to", "cc" };
+
+  for (guint i = 0; json != NULL && i < G_N_ELEMENTS (fields); i++)
+    {
+      JsonNode *member = json_object_get_member (json, fields[i]);
+      JsonArray *array = member && JSON_NODE_HOLDS_ARRAY (member) ? json_node_get_array (member)
+                                                                    : NULL;
+
+      for (guint j = 0; array != NULL && j < json_array_get_length (array); j++)
+        {
+          JsonNode *element = json_array_get_element (array, j);
+
+          if (JSON_NODE_HOLDS_VALUE (element) &&
+              json_node_get_value_type (element) == G_TYPE_STRING &&
+              qtr_activity_is_public_collection (json_node_get_string (element)))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Our own activities, at their ids, as they were delivered; only those addressed to the
+ * public: the others (follows, followers-only posts) are for their recipients alone. */
 void
 qtr_node_handle_activity (QtrNode           *node,
                           SoupServerMessage *msg,
                           GHashTable        *params)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *uri = g_strdup_printf ("%s/activities/%s", qtr_node_get_base_url (node),
-                                          (const char *) g_hash_table_lookup (params, "id"));
+  g_autofree char *uri = g_strconcat (qtr_node_get_base_url (node),
+                                      g_uri_get_path (soup_server_message_get_uri (msg)), NULL);
   g_autofree char *body = qtr_node_store_get_activity_body (qtr_node_get_store (node), uri,
                                                             &error);
 
-  if (body == NULL)
+  if (body == NULL || !is_addressed_to_public (body))
     {
       qtr_node_respond_error (msg, error ? SOUP_STATUS_INTERNAL_SERVER_ERROR
                                          : SOUP_STATUS_NOT_FOUND,

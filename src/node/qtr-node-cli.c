@@ -27,13 +27,17 @@ static int run_serve (int argc, char **argv);
 static int run_status (int argc, char **argv);
 static int run_follow (int argc, char **argv);
 static int run_unfollow (int argc, char **argv);
+static int run_post (int argc, char **argv);
+static int run_delete (int argc, char **argv);
 
 static const Command commands[] = {
   { "init", N_("Set up a node: its owner, key pair and settings"), run_init },
   { "run", N_("Serve the node until stopped (Ctrl+C)"), run_serve },
-  { "status", N_("Show followers, follows and the delivery queue"), run_status },
+  { "status", N_("Show followers, follows, posts and the delivery queue"), run_status },
   { "follow", N_("Follow an account of another server"), run_follow },
   { "unfollow", N_("Stop following an account"), run_unfollow },
+  { "post", N_("Publish a post"), run_post },
+  { "delete", N_("Delete one of your posts"), run_delete },
 };
 
 static int
@@ -234,10 +238,10 @@ run_status (int    argc,
   g_autofree char *data_dir = NULL;
   g_auto(GStrv) failing = NULL;
   QtrNodeStore *store;
-  gint64 followers, requests, following, queued;
+  gint64 followers, requests, following, queued, written, received;
   int status = 0;
 
-  context = new_context (NULL, _("Show followers, follows and the delivery queue."));
+  context = new_context (NULL, _("Show followers, follows, posts and the delivery queue."));
   g_option_context_add_main_entries (context, data_dir_entries (&data_dir), GETTEXT_PACKAGE);
   if (!parse_command_line (context, &argc, &argv, &status))
     return status;
@@ -255,7 +259,9 @@ run_status (int    argc,
   following = requests < 0 ? -1 : qtr_node_store_count_follows (store, "following", TRUE,
                                                                  &error);
   queued = following < 0 ? -1 : qtr_node_store_count_deliveries (store, &error);
-  failing = queued < 0 ? NULL : qtr_node_store_failing_hosts (store, &error);
+  written = queued < 0 ? -1 : qtr_node_store_count_statuses (store, TRUE, &error);
+  received = written < 0 ? -1 : qtr_node_store_count_statuses (store, FALSE, &error);
+  failing = received < 0 ? NULL : qtr_node_store_failing_hosts (store, &error);
   if (failing == NULL)
     return fail (error);
 
@@ -264,6 +270,8 @@ run_status (int    argc,
     g_autofree char *n_requests = g_strdup_printf ("%" G_GINT64_FORMAT, requests - followers);
     g_autofree char *n_following = g_strdup_printf ("%" G_GINT64_FORMAT, following);
     g_autofree char *n_queued = g_strdup_printf ("%" G_GINT64_FORMAT, queued);
+    g_autofree char *n_written = g_strdup_printf ("%" G_GINT64_FORMAT, written);
+    g_autofree char *n_received = g_strdup_printf ("%" G_GINT64_FORMAT, received - written);
 
     g_print (_("Node: %s"), qtr_node_get_base_url (node));
     g_print ("\n");
@@ -272,6 +280,9 @@ run_status (int    argc,
     g_print ("\n");
     /* Translators: %s is a number. */
     g_print (_("Following: %s"), n_following);
+    g_print ("\n");
+    /* Translators: both %s are numbers. */
+    g_print (_("Posts: %s written here, %s received"), n_written, n_received);
     g_print ("\n");
     /* Translators: %s is a number. */
     g_print (_("Deliveries waiting: %s"), n_queued);
@@ -376,6 +387,86 @@ run_unfollow (int    argc,
 
   /* Translators: %s is the account's address (a URL). */
   g_print (_("No longer following %s; the Undo is queued."), actor);
+  g_print ("\n");
+  return 0;
+}
+
+static int
+run_post (int    argc,
+          char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNode) node = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *visibility_name = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *language = NULL;
+  g_autofree char *uri = NULL;
+  QtrVisibility visibility = QTR_VISIBILITY_PUBLIC;
+  const GOptionEntry entries[] = {
+    { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
+      N_("Where the node keeps its data (default: the XDG data folder)"), N_("DIR") },
+    { "visibility", 'v', 0, G_OPTION_ARG_STRING, &visibility_name,
+      N_("Who may see it: public, unlisted, private (followers) or direct (mentioned only)"),
+      N_("WHO") },
+    { "content-warning", 'w', 0, G_OPTION_ARG_STRING, &summary,
+      N_("A content warning shown before the post"), N_("TEXT") },
+    { "language", 'l', 0, G_OPTION_ARG_STRING, &language,
+      N_("The post's language, e.g. en, es or sv"), N_("CODE") },
+    { NULL }
+  };
+
+  context = new_context (_("TEXT"), _("Publish a post to your followers (and to those it mentions)."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail_usage (error->message);
+  if (argc != 2)
+    return fail_usage (_("Give the text of the post as one argument, in quotes."));
+  if (visibility_name != NULL && !qtr_visibility_from_string (visibility_name, &visibility))
+    return fail_usage (_("--visibility takes public, unlisted, private or direct."));
+  if (data_dir == NULL)
+    data_dir = qtr_node_default_data_dir ();
+
+  node = qtr_node_open (data_dir, &error);
+  if (node == NULL)
+    return fail (error);
+  uri = qtr_node_post (node, argv[1], visibility, summary, language, &error);
+  if (uri == NULL)
+    return fail (error);
+
+  /* Translators: %s is the new post's address (a URL). */
+  g_print (_("Posted %s; it is delivered while the node runs."), uri);
+  g_print ("\n");
+  return 0;
+}
+
+static int
+run_delete (int    argc,
+            char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNode) node = NULL;
+  g_autofree char *data_dir = NULL;
+
+  context = new_context (_("URL"), _("Delete one of your posts, here and on the servers it reached."));
+  g_option_context_add_main_entries (context, data_dir_entries (&data_dir), GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail_usage (error->message);
+  if (argc != 2)
+    return fail_usage (_("Give the address of the post to delete."));
+  if (data_dir == NULL)
+    data_dir = qtr_node_default_data_dir ();
+
+  node = qtr_node_open (data_dir, &error);
+  if (node == NULL)
+    return fail (error);
+  if (!qtr_node_delete_post (node, argv[1], &error))
+    return fail (error);
+
+  /* Translators: %s is the deleted post's address (a URL). */
+  g_print (_("Deleted %s."), argv[1]);
   g_print ("\n");
   return 0;
 }

@@ -47,6 +47,16 @@ gint64         qtr_node_remember_actor (QtrNode             *node,
                                         QtrActorDoc         *doc,
                                         const QtrPublicKey  *key,
                                         GError             **error);
+gboolean       qtr_node_receive_note (QtrNode      *node,
+                                      QtrActivity  *activity,
+                                      JsonObject   *json,
+                                      gboolean      update,
+                                      GError      **error);
+gboolean       qtr_node_receive_note_delete (QtrNode      *node,
+                                             QtrActivity  *activity,
+                                             GError      **error);
+gboolean       qtr_visibility_from_string (const char    *name,
+                                           QtrVisibility *visibility);
 gboolean       qtr_node_queue_activity (QtrNode             *node,
                                         JsonObject          *activity,
                                         const char * const  *inboxes,
@@ -80,5 +90,6 @@ void qtr_node_handle_profile        (QtrNode *node, SoupServerMessage *msg, GHas
 void qtr_node_handle_inbox          (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_activity       (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_collection     (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_status         (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 
 G_END_DECLS

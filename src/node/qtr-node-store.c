@@ -89,6 +89,31 @@ static const char * const migrations[] = {
   "  UNIQUE (activity_id, inbox)"
   ");"
   "CREATE INDEX deliveries_due ON deliveries (next_attempt_at);",
+
+  /* 3: posts, the owner's (actor_id NULL) and those of others that reached us, and the ids of
+   * the owner's deleted posts, answered with 410 Gone. */
+  "ALTER TABLE remote_actors ADD COLUMN followers TEXT;"
+  "CREATE TABLE statuses ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uri TEXT NOT NULL UNIQUE,"
+  "  url TEXT,"
+  "  actor_id INTEGER REFERENCES remote_actors (id) ON DELETE CASCADE,"
+  "  in_reply_to_uri TEXT,"
+  "  content TEXT NOT NULL,"
+  "  summary TEXT,"
+  "  sensitive INTEGER NOT NULL DEFAULT 0,"
+  "  language TEXT,"
+  "  visibility TEXT NOT NULL"
+  "    CHECK (visibility IN ('public', 'unlisted', 'private', 'direct')),"
+  "  published INTEGER NOT NULL,"
+  "  updated INTEGER,"
+  "  document TEXT NOT NULL"
+  ");"
+  "CREATE INDEX statuses_by_actor ON statuses (actor_id, published);"
+  "CREATE TABLE tombstones ("
+  "  uri TEXT PRIMARY KEY,"
+  "  deleted_at INTEGER NOT NULL"
+  ");",
 };
 
 void
@@ -253,6 +278,7 @@ qtr_remote_actor_free (QtrRemoteActor *actor)
   g_free (actor->key_id);
   g_free (actor->public_key_pem);
   g_free (actor->document);
+  g_free (actor->followers);
   g_free (actor);
 }
 
@@ -307,12 +333,13 @@ qtr_node_store_save_remote_actor (QtrNodeStore          *self,
 
   stmt = qtr_db_prepare (self->db,
                          "INSERT INTO remote_actors (uri, host, username, display_name, inbox,"
-                         " shared_inbox, key_id, public_key_pem, document, fetched_at)"
-                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                         " shared_inbox, key_id, public_key_pem, document, fetched_at,"
+                         " followers)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
                          " ON CONFLICT (uri) DO UPDATE SET host = ?2, username = ?3,"
                          " display_name = ?4, inbox = ?5, shared_inbox = ?6, key_id = ?7,"
-                         " public_key_pem = ?8, document = ?9, fetched_at = ?10"
-                         " RETURNING id", error);
+                         " public_key_pem = ?8, document = ?9, fetched_at = ?10,"
+                         " followers = ?11 RETURNING id", error);
   if (stmt == NULL)
     return -1;
   bind_text (stmt, 1, actor->uri);
@@ -325,6 +352,7 @@ qtr_node_store_save_remote_actor (QtrNodeStore          *self,
   bind_text (stmt, 8, actor->public_key_pem);
   bind_text (stmt, 9, actor->document);
   sqlite3_bind_int64 (stmt, 10, actor->fetched_at ? actor->fetched_at : now_seconds ());
+  bind_text (stmt, 11, actor->followers);
   if (qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
     return -1;
   {
@@ -350,14 +378,14 @@ qtr_node_store_find_remote_actor (QtrNodeStore  *self,
 {
   static const char *by_uri =
     "SELECT id, uri, host, username, display_name, inbox, shared_inbox, key_id,"
-    " public_key_pem, document, fetched_at FROM remote_actors WHERE uri = ?1";
+    " public_key_pem, document, fetched_at, followers FROM remote_actors WHERE uri = ?1";
   static const char *by_key =
     "SELECT id, uri, host, username, display_name, inbox, shared_inbox, key_id,"
-    " public_key_pem, document, fetched_at FROM remote_actors WHERE key_id = ?1"
+    " public_key_pem, document, fetched_at, followers FROM remote_actors WHERE key_id = ?1"
     " ORDER BY fetched_at DESC LIMIT 1";
   static const char *by_handle =
     "SELECT id, uri, host, username, display_name, inbox, shared_inbox, key_id,"
-    " public_key_pem, document, fetched_at FROM remote_actors"
+    " public_key_pem, document, fetched_at, followers FROM remote_actors"
     " WHERE username = ?1 COLLATE NOCASE AND host = ?2 ORDER BY fetched_at DESC LIMIT 1";
   gboolean handle = g_str_equal (column, "handle");
   QtrRemoteActor *actor;
@@ -399,6 +427,7 @@ qtr_node_store_find_remote_actor (QtrNodeStore  *self,
   actor->public_key_pem = dup_column (stmt, 8);
   actor->document = dup_column (stmt, 9);
   actor->fetched_at = sqlite3_column_int64 (stmt, 10);
+  actor->followers = dup_column (stmt, 11);
   sqlite3_reset (stmt);
   return actor;
 }
@@ -956,4 +985,250 @@ qtr_node_store_remove_following (QtrNodeStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, actor_row);
   return run_done (self, stmt, error);
+}
+
+/**
+ * qtr_node_store_follower_inboxes:
+ *
+ * Returns: (transfer full): where to deliver to every accepted follower: each server's
+ *   shared inbox once, or a follower's own inbox where its server has none; %NULL with @error
+ *   set on failure
+ */
+GStrv
+qtr_node_store_follower_inboxes (QtrNodeStore  *self,
+                                 GError       **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "SELECT DISTINCT coalesce (a.shared_inbox, a.inbox)"
+                                       " FROM followers f JOIN remote_actors a"
+                                       " ON a.id = f.actor_id WHERE f.accepted = 1"
+                                       " ORDER BY 1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * qtr_node_store_add_status:
+ * @status: the post; @status->id 0 lets the store pick one
+ *
+ * Stores a post once (by its uri); a post already stored is left as it is.
+ */
+gboolean
+qtr_node_store_add_status (QtrNodeStore     *self,
+                           const QtrStatus  *status,
+                           GError          **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "INSERT INTO statuses (id, uri, url, actor_id,"
+                                       " in_reply_to_uri, content, summary, sensitive,"
+                                       " language, visibility, published, updated, document)"
+                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+                                       " ?12, ?13) ON CONFLICT (uri) DO NOTHING", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (status->id > 0)
+    sqlite3_bind_int64 (stmt, 1, status->id);
+  else
+    sqlite3_bind_null (stmt, 1);
+  bind_text (stmt, 2, status->uri);
+  bind_text (stmt, 3, status->url);
+  if (status->actor_row > 0)
+    sqlite3_bind_int64 (stmt, 4, status->actor_row);
+  else
+    sqlite3_bind_null (stmt, 4);
+  bind_text (stmt, 5, status->in_reply_to);
+  bind_text (stmt, 6, status->content);
+  bind_text (stmt, 7, status->summary);
+  sqlite3_bind_int (stmt, 8, status->sensitive);
+  bind_text (stmt, 9, status->language);
+  bind_text (stmt, 10, status->visibility);
+  sqlite3_bind_int64 (stmt, 11, status->published);
+  if (status->updated > 0)
+    sqlite3_bind_int64 (stmt, 12, status->updated);
+  else
+    sqlite3_bind_null (stmt, 12);
+  bind_text (stmt, 13, status->document);
+  return run_done (self, stmt, error);
+}
+
+/**
+ * qtr_node_store_update_status:
+ *
+ * Applies an edit to a stored post of @actor_row (0: the owner); others' posts are untouched.
+ */
+gboolean
+qtr_node_store_update_status (QtrNodeStore     *self,
+                              const QtrStatus  *status,
+                              GError          **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "UPDATE statuses SET content = ?3, summary = ?4,"
+                                       " sensitive = ?5, language = ?6, updated = ?7,"
+                                       " document = ?8 WHERE uri = ?1"
+                                       " AND actor_id IS ?2", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, status->uri);
+  if (status->actor_row > 0)
+    sqlite3_bind_int64 (stmt, 2, status->actor_row);
+  else
+    sqlite3_bind_null (stmt, 2);
+  bind_text (stmt, 3, status->content);
+  bind_text (stmt, 4, status->summary);
+  sqlite3_bind_int (stmt, 5, status->sensitive);
+  bind_text (stmt, 6, status->language);
+  sqlite3_bind_int64 (stmt, 7, status->updated > 0 ? status->updated : now_seconds ());
+  bind_text (stmt, 8, status->document);
+  return run_done (self, stmt, error);
+}
+
+/**
+ * qtr_node_store_delete_status:
+ * @actor_row: the author (0: the owner, whose deleted post leaves a tombstone)
+ *
+ * Returns: %TRUE when a post was deleted, %FALSE when none matched (@error unset) or on
+ *   failure (@error set)
+ */
+gboolean
+qtr_node_store_delete_status (QtrNodeStore  *self,
+                              const char    *uri,
+                              gint64         actor_row,
+                              GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "DELETE FROM statuses WHERE uri = ?1 AND actor_id IS ?2",
+                                       error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, uri);
+  if (actor_row > 0)
+    sqlite3_bind_int64 (stmt, 2, actor_row);
+  else
+    sqlite3_bind_null (stmt, 2);
+  if (!run_done (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (qtr_db_get_handle (self->db)) == 0)
+    return FALSE;
+  if (actor_row > 0)
+    return TRUE;
+
+  stmt = qtr_db_prepare (self->db,
+                         "INSERT OR REPLACE INTO tombstones (uri, deleted_at) VALUES (?1, ?2)",
+                         error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, uri);
+  sqlite3_bind_int64 (stmt, 2, now_seconds ());
+  return run_done (self, stmt, error);
+}
+
+/**
+ * qtr_node_store_find_status:
+ *
+ * Returns: (transfer full) (nullable): the post, %NULL when there is none (@error unset) or
+ *   on failure (@error set); @deleted tells whether it is one of the owner's deleted posts
+ */
+QtrStatus *
+qtr_node_store_find_status (QtrNodeStore  *self,
+                            const char    *uri,
+                            gboolean      *deleted,
+                            GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "SELECT id, uri, url, coalesce (actor_id, 0),"
+                                       " in_reply_to_uri, content, summary, sensitive,"
+                                       " language, visibility, published,"
+                                       " coalesce (updated, 0), document"
+                                       " FROM statuses WHERE uri = ?1", error);
+  QtrStatus *status;
+  int rc;
+
+  if (deleted != NULL)
+    *deleted = FALSE;
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, uri);
+  rc = qtr_db_step (self->db, stmt, error);
+  if (rc == SQLITE_DONE && deleted != NULL)
+    {
+      stmt = qtr_db_prepare (self->db, "SELECT 1 FROM tombstones WHERE uri = ?1", error);
+      if (stmt == NULL)
+        return NULL;
+      bind_text (stmt, 1, uri);
+      rc = qtr_db_step (self->db, stmt, error);
+      *deleted = rc == SQLITE_ROW;
+      if (rc == SQLITE_ROW)
+        sqlite3_reset (stmt);
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    return NULL;
+
+  status = g_new0 (QtrStatus, 1);
+  status->id = sqlite3_column_int64 (stmt, 0);
+  status->uri = dup_column (stmt, 1);
+  status->url = dup_column (stmt, 2);
+  status->actor_row = sqlite3_column_int64 (stmt, 3);
+  status->in_reply_to = dup_column (stmt, 4);
+  status->content = dup_column (stmt, 5);
+  status->summary = dup_column (stmt, 6);
+  status->sensitive = sqlite3_column_int (stmt, 7);
+  status->language = dup_column (stmt, 8);
+  status->visibility = dup_column (stmt, 9);
+  status->published = sqlite3_column_int64 (stmt, 10);
+  status->updated = sqlite3_column_int64 (stmt, 11);
+  status->document = dup_column (stmt, 12);
+  sqlite3_reset (stmt);
+  return status;
+}
+
+/**
+ * qtr_node_store_count_statuses:
+ * @local_only: count only the owner's posts
+ *
+ * Returns: the count, or -1 with @error set
+ */
+gint64
+qtr_node_store_count_statuses (QtrNodeStore  *self,
+                               gboolean       local_only,
+                               GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       local_only
+                                       ? "SELECT count (*) FROM statuses WHERE actor_id IS NULL"
+                                       : "SELECT count (*) FROM statuses", error);
+  gint64 n;
+
+  if (stmt == NULL || qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
+    return -1;
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return n;
+}
+
+void
+qtr_status_free (QtrStatus *status)
+{
+  if (status == NULL)
+    return;
+  g_free (status->uri);
+  g_free (status->url);
+  g_free (status->in_reply_to);
+  g_free (status->content);
+  g_free (status->summary);
+  g_free (status->language);
+  g_free (status->visibility);
+  g_free (status->document);
+  g_free (status);
 }

@@ -70,6 +70,7 @@ typedef struct {
   char   *public_key_pem;
   char   *document;
   gint64  fetched_at;
+  char   *followers;
 } QtrRemoteActor;
 
 void qtr_remote_actor_free (QtrRemoteActor *actor);
@@ -195,5 +196,56 @@ typedef struct {
 } QtrInboxEntry;
 
 void qtr_inbox_entry_free (QtrInboxEntry *entry);
+
+/**
+ * QtrStatus:
+ * @id: the post's row id (for the owner's posts, also the last part of its id)
+ * @uri: the post's ActivityPub id
+ * @actor_row: the author's row in remote_actors, 0 for the owner
+ * @content: sanitised HTML
+ * @summary: (nullable): the content warning
+ * @visibility: "public", "unlisted", "private" or "direct"
+ * @document: the Note as served (the owner's) or as received (others')
+ *
+ * A post.
+ */
+typedef struct {
+  gint64    id;
+  char     *uri;
+  char     *url;
+  gint64    actor_row;
+  char     *in_reply_to;
+  char     *content;
+  char     *summary;
+  gboolean  sensitive;
+  char     *language;
+  char     *visibility;
+  gint64    published;
+  gint64    updated;
+  char     *document;
+} QtrStatus;
+
+void qtr_status_free (QtrStatus *status);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtrStatus, qtr_status_free)
+
+GStrv           qtr_node_store_follower_inboxes   (QtrNodeStore          *self,
+                                                   GError               **error);
+gboolean        qtr_node_store_add_status         (QtrNodeStore          *self,
+                                                   const QtrStatus       *status,
+                                                   GError               **error);
+gboolean        qtr_node_store_update_status      (QtrNodeStore          *self,
+                                                   const QtrStatus       *status,
+                                                   GError               **error);
+gboolean        qtr_node_store_delete_status      (QtrNodeStore          *self,
+                                                   const char            *uri,
+                                                   gint64                 actor_row,
+                                                   GError               **error);
+QtrStatus      *qtr_node_store_find_status        (QtrNodeStore          *self,
+                                                   const char            *uri,
+                                                   gboolean              *deleted,
+                                                   GError               **error);
+gint64          qtr_node_store_count_statuses     (QtrNodeStore          *self,
+                                                   gboolean               local_only,
+                                                   GError               **error);
 
 G_END_DECLS

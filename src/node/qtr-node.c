@@ -65,6 +65,8 @@ static const QtrRoute routes[] = {
   { "POST", "/users/:username/inbox", qtr_node_handle_inbox },
   { "POST", "/inbox", qtr_node_handle_inbox },
   { "GET", "/users/:username/:collection", qtr_node_handle_collection },
+  { "GET", "/users/:username/statuses/:id", qtr_node_handle_status },
+  { "GET", "/users/:username/statuses/:id/activity", qtr_node_handle_activity },
   { "GET", "/users/:username/collections/:collection", qtr_node_handle_collection },
   { "GET", "/activities/:id", qtr_node_handle_activity },
 };

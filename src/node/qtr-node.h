@@ -58,5 +58,14 @@ char       *qtr_node_follow_finish    (QtrNode             *node,
 char       *qtr_node_unfollow         (QtrNode             *node,
                                        const char          *handle,
                                        GError             **error);
+char       *qtr_node_post             (QtrNode             *node,
+                                       const char          *text,
+                                       int                  visibility,
+                                       const char          *summary,
+                                       const char          *language,
+                                       GError             **error);
+gboolean    qtr_node_delete_post      (QtrNode             *node,
+                                       const char          *uri,
+                                       GError             **error);
 
 G_END_DECLS

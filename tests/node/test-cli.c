@@ -329,6 +329,26 @@ test_follow_queued_while_offline (void)
   g_assert_true (wait_for_status (alice, "Deliveries waiting: 0"));
 
   {
+    g_auto(Run) post = { 0 };
+    g_auto(Run) empty = { 0 };
+    g_auto(Run) bad_visibility = { 0 };
+
+    run_node (&post, "post", "--data-dir", bob, "--content-warning", "cw", "Hello followers",
+              NULL);
+    g_assert_cmpint (post.status, ==, 0);
+    g_assert_nonnull (strstr (post.out, bob_url));
+    assert_no_glib_noise (&post);
+    g_assert_true (wait_for_status (bob, "Posts: 1 written here, 0 received"));
+    g_assert_true (wait_for_status (alice, "Posts: 0 written here, 1 received"));
+
+    run_node (&empty, "post", "--data-dir", bob, "   ", NULL);
+    g_assert_cmpint (empty.status, ==, 1);
+    run_node (&bad_visibility, "post", "--data-dir", bob, "--visibility", "everyone", "x",
+              NULL);
+    g_assert_cmpint (bad_visibility.status, ==, 2);
+  }
+
+  {
     g_auto(Run) unfollow = { 0 };
     g_auto(Run) again = { 0 };
 

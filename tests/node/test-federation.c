@@ -267,9 +267,8 @@ sent_cb (GObject      *source,
 }
 
 static void
-post_to_inbox (Fixture     *fixture,
-               SoupMessage *msg,
-               Answer      *answer)
+send_request (SoupMessage *msg,
+              Answer      *answer)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autoptr(GAsyncResult) result = NULL;
@@ -330,7 +329,7 @@ assert_refused (Fixture     *fixture,
 {
   Answer answer = { 0 };
 
-  post_to_inbox (fixture, msg, &answer);
+  send_request (msg, &answer);
   if (answer.status != status || (words && strstr (answer.body, words) == NULL))
     g_error ("expected %u with “%s”, got %u: %s", status, words ? words : "", answer.status,
              answer.body);
@@ -403,7 +402,7 @@ post_as_alice (Fixture    *fixture,
   g_autoptr(SoupMessage) msg = signed_post (fixture, body, TRUE);
   Answer answer = { 0 };
 
-  post_to_inbox (fixture, msg, &answer);
+  send_request (msg, &answer);
   if (answer.status != 202)
     g_error ("%s: %u %s", type, answer.status, answer.body);
   g_free (answer.body);
@@ -451,12 +450,175 @@ test_rate_limited (Fixture       *fixture,
     assert_refused (fixture, signed_post (fixture, body, FALSE), 401, NULL);
 
   last = signed_post (fixture, body, TRUE);
-  post_to_inbox (fixture, last, &answer);
+  send_request (last, &answer);
   g_assert_cmpuint (answer.status, ==, 429);
   g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (last),
                                                  "Retry-After"), ==, "20");
   g_free (answer.body);
   g_assert_cmpint (count_rows (&fixture->bob, "SELECT count (*) FROM inbox"), ==, 0);
+}
+
+static gboolean
+alice_has_two_posts (Fixture *fixture)
+{
+  return count_rows (&fixture->alice, "SELECT count (*) FROM statuses") == 2;
+}
+
+static gboolean
+alice_has_one_post (Fixture *fixture)
+{
+  return count_rows (&fixture->alice, "SELECT count (*) FROM statuses") == 1;
+}
+
+static void
+get (const char *url,
+     const char *accept,
+     Answer     *answer)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+
+  if (accept != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", accept);
+  send_request (msg, answer);
+}
+
+/* bob posts publicly and to followers only; alice, his follower, gets both; the public one is
+ * served at its id, the other is not; bob deletes the public one and it is gone everywhere. */
+static void
+test_posts (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *actor = follow (&fixture->alice, fixture->bob.handle);
+  g_autofree char *public_uri = NULL;
+  g_autofree char *private_uri = NULL;
+  g_autofree char *mention = NULL;
+  g_autoptr(QtrStatus) received = NULL;
+  Answer answer = { 0 };
+
+  wait_until (fixture, bob_has_accepted_follower, "bob has alice as a follower");
+  mention = g_strdup_printf ("Hello %s, see #Quitter and https://example.org/page",
+                             fixture->alice.handle);
+  public_uri = qtr_node_post (fixture->bob.node, mention, QTR_VISIBILITY_PUBLIC,
+                              "a content warning", "en", &error);
+  g_assert_no_error (error);
+  private_uri = qtr_node_post (fixture->bob.node, "Only for my followers",
+                               QTR_VISIBILITY_PRIVATE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (public_uri, fixture->bob.base));
+
+  wait_until (fixture, alice_has_two_posts, "alice got both posts");
+  received = qtr_node_store_find_status (qtr_node_get_store (fixture->alice.node), public_uri,
+                                         NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (received);
+  g_assert_cmpstr (received->visibility, ==, "public");
+  g_assert_cmpstr (received->summary, ==, "a content warning");
+  g_assert_true (received->sensitive);
+  g_assert_cmpstr (received->language, ==, "en");
+  g_assert_nonnull (strstr (received->content, "class=\"mention hashtag\""));
+  g_assert_nonnull (strstr (received->content, "u-url mention"));
+  g_assert_nonnull (strstr (received->content, "https://example.org/page"));
+  {
+    g_autoptr(QtrStatus) private_copy =
+      qtr_node_store_find_status (qtr_node_get_store (fixture->alice.node), private_uri, NULL,
+                                  &error);
+    g_assert_nonnull (private_copy);
+    g_assert_cmpstr (private_copy->visibility, ==, "private");
+  }
+
+  /* Served at its id: the public post as ActivityStreams and as a page; not the other. */
+  get (public_uri, "application/activity+json", &answer);
+  g_assert_cmpuint (answer.status, ==, 200);
+  g_assert_nonnull (strstr (answer.body, public_uri));
+  g_clear_pointer (&answer.body, g_free);
+  get (public_uri, "text/html", &answer);
+  g_assert_cmpuint (answer.status, ==, 200);
+  g_assert_nonnull (strstr (answer.body, "<article>"));
+  g_clear_pointer (&answer.body, g_free);
+  get (private_uri, "application/activity+json", &answer);
+  g_assert_cmpuint (answer.status, ==, 404);
+  g_clear_pointer (&answer.body, g_free);
+
+  g_assert_true (qtr_node_delete_post (fixture->bob.node, public_uri, &error));
+  g_assert_no_error (error);
+  wait_until (fixture, alice_has_one_post, "alice's copy is deleted");
+  get (public_uri, "application/activity+json", &answer);
+  g_assert_cmpuint (answer.status, ==, 410);
+  g_assert_nonnull (strstr (answer.body, "Tombstone"));
+  g_clear_pointer (&answer.body, g_free);
+
+  g_assert_false (qtr_node_delete_post (fixture->bob.node, public_uri, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED);
+}
+
+static void
+post_note_as_alice (Fixture    *fixture,
+                    const char *type,
+                    const char *note_id,
+                    const char *content,
+                    gboolean    mention_bob)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *cc = mention_bob ? g_strdup_printf ("\"%s/users/bob\"", fixture->bob.base)
+                                    : g_strdup ("");
+  g_autofree char *body = g_strdup_printf (
+    "{\"@context\":\"https://www.w3.org/ns/activitystreams\","
+    "\"id\":\"%s/activities/%s\",\"type\":\"%s\",\"actor\":\"%s/users/alice\","
+    "\"object\":{\"id\":\"%s\",\"type\":\"Note\",\"attributedTo\":\"%s/users/alice\","
+    "\"content\":\"%s\",\"published\":\"2026-11-27T10:00:00Z\","
+    "\"to\":[\"https://www.w3.org/ns/activitystreams#Public\"],\"cc\":[%s]}}",
+    fixture->alice.base, uuid, type, fixture->alice.base, note_id, fixture->alice.base,
+    content, cc);
+  g_autoptr(SoupMessage) msg = signed_post (fixture, body, TRUE);
+  Answer answer = { 0 };
+
+  send_request (msg, &answer);
+  if (answer.status != 202)
+    g_error ("%s: %u %s", type, answer.status, answer.body);
+  g_free (answer.body);
+}
+
+static gboolean
+bob_has_one_post (Fixture *fixture)
+{
+  return count_rows (&fixture->bob, "SELECT count (*) FROM statuses") == 1;
+}
+
+static gboolean
+bob_post_edited (Fixture *fixture)
+{
+  return count_rows (&fixture->bob, "SELECT count (*) FROM statuses WHERE content LIKE"
+                                    " '%edited%' AND updated IS NOT NULL") == 1;
+}
+
+static gboolean
+inbox_processed (Fixture *fixture)
+{
+  return count_rows (&fixture->bob, "SELECT count (*) FROM inbox WHERE processed_at IS NULL")
+         == 0;
+}
+
+/* Posts from someone bob does not follow reach him only when they address him. */
+static void
+test_incoming_posts (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *first = g_strdup_printf ("%s/users/alice/statuses/1", fixture->alice.base);
+  g_autofree char *second = g_strdup_printf ("%s/users/alice/statuses/2", fixture->alice.base);
+
+  post_note_as_alice (fixture, "Create", first, "<p>not for bob</p>", FALSE);
+  wait_until (fixture, inbox_processed, "bob processed the post");
+  g_assert_cmpint (count_rows (&fixture->bob, "SELECT count (*) FROM statuses"), ==, 0);
+
+  post_note_as_alice (fixture, "Create", second, "<p>hello bob</p>", TRUE);
+  wait_until (fixture, bob_has_one_post, "bob kept the post addressed to him");
+  post_note_as_alice (fixture, "Update", second, "<p>hello bob, edited</p>", TRUE);
+  wait_until (fixture, bob_post_edited, "bob applied the edit");
+
+  post_as_alice (fixture, "Delete", second);
+  wait_until (fixture, inbox_processed, "bob processed the delete");
+  g_assert_cmpint (count_rows (&fixture->bob, "SELECT count (*) FROM statuses"), ==, 0);
 }
 
 int
@@ -475,6 +637,10 @@ main (int   argc,
               fixture_set_up, test_block_and_delete, fixture_tear_down);
   g_test_add ("/node/federation/rate-limited", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_rate_limited, fixture_tear_down);
+  g_test_add ("/node/federation/posts", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_posts, fixture_tear_down);
+  g_test_add ("/node/federation/incoming-posts", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_incoming_posts, fixture_tear_down);
   g_test_add ("/node/federation/attacks", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_attacks, fixture_tear_down);
 

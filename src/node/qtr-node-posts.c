@@ -1,0 +1,614 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#include "config.h"
+
+#include "qtr-node-private.h"
+
+#include <string.h>
+
+#include "qtr-html.h"
+#include "qtr-json.h"
+#include "qtr-url.h"
+
+/* Posts: the owner's, written, served at their ids and delivered to followers (one delivery
+ * per server: shared inboxes collapse followers), and those of others, kept when they reach
+ * the owner. */
+
+#define AS_CONTEXT "https://www.w3.org/ns/activitystreams"
+
+static const char * const visibility_names[] = {
+  [QTR_VISIBILITY_PUBLIC] = "public",
+  [QTR_VISIBILITY_UNLISTED] = "unlisted",
+  [QTR_VISIBILITY_PRIVATE] = "private",
+  [QTR_VISIBILITY_DIRECT] = "direct",
+};
+
+/**
+ * qtr_visibility_from_string:
+ *
+ * Returns: %TRUE when @name is public, unlisted, private or direct (Mastodon's names)
+ */
+gboolean
+qtr_visibility_from_string (const char    *name,
+                            QtrVisibility *visibility)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (visibility_names); i++)
+    {
+      if (g_strcmp0 (name, visibility_names[i]) == 0)
+        {
+          *visibility = (QtrVisibility) i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gint64
+new_status_id (void)
+{
+  /* Ordered by time, like Mastodon's ids: milliseconds, then 16 random bits. */
+  return ((g_get_real_time () / 1000) << 16) | (g_random_int () & 0xffff);
+}
+
+static char *
+format_time (gint64 unix_seconds)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (unix_seconds);
+
+  return g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static JsonArray *
+new_string_array (const char * const *values)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    json_array_add_string_element (array, values[i]);
+  return array;
+}
+
+typedef struct {
+  QtrNode   *node;
+  GPtrArray *mentioned;  /* QtrRemoteActor */
+} ComposeContext;
+
+/* Mentions of accounts this node knows link to them; others stay text. */
+static char *
+resolve_mention_cb (const char *user,
+                    const char *host,
+                    gpointer    user_data)
+{
+  ComposeContext *context = user_data;
+  g_autofree char *key = NULL;
+  QtrRemoteActor *actor;
+
+  if (host == NULL)
+    return NULL;
+  key = g_strdup_printf ("%s@%s", user, host);
+  actor = qtr_node_store_find_remote_actor (qtr_node_get_store (context->node), "handle", key,
+                                            NULL);
+  if (actor == NULL)
+    return NULL;
+  g_ptr_array_add (context->mentioned, actor);
+  return g_strdup (actor->uri);
+}
+
+static JsonArray *
+build_tags (GPtrArray  *links,
+            GPtrArray  *mentioned)
+{
+  JsonArray *tags = json_array_new ();
+
+  for (guint i = 0; i < links->len; i++)
+    {
+      QtrHtmlLink *link = g_ptr_array_index (links, i);
+      JsonObject *tag;
+
+      if (link->kind == QTR_HTML_LINK_URL)
+        continue;
+      tag = json_object_new ();
+      json_object_set_string_member (tag, "type",
+                                     link->kind == QTR_HTML_LINK_MENTION ? "Mention" : "Hashtag");
+      json_object_set_string_member (tag, "href", link->href);
+      if (link->kind == QTR_HTML_LINK_MENTION)
+        {
+          /* The full handle, as Mastodon names mentions. */
+          for (guint j = 0; j < mentioned->len; j++)
+            {
+              QtrRemoteActor *actor = g_ptr_array_index (mentioned, j);
+              g_autofree char *name = NULL;
+
+              if (!g_str_equal (actor->uri, link->href))
+                continue;
+              name = g_strdup_printf ("@%s@%s", actor->username, actor->host);
+              json_object_set_string_member (tag, "name", name);
+              break;
+            }
+          if (!json_object_has_member (tag, "name"))
+            json_object_set_string_member (tag, "name", link->text);
+        }
+      else
+        {
+          g_autofree char *lower = g_utf8_strdown (link->text, -1);
+          json_object_set_string_member (tag, "name", lower);
+        }
+      json_array_add_object_element (tags, tag);
+    }
+  return tags;
+}
+
+static JsonObject *
+build_context (void)
+{
+  JsonObject *extra = json_object_new ();
+
+  json_object_set_string_member (extra, "sensitive", "as:sensitive");
+  json_object_set_string_member (extra, "Hashtag", "as:Hashtag");
+  return extra;
+}
+
+static void
+copy_member_cb (JsonObject  *object,
+                const char  *name,
+                JsonNode    *value,
+                gpointer     user_data)
+{
+  json_object_set_member (user_data, name, json_node_copy (value));
+}
+
+/* The Note as served at its id: the embedded one, with a context of its own. */
+static char *
+serialize_with_context (JsonObject *note)
+{
+  g_autoptr(JsonObject) served = json_object_new ();
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  JsonArray *context = json_array_new ();
+
+  json_array_add_string_element (context, AS_CONTEXT);
+  json_array_add_object_element (context, build_context ());
+  json_object_set_array_member (served, "@context", context);
+  json_object_foreach_member (note, copy_member_cb, served);
+  json_node_set_object (root, served);
+  return json_to_string (root, FALSE);
+}
+
+typedef struct {
+  QtrNode    *node;
+  QtrStatus  *status;
+  JsonObject *create;
+  GStrv       inboxes;
+} PostTransaction;
+
+static gboolean
+post_in_transaction (QtrDb    *db,
+                     gpointer  user_data,
+                     GError  **error)
+{
+  PostTransaction *tx = user_data;
+
+  return qtr_node_store_add_status (qtr_node_get_store (tx->node), tx->status, error) &&
+         qtr_node_queue_activity (tx->node, tx->create, (const char * const *) tx->inboxes,
+                                  error);
+}
+
+static GStrv
+collect_inboxes (QtrNode        *node,
+                 QtrVisibility   visibility,
+                 GPtrArray      *mentioned,
+                 GError        **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_auto(GStrv) followers = NULL;
+
+  if (visibility != QTR_VISIBILITY_DIRECT)
+    {
+      followers = qtr_node_store_follower_inboxes (qtr_node_get_store (node), error);
+      if (followers == NULL)
+        return NULL;
+      for (guint i = 0; followers[i] != NULL; i++)
+        if (g_hash_table_add (seen, followers[i]))
+          g_strv_builder_add (builder, followers[i]);
+    }
+  for (guint i = 0; i < mentioned->len; i++)
+    {
+      QtrRemoteActor *actor = g_ptr_array_index (mentioned, i);
+      const char *inbox = actor->shared_inbox ? actor->shared_inbox : actor->inbox;
+
+      if (g_hash_table_add (seen, (gpointer) inbox))
+        g_strv_builder_add (builder, inbox);
+    }
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * qtr_node_post:
+ * @text: what the owner wrote, as plain text
+ * @visibility: who may see it: a #QtrVisibility
+ * @summary: (nullable): a content warning
+ * @language: (nullable): the BCP 47 tag of @text
+ *
+ * Publishes a post: stores it, with its Create and one delivery per target inbox, in one
+ * transaction, and starts delivering.
+ *
+ * Returns: (transfer full): the post's id, or %NULL with @error set
+ */
+char *
+qtr_node_post (QtrNode        *node,
+               const char     *text,
+               int             visibility,
+               const char     *summary,
+               const char     *language,
+               GError        **error)
+{
+  g_autoptr(GPtrArray) mentioned = g_ptr_array_new_with_free_func ((GDestroyNotify) qtr_remote_actor_free);
+  g_autoptr(GPtrArray) links = NULL;
+  g_autoptr(GPtrArray) mention_uris = g_ptr_array_new ();
+  g_autofree char *actor = qtr_node_get_actor_url (node);
+  g_autofree char *followers = g_strconcat (actor, "/followers", NULL);
+  g_autofree char *tag_base = g_strconcat (qtr_node_get_base_url (node), "/tags/", NULL);
+  g_autofree char *html = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *activity_id = NULL;
+  g_autofree char *published = NULL;
+  g_autofree char *document = NULL;
+  g_auto(GStrv) to = NULL;
+  g_auto(GStrv) cc = NULL;
+  g_auto(GStrv) inboxes = NULL;
+  g_autoptr(JsonObject) create = NULL;
+  JsonObject *note;
+  JsonArray *context;
+  ComposeContext compose = { node, mentioned };
+  QtrHtmlComposeOptions options = { tag_base, resolve_mention_cb, &compose };
+  QtrStatus status = { 0 };
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (text == NULL || strspn (text, " \t\r\n") == strlen (text))
+    {
+      g_set_error_literal (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED, "The post is empty");
+      return NULL;
+    }
+
+  html = qtr_html_from_text (text, &options, &links);
+  for (guint i = 0; i < mentioned->len; i++)
+    g_ptr_array_add (mention_uris, ((QtrRemoteActor *) g_ptr_array_index (mentioned, i))->uri);
+  g_ptr_array_add (mention_uris, NULL);
+  qtr_addressing_build (visibility, followers, (const char * const *) mention_uris->pdata,
+                        &to, &cc);
+
+  status.id = new_status_id ();
+  uri = g_strdup_printf ("%s/statuses/%" G_GINT64_FORMAT, actor, status.id);
+  url = g_strdup_printf ("%s/@%s/%" G_GINT64_FORMAT, qtr_node_get_base_url (node),
+                         qtr_node_get_owner (node)->username, status.id);
+  activity_id = g_strconcat (uri, "/activity", NULL);
+  published = format_time (now);
+
+  note = json_object_new ();
+  json_object_set_string_member (note, "id", uri);
+  json_object_set_string_member (note, "type", "Note");
+  json_object_set_string_member (note, "attributedTo", actor);
+  json_object_set_string_member (note, "content", html);
+  if (language != NULL)
+    {
+      JsonObject *map = json_object_new ();
+      json_object_set_string_member (map, language, html);
+      json_object_set_object_member (note, "contentMap", map);
+    }
+  if (summary != NULL && *summary != '\0')
+    json_object_set_string_member (note, "summary", summary);
+  else
+    json_object_set_null_member (note, "summary");
+  json_object_set_boolean_member (note, "sensitive", summary != NULL && *summary != '\0');
+  json_object_set_null_member (note, "inReplyTo");
+  json_object_set_string_member (note, "published", published);
+  json_object_set_string_member (note, "url", url);
+  json_object_set_array_member (note, "to", new_string_array ((const char * const *) to));
+  json_object_set_array_member (note, "cc", new_string_array ((const char * const *) cc));
+  json_object_set_array_member (note, "tag", build_tags (links, mentioned));
+  json_object_set_array_member (note, "attachment", json_array_new ());
+
+  create = json_object_new ();
+  context = json_array_new ();
+  json_array_add_string_element (context, AS_CONTEXT);
+  json_array_add_object_element (context, build_context ());
+  json_object_set_array_member (create, "@context", context);
+  json_object_set_string_member (create, "id", activity_id);
+  json_object_set_string_member (create, "type", "Create");
+  json_object_set_string_member (create, "actor", actor);
+  json_object_set_string_member (create, "published", published);
+  json_object_set_array_member (create, "to", new_string_array ((const char * const *) to));
+  json_object_set_array_member (create, "cc", new_string_array ((const char * const *) cc));
+  json_object_set_object_member (create, "object", note);
+
+  document = serialize_with_context (note);
+
+  inboxes = collect_inboxes (node, visibility, mentioned, error);
+  if (inboxes == NULL)
+    return NULL;
+
+  status.uri = uri;
+  status.url = url;
+  status.content = html;
+  status.summary = (char *) (summary && *summary ? summary : NULL);
+  status.sensitive = summary != NULL && *summary != '\0';
+  status.language = (char *) language;
+  status.visibility = (char *) visibility_names[visibility];
+  status.published = now;
+  status.document = document;
+
+  {
+    PostTransaction tx = { node, &status, create, inboxes };
+
+    if (!qtr_db_transaction (qtr_node_store_get_db (qtr_node_get_store (node)),
+                             post_in_transaction, &tx, error))
+      return NULL;
+  }
+  qtr_node_kick_deliveries (node);
+  return g_steal_pointer (&uri);
+}
+
+typedef struct {
+  QtrNode    *node;
+  const char *uri;
+  JsonObject *delete;
+  GStrv       inboxes;
+} DeleteTransaction;
+
+static gboolean
+delete_in_transaction (QtrDb    *db,
+                       gpointer  user_data,
+                       GError  **error)
+{
+  DeleteTransaction *tx = user_data;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!qtr_node_store_delete_status (qtr_node_get_store (tx->node), tx->uri, 0, &local_error))
+    {
+      if (local_error == NULL)
+        g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                     "%s is not a post of this node", tx->uri);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return qtr_node_queue_activity (tx->node, tx->delete, (const char * const *) tx->inboxes,
+                                  error);
+}
+
+/**
+ * qtr_node_delete_post:
+ * @uri: the id of one of the owner's posts
+ *
+ * Deletes the post (its id answers 410 Gone from then on) and delivers a Delete to the
+ * followers' servers.
+ */
+gboolean
+qtr_node_delete_post (QtrNode     *node,
+                      const char  *uri,
+                      GError     **error)
+{
+  g_autofree char *actor = qtr_node_get_actor_url (node);
+  g_autofree char *delete_id = g_strconcat (uri, "#delete", NULL);
+  g_autoptr(JsonObject) delete = json_object_new ();
+  g_auto(GStrv) inboxes = NULL;
+  JsonObject *tombstone = json_object_new ();
+  JsonArray *to = json_array_new ();
+
+  inboxes = qtr_node_store_follower_inboxes (qtr_node_get_store (node), error);
+  if (inboxes == NULL)
+    {
+      json_object_unref (tombstone);
+      json_array_unref (to);
+      return FALSE;
+    }
+
+  json_object_set_string_member (tombstone, "id", uri);
+  json_object_set_string_member (tombstone, "type", "Tombstone");
+  json_array_add_string_element (to, "https://www.w3.org/ns/activitystreams#Public");
+  json_object_set_string_member (delete, "@context", AS_CONTEXT);
+  json_object_set_string_member (delete, "id", delete_id);
+  json_object_set_string_member (delete, "type", "Delete");
+  json_object_set_string_member (delete, "actor", actor);
+  json_object_set_array_member (delete, "to", to);
+  json_object_set_object_member (delete, "object", tombstone);
+
+  {
+    DeleteTransaction tx = { node, uri, delete, inboxes };
+
+    if (!qtr_db_transaction (qtr_node_store_get_db (qtr_node_get_store (node)),
+                             delete_in_transaction, &tx, error))
+      return FALSE;
+  }
+  qtr_node_kick_deliveries (node);
+  return TRUE;
+}
+
+/* Incoming posts. */
+
+static gboolean
+addresses_owner (QtrNode  *node,
+                 QtrNote  *note)
+{
+  g_autofree char *actor = qtr_node_get_actor_url (node);
+
+  if (g_strv_contains ((const char * const *) note->to, actor) ||
+      g_strv_contains ((const char * const *) note->cc, actor))
+    return TRUE;
+  for (guint i = 0; i < note->mentions->len; i++)
+    {
+      QtrMention *mention = g_ptr_array_index (note->mentions, i);
+      if (g_strcmp0 (mention->href, actor) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+is_followed (QtrNode        *node,
+             QtrRemoteActor *author,
+             GError        **error)
+{
+  g_autofree char *follow = qtr_node_store_get_following_uri (qtr_node_get_store (node),
+                                                              author->row, error);
+  return follow != NULL;
+}
+
+static void
+fill_status_from_note (QtrStatus      *status,
+                       QtrNote        *note,
+                       QtrRemoteActor *author,
+                       const char     *document)
+{
+  status->uri = note->id;
+  status->url = note->url;
+  status->actor_row = author->row;
+  status->in_reply_to = note->in_reply_to;
+  status->content = note->content ? note->content : (char *) "";
+  status->summary = note->summary;
+  status->sensitive = note->sensitive;
+  status->language = note->language;
+  status->visibility = (char *) visibility_names[
+    qtr_addressing_visibility ((const char * const *) note->to,
+                               (const char * const *) note->cc, author->followers)];
+  status->published = note->published > 0 ? note->published : g_get_real_time () / G_USEC_PER_SEC;
+  status->updated = note->updated;
+  status->document = (char *) document;
+}
+
+static char *
+note_document (JsonObject *activity_json)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, json_object_get_object_member (activity_json, "object"));
+  return json_to_string (node, FALSE);
+}
+
+/**
+ * qtr_node_receive_note:
+ * @update: %TRUE for an Update (an edit), %FALSE for a Create
+ *
+ * Keeps a post that reached the owner: from an account the owner follows, or addressed to or
+ * mentioning the owner. Others are dropped, as nobody here asked for them.
+ */
+gboolean
+qtr_node_receive_note (QtrNode      *node,
+                       QtrActivity  *activity,
+                       JsonObject   *json,
+                       gboolean      update,
+                       GError      **error)
+{
+  g_autoptr(QtrRemoteActor) author = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *document = NULL;
+  QtrNote *note = activity->object_note;
+  QtrStatus status = { 0 };
+
+  if (note == NULL || !qtr_activity_object_is_trusted (activity))
+    return TRUE;
+
+  author = qtr_node_store_find_remote_actor (qtr_node_get_store (node), "uri", activity->actor,
+                                             error);
+  if (author == NULL)
+    return FALSE;
+  if (!is_followed (node, author, &local_error) && !addresses_owner (node, note))
+    {
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  document = note_document (json);
+  fill_status_from_note (&status, note, author, document);
+  if (update)
+    return qtr_node_store_update_status (qtr_node_get_store (node), &status, error);
+  return qtr_node_store_add_status (qtr_node_get_store (node), &status, error);
+}
+
+/**
+ * qtr_node_receive_note_delete:
+ *
+ * Deletes a post of the activity's actor, if it is stored here.
+ */
+gboolean
+qtr_node_receive_note_delete (QtrNode      *node,
+                              QtrActivity  *activity,
+                              GError      **error)
+{
+  g_autoptr(QtrRemoteActor) author = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  author = qtr_node_store_find_remote_actor (qtr_node_get_store (node), "uri", activity->actor,
+                                             error);
+  if (author == NULL)
+    return FALSE;
+  if (!qtr_node_store_delete_status (qtr_node_get_store (node), activity->object_id, author->row,
+                                     &local_error) && local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Serving the owner's posts at their ids. Only public and unlisted posts are shown to whoever
+ * asks; the others would need the asker's signature checked against the audience. */
+void
+qtr_node_handle_status (QtrNode           *node,
+                        SoupServerMessage *msg,
+                        GHashTable        *params)
+{
+  g_autofree char *actor = qtr_node_get_actor_url (node);
+  g_autofree char *uri = g_strdup_printf ("%s/statuses/%s", actor,
+                                          (const char *) g_hash_table_lookup (params, "id"));
+  g_autoptr(QtrStatus) status = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean deleted = FALSE;
+
+  if (g_ascii_strcasecmp (g_hash_table_lookup (params, "username"),
+                          qtr_node_get_owner (node)->username) != 0)
+    {
+      qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "Not found");
+      return;
+    }
+
+  status = qtr_node_store_find_status (qtr_node_get_store (node), uri, &deleted, &error);
+  if (deleted)
+    {
+      g_autofree char *tombstone = g_strdup_printf ("{\"@context\":\"%s\",\"id\":\"%s\","
+                                                    "\"type\":\"Tombstone\"}", AS_CONTEXT, uri);
+      qtr_node_respond_text (msg, SOUP_STATUS_GONE, QTR_AS2_CONTENT_TYPE, tombstone);
+      return;
+    }
+  if (status == NULL || status->actor_row != 0 ||
+      !(g_str_equal (status->visibility, "public") || g_str_equal (status->visibility, "unlisted")))
+    {
+      qtr_node_respond_error (msg, error ? SOUP_STATUS_INTERNAL_SERVER_ERROR
+                                         : SOUP_STATUS_NOT_FOUND,
+                              error ? "Cannot read it now" : "Not found");
+      return;
+    }
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Vary",
+                                "Accept");
+  if (qtr_node_wants_activity_json (msg))
+    {
+      qtr_node_respond_text (msg, SOUP_STATUS_OK, QTR_AS2_CONTENT_TYPE, status->document);
+      return;
+    }
+
+  {
+    g_autofree char *safe = qtr_html_sanitize (status->content);
+    g_autofree char *page = g_strconcat ("<!DOCTYPE html>\n<html>\n<head><meta charset=\"utf-8\">"
+                                         "<meta name=\"viewport\" content=\"width=device-width, "
+                                         "initial-scale=1\"><title>",
+                                         qtr_node_get_owner (node)->username,
+                                         "</title></head>\n<body><article>", safe,
+                                         "</article></body>\n</html>\n", NULL);
+    qtr_node_respond_text (msg, SOUP_STATUS_OK, "text/html; charset=utf-8", page);
+  }
+}
