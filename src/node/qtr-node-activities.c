@@ -34,6 +34,12 @@ static gboolean handle_block (QtrNode *node, QtrActivity *activity, JsonObject *
                                GError **error);
 static gboolean handle_delete (QtrNode *node, QtrActivity *activity, JsonObject *json,
                                GError **error);
+static gboolean handle_like (QtrNode *node, QtrActivity *activity, JsonObject *json,
+                               GError **error);
+static gboolean handle_announce (QtrNode *node, QtrActivity *activity, JsonObject *json,
+                               GError **error);
+static gboolean handle_flag (QtrNode *node, QtrActivity *activity, JsonObject *json,
+                               GError **error);
 static gboolean handle_create (QtrNode *node, QtrActivity *activity, JsonObject *json,
                                GError **error);
 static gboolean handle_update (QtrNode *node, QtrActivity *activity, JsonObject *json,
@@ -50,6 +56,9 @@ static const struct {
   { QTR_ACTIVITY_TYPE_BLOCK, handle_block },
   { QTR_ACTIVITY_TYPE_DELETE, handle_delete },
   { QTR_ACTIVITY_TYPE_CREATE, handle_create },
+  { QTR_ACTIVITY_TYPE_LIKE, handle_like },
+  { QTR_ACTIVITY_TYPE_ANNOUNCE, handle_announce },
+  { QTR_ACTIVITY_TYPE_FLAG, handle_flag },
   { QTR_ACTIVITY_TYPE_UPDATE, handle_update },
 };
 
@@ -199,7 +208,10 @@ handle_follow (QtrNode      *node,
   follower = find_actor (node, activity->actor, error);
   if (follower == NULL ||
       !qtr_node_store_add_follower (qtr_node_get_store (node), follower->row, activity->id,
-                                    accepted, error))
+                                    accepted, error) ||
+      !qtr_node_store_add_notification (qtr_node_get_store (node),
+                                        accepted ? "follow" : "follow_request", follower->row,
+                                        NULL, activity->id, NULL, error))
     return FALSE;
   if (!accepted)
     return TRUE;
@@ -227,15 +239,23 @@ handle_undo (QtrNode      *node,
 {
   g_autoptr(QtrRemoteActor) actor = NULL;
   QtrActivity *undone = activity->object_activity;
-
-  /* Undo of a Follow: embedded (Mastodon) or by reference to the Follow's id. */
-  if (undone != NULL && undone->type != QTR_ACTIVITY_TYPE_FOLLOW)
-    return TRUE;
+  const char *undone_id = undone != NULL ? undone->id : activity->object_id;
+  QtrNodeStore *store = qtr_node_get_store (node);
 
   actor = find_actor (node, activity->actor, error);
   if (actor == NULL)
     return FALSE;
-  return qtr_node_store_remove_follower (qtr_node_get_store (node), actor->row, error);
+
+  /* Whatever it undoes (a like, a boost, a follow), what it caused goes with it. */
+  if (undone_id != NULL &&
+      !qtr_node_store_remove_notification (store, undone_id, actor->row, error))
+    return FALSE;
+
+  /* Undo of a Follow: embedded (Mastodon), or by reference to the Follow's id. */
+  if (undone != NULL && undone->type != QTR_ACTIVITY_TYPE_FOLLOW)
+    return TRUE;
+  return qtr_node_store_remove_follower (store, actor->row, undone != NULL ? NULL : undone_id,
+                                         error);
 }
 
 static const char *
@@ -298,7 +318,7 @@ handle_block (QtrNode      *node,
     return TRUE;
   actor = find_actor (node, activity->actor, error);
   return actor != NULL &&
-         qtr_node_store_remove_follower (qtr_node_get_store (node), actor->row, error) &&
+         qtr_node_store_remove_follower (qtr_node_get_store (node), actor->row, NULL, error) &&
          qtr_node_store_remove_following (qtr_node_get_store (node), actor->row, error);
 }
 
@@ -325,6 +345,80 @@ handle_delete (QtrNode      *node,
       return FALSE;
     }
   return qtr_node_store_forget_actor (qtr_node_get_store (node), actor->row, error);
+}
+
+/* Whether @uri is one of the owner's posts, stored here. */
+static gboolean
+is_owner_post (QtrNode    *node,
+               const char *uri)
+{
+  g_autoptr(QtrStatus) status = NULL;
+
+  if (uri == NULL)
+    return FALSE;
+  status = qtr_node_store_find_status (qtr_node_get_store (node), uri, NULL, NULL);
+  return status != NULL && status->actor_row == 0;
+}
+
+static gboolean
+notify_about_post (QtrNode      *node,
+                   QtrActivity  *activity,
+                   const char   *type,
+                   GError      **error)
+{
+  g_autoptr(QtrRemoteActor) actor = NULL;
+
+  if (!is_owner_post (node, activity->object_id))
+    return TRUE;
+  actor = find_actor (node, activity->actor, error);
+  return actor != NULL &&
+         qtr_node_store_add_notification (qtr_node_get_store (node), type, actor->row,
+                                          activity->object_id, activity->id, NULL, error);
+}
+
+static gboolean
+handle_like (QtrNode      *node,
+             QtrActivity  *activity,
+             JsonObject   *json,
+             GError      **error)
+{
+  return notify_about_post (node, activity, "favourite", error);
+}
+
+static gboolean
+handle_announce (QtrNode      *node,
+                 QtrActivity  *activity,
+                 JsonObject   *json,
+                 GError      **error)
+{
+  return notify_about_post (node, activity, "reblog", error);
+}
+
+/* A report that names the owner or the owner's posts is kept for the owner to read. */
+static gboolean
+handle_flag (QtrNode      *node,
+             QtrActivity  *activity,
+             JsonObject   *json,
+             GError      **error)
+{
+  g_autofree char *our_actor = qtr_node_get_actor_url (node);
+  g_autoptr(QtrRemoteActor) actor = NULL;
+  const char *post = NULL;
+  gboolean about_owner = FALSE;
+
+  for (guint i = 0; activity->object_ids[i] != NULL; i++)
+    {
+      if (g_str_equal (activity->object_ids[i], our_actor))
+        about_owner = TRUE;
+      else if (post == NULL && is_owner_post (node, activity->object_ids[i]))
+        post = activity->object_ids[i];
+    }
+  if (!about_owner && post == NULL)
+    return TRUE;
+  actor = find_actor (node, activity->actor, error);
+  return actor != NULL &&
+         qtr_node_store_add_notification (qtr_node_get_store (node), "report", actor->row,
+                                          post, activity->id, activity->content, error);
 }
 
 static gboolean

@@ -526,7 +526,12 @@ qtr_node_receive_note (QtrNode      *node,
   fill_status_from_note (&status, note, author, document);
   if (update)
     return qtr_node_store_update_status (qtr_node_get_store (node), &status, error);
-  return qtr_node_store_add_status (qtr_node_get_store (node), &status, error);
+  if (!qtr_node_store_add_status (qtr_node_get_store (node), &status, error))
+    return FALSE;
+  if (!addresses_owner (node, note))
+    return TRUE;
+  return qtr_node_store_add_notification (qtr_node_get_store (node), "mention", author->row,
+                                          note->id, activity->id, NULL, error);
 }
 
 /**

@@ -114,6 +114,20 @@ static const char * const migrations[] = {
   "  uri TEXT PRIMARY KEY,"
   "  deleted_at INTEGER NOT NULL"
   ");",
+
+  /* 4: what the owner is told: follows, mentions, likes, boosts, reports. Each comes from one
+   * activity; undoing the activity removes it. */
+  "CREATE TABLE notifications ("
+  "  id INTEGER PRIMARY KEY,"
+  "  type TEXT NOT NULL CHECK (type IN ('mention', 'favourite', 'reblog', 'follow',"
+  "    'follow_request', 'report')),"
+  "  actor_id INTEGER NOT NULL REFERENCES remote_actors (id) ON DELETE CASCADE,"
+  "  status_uri TEXT,"
+  "  activity_uri TEXT NOT NULL UNIQUE,"
+  "  comment TEXT,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX notifications_by_time ON notifications (created_at);",
 };
 
 void
@@ -796,17 +810,24 @@ qtr_node_store_add_follower (QtrNodeStore  *self,
   return run_done (self, stmt, error);
 }
 
+/**
+ * qtr_node_store_remove_follower:
+ * @follow_uri: (nullable): remove only if this is the id of the actor's Follow
+ */
 gboolean
 qtr_node_store_remove_follower (QtrNodeStore  *self,
                                 gint64         actor_row,
+                                const char    *follow_uri,
                                 GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db, "DELETE FROM followers WHERE actor_id = ?1",
-                                       error);
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "DELETE FROM followers WHERE actor_id = ?1"
+                                       " AND (?2 IS NULL OR follow_uri = ?2)", error);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, actor_row);
+  bind_text (stmt, 2, follow_uri);
   return run_done (self, stmt, error);
 }
 
@@ -1231,4 +1252,59 @@ qtr_status_free (QtrStatus *status)
   g_free (status->visibility);
   g_free (status->document);
   g_free (status);
+}
+
+/**
+ * qtr_node_store_add_notification:
+ * @type: mention, favourite, reblog, follow, follow_request or report
+ * @status_uri: (nullable): the post it is about
+ * @activity_uri: the activity that caused it; the same activity notifies once
+ * @comment: (nullable): a report's comment
+ */
+gboolean
+qtr_node_store_add_notification (QtrNodeStore  *self,
+                                 const char    *type,
+                                 gint64         actor_row,
+                                 const char    *status_uri,
+                                 const char    *activity_uri,
+                                 const char    *comment,
+                                 GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "INSERT INTO notifications (type, actor_id, status_uri,"
+                                       " activity_uri, comment, created_at)"
+                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+                                       " ON CONFLICT (activity_uri) DO NOTHING", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, type);
+  sqlite3_bind_int64 (stmt, 2, actor_row);
+  bind_text (stmt, 3, status_uri);
+  bind_text (stmt, 4, activity_uri);
+  bind_text (stmt, 5, comment);
+  sqlite3_bind_int64 (stmt, 6, now_seconds ());
+  return run_done (self, stmt, error);
+}
+
+/**
+ * qtr_node_store_remove_notification:
+ * @activity_uri: the undone activity
+ * @actor_row: who undid it: only its own activity is removed
+ */
+gboolean
+qtr_node_store_remove_notification (QtrNodeStore  *self,
+                                    const char    *activity_uri,
+                                    gint64         actor_row,
+                                    GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "DELETE FROM notifications WHERE activity_uri = ?1"
+                                       " AND actor_id = ?2", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, activity_uri);
+  sqlite3_bind_int64 (stmt, 2, actor_row);
+  return run_done (self, stmt, error);
 }

@@ -159,6 +159,7 @@ gboolean        qtr_node_store_add_follower       (QtrNodeStore          *self,
                                                    GError               **error);
 gboolean        qtr_node_store_remove_follower    (QtrNodeStore          *self,
                                                    gint64                 actor_row,
+                                                   const char            *follow_uri,
                                                    GError               **error);
 gboolean        qtr_node_store_add_following      (QtrNodeStore          *self,
                                                    gint64                 actor_row,
@@ -246,6 +247,17 @@ QtrStatus      *qtr_node_store_find_status        (QtrNodeStore          *self,
                                                    GError               **error);
 gint64          qtr_node_store_count_statuses     (QtrNodeStore          *self,
                                                    gboolean               local_only,
+                                                   GError               **error);
+gboolean        qtr_node_store_add_notification   (QtrNodeStore          *self,
+                                                   const char            *type,
+                                                   gint64                 actor_row,
+                                                   const char            *status_uri,
+                                                   const char            *activity_uri,
+                                                   const char            *comment,
+                                                   GError               **error);
+gboolean        qtr_node_store_remove_notification (QtrNodeStore         *self,
+                                                   const char            *activity_uri,
+                                                   gint64                 actor_row,
                                                    GError               **error);
 
 G_END_DECLS

@@ -579,6 +579,19 @@ post_note_as_alice (Fixture    *fixture,
   g_free (answer.body);
 }
 
+static void
+assert_accepted (Fixture    *fixture,
+                 const char *body)
+{
+  g_autoptr(SoupMessage) msg = signed_post (fixture, body, TRUE);
+  Answer answer = { 0 };
+
+  send_request (msg, &answer);
+  if (answer.status != 202)
+    g_error ("%u %s for %s", answer.status, answer.body, body);
+  g_free (answer.body);
+}
+
 static gboolean
 bob_has_one_post (Fixture *fixture)
 {
@@ -621,6 +634,73 @@ test_incoming_posts (Fixture       *fixture,
   g_assert_cmpint (count_rows (&fixture->bob, "SELECT count (*) FROM statuses"), ==, 0);
 }
 
+static gint64
+count_notifications (TestNode   *node,
+                     const char *type)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM notifications WHERE type = '%s'",
+                                          type);
+  return count_rows (node, sql);
+}
+
+static gboolean
+bob_told_of_everything (Fixture *fixture)
+{
+  return count_notifications (&fixture->bob, "follow") == 1 &&
+         count_notifications (&fixture->bob, "favourite") == 1 &&
+         count_notifications (&fixture->bob, "reblog") == 1 &&
+         count_notifications (&fixture->bob, "report") == 1 &&
+         count_notifications (&fixture->bob, "mention") == 1;
+}
+
+static gboolean
+bob_like_undone (Fixture *fixture)
+{
+  return count_notifications (&fixture->bob, "favourite") == 0;
+}
+
+/* What bob is told of: a follow, a like and a boost of his post, a mention, a report. */
+static void
+test_notifications (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bob = g_strdup_printf ("%s/users/bob", fixture->bob.base);
+  g_autofree char *note = g_strdup_printf ("%s/users/alice/statuses/9", fixture->alice.base);
+  g_autofree char *actor = follow (&fixture->alice, fixture->bob.handle);
+  g_autofree char *post = NULL;
+  g_autofree char *like_id = g_strdup_printf ("%s/likes/1", fixture->alice.base);
+  g_autofree char *like = NULL;
+  g_autofree char *undo = NULL;
+  g_autofree char *flag = NULL;
+
+  wait_until (fixture, bob_has_accepted_follower, "bob has alice as a follower");
+  post = qtr_node_post (fixture->bob.node, "Something to like", QTR_VISIBILITY_PUBLIC, NULL,
+                        NULL, &error);
+  g_assert_no_error (error);
+
+  like = g_strdup_printf ("{\"id\":\"%s\",\"type\":\"Like\",\"actor\":\"%s/users/alice\","
+                          "\"object\":\"%s\"}", like_id, fixture->alice.base, post);
+  assert_accepted (fixture, like);
+  post_as_alice (fixture, "Announce", post);
+  post_note_as_alice (fixture, "Create", note, "<p>hi @bob</p>", TRUE);
+  flag = g_strdup_printf ("{\"id\":\"%s/flags/1\",\"type\":\"Flag\","
+                          "\"actor\":\"%s/users/alice\",\"object\":[\"%s\",\"%s\"],"
+                          "\"content\":\"spam\"}", fixture->alice.base, fixture->alice.base,
+                          bob, post);
+  assert_accepted (fixture, flag);
+  wait_until (fixture, bob_told_of_everything, "bob was told of each");
+  g_assert_cmpint (count_rows (&fixture->bob, "SELECT count (*) FROM notifications WHERE"
+                                              " type = 'report' AND comment = 'spam'"), ==, 1);
+
+  undo = g_strdup_printf ("{\"id\":\"%s/undo/1\",\"type\":\"Undo\",\"actor\":\"%s/users/alice\","
+                          "\"object\":%s}", fixture->alice.base, fixture->alice.base, like);
+  assert_accepted (fixture, undo);
+  wait_until (fixture, bob_like_undone, "the undone like is forgotten");
+  /* Undoing a like is not unfollowing. */
+  g_assert_cmpint (count (&fixture->bob, "followers", TRUE), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -641,6 +721,8 @@ main (int   argc,
               fixture_set_up, test_posts, fixture_tear_down);
   g_test_add ("/node/federation/incoming-posts", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_incoming_posts, fixture_tear_down);
+  g_test_add ("/node/federation/notifications", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_notifications, fixture_tear_down);
   g_test_add ("/node/federation/attacks", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_attacks, fixture_tear_down);
 
