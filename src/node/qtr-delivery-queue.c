@@ -124,8 +124,8 @@ record_outcome (QtrDeliveryQueue         *self,
 
   if (permanent || now - job->created_at > GIVE_UP_AFTER)
     {
-      g_message ("Dropped the delivery to %s after %u attempts: %s", job->inbox,
-                 job->attempts + 1, reason);
+      g_message ("Dropped the delivery to %s (attempt %u): %s", job->inbox, job->attempts + 1,
+                 reason);
       if (!qtr_node_store_finish_delivery (self->store, job->row, &error))
         g_warning ("Cannot remove a failed job: %s", error->message);
       return;
@@ -216,11 +216,10 @@ pump (QtrDeliveryQueue *self)
   if (!self->running)
     return;
 
-  if (self->network_available &&
-      g_hash_table_size (self->in_flight) < MAX_IN_FLIGHT)
+  if (g_hash_table_size (self->in_flight) < MAX_IN_FLIGHT)
     {
       jobs = qtr_node_store_due_deliveries (self->store, now_seconds (), MAX_IN_FLIGHT * 4,
-                                            &error);
+                                            MAX_PER_HOST, &error);
       if (jobs == NULL)
         g_warning ("Cannot read the delivery queue: %s", error->message);
 

@@ -541,6 +541,8 @@ qtr_node_store_queue_delivery (QtrNodeStore  *self,
 /**
  * qtr_node_store_due_deliveries:
  * @now: Unix seconds
+ * @per_host: at most this many jobs of one host, so that a host with a backlog cannot fill
+ *   the batch and hold up the others
  *
  * Returns: (transfer full) (element-type QtrDeliveryJob): the jobs due at @now, oldest first,
  *   or %NULL with @error set
@@ -549,6 +551,7 @@ GPtrArray *
 qtr_node_store_due_deliveries (QtrNodeStore  *self,
                                gint64         now,
                                guint          limit,
+                               guint          per_host,
                                GError       **error)
 {
   g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) qtr_delivery_job_free);
@@ -557,13 +560,17 @@ qtr_node_store_due_deliveries (QtrNodeStore  *self,
 
   stmt = qtr_db_prepare (self->db,
                          "SELECT d.id, d.inbox, d.host, d.attempts, d.created_at, a.body"
-                         " FROM deliveries d JOIN activities a ON a.id = d.activity_id"
-                         " WHERE d.next_attempt_at <= ?1 ORDER BY d.next_attempt_at, d.id"
+                         " FROM (SELECT *, row_number () OVER (PARTITION BY host"
+                         "         ORDER BY next_attempt_at, id) AS place"
+                         "       FROM deliveries WHERE next_attempt_at <= ?1) d"
+                         " JOIN activities a ON a.id = d.activity_id"
+                         " WHERE d.place <= ?3 ORDER BY d.next_attempt_at, d.id"
                          " LIMIT ?2", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, now);
   sqlite3_bind_int64 (stmt, 2, limit);
+  sqlite3_bind_int64 (stmt, 3, per_host);
 
   while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
     {

@@ -122,6 +122,7 @@ gboolean        qtr_node_store_queue_delivery     (QtrNodeStore          *self,
 GPtrArray      *qtr_node_store_due_deliveries     (QtrNodeStore          *self,
                                                    gint64                 now,
                                                    guint                  limit,
+                                                   guint                  per_host,
                                                    GError               **error);
 gboolean        qtr_node_store_finish_delivery    (QtrNodeStore          *self,
                                                    gint64                 row,
