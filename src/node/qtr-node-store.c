@@ -307,6 +307,22 @@ qtr_delivery_job_free (QtrDeliveryJob *job)
   g_free (job);
 }
 
+/* The first column of the first row of @sql, or -1 with @error set. */
+static gint64
+query_int64 (QtrNodeStore  *self,
+             const char    *sql,
+             GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db, sql, error);
+  gint64 value;
+
+  if (stmt == NULL || qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
+    return -1;
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return value;
+}
+
 static gint64
 now_seconds (void)
 {
@@ -641,16 +657,8 @@ gint64
 qtr_node_store_next_delivery_at (QtrNodeStore  *self,
                                  GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
-                                       "SELECT coalesce (min (next_attempt_at), 0)"
-                                       " FROM deliveries", error);
-  gint64 at;
-
-  if (stmt == NULL || qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
-    return -1;
-  at = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return at;
+  return query_int64 (self, "SELECT coalesce (min (next_attempt_at), 0) FROM deliveries",
+                      error);
 }
 
 /**
@@ -683,14 +691,7 @@ gint64
 qtr_node_store_count_deliveries (QtrNodeStore  *self,
                                  GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db, "SELECT count (*) FROM deliveries", error);
-  gint64 n;
-
-  if (stmt == NULL || qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
-    return -1;
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return n;
+  return query_int64 (self, "SELECT count (*) FROM deliveries", error);
 }
 
 void
@@ -903,14 +904,8 @@ qtr_node_store_count_follows (QtrNodeStore  *self,
                      : "SELECT count (*) FROM followers")
     : (accepted_only ? "SELECT count (*) FROM following WHERE accepted = 1"
                      : "SELECT count (*) FROM following");
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db, sql, error);
-  gint64 n;
 
-  if (stmt == NULL || qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
-    return -1;
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return n;
+  return query_int64 (self, sql, error);
 }
 
 /**
@@ -1232,17 +1227,10 @@ qtr_node_store_count_statuses (QtrNodeStore  *self,
                                gboolean       local_only,
                                GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
-                                       local_only
-                                       ? "SELECT count (*) FROM statuses WHERE actor_id IS NULL"
-                                       : "SELECT count (*) FROM statuses", error);
-  gint64 n;
-
-  if (stmt == NULL || qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
-    return -1;
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return n;
+  return query_int64 (self,
+                      local_only ? "SELECT count (*) FROM statuses WHERE actor_id IS NULL"
+                                 : "SELECT count (*) FROM statuses",
+                      error);
 }
 
 void

@@ -10,4 +10,26 @@ G_BEGIN_DECLS
 void  qtr_test_remove_tree    (const char *path);
 guint qtr_test_pick_free_port (void);
 
+/**
+ * QtrTestRun:
+ * @status: the exit status
+ * @out: what it printed on standard output
+ * @err: what it printed on standard error
+ *
+ * A program run to its end, as a person would run it from a shell.
+ */
+typedef struct {
+  int   status;
+  char *out;
+  char *err;
+} QtrTestRun;
+
+void qtr_test_run_clear (QtrTestRun *run);
+void qtr_test_run       (QtrTestRun *run,
+                         const char *program,
+                         const char *first_arg,
+                         ...) G_GNUC_NULL_TERMINATED;
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (QtrTestRun, qtr_test_run_clear)
+
 G_END_DECLS

@@ -13,45 +13,10 @@
 
 static const char *node_path;
 
-typedef struct {
-  int   status;
-  char *out;
-  char *err;
-} Run;
 
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
-static void
-run_node (Run        *run,
-          const char *first_arg,
-          ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  va_list args;
-
-  g_ptr_array_add (argv, (char *) node_path);
-  va_start (args, first_arg);
-  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_exit_status (process);
-}
+/* quitter-node with these arguments, run to its end. */
+#define run_node(run, ...) qtr_test_run ((run), node_path, __VA_ARGS__)
 
 static char *
 make_data_dir (void)
@@ -65,7 +30,7 @@ make_data_dir (void)
 
 
 static void
-assert_no_glib_noise (const Run *run)
+assert_no_glib_noise (const QtrTestRun *run)
 {
   g_assert_null (strstr (run->err, "CRITICAL"));
   g_assert_null (strstr (run->err, "WARNING"));
@@ -75,7 +40,7 @@ assert_no_glib_noise (const Run *run)
 static void
 test_version (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(QtrTestRun) run = { 0 };
 
   run_node (&run, "--version", NULL);
   g_assert_cmpint (run.status, ==, 0);
@@ -86,7 +51,7 @@ test_version (void)
 static void
 test_help (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(QtrTestRun) run = { 0 };
 
   run_node (&run, "--help", NULL);
   g_assert_cmpint (run.status, ==, 0);
@@ -100,7 +65,7 @@ test_help (void)
 static void
 test_unknown_option (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(QtrTestRun) run = { 0 };
 
   run_node (&run, "--frobnicate", NULL);
   g_assert_cmpint (run.status, ==, 2);
@@ -113,7 +78,7 @@ test_unknown_option (void)
 static void
 test_unexpected_argument (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(QtrTestRun) run = { 0 };
 
   run_node (&run, "launch-rockets", NULL);
   g_assert_cmpint (run.status, ==, 2);
@@ -127,8 +92,8 @@ test_init_and_run (void)
 {
   g_autofree char *data_dir = make_data_dir ();
   g_autofree char *parent = g_path_get_dirname (data_dir);
-  g_auto(Run) init = { 0 };
-  g_auto(Run) again = { 0 };
+  g_auto(QtrTestRun) init = { 0 };
+  g_auto(QtrTestRun) again = { 0 };
   g_autoptr(GSubprocess) server = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GError) error = NULL;
@@ -172,7 +137,7 @@ test_init_and_run (void)
 
   /* A second node on the same folder is refused while the first runs. */
   {
-    g_auto(Run) second = { 0 };
+    g_auto(QtrTestRun) second = { 0 };
 
     run_node (&second, "run", "--data-dir", data_dir, "--port", "0", NULL);
     g_assert_cmpint (second.status, ==, 1);
@@ -194,10 +159,10 @@ test_run_errors (void)
 {
   g_autofree char *data_dir = make_data_dir ();
   g_autofree char *parent = g_path_get_dirname (data_dir);
-  g_auto(Run) missing = { 0 };
-  g_auto(Run) bad_url = { 0 };
-  g_auto(Run) no_user = { 0 };
-  g_auto(Run) bad_port = { 0 };
+  g_auto(QtrTestRun) missing = { 0 };
+  g_auto(QtrTestRun) bad_url = { 0 };
+  g_auto(QtrTestRun) no_user = { 0 };
+  g_auto(QtrTestRun) bad_port = { 0 };
 
   run_node (&missing, "run", "--data-dir", data_dir, NULL);
   g_assert_cmpint (missing.status, ==, 1);
@@ -274,7 +239,7 @@ wait_for_status (const char *data_dir,
 
   while (g_get_monotonic_time () < deadline)
     {
-      g_auto(Run) status = { 0 };
+      g_auto(QtrTestRun) status = { 0 };
 
       run_node (&status, "status", "--data-dir", data_dir, NULL);
       g_assert_cmpint (status.status, ==, 0);
@@ -299,10 +264,10 @@ test_follow_queued_while_offline (void)
   g_autofree char *bob_handle = g_strconcat ("@bob@127.0.0.1:", bob_port, NULL);
   g_autoptr(GSubprocess) bob_server = NULL;
   g_autoptr(GSubprocess) alice_server = NULL;
-  g_auto(Run) init_alice = { 0 };
-  g_auto(Run) init_bob = { 0 };
-  g_auto(Run) follow = { 0 };
-  g_auto(Run) bad_follow = { 0 };
+  g_auto(QtrTestRun) init_alice = { 0 };
+  g_auto(QtrTestRun) init_bob = { 0 };
+  g_auto(QtrTestRun) follow = { 0 };
+  g_auto(QtrTestRun) bad_follow = { 0 };
 
   run_node (&init_alice, "init", "--data-dir", alice, "--base-url", alice_url, "--user",
             "alice", NULL);
@@ -329,9 +294,9 @@ test_follow_queued_while_offline (void)
   g_assert_true (wait_for_status (alice, "Deliveries waiting: 0"));
 
   {
-    g_auto(Run) post = { 0 };
-    g_auto(Run) empty = { 0 };
-    g_auto(Run) bad_visibility = { 0 };
+    g_auto(QtrTestRun) post = { 0 };
+    g_auto(QtrTestRun) empty = { 0 };
+    g_auto(QtrTestRun) bad_visibility = { 0 };
 
     run_node (&post, "post", "--data-dir", bob, "--content-warning", "cw", "Hello followers",
               NULL);
@@ -349,8 +314,8 @@ test_follow_queued_while_offline (void)
   }
 
   {
-    g_auto(Run) unfollow = { 0 };
-    g_auto(Run) again = { 0 };
+    g_auto(QtrTestRun) unfollow = { 0 };
+    g_auto(QtrTestRun) again = { 0 };
 
     run_node (&unfollow, "unfollow", "--data-dir", alice, bob_handle, NULL);
     g_assert_cmpint (unfollow.status, ==, 0);

@@ -22,45 +22,10 @@
 
 static const char *node_path;
 
-typedef struct {
-  int   status;
-  char *out;
-  char *err;
-} Run;
 
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
-static void
-run_node (Run        *run,
-          const char *first_arg,
-          ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  va_list args;
-
-  g_ptr_array_add (argv, (char *) node_path);
-  va_start (args, first_arg);
-  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_exit_status (process);
-}
+/* quitter-node with these arguments, run to its end. */
+#define run_node(run, ...) qtr_test_run ((run), node_path, __VA_ARGS__)
 
 typedef struct {
   char *dir;
@@ -83,7 +48,7 @@ init_node (TestNode   *node,
            const char *root,
            const char *username)
 {
-  g_auto(Run) init = { 0 };
+  g_auto(QtrTestRun) init = { 0 };
   g_autofree char *conf_path = NULL;
   g_autofree char *text = NULL;
   g_autoptr(GString) edited = NULL;
@@ -171,7 +136,7 @@ wait_for_status (TestNode   *node,
 
   while (g_get_monotonic_time () < deadline)
     {
-      g_auto(Run) status = { 0 };
+      g_auto(QtrTestRun) status = { 0 };
       gboolean all = TRUE;
       va_list args;
 
@@ -228,7 +193,7 @@ test_kill_with_deliveries_queued (void)
   g_autofree char *bob_handle = NULL;
   g_autoptr(GSubprocess) alice_server = NULL;
   g_autoptr(GSubprocess) bob_server = NULL;
-  g_auto(Run) follow = { 0 };
+  g_auto(QtrTestRun) follow = { 0 };
   g_autofree char *alice_actor = NULL;
   g_autofree char *is_alice = NULL;
   gint64 restarted;
