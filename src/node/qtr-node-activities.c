@@ -502,35 +502,27 @@ process_entry (QtrNode       *node,
 /**
  * qtr_node_process_inbox:
  *
- * Applies the stored activities not processed yet, oldest first.
+ * Applies one batch of the stored activities not processed yet, oldest first.
  *
- * Returns: how many were processed
+ * Returns: %TRUE when more may be waiting
  */
-guint
+gboolean
 qtr_node_process_inbox (QtrNode *node)
 {
   g_autoptr(GError) error = NULL;
-  guint total = 0;
+  g_autoptr(GPtrArray) entries = qtr_node_store_pending_inbox (qtr_node_get_store (node),
+                                                               PROCESS_BATCH, &error);
 
-  for (;;)
+  if (entries == NULL)
     {
-      g_autoptr(GPtrArray) entries = qtr_node_store_pending_inbox (qtr_node_get_store (node),
-                                                                   PROCESS_BATCH, &error);
-      if (entries == NULL)
-        {
-          g_warning ("Cannot read the inbox: %s", error->message);
-          break;
-        }
-      for (guint i = 0; i < entries->len; i++)
-        process_entry (node, g_ptr_array_index (entries, i));
-      total += entries->len;
-      if (entries->len < PROCESS_BATCH)
-        break;
+      g_warning ("Cannot read the inbox: %s", error->message);
+      return FALSE;
     }
-
-  if (total > 0)
+  for (guint i = 0; i < entries->len; i++)
+    process_entry (node, g_ptr_array_index (entries, i));
+  if (entries->len > 0)
     qtr_node_kick_deliveries (node);
-  return total;
+  return entries->len == PROCESS_BATCH;
 }
 
 /* Following someone. */

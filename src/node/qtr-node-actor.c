@@ -159,12 +159,37 @@ is_owner_name (QtrNode    *node,
          g_ascii_strcasecmp (username, qtr_node_get_owner (node)->username) == 0;
 }
 
+/* The actor is the same for every request until the profile changes: built once. */
+static GBytes *
+get_person_document (QtrNode *node)
+{
+  GBytes *document = qtr_node_get_document (node, "actor");
+  g_autoptr(JsonNode) person = NULL;
+  g_autoptr(JsonGenerator) generator = NULL;
+  g_autoptr(GBytes) built = NULL;
+  char *data;
+  gsize length;
+
+  if (document != NULL)
+    return g_bytes_ref (document);
+
+  person = build_person (node);
+  if (person == NULL)
+    return NULL;
+  generator = json_generator_new ();
+  json_generator_set_root (generator, person);
+  data = json_generator_to_data (generator, &length);
+  built = g_bytes_new_take (data, length);
+  qtr_node_set_document (node, "actor", built);
+  return g_steal_pointer (&built);
+}
+
 void
 qtr_node_handle_actor (QtrNode           *node,
                        SoupServerMessage *msg,
                        GHashTable        *params)
 {
-  g_autoptr(JsonNode) person = NULL;
+  g_autoptr(GBytes) person = NULL;
 
   if (!is_owner_name (node, g_hash_table_lookup (params, "username")))
     {
@@ -178,7 +203,7 @@ qtr_node_handle_actor (QtrNode           *node,
       return;
     }
 
-  person = build_person (node);
+  person = get_person_document (node);
   if (person == NULL)
     {
       qtr_node_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR,
@@ -187,7 +212,9 @@ qtr_node_handle_actor (QtrNode           *node,
     }
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Vary",
                                 "Accept");
-  qtr_node_respond_json (msg, SOUP_STATUS_OK, QTR_AS2_CONTENT_TYPE, person);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, QTR_AS2_CONTENT_TYPE, SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (person, NULL), g_bytes_get_size (person));
 }
 
 void

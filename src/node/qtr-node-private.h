@@ -37,11 +37,17 @@ char          *qtr_node_get_actor_url (QtrNode *self);
 char          *qtr_node_get_host   (QtrNode *self);
 QtrFetcher    *qtr_node_get_fetcher (QtrNode *self);
 void           qtr_node_kick_deliveries (QtrNode *self);
+GBytes        *qtr_node_get_document (QtrNode    *self,
+                                      const char *name);
+void           qtr_node_set_document (QtrNode    *self,
+                                      const char *name,
+                                      GBytes     *document);
+void           qtr_node_forget_documents (QtrNode *self);
 QtrRateLimiter *qtr_node_get_inbox_limiter (QtrNode *self);
 char          *qtr_node_get_client_address (QtrNode           *node,
                                             SoupServerMessage *msg);
 void           qtr_node_schedule_inbox_processing (QtrNode *self);
-guint          qtr_node_process_inbox (QtrNode *self);
+gboolean       qtr_node_process_inbox (QtrNode *self);
 gint64         qtr_node_remember_actor (QtrNode             *node,
                                         JsonObject          *json,
                                         QtrActorDoc         *doc,

@@ -70,31 +70,24 @@ resource_is_owner (QtrNode    *node,
   }
 }
 
-void
-qtr_node_handle_webfinger (QtrNode           *node,
-                           SoupServerMessage *msg,
-                           GHashTable        *params)
+/* The JRD is the same whichever spelling of the owner was asked for: built once. */
+static GBytes *
+get_jrd (QtrNode *node)
 {
-  g_autofree char *resource = get_query_param (msg, "resource");
+  GBytes *jrd = qtr_node_get_document (node, "webfinger");
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonGenerator) generator = NULL;
+  g_autoptr(GBytes) built = NULL;
   g_autofree char *host = NULL;
   g_autofree char *subject = NULL;
   g_autofree char *actor_url = NULL;
   g_autofree char *profile_url = NULL;
+  char *data;
+  gsize length;
 
-  allow_any_origin (msg);
-  if (resource == NULL || *resource == '\0')
-    {
-      qtr_node_respond_error (msg, SOUP_STATUS_BAD_REQUEST,
-                              "The resource parameter is missing");
-      return;
-    }
-  if (!resource_is_owner (node, resource))
-    {
-      qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "No such account here");
-      return;
-    }
+  if (jrd != NULL)
+    return g_bytes_ref (jrd);
 
   host = qtr_node_get_host (node);
   subject = g_strdup_printf ("acct:%s@%s", qtr_node_get_owner (node)->username, host);
@@ -135,7 +128,58 @@ qtr_node_handle_webfinger (QtrNode           *node,
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  qtr_node_respond_json (msg, SOUP_STATUS_OK, QTR_JRD_CONTENT_TYPE, root);
+  generator = json_generator_new ();
+  json_generator_set_root (generator, root);
+  data = json_generator_to_data (generator, &length);
+  built = g_bytes_new_take (data, length);
+  qtr_node_set_document (node, "webfinger", built);
+  /* The canonical resource, answered without parsing it. */
+  {
+    g_autoptr(GBytes) canonical = g_bytes_new (subject, strlen (subject));
+    qtr_node_set_document (node, "webfinger-subject", canonical);
+  }
+  return g_steal_pointer (&built);
+}
+
+static gboolean
+is_canonical_resource (QtrNode    *node,
+                       const char *resource)
+{
+  GBytes *subject = qtr_node_get_document (node, "webfinger-subject");
+  gsize length;
+  const char *data;
+
+  if (subject == NULL)
+    return FALSE;
+  data = g_bytes_get_data (subject, &length);
+  return strlen (resource) == length && memcmp (resource, data, length) == 0;
+}
+
+void
+qtr_node_handle_webfinger (QtrNode           *node,
+                           SoupServerMessage *msg,
+                           GHashTable        *params)
+{
+  g_autofree char *resource = get_query_param (msg, "resource");
+  g_autoptr(GBytes) jrd = NULL;
+
+  allow_any_origin (msg);
+  if (resource == NULL || *resource == '\0')
+    {
+      qtr_node_respond_error (msg, SOUP_STATUS_BAD_REQUEST,
+                              "The resource parameter is missing");
+      return;
+    }
+  if (!is_canonical_resource (node, resource) && !resource_is_owner (node, resource))
+    {
+      qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "No such account here");
+      return;
+    }
+
+  jrd = get_jrd (node);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, QTR_JRD_CONTENT_TYPE, SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (jrd, NULL), g_bytes_get_size (jrd));
 }
 
 void

@@ -40,6 +40,7 @@ struct _QtrNode
   QtrFetcher       *fetcher;
   QtrDeliveryQueue *queue;
   QtrRateLimiter   *inbox_limiter;
+  GHashTable       *documents;   /* name -> GBytes, built once */
   guint             process_source;
 };
 
@@ -104,38 +105,52 @@ is_blocked_domain_cb (const char *host,
   return qtr_node_config_is_blocked (self->config, host);
 }
 
+static const char *
+find_segment_end (const char *segment)
+{
+  const char *slash = strchr (segment, '/');
+
+  return slash ? slash : segment + strlen (segment);
+}
+
+/* Matches @path against a route's pattern segment by segment, without copying either; the
+ * named parts go into @params. */
 static gboolean
 match_route (const QtrRoute *route,
              const char     *path,
              GHashTable     *params)
 {
-  g_auto(GStrv) want = g_strsplit (route->pattern, "/", -1);
-  g_auto(GStrv) have = g_strsplit (path, "/", -1);
-  guint n = g_strv_length (want);
+  const char *want = route->pattern;
+  const char *have = path;
 
-  if (g_strv_length (have) != n)
-    return FALSE;
-
-  for (guint i = 0; i < n; i++)
+  while (*want == '/' && *have == '/')
     {
-      const char *colon = strchr (want[i], ':');
+      const char *want_end = find_segment_end (++want);
+      const char *have_end = find_segment_end (++have);
+      const char *colon = memchr (want, ':', want_end - want);
 
       if (colon == NULL)
         {
-          if (!g_str_equal (want[i], have[i]))
+          if (want_end - want != have_end - have || strncmp (want, have, want_end - want) != 0)
             return FALSE;
-          continue;
         }
-      /* A literal prefix (as in "@:username") must match; the rest is the parameter. */
-      if (strncmp (want[i], have[i], colon - want[i]) != 0 ||
-          have[i][colon - want[i]] == '\0')
-        return FALSE;
-      g_hash_table_insert (params, g_strdup (colon + 1),
-                           g_uri_unescape_string (have[i] + (colon - want[i]), "/"));
-      if (g_hash_table_lookup (params, colon + 1) == NULL)
-        return FALSE;
+      else
+        {
+          /* A literal prefix (as in "@:username") must match; the rest is the parameter. */
+          gsize prefix = colon - want;
+          char *value;
+
+          if ((gsize) (have_end - have) <= prefix || strncmp (want, have, prefix) != 0)
+            return FALSE;
+          value = g_uri_unescape_segment (have + prefix, have_end, "/");
+          if (value == NULL)
+            return FALSE;
+          g_hash_table_insert (params, g_strndup (colon + 1, want_end - colon - 1), value);
+        }
+      want = want_end;
+      have = have_end;
     }
-  return TRUE;
+  return *want == '\0' && *have == '\0';
 }
 
 static void
@@ -148,15 +163,14 @@ server_request_cb (SoupServer        *server,
   QtrNode *self = QTR_NODE (user_data);
   const char *method = soup_server_message_get_method (msg);
   g_autoptr(GString) allowed = g_string_new (NULL);
+  g_autoptr(GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   if (g_str_equal (method, "HEAD"))
     method = "GET";
 
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     {
-      g_autoptr(GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal,
-                                                            g_free, g_free);
-
+      g_hash_table_remove_all (params);
       if (!match_route (&routes[i], path, params))
         continue;
       if (!g_str_equal (routes[i].method, method))
@@ -202,6 +216,7 @@ qtr_node_finalize (GObject *object)
   g_clear_pointer (&self->config, qtr_node_config_free);
   g_clear_pointer (&self->owner, qtr_node_owner_free);
   g_clear_pointer (&self->inbox_limiter, qtr_rate_limiter_free);
+  g_clear_pointer (&self->documents, g_hash_table_unref);
   g_free (self->data_dir);
   g_free (self->listen_address);
   g_free (self->listen_url);
@@ -223,6 +238,8 @@ qtr_node_init (QtrNode *self)
 {
   self->lock_fd = -1;
   self->listen_port = -1;
+  self->documents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) g_bytes_unref);
 }
 
 /**
@@ -541,6 +558,44 @@ qtr_node_get_inbox_limiter (QtrNode *self)
 }
 
 /**
+ * qtr_node_get_document:
+ * @name: which document, e.g. "actor"
+ *
+ * Returns: (transfer none) (nullable): the document built before, or %NULL
+ */
+GBytes *
+qtr_node_get_document (QtrNode    *self,
+                       const char *name)
+{
+  return g_hash_table_lookup (self->documents, name);
+}
+
+/**
+ * qtr_node_set_document:
+ *
+ * Keeps a document that is the same for every request (the actor), until
+ * qtr_node_forget_documents().
+ */
+void
+qtr_node_set_document (QtrNode    *self,
+                       const char *name,
+                       GBytes     *document)
+{
+  g_hash_table_insert (self->documents, g_strdup (name), g_bytes_ref (document));
+}
+
+/**
+ * qtr_node_forget_documents:
+ *
+ * Drops the kept documents: call it when what they show changes (a profile edit).
+ */
+void
+qtr_node_forget_documents (QtrNode *self)
+{
+  g_hash_table_remove_all (self->documents);
+}
+
+/**
  * qtr_node_kick_deliveries:
  *
  * Tells a running node's delivery queue that jobs were queued.
@@ -557,8 +612,10 @@ process_inbox_cb (gpointer user_data)
 {
   QtrNode *self = user_data;
 
+  /* One batch per turn of the loop, so that a backlog never holds up requests. */
+  if (qtr_node_process_inbox (self))
+    return G_SOURCE_CONTINUE;
   self->process_source = 0;
-  qtr_node_process_inbox (self);
   return G_SOURCE_REMOVE;
 }
 
