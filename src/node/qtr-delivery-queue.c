@@ -13,6 +13,9 @@
 
 #define MAX_IN_FLIGHT 16
 #define MAX_PER_HOST 2
+/* Jobs read from node.db at once; they are leased, so the next reading returns others. */
+#define BATCH_SIZE 256
+#define LEASE_SECONDS (10 * 60)
 #define DEFAULT_POLL_INTERVAL 5
 #define DEFAULT_BASE_DELAY 30
 #define MAX_DELAY (12 * 60 * 60)
@@ -27,6 +30,8 @@ struct _QtrDeliveryQueue
   GCancellable    *cancellable;
   GHashTable      *in_flight;      /* row id (gint64*) -> host */
   GHashTable      *per_host;       /* host -> count */
+  GPtrArray       *ready;          /* leased jobs not started yet, oldest first */
+  GHashTable      *taken;          /* row ids of ready jobs */
   guint            wake_source;
   guint            poll_interval;
   guint            base_delay;
@@ -207,34 +212,88 @@ schedule_wake (QtrDeliveryQueue *self)
   self->wake_source = g_timeout_add_seconds (delay, wake_cb, self);
 }
 
+/* Starts what the limits allow from the ready jobs. Returns how many started. */
+static guint
+start_ready (QtrDeliveryQueue *self)
+{
+  guint started = 0;
+
+  for (guint i = 0; i < self->ready->len; i++)
+    {
+      QtrDeliveryJob *job = g_ptr_array_index (self->ready, i);
+
+      if (g_hash_table_size (self->in_flight) >= MAX_IN_FLIGHT)
+        break;
+      if (host_count (self, job->host) >= MAX_PER_HOST)
+        continue;
+      g_hash_table_remove (self->taken, &job->row);
+      start_attempt (self, g_ptr_array_steal_index (self->ready, i));
+      started++;
+      i--;
+    }
+  return started;
+}
+
+/* Reads due jobs from node.db into the ready list, leasing them. */
 static void
-pump (QtrDeliveryQueue *self)
+read_due_jobs (QtrDeliveryQueue *self)
 {
   g_autoptr(GPtrArray) jobs = NULL;
   g_autoptr(GError) error = NULL;
+  gint64 now = now_seconds ();
+
+  jobs = qtr_node_store_due_deliveries (self->store, now, BATCH_SIZE, MAX_PER_HOST, &error);
+  if (jobs == NULL)
+    {
+      g_warning ("Cannot read the delivery queue: %s", error->message);
+      return;
+    }
+
+  /* Keep only the jobs not here already: a lease that ran out while its job waited, or a job
+   * under way. */
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      QtrDeliveryJob *job = g_ptr_array_index (jobs, i);
+
+      if (g_hash_table_contains (self->taken, &job->row) ||
+          g_hash_table_contains (self->in_flight, &job->row))
+        {
+          g_ptr_array_remove_index (jobs, i);
+          i--;
+        }
+    }
+
+  if (!qtr_node_store_lease_deliveries (self->store, jobs, now + LEASE_SECONDS, &error))
+    {
+      g_warning ("Cannot take deliveries from the queue: %s", error->message);
+      return;
+    }
+  while (jobs->len > 0)
+    {
+      QtrDeliveryJob *job = g_ptr_array_steal_index (jobs, 0);
+      gint64 *row = g_new (gint64, 1);
+
+      *row = job->row;
+      g_hash_table_add (self->taken, row);
+      g_ptr_array_add (self->ready, job);
+    }
+}
+
+static void
+pump (QtrDeliveryQueue *self)
+{
+  guint started;
 
   if (!self->running)
     return;
 
-  if (g_hash_table_size (self->in_flight) < MAX_IN_FLIGHT)
+  started = start_ready (self);
+  /* Read node.db again only when the ready jobs ran out or are all held up by their hosts. */
+  if (g_hash_table_size (self->in_flight) < MAX_IN_FLIGHT &&
+      (self->ready->len == 0 || started == 0))
     {
-      jobs = qtr_node_store_due_deliveries (self->store, now_seconds (), MAX_IN_FLIGHT * 4,
-                                            MAX_PER_HOST, &error);
-      if (jobs == NULL)
-        g_warning ("Cannot read the delivery queue: %s", error->message);
-
-      for (guint i = 0; jobs != NULL && i < jobs->len; i++)
-        {
-          QtrDeliveryJob *job = g_ptr_array_index (jobs, i);
-
-          if (g_hash_table_size (self->in_flight) >= MAX_IN_FLIGHT)
-            break;
-          if (g_hash_table_contains (self->in_flight, &job->row) ||
-              host_count (self, job->host) >= MAX_PER_HOST)
-            continue;
-          start_attempt (self, g_ptr_array_steal_index (jobs, i));
-          i--;
-        }
+      read_due_jobs (self);
+      start_ready (self);
     }
   schedule_wake (self);
 }
@@ -277,6 +336,8 @@ qtr_delivery_queue_finalize (GObject *object)
 
   g_hash_table_unref (self->in_flight);
   g_hash_table_unref (self->per_host);
+  g_ptr_array_unref (self->ready);
+  g_hash_table_unref (self->taken);
 
   G_OBJECT_CLASS (qtr_delivery_queue_parent_class)->finalize (object);
 }
@@ -295,6 +356,8 @@ qtr_delivery_queue_init (QtrDeliveryQueue *self)
 {
   self->in_flight = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->per_host = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->ready = g_ptr_array_new_with_free_func ((GDestroyNotify) qtr_delivery_job_free);
+  self->taken = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->poll_interval = DEFAULT_POLL_INTERVAL;
   self->base_delay = DEFAULT_BASE_DELAY;
   self->network_available = TRUE;
@@ -352,6 +415,17 @@ void
 qtr_delivery_queue_stop (QtrDeliveryQueue *self)
 {
   g_return_if_fail (QTR_IS_DELIVERY_QUEUE (self));
+
+  if (self->running && self->ready->len > 0)
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* Give back what was taken and not started. */
+      if (!qtr_node_store_lease_deliveries (self->store, self->ready, now_seconds (), &error))
+        g_warning ("Cannot give deliveries back to the queue: %s", error->message);
+    }
+  g_ptr_array_set_size (self->ready, 0);
+  g_hash_table_remove_all (self->taken);
 
   self->running = FALSE;
   g_clear_handle_id (&self->wake_source, g_source_remove);

@@ -1303,3 +1303,43 @@ qtr_node_store_remove_notification (QtrNodeStore  *self,
   sqlite3_bind_int64 (stmt, 2, actor_row);
   return run_done (self, stmt, error);
 }
+
+/**
+ * qtr_node_store_lease_deliveries:
+ * @jobs: (element-type QtrDeliveryJob): jobs a delivery queue takes
+ * @until: when they fall due again if the queue never finishes them (a crash)
+ *
+ * Takes jobs out of the due ones, in one transaction, so that the next reading of the queue
+ * returns others.
+ */
+gboolean
+qtr_node_store_lease_deliveries (QtrNodeStore  *self,
+                                 GPtrArray     *jobs,
+                                 gint64         until,
+                                 GError       **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (jobs->len == 0)
+    return TRUE;
+  if (!qtr_db_begin (self->db, error))
+    return FALSE;
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      QtrDeliveryJob *job = g_ptr_array_index (jobs, i);
+
+      stmt = qtr_db_prepare (self->db, "UPDATE deliveries SET next_attempt_at = ?2"
+                                       " WHERE id = ?1", error);
+      if (stmt == NULL)
+        goto failed;
+      sqlite3_bind_int64 (stmt, 1, job->row);
+      sqlite3_bind_int64 (stmt, 2, until);
+      if (!run_done (self, stmt, error))
+        goto failed;
+    }
+  return qtr_db_commit (self->db, error);
+
+failed:
+  qtr_db_rollback (self->db);
+  return FALSE;
+}

@@ -124,6 +124,10 @@ GPtrArray      *qtr_node_store_due_deliveries     (QtrNodeStore          *self,
                                                    guint                  limit,
                                                    guint                  per_host,
                                                    GError               **error);
+gboolean        qtr_node_store_lease_deliveries   (QtrNodeStore          *self,
+                                                   GPtrArray             *jobs,
+                                                   gint64                 until,
+                                                   GError               **error);
 gboolean        qtr_node_store_finish_delivery    (QtrNodeStore          *self,
                                                    gint64                 row,
                                                    GError               **error);

@@ -667,13 +667,13 @@ test_transient_then_delivered (Fixture       *fixture,
   g_assert_true (first->row_found);
   g_assert_cmpint (first->row_attempts, ==, 0);
 
-  /* When the second attempt came, the row said: one failure, why, and the next attempt one
-   * base delay (1 s) after the failure; the queue waited for it. */
+  /* When the second attempt came, the row said: one failure and why; the queue had waited one
+   * base delay (1 s), and while the attempt is under way the job is leased: not due. */
   g_assert_true (second->row_found);
   g_assert_cmpint (second->row_attempts, ==, 1);
   g_assert_nonnull (strstr (second->row_last_error, "503"));
-  g_assert_cmpint (second->row_next_attempt_at, >=, first->at + 1);
-  g_assert_cmpint (second->row_next_attempt_at, <=, second->at);
+  g_assert_cmpint (second->at, >=, first->at + 1);
+  g_assert_cmpint (second->row_next_attempt_at, >, second->at);
   g_assert_true (g_bytes_equal (first->body, second->body));
 }
 
