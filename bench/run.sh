@@ -34,35 +34,9 @@ die() { say "$*"; exit 1; }
 
 # --- What it needs -------------------------------------------------------------------------
 
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then
-    "$@"
-  elif command -v sudo >/dev/null; then
-    sudo "$@"
-  else
-    die "packages are missing and this is not root, nor is sudo here: run it as root."
-  fi
-}
-
-install_missing() {
-  local missing=()
-  for pkg in "$@"; do
-    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
-      missing+=("$pkg")
-    fi
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  say "installing ${missing[*]}"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    "${missing[@]}" >/dev/null
-}
-
 build() {
-  # The build's own packages are listed once, in build-aux/quitter.sh.
-  if ! command -v meson >/dev/null || ! pkg-config --exists libsoup-3.0 gtk4 2>/dev/null; then
-    "$top/build-aux/quitter.sh" deps
-  fi
+  # The packages are listed once, in build-aux/quitter.sh; wrk is what the bench adds.
+  "$top/build-aux/quitter.sh" deps wrk
   if [ ! -f "$builddir/build.ninja" ]; then
     say "configuring $builddir"
     meson setup "$builddir" "$top" >/dev/null
@@ -72,7 +46,6 @@ build() {
     >/dev/null || die "the build failed: run: ninja -C $builddir"
 }
 
-install_missing wrk
 build
 
 node_exe=$builddir/src/node/quitter-node

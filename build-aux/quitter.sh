@@ -129,12 +129,13 @@ run_tests() {
 case "${1:-}" in
   run) shift; run_app "$@" ;;
   test) shift; run_tests "$@" ;;
-  deps) install_missing "${build_packages[@]}" "${test_packages[@]}" ;;
+  deps) shift; install_missing "${build_packages[@]}" "${test_packages[@]}" "$@" ;;
   *)
     cat >&2 <<USAGE
 Usage: build-aux/quitter.sh run [APP-ARGS…]    build, install into _install/ and launch Quitter
        build-aux/quitter.sh test [MESON-TEST-ARGS…]    build with --werror and run every test
-       build-aux/quitter.sh deps    only install the Debian packages that are missing
+       build-aux/quitter.sh deps [PACKAGE…]    only install the missing Debian packages
+                                                (those it needs, and any named)
 USAGE
     exit 2 ;;
 esac

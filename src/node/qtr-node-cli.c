@@ -297,6 +297,41 @@ run_status (int    argc,
   return 0;
 }
 
+/* The shape of the commands that take --data-dir and one argument: parses the command line,
+ * then opens the node. Returns %NULL with *status set when the command must stop. */
+static QtrNode *
+open_node_with_argument (int          *argc,
+                         char       ***argv,
+                         const char   *parameter,
+                         const char   *summary,
+                         const char   *missing_argument,
+                         int          *status)
+{
+  g_autoptr(GOptionContext) context = new_context (parameter, summary);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = NULL;
+  QtrNode *node;
+
+  g_option_context_add_main_entries (context, data_dir_entries (&data_dir), GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *status = fail_usage (error->message);
+      return NULL;
+    }
+  if (*argc != 2)
+    {
+      *status = fail_usage (missing_argument);
+      return NULL;
+    }
+  if (data_dir == NULL)
+    data_dir = qtr_node_default_data_dir ();
+
+  node = qtr_node_open (data_dir, &error);
+  if (node == NULL)
+    *status = fail (error);
+  return node;
+}
+
 typedef struct {
   GMainLoop *loop;
   char      *actor;
@@ -318,26 +353,17 @@ static int
 run_follow (int    argc,
             char **argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(QtrNode) node = NULL;
   g_autoptr(GMainLoop) loop = NULL;
-  g_autofree char *data_dir = NULL;
   FollowWait wait = { 0 };
   int status = 0;
 
-  context = new_context (_("@USER@HOST"), _("Follow an account of another server."));
-  g_option_context_add_main_entries (context, data_dir_entries (&data_dir), GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return fail_usage (error->message);
-  if (argc != 2)
-    return fail_usage (_("Name one account to follow, e.g. @alice@example.org."));
-  if (data_dir == NULL)
-    data_dir = qtr_node_default_data_dir ();
-
-  node = qtr_node_open (data_dir, &error);
+  node = open_node_with_argument (&argc, &argv, _("@USER@HOST"),
+                                  _("Follow an account of another server."),
+                                  _("Name one account to follow, e.g. @alice@example.org."),
+                                  &status);
   if (node == NULL)
-    return fail (error);
+    return status;
 
   loop = g_main_loop_new (NULL, FALSE);
   wait.loop = loop;
@@ -363,24 +389,16 @@ static int
 run_unfollow (int    argc,
               char **argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(QtrNode) node = NULL;
-  g_autofree char *data_dir = NULL;
   g_autofree char *actor = NULL;
+  int status = 0;
 
-  context = new_context (_("@USER@HOST"), _("Stop following an account."));
-  g_option_context_add_main_entries (context, data_dir_entries (&data_dir), GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return fail_usage (error->message);
-  if (argc != 2)
-    return fail_usage (_("Name one account to stop following, e.g. @alice@example.org."));
-  if (data_dir == NULL)
-    data_dir = qtr_node_default_data_dir ();
-
-  node = qtr_node_open (data_dir, &error);
+  node = open_node_with_argument (&argc, &argv, _("@USER@HOST"), _("Stop following an account."),
+                                  _("Name one account to stop following, e.g. "
+                                    "@alice@example.org."), &status);
   if (node == NULL)
-    return fail (error);
+    return status;
   actor = qtr_node_unfollow (node, argv[1], &error);
   if (actor == NULL)
     return fail (error);
@@ -445,23 +463,16 @@ static int
 run_delete (int    argc,
             char **argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(QtrNode) node = NULL;
-  g_autofree char *data_dir = NULL;
+  int status = 0;
 
-  context = new_context (_("URL"), _("Delete one of your posts, here and on the servers it reached."));
-  g_option_context_add_main_entries (context, data_dir_entries (&data_dir), GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return fail_usage (error->message);
-  if (argc != 2)
-    return fail_usage (_("Give the address of the post to delete."));
-  if (data_dir == NULL)
-    data_dir = qtr_node_default_data_dir ();
-
-  node = qtr_node_open (data_dir, &error);
+  node = open_node_with_argument (&argc, &argv, _("URL"),
+                                  _("Delete one of your posts, here and on the servers it "
+                                    "reached."),
+                                  _("Give the address of the post to delete."), &status);
   if (node == NULL)
-    return fail (error);
+    return status;
   if (!qtr_node_delete_post (node, argv[1], &error))
     return fail (error);
 
