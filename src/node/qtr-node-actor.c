@@ -239,8 +239,97 @@ qtr_node_handle_profile (QtrNode           *node,
   respond_profile_page (node, msg);
 }
 
+#define OUTBOX_PAGE_SIZE 20
+
+/* The outbox as Mastodon pages it: the collection names its first page; each page holds the
+ * Create activities of public and unlisted posts, newest first, and links to the next. */
+static void
+respond_outbox (QtrNode           *node,
+                SoupServerMessage *msg,
+                const char        *id)
+{
+  const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_autoptr(GHashTable) form = query ? soup_form_decode (query) : NULL;
+  g_autoptr(JsonObject) collection = json_object_new ();
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) page = NULL;
+  const char *max_id_text = form ? g_hash_table_lookup (form, "max_id") : NULL;
+  guint64 max_id = 0;
+  JsonArray *items;
+
+  json_object_set_string_member (collection, "@context", "https://www.w3.org/ns/activitystreams");
+  json_node_set_object (root, collection);
+
+  if (form == NULL || !g_hash_table_contains (form, "page"))
+    {
+      g_autofree char *first = g_strconcat (id, "?page=true", NULL);
+      g_autofree char *last = g_strconcat (id, "?min_id=0&page=true", NULL);
+      gint64 total = qtr_node_store_count_outbox (qtr_node_get_store (node), &error);
+
+      if (total < 0)
+        {
+          qtr_node_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "Cannot read it now");
+          return;
+        }
+      json_object_set_string_member (collection, "id", id);
+      json_object_set_string_member (collection, "type", "OrderedCollection");
+      json_object_set_int_member (collection, "totalItems", total);
+      json_object_set_string_member (collection, "first", first);
+      json_object_set_string_member (collection, "last", last);
+      qtr_node_respond_json (msg, SOUP_STATUS_OK, QTR_AS2_CONTENT_TYPE, root);
+      return;
+    }
+
+  if (max_id_text != NULL &&
+      !g_ascii_string_to_unsigned (max_id_text, 10, 1, G_MAXINT64, &max_id, NULL))
+    {
+      qtr_node_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "max_id must be a post id");
+      return;
+    }
+  page = qtr_node_store_outbox_page (qtr_node_get_store (node), (gint64) max_id,
+                                     OUTBOX_PAGE_SIZE, &error);
+  if (page == NULL)
+    {
+      qtr_node_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "Cannot read it now");
+      return;
+    }
+
+  {
+    g_autofree char *page_id = max_id_text
+      ? g_strdup_printf ("%s?max_id=%s&page=true", id, max_id_text)
+      : g_strconcat (id, "?page=true", NULL);
+
+    json_object_set_string_member (collection, "id", page_id);
+  }
+  json_object_set_string_member (collection, "type", "OrderedCollectionPage");
+  json_object_set_string_member (collection, "partOf", id);
+  items = json_array_new ();
+  for (guint i = 0; i < page->len; i++)
+    {
+      QtrStatus *status = g_ptr_array_index (page, i);
+      JsonObject *activity = qtr_json_parse_object (status->document,
+                                                    strlen (status->document), NULL);
+
+      if (activity == NULL)
+        continue;
+      json_object_remove_member (activity, "@context");
+      json_array_add_object_element (items, activity);
+    }
+  json_object_set_array_member (collection, "orderedItems", items);
+  if (page->len == OUTBOX_PAGE_SIZE)
+    {
+      QtrStatus *oldest = g_ptr_array_index (page, page->len - 1);
+      g_autofree char *next = g_strdup_printf ("%s?max_id=%" G_GINT64_FORMAT "&page=true", id,
+                                               oldest->id);
+
+      json_object_set_string_member (collection, "next", next);
+    }
+  qtr_node_respond_json (msg, SOUP_STATUS_OK, QTR_AS2_CONTENT_TYPE, root);
+}
+
 /* The owner's collections. The network is not listed (as on Mastodon with "hide network"):
- * followers and following give their counts; the outbox has no public posts yet. */
+ * followers and following give their counts; the outbox is paged. */
 void
 qtr_node_handle_collection (QtrNode           *node,
                             SoupServerMessage *msg,
@@ -276,6 +365,11 @@ qtr_node_handle_collection (QtrNode           *node,
   actor_url = qtr_node_get_actor_url (node);
   id = g_strconcat (actor_url, g_str_equal (name, "featured") ? "/collections/" : "/", name,
                     NULL);
+  if (g_str_equal (name, "outbox"))
+    {
+      respond_outbox (node, msg, id);
+      return;
+    }
   builder = json_builder_new ();
   json_builder_begin_object (builder);
   qtr_json_builder_add_string (builder, "@context", "https://www.w3.org/ns/activitystreams");
@@ -283,7 +377,7 @@ qtr_node_handle_collection (QtrNode           *node,
   qtr_json_builder_add_string (builder, "type", "OrderedCollection");
   json_builder_set_member_name (builder, "totalItems");
   json_builder_add_int_value (builder, total);
-  if (g_str_equal (name, "outbox") || g_str_equal (name, "featured"))
+  if (g_str_equal (name, "featured"))
     {
       json_builder_set_member_name (builder, "orderedItems");
       json_builder_begin_array (builder);

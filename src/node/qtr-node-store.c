@@ -1343,3 +1343,59 @@ failed:
   qtr_db_rollback (self->db);
   return FALSE;
 }
+
+/**
+ * qtr_node_store_outbox_page:
+ * @max_id: only posts older than this one (0: the newest)
+ * @limit: how many at most
+ *
+ * Returns: (transfer full) (element-type QtrStatus): the owner's public and unlisted posts,
+ *   newest first, each with @document set to its Create activity; %NULL with @error set on
+ *   failure
+ */
+GPtrArray *
+qtr_node_store_outbox_page (QtrNodeStore  *self,
+                            gint64         max_id,
+                            guint          limit,
+                            GError       **error)
+{
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) qtr_status_free);
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "SELECT s.id, a.body FROM statuses s"
+                                       " JOIN activities a ON a.uri = s.uri || '/activity'"
+                                       " WHERE s.actor_id IS NULL"
+                                       " AND s.visibility IN ('public', 'unlisted')"
+                                       " AND (?1 = 0 OR s.id < ?1)"
+                                       " ORDER BY s.id DESC LIMIT ?2", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, max_id);
+  sqlite3_bind_int64 (stmt, 2, limit);
+  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
+    {
+      QtrStatus *status = g_new0 (QtrStatus, 1);
+
+      status->id = sqlite3_column_int64 (stmt, 0);
+      status->document = dup_column (stmt, 1);
+      g_ptr_array_add (page, status);
+    }
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_steal_pointer (&page);
+}
+
+/**
+ * qtr_node_store_count_outbox:
+ *
+ * Returns: how many public and unlisted posts the owner has, or -1 with @error set
+ */
+gint64
+qtr_node_store_count_outbox (QtrNodeStore  *self,
+                             GError       **error)
+{
+  return query_int64 (self,
+                      "SELECT count (*) FROM statuses WHERE actor_id IS NULL"
+                      " AND visibility IN ('public', 'unlisted')", error);
+}

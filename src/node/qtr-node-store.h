@@ -253,6 +253,12 @@ QtrStatus      *qtr_node_store_find_status        (QtrNodeStore          *self,
 gint64          qtr_node_store_count_statuses     (QtrNodeStore          *self,
                                                    gboolean               local_only,
                                                    GError               **error);
+GPtrArray      *qtr_node_store_outbox_page        (QtrNodeStore          *self,
+                                                   gint64                 max_id,
+                                                   guint                  limit,
+                                                   GError               **error);
+gint64          qtr_node_store_count_outbox       (QtrNodeStore          *self,
+                                                   GError               **error);
 gboolean        qtr_node_store_add_notification   (QtrNodeStore          *self,
                                                    const char            *type,
                                                    gint64                 actor_row,

@@ -540,6 +540,24 @@ test_posts (Fixture       *fixture,
   g_assert_cmpuint (answer.status, ==, 404);
   g_clear_pointer (&answer.body, g_free);
 
+  /* The outbox lists the public post's Create, not the followers-only one. */
+  {
+    g_autofree char *outbox = g_strdup_printf ("%s/users/bob/outbox", fixture->bob.base);
+    g_autofree char *first = g_strconcat (outbox, "?page=true", NULL);
+
+    get (outbox, "application/activity+json", &answer);
+    g_assert_cmpuint (answer.status, ==, 200);
+    g_assert_nonnull (strstr (answer.body, "\"totalItems\":1"));
+    g_assert_nonnull (strstr (answer.body, first));
+    g_clear_pointer (&answer.body, g_free);
+    get (first, "application/activity+json", &answer);
+    g_assert_cmpuint (answer.status, ==, 200);
+    g_assert_nonnull (strstr (answer.body, "OrderedCollectionPage"));
+    g_assert_nonnull (strstr (answer.body, public_uri));
+    g_assert_null (strstr (answer.body, private_uri));
+    g_clear_pointer (&answer.body, g_free);
+  }
+
   g_assert_true (qtr_node_delete_post (fixture->bob.node, public_uri, &error));
   g_assert_no_error (error);
   wait_until (fixture, alice_has_one_post, "alice's copy is deleted");
@@ -550,6 +568,70 @@ test_posts (Fixture       *fixture,
 
   g_assert_false (qtr_node_delete_post (fixture->bob.node, public_uri, &error));
   g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED);
+}
+
+static guint
+count_occurrences (const char *text,
+                   const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (text, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+/* 25 posts: a first page of 20, newest first, whose next page holds the other 5. */
+static void
+test_outbox_pages (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *outbox = g_strdup_printf ("%s/users/bob/outbox", fixture->bob.base);
+  g_autofree char *first = g_strconcat (outbox, "?page=true", NULL);
+  g_autofree char *next = NULL;
+  g_auto(GStrv) uris = g_new0 (char *, 26);
+  Answer answer = { 0 };
+
+  for (int i = 0; i < 25; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = g_strdup_printf ("post %d", i);
+
+      uris[i] = qtr_node_post (fixture->bob.node, text, QTR_VISIBILITY_PUBLIC, NULL, NULL,
+                               &error);
+      g_assert_no_error (error);
+    }
+
+  get (first, "application/activity+json", &answer);
+  g_assert_cmpuint (answer.status, ==, 200);
+  g_assert_cmpuint (count_occurrences (answer.body, "\"type\":\"Create\""), ==, 20);
+  /* Newest first: post 24 down to post 5. */
+  g_assert_nonnull (strstr (answer.body, uris[24]));
+  g_assert_nonnull (strstr (answer.body, uris[5]));
+  g_assert_true (strstr (answer.body, uris[24]) < strstr (answer.body, uris[5]));
+  g_assert_null (strstr (answer.body, uris[4]));
+  {
+    const char *start = strstr (answer.body, "\"next\":\"");
+    g_assert_nonnull (start);
+    start += strlen ("\"next\":\"");
+    next = g_strndup (start, strchr (start, '"') - start);
+  }
+  g_clear_pointer (&answer.body, g_free);
+
+  get (next, "application/activity+json", &answer);
+  g_assert_cmpuint (answer.status, ==, 200);
+  g_assert_cmpuint (count_occurrences (answer.body, "\"type\":\"Create\""), ==, 5);
+  g_assert_nonnull (strstr (answer.body, uris[0]));
+  g_assert_nonnull (strstr (answer.body, uris[4]));
+  g_assert_null (strstr (answer.body, "\"next\""));
+  g_clear_pointer (&answer.body, g_free);
+
+  {
+    g_autofree char *bad = g_strconcat (outbox, "?page=true&max_id=-4", NULL);
+    get (bad, NULL, &answer);
+  }
+  g_assert_cmpuint (answer.status, ==, 400);
+  g_clear_pointer (&answer.body, g_free);
 }
 
 static void
@@ -723,6 +805,8 @@ main (int   argc,
               fixture_set_up, test_incoming_posts, fixture_tear_down);
   g_test_add ("/node/federation/notifications", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_notifications, fixture_tear_down);
+  g_test_add ("/node/federation/outbox-pages", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_outbox_pages, fixture_tear_down);
   g_test_add ("/node/federation/attacks", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_attacks, fixture_tear_down);
 
