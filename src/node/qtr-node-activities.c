@@ -436,7 +436,31 @@ handle_update (QtrNode      *node,
                JsonObject   *json,
                GError      **error)
 {
-  return qtr_node_receive_note (node, activity, json, TRUE, error);
+  QtrActorDoc *doc = activity->object_actor;
+  g_autoptr(QtrRemoteActor) known = NULL;
+  const QtrPublicKey *key;
+
+  if (doc == NULL)
+    return qtr_node_receive_note (node, activity, json, TRUE, error);
+
+  /* A profile edit: the actor updates itself (origin checks made sure), and the embedded
+   * document is its own. It keeps the key it signs with, or takes the first it publishes. */
+  if (!qtr_activity_object_is_trusted (activity))
+    return TRUE;
+  known = find_actor (node, activity->actor, error);
+  if (known == NULL)
+    return FALSE;
+  key = qtr_actor_doc_find_key (doc, known->key_id);
+  if (key == NULL && doc->public_keys->len > 0)
+    key = g_ptr_array_index (doc->public_keys, 0);
+  if (key == NULL)
+    {
+      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                   "The updated profile of %s publishes no key", doc->id);
+      return FALSE;
+    }
+  return qtr_node_remember_actor (node, json_object_get_object_member (json, "object"), doc,
+                                  key, error) >= 0;
 }
 
 typedef struct {

@@ -42,11 +42,18 @@ qtr_visibility_from_string (const char    *name,
   return FALSE;
 }
 
+/* Ordered by time like Mastodon's ids (milliseconds, then 16 random bits), and always above
+ * every id stored, so that posts written within one millisecond keep their order. */
 static gint64
-new_status_id (void)
+new_status_id (QtrNode  *node,
+               GError  **error)
 {
-  /* Ordered by time, like Mastodon's ids: milliseconds, then 16 random bits. */
-  return ((g_get_real_time () / 1000) << 16) | (g_random_int () & 0xffff);
+  gint64 candidate = ((g_get_real_time () / 1000) << 16) | (g_random_int () & 0xffff);
+  gint64 largest = qtr_node_store_get_max_status_id (qtr_node_get_store (node), error);
+
+  if (largest < 0)
+    return -1;
+  return MAX (candidate, largest + 1);
 }
 
 static char *
@@ -277,7 +284,9 @@ qtr_node_post (QtrNode        *node,
   qtr_addressing_build (visibility, followers, (const char * const *) mention_uris->pdata,
                         &to, &cc);
 
-  status.id = new_status_id ();
+  status.id = new_status_id (node, error);
+  if (status.id < 0)
+    return NULL;
   uri = g_strdup_printf ("%s/statuses/%" G_GINT64_FORMAT, actor, status.id);
   url = g_strdup_printf ("%s/@%s/%" G_GINT64_FORMAT, qtr_node_get_base_url (node),
                          qtr_node_get_owner (node)->username, status.id);

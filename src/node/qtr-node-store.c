@@ -1399,3 +1399,15 @@ qtr_node_store_count_outbox (QtrNodeStore  *self,
                       "SELECT count (*) FROM statuses WHERE actor_id IS NULL"
                       " AND visibility IN ('public', 'unlisted')", error);
 }
+
+/**
+ * qtr_node_store_get_max_status_id:
+ *
+ * Returns: the largest post id stored (0 when none), or -1 with @error set
+ */
+gint64
+qtr_node_store_get_max_status_id (QtrNodeStore  *self,
+                                  GError       **error)
+{
+  return query_int64 (self, "SELECT coalesce (max (id), 0) FROM statuses", error);
+}

@@ -257,6 +257,8 @@ GPtrArray      *qtr_node_store_outbox_page        (QtrNodeStore          *self,
                                                    gint64                 max_id,
                                                    guint                  limit,
                                                    GError               **error);
+gint64          qtr_node_store_get_max_status_id  (QtrNodeStore          *self,
+                                                   GError               **error);
 gint64          qtr_node_store_count_outbox       (QtrNodeStore          *self,
                                                    GError               **error);
 gboolean        qtr_node_store_add_notification   (QtrNodeStore          *self,

@@ -783,6 +783,43 @@ test_notifications (Fixture       *fixture,
   g_assert_cmpint (count (&fixture->bob, "followers", TRUE), ==, 1);
 }
 
+static gboolean
+bob_sees_new_name (Fixture *fixture)
+{
+  return count_rows (&fixture->bob, "SELECT count (*) FROM remote_actors"
+                                    " WHERE display_name = 'Alice Renamed'") == 1;
+}
+
+/* alice edits her profile: bob's copy of her actor follows, key included. */
+static void
+test_profile_update (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *actor_url = g_strdup_printf ("%s/users/alice", fixture->alice.base);
+  g_autofree char *actor = follow (&fixture->alice, fixture->bob.handle);
+  g_autofree char *pem = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(GString) pem_json = NULL;
+  g_autoptr(GError) error = NULL;
+
+  wait_until (fixture, bob_has_accepted_follower, "bob has alice as a follower");
+  pem = qtr_key_export_public_pem (qtr_node_get_owner (fixture->alice.node)->key, &error);
+  g_assert_no_error (error);
+  pem_json = g_string_new (pem);
+  g_string_replace (pem_json, "\n", "\\n", 0);
+  body = g_strdup_printf ("{\"id\":\"%s#updates/1\",\"type\":\"Update\",\"actor\":\"%s\","
+                          "\"object\":{\"id\":\"%s\",\"type\":\"Person\","
+                          "\"preferredUsername\":\"alice\",\"name\":\"Alice Renamed\","
+                          "\"inbox\":\"%s/inbox\","
+                          "\"publicKey\":{\"id\":\"%s#main-key\",\"owner\":\"%s\","
+                          "\"publicKeyPem\":\"%s\"}}}",
+                          actor_url, actor_url, actor_url, actor_url, actor_url, actor_url,
+                          pem_json->str);
+  assert_accepted (fixture, body);
+  wait_until (fixture, bob_sees_new_name, "bob has alice's new name");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -807,6 +844,8 @@ main (int   argc,
               fixture_set_up, test_notifications, fixture_tear_down);
   g_test_add ("/node/federation/outbox-pages", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_outbox_pages, fixture_tear_down);
+  g_test_add ("/node/federation/profile-update", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_profile_update, fixture_tear_down);
   g_test_add ("/node/federation/attacks", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_attacks, fixture_tear_down);
 
