@@ -141,6 +141,8 @@ record_outcome (QtrDeliveryQueue         *self,
                                          now + qtr_delivery_queue_get_backoff (self,
                                                                                job->attempts + 1,
                                                                                retry_after),
+                                         retry_after > 0 ? now + MIN (retry_after, MAX_DELAY)
+                                                         : 0,
                                          reason, &error))
     g_warning ("Cannot postpone a delivery: %s", error->message);
 }

@@ -128,6 +128,9 @@ static const char * const migrations[] = {
   "  created_at INTEGER NOT NULL"
   ");"
   "CREATE INDEX notifications_by_time ON notifications (created_at);",
+
+  /* 5: the earliest time a server allowed (Retry-After): hurrying leaves it alone. */
+  "ALTER TABLE deliveries ADD COLUMN not_before INTEGER NOT NULL DEFAULT 0;",
 };
 
 void
@@ -625,6 +628,7 @@ qtr_node_store_finish_delivery (QtrNodeStore  *self,
 
 /**
  * qtr_node_store_postpone_delivery:
+ * @not_before: the time the server asked us to wait for (Retry-After), or 0
  *
  * Counts a failed attempt and sets the next one.
  */
@@ -632,12 +636,14 @@ gboolean
 qtr_node_store_postpone_delivery (QtrNodeStore  *self,
                                   gint64         row,
                                   gint64         next_attempt_at,
+                                  gint64         not_before,
                                   const char    *last_error,
                                   GError       **error)
 {
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
                                        "UPDATE deliveries SET attempts = attempts + 1,"
-                                       " next_attempt_at = ?2, last_error = ?3 WHERE id = ?1",
+                                       " next_attempt_at = ?2, last_error = ?3,"
+                                       " not_before = ?4 WHERE id = ?1",
                                        error);
 
   if (stmt == NULL)
@@ -645,6 +651,7 @@ qtr_node_store_postpone_delivery (QtrNodeStore  *self,
   sqlite3_bind_int64 (stmt, 1, row);
   sqlite3_bind_int64 (stmt, 2, next_attempt_at);
   bind_text (stmt, 3, last_error);
+  sqlite3_bind_int64 (stmt, 4, not_before);
   return qtr_db_step (self->db, stmt, error) == SQLITE_DONE;
 }
 
@@ -664,8 +671,8 @@ qtr_node_store_next_delivery_at (QtrNodeStore  *self,
 /**
  * qtr_node_store_hurry_deliveries:
  *
- * Makes every waiting job due at @now: the network came back, there is no point waiting for
- * the backoff.
+ * Makes every waiting job due at @now (the network came back, the node restarted: there is
+ * no point waiting for our backoff), except that a server's Retry-After is still honoured.
  */
 gboolean
 qtr_node_store_hurry_deliveries (QtrNodeStore  *self,
@@ -673,8 +680,8 @@ qtr_node_store_hurry_deliveries (QtrNodeStore  *self,
                                  GError       **error)
 {
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
-                                       "UPDATE deliveries SET next_attempt_at = ?1"
-                                       " WHERE next_attempt_at > ?1", error);
+                                       "UPDATE deliveries SET next_attempt_at = max (?1, not_before)"
+                                       " WHERE next_attempt_at > max (?1, not_before)", error);
 
   if (stmt == NULL)
     return FALSE;

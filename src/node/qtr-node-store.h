@@ -134,6 +134,7 @@ gboolean        qtr_node_store_finish_delivery    (QtrNodeStore          *self,
 gboolean        qtr_node_store_postpone_delivery  (QtrNodeStore          *self,
                                                    gint64                 row,
                                                    gint64                 next_attempt_at,
+                                                   gint64                 not_before,
                                                    const char            *last_error,
                                                    GError               **error);
 gint64          qtr_node_store_next_delivery_at   (QtrNodeStore          *self,

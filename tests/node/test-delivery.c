@@ -708,6 +708,18 @@ test_retry_after (Fixture       *fixture,
   g_assert_cmpint (row.next_attempt_at, <=, after + 300);
   g_assert_nonnull (strstr (row.last_error, "503"));
   g_assert_cmpuint (fixture->received->len, ==, 2);
+
+  /* A restart or the network coming back hurries our own backoff, not the server's wish. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (qtr_node_store_hurry_deliveries (fixture->store, now_seconds (), &error));
+    g_assert_no_error (error);
+    g_assert_true (read_row (fixture, seconds, &row));
+    g_assert_cmpint (row.next_attempt_at, >=, before + 120);
+    g_assert_true (read_row (fixture, dated, &row));
+    g_assert_cmpint (row.next_attempt_at, >=, before + 299);
+  }
 }
 
 /* 410 Gone and 400 Bad Request: the same request gets the same answer; dropped at once. */
