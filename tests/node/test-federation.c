@@ -24,6 +24,7 @@ typedef struct {
   char     *root;
   TestNode  alice;
   TestNode  bob;
+  TestNode  carol;   /* started only by the three-node tests */
 } Fixture;
 
 
@@ -85,6 +86,8 @@ fixture_tear_down (Fixture       *fixture,
 {
   stop_node (&fixture->alice);
   stop_node (&fixture->bob);
+  if (fixture->carol.node != NULL)
+    stop_node (&fixture->carol);
   qtr_test_remove_tree (fixture->root);
   g_free (fixture->root);
 }
@@ -820,6 +823,59 @@ test_profile_update (Fixture       *fixture,
   wait_until (fixture, bob_sees_new_name, "bob has alice's new name");
 }
 
+static gboolean
+bob_has_two_followers (Fixture *fixture)
+{
+  return count (&fixture->bob, "followers", TRUE) == 2;
+}
+
+static gboolean
+both_got_the_post (Fixture *fixture)
+{
+  return count_rows (&fixture->alice, "SELECT count (*) FROM statuses") == 1 &&
+         count_rows (&fixture->carol, "SELECT count (*) FROM statuses") == 1;
+}
+
+static gboolean
+carol_got_the_reply (Fixture *fixture)
+{
+  return count_rows (&fixture->carol, "SELECT count (*) FROM notifications"
+                                      " WHERE type = 'mention'") == 1;
+}
+
+/* Three nodes: alice and carol follow bob; bob's post reaches both servers; alice mentions
+ * carol, who does not follow her, and carol is told. */
+static void
+test_three_nodes (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = NULL;
+  g_autofree char *c = NULL;
+  g_autofree char *post = NULL;
+  g_autofree char *mention = NULL;
+  g_autofree char *text = NULL;
+
+  start_node (fixture, &fixture->carol, "carol", FALSE);
+  a = follow (&fixture->alice, fixture->bob.handle);
+  c = follow (&fixture->carol, fixture->bob.handle);
+  wait_until (fixture, bob_has_two_followers, "bob has two followers");
+
+  post = qtr_node_post (fixture->bob.node, "Hello to both of you", QTR_VISIBILITY_PUBLIC, NULL,
+                        NULL, &error);
+  g_assert_no_error (error);
+  wait_until (fixture, both_got_the_post, "both servers got bob's post");
+
+  /* alice knows carol once she has looked her up; then her mention links and is delivered. */
+  g_free (follow (&fixture->alice, fixture->carol.handle));
+  text = g_strdup_printf ("Hi %s, have you seen bob's post?", fixture->carol.handle);
+  mention = qtr_node_post (fixture->alice.node, text, QTR_VISIBILITY_DIRECT, NULL, NULL, &error);
+  g_assert_no_error (error);
+  wait_until (fixture, carol_got_the_reply, "carol is told of the mention");
+  g_assert_cmpint (count_rows (&fixture->carol, "SELECT count (*) FROM statuses"
+                                                " WHERE visibility = 'direct'"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -846,6 +902,8 @@ main (int   argc,
               fixture_set_up, test_outbox_pages, fixture_tear_down);
   g_test_add ("/node/federation/profile-update", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_profile_update, fixture_tear_down);
+  g_test_add ("/node/federation/three-nodes", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_three_nodes, fixture_tear_down);
   g_test_add ("/node/federation/attacks", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_attacks, fixture_tear_down);
 
