@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 #include "config.h"
 
+#include "qtr-test-util.h"
+
 #include "qtr-activity.h"
 
 #include <string.h>
@@ -58,15 +60,12 @@ object_from (const char *snippet)
 static JsonObject *
 load_sample (const char *name)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "activitystreams", name,
-                                                 NULL);
+  g_autoptr(GBytes) bytes = qtr_test_load_data ("activitystreams", name);
   g_autoptr(GError) error = NULL;
-  g_autofree char *data = NULL;
   JsonObject *object;
   gsize length = 0;
+  const char *data = g_bytes_get_data (bytes, &length);
 
-  g_file_get_contents (path, &data, &length, &error);
-  g_assert_no_error (error);
   object = qtr_json_parse_object (data, length, &error);
   g_assert_no_error (error);
   return object;

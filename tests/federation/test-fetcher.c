@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 #include "config.h"
 
+#include "qtr-test-util.h"
+
 #include "qtr-address.h"
 #include "qtr-fetcher.h"
 #include "qtr-http-signature.h"
@@ -1024,17 +1026,13 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *pem_path = NULL;
   g_autofree char *pem = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
 
-  pem_path = g_test_build_filename (G_TEST_DIST, "data", "http-signature",
-                                    "rfc9421-test-key-rsa.pem", NULL);
-  g_file_get_contents (pem_path, &pem, NULL, &error);
-  g_assert_no_error (error);
+  pem = qtr_test_load_text ("http-signature", "rfc9421-test-key-rsa.pem");
   node_key = qtr_key_new_from_private_pem (pem, -1, &error);
   g_assert_no_error (error);
   node_public_key = qtr_key_dup_public (node_key);

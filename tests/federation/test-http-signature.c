@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 #include "config.h"
 
+#include "qtr-test-util.h"
+
 #include "qtr-http-signature.h"
 
 #include <string.h>
@@ -23,41 +25,13 @@ static QtrKey *alice_key;
 static QtrKey *alice_public_key;
 static QtrKey *mallory_key;
 
-static char *
-load_text (const char *name)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "http-signature", name,
-                                                 NULL);
-  g_autoptr(GError) error = NULL;
-  char *text = NULL;
-  gsize length = 0;
 
-  g_file_get_contents (path, &text, &length, &error);
-  g_assert_no_error (error);
-  if (length > 0 && text[length - 1] == '\n')
-    text[length - 1] = '\0';
-  return text;
-}
-
-static GBytes *
-load_bytes (const char *name)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "http-signature", name,
-                                                 NULL);
-  g_autoptr(GError) error = NULL;
-  char *data = NULL;
-  gsize length = 0;
-
-  g_file_get_contents (path, &data, &length, &error);
-  g_assert_no_error (error);
-  return g_bytes_new_take (data, length);
-}
 
 static QtrKey *
 load_key (const char *name,
           gboolean    private)
 {
-  g_autofree char *pem = load_text (name);
+  g_autofree char *pem = qtr_test_load_text ("http-signature", name);
   g_autoptr(GError) error = NULL;
   QtrKey *key = private ? qtr_key_new_from_private_pem (pem, -1, &error)
                         : qtr_key_new_from_public_pem (pem, -1, &error);
@@ -142,8 +116,8 @@ new_rfc9421_headers (const char *vector)
   SoupMessageHeaders *headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
   g_autofree char *input_name = g_strdup_printf ("rfc9421-%s.signature-input", vector);
   g_autofree char *signature_name = g_strdup_printf ("rfc9421-%s.signature", vector);
-  g_autofree char *input = load_text (input_name);
-  g_autofree char *signature = load_text (signature_name);
+  g_autofree char *input = qtr_test_load_text ("http-signature", input_name);
+  g_autofree char *signature = qtr_test_load_text ("http-signature", signature_name);
 
   soup_message_headers_append (headers, "Host", "example.com");
   soup_message_headers_append (headers, "Date", "Tue, 20 Apr 2021 02:07:55 GMT");
@@ -171,10 +145,10 @@ test_cavage_c1 (void)
   g_autoptr(QtrKey) key = load_key ("cavage-test-key.pem", TRUE);
   g_autoptr(QtrKey) public_key = load_key ("cavage-test-key.pub.pem", FALSE);
   g_autoptr(SoupMessageHeaders) headers = new_cavage_headers ();
-  g_autoptr(GBytes) body = load_bytes ("hello-world.json");
-  g_autofree char *published = load_text ("cavage-c1.signature");
-  g_autofree char *authorization = load_text ("cavage-c1.authorization");
-  g_autofree char *signing_string = load_text ("cavage-c1.signing-string");
+  g_autoptr(GBytes) body = qtr_test_load_data ("http-signature", "hello-world.json");
+  g_autofree char *published = qtr_test_load_text ("http-signature", "cavage-c1.signature");
+  g_autofree char *authorization = qtr_test_load_text ("http-signature", "cavage-c1.authorization");
+  g_autofree char *signing_string = qtr_test_load_text ("http-signature", "cavage-c1.signing-string");
   g_autofree char *published_signature = signature_parameter (published);
   g_autofree char *ours = NULL;
   g_autofree char *our_signature = NULL;
@@ -222,10 +196,10 @@ test_cavage_c2 (void)
   g_autoptr(QtrKey) key = load_key ("cavage-test-key.pem", TRUE);
   g_autoptr(QtrKey) public_key = load_key ("cavage-test-key.pub.pem", FALSE);
   g_autoptr(SoupMessageHeaders) headers = new_cavage_headers ();
-  g_autoptr(GBytes) body = load_bytes ("hello-world.json");
-  g_autofree char *published = load_text ("cavage-c2.signature");
-  g_autofree char *authorization = load_text ("cavage-c2.authorization");
-  g_autofree char *signing_string = load_text ("cavage-c2.signing-string");
+  g_autoptr(GBytes) body = qtr_test_load_data ("http-signature", "hello-world.json");
+  g_autofree char *published = qtr_test_load_text ("http-signature", "cavage-c2.signature");
+  g_autofree char *authorization = qtr_test_load_text ("http-signature", "cavage-c2.authorization");
+  g_autofree char *signing_string = qtr_test_load_text ("http-signature", "cavage-c2.signing-string");
   g_autofree char *published_signature = signature_parameter (published);
   g_autofree char *ours = NULL;
   g_autoptr(GBytes) raw = NULL;
@@ -261,11 +235,11 @@ test_cavage_c3 (void)
   g_autoptr(QtrKey) key = load_key ("cavage-test-key.pem", TRUE);
   g_autoptr(QtrKey) public_key = load_key ("cavage-test-key.pub.pem", FALSE);
   g_autoptr(SoupMessageHeaders) headers = new_cavage_headers ();
-  g_autoptr(GBytes) body = load_bytes ("hello-world.json");
-  g_autoptr(GBytes) other_body = load_bytes ("hello-world-lf.json");
-  g_autofree char *published = load_text ("cavage-c3.signature");
-  g_autofree char *authorization = load_text ("cavage-c3.authorization");
-  g_autofree char *signing_string = load_text ("cavage-c3.signing-string");
+  g_autoptr(GBytes) body = qtr_test_load_data ("http-signature", "hello-world.json");
+  g_autoptr(GBytes) other_body = qtr_test_load_data ("http-signature", "hello-world-lf.json");
+  g_autofree char *published = qtr_test_load_text ("http-signature", "cavage-c3.signature");
+  g_autofree char *authorization = qtr_test_load_text ("http-signature", "cavage-c3.authorization");
+  g_autofree char *signing_string = qtr_test_load_text ("http-signature", "cavage-c3.signing-string");
   g_autofree char *published_signature = signature_parameter (published);
   g_autofree char *ours = NULL;
   g_autofree char *our_signature = NULL;
@@ -372,7 +346,7 @@ static void
 test_rfc9421_b21_b22 (void)
 {
   g_autoptr(QtrKey) key = load_key ("rfc9421-test-key-rsa-pss.pub.pem", FALSE);
-  g_autoptr(GBytes) body = load_bytes ("hello-world.json");
+  g_autoptr(GBytes) body = qtr_test_load_data ("http-signature", "hello-world.json");
   const char *vectors[] = { "b21", "b22" };
 
   for (guint i = 0; i < G_N_ELEMENTS (vectors); i++)
@@ -380,8 +354,8 @@ test_rfc9421_b21_b22 (void)
       g_autoptr(SoupMessageHeaders) headers = new_rfc9421_headers (vectors[i]);
       g_autofree char *base_name = g_strdup_printf ("rfc9421-%s.base", vectors[i]);
       g_autofree char *field_name = g_strdup_printf ("rfc9421-%s.signature", vectors[i]);
-      g_autofree char *base = load_text (base_name);
-      g_autofree char *field = load_text (field_name);
+      g_autofree char *base = qtr_test_load_text ("http-signature", base_name);
+      g_autofree char *field = qtr_test_load_text ("http-signature", field_name);
       g_autoptr(GBytes) raw = NULL;
       g_autoptr(QtrHttpSignature) signature = NULL;
       g_autoptr(GError) error = NULL;
@@ -411,10 +385,10 @@ test_rfc9421_b23 (void)
 {
   g_autoptr(QtrKey) key = load_key ("rfc9421-test-key-rsa-pss.pub.pem", FALSE);
   g_autoptr(SoupMessageHeaders) headers = new_rfc9421_headers ("b23");
-  g_autoptr(GBytes) body = load_bytes ("hello-world.json");
-  g_autoptr(GBytes) other_body = load_bytes ("hello-world-lf.json");
-  g_autofree char *base = load_text ("rfc9421-b23.base");
-  g_autofree char *field = load_text ("rfc9421-b23.signature");
+  g_autoptr(GBytes) body = qtr_test_load_data ("http-signature", "hello-world.json");
+  g_autoptr(GBytes) other_body = qtr_test_load_data ("http-signature", "hello-world-lf.json");
+  g_autofree char *base = qtr_test_load_text ("http-signature", "rfc9421-b23.base");
+  g_autofree char *field = qtr_test_load_text ("http-signature", "rfc9421-b23.signature");
   g_autofree char *signature_text = g_strndup (field + strlen ("sig-b23=:"),
                                                strlen (field) - strlen ("sig-b23=:") - 1);
   g_autoptr(QtrHttpSignature) signature = NULL;
@@ -503,15 +477,15 @@ test_rfc9421_labels (void)
 {
   g_autoptr(QtrKey) key = load_key ("rfc9421-test-key-rsa-pss.pub.pem", FALSE);
   g_autoptr(SoupMessageHeaders) headers = new_rfc9421_headers ("b23");
-  g_autoptr(GBytes) body = load_bytes ("hello-world.json");
-  g_autofree char *b21_input = load_text ("rfc9421-b21.signature-input");
-  g_autofree char *b21_signature = load_text ("rfc9421-b21.signature");
+  g_autoptr(GBytes) body = qtr_test_load_data ("http-signature", "hello-world.json");
+  g_autofree char *b21_input = qtr_test_load_text ("http-signature", "rfc9421-b21.signature-input");
+  g_autofree char *b21_signature = qtr_test_load_text ("http-signature", "rfc9421-b21.signature");
   g_autoptr(QtrHttpSignature) signature = NULL;
   g_autoptr(GError) error = NULL;
 
   /* A Signature-Input without its Signature comes first: passed over. */
   {
-    g_autofree char *b23_input = load_text ("rfc9421-b23.signature-input");
+    g_autofree char *b23_input = qtr_test_load_text ("http-signature", "rfc9421-b23.signature-input");
 
     soup_message_headers_replace (headers, "Signature-Input", "sig-x=(\"@method\");created=1");
     soup_message_headers_append (headers, "Signature-Input", b23_input);
@@ -530,7 +504,7 @@ test_rfc9421_labels (void)
   soup_message_headers_remove (headers, "Signature-Input");
   soup_message_headers_append (headers, "Signature-Input", b21_input);
   {
-    g_autofree char *b23_input = load_text ("rfc9421-b23.signature-input");
+    g_autofree char *b23_input = qtr_test_load_text ("http-signature", "rfc9421-b23.signature-input");
 
     soup_message_headers_append (headers, "Signature-Input", b23_input);
   }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 #include "config.h"
 
+#include "qtr-test-util.h"
+
 #include "qtr-keys.h"
 
 #include <string.h>
@@ -34,40 +36,12 @@
 
 static QtrKey *generated_key;
 
-static char *
-load_text (const char *name)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "http-signature", name,
-                                                 NULL);
-  g_autoptr(GError) error = NULL;
-  char *text = NULL;
-  gsize length = 0;
 
-  g_file_get_contents (path, &text, &length, &error);
-  g_assert_no_error (error);
-  if (length > 0 && text[length - 1] == '\n')
-    text[length - 1] = '\0';
-  return text;
-}
-
-static GBytes *
-load_bytes (const char *name)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "http-signature", name,
-                                                 NULL);
-  g_autoptr(GError) error = NULL;
-  char *data = NULL;
-  gsize length = 0;
-
-  g_file_get_contents (path, &data, &length, &error);
-  g_assert_no_error (error);
-  return g_bytes_new_take (data, length);
-}
 
 static QtrKey *
 load_private_key (const char *name)
 {
-  g_autofree char *pem = load_text (name);
+  g_autofree char *pem = qtr_test_load_text ("http-signature", name);
   g_autoptr(GError) error = NULL;
   QtrKey *key = qtr_key_new_from_private_pem (pem, -1, &error);
 
@@ -79,7 +53,7 @@ load_private_key (const char *name)
 static QtrKey *
 load_public_key (const char *name)
 {
-  g_autofree char *pem = load_text (name);
+  g_autofree char *pem = qtr_test_load_text ("http-signature", name);
   g_autoptr(GError) error = NULL;
   QtrKey *key = qtr_key_new_from_public_pem (pem, -1, &error);
 
@@ -299,8 +273,8 @@ make_private_pem (gnutls_pk_algorithm_t algorithm,
 static void
 test_import_refused (void)
 {
-  g_autofree char *pkcs1 = load_text ("rfc9421-test-key-rsa.pub.pem");
-  g_autofree char *spki = load_text ("cavage-test-key.pub.pem");
+  g_autofree char *pkcs1 = qtr_test_load_text ("http-signature", "rfc9421-test-key-rsa.pub.pem");
+  g_autofree char *spki = qtr_test_load_text ("http-signature", "cavage-test-key.pub.pem");
   g_autofree char *ec_pem = make_private_pem (GNUTLS_PK_ECDSA,
                                               GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1));
   g_autofree char *small_pem = make_private_pem (GNUTLS_PK_RSA, 768);
@@ -354,8 +328,8 @@ static void
 test_verify_rsa_pss (void)
 {
   g_autoptr(QtrKey) key = load_public_key ("rfc9421-test-key-rsa-pss.pub.pem");
-  g_autofree char *base = load_text ("rfc9421-b21.base");
-  g_autofree char *field = load_text ("rfc9421-b21.signature");
+  g_autofree char *base = qtr_test_load_text ("http-signature", "rfc9421-b21.base");
+  g_autofree char *field = qtr_test_load_text ("http-signature", "rfc9421-b21.signature");
   g_autoptr(GBytes) signature = NULL;
   g_autoptr(GError) error = NULL;
   char *start = strchr (field, ':');
@@ -415,8 +389,8 @@ test_sign_rsa_pss (void)
 static void
 test_content_digest_rfc9530 (void)
 {
-  g_autoptr(GBytes) with_lf = load_bytes ("hello-world-lf.json");
-  g_autoptr(GBytes) without_lf = load_bytes ("hello-world.json");
+  g_autoptr(GBytes) with_lf = qtr_test_load_data ("http-signature", "hello-world-lf.json");
+  g_autoptr(GBytes) without_lf = qtr_test_load_data ("http-signature", "hello-world.json");
   g_autoptr(GBytes) partial = NULL;
   g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
   g_autofree char *sha256_lf = qtr_content_digest_for_body (with_lf, G_CHECKSUM_SHA256);
@@ -464,8 +438,8 @@ assert_content_digest (const char *value,
 static void
 test_content_digest_check (void)
 {
-  g_autoptr(GBytes) body = load_bytes ("hello-world-lf.json");
-  g_autoptr(GBytes) other = load_bytes ("hello-world.json");
+  g_autoptr(GBytes) body = qtr_test_load_data ("http-signature", "hello-world-lf.json");
+  g_autoptr(GBytes) other = qtr_test_load_data ("http-signature", "hello-world.json");
 
   assert_content_digest (RFC9530_SHA256_LF, body, -1);
   assert_content_digest (RFC9530_SHA512_LF, body, -1);
@@ -521,8 +495,8 @@ assert_digest (const char *value,
 static void
 test_digest (void)
 {
-  g_autoptr(GBytes) body = load_bytes ("hello-world.json");
-  g_autoptr(GBytes) other = load_bytes ("hello-world-lf.json");
+  g_autoptr(GBytes) body = qtr_test_load_data ("http-signature", "hello-world.json");
+  g_autoptr(GBytes) other = qtr_test_load_data ("http-signature", "hello-world-lf.json");
   g_autofree char *computed = qtr_digest_for_body (body);
   g_autofree char *empty = qtr_digest_for_body (NULL);
 

@@ -83,3 +83,42 @@ qtr_test_run (QtrTestRun *run,
   g_assert_no_error (error);
   run->status = g_subprocess_get_exit_status (process);
 }
+
+/**
+ * qtr_test_load_data:
+ * @folder: a folder of tests/data
+ *
+ * Returns: (transfer full): the bytes of the file @name in it
+ */
+GBytes *
+qtr_test_load_data (const char *folder,
+                    const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", folder, name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &data, &length, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (data, length);
+}
+
+/**
+ * qtr_test_load_text:
+ *
+ * Returns: (transfer full): the text of the file @name in tests/data/@folder, without the
+ *   line break that ends the file
+ */
+char *
+qtr_test_load_text (const char *folder,
+                    const char *name)
+{
+  g_autoptr(GBytes) bytes = qtr_test_load_data (folder, name);
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
+
+  if (length > 0 && data[length - 1] == '\n')
+    length--;
+  return g_strndup (data, length);
+}
