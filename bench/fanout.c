@@ -325,8 +325,11 @@ main (int   argc,
 
   progress = (Progress) { node, &sinks, (gint) g_strv_length (inboxes), g_get_monotonic_time (),
                           -1, -1, -1 };
-  post = qtr_node_post (node, "One post, to ten thousand followers on a thousand servers.",
-                        QTR_VISIBILITY_PUBLIC, NULL, "en", &error);
+  post = qtr_node_post (node,
+                        &(QtrPostRequest) {
+                          .text = "One post, to ten thousand followers on a thousand servers.",
+                          .visibility = QTR_VISIBILITY_PUBLIC, .language = "en" },
+                        &error);
   if (post == NULL)
     g_error ("Cannot post: %s", error->message);
   bench_print_result ("post_ms", "%.1f", bench_seconds_since (progress.start) * 1000);

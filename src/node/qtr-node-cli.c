@@ -449,7 +449,12 @@ run_post (int    argc,
   node = qtr_node_open (data_dir, &error);
   if (node == NULL)
     return fail (error);
-  uri = qtr_node_post (node, argv[1], visibility, summary, language, &error);
+  {
+    QtrPostRequest request = { .text = argv[1], .visibility = visibility, .summary = summary,
+                               .language = language };
+
+    uri = qtr_node_post (node, &request, &error);
+  }
   if (uri == NULL)
     return fail (error);
 

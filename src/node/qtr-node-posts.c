@@ -230,10 +230,7 @@ collect_inboxes (QtrNode        *node,
 
 /**
  * qtr_node_post:
- * @text: what the owner wrote, as plain text
- * @visibility: who may see it: a #QtrVisibility
- * @summary: (nullable): a content warning
- * @language: (nullable): the BCP 47 tag of @text
+ * @request: the post as composed
  *
  * Publishes a post: stores it, with its Create and one delivery per target inbox, in one
  * transaction, and starts delivering.
@@ -241,13 +238,14 @@ collect_inboxes (QtrNode        *node,
  * Returns: (transfer full): the post's id, or %NULL with @error set
  */
 char *
-qtr_node_post (QtrNode        *node,
-               const char     *text,
-               int             visibility,
-               const char     *summary,
-               const char     *language,
-               GError        **error)
+qtr_node_post (QtrNode              *node,
+               const QtrPostRequest *request,
+               GError              **error)
 {
+  const char *text = request->text;
+  const char *summary = request->summary;
+  const char *language = request->language;
+  int visibility = request->visibility;
   g_autoptr(GPtrArray) mentioned = g_ptr_array_new_with_free_func ((GDestroyNotify) qtr_remote_actor_free);
   g_autoptr(GPtrArray) links = NULL;
   g_autoptr(GPtrArray) mention_uris = g_ptr_array_new ();
@@ -271,6 +269,12 @@ qtr_node_post (QtrNode        *node,
   QtrStatus status = { 0 };
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
+  if (visibility < QTR_VISIBILITY_PUBLIC || visibility > QTR_VISIBILITY_DIRECT)
+    {
+      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                   "Unknown visibility %d: use public, unlisted, private or direct", visibility);
+      return NULL;
+    }
   if (text == NULL || strspn (text, " \t\r\n") == strlen (text))
     {
       g_set_error_literal (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED, "The post is empty");

@@ -58,12 +58,26 @@ char       *qtr_node_follow_finish    (QtrNode             *node,
 char       *qtr_node_unfollow         (QtrNode             *node,
                                        const char          *handle,
                                        GError             **error);
-char       *qtr_node_post             (QtrNode             *node,
-                                       const char          *text,
-                                       int                  visibility,
-                                       const char          *summary,
-                                       const char          *language,
-                                       GError             **error);
+/**
+ * QtrPostRequest:
+ * @text: what the owner wrote, as plain text
+ * @visibility: who may see it: a #QtrVisibility (0, public, when zeroed)
+ * @summary: (nullable): a content warning
+ * @language: (nullable): the BCP 47 tag of @text
+ *
+ * A post as the owner composed it, for qtr_node_post(). Start from `{ 0 }` and set what you
+ * need: fields added later keep their zero meaning "none".
+ */
+typedef struct {
+  const char *text;
+  int         visibility;
+  const char *summary;
+  const char *language;
+} QtrPostRequest;
+
+char       *qtr_node_post             (QtrNode              *node,
+                                       const QtrPostRequest *request,
+                                       GError              **error);
 gboolean    qtr_node_delete_post      (QtrNode             *node,
                                        const char          *uri,
                                        GError             **error);

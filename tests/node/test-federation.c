@@ -502,11 +502,15 @@ test_posts (Fixture       *fixture,
   wait_until (fixture, bob_has_accepted_follower, "bob has alice as a follower");
   mention = g_strdup_printf ("Hello %s, see #Quitter and https://example.org/page",
                              fixture->alice.handle);
-  public_uri = qtr_node_post (fixture->bob.node, mention, QTR_VISIBILITY_PUBLIC,
-                              "a content warning", "en", &error);
+  public_uri = qtr_node_post (fixture->bob.node,
+      &(QtrPostRequest) { .text = mention, .visibility = QTR_VISIBILITY_PUBLIC,
+                          .summary = "a content warning", .language = "en" },
+      &error);
   g_assert_no_error (error);
-  private_uri = qtr_node_post (fixture->bob.node, "Only for my followers",
-                               QTR_VISIBILITY_PRIVATE, NULL, NULL, &error);
+  private_uri = qtr_node_post (fixture->bob.node,
+      &(QtrPostRequest) { .text = "Only for my followers",
+                          .visibility = QTR_VISIBILITY_PRIVATE },
+      &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (public_uri, fixture->bob.base));
 
@@ -600,8 +604,9 @@ test_outbox_pages (Fixture       *fixture,
       g_autoptr(GError) error = NULL;
       g_autofree char *text = g_strdup_printf ("post %d", i);
 
-      uris[i] = qtr_node_post (fixture->bob.node, text, QTR_VISIBILITY_PUBLIC, NULL, NULL,
-                               &error);
+      uris[i] = qtr_node_post (fixture->bob.node,
+      &(QtrPostRequest) { .text = text, .visibility = QTR_VISIBILITY_PUBLIC },
+      &error);
       g_assert_no_error (error);
     }
 
@@ -760,8 +765,9 @@ test_notifications (Fixture       *fixture,
   g_autofree char *flag = NULL;
 
   wait_until (fixture, bob_has_accepted_follower, "bob has alice as a follower");
-  post = qtr_node_post (fixture->bob.node, "Something to like", QTR_VISIBILITY_PUBLIC, NULL,
-                        NULL, &error);
+  post = qtr_node_post (fixture->bob.node,
+      &(QtrPostRequest) { .text = "Something to like", .visibility = QTR_VISIBILITY_PUBLIC },
+      &error);
   g_assert_no_error (error);
 
   like = g_strdup_printf ("{\"id\":\"%s\",\"type\":\"Like\",\"actor\":\"%s/users/alice\","
@@ -861,15 +867,18 @@ test_three_nodes (Fixture       *fixture,
   c = follow (&fixture->carol, fixture->bob.handle);
   wait_until (fixture, bob_has_two_followers, "bob has two followers");
 
-  post = qtr_node_post (fixture->bob.node, "Hello to both of you", QTR_VISIBILITY_PUBLIC, NULL,
-                        NULL, &error);
+  post = qtr_node_post (fixture->bob.node,
+      &(QtrPostRequest) { .text = "Hello to both of you", .visibility = QTR_VISIBILITY_PUBLIC },
+      &error);
   g_assert_no_error (error);
   wait_until (fixture, both_got_the_post, "both servers got bob's post");
 
   /* alice knows carol once she has looked her up; then her mention links and is delivered. */
   g_free (follow (&fixture->alice, fixture->carol.handle));
   text = g_strdup_printf ("Hi %s, have you seen bob's post?", fixture->carol.handle);
-  mention = qtr_node_post (fixture->alice.node, text, QTR_VISIBILITY_DIRECT, NULL, NULL, &error);
+  mention = qtr_node_post (fixture->alice.node,
+      &(QtrPostRequest) { .text = text, .visibility = QTR_VISIBILITY_DIRECT },
+      &error);
   g_assert_no_error (error);
   wait_until (fixture, carol_got_the_reply, "carol is told of the mention");
   g_assert_cmpint (count_rows (&fixture->carol, "SELECT count (*) FROM statuses"
