@@ -4,7 +4,8 @@
 # One script behind the README's two commands, on Debian 12 (as root, or as a user with sudo):
 #   build-aux/quitter.sh run    install what is missing, build, install into ./_install, launch
 #   build-aux/quitter.sh test   install what is missing, build with --werror, run every test
-# It reaches no network but apt, and only when a Debian package is missing. Running it twice
+# It reaches no network but apt, only when a Debian package is missing, and npm, only when the
+# interop test's npm packages are missing or their lock changed. Running it twice
 # does no work twice.
 set -euo pipefail
 
@@ -92,6 +93,29 @@ sys.exit(0 if counts['failed'] == 0 and counts['passed'] > 0 else 1)
 PY
 }
 
+# The interop test's peer runs on Node.js with npm packages pinned by
+# tests/interop/fedify/package-lock.json. npm ci runs only when node_modules is missing or the
+# lock changed since it last ran, with its cache in the build folder and $1 as its home.
+install_npm_packages() {
+  local dir=$top/tests/interop/fedify
+  local stamp=$dir/node_modules/.quitter-package-lock.json
+
+  if ! command -v npm >/dev/null; then
+    say "npm is missing: the Fedify interop test will be skipped (it needs Node.js 20 or newer, with npm)."
+    return 0
+  fi
+  if [ -d "$dir/node_modules" ] && cmp -s "$dir/package-lock.json" "$stamp"; then
+    return 0
+  fi
+  say "installing the Fedify peer's npm packages (npm ci in tests/interop/fedify)"
+  if (cd "$dir" && env -i PATH="$PATH" HOME="$1" npm_config_cache="$builddir/npm-cache" \
+        npm ci --loglevel=error >/dev/null); then
+    cp "$dir/package-lock.json" "$stamp"
+  else
+    say "npm ci failed in tests/interop/fedify: the Fedify interop test cannot run."
+  fi
+}
+
 # The suite runs in a private D-Bus session with an unlocked gnome-keyring of its own, under
 # Xvfb, with a home of its own so that nothing of the user's is read or written.
 run_tests() {
@@ -103,6 +127,7 @@ run_tests() {
   trap 'rm -rf "${sandbox:-}"' EXIT
   mkdir -p "$sandbox"/{home,data,config,cache,runtime}
   chmod 0700 "$sandbox/runtime"
+  install_npm_packages "$sandbox/home"
 
   env -i PATH="$PATH" TERM="${TERM:-dumb}" \
     HOME="$sandbox/home" XDG_DATA_HOME="$sandbox/data" XDG_CONFIG_HOME="$sandbox/config" \

@@ -1,0 +1,487 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""quitter-node against a peer built on Fedify, a server nobody here wrote (TAP).
+
+usage: test-fedify.py QUITTER-NODE PEER-DIR
+
+Runs a real quitter-node (init, then run on a free loopback port) and the Fedify peer of
+PEER-DIR (peer.mjs, with its npm packages installed by `npm ci` there, as
+build-aux/quitter.sh test does), and checks that they federate both ways. Everything talks
+plain http on 127.0.0.1. Needs the Node.js version Fedify needs; with an older one (or none),
+the whole test is skipped.
+"""
+import base64
+import json
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+QUITTER_NODE, PEER_DIR = sys.argv[1:3]
+USERNAME = 'alice'
+PEER_USERNAME = 'fedi'
+WAIT = 12.0   # seconds for one thing to happen; deliveries from the CLI wait up to 5 s
+
+
+class Failure(Exception):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise Failure(message)
+
+
+def wait_until(what, predicate, timeout=WAIT):
+    """Polls @predicate until it returns something true, and returns that."""
+    deadline = time.monotonic() + timeout
+    delay = 0.05
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise Failure(f'timed out after {timeout:.0f} s waiting for {what}')
+        time.sleep(delay)
+        delay = min(delay * 2, 0.25)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return probe.getsockname()[1]
+
+
+def version_tuple(text):
+    return tuple(int(part) for part in re.findall(r'\d+', text)[:3])
+
+
+def skip_reason():
+    """Why the test cannot run here, or None."""
+    try:
+        found = subprocess.run(['node', '--version'], capture_output=True, text=True,
+                               check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return 'node (Node.js) is not installed; the Fedify peer needs it'
+    fedify = os.path.join(PEER_DIR, 'node_modules', '@fedify', 'fedify', 'package.json')
+    manifest = fedify if os.path.exists(fedify) else os.path.join(PEER_DIR, 'package.json')
+    with open(manifest, encoding='utf-8') as file:
+        wanted = json.load(file).get('engines', {}).get('node', '>=0')
+    minimum = version_tuple(wanted)
+    if version_tuple(found) < minimum:
+        return f'node is {found}; the pinned Fedify needs node {wanted}'
+    return None
+
+
+class Node:
+    """A quitter-node process on a data folder of its own."""
+
+    def __init__(self, workdir):
+        self.dir = os.path.join(workdir, 'node')
+        self.port = free_port()
+        self.base_url = f'http://127.0.0.1:{self.port}'
+        self.actor = f'{self.base_url}/users/{USERNAME}'
+        self.handle = f'@{USERNAME}@127.0.0.1:{self.port}'
+        self.log_path = os.path.join(workdir, 'node.log')
+        self.process = None
+        self.env = dict(os.environ, LANGUAGE='en', LC_ALL='C.UTF-8')
+
+    def cli(self, *args):
+        result = subprocess.run([QUITTER_NODE, args[0], '--data-dir', self.dir, *args[1:]],
+                                capture_output=True, text=True, env=self.env, timeout=30)
+        if result.returncode != 0:
+            raise Failure(f'quitter-node {" ".join(args)} failed ({result.returncode}): '
+                          f'{result.stderr.strip()}')
+        return result.stdout
+
+    def start(self):
+        self.cli('init', '--base-url', self.base_url, '--user', USERNAME)
+        conf_path = os.path.join(self.dir, 'node.conf')
+        with open(conf_path, encoding='utf-8') as file:
+            conf = file.read()
+        # The peer lives on 127.0.0.1, which the node refuses to reach by default.
+        conf, count = re.subn(r'^allow_private_addresses=.*$', 'allow_private_addresses=true',
+                              conf, flags=re.M)
+        check(count == 1, 'node.conf has no allow_private_addresses line to change')
+        with open(conf_path, 'w', encoding='utf-8') as file:
+            file.write(conf)
+
+        log = open(self.log_path, 'w', encoding='utf-8')
+        self.process = subprocess.Popen([QUITTER_NODE, 'run', '--data-dir', self.dir,
+                                         '--port', str(self.port)],
+                                        stdout=log, stderr=subprocess.STDOUT, env=self.env)
+        log.close()
+        wait_until('quitter-node to listen', lambda: self.exited() or self.answers())
+        check(self.process.poll() is None, f'quitter-node run exited: {self.log()}')
+
+    def exited(self):
+        return self.process.poll() is not None
+
+    def answers(self):
+        try:
+            with urllib.request.urlopen(f'{self.base_url}/.well-known/nodeinfo', timeout=2):
+                return True
+        except (OSError, urllib.error.URLError):
+            return False
+
+    def log(self):
+        with open(self.log_path, encoding='utf-8', errors='replace') as file:
+            return file.read()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def status(self):
+        text = self.cli('status')
+        followers = re.search(r'^Followers: (\d+)', text, re.M)
+        following = re.search(r'^Following: (\d+)', text, re.M)
+        check(followers and following, f'quitter-node status says neither followers nor '
+              f'following: {text!r}')
+        return {'followers': int(followers.group(1)), 'following': int(following.group(1))}
+
+    def query(self, sql, *params):
+        """Rows of node.db, opened read-only beside the running node."""
+        db = sqlite3.connect(f'file:{os.path.join(self.dir, "node.db")}?mode=ro', uri=True,
+                             timeout=5)
+        try:
+            db.row_factory = sqlite3.Row
+            return [dict(row) for row in db.execute(sql, params)]
+        finally:
+            db.close()
+
+
+class Peer:
+    """The Fedify peer, driven through its control interface."""
+
+    def __init__(self, workdir):
+        self.log_path = os.path.join(workdir, 'peer.log')
+        self.process = None
+
+    def start(self):
+        log = open(self.log_path, 'w', encoding='utf-8')
+        self.process = subprocess.Popen(['node', 'peer.mjs', '--username', PEER_USERNAME],
+                                        cwd=PEER_DIR, stdout=subprocess.PIPE, stderr=log,
+                                        text=True)
+        log.close()
+        # The first line says where it listens; it comes once the key pair is made.
+        line = self.process.stdout.readline()
+        check(line, f'the Fedify peer did not start: {self.log()}')
+        where = json.loads(line)
+        self.origin = where['federation']
+        self.control_url = where['control']
+        self.actor = where['actor']
+        self.host = self.origin.removeprefix('http://')
+        self.handle = f'@{PEER_USERNAME}@{self.host}'
+
+    def log(self):
+        with open(self.log_path, encoding='utf-8', errors='replace') as file:
+            return file.read()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def control(self, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.control_url + path, data=data,
+                                         method='GET' if body is None else 'POST')
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.load(response)
+        except urllib.error.HTTPError as error:
+            raise Failure(f'the peer failed {path}: {error.read().decode(errors="replace")}')
+
+    def state(self):
+        return self.control('/state')
+
+    def received(self, kind, predicate=lambda activity: True):
+        return [entry for entry in self.state()['received']
+                if entry['type'] == kind and predicate(entry)]
+
+
+def as_list(value):
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def pem_to_base64(pem):
+    return ''.join(line for line in pem.strip().splitlines() if not line.startswith('-----'))
+
+
+def statuses_from(node, actor_uri):
+    return node.query('SELECT statuses.* FROM statuses JOIN remote_actors '
+                      'ON remote_actors.id = statuses.actor_id WHERE remote_actors.uri = ?',
+                      actor_uri)
+
+
+# The subtests, in order: each builds on what the ones before did.
+
+def test_lookup(node, peer, state):
+    found = peer.control('/lookup', {'handle': node.handle})
+    jrd, actor = found['webfinger'], found['actor']
+    check(jrd.get('subject') == f'acct:{USERNAME}@127.0.0.1:{node.port}',
+          f'WebFinger subject is {jrd.get("subject")!r}')
+    check(found['sameActorByHandle'], 'lookupObject of the handle found another actor')
+    check(actor['id'] == node.actor, f'the actor is {actor["id"]!r}, not {node.actor!r}')
+    check(actor['type'] == 'https://www.w3.org/ns/activitystreams#Person',
+          f'the actor is a {actor["type"]}')
+    check(actor['preferredUsername'] == USERNAME, f'preferredUsername is '
+          f'{actor["preferredUsername"]!r}')
+    check(actor['inbox'] == f'{node.actor}/inbox', f'inbox is {actor["inbox"]!r}')
+    check(actor['sharedInbox'] == f'{node.base_url}/inbox',
+          f'sharedInbox is {actor["sharedInbox"]!r}')
+    check(actor['followers'] == f'{node.actor}/followers',
+          f'followers is {actor["followers"]!r}')
+    key = actor['publicKey']
+    check(key is not None, 'Fedify found no public key on the actor')
+    check(key['owner'] == node.actor, f'the key is owned by {key["owner"]!r}')
+    check(key['id'].startswith(node.actor + '#'), f'the key id is {key["id"]!r}')
+    check(key['algorithm'] == 'RSASSA-PKCS1-v1_5', f'the key is {key["algorithm"]}')
+    owner = node.query('SELECT public_key_pem FROM owner')[0]
+    check(base64.b64decode(key['spki']) == base64.b64decode(pem_to_base64(owner['public_key_pem'])),
+          'the key Fedify read is not the owner key in node.db')
+    state['key_id'] = key['id']
+
+
+def test_peer_follows(node, peer, state):
+    follow = peer.control('/follow', {'handle': node.handle})
+    wait_until('1 follower in quitter-node status', lambda: node.status()['followers'] == 1)
+    accepts = wait_until('the Accept at the peer', lambda: peer.received(
+        'Accept', lambda entry: entry['object'] == follow['follow']))
+    check(accepts[0]['actor'] == node.actor, f'the Accept is from {accepts[0]["actor"]}')
+    check(accepts[0]['verifiedKeyId'] == state['key_id'],
+          f'Fedify verified the Accept with {accepts[0]["verifiedKeyId"]!r}')
+    following = peer.state()['following']
+    check(len(following) == 1 and following[0]['accepted'],
+          f'the peer does not count the follow as accepted: {following}')
+
+
+def test_post_reaches_peer(node, peer, state):
+    node.cli('post', 'Hello Fedify, from <Quitter> & #interop')
+    rows = node.query('SELECT uri FROM statuses WHERE actor_id IS NULL ORDER BY id DESC LIMIT 1')
+    check(rows, 'quitter-node post stored no post')
+    uri = rows[0]['uri']
+    creates = wait_until('the Create at the peer', lambda: peer.received(
+        'Create', lambda entry: entry['object'] == uri))
+    create = creates[0]
+    # Fedify hands an activity to an inbox listener only once it verified the request's HTTP
+    # signature (or a proof); the peer also asked Fedify's verifyRequest which key that was.
+    check(create['verifiedKeyId'] == state['key_id'],
+          f'Fedify verified the Create with {create["verifiedKeyId"]!r}')
+    note = create['activity']['object']
+    public = 'https://www.w3.org/ns/activitystreams#Public'
+    check(note['type'] == 'Note', f'the object is a {note["type"]}')
+    check(note['attributedTo'] == node.actor, f'attributedTo is {note["attributedTo"]!r}')
+    check('Hello Fedify, from &lt;Quitter&gt; &amp;' in note['content'],
+          f'the content is {note["content"]!r}')
+    check('#<span>interop</span>' in note['content'], 'the hashtag is not linked')
+    check(as_list(note.get('to')) == [public], f'the note is to {note.get("to")}')
+    check(as_list(note.get('cc')) == [f'{node.actor}/followers'], f'the note is cc {note.get("cc")}')
+    check(as_list(create['activity'].get('to')) == [public] and
+          as_list(create['activity'].get('cc')) == [f'{node.actor}/followers'],
+          'the Create is not addressed as its note')
+    state['our_post'] = uri
+
+
+def test_we_follow_peer(node, peer, state):
+    node.cli('follow', peer.handle)
+    wait_until('the Follow at the peer', lambda: any(
+        follower['id'] == node.actor for follower in peer.state()['followers']))
+    follows = peer.received('Follow', lambda entry: entry['actor'] == node.actor)
+    check(follows and follows[0]['object'] == peer.actor, f'the Follow is for '
+          f'{follows and follows[0]["object"]}')
+    check(follows[0]['verifiedKeyId'] == state['key_id'],
+          f'Fedify verified the Follow with {follows[0]["verifiedKeyId"]!r}')
+    wait_until('1 following in quitter-node status', lambda: node.status()['following'] == 1)
+    rows = node.query('SELECT following.accepted, following.follow_uri FROM following JOIN '
+                      'remote_actors ON remote_actors.id = following.actor_id '
+                      'WHERE remote_actors.uri = ?', peer.actor)
+    check(rows and rows[0]['accepted'] == 1 and rows[0]['follow_uri'] == follows[0]['id'],
+          f'node.db does not hold the accepted follow: {rows}')
+
+
+def test_peer_post_lands(node, peer, state):
+    posted = peer.control('/post', {'content': '<p>Hello Quitter, from Fedify</p>'})
+    rows = wait_until('the note in statuses', lambda: [
+        row for row in statuses_from(node, peer.actor) if row['uri'] == posted['note']])
+    row = rows[0]
+    check('Hello Quitter, from Fedify' in row['content'], f'the content is {row["content"]!r}')
+    check(row['visibility'] == 'public', f'the visibility is {row["visibility"]!r}')
+    check(row['updated'] is None, 'a new note is marked as edited')
+    state['peer_note'] = posted
+
+
+def test_peer_update(node, peer, state):
+    note = state['peer_note']
+    peer.control('/update', {'id': note['id'], 'content': '<p>Hello Quitter, edited</p>'})
+    rows = wait_until('the edit in statuses', lambda: [
+        row for row in statuses_from(node, peer.actor)
+        if row['uri'] == note['note'] and 'edited' in row['content']])
+    check('from Fedify' not in rows[0]['content'], f'the old text stayed: {rows[0]["content"]!r}')
+    check(rows[0]['updated'] is not None, 'the edit is not marked as one')
+
+
+def test_peer_delete(node, peer, state):
+    note = state['peer_note']
+    peer.control('/delete', {'id': note['id']})
+    wait_until('the note to leave statuses', lambda: not node.query(
+        'SELECT 1 FROM statuses WHERE uri = ?', note['note']))
+
+
+def test_our_delete(node, peer, state):
+    uri = state['our_post']
+    node.cli('delete', uri)
+    deletes = wait_until('the Delete at the peer', lambda: peer.received(
+        'Delete', lambda entry: entry['object'] == uri))
+    check(deletes[0]['actor'] == node.actor, f'the Delete is from {deletes[0]["actor"]}')
+    check(deletes[0]['verifiedKeyId'] == state['key_id'],
+          f'Fedify verified the Delete with {deletes[0]["verifiedKeyId"]!r}')
+
+
+def test_peer_unfollows(node, peer, state):
+    peer.control('/unfollow', {'handle': node.handle})
+    wait_until('0 followers in quitter-node status', lambda: node.status()['followers'] == 0)
+
+
+def test_we_unfollow(node, peer, state):
+    node.cli('unfollow', peer.handle)
+    check(node.status()['following'] == 0, 'quitter-node status still counts the follow')
+    follow_id = peer.received('Follow', lambda entry: entry['actor'] == node.actor)[0]['id']
+    undos = wait_until('the Undo at the peer', lambda: peer.received(
+        'Undo', lambda entry: entry['actor'] == node.actor))
+    undone = undos[0]['activity']['object']
+    undone_id = undone['id'] if isinstance(undone, dict) else undone
+    check(undone_id == follow_id, f'the Undo undoes {undone_id!r}, not the Follow {follow_id!r}')
+    check(not peer.state()['followers'], 'the peer still counts our node as a follower')
+
+
+def test_bad_signatures_refused(node, peer, state):
+    for kind in ('wrong-key', 'tampered', 'unsigned'):
+        answer = peer.control('/bad-delivery', {'inbox': f'{node.actor}/inbox', 'kind': kind,
+                                                'content': f'<p>forged ({kind})</p>'})
+        check(answer['status'] == 401, f'a {kind} delivery was answered {answer["status"]}: '
+              f'{answer["body"]!r}')
+        check(not node.query('SELECT 1 FROM inbox WHERE activity_uri = ?', answer['activity']),
+              f'the {kind} activity was stored in the inbox')
+        check(not node.query('SELECT 1 FROM statuses WHERE uri = ?', answer['note']),
+              f'the {kind} note was stored')
+        check(not node.query('SELECT 1 FROM statuses WHERE content LIKE ?', '%forged%'),
+              'a forged note was stored')
+
+
+def test_peer_refuses_unsigned(node, peer, state):
+    # The other way round: Fedify's check can fail too. An unsigned Create that claims to come
+    # from our owner is refused, and reaches no listener.
+    activity_id = f'{node.actor}/statuses/forged/activity'
+    body = json.dumps({
+        '@context': 'https://www.w3.org/ns/activitystreams',
+        'id': activity_id,
+        'type': 'Create',
+        'actor': node.actor,
+        'object': {'id': f'{node.actor}/statuses/forged', 'type': 'Note',
+                   'attributedTo': node.actor, 'content': 'forged'},
+    }).encode()
+    request = urllib.request.Request(f'{peer.origin}/inbox', data=body, method='POST',
+                                     headers={'Content-Type': 'application/activity+json'})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    check(status == 401, f'Fedify answered an unsigned delivery with {status}')
+    check(not peer.received('Create', lambda entry: entry['id'] == activity_id),
+          'the unsigned activity reached a listener')
+
+
+TESTS = [
+    ('the peer finds our owner by WebFinger and reads the actor', test_lookup),
+    ('the peer follows us; we accept', test_peer_follows),
+    ('a post reaches the peer, signed and addressed', test_post_reaches_peer),
+    ('we follow the peer; its Accept reaches us', test_we_follow_peer),
+    ("the peer's post lands in statuses", test_peer_post_lands),
+    ("the peer's edit changes our copy", test_peer_update),
+    ("the peer's delete removes our copy", test_peer_delete),
+    ('our delete reaches the peer', test_our_delete),
+    ('the peer unfollows us', test_peer_unfollows),
+    ('we unfollow the peer', test_we_unfollow),
+    ('badly signed deliveries get 401 and leave nothing', test_bad_signatures_refused),
+    ('Fedify refuses an unsigned delivery', test_peer_refuses_unsigned),
+]
+
+
+def diagnose(text):
+    for line in text.rstrip().splitlines()[-40:]:
+        print(f'#   {line}')
+
+
+def main():
+    print('TAP version 13')
+    reason = skip_reason()
+    if reason:
+        # meson's TAP protocol takes a non-zero exit for an error: the skip is said in TAP.
+        print(f'1..0 # SKIP {reason}')
+        return 0
+    if not os.path.isdir(os.path.join(PEER_DIR, 'node_modules', '@fedify', 'fedify')):
+        print('Bail out! the Fedify peer has no npm packages: run build-aux/quitter.sh test, '
+              f'or npm ci in {PEER_DIR}')
+        return 1
+
+    print(f'1..{len(TESTS)}')
+    failed = 0
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix='quitter-fedify-') as workdir:
+        node, peer = Node(workdir), Peer(workdir)
+        try:
+            node.start()
+            peer.start()
+        except (Failure, OSError, ValueError) as error:
+            node.stop()
+            peer.stop()
+            print(f'Bail out! cannot start the servers: {error}')
+            diagnose(node.log() if os.path.exists(node.log_path) else '')
+            diagnose(peer.log() if os.path.exists(peer.log_path) else '')
+            return 1
+        state = {}
+        try:
+            for number, (name, test) in enumerate(TESTS, 1):
+                begun = time.monotonic()
+                try:
+                    test(node, peer, state)
+                    print(f'ok {number} - {name} ({time.monotonic() - begun:.1f} s)')
+                except (Failure, KeyError, IndexError, OSError) as error:
+                    failed += 1
+                    print(f'not ok {number} - {name}')
+                    print(f'#   {type(error).__name__}: {error}')
+                sys.stdout.flush()
+        finally:
+            node.stop()
+            peer.stop()
+        if failed:
+            print('# quitter-node log:')
+            diagnose(node.log())
+            print('# Fedify peer log:')
+            diagnose(peer.log())
+    print(f'# {time.monotonic() - started:.1f} s')
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
