@@ -274,31 +274,50 @@ def test_peer_follows(node, peer, state):
           f'the peer does not count the follow as accepted: {following}')
 
 
-def test_post_reaches_peer(node, peer, state):
-    node.cli('post', 'Hello Fedify, from <Quitter> & #interop')
+def received_about(peer, kind, objects):
+    """The activities of @kind the peer received about each of @objects, once all arrived."""
+    found = [peer.received(kind, lambda entry, uri=uri: entry['object'] == uri)
+             for uri in objects]
+    return found if all(found) else None
+
+
+def our_latest_post(node):
     rows = node.query('SELECT uri FROM statuses WHERE actor_id IS NULL ORDER BY id DESC LIMIT 1')
     check(rows, 'quitter-node post stored no post')
-    uri = rows[0]['uri']
-    creates = wait_until('the Create at the peer', lambda: peer.received(
-        'Create', lambda entry: entry['object'] == uri))
-    create = creates[0]
-    # Fedify hands an activity to an inbox listener only once it verified the request's HTTP
-    # signature (or a proof); the peer also asked Fedify's verifyRequest which key that was.
-    check(create['verifiedKeyId'] == state['key_id'],
-          f'Fedify verified the Create with {create["verifiedKeyId"]!r}')
-    note = create['activity']['object']
+    return rows[0]['uri']
+
+
+def test_post_reaches_peer(node, peer, state):
+    # Both go out in the node's next delivery round.
+    node.cli('post', 'Hello Fedify, from <Quitter> & #interop')
+    public_uri = our_latest_post(node)
+    node.cli('post', '--visibility', 'private', 'For followers only')
+    private_uri = our_latest_post(node)
+    followers = f'{node.actor}/followers'
     public = 'https://www.w3.org/ns/activitystreams#Public'
-    check(note['type'] == 'Note', f'the object is a {note["type"]}')
-    check(note['attributedTo'] == node.actor, f'attributedTo is {note["attributedTo"]!r}')
-    check('Hello Fedify, from &lt;Quitter&gt; &amp;' in note['content'],
-          f'the content is {note["content"]!r}')
-    check('#<span>interop</span>' in note['content'], 'the hashtag is not linked')
-    check(as_list(note.get('to')) == [public], f'the note is to {note.get("to")}')
-    check(as_list(note.get('cc')) == [f'{node.actor}/followers'], f'the note is cc {note.get("cc")}')
-    check(as_list(create['activity'].get('to')) == [public] and
-          as_list(create['activity'].get('cc')) == [f'{node.actor}/followers'],
-          'the Create is not addressed as its note')
-    state['our_post'] = uri
+
+    creates = wait_until('the two Creates at the peer', lambda: received_about(
+        peer, 'Create', (public_uri, private_uri)))
+    for (create,), visibility in zip(creates, ('public', 'private')):
+        # Fedify hands an activity to an inbox listener only once it verified the request's
+        # HTTP signature (or a proof); the peer also asked Fedify's verifyRequest which key
+        # that was.
+        check(create['verifiedKeyId'] == state['key_id'],
+              f'Fedify verified the {visibility} Create with {create["verifiedKeyId"]!r}')
+        note = create['activity']['object']
+        check(note['type'] == 'Note', f'the object is a {note["type"]}')
+        check(note['attributedTo'] == node.actor, f'attributedTo is {note["attributedTo"]!r}')
+        to, cc = ([public], [followers]) if visibility == 'public' else ([followers], [])
+        check(as_list(note.get('to')) == to and as_list(note.get('cc')) == cc,
+              f'the {visibility} note is to {note.get("to")}, cc {note.get("cc")}')
+        check(as_list(create['activity'].get('to')) == to and
+              as_list(create['activity'].get('cc')) == cc,
+              f'the {visibility} Create is not addressed as its note')
+
+    content = creates[0][0]['activity']['object']['content']
+    check('Hello Fedify, from &lt;Quitter&gt; &amp;' in content, f'the content is {content!r}')
+    check('#<span>interop</span>' in content, 'the hashtag is not linked')
+    state['our_post'] = public_uri
 
 
 def test_we_follow_peer(node, peer, state):
