@@ -365,6 +365,59 @@ def test_peer_delete(node, peer, state):
         'SELECT 1 FROM statuses WHERE uri = ?', note['note']))
 
 
+def notifications(node, kind, activity_uri):
+    return node.query('SELECT notifications.*, remote_actors.uri AS actor_uri FROM notifications '
+                      'JOIN remote_actors ON remote_actors.id = notifications.actor_id '
+                      'WHERE notifications.type = ? AND notifications.activity_uri = ?',
+                      kind, activity_uri)
+
+
+def check_reaction(node, peer, state, verb, kind):
+    """The peer's @verb of our post notifies the owner as @kind; its Undo takes that back."""
+    post = state['our_post']
+    sent = peer.control(f'/{verb}', {'object': post})
+    check(sent['author'] == node.actor, f'Fedify found {sent["author"]} as the post\'s author')
+    rows = wait_until(f'a {kind} notification', lambda: notifications(node, kind,
+                                                                      sent['activity']))
+    check(rows[0]['status_uri'] == post, f'the {kind} is about {rows[0]["status_uri"]!r}')
+    check(rows[0]['actor_uri'] == peer.actor, f'the {kind} is from {rows[0]["actor_uri"]!r}')
+    peer.control(f'/un{verb}', {'object': post})
+    wait_until(f'the {kind} notification to go', lambda: not notifications(node, kind,
+                                                                           sent['activity']))
+
+
+def test_peer_likes(node, peer, state):
+    check_reaction(node, peer, state, 'like', 'favourite')
+
+
+def test_peer_boosts(node, peer, state):
+    check_reaction(node, peer, state, 'announce', 'reblog')
+
+
+def test_peer_replies(node, peer, state):
+    post = state['our_post']
+    posted = peer.control('/post', {'content': f'<p>@{USERNAME} a reply from Fedify</p>',
+                                    'mention': node.handle, 'inReplyTo': post})
+    rows = wait_until('the reply in statuses', lambda: [
+        row for row in statuses_from(node, peer.actor) if row['uri'] == posted['note']])
+    check(rows[0]['in_reply_to_uri'] == post,
+          f'the reply is to {rows[0]["in_reply_to_uri"]!r}, not {post!r}')
+    check('a reply from Fedify' in rows[0]['content'], f'the content is {rows[0]["content"]!r}')
+    mentions = notifications(node, 'mention', posted['create'])
+    check(mentions and mentions[0]['status_uri'] == posted['note'],
+          f'no mention notification for the reply: {mentions}')
+
+
+def test_peer_profile_update(node, peer, state):
+    def display_name():
+        rows = node.query('SELECT display_name FROM remote_actors WHERE uri = ?', peer.actor)
+        return rows[0]['display_name'] if rows else None
+
+    check(display_name() == 'Fedify peer', f'the peer is known as {display_name()!r}')
+    peer.control('/profile', {'name': 'Fedify peer, renamed', 'summary': 'Edited'})
+    wait_until('the new name in remote_actors', lambda: display_name() == 'Fedify peer, renamed')
+
+
 def test_our_delete(node, peer, state):
     uri = state['our_post']
     node.cli('delete', uri)
@@ -390,6 +443,16 @@ def test_we_unfollow(node, peer, state):
     undone_id = undone['id'] if isinstance(undone, dict) else undone
     check(undone_id == follow_id, f'the Undo undoes {undone_id!r}, not the Follow {follow_id!r}')
     check(not peer.state()['followers'], 'the peer still counts our node as a follower')
+
+
+def test_peer_blocks(node, peer, state):
+    peer.control('/follow', {'handle': node.handle})
+    node.cli('follow', peer.handle)
+    wait_until('follows both ways again', lambda: node.status() == {'followers': 1,
+                                                                   'following': 1})
+    peer.control('/block', {'handle': node.handle})
+    wait_until('the Block to end both follows', lambda: node.status() == {'followers': 0,
+                                                                          'following': 0})
 
 
 def test_bad_signatures_refused(node, peer, state):
@@ -438,9 +501,14 @@ TESTS = [
     ("the peer's post lands in statuses", test_peer_post_lands),
     ("the peer's edit changes our copy", test_peer_update),
     ("the peer's delete removes our copy", test_peer_delete),
+    ("the peer's Like notifies us; its Undo takes it back", test_peer_likes),
+    ("the peer's Announce notifies us; its Undo takes it back", test_peer_boosts),
+    ("the peer's reply to our post lands and notifies us", test_peer_replies),
+    ("the peer's profile Update changes what we know of it", test_peer_profile_update),
     ('our delete reaches the peer', test_our_delete),
     ('the peer unfollows us', test_peer_unfollows),
     ('we unfollow the peer', test_we_unfollow),
+    ("the peer's Block ends the follows both ways", test_peer_blocks),
     ('badly signed deliveries get 401 and leave nothing', test_bad_signatures_refused),
     ('Fedify refuses an unsigned delivery', test_peer_refuses_unsigned),
 ]

@@ -15,9 +15,16 @@
 //   POST /lookup {handle}          WebFinger, then the actor document, with Fedify's own lookups
 //   POST /follow {handle}          sends a Follow
 //   POST /unfollow {handle}        sends an Undo of that Follow
-//   POST /post {content, mention?} sends a Create of a public Note to the followers
+//   POST /post {content, mention?, inReplyTo?}
+//                                  sends a Create of a public Note to the followers (and to
+//                                  the account it mentions)
 //   POST /update {id, content}     sends an Update of one of those Notes
 //   POST /delete {id}              sends a Delete of one of those Notes (a Tombstone)
+//   POST /like {object}            sends a Like of a post to its author; /unlike undoes it
+//   POST /announce {object}        sends an Announce of a post to the followers and its
+//                                  author; /unannounce undoes it
+//   POST /profile {name, summary}  changes the Person and sends an Update of it to the followers
+//   POST /block {handle}           sends a Block, and forgets the follows both ways
 //   POST /bad-delivery {inbox, kind, content}
 //                                  POSTs a Create to an inbox with a broken signature (kind
 //                                  "wrong-key", "tampered" or "unsigned") and says how it was
@@ -71,6 +78,7 @@ function parseArguments(argv) {
 }
 
 const { username } = parseArguments(process.argv.slice(2));
+const profile = { name: "Fedify peer", summary: "The other side of Quitter's interop tests" };
 
 // Fedify 1.5 always looks up acct: resources over https (webfinger/lookup.js builds
 // "https://HOST/.well-known/webfinger"), while the node under test serves plain http on
@@ -105,6 +113,7 @@ const notes = new Map();       // note path id → Note
 const received = [];           // what the inbox listeners were given
 const refused = [];            // inbox deliveries Fedify answered with an error
 const arrivals = new Map();    // activity id → { raw, verifiedKeyId, inbox }
+const reactions = new Map();   // "Like object" or "Announce object" → the activity sent
 let counter = 0;
 
 function nextId() {
@@ -137,8 +146,8 @@ federation
     return new Person({
       id: ctx.getActorUri(identifier),
       preferredUsername: identifier,
-      name: "Fedify peer",
-      summary: "The other side of Quitter's interop tests",
+      name: profile.name,
+      summary: profile.summary,
       url: ctx.getActorUri(identifier),
       inbox: ctx.getInboxUri(identifier),
       endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
@@ -329,19 +338,64 @@ async function lookupActor(handle) {
   return actor;
 }
 
-async function sendToFollowers(activity) {
-  await context().sendActivity({ identifier: username }, "followers", activity,
-                               { preferSharedInbox: true });
+// Sends to the followers and to @others (actors), one delivery per inbox: Fedify collapses
+// recipients that share an inbox.
+async function sendToFollowers(activity, others = []) {
+  const recipients = [...followers.values()].map((follower) => ({
+    id: new URL(follower.id),
+    inboxId: new URL(follower.inbox),
+    endpoints: follower.sharedInbox ? { sharedInbox: new URL(follower.sharedInbox) } : null,
+  }));
+  recipients.push(...others);
+  if (recipients.length > 0)
+    await context().sendActivity({ identifier: username }, recipients, activity,
+                                 { preferSharedInbox: true });
 }
 
-function noteRecipients(ctx, mention) {
-  const cc = [ctx.getFollowersUri(username)];
-  const tags = [];
-  if (mention) {
-    cc.push(mention.id);
-    tags.push(new Mention({ href: mention.id, name: mention.name }));
-  }
-  return { cc, tags };
+async function lookupAuthor(objectUri) {
+  const ctx = context();
+  const object = await ctx.lookupObject(objectUri);
+  if (object == null || object.attributionId == null)
+    throw new Error(`${objectUri} has no author`);
+  return await lookupActor(object.attributionId.href);
+}
+
+async function react(Type, objectUri, toFollowers) {
+  const author = await lookupAuthor(objectUri);
+  const activity = new Type({
+    id: new URL(`#${Type.name.toLowerCase()}s/${nextId()}`, actorUri()),
+    actor: actorUri(),
+    object: new URL(objectUri),
+    to: toFollowers ? PUBLIC_COLLECTION : author.id,
+    ccs: toFollowers ? [author.id, context().getFollowersUri(username)] : [],
+  });
+  reactions.set(`${Type.name} ${objectUri}`, activity);
+  if (toFollowers)
+    await sendToFollowers(activity, [author]);
+  else
+    await context().sendActivity({ identifier: username }, author, activity);
+  return { activity: activity.id.href, author: author.id.href };
+}
+
+async function undoReaction(Type, objectUri, toFollowers) {
+  const key = `${Type.name} ${objectUri}`;
+  const activity = reactions.get(key);
+  if (activity == null)
+    throw new Error(`no ${Type.name} of ${objectUri} to undo`);
+  reactions.delete(key);
+  const author = await lookupAuthor(objectUri);
+  const undo = new Undo({
+    id: new URL(`#undos/${nextId()}`, actorUri()),
+    actor: actorUri(),
+    object: activity,
+    tos: activity.toIds,
+    ccs: activity.ccIds,
+  });
+  if (toFollowers)
+    await sendToFollowers(undo, [author]);
+  else
+    await context().sendActivity({ identifier: username }, author, undo);
+  return { undo: undo.id.href, undone: activity.id.href };
 }
 
 const commands = {
@@ -429,15 +483,21 @@ const commands = {
     return { undo: undo.id.href };
   },
 
-  async "POST /post"({ content, mention }) {
+  async "POST /post"({ content, mention, inReplyTo }) {
     const ctx = context();
     const id = nextId();
     const mentioned = mention ? await lookupActor(mention) : null;
-    const { cc, tags } = noteRecipients(ctx, mentioned ? { id: mentioned.id, name: mention } : null);
+    const cc = [ctx.getFollowersUri(username)];
+    const tags = [];
+    if (mentioned) {
+      cc.push(mentioned.id);
+      tags.push(new Mention({ href: mentioned.id, name: mention }));
+    }
     const note = new Note({
       id: ctx.getObjectUri(Note, { identifier: username, id }),
       attribution: actorUri(),
       content,
+      replyTarget: inReplyTo ? new URL(inReplyTo) : null,
       to: PUBLIC_COLLECTION,
       ccs: cc,
       tags,
@@ -452,9 +512,7 @@ const commands = {
       to: PUBLIC_COLLECTION,
       ccs: cc,
     });
-    await sendToFollowers(create);
-    if (mentioned)
-      await ctx.sendActivity({ identifier: username }, mentioned, create);
+    await sendToFollowers(create, mentioned ? [mentioned] : []);
     return { id, note: note.id.href, create: create.id.href };
   },
 
@@ -489,6 +547,54 @@ const commands = {
     });
     await sendToFollowers(del);
     return { note: note.id.href, delete: del.id.href };
+  },
+
+  async "POST /like"({ object }) {
+    return await react(Like, object, false);
+  },
+
+  async "POST /unlike"({ object }) {
+    return await undoReaction(Like, object, false);
+  },
+
+  async "POST /announce"({ object }) {
+    return await react(Announce, object, true);
+  },
+
+  async "POST /unannounce"({ object }) {
+    return await undoReaction(Announce, object, true);
+  },
+
+  async "POST /profile"({ name, summary }) {
+    const ctx = context();
+    profile.name = name ?? profile.name;
+    profile.summary = summary ?? profile.summary;
+    // The Person as the actor dispatcher now serves it (only a request context has getActor).
+    const person = await federation.createContext(new Request(actorUri()), undefined)
+      .getActor(username);
+    const update = new Update({
+      id: new URL(`#updates/${nextId()}`, actorUri()),
+      actor: actorUri(),
+      object: person,
+      to: PUBLIC_COLLECTION,
+      ccs: [ctx.getFollowersUri(username)],
+    });
+    await sendToFollowers(update);
+    return { update: update.id.href };
+  },
+
+  async "POST /block"({ handle }) {
+    const actor = await lookupActor(handle);
+    const block = new Block({
+      id: new URL(`#blocks/${nextId()}`, actorUri()),
+      actor: actorUri(),
+      object: actor.id,
+      to: actor.id,
+    });
+    followers.delete(actor.id.href);
+    following.delete(actor.id.href);
+    await context().sendActivity({ identifier: username }, actor, block);
+    return { block: block.id.href };
   },
 
   async "POST /bad-delivery"({ inbox, kind, content }) {
