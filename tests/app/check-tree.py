@@ -71,7 +71,7 @@ for layer in LAYERS:
 check('nothing below src/app includes or links GTK or libadwaita', gtk_problems)
 check('layers include only the layers below them', layer_problems)
 
-SOURCE_SUFFIXES = {'.c', '.h', '.py', '.sh', '.ui', '.xml', '.css', '.in', '.build', '.svg'}
+SOURCE_SUFFIXES = {'.c', '.h', '.py', '.sh', '.ui', '.xml', '.css', '.in', '.build', '.svg', '.mjs'}
 spdx_problems = []
 for top in ['src', 'data', 'tests', 'build-aux', 'bench', 'po', '.ci']:
     base = root / top
@@ -84,6 +84,8 @@ for top in ['src', 'data', 'tests', 'build-aux', 'bench', 'po', '.ci']:
             continue
         if 'data' in path.relative_to(root).parts[:1] and path.parent.name == 'screenshots':
             continue
+        if 'node_modules' in path.relative_to(root).parts:
+            continue  # third-party npm packages, installed by npm ci for the interop test
         head = path.read_text(encoding='utf-8', errors='replace')[:2048]
         if 'SPDX-License-Identifier:' not in head:
             spdx_problems.append(str(path.relative_to(root)))
