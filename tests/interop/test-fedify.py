@@ -14,6 +14,7 @@ import base64
 import json
 import os
 import re
+import select
 import socket
 import sqlite3
 import subprocess
@@ -176,7 +177,8 @@ class Peer:
                                         text=True)
         log.close()
         # The first line says where it listens; it comes once the key pair is made.
-        line = self.process.stdout.readline()
+        ready, _, _ = select.select([self.process.stdout], [], [], WAIT)
+        line = self.process.stdout.readline() if ready else ''
         check(line, f'the Fedify peer did not start: {self.log()}')
         where = json.loads(line)
         self.origin = where['federation']

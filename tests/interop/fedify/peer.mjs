@@ -615,8 +615,14 @@ const commands = {
     });
     const keyId = (await ctx.getActorKeyPairs(username))[0].keyId;
     if (kind === "wrong-key") {
-      // Signed by a key nobody published, under the key id of the real one.
-      const other = await generateCryptoKeyPair("RSASSA-PKCS1-v1_5");
+      // Signed by a key nobody published, under the key id of the real one (2048 bits: it
+      // only has to be another key, and a 4096-bit one can take seconds to make).
+      const other = await crypto.subtle.generateKey({
+        name: "RSASSA-PKCS1-v1_5",
+        modulusLength: 2048,
+        publicExponent: new Uint8Array([1, 0, 1]),
+        hash: "SHA-256",
+      }, true, ["sign", "verify"]);
       request = await signRequest(request, other.privateKey, keyId);
     } else if (kind === "tampered") {
       // Signed properly, then the body changed on the way: the Digest no longer matches.
