@@ -120,6 +120,7 @@ note_fetched_cb (GObject      *source,
   g_autoptr(QtrStatus) stored = NULL;
   g_autoptr(GError) error = NULL;
   QtrNodeStore *store = qtr_node_get_store (data->node);
+  GCancellable *cancellable;
 
   data->json = qtr_fetcher_fetch_object_finish (QTR_FETCHER (source), result, &error);
   if (data->json != NULL)
@@ -162,19 +163,20 @@ note_fetched_cb (GObject      *source,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  cancellable = g_task_get_cancellable (task);
   qtr_fetcher_fetch_object_async (QTR_FETCHER (source), data->note->attributed_to,
-                                  g_task_get_cancellable (task), author_fetched_cb,
-                                  g_steal_pointer (&task));
+                                  cancellable, author_fetched_cb, g_steal_pointer (&task));
 }
 
 /**
  * qtr_node_resolve_note_async:
  * @uri: the id of a post
  *
- * Finds a post: the stored one, else fetched from its own host (refused for blocked domains,
- * addresses the node may not reach, documents that are not ActivityStreams or whose id is
- * not where they came from, and notes attributed to another host), its author fetched too
- * when unknown, and kept as a delivered post is.
+ * Finds a post: the stored one, else fetched from its own host by the node's fetcher (which
+ * refuses blocked domains, addresses the node may not reach, documents that are not
+ * ActivityStreams and documents whose id is not where they came from). A note attributed to
+ * another host than its own is refused; its author is fetched too when unknown; the post is
+ * kept as a delivered post is.
  */
 void
 qtr_node_resolve_note_async (QtrNode             *node,
@@ -213,17 +215,17 @@ qtr_node_resolve_note_async (QtrNode             *node,
                                "%s is a boost; name the boosted post instead", uri);
       return;
     }
-  if (deleted || host == NULL || qtr_url_same_host (uri, qtr_node_get_base_url (node)))
+  if (host == NULL)
+    {
+      g_task_return_new_error (task, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                               "%s is not the address of a post (an http or https URL)", uri);
+      return;
+    }
+  if (deleted || qtr_url_same_host (uri, qtr_node_get_base_url (node)))
     {
       g_task_return_new_error (task, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
                                deleted ? "%s was deleted" : "%s is not a post of this node",
                                uri);
-      return;
-    }
-  if (qtr_node_config_is_blocked (qtr_node_get_config (node), host))
-    {
-      g_task_return_new_error (task, QTR_FETCH_ERROR, QTR_FETCH_ERROR_BLOCKED_DOMAIN,
-                               "%s is a blocked domain; nothing is fetched from it", host);
       return;
     }
   qtr_fetcher_fetch_object_async (qtr_node_get_fetcher (node), uri, cancellable,
