@@ -616,9 +616,19 @@ qtr_node_delete_post (QtrNode     *node,
   g_autofree char *delete_id = g_strconcat (uri, "#delete", NULL);
   g_autoptr(JsonObject) delete = json_object_new ();
   g_auto(GStrv) inboxes = NULL;
-  JsonObject *tombstone = json_object_new ();
-  JsonArray *to = json_array_new ();
+  g_autoptr(QtrStatus) status = NULL;
+  JsonObject *tombstone;
+  JsonArray *to;
 
+  status = qtr_node_store_find_status (qtr_node_get_store (node), uri, NULL, NULL);
+  if (status != NULL && status->reblog_of_id != 0)
+    {
+      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                   "%s is a boost, not a post: unboost the boosted post instead", uri);
+      return FALSE;
+    }
+  tombstone = json_object_new ();
+  to = json_array_new ();
   inboxes = qtr_node_store_follower_inboxes (qtr_node_get_store (node), error);
   if (inboxes == NULL)
     {

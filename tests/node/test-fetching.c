@@ -457,6 +457,27 @@ deliver (const char *inbox,
              (int) g_bytes_get_size (answer), (const char *) g_bytes_get_data (answer, NULL));
 }
 
+/* GETs @url as ActivityStreams; it must answer 200. */
+static char *
+get_json (const char *url)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept",
+                                "application/activity+json");
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, got_result_cb,
+                                    &result);
+  wait_result (&result);
+  answer = soup_session_send_and_read_finish (session, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+  return g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+}
+
 /* mallory's Create of the note at @path, addressed to alice. */
 static void
 mallory_creates (Fixture    *fixture,
@@ -720,8 +741,17 @@ test_boosts (Fixture       *fixture,
   /* alice, the author, got the Announce and is told. */
   wait_rows (&fixture->alice, 1, "SELECT count (*) FROM notifications WHERE type = 'reblog'");
 
-  /* The outbox lists the Announce. */
+  /* bob's outbox lists the Announce, and it is served at its id. */
   settle (fixture);
+  {
+    g_autofree char *page = g_strconcat (fixture->bob.actor, "/outbox?page=true", NULL);
+    g_autofree char *body = get_json (page);
+    g_autofree char *served = get_json (reblog);
+
+    g_assert_nonnull (strstr (body, "\"type\":\"Announce\""));
+    g_assert_nonnull (strstr (body, original));
+    g_assert_nonnull (strstr (served, "\"type\":\"Announce\""));
+  }
   g_assert_true (qtr_node_unboost (fixture->bob.node, original, &error));
   g_assert_no_error (error);
   g_assert_null (find_status (&fixture->bob, reblog));
