@@ -29,6 +29,8 @@ static int run_follow (int argc, char **argv);
 static int run_unfollow (int argc, char **argv);
 static int run_post (int argc, char **argv);
 static int run_delete (int argc, char **argv);
+static int run_boost (int argc, char **argv);
+static int run_unboost (int argc, char **argv);
 
 static const Command commands[] = {
   { "init", N_("Set up a node: its owner, key pair and settings"), run_init },
@@ -38,6 +40,8 @@ static const Command commands[] = {
   { "unfollow", N_("Stop following an account"), run_unfollow },
   { "post", N_("Publish a post"), run_post },
   { "delete", N_("Delete one of your posts"), run_delete },
+  { "boost", N_("Boost a post to your followers"), run_boost },
+  { "unboost", N_("Take a boost back"), run_unboost },
 };
 
 static int
@@ -332,21 +336,38 @@ open_node_with_argument (int          *argc,
   return node;
 }
 
+/* Waiting for an _async call of the node: the command runs the loop until it is done. */
 typedef struct {
   GMainLoop *loop;
-  char      *actor;
+  char      *result;
   GError    *error;
-} FollowWait;
+  char    *(*finish) (QtrNode *, GAsyncResult *, GError **);
+} NodeWait;
 
 static void
-follow_done_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+node_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
-  FollowWait *wait = user_data;
+  NodeWait *wait = user_data;
 
-  wait->actor = qtr_node_follow_finish (QTR_NODE (source), result, &wait->error);
+  wait->result = wait->finish (QTR_NODE (source), result, &wait->error);
   g_main_loop_quit (wait->loop);
+}
+
+/* Runs the loop until @wait is done. Returns the exit status of a failure, 0 on success. */
+static int
+wait_for_node (NodeWait *wait)
+{
+  int status;
+
+  g_main_loop_run (wait->loop);
+  g_main_loop_unref (wait->loop);
+  if (wait->error == NULL)
+    return 0;
+  status = fail (wait->error);
+  g_error_free (wait->error);
+  return status;
 }
 
 static int
@@ -354,8 +375,7 @@ run_follow (int    argc,
             char **argv)
 {
   g_autoptr(QtrNode) node = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
-  FollowWait wait = { 0 };
+  NodeWait wait = { .finish = qtr_node_follow_finish };
   int status = 0;
 
   node = open_node_with_argument (&argc, &argv, _("@USER@HOST"),
@@ -365,23 +385,18 @@ run_follow (int    argc,
   if (node == NULL)
     return status;
 
-  loop = g_main_loop_new (NULL, FALSE);
-  wait.loop = loop;
-  qtr_node_follow_async (node, argv[1], NULL, follow_done_cb, &wait);
-  g_main_loop_run (loop);
-  if (wait.error != NULL)
-    {
-      status = fail (wait.error);
-      g_error_free (wait.error);
-      return status;
-    }
+  wait.loop = g_main_loop_new (NULL, FALSE);
+  qtr_node_follow_async (node, argv[1], NULL, node_done_cb, &wait);
+  status = wait_for_node (&wait);
+  if (status != 0)
+    return status;
 
   /* Translators: %s is the followed account's address (a URL). */
-  g_print (_("Follow request for %s queued."), wait.actor);
+  g_print (_("Follow request for %s queued."), wait.result);
   g_print ("\n");
   g_print ("%s\n", _("The running node delivers it; if the node is not running, it goes out "
                       "when it next runs."));
-  g_free (wait.actor);
+  g_free (wait.result);
   return 0;
 }
 
@@ -420,8 +435,10 @@ run_post (int    argc,
   g_autofree char *visibility_name = NULL;
   g_autofree char *summary = NULL;
   g_autofree char *language = NULL;
-  g_autofree char *uri = NULL;
+  g_autofree char *in_reply_to = NULL;
+  NodeWait wait = { .finish = qtr_node_post_finish };
   QtrVisibility visibility = QTR_VISIBILITY_PUBLIC;
+  int status;
   const GOptionEntry entries[] = {
     { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
       N_("Where the node keeps its data (default: the XDG data folder)"), N_("DIR") },
@@ -432,6 +449,9 @@ run_post (int    argc,
       N_("A content warning shown before the post"), N_("TEXT") },
     { "language", 'l', 0, G_OPTION_ARG_STRING, &language,
       N_("The post's language, e.g. en, es or sv"), N_("CODE") },
+    { "in-reply-to", 'r', 0, G_OPTION_ARG_STRING, &in_reply_to,
+      N_("The address of the post this answers (fetched from its server when not known)"),
+      N_("URL") },
     { NULL }
   };
 
@@ -451,16 +471,19 @@ run_post (int    argc,
     return fail (error);
   {
     QtrPostRequest request = { .text = argv[1], .visibility = visibility, .summary = summary,
-                               .language = language };
+                               .language = language, .in_reply_to = in_reply_to };
 
-    uri = qtr_node_post (node, &request, &error);
+    wait.loop = g_main_loop_new (NULL, FALSE);
+    qtr_node_post_async (node, &request, NULL, node_done_cb, &wait);
   }
-  if (uri == NULL)
-    return fail (error);
+  status = wait_for_node (&wait);
+  if (status != 0)
+    return status;
 
   /* Translators: %s is the new post's address (a URL). */
-  g_print (_("Posted %s; it is delivered while the node runs."), uri);
+  g_print (_("Posted %s; it is delivered while the node runs."), wait.result);
   g_print ("\n");
+  g_free (wait.result);
   return 0;
 }
 
@@ -483,6 +506,55 @@ run_delete (int    argc,
 
   /* Translators: %s is the deleted post's address (a URL). */
   g_print (_("Deleted %s."), argv[1]);
+  g_print ("\n");
+  return 0;
+}
+
+static int
+run_boost (int    argc,
+           char **argv)
+{
+  g_autoptr(QtrNode) node = NULL;
+  NodeWait wait = { .finish = qtr_node_boost_finish };
+  int status = 0;
+
+  node = open_node_with_argument (&argc, &argv, _("URL"),
+                                  _("Boost a post to your followers (fetched from its server "
+                                    "when not known)."),
+                                  _("Give the address of the post to boost."), &status);
+  if (node == NULL)
+    return status;
+
+  wait.loop = g_main_loop_new (NULL, FALSE);
+  qtr_node_boost_async (node, argv[1], NULL, node_done_cb, &wait);
+  status = wait_for_node (&wait);
+  if (status != 0)
+    return status;
+
+  /* Translators: %s is the boosted post's address (a URL). */
+  g_print (_("Boosted %s; it is delivered while the node runs."), argv[1]);
+  g_print ("\n");
+  g_free (wait.result);
+  return 0;
+}
+
+static int
+run_unboost (int    argc,
+             char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNode) node = NULL;
+  int status = 0;
+
+  node = open_node_with_argument (&argc, &argv, _("URL"), _("Take back your boost of a post."),
+                                  _("Give the address of the boosted post."), &status);
+  if (node == NULL)
+    return status;
+  if (!qtr_node_unboost (node, argv[1], &error))
+    return fail (error);
+
+  /* Translators: %s is the post's address (a URL). */
+  g_print (_("No longer boosting %s; the Undo is queued."), argv[1]);
   g_print ("\n");
   return 0;
 }

@@ -64,6 +64,8 @@ char       *qtr_node_unfollow         (QtrNode             *node,
  * @visibility: who may see it: a #QtrVisibility (0, public, when zeroed)
  * @summary: (nullable): a content warning
  * @language: (nullable): the BCP 47 tag of @text
+ * @in_reply_to: (nullable): the id of the post this answers: its author is mentioned and
+ *   addressed, and gets the reply
  *
  * A post as the owner composed it, for qtr_node_post(). Start from `{ 0 }` and set what you
  * need: fields added later keep their zero meaning "none".
@@ -73,10 +75,30 @@ typedef struct {
   int         visibility;
   const char *summary;
   const char *language;
+  const char *in_reply_to;
 } QtrPostRequest;
 
 char       *qtr_node_post             (QtrNode              *node,
                                        const QtrPostRequest *request,
+                                       GError              **error);
+void        qtr_node_post_async       (QtrNode              *node,
+                                       const QtrPostRequest *request,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+char       *qtr_node_post_finish      (QtrNode              *node,
+                                       GAsyncResult         *result,
+                                       GError              **error);
+void        qtr_node_boost_async      (QtrNode              *node,
+                                       const char           *uri,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+char       *qtr_node_boost_finish     (QtrNode              *node,
+                                       GAsyncResult         *result,
+                                       GError              **error);
+gboolean    qtr_node_unboost          (QtrNode              *node,
+                                       const char           *uri,
                                        GError              **error);
 gboolean    qtr_node_delete_post      (QtrNode             *node,
                                        const char          *uri,
