@@ -15,14 +15,14 @@
 //   POST /lookup {handle}          WebFinger, then the actor document, with Fedify's own lookups
 //   POST /follow {handle}          sends a Follow
 //   POST /unfollow {handle}        sends an Undo of that Follow
-//   POST /post {content, mention?, inReplyTo?}
+//   POST /post {content, mention?, inReplyTo?, deliver?}
 //                                  sends a Create of a public Note to the followers (and to
-//                                  the account it mentions)
+//                                  the account it mentions); with deliver false, only serves it
 //   POST /update {id, content}     sends an Update of one of those Notes
 //   POST /delete {id}              sends a Delete of one of those Notes (a Tombstone)
 //   POST /like {object}            sends a Like of a post to its author; /unlike undoes it
-//   POST /announce {object}        sends an Announce of a post to the followers and its
-//                                  author; /unannounce undoes it
+//   POST /announce {object}        sends an Announce of a post to the followers (and its
+//                                  author, when another); /unannounce undoes it
 //   POST /profile {name, summary}  changes the Person and sends an Update of it to the followers
 //   POST /block {handle}           sends a Block, and forgets the follows both ways
 //   POST /bad-delivery {inbox, kind, content}
@@ -362,6 +362,7 @@ async function lookupAuthor(objectUri) {
 
 async function react(Type, objectUri, toFollowers) {
   const author = await lookupAuthor(objectUri);
+  const others = author.id.href === actorUri().href ? [] : [author];
   const activity = new Type({
     id: new URL(`#${Type.name.toLowerCase()}s/${nextId()}`, actorUri()),
     actor: actorUri(),
@@ -371,7 +372,7 @@ async function react(Type, objectUri, toFollowers) {
   });
   reactions.set(`${Type.name} ${objectUri}`, activity);
   if (toFollowers)
-    await sendToFollowers(activity, [author]);
+    await sendToFollowers(activity, others);
   else
     await context().sendActivity({ identifier: username }, author, activity);
   return { activity: activity.id.href, author: author.id.href };
@@ -384,6 +385,7 @@ async function undoReaction(Type, objectUri, toFollowers) {
     throw new Error(`no ${Type.name} of ${objectUri} to undo`);
   reactions.delete(key);
   const author = await lookupAuthor(objectUri);
+  const others = author.id.href === actorUri().href ? [] : [author];
   const undo = new Undo({
     id: new URL(`#undos/${nextId()}`, actorUri()),
     actor: actorUri(),
@@ -392,7 +394,7 @@ async function undoReaction(Type, objectUri, toFollowers) {
     ccs: activity.ccIds,
   });
   if (toFollowers)
-    await sendToFollowers(undo, [author]);
+    await sendToFollowers(undo, others);
   else
     await context().sendActivity({ identifier: username }, author, undo);
   return { undo: undo.id.href, undone: activity.id.href };
@@ -483,7 +485,7 @@ const commands = {
     return { undo: undo.id.href };
   },
 
-  async "POST /post"({ content, mention, inReplyTo }) {
+  async "POST /post"({ content, mention, inReplyTo, deliver = true }) {
     const ctx = context();
     const id = nextId();
     const mentioned = mention ? await lookupActor(mention) : null;
@@ -512,7 +514,8 @@ const commands = {
       to: PUBLIC_COLLECTION,
       ccs: cc,
     });
-    await sendToFollowers(create, mentioned ? [mentioned] : []);
+    if (deliver)
+      await sendToFollowers(create, mentioned ? [mentioned] : []);
     return { id, note: note.id.href, create: create.id.href };
   },
 
