@@ -585,6 +585,8 @@ def test_peer_refuses_unsigned(node, peer, state):
     check(status == 401, f'Fedify answered an unsigned delivery with {status}')
     check(not peer.received('Create', lambda entry: entry['id'] == activity_id),
           'the unsigned activity reached a listener')
+    refused = [entry for entry in peer.state()['refused'] if activity_id in entry['body']]
+    check(refused and refused[0]['status'] == 401, f'the peer did not note the refusal: {refused}')
 
 
 TESTS = [
