@@ -96,8 +96,9 @@ void           qtr_node_respond_to_audience (QtrNode           *node,
                                              const char        *document);
 gboolean       qtr_node_is_signed_by_blocked (QtrNode           *node,
                                               SoupServerMessage *msg);
-void           qtr_node_start_catch_up (QtrNode *node,
-                                        gint64   since);
+void           qtr_node_start_catch_up (QtrNode      *node,
+                                        gint64        since,
+                                        GCancellable *cancellable);
 void           qtr_node_inbox_early_cb (SoupServer        *server,
                                         SoupServerMessage *msg,
                                         const char        *path,
