@@ -1010,9 +1010,9 @@ typedef struct {
   const char     *block_uri;   /* the Block undone, for unblock */
 } BlockTransaction;
 
-/* As on Mastodon, follows end both ways, and what still waits for delivery to the account is
- * dropped. The Block is queued before the block is recorded: it is the last delivery the
- * account gets. */
+/* As on Mastodon, follows end both ways. The Block is queued before the block is recorded: it
+ * is the last activity queued for the account (deliveries queued before it still go out, as
+ * on Mastodon). */
 static gboolean
 block_in_transaction (QtrDb    *db,
                       gpointer  user_data,
@@ -1024,8 +1024,7 @@ block_in_transaction (QtrDb    *db,
   const char *inboxes[] = { tx->actor->inbox, NULL };
 
   json_object_set_string_member (block, "object", tx->actor->uri);
-  return qtr_node_store_drop_deliveries_to (store, tx->actor->row, error) &&
-         qtr_node_store_remove_follower (store, tx->actor->row, NULL, error) &&
+  return qtr_node_store_remove_follower (store, tx->actor->row, NULL, error) &&
          qtr_node_store_remove_following (store, tx->actor->row, error) &&
          qtr_node_queue_activity (tx->node, block, inboxes, error) &&
          qtr_node_store_add_block (store, tx->actor->row,

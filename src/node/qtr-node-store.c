@@ -1645,32 +1645,6 @@ qtr_node_store_list_blocks (QtrNodeStore  *self,
 }
 
 /**
- * qtr_node_store_drop_deliveries_to:
- *
- * Drops the deliveries still waiting for the actor: those to its own inbox, and those to its
- * server's shared inbox when no accepted follower is behind that inbox any more.
- */
-gboolean
-qtr_node_store_drop_deliveries_to (QtrNodeStore  *self,
-                                   gint64         actor_row,
-                                   GError       **error)
-{
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
-                                       "DELETE FROM deliveries WHERE inbox IN"
-                                       " (SELECT inbox FROM remote_actors WHERE id = ?1"
-                                       "  UNION SELECT shared_inbox FROM remote_actors a"
-                                       "  WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM"
-                                       "   followers f JOIN remote_actors o ON o.id = f.actor_id"
-                                       "   WHERE f.accepted = 1 AND o.id != ?1"
-                                       "   AND o.shared_inbox = a.shared_inbox))", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, actor_row);
-  return run_done (self, stmt, error);
-}
-
-/**
  * qtr_node_store_is_follower:
  *
  * Returns: whether the actor follows the owner, accepted; %FALSE also on failure, with

@@ -299,9 +299,6 @@ gboolean        qtr_node_store_is_blocked         (QtrNodeStore          *self,
                                                    GError               **error);
 GStrv           qtr_node_store_list_blocks        (QtrNodeStore          *self,
                                                    GError               **error);
-gboolean        qtr_node_store_drop_deliveries_to (QtrNodeStore          *self,
-                                                   gint64                 actor_row,
-                                                   GError               **error);
 gboolean        qtr_node_store_is_follower        (QtrNodeStore          *self,
                                                    gint64                 actor_row,
                                                    GError               **error);
