@@ -1127,6 +1127,13 @@ test_block (Fixture       *fixture,
   g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM activities"
                                                 " WHERE type = 'Block'"), ==, 2);
   g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM blocks"), ==, 1);
+  {
+    g_auto(GStrv) blocks = qtr_node_store_list_blocks (qtr_node_get_store (fixture->alice.node),
+                                                       &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_strv_length (blocks), ==, 1);
+    g_assert_cmpstr (blocks[0], ==, bob);
+  }
   g_assert_cmpint (count (&fixture->alice, "following", FALSE), ==, 0);
   g_assert_cmpint (count (&fixture->alice, "followers", FALSE), ==, 0);
   wait_until (fixture, bob_follows_nobody, "the block ended bob's follows too");
@@ -1343,8 +1350,13 @@ static void
 restart_after_two_hours (TestNode *node)
 {
   g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   node->node = qtr_node_open (node->dir, &error);
+  g_assert_no_error (error);
+  /* Stopping noted when the node last ran. */
+  g_assert_cmpint (qtr_node_store_get_last_seen (qtr_node_get_store (node->node), &error), >=,
+                   now - 60);
   g_assert_no_error (error);
   g_assert_true (qtr_node_store_set_last_seen (qtr_node_get_store (node->node),
                                                g_get_real_time () / G_USEC_PER_SEC - 2 * 3600,
