@@ -1057,10 +1057,17 @@ block_actor (QtrNode         *node,
              GError         **error)
 {
   QtrNodeStore *store = qtr_node_get_store (node);
+  g_autofree char *our_actor = qtr_node_get_actor_url (node);
   g_autofree char *blocked = NULL;
   g_autoptr(GError) local_error = NULL;
   BlockTransaction tx = { node, actor, NULL };
 
+  if (g_str_equal (actor->uri, our_actor))
+    {
+      g_set_error_literal (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                           "That is the owner's own account; it cannot be blocked");
+      return FALSE;
+    }
   blocked = qtr_node_store_get_block (store, actor->row, &local_error);
   if (local_error != NULL)
     {

@@ -344,14 +344,14 @@ typedef struct {
   GMainLoop *loop;
   char      *actor;
   GError    *error;
-} FollowWait;
+} AccountWait;
 
 static void
 follow_done_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  FollowWait *wait = user_data;
+  AccountWait *wait = user_data;
 
   wait->actor = qtr_node_follow_finish (QTR_NODE (source), result, &wait->error);
   g_main_loop_quit (wait->loop);
@@ -363,7 +363,7 @@ run_follow (int    argc,
 {
   g_autoptr(QtrNode) node = NULL;
   g_autoptr(GMainLoop) loop = NULL;
-  FollowWait wait = { 0 };
+  AccountWait wait = { 0 };
   int status = 0;
 
   node = open_node_with_argument (&argc, &argv, _("@USER@HOST"),
@@ -543,7 +543,7 @@ block_done_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  FollowWait *wait = user_data;
+  AccountWait *wait = user_data;
 
   wait->actor = qtr_node_block_finish (QTR_NODE (source), result, &wait->error);
   g_main_loop_quit (wait->loop);
@@ -555,7 +555,7 @@ run_block (int    argc,
 {
   g_autoptr(QtrNode) node = NULL;
   g_autoptr(GMainLoop) loop = NULL;
-  FollowWait wait = { 0 };
+  AccountWait wait = { 0 };
   int status = 0;
 
   node = open_node_with_argument (&argc, &argv, _("@USER@HOST|URL"),

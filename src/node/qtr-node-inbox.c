@@ -15,8 +15,9 @@
  *
  *   size cap → JSON within bounds → typed activity → HTTP signature parsed (digest, time) →
  *   the signer's key: from the store, else fetched from its own host (the request is paused
- *   meanwhile), fetched again once when it does not verify (key rotation) → signer is the
- *   activity's actor → origin checks → stored (deduplicated by id) → 202
+ *   meanwhile), fetched again once when it does not verify (key rotation) → signer not blocked
+ *   by the owner (403) → signer is the activity's actor → origin checks → stored
+ *   (deduplicated by id) → 202
  *
  * and processed after that, each activity in one transaction, by the handler of its type. */
 

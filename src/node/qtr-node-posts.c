@@ -589,6 +589,7 @@ qtr_node_handle_status (QtrNode           *node,
   g_autoptr(QtrStatus) status = NULL;
   g_autoptr(GError) error = NULL;
   gboolean deleted = FALSE;
+  gboolean is_public;
 
   if (g_ascii_strcasecmp (g_hash_table_lookup (params, "username"),
                           qtr_node_get_owner (node)->username) != 0)
@@ -615,17 +616,22 @@ qtr_node_handle_status (QtrNode           *node,
 
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Vary",
                                 "Accept");
-  if (qtr_node_wants_activity_json (msg))
+  is_public = g_str_equal (status->visibility, "public") ||
+              g_str_equal (status->visibility, "unlisted");
+  if (qtr_node_wants_activity_json (msg) && !is_public)
     {
       qtr_node_respond_to_audience (node, msg, status->document);
       return;
     }
-  /* Web pages show public posts alone, and not to the accounts the owner blocks. */
-  if (!(g_str_equal (status->visibility, "public") ||
-        g_str_equal (status->visibility, "unlisted")) ||
-      qtr_node_is_signed_by_blocked (node, msg))
+  /* Public posts go to anyone but the accounts the owner blocks; web pages show no others. */
+  if (!is_public || qtr_node_is_signed_by_blocked (node, msg))
     {
       qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "Not found");
+      return;
+    }
+  if (qtr_node_wants_activity_json (msg))
+    {
+      qtr_node_respond_text (msg, SOUP_STATUS_OK, QTR_AS2_CONTENT_TYPE, status->document);
       return;
     }
 
