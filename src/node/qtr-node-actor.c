@@ -242,11 +242,13 @@ qtr_node_handle_profile (QtrNode           *node,
 #define OUTBOX_PAGE_SIZE 20
 
 /* The outbox as Mastodon pages it: the collection names its first page; each page holds the
- * Create activities of public and unlisted posts, newest first, and links to the next. */
+ * Create activities of public and unlisted posts (and followers-only ones @with_private),
+ * newest first, and links to the next. */
 static void
 respond_outbox (QtrNode           *node,
                 SoupServerMessage *msg,
-                const char        *id)
+                const char        *id,
+                gboolean           with_private)
 {
   const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
   g_autoptr(GHashTable) form = query ? soup_form_decode (query) : NULL;
@@ -265,7 +267,8 @@ respond_outbox (QtrNode           *node,
     {
       g_autofree char *first = g_strconcat (id, "?page=true", NULL);
       g_autofree char *last = g_strconcat (id, "?min_id=0&page=true", NULL);
-      gint64 total = qtr_node_store_count_outbox (qtr_node_get_store (node), &error);
+      gint64 total = qtr_node_store_count_outbox (qtr_node_get_store (node), with_private,
+                                                  &error);
 
       if (total < 0)
         {
@@ -288,7 +291,7 @@ respond_outbox (QtrNode           *node,
       return;
     }
   page = qtr_node_store_outbox_page (qtr_node_get_store (node), (gint64) max_id,
-                                     OUTBOX_PAGE_SIZE, &error);
+                                     OUTBOX_PAGE_SIZE, with_private, &error);
   if (page == NULL)
     {
       qtr_node_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "Cannot read it now");
@@ -326,6 +329,35 @@ respond_outbox (QtrNode           *node,
       json_object_set_string_member (collection, "next", next);
     }
   qtr_node_respond_json (msg, SOUP_STATUS_OK, QTR_AS2_CONTENT_TYPE, root);
+}
+
+static void
+outbox_signer_cb (QtrNode           *node,
+                  SoupServerMessage *msg,
+                  QtrRemoteActor    *signer,
+                  GError            *error,
+                  gpointer           user_data)
+{
+  respond_outbox (node, msg, user_data,
+                  signer != NULL &&
+                  qtr_node_store_is_follower (qtr_node_get_store (node), signer->row, NULL));
+}
+
+/* As on Mastodon, a follower's signed fetch of the outbox lists the followers-only posts too;
+ * the accounts the owner blocks get nothing. */
+static void
+respond_outbox_to_signer (QtrNode           *node,
+                          SoupServerMessage *msg,
+                          const char        *id)
+{
+  g_autoptr(QtrHttpSignature) signature = qtr_node_parse_signature (node, msg, NULL, NULL);
+
+  if (signature == NULL)
+    respond_outbox (node, msg, id, FALSE);
+  else if (qtr_node_is_signed_by_blocked (node, msg))
+    qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "Not found");
+  else
+    qtr_node_verify_signer (node, msg, signature, outbox_signer_cb, g_strdup (id), g_free);
 }
 
 /* Mastodon's FollowerAccountsController and FollowingAccountsController: FOLLOW_PER_PAGE. */
@@ -444,11 +476,7 @@ qtr_node_handle_collection (QtrNode           *node,
     }
   if (g_str_equal (name, "outbox"))
     {
-      /* The owner's posts are not for the accounts the owner blocks. */
-      if (qtr_node_is_signed_by_blocked (node, msg))
-        qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "Not found");
-      else
-        respond_outbox (node, msg, id);
+      respond_outbox_to_signer (node, msg, id);
       return;
     }
   builder = json_builder_new ();

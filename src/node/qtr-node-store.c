@@ -1379,15 +1379,17 @@ failed:
  * qtr_node_store_outbox_page:
  * @max_id: only posts older than this one (0: the newest)
  * @limit: how many at most
+ * @with_private: include the followers-only posts (for a follower's signed fetch)
  *
- * Returns: (transfer full) (element-type QtrStatus): the owner's public and unlisted posts,
- *   newest first, each with @document set to its Create activity; %NULL with @error set on
+ * Returns: (transfer full) (element-type QtrStatus): the owner's public and unlisted posts
+ *   (and followers-only ones with @with_private), newest first, each with @document set to its Create activity; %NULL with @error set on
  *   failure
  */
 GPtrArray *
 qtr_node_store_outbox_page (QtrNodeStore  *self,
                             gint64         max_id,
                             guint          limit,
+                            gboolean       with_private,
                             GError       **error)
 {
   g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) qtr_status_free);
@@ -1395,7 +1397,8 @@ qtr_node_store_outbox_page (QtrNodeStore  *self,
                                        "SELECT s.id, a.body FROM statuses s"
                                        " JOIN activities a ON a.uri = s.uri || '/activity'"
                                        " WHERE s.actor_id IS NULL"
-                                       " AND s.visibility IN ('public', 'unlisted')"
+                                       " AND (s.visibility IN ('public', 'unlisted')"
+                                       "  OR (?3 AND s.visibility = 'private'))"
                                        " AND (?1 = 0 OR s.id < ?1)"
                                        " ORDER BY s.id DESC LIMIT ?2", error);
   int rc;
@@ -1404,6 +1407,7 @@ qtr_node_store_outbox_page (QtrNodeStore  *self,
     return NULL;
   sqlite3_bind_int64 (stmt, 1, max_id);
   sqlite3_bind_int64 (stmt, 2, limit);
+  sqlite3_bind_int (stmt, 3, with_private);
   while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
     {
       QtrStatus *status = g_new0 (QtrStatus, 1);
@@ -1419,16 +1423,21 @@ qtr_node_store_outbox_page (QtrNodeStore  *self,
 
 /**
  * qtr_node_store_count_outbox:
+ * @with_private: count the followers-only posts too
  *
  * Returns: how many public and unlisted posts the owner has, or -1 with @error set
  */
 gint64
 qtr_node_store_count_outbox (QtrNodeStore  *self,
+                             gboolean       with_private,
                              GError       **error)
 {
   return query_int64 (self,
-                      "SELECT count (*) FROM statuses WHERE actor_id IS NULL"
-                      " AND visibility IN ('public', 'unlisted')", error);
+                      with_private
+                      ? "SELECT count (*) FROM statuses WHERE actor_id IS NULL"
+                        " AND visibility IN ('public', 'unlisted', 'private')"
+                      : "SELECT count (*) FROM statuses WHERE actor_id IS NULL"
+                        " AND visibility IN ('public', 'unlisted')", error);
 }
 
 /**

@@ -257,10 +257,12 @@ gint64          qtr_node_store_count_statuses     (QtrNodeStore          *self,
 GPtrArray      *qtr_node_store_outbox_page        (QtrNodeStore          *self,
                                                    gint64                 max_id,
                                                    guint                  limit,
+                                                   gboolean               with_private,
                                                    GError               **error);
 gint64          qtr_node_store_get_max_status_id  (QtrNodeStore          *self,
                                                    GError               **error);
 gint64          qtr_node_store_count_outbox       (QtrNodeStore          *self,
+                                                   gboolean               with_private,
                                                    GError               **error);
 gboolean        qtr_node_store_add_notification   (QtrNodeStore          *self,
                                                    const char            *type,

@@ -1325,6 +1325,23 @@ test_private_fetch (Fixture       *fixture,
   g_assert_cmpuint (fetch_signed (&fixture->carol, private_uri, NULL), ==, 404);
   g_assert_cmpuint (fetch_signed (&fixture->carol, activity, NULL), ==, 404);
 
+  /* The outbox lists it for a follower's signed fetch, as Mastodon's does. */
+  {
+    g_autofree char *page = g_strdup_printf ("%s/users/bob/outbox?page=true", fixture->bob.base);
+    g_autofree char *seen = NULL;
+    Answer answer = { 0 };
+
+    g_assert_cmpuint (fetch_signed (&fixture->alice, page, &seen), ==, 200);
+    g_assert_nonnull (strstr (seen, private_uri));
+    g_clear_pointer (&seen, g_free);
+    g_assert_cmpuint (fetch_signed (&fixture->carol, page, &seen), ==, 200);
+    g_assert_null (strstr (seen, private_uri));
+    get (page, "application/activity+json", &answer);
+    g_assert_cmpuint (answer.status, ==, 200);
+    g_assert_null (strstr (answer.body, private_uri));
+    g_free (answer.body);
+  }
+
   text = g_strdup_printf ("Only for %s", fixture->carol.handle);
   direct_uri = qtr_node_post (fixture->bob.node,
       &(QtrPostRequest) { .text = text, .visibility = QTR_VISIBILITY_DIRECT }, &error);
@@ -1343,7 +1360,7 @@ bob_tried_every_delivery (Fixture *fixture)
 static gboolean
 alice_caught_up (Fixture *fixture)
 {
-  return count_rows (&fixture->alice, "SELECT count (*) FROM statuses") == 4;
+  return count_rows (&fixture->alice, "SELECT count (*) FROM statuses") == 5;
 }
 
 static void
@@ -1366,9 +1383,9 @@ restart_after_two_hours (TestNode *node)
   g_assert_no_error (error);
 }
 
-/* alice follows bob and goes offline; bob posts three times, and his deliveries to her are
- * lost. Back after two hours, alice reads bob's outbox and keeps the three posts; once more
- * keeps them once. */
+/* alice follows bob and goes offline; bob posts three times (once for his followers only),
+ * and his deliveries to her are lost. Back after two hours, alice reads bob's outbox, signed,
+ * and keeps the three posts; once more, keeps them once. */
 static void
 test_catch_up (Fixture       *fixture,
                gconstpointer  data)
@@ -1411,9 +1428,9 @@ test_catch_up (Fixture       *fixture,
   g_assert_no_error (error);
 
   restart_after_two_hours (&fixture->alice);
-  /* The outbox holds the public and unlisted posts: the two new ones join the two stored. */
+  /* Read with alice's signature, the outbox holds bob's followers-only post too. */
   wait_until (fixture, alice_caught_up, "alice read bob's outbox");
-  for (guint i = 0; i < 2; i++)
+  for (guint i = 0; i < 3; i++)
     {
       g_autoptr(QtrStatus) status =
         qtr_node_store_find_status (qtr_node_get_store (fixture->alice.node), posts[i], NULL,
@@ -1434,7 +1451,7 @@ test_catch_up (Fixture       *fixture,
     while (g_get_monotonic_time () < deadline)
       g_main_context_iteration (NULL, FALSE);
   }
-  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM statuses"), ==, 4);
+  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM statuses"), ==, 5);
 }
 
 int
