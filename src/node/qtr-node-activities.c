@@ -130,8 +130,9 @@ qtr_node_remember_actor (QtrNode             *node,
  * @activity: the activity's JSON; its `id` and `type` are read from it
  * @inboxes: where to deliver it
  *
- * Stores the activity (served at its id from then on) and one delivery job per inbox. Call it
- * inside a transaction together with the change the activity announces.
+ * Stores the activity (served at its id from then on) and one delivery job per inbox, but for
+ * the inboxes of accounts the owner blocks. Call it inside a transaction together with the
+ * change the activity announces.
  */
 gboolean
 qtr_node_queue_activity (QtrNode             *node,
@@ -162,6 +163,16 @@ qtr_node_queue_activity (QtrNode             *node,
 
   for (guint i = 0; inboxes != NULL && inboxes[i] != NULL; i++)
     {
+      g_autoptr(GError) local_error = NULL;
+
+      /* Nothing goes to an account the owner blocks. */
+      if (qtr_node_store_is_blocked (store, "inbox", inboxes[i], &local_error))
+        continue;
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
       if (!qtr_node_store_queue_delivery (store, row, inboxes[i],
                                           g_get_real_time () / G_USEC_PER_SEC, error))
         return FALSE;
@@ -555,20 +566,121 @@ qtr_node_process_inbox (QtrNode *node)
   return entries->len == PROCESS_BATCH;
 }
 
-/* Following someone. */
-
-typedef struct {
-  QtrNode *node;
-  char    *actor_url;
-} FollowData;
+/* Looking an account up: by WebFinger (or its actor URL), then its actor from its own host,
+ * remembered. The task returns the stored QtrRemoteActor. */
 
 static void
-follow_data_free (FollowData *data)
+lookup_actor_fetched_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
 {
-  g_object_unref (data->node);
-  g_free (data->actor_url);
-  g_free (data);
+  g_autoptr(GTask) task = user_data;
+  QtrNode *node = g_task_get_source_object (task);
+  g_autoptr(JsonObject) json = NULL;
+  g_autoptr(QtrActorDoc) doc = NULL;
+  g_autoptr(GError) error = NULL;
+  QtrRemoteActor *saved = NULL;
+
+  json = qtr_fetcher_fetch_object_finish (QTR_FETCHER (source), result, &error);
+  if (json != NULL)
+    doc = qtr_actor_doc_parse (json, &error);
+  if (doc == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (doc->public_keys->len == 0)
+    {
+      g_task_return_new_error (task, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                               "%s publishes no key; this node cannot exchange activities "
+                               "with it", doc->id);
+      return;
+    }
+
+  if (qtr_node_remember_actor (node, json, doc, g_ptr_array_index (doc->public_keys, 0),
+                               &error) < 0 ||
+      (saved = find_actor (node, doc->id, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, saved, (GDestroyNotify) qtr_remote_actor_free);
 }
+
+static void
+lookup_webfinger_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *actor_url = qtr_fetcher_webfinger_finish (QTR_FETCHER (source), result,
+                                                             &error);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (actor_url == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  qtr_fetcher_fetch_object_async (QTR_FETCHER (source), actor_url, cancellable,
+                                  lookup_actor_fetched_cb, g_steal_pointer (&task));
+}
+
+static gboolean
+is_actor_url (const char *handle)
+{
+  return g_str_has_prefix (handle, "https://") || g_str_has_prefix (handle, "http://");
+}
+
+static void
+lookup_actor_async (QtrNode             *node,
+                    const char          *handle,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (node, cancellable, callback, user_data);
+  QtrFetcher *fetcher = qtr_node_get_fetcher (node);
+
+  g_task_set_source_tag (task, lookup_actor_async);
+  if (is_actor_url (handle))
+    qtr_fetcher_fetch_object_async (fetcher, handle, cancellable, lookup_actor_fetched_cb,
+                                    g_steal_pointer (&task));
+  else
+    qtr_fetcher_webfinger_async (fetcher, handle, cancellable, lookup_webfinger_cb,
+                                 g_steal_pointer (&task));
+}
+
+static QtrRemoteActor *
+lookup_actor_finish (QtrNode       *node,
+                     GAsyncResult  *result,
+                     GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* An account the node knows, by `@user@host` or actor URL: %NULL when unknown (@error unset)
+ * or on failure (@error set). */
+static QtrRemoteActor *
+find_known_actor (QtrNode     *node,
+                  const char  *handle,
+                  GError     **error)
+{
+  g_autoptr(QtrHandle) parsed = NULL;
+  g_autofree char *key = NULL;
+  QtrNodeStore *store = qtr_node_get_store (node);
+
+  if (is_actor_url (handle))
+    return qtr_node_store_find_remote_actor (store, "uri", handle, error);
+  parsed = qtr_handle_parse (handle, error);
+  if (parsed == NULL)
+    return NULL;
+  key = qtr_handle_to_string (parsed);
+  return qtr_node_store_find_remote_actor (store, "handle", key, error);
+}
+
+/* Following someone. */
 
 typedef struct {
   QtrNode        *node;
@@ -591,73 +703,28 @@ follow_in_transaction (QtrDb    *db,
 }
 
 static void
-follow_actor_fetched_cb (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  FollowData *data = g_task_get_task_data (task);
-  g_autoptr(JsonObject) json = NULL;
-  g_autoptr(QtrActorDoc) doc = NULL;
-  g_autoptr(QtrRemoteActor) saved = NULL;
-  g_autoptr(GError) error = NULL;
-
-  json = qtr_fetcher_fetch_object_finish (QTR_FETCHER (source), result, &error);
-  if (json != NULL)
-    doc = qtr_actor_doc_parse (json, &error);
-  if (doc == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (doc->public_keys->len == 0)
-    {
-      g_task_return_new_error (task, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
-                               "%s publishes no key; it cannot be followed", doc->id);
-      return;
-    }
-
-  if (qtr_node_remember_actor (data->node, json, doc, g_ptr_array_index (doc->public_keys, 0),
-                               &error) < 0 ||
-      (saved = find_actor (data->node, doc->id, &error)) == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  {
-    FollowTransaction tx = { data->node, saved };
-
-    if (!qtr_db_transaction (qtr_node_store_get_db (qtr_node_get_store (data->node)),
-                             follow_in_transaction, &tx, &error))
-      {
-        g_task_return_error (task, g_steal_pointer (&error));
-        return;
-      }
-  }
-
-  qtr_node_kick_deliveries (data->node);
-  g_task_return_pointer (task, g_strdup (doc->id), g_free);
-}
-
-static void
-follow_webfinger_cb (GObject      *source,
+follow_looked_up_cb (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  QtrNode *node = QTR_NODE (source);
+  g_autoptr(QtrRemoteActor) actor = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *actor_url = qtr_fetcher_webfinger_finish (QTR_FETCHER (source), result,
-                                                             &error);
-  GCancellable *cancellable = g_task_get_cancellable (task);
+  FollowTransaction tx = { node, NULL };
 
-  if (actor_url == NULL)
+  actor = lookup_actor_finish (node, result, &error);
+  tx.actor = actor;
+  if (actor == NULL ||
+      !qtr_db_transaction (qtr_node_store_get_db (qtr_node_get_store (node)),
+                           follow_in_transaction, &tx, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  qtr_fetcher_fetch_object_async (QTR_FETCHER (source), actor_url, cancellable,
-                                  follow_actor_fetched_cb, g_steal_pointer (&task));
+
+  qtr_node_kick_deliveries (node);
+  g_task_return_pointer (task, g_strdup (actor->uri), g_free);
 }
 
 /**
@@ -675,19 +742,9 @@ qtr_node_follow_async (QtrNode             *node,
                        gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (node, cancellable, callback, user_data);
-  FollowData *data = g_new0 (FollowData, 1);
-  QtrFetcher *fetcher = qtr_node_get_fetcher (node);
 
   g_task_set_source_tag (task, qtr_node_follow_async);
-  data->node = g_object_ref (node);
-  g_task_set_task_data (task, data, (GDestroyNotify) follow_data_free);
-
-  if (g_str_has_prefix (handle, "https://") || g_str_has_prefix (handle, "http://"))
-    qtr_fetcher_fetch_object_async (fetcher, handle, cancellable, follow_actor_fetched_cb,
-                                    g_steal_pointer (&task));
-  else
-    qtr_fetcher_webfinger_async (fetcher, handle, cancellable, follow_webfinger_cb,
-                                 g_steal_pointer (&task));
+  lookup_actor_async (node, handle, cancellable, follow_looked_up_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -747,18 +804,11 @@ qtr_node_unfollow (QtrNode     *node,
                    GError     **error)
 {
   g_autoptr(QtrRemoteActor) actor = NULL;
-  g_autoptr(QtrHandle) parsed = NULL;
   g_autofree char *follow_uri = NULL;
   g_autoptr(GError) local_error = NULL;
   QtrNodeStore *store = qtr_node_get_store (node);
 
-  if (g_str_has_prefix (handle, "https://") || g_str_has_prefix (handle, "http://"))
-    actor = qtr_node_store_find_remote_actor (store, "uri", handle, &local_error);
-  else if ((parsed = qtr_handle_parse (handle, &local_error)) != NULL)
-    {
-      g_autofree char *key = qtr_handle_to_string (parsed);
-      actor = qtr_node_store_find_remote_actor (store, "handle", key, &local_error);
-    }
+  actor = find_known_actor (node, handle, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -782,6 +832,371 @@ qtr_node_unfollow (QtrNode     *node,
     UnfollowTransaction tx = { node, actor, follow_uri };
 
     if (!qtr_db_transaction (qtr_node_store_get_db (store), unfollow_in_transaction, &tx,
+                             error))
+      return NULL;
+  }
+  qtr_node_kick_deliveries (node);
+  return g_strdup (actor->uri);
+}
+
+/* Liking posts. */
+
+static void
+set_to (JsonObject *activity,
+        const char *recipient)
+{
+  JsonArray *to = json_array_new ();
+
+  json_array_add_string_element (to, recipient);
+  json_object_set_array_member (activity, "to", to);
+}
+
+typedef struct {
+  QtrNode        *node;
+  const char     *status_uri;
+  const char     *like_uri;   /* the Like undone, for unlike */
+  QtrRemoteActor *author;     /* nullable: the owner's own post */
+} LikeTransaction;
+
+static gboolean
+like_in_transaction (QtrDb    *db,
+                     gpointer  user_data,
+                     GError  **error)
+{
+  LikeTransaction *tx = user_data;
+  g_autoptr(JsonObject) like = new_activity (tx->node, "Like");
+  const char *inboxes[] = { tx->author ? tx->author->inbox : NULL, NULL };
+
+  json_object_set_string_member (like, "object", tx->status_uri);
+  if (tx->author != NULL)
+    set_to (like, tx->author->uri);
+  return qtr_node_store_add_like (qtr_node_get_store (tx->node), tx->status_uri,
+                                  json_object_get_string_member (like, "id"), error) &&
+         qtr_node_queue_activity (tx->node, like, inboxes, error);
+}
+
+static gboolean
+unlike_in_transaction (QtrDb    *db,
+                       gpointer  user_data,
+                       GError  **error)
+{
+  LikeTransaction *tx = user_data;
+  g_autoptr(JsonObject) undo = new_activity (tx->node, "Undo");
+  g_autofree char *our_actor = qtr_node_get_actor_url (tx->node);
+  JsonObject *like = json_object_new ();
+  const char *inboxes[] = { tx->author ? tx->author->inbox : NULL, NULL };
+
+  json_object_set_string_member (like, "id", tx->like_uri);
+  json_object_set_string_member (like, "type", "Like");
+  json_object_set_string_member (like, "actor", our_actor);
+  json_object_set_string_member (like, "object", tx->status_uri);
+  json_object_set_object_member (undo, "object", like);
+  if (tx->author != NULL)
+    set_to (undo, tx->author->uri);
+  return qtr_node_store_remove_like (qtr_node_get_store (tx->node), tx->status_uri, error) &&
+         qtr_node_queue_activity (tx->node, undo, inboxes, error);
+}
+
+/* The author of a stored post: %NULL for the owner's own (@error unset) or on failure. */
+static QtrRemoteActor *
+find_author (QtrNode    *node,
+             QtrStatus  *status,
+             GError    **error)
+{
+  if (status->actor_row == 0)
+    return NULL;
+  return qtr_node_store_find_remote_actor_by_row (qtr_node_get_store (node), status->actor_row,
+                                                  error);
+}
+
+/**
+ * qtr_node_like:
+ * @status_uri: the id of a post the node knows: the owner's, or one that reached the owner
+ *
+ * Likes a post: records the like and queues a Like for the author's inbox (addressed to the
+ * author, as Mastodon does). Liking a post liked already sends nothing again.
+ */
+gboolean
+qtr_node_like (QtrNode     *node,
+               const char  *status_uri,
+               GError     **error)
+{
+  QtrNodeStore *store = qtr_node_get_store (node);
+  g_autoptr(QtrStatus) status = NULL;
+  g_autoptr(QtrRemoteActor) author = NULL;
+  g_autofree char *liked = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  status = qtr_node_store_find_status (store, status_uri, NULL, &local_error);
+  if (status == NULL)
+    {
+      if (local_error == NULL)
+        g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                     "%s is not a post this node knows; only the owner's posts and those that "
+                     "reached the owner can be liked", status_uri);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  liked = qtr_node_store_get_like (store, status_uri, &local_error);
+  if (liked != NULL)
+    return TRUE;
+  author = find_author (node, status, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  {
+    LikeTransaction tx = { node, status_uri, NULL, author };
+
+    if (!qtr_db_transaction (qtr_node_store_get_db (store), like_in_transaction, &tx, error))
+      return FALSE;
+  }
+  qtr_node_kick_deliveries (node);
+  return TRUE;
+}
+
+/**
+ * qtr_node_unlike:
+ * @status_uri: the id of a post the owner likes
+ *
+ * Takes a like back: forgets it and queues an Undo of the Like for the author's inbox.
+ */
+gboolean
+qtr_node_unlike (QtrNode     *node,
+                 const char  *status_uri,
+                 GError     **error)
+{
+  QtrNodeStore *store = qtr_node_get_store (node);
+  g_autoptr(QtrStatus) status = NULL;
+  g_autoptr(QtrRemoteActor) author = NULL;
+  g_autofree char *like_uri = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  like_uri = qtr_node_store_get_like (store, status_uri, &local_error);
+  if (like_uri == NULL)
+    {
+      if (local_error == NULL)
+        g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                     "%s is not liked from this node; there is no like to take back",
+                     status_uri);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  /* A post deleted since: the like is forgotten, and there is nobody to tell. */
+  status = qtr_node_store_find_status (store, status_uri, NULL, &local_error);
+  if (status != NULL)
+    author = find_author (node, status, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  {
+    LikeTransaction tx = { node, status_uri, like_uri, author };
+
+    if (!qtr_db_transaction (qtr_node_store_get_db (store), unlike_in_transaction, &tx, error))
+      return FALSE;
+  }
+  qtr_node_kick_deliveries (node);
+  return TRUE;
+}
+
+/* Blocking accounts. */
+
+typedef struct {
+  QtrNode        *node;
+  QtrRemoteActor *actor;
+  const char     *block_uri;   /* the Block undone, for unblock */
+} BlockTransaction;
+
+/* As on Mastodon, follows end both ways. The Block is queued before the block is recorded: it
+ * is the last activity queued for the account (deliveries queued before it still go out, as
+ * on Mastodon). */
+static gboolean
+block_in_transaction (QtrDb    *db,
+                      gpointer  user_data,
+                      GError  **error)
+{
+  BlockTransaction *tx = user_data;
+  QtrNodeStore *store = qtr_node_get_store (tx->node);
+  g_autoptr(JsonObject) block = new_activity (tx->node, "Block");
+  const char *inboxes[] = { tx->actor->inbox, NULL };
+
+  json_object_set_string_member (block, "object", tx->actor->uri);
+  return qtr_node_store_remove_follower (store, tx->actor->row, NULL, error) &&
+         qtr_node_store_remove_following (store, tx->actor->row, error) &&
+         qtr_node_queue_activity (tx->node, block, inboxes, error) &&
+         qtr_node_store_add_block (store, tx->actor->row,
+                                   json_object_get_string_member (block, "id"), error);
+}
+
+static gboolean
+unblock_in_transaction (QtrDb    *db,
+                        gpointer  user_data,
+                        GError  **error)
+{
+  BlockTransaction *tx = user_data;
+  g_autoptr(JsonObject) undo = new_activity (tx->node, "Undo");
+  g_autofree char *our_actor = qtr_node_get_actor_url (tx->node);
+  JsonObject *block = json_object_new ();
+  const char *inboxes[] = { tx->actor->inbox, NULL };
+
+  json_object_set_string_member (block, "id", tx->block_uri);
+  json_object_set_string_member (block, "type", "Block");
+  json_object_set_string_member (block, "actor", our_actor);
+  json_object_set_string_member (block, "object", tx->actor->uri);
+  json_object_set_object_member (undo, "object", block);
+  return qtr_node_store_remove_block (qtr_node_get_store (tx->node), tx->actor->row, error) &&
+         qtr_node_queue_activity (tx->node, undo, inboxes, error);
+}
+
+static gboolean
+block_actor (QtrNode         *node,
+             QtrRemoteActor  *actor,
+             GError         **error)
+{
+  QtrNodeStore *store = qtr_node_get_store (node);
+  g_autofree char *our_actor = qtr_node_get_actor_url (node);
+  g_autofree char *blocked = NULL;
+  g_autoptr(GError) local_error = NULL;
+  BlockTransaction tx = { node, actor, NULL };
+
+  if (g_str_equal (actor->uri, our_actor))
+    {
+      g_set_error_literal (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                           "That is the owner's own account; it cannot be blocked");
+      return FALSE;
+    }
+  blocked = qtr_node_store_get_block (store, actor->row, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (blocked != NULL)
+    return TRUE;
+  if (!qtr_db_transaction (qtr_node_store_get_db (store), block_in_transaction, &tx, error))
+    return FALSE;
+  qtr_node_kick_deliveries (node);
+  return TRUE;
+}
+
+static void
+block_looked_up_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QtrNode *node = QTR_NODE (source);
+  g_autoptr(QtrRemoteActor) actor = NULL;
+  g_autoptr(GError) error = NULL;
+
+  actor = lookup_actor_finish (node, result, &error);
+  if (actor == NULL || !block_actor (node, actor, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_strdup (actor->uri), g_free);
+}
+
+/**
+ * qtr_node_block_async:
+ * @handle: `@user@host`, or an actor URL
+ *
+ * Blocks an account: follows between it and the owner end, a Block is queued for its inbox,
+ * and from then on its deliveries are refused, nothing more is delivered to it and the
+ * owner's posts are not served to its signed fetches. An account the node does not know is
+ * looked up first (WebFinger, then its actor from its own host). Blocking an account blocked
+ * already sends nothing again.
+ */
+void
+qtr_node_block_async (QtrNode             *node,
+                      const char          *handle,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (node, cancellable, callback, user_data);
+  g_autoptr(QtrRemoteActor) known = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_task_set_source_tag (task, qtr_node_block_async);
+  known = find_known_actor (node, handle, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (known == NULL)
+    {
+      lookup_actor_async (node, handle, cancellable, block_looked_up_cb,
+                          g_steal_pointer (&task));
+      return;
+    }
+  if (!block_actor (node, known, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_strdup (known->uri), g_free);
+}
+
+/**
+ * qtr_node_block_finish:
+ *
+ * Returns: (transfer full): the blocked actor's id, or %NULL with @error set
+ */
+char *
+qtr_node_block_finish (QtrNode       *node,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, node), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * qtr_node_unblock:
+ * @handle: `@user@host` or the actor's id, of an account the owner blocks
+ *
+ * Lifts a block: it is forgotten and an Undo of the Block is queued for the account's inbox.
+ * Follows that the block ended stay ended.
+ *
+ * Returns: (transfer full): the unblocked actor's id, or %NULL with @error set
+ */
+char *
+qtr_node_unblock (QtrNode     *node,
+                  const char  *handle,
+                  GError     **error)
+{
+  QtrNodeStore *store = qtr_node_get_store (node);
+  g_autoptr(QtrRemoteActor) actor = NULL;
+  g_autofree char *block_uri = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  actor = find_known_actor (node, handle, &local_error);
+  if (actor != NULL)
+    block_uri = qtr_node_store_get_block (store, actor->row, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (block_uri == NULL)
+    {
+      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                   "%s is not blocked from this node", handle);
+      return NULL;
+    }
+
+  {
+    BlockTransaction tx = { node, actor, block_uri };
+
+    if (!qtr_db_transaction (qtr_node_store_get_db (store), unblock_in_transaction, &tx,
                              error))
       return NULL;
   }

@@ -242,11 +242,13 @@ qtr_node_handle_profile (QtrNode           *node,
 #define OUTBOX_PAGE_SIZE 20
 
 /* The outbox as Mastodon pages it: the collection names its first page; each page holds the
- * Create activities of public and unlisted posts, newest first, and links to the next. */
+ * Create activities of public and unlisted posts (and followers-only ones @with_private),
+ * newest first, and links to the next. */
 static void
 respond_outbox (QtrNode           *node,
                 SoupServerMessage *msg,
-                const char        *id)
+                const char        *id,
+                gboolean           with_private)
 {
   const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
   g_autoptr(GHashTable) form = query ? soup_form_decode (query) : NULL;
@@ -265,7 +267,8 @@ respond_outbox (QtrNode           *node,
     {
       g_autofree char *first = g_strconcat (id, "?page=true", NULL);
       g_autofree char *last = g_strconcat (id, "?min_id=0&page=true", NULL);
-      gint64 total = qtr_node_store_count_outbox (qtr_node_get_store (node), &error);
+      gint64 total = qtr_node_store_count_outbox (qtr_node_get_store (node), with_private,
+                                                  &error);
 
       if (total < 0)
         {
@@ -288,7 +291,7 @@ respond_outbox (QtrNode           *node,
       return;
     }
   page = qtr_node_store_outbox_page (qtr_node_get_store (node), (gint64) max_id,
-                                     OUTBOX_PAGE_SIZE, &error);
+                                     OUTBOX_PAGE_SIZE, with_private, &error);
   if (page == NULL)
     {
       qtr_node_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "Cannot read it now");
@@ -328,8 +331,120 @@ respond_outbox (QtrNode           *node,
   qtr_node_respond_json (msg, SOUP_STATUS_OK, QTR_AS2_CONTENT_TYPE, root);
 }
 
-/* The owner's collections. The network is not listed (as on Mastodon with "hide network"):
- * followers and following give their counts; the outbox is paged. */
+static void
+outbox_signer_cb (QtrNode           *node,
+                  SoupServerMessage *msg,
+                  QtrRemoteActor    *signer,
+                  GError            *error,
+                  gpointer           user_data)
+{
+  respond_outbox (node, msg, user_data,
+                  signer != NULL &&
+                  qtr_node_store_is_follower (qtr_node_get_store (node), signer->row, NULL));
+}
+
+/* As on Mastodon, a follower's signed fetch of the outbox lists the followers-only posts too;
+ * the accounts the owner blocks get nothing. */
+static void
+respond_outbox_to_signer (QtrNode           *node,
+                          SoupServerMessage *msg,
+                          const char        *id)
+{
+  g_autoptr(QtrHttpSignature) signature = qtr_node_parse_signature (node, msg, NULL, NULL);
+
+  if (signature == NULL)
+    respond_outbox (node, msg, id, FALSE);
+  else if (qtr_node_is_signed_by_blocked (node, msg))
+    qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "Not found");
+  else
+    qtr_node_verify_signer (node, msg, signature, outbox_signer_cb, g_strdup (id), g_free);
+}
+
+/* Mastodon's FollowerAccountsController and FollowingAccountsController: FOLLOW_PER_PAGE. */
+#define FOLLOW_PAGE_SIZE 12
+
+/* Followers and following as Mastodon serves them: the collection counts accepted follows and
+ * names its first page; each page (`?page=N`, newest follow first) lists actor ids and links to
+ * its neighbours. */
+static void
+respond_follows (QtrNode           *node,
+                 SoupServerMessage *msg,
+                 const char        *name,
+                 const char        *id)
+{
+  const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_autoptr(GHashTable) form = query ? soup_form_decode (query) : NULL;
+  const char *page_text = form ? g_hash_table_lookup (form, "page") : NULL;
+  g_autoptr(JsonObject) collection = json_object_new ();
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) actors = NULL;
+  JsonArray *items;
+  guint64 page = 0;
+  gint64 total;
+
+  if (page_text != NULL &&
+      !g_ascii_string_to_unsigned (page_text, 10, 1, G_MAXINT32, &page, NULL))
+    {
+      qtr_node_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "page must be a page number");
+      return;
+    }
+
+  total = qtr_node_store_count_follows (qtr_node_get_store (node), name, TRUE, &error);
+  if (total >= 0 && page > 0)
+    actors = qtr_node_store_list_follows (qtr_node_get_store (node), name,
+                                          (gint64) (page - 1) * FOLLOW_PAGE_SIZE,
+                                          FOLLOW_PAGE_SIZE, &error);
+  if (error != NULL)
+    {
+      g_warning ("Cannot list %s: %s", name, error->message);
+      qtr_node_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "Cannot list them now");
+      return;
+    }
+
+  json_object_set_string_member (collection, "@context", "https://www.w3.org/ns/activitystreams");
+  json_node_set_object (root, collection);
+  if (page == 0)
+    {
+      g_autofree char *first = g_strconcat (id, "?page=1", NULL);
+
+      json_object_set_string_member (collection, "id", id);
+      json_object_set_string_member (collection, "type", "OrderedCollection");
+      json_object_set_int_member (collection, "totalItems", total);
+      json_object_set_string_member (collection, "first", first);
+      qtr_node_respond_json (msg, SOUP_STATUS_OK, QTR_AS2_CONTENT_TYPE, root);
+      return;
+    }
+
+  {
+    g_autofree char *page_id = g_strdup_printf ("%s?page=%" G_GUINT64_FORMAT, id, page);
+
+    json_object_set_string_member (collection, "id", page_id);
+  }
+  json_object_set_string_member (collection, "type", "OrderedCollectionPage");
+  json_object_set_int_member (collection, "totalItems", total);
+  if ((gint64) (page * FOLLOW_PAGE_SIZE) < total)
+    {
+      g_autofree char *next = g_strdup_printf ("%s?page=%" G_GUINT64_FORMAT, id, page + 1);
+
+      json_object_set_string_member (collection, "next", next);
+    }
+  if (page > 1)
+    {
+      g_autofree char *prev = g_strdup_printf ("%s?page=%" G_GUINT64_FORMAT, id, page - 1);
+
+      json_object_set_string_member (collection, "prev", prev);
+    }
+  json_object_set_string_member (collection, "partOf", id);
+  items = json_array_new ();
+  for (guint i = 0; actors[i] != NULL; i++)
+    json_array_add_string_element (items, actors[i]);
+  json_object_set_array_member (collection, "orderedItems", items);
+  qtr_node_respond_json (msg, SOUP_STATUS_OK, QTR_AS2_CONTENT_TYPE, root);
+}
+
+/* The owner's collections: followers and following, the outbox (paged), and the featured
+ * posts (none). */
 void
 qtr_node_handle_collection (QtrNode           *node,
                             SoupServerMessage *msg,
@@ -338,11 +453,9 @@ qtr_node_handle_collection (QtrNode           *node,
   const char *name = g_hash_table_lookup (params, "collection");
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *actor_url = NULL;
   g_autofree char *id = NULL;
   GUri *uri = soup_server_message_get_uri (msg);
-  gint64 total = 0;
 
   if (!is_owner_name (node, g_hash_table_lookup (params, "username")) ||
       !(g_str_equal (name, "followers") || g_str_equal (name, "following") ||
@@ -353,21 +466,17 @@ qtr_node_handle_collection (QtrNode           *node,
       return;
     }
 
-  if (g_str_equal (name, "followers") || g_str_equal (name, "following"))
-    total = qtr_node_store_count_follows (qtr_node_get_store (node), name, TRUE, &error);
-  if (total < 0)
-    {
-      g_warning ("Cannot count %s: %s", name, error->message);
-      qtr_node_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "Cannot count them now");
-      return;
-    }
-
   actor_url = qtr_node_get_actor_url (node);
   id = g_strconcat (actor_url, g_str_equal (name, "featured") ? "/collections/" : "/", name,
                     NULL);
+  if (g_str_equal (name, "followers") || g_str_equal (name, "following"))
+    {
+      respond_follows (node, msg, name, id);
+      return;
+    }
   if (g_str_equal (name, "outbox"))
     {
-      respond_outbox (node, msg, id);
+      respond_outbox_to_signer (node, msg, id);
       return;
     }
   builder = json_builder_new ();
@@ -376,45 +485,17 @@ qtr_node_handle_collection (QtrNode           *node,
   qtr_json_builder_add_string (builder, "id", id);
   qtr_json_builder_add_string (builder, "type", "OrderedCollection");
   json_builder_set_member_name (builder, "totalItems");
-  json_builder_add_int_value (builder, total);
-  if (g_str_equal (name, "featured"))
-    {
-      json_builder_set_member_name (builder, "orderedItems");
-      json_builder_begin_array (builder);
-      json_builder_end_array (builder);
-    }
+  json_builder_add_int_value (builder, 0);
+  json_builder_set_member_name (builder, "orderedItems");
+  json_builder_begin_array (builder);
+  json_builder_end_array (builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   qtr_node_respond_json (msg, SOUP_STATUS_OK, QTR_AS2_CONTENT_TYPE, root);
 }
 
-static gboolean
-is_addressed_to_public (const char *body)
-{
-  g_autoptr(JsonObject) json = qtr_json_parse_object (body, strlen (body), NULL);
-  const char *fields[] = { "to", "cc" };
-
-  for (guint i = 0; json != NULL && i < G_N_ELEMENTS (fields); i++)
-    {
-      JsonNode *member = json_object_get_member (json, fields[i]);
-      JsonArray *array = member && JSON_NODE_HOLDS_ARRAY (member) ? json_node_get_array (member)
-                                                                    : NULL;
-
-      for (guint j = 0; array != NULL && j < json_array_get_length (array); j++)
-        {
-          JsonNode *element = json_array_get_element (array, j);
-
-          if (JSON_NODE_HOLDS_VALUE (element) &&
-              json_node_get_value_type (element) == G_TYPE_STRING &&
-              qtr_activity_is_public_collection (json_node_get_string (element)))
-            return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-/* Our own activities, at their ids, as they were delivered; only those addressed to the
- * public: the others (follows, followers-only posts) are for their recipients alone. */
+/* Our own activities, at their ids, as they were delivered, to those they address (see
+ * qtr-node-audience.c). */
 void
 qtr_node_handle_activity (QtrNode           *node,
                           SoupServerMessage *msg,
@@ -426,12 +507,12 @@ qtr_node_handle_activity (QtrNode           *node,
   g_autofree char *body = qtr_node_store_get_activity_body (qtr_node_get_store (node), uri,
                                                             &error);
 
-  if (body == NULL || !is_addressed_to_public (body))
+  if (body == NULL)
     {
       qtr_node_respond_error (msg, error ? SOUP_STATUS_INTERNAL_SERVER_ERROR
                                          : SOUP_STATUS_NOT_FOUND,
                               error ? "Cannot read it now" : "Not found");
       return;
     }
-  qtr_node_respond_text (msg, SOUP_STATUS_OK, QTR_AS2_CONTENT_TYPE, body);
+  qtr_node_respond_to_audience (node, msg, body);
 }

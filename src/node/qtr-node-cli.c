@@ -31,6 +31,10 @@ static int run_post (int argc, char **argv);
 static int run_delete (int argc, char **argv);
 static int run_boost (int argc, char **argv);
 static int run_unboost (int argc, char **argv);
+static int run_like (int argc, char **argv);
+static int run_unlike (int argc, char **argv);
+static int run_block (int argc, char **argv);
+static int run_unblock (int argc, char **argv);
 
 static const Command commands[] = {
   { "init", N_("Set up a node: its owner, key pair and settings"), run_init },
@@ -42,6 +46,10 @@ static const Command commands[] = {
   { "delete", N_("Delete one of your posts"), run_delete },
   { "boost", N_("Boost a post to your followers"), run_boost },
   { "unboost", N_("Take a boost back"), run_unboost },
+  { "like", N_("Like a post"), run_like },
+  { "unlike", N_("Take a like back"), run_unlike },
+  { "block", N_("Block an account"), run_block },
+  { "unblock", N_("Lift a block"), run_unblock },
 };
 
 static int
@@ -555,6 +563,102 @@ run_unboost (int    argc,
 
   /* Translators: %s is the post's address (a URL). */
   g_print (_("No longer boosting %s; the Undo is queued."), argv[1]);
+  g_print ("\n");
+  return 0;
+}
+
+static int
+run_like (int    argc,
+          char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNode) node = NULL;
+  int status = 0;
+
+  node = open_node_with_argument (&argc, &argv, _("URL"),
+                                  _("Like a post: yours, or one that reached you."),
+                                  _("Give the address of the post to like."), &status);
+  if (node == NULL)
+    return status;
+  if (!qtr_node_like (node, argv[1], &error))
+    return fail (error);
+
+  /* Translators: %s is the liked post's address (a URL). */
+  g_print (_("Liked %s."), argv[1]);
+  g_print ("\n");
+  return 0;
+}
+
+static int
+run_unlike (int    argc,
+            char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNode) node = NULL;
+  int status = 0;
+
+  node = open_node_with_argument (&argc, &argv, _("URL"), _("Take a like back."),
+                                  _("Give the address of the post you liked."), &status);
+  if (node == NULL)
+    return status;
+  if (!qtr_node_unlike (node, argv[1], &error))
+    return fail (error);
+
+  /* Translators: %s is the post's address (a URL). */
+  g_print (_("No longer liking %s; the Undo is queued."), argv[1]);
+  g_print ("\n");
+  return 0;
+}
+
+static int
+run_block (int    argc,
+           char **argv)
+{
+  g_autoptr(QtrNode) node = NULL;
+  NodeWait wait = { .finish = qtr_node_block_finish };
+  int status = 0;
+
+  node = open_node_with_argument (&argc, &argv, _("@USER@HOST|URL"),
+                                  _("Block an account: follows between you end, and nothing "
+                                    "goes either way any more."),
+                                  _("Name one account to block, e.g. @alice@example.org."),
+                                  &status);
+  if (node == NULL)
+    return status;
+
+  wait.loop = g_main_loop_new (NULL, FALSE);
+  qtr_node_block_async (node, argv[1], NULL, node_done_cb, &wait);
+  status = wait_for_node (&wait);
+  if (status != 0)
+    return status;
+
+  /* Translators: %s is the blocked account's address (a URL). */
+  g_print (_("Blocked %s."), wait.result);
+  g_print ("\n");
+  g_free (wait.result);
+  return 0;
+}
+
+static int
+run_unblock (int    argc,
+             char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNode) node = NULL;
+  g_autofree char *actor = NULL;
+  int status = 0;
+
+  node = open_node_with_argument (&argc, &argv, _("@USER@HOST|URL"), _("Lift a block."),
+                                  _("Name one blocked account, e.g. @alice@example.org."),
+                                  &status);
+  if (node == NULL)
+    return status;
+  actor = qtr_node_unblock (node, argv[1], &error);
+  if (actor == NULL)
+    return fail (error);
+
+  /* Translators: %s is the account's address (a URL). */
+  g_print (_("No longer blocking %s; the Undo is queued."), actor);
   g_print ("\n");
   return 0;
 }

@@ -15,47 +15,60 @@
  *
  *   size cap → JSON within bounds → typed activity → HTTP signature parsed (digest, time) →
  *   the signer's key: from the store, else fetched from its own host (the request is paused
- *   meanwhile), fetched again once when it does not verify (key rotation) → signer is the
- *   activity's actor → origin checks → stored (deduplicated by id) → 202
+ *   meanwhile), fetched again once when it does not verify (key rotation) → signer not blocked
+ *   by the owner (403) → signer is the activity's actor → origin checks → stored
+ *   (deduplicated by id) → 202
  *
  * and processed after that, each activity in one transaction, by the handler of its type. */
 
 #define MAX_BODY_SIZE (1024 * 1024)
 
 typedef struct {
-  gatomicrefcount    ref_count;
   QtrNode           *node;
   SoupServerMessage *msg;
   GBytes            *body;
   QtrActivity       *activity;
-  QtrHttpSignature  *signature;
-  gboolean           refetched;
-  gboolean           waiting;   /* paused for a fetch */
 } InboxRequest;
-
-static void fetch_signer (InboxRequest *request);
-
-static InboxRequest *
-inbox_request_ref (InboxRequest *request)
-{
-  g_atomic_ref_count_inc (&request->ref_count);
-  return request;
-}
 
 static void
 inbox_request_free (InboxRequest *request)
 {
-  if (!g_atomic_ref_count_dec (&request->ref_count))
-    return;
   g_object_unref (request->node);
   g_object_unref (request->msg);
   g_bytes_unref (request->body);
   g_clear_pointer (&request->activity, qtr_activity_unref);
-  g_clear_object (&request->signature);
   g_free (request);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InboxRequest, inbox_request_free)
+
+/* Finding who signed a request: the inbox's deliveries, and fetches of what only some may
+ * see. */
+typedef struct {
+  QtrNode           *node;
+  SoupServerMessage *msg;
+  QtrHttpSignature  *signature;
+  gboolean           refetched;
+  gboolean           waiting;   /* paused for a fetch */
+  QtrSignerFunc      func;
+  gpointer           user_data;
+  GDestroyNotify     destroy;
+} SignerCheck;
+
+static void fetch_signer (SignerCheck *check);
+
+static void
+signer_check_free (SignerCheck *check)
+{
+  if (check->destroy != NULL)
+    check->destroy (check->user_data);
+  g_object_unref (check->node);
+  g_object_unref (check->msg);
+  g_object_unref (check->signature);
+  g_free (check);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SignerCheck, signer_check_free)
 
 static gint64
 now_seconds (void)
@@ -80,13 +93,43 @@ refuse (InboxRequest *request,
   qtr_node_respond_error (request->msg, status, message);
 }
 
+static void
+signer_found (SignerCheck    *check,
+              QtrRemoteActor *signer)
+{
+  check->func (check->node, check->msg, signer, NULL, check->user_data);
+}
+
+static void
+signer_not_found (SignerCheck  *check,
+                  GError       *error)
+{
+  check->func (check->node, check->msg, NULL, error, check->user_data);
+}
+
 /* Stores the activity and answers 202; nothing else acknowledges a delivery. */
 static void
-accept_activity (InboxRequest   *request,
-                 QtrRemoteActor *signer)
+accept_activity (QtrNode           *node,
+                 SoupServerMessage *msg,
+                 QtrRemoteActor    *signer,
+                 GError            *signer_error,
+                 gpointer           user_data)
 {
+  InboxRequest *request = user_data;
   g_autoptr(GError) error = NULL;
   QtrActivity *activity = request->activity;
+
+  if (signer == NULL)
+    {
+      refuse (request, SOUP_STATUS_UNAUTHORIZED, signer_error->message);
+      return;
+    }
+
+  if (qtr_node_store_is_blocked (qtr_node_get_store (node), "uri", signer->uri, NULL))
+    {
+      refuse (request, SOUP_STATUS_FORBIDDEN, "Deliveries from this account are refused");
+      return;
+    }
 
   if (!g_str_equal (activity->actor, signer->uri))
     {
@@ -119,7 +162,7 @@ accept_activity (InboxRequest   *request,
 }
 
 static gboolean
-verify_with (InboxRequest   *request,
+verify_with (SignerCheck    *check,
              QtrRemoteActor *actor,
              GError        **error)
 {
@@ -127,16 +170,16 @@ verify_with (InboxRequest   *request,
 
   if (key == NULL)
     return FALSE;
-  return qtr_http_signature_verify (request->signature, key, now_seconds (), error);
+  return qtr_http_signature_verify (check->signature, key, now_seconds (), error);
 }
 
 static gboolean
-save_actor_doc (InboxRequest  *request,
+save_actor_doc (SignerCheck   *check,
                 JsonObject    *json,
                 QtrActorDoc   *doc,
                 GError       **error)
 {
-  const char *key_id = qtr_http_signature_get_key_id (request->signature);
+  const char *key_id = qtr_http_signature_get_key_id (check->signature);
   const QtrPublicKey *key = qtr_actor_doc_find_key (doc, key_id);
 
   if (key == NULL)
@@ -145,7 +188,7 @@ save_actor_doc (InboxRequest  *request,
                    "%s does not publish the key %s", doc->id, key_id);
       return FALSE;
     }
-  return qtr_node_remember_actor (request->node, json, doc, key, error) >= 0;
+  return qtr_node_remember_actor (check->node, json, doc, key, error) >= 0;
 }
 
 static void actor_fetched_cb (GObject      *source,
@@ -154,7 +197,7 @@ static void actor_fetched_cb (GObject      *source,
 
 /* Answers a paused request, or fetches again; the request is unpaused by the caller. */
 static void
-handle_fetched_signer (InboxRequest *request,
+handle_fetched_signer (SignerCheck  *check,
                        GObject      *source,
                        GAsyncResult *result)
 {
@@ -162,49 +205,53 @@ handle_fetched_signer (InboxRequest *request,
   g_autoptr(QtrActorDoc) doc = NULL;
   g_autoptr(QtrRemoteActor) actor = NULL;
   g_autoptr(GError) error = NULL;
-  const char *key_id = qtr_http_signature_get_key_id (request->signature);
+  const char *key_id = qtr_http_signature_get_key_id (check->signature);
 
   json = qtr_fetcher_fetch_object_finish (QTR_FETCHER (source), result, &error);
   if (json == NULL)
     {
-      g_autofree char *message = g_strdup_printf ("The signer's key %s cannot be fetched: %s",
-                                                  key_id, error->message);
-      refuse (request, SOUP_STATUS_UNAUTHORIZED, message);
+      g_autoptr(GError) fetch_error = NULL;
+
+      g_set_error (&fetch_error, QTR_HTTP_SIGNATURE_ERROR, QTR_HTTP_SIGNATURE_ERROR_INVALID,
+                   "The signer's key %s cannot be fetched: %s", key_id, error->message);
+      signer_not_found (check, fetch_error);
       return;
     }
 
   /* GoToSocial and others serve the key as its own document, naming its owner. */
   if (!json_object_has_member (json, "inbox") && json_object_has_member (json, "owner") &&
-      !request->refetched)
+      !check->refetched)
     {
       const char *owner = json_object_get_string_member_with_default (json, "owner", NULL);
 
       if (owner != NULL && qtr_url_same_host (owner, key_id))
         {
-          request->refetched = TRUE;
-          request->waiting = TRUE;
-          qtr_fetcher_fetch_object_async (qtr_node_get_fetcher (request->node), owner, NULL,
-                                          actor_fetched_cb, inbox_request_ref (request));
+          check->refetched = TRUE;
+          check->waiting = TRUE;
+          qtr_fetcher_fetch_object_async (qtr_node_get_fetcher (check->node), owner, NULL,
+                                          actor_fetched_cb, check);
           return;
         }
     }
 
   doc = qtr_actor_doc_parse (json, &error);
-  if (doc == NULL || !save_actor_doc (request, json, doc, &error))
+  if (doc == NULL || !save_actor_doc (check, json, doc, &error))
     {
-      refuse (request, SOUP_STATUS_UNAUTHORIZED, error->message);
+      signer_not_found (check, error);
       return;
     }
 
-  actor = qtr_node_store_find_remote_actor (qtr_node_get_store (request->node), "uri", doc->id,
+  actor = qtr_node_store_find_remote_actor (qtr_node_get_store (check->node), "uri", doc->id,
                                             &error);
-  if (actor == NULL || !verify_with (request, actor, &error))
+  if (actor == NULL && error == NULL)
+    g_set_error_literal (&error, QTR_HTTP_SIGNATURE_ERROR, QTR_HTTP_SIGNATURE_ERROR_INVALID,
+                         "The signer is unknown");
+  if (actor == NULL || !verify_with (check, actor, &error))
     {
-      refuse (request, SOUP_STATUS_UNAUTHORIZED,
-              error ? error->message : "The signer is unknown");
+      signer_not_found (check, error);
       return;
     }
-  accept_activity (request, actor);
+  signer_found (check, actor);
 }
 
 static void
@@ -212,23 +259,66 @@ actor_fetched_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(InboxRequest) request = user_data;
+  SignerCheck *check = user_data;
 
-  request->waiting = FALSE;
-  handle_fetched_signer (request, source, result);
-  if (!request->waiting)
-    soup_server_message_unpause (request->msg);
+  check->waiting = FALSE;
+  handle_fetched_signer (check, source, result);
+  if (!check->waiting)
+    {
+      soup_server_message_unpause (check->msg);
+      signer_check_free (check);
+    }
 }
 
 static void
-fetch_signer (InboxRequest *request)
+fetch_signer (SignerCheck *check)
 {
-  g_autofree char *url = strip_fragment (qtr_http_signature_get_key_id (request->signature));
+  g_autofree char *url = strip_fragment (qtr_http_signature_get_key_id (check->signature));
 
-  request->waiting = TRUE;
-  soup_server_message_pause (request->msg);
-  qtr_fetcher_fetch_object_async (qtr_node_get_fetcher (request->node), url, NULL,
-                                  actor_fetched_cb, request);
+  check->waiting = TRUE;
+  soup_server_message_pause (check->msg);
+  qtr_fetcher_fetch_object_async (qtr_node_get_fetcher (check->node), url, NULL,
+                                  actor_fetched_cb, check);
+}
+
+/**
+ * qtr_node_verify_signer:
+ * @signature: the request's signature, from qtr_node_parse_signature()
+ * @func: called once with the actor whose key verifies @signature, or with why there is none
+ * @destroy: (nullable): frees @user_data after @func ran
+ *
+ * Finds who signed a request: the signer's key from the store, else fetched from its own host
+ * (@msg is paused meanwhile and unpaused after @func answered it), fetched again once when it
+ * does not verify (a rotated key). @func may run before this returns.
+ */
+void
+qtr_node_verify_signer (QtrNode           *node,
+                        SoupServerMessage *msg,
+                        QtrHttpSignature  *signature,
+                        QtrSignerFunc      func,
+                        gpointer           user_data,
+                        GDestroyNotify     destroy)
+{
+  g_autoptr(SignerCheck) check = g_new0 (SignerCheck, 1);
+  g_autoptr(QtrRemoteActor) known = NULL;
+
+  check->node = g_object_ref (node);
+  check->msg = g_object_ref (msg);
+  check->signature = g_object_ref (signature);
+  check->func = func;
+  check->user_data = user_data;
+  check->destroy = destroy;
+
+  known = qtr_node_store_find_remote_actor (qtr_node_get_store (node), "key_id",
+                                            qtr_http_signature_get_key_id (signature), NULL);
+  if (known != NULL && verify_with (check, known, NULL))
+    {
+      signer_found (check, known);
+      return;
+    }
+
+  /* Unknown, or a key that no longer verifies: fetch it once from its own host. */
+  fetch_signer (g_steal_pointer (&check));
 }
 
 static gboolean
@@ -263,14 +353,12 @@ qtr_node_handle_inbox (QtrNode           *node,
   g_autoptr(InboxRequest) request = g_new0 (InboxRequest, 1);
   g_autoptr(JsonObject) json = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(QtrRemoteActor) known = NULL;
-  g_autofree char *path = NULL;
+  g_autoptr(QtrHttpSignature) signature = NULL;
   g_autofree char *actor_host = NULL;
   const char *username = g_hash_table_lookup (params, "username");
   const char *data;
   gsize length;
 
-  g_atomic_ref_count_init (&request->ref_count);
   request->node = g_object_ref (node);
   request->msg = g_object_ref (msg);
   request->body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
@@ -308,12 +396,8 @@ qtr_node_handle_inbox (QtrNode           *node,
       return;
     }
 
-  path = get_path_and_query (msg);
-  request->signature = qtr_http_signature_parse (soup_server_message_get_method (msg), path,
-                                                 qtr_node_get_base_url (node),
-                                                 soup_server_message_get_request_headers (msg),
-                                                 request->body, now_seconds (), &error);
-  if (request->signature == NULL)
+  signature = qtr_node_parse_signature (node, msg, request->body, &error);
+  if (signature == NULL)
     {
       refuse (request, SOUP_STATUS_UNAUTHORIZED, error->message);
       return;
@@ -327,17 +411,31 @@ qtr_node_handle_inbox (QtrNode           *node,
       return;
     }
 
-  known = qtr_node_store_find_remote_actor (qtr_node_get_store (node), "key_id",
-                                            qtr_http_signature_get_key_id (request->signature),
-                                            &error);
-  if (known != NULL && verify_with (request, known, NULL))
-    {
-      accept_activity (request, known);
-      return;
-    }
+  qtr_node_verify_signer (node, msg, signature, accept_activity, g_steal_pointer (&request),
+                          (GDestroyNotify) inbox_request_free);
+}
 
-  /* Unknown, or a key that no longer verifies: fetch it once from its own host. */
-  fetch_signer (g_steal_pointer (&request));
+/**
+ * qtr_node_parse_signature:
+ * @body: (nullable): the request's body
+ *
+ * Reads the HTTP signature of a request made to the node (its digest and date checked; not
+ * yet verified: see qtr_node_verify_signer()).
+ *
+ * Returns: (transfer full): the signature, or %NULL with @error set
+ */
+QtrHttpSignature *
+qtr_node_parse_signature (QtrNode            *node,
+                          SoupServerMessage  *msg,
+                          GBytes             *body,
+                          GError            **error)
+{
+  g_autofree char *path = get_path_and_query (msg);
+
+  return qtr_http_signature_parse (soup_server_message_get_method (msg), path,
+                                   qtr_node_get_base_url (node),
+                                   soup_server_message_get_request_headers (msg), body,
+                                   now_seconds (), error);
 }
 
 /**

@@ -266,6 +266,9 @@ collect_inboxes (QtrNode        *node,
       QtrRemoteActor *actor = g_ptr_array_index (mentioned, i);
       const char *inbox = actor->shared_inbox ? actor->shared_inbox : actor->inbox;
 
+      /* A blocked account may be named, but nothing goes to it. */
+      if (qtr_node_store_is_blocked (qtr_node_get_store (node), "uri", actor->uri, NULL))
+        continue;
       if (g_hash_table_add (seen, (gpointer) inbox))
         g_strv_builder_add (builder, inbox);
     }
@@ -830,8 +833,8 @@ qtr_node_receive_note_delete (QtrNode      *node,
   return TRUE;
 }
 
-/* Serving the owner's posts at their ids. Only public and unlisted posts are shown to whoever
- * asks; the others would need the asker's signature checked against the audience. */
+/* Serving the owner's posts at their ids: public and unlisted posts to whoever asks, the
+ * others to the signed fetches of their audience (see qtr-node-audience.c). */
 void
 qtr_node_handle_status (QtrNode           *node,
                         SoupServerMessage *msg,
@@ -843,6 +846,7 @@ qtr_node_handle_status (QtrNode           *node,
   g_autoptr(QtrStatus) status = NULL;
   g_autoptr(GError) error = NULL;
   gboolean deleted = FALSE;
+  gboolean is_public;
 
   if (g_ascii_strcasecmp (g_hash_table_lookup (params, "username"),
                           qtr_node_get_owner (node)->username) != 0)
@@ -859,8 +863,7 @@ qtr_node_handle_status (QtrNode           *node,
       qtr_node_respond_text (msg, SOUP_STATUS_GONE, QTR_AS2_CONTENT_TYPE, tombstone);
       return;
     }
-  if (status == NULL || status->actor_row != 0 ||
-      !(g_str_equal (status->visibility, "public") || g_str_equal (status->visibility, "unlisted")))
+  if (status == NULL || status->actor_row != 0)
     {
       qtr_node_respond_error (msg, error ? SOUP_STATUS_INTERNAL_SERVER_ERROR
                                          : SOUP_STATUS_NOT_FOUND,
@@ -870,6 +873,19 @@ qtr_node_handle_status (QtrNode           *node,
 
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Vary",
                                 "Accept");
+  is_public = g_str_equal (status->visibility, "public") ||
+              g_str_equal (status->visibility, "unlisted");
+  if (qtr_node_wants_activity_json (msg) && !is_public)
+    {
+      qtr_node_respond_to_audience (node, msg, status->document);
+      return;
+    }
+  /* Public posts go to anyone but the accounts the owner blocks; web pages show no others. */
+  if (!is_public || qtr_node_is_signed_by_blocked (node, msg))
+    {
+      qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "Not found");
+      return;
+    }
   if (qtr_node_wants_activity_json (msg))
     {
       qtr_node_respond_text (msg, SOUP_STATUS_OK, QTR_AS2_CONTENT_TYPE, status->document);

@@ -6,6 +6,7 @@
 
 #include "qtr-activity.h"
 #include "qtr-fetcher.h"
+#include "qtr-http-signature.h"
 #include "qtr-node.h"
 #include "qtr-node-config.h"
 #include "qtr-node-store.h"
@@ -102,6 +103,37 @@ gboolean       qtr_node_queue_activity (QtrNode             *node,
                                         JsonObject          *activity,
                                         const char * const  *inboxes,
                                         GError             **error);
+/**
+ * QtrSignerFunc:
+ * @signer: (nullable): the actor whose key verifies the request's signature
+ * @error: (nullable): why there is no @signer
+ *
+ * What qtr_node_verify_signer() found.
+ */
+typedef void (*QtrSignerFunc) (QtrNode           *node,
+                               SoupServerMessage *msg,
+                               QtrRemoteActor    *signer,
+                               GError            *error,
+                               gpointer           user_data);
+
+QtrHttpSignature *qtr_node_parse_signature (QtrNode            *node,
+                                            SoupServerMessage  *msg,
+                                            GBytes             *body,
+                                            GError            **error);
+void           qtr_node_verify_signer  (QtrNode             *node,
+                                        SoupServerMessage   *msg,
+                                        QtrHttpSignature    *signature,
+                                        QtrSignerFunc        func,
+                                        gpointer             user_data,
+                                        GDestroyNotify       destroy);
+void           qtr_node_respond_to_audience (QtrNode           *node,
+                                             SoupServerMessage *msg,
+                                             const char        *document);
+gboolean       qtr_node_is_signed_by_blocked (QtrNode           *node,
+                                              SoupServerMessage *msg);
+void           qtr_node_start_catch_up (QtrNode      *node,
+                                        gint64        since,
+                                        GCancellable *cancellable);
 void           qtr_node_inbox_early_cb (SoupServer        *server,
                                         SoupServerMessage *msg,
                                         const char        *path,

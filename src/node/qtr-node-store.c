@@ -137,6 +137,23 @@ static const char * const migrations[] = {
   "ALTER TABLE statuses ADD COLUMN reblog_of_id INTEGER"
   "  REFERENCES statuses (id) ON DELETE CASCADE;"
   "CREATE INDEX statuses_reblogs ON statuses (reblog_of_id) WHERE reblog_of_id IS NOT NULL;",
+
+  /* 7: the owner's likes and blocks, each with the id of the activity that an Undo names;
+   * and when the node last ran, to catch up after a long time offline. */
+  "CREATE TABLE likes ("
+  "  status_uri TEXT PRIMARY KEY,"
+  "  activity_uri TEXT NOT NULL UNIQUE,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE blocks ("
+  "  actor_id INTEGER PRIMARY KEY REFERENCES remote_actors (id) ON DELETE CASCADE,"
+  "  activity_uri TEXT NOT NULL UNIQUE,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE heartbeat ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  last_seen INTEGER NOT NULL"
+  ");",
 };
 
 void
@@ -407,8 +424,8 @@ static QtrRemoteActor *read_remote_actor (QtrNodeStore  *self,
 
 /**
  * qtr_node_store_find_remote_actor:
- * @column: "uri", "key_id", or "handle" (@value is then `user@host`, the user name compared
- *   ignoring case)
+ * @column: "uri", "key_id" or "handle" (@value is then `user@host`, the user name compared
+ *   ignoring case); by row id: qtr_node_store_find_remote_actor_by_row()
  *
  * Returns: (transfer full) (nullable): the actor, or %NULL when unknown (@error unset) or on
  *   failure (@error set)
@@ -433,8 +450,8 @@ qtr_node_store_find_remote_actor (QtrNodeStore  *self,
   gboolean handle = g_str_equal (column, "handle");
   sqlite3_stmt *stmt;
 
-  g_return_val_if_fail (g_str_equal (column, "uri") || g_str_equal (column, "key_id") || handle,
-                        NULL);
+  g_return_val_if_fail (g_str_equal (column, "uri") || g_str_equal (column, "key_id") ||
+                        handle, NULL);
 
   stmt = qtr_db_prepare (self->db,
                          handle ? by_handle : g_str_equal (column, "uri") ? by_uri : by_key,
@@ -1404,15 +1421,17 @@ failed:
  * qtr_node_store_outbox_page:
  * @max_id: only posts older than this one (0: the newest)
  * @limit: how many at most
+ * @with_private: include the followers-only posts (for a follower's signed fetch)
  *
- * Returns: (transfer full) (element-type QtrStatus): the owner's public and unlisted posts,
- *   newest first, each with @document set to its Create activity; %NULL with @error set on
+ * Returns: (transfer full) (element-type QtrStatus): the owner's public and unlisted posts
+ *   (and followers-only ones with @with_private), newest first, each with @document set to its Create activity; %NULL with @error set on
  *   failure
  */
 GPtrArray *
 qtr_node_store_outbox_page (QtrNodeStore  *self,
                             gint64         max_id,
                             guint          limit,
+                            gboolean       with_private,
                             GError       **error)
 {
   g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) qtr_status_free);
@@ -1422,7 +1441,8 @@ qtr_node_store_outbox_page (QtrNodeStore  *self,
                                        " WHEN s.reblog_of_id IS NULL THEN s.uri || '/activity'"
                                        " ELSE s.uri END"
                                        " WHERE s.actor_id IS NULL"
-                                       " AND s.visibility IN ('public', 'unlisted')"
+                                       " AND (s.visibility IN ('public', 'unlisted')"
+                                       "  OR (?3 AND s.visibility = 'private'))"
                                        " AND (?1 = 0 OR s.id < ?1)"
                                        " ORDER BY s.id DESC LIMIT ?2", error);
   int rc;
@@ -1431,6 +1451,7 @@ qtr_node_store_outbox_page (QtrNodeStore  *self,
     return NULL;
   sqlite3_bind_int64 (stmt, 1, max_id);
   sqlite3_bind_int64 (stmt, 2, limit);
+  sqlite3_bind_int (stmt, 3, with_private);
   while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
     {
       QtrStatus *status = g_new0 (QtrStatus, 1);
@@ -1446,16 +1467,21 @@ qtr_node_store_outbox_page (QtrNodeStore  *self,
 
 /**
  * qtr_node_store_count_outbox:
+ * @with_private: count the followers-only posts too
  *
  * Returns: how many public and unlisted posts the owner has, or -1 with @error set
  */
 gint64
 qtr_node_store_count_outbox (QtrNodeStore  *self,
+                             gboolean       with_private,
                              GError       **error)
 {
   return query_int64 (self,
-                      "SELECT count (*) FROM statuses WHERE actor_id IS NULL"
-                      " AND visibility IN ('public', 'unlisted')", error);
+                      with_private
+                      ? "SELECT count (*) FROM statuses WHERE actor_id IS NULL"
+                        " AND visibility IN ('public', 'unlisted', 'private')"
+                      : "SELECT count (*) FROM statuses WHERE actor_id IS NULL"
+                        " AND visibility IN ('public', 'unlisted')", error);
 }
 
 /**
@@ -1502,4 +1528,305 @@ qtr_node_store_find_reblog (QtrNodeStore  *self,
       sqlite3_reset (stmt);
     }
   return uri;
+}
+
+/* The text of the first column of the one row @stmt (bound) returns: %NULL when there is no
+ * row (@error unset) or on failure (@error set). */
+static char *
+query_text (QtrNodeStore  *self,
+            sqlite3_stmt  *stmt,
+            GError       **error)
+{
+  char *text;
+
+  if (qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
+    return NULL;
+  text = dup_column (stmt, 0);
+  sqlite3_reset (stmt);
+  return text;
+}
+
+/**
+ * qtr_node_store_add_like:
+ * @status_uri: the liked post
+ * @activity_uri: the id of the Like sent for it
+ *
+ * Records that the owner likes a post.
+ */
+gboolean
+qtr_node_store_add_like (QtrNodeStore  *self,
+                         const char    *status_uri,
+                         const char    *activity_uri,
+                         GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "INSERT INTO likes (status_uri, activity_uri, created_at)"
+                                       " VALUES (?1, ?2, ?3)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, status_uri);
+  bind_text (stmt, 2, activity_uri);
+  sqlite3_bind_int64 (stmt, 3, now_seconds ());
+  return run_done (self, stmt, error);
+}
+
+/**
+ * qtr_node_store_get_like:
+ *
+ * Returns: (transfer full) (nullable): the id of the owner's Like of @status_uri; %NULL when
+ *   the owner does not like it (@error unset) or on failure (@error set)
+ */
+char *
+qtr_node_store_get_like (QtrNodeStore  *self,
+                         const char    *status_uri,
+                         GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "SELECT activity_uri FROM likes WHERE status_uri = ?1",
+                                       error);
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, status_uri);
+  return query_text (self, stmt, error);
+}
+
+gboolean
+qtr_node_store_remove_like (QtrNodeStore  *self,
+                            const char    *status_uri,
+                            GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db, "DELETE FROM likes WHERE status_uri = ?1",
+                                       error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, status_uri);
+  return run_done (self, stmt, error);
+}
+
+/**
+ * qtr_node_store_add_block:
+ * @activity_uri: the id of the Block sent
+ *
+ * Records that the owner blocks an actor.
+ */
+gboolean
+qtr_node_store_add_block (QtrNodeStore  *self,
+                          gint64         actor_row,
+                          const char    *activity_uri,
+                          GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "INSERT INTO blocks (actor_id, activity_uri, created_at)"
+                                       " VALUES (?1, ?2, ?3)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, actor_row);
+  bind_text (stmt, 2, activity_uri);
+  sqlite3_bind_int64 (stmt, 3, now_seconds ());
+  return run_done (self, stmt, error);
+}
+
+/**
+ * qtr_node_store_get_block:
+ *
+ * Returns: (transfer full) (nullable): the id of the owner's Block of the actor; %NULL when
+ *   it is not blocked (@error unset) or on failure (@error set)
+ */
+char *
+qtr_node_store_get_block (QtrNodeStore  *self,
+                          gint64         actor_row,
+                          GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "SELECT activity_uri FROM blocks WHERE actor_id = ?1",
+                                       error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, actor_row);
+  return query_text (self, stmt, error);
+}
+
+gboolean
+qtr_node_store_remove_block (QtrNodeStore  *self,
+                             gint64         actor_row,
+                             GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db, "DELETE FROM blocks WHERE actor_id = ?1",
+                                       error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, actor_row);
+  return run_done (self, stmt, error);
+}
+
+/**
+ * qtr_node_store_is_blocked:
+ * @column: "uri" (an actor's id), "key_id" (a key it signs with) or "inbox" (its own inbox)
+ *
+ * Returns: whether the owner blocks the actor that @value names; %FALSE also on failure, with
+ *   @error set
+ */
+gboolean
+qtr_node_store_is_blocked (QtrNodeStore  *self,
+                           const char    *column,
+                           const char    *value,
+                           GError       **error)
+{
+  static const char *by_uri =
+    "SELECT count (*) FROM blocks b JOIN remote_actors a ON a.id = b.actor_id WHERE a.uri = ?1";
+  static const char *by_key =
+    "SELECT count (*) FROM blocks b JOIN remote_actors a ON a.id = b.actor_id"
+    " WHERE a.key_id = ?1";
+  static const char *by_inbox =
+    "SELECT count (*) FROM blocks b JOIN remote_actors a ON a.id = b.actor_id"
+    " WHERE a.inbox = ?1";
+  sqlite3_stmt *stmt;
+  gboolean blocked;
+
+  g_return_val_if_fail (g_str_equal (column, "uri") || g_str_equal (column, "key_id") ||
+                        g_str_equal (column, "inbox"), FALSE);
+
+  stmt = qtr_db_prepare (self->db,
+                         g_str_equal (column, "uri") ? by_uri
+                         : g_str_equal (column, "key_id") ? by_key : by_inbox, error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, value);
+  if (qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
+    return FALSE;
+  blocked = sqlite3_column_int64 (stmt, 0) > 0;
+  sqlite3_reset (stmt);
+  return blocked;
+}
+
+/**
+ * qtr_node_store_list_blocks:
+ *
+ * Returns: (transfer full): the ids of the actors the owner blocks, newest block first, or
+ *   %NULL with @error set
+ */
+GStrv
+qtr_node_store_list_blocks (QtrNodeStore  *self,
+                            GError       **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "SELECT a.uri FROM blocks b JOIN remote_actors a"
+                                       " ON a.id = b.actor_id"
+                                       " ORDER BY b.created_at DESC, b.actor_id DESC", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * qtr_node_store_is_follower:
+ *
+ * Returns: whether the actor follows the owner, accepted; %FALSE also on failure, with
+ *   @error set
+ */
+gboolean
+qtr_node_store_is_follower (QtrNodeStore  *self,
+                            gint64         actor_row,
+                            GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "SELECT count (*) FROM followers"
+                                       " WHERE actor_id = ?1 AND accepted = 1", error);
+  gboolean follower;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, actor_row);
+  if (qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
+    return FALSE;
+  follower = sqlite3_column_int64 (stmt, 0) > 0;
+  sqlite3_reset (stmt);
+  return follower;
+}
+
+/**
+ * qtr_node_store_list_follows:
+ * @table: "followers" or "following"
+ * @offset: how many to skip
+ * @limit: how many at most
+ *
+ * Returns: (transfer full): the ids of the actors of accepted follows, newest follow first, or
+ *   %NULL with @error set
+ */
+GStrv
+qtr_node_store_list_follows (QtrNodeStore  *self,
+                             const char    *table,
+                             gint64         offset,
+                             guint          limit,
+                             GError       **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       g_str_equal (table, "followers")
+                                       ? "SELECT a.uri FROM followers f JOIN remote_actors a"
+                                         " ON a.id = f.actor_id WHERE f.accepted = 1"
+                                         " ORDER BY f.created_at DESC, f.actor_id DESC"
+                                         " LIMIT ?2 OFFSET ?1"
+                                       : "SELECT a.uri FROM following f JOIN remote_actors a"
+                                         " ON a.id = f.actor_id WHERE f.accepted = 1"
+                                         " ORDER BY f.created_at DESC, f.actor_id DESC"
+                                         " LIMIT ?2 OFFSET ?1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, offset);
+  sqlite3_bind_int64 (stmt, 2, limit);
+  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * qtr_node_store_get_last_seen:
+ *
+ * Returns: when the node last told the store it was running (Unix seconds), 0 when never, or
+ *   -1 with @error set
+ */
+gint64
+qtr_node_store_get_last_seen (QtrNodeStore  *self,
+                              GError       **error)
+{
+  return query_int64 (self, "SELECT coalesce ((SELECT last_seen FROM heartbeat), 0)", error);
+}
+
+/**
+ * qtr_node_store_set_last_seen:
+ * @when: Unix seconds
+ *
+ * Records that the node was running at @when.
+ */
+gboolean
+qtr_node_store_set_last_seen (QtrNodeStore  *self,
+                              gint64         when,
+                              GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "INSERT INTO heartbeat (id, last_seen) VALUES (1, ?1)"
+                                       " ON CONFLICT (id) DO UPDATE SET last_seen = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, when);
+  return run_done (self, stmt, error);
 }

@@ -264,6 +264,7 @@ gint64          qtr_node_store_count_statuses     (QtrNodeStore          *self,
 GPtrArray      *qtr_node_store_outbox_page        (QtrNodeStore          *self,
                                                    gint64                 max_id,
                                                    guint                  limit,
+                                                   gboolean               with_private,
                                                    GError               **error);
 gint64          qtr_node_store_get_max_status_id  (QtrNodeStore          *self,
                                                    GError               **error);
@@ -272,6 +273,7 @@ char           *qtr_node_store_find_reblog        (QtrNodeStore          *self,
                                                    gint64                 status_row,
                                                    GError               **error);
 gint64          qtr_node_store_count_outbox       (QtrNodeStore          *self,
+                                                   gboolean               with_private,
                                                    GError               **error);
 gboolean        qtr_node_store_add_notification   (QtrNodeStore          *self,
                                                    const char            *type,
@@ -283,6 +285,45 @@ gboolean        qtr_node_store_add_notification   (QtrNodeStore          *self,
 gboolean        qtr_node_store_remove_notification (QtrNodeStore         *self,
                                                    const char            *activity_uri,
                                                    gint64                 actor_row,
+                                                   GError               **error);
+gboolean        qtr_node_store_add_like           (QtrNodeStore          *self,
+                                                   const char            *status_uri,
+                                                   const char            *activity_uri,
+                                                   GError               **error);
+char           *qtr_node_store_get_like           (QtrNodeStore          *self,
+                                                   const char            *status_uri,
+                                                   GError               **error);
+gboolean        qtr_node_store_remove_like        (QtrNodeStore          *self,
+                                                   const char            *status_uri,
+                                                   GError               **error);
+gboolean        qtr_node_store_add_block          (QtrNodeStore          *self,
+                                                   gint64                 actor_row,
+                                                   const char            *activity_uri,
+                                                   GError               **error);
+char           *qtr_node_store_get_block          (QtrNodeStore          *self,
+                                                   gint64                 actor_row,
+                                                   GError               **error);
+gboolean        qtr_node_store_remove_block       (QtrNodeStore          *self,
+                                                   gint64                 actor_row,
+                                                   GError               **error);
+gboolean        qtr_node_store_is_blocked         (QtrNodeStore          *self,
+                                                   const char            *column,
+                                                   const char            *value,
+                                                   GError               **error);
+GStrv           qtr_node_store_list_blocks        (QtrNodeStore          *self,
+                                                   GError               **error);
+gboolean        qtr_node_store_is_follower        (QtrNodeStore          *self,
+                                                   gint64                 actor_row,
+                                                   GError               **error);
+GStrv           qtr_node_store_list_follows       (QtrNodeStore          *self,
+                                                   const char            *table,
+                                                   gint64                 offset,
+                                                   guint                  limit,
+                                                   GError               **error);
+gint64          qtr_node_store_get_last_seen      (QtrNodeStore          *self,
+                                                   GError               **error);
+gboolean        qtr_node_store_set_last_seen      (QtrNodeStore          *self,
+                                                   gint64                 when,
                                                    GError               **error);
 
 G_END_DECLS

@@ -20,6 +20,12 @@
 #define CONFIG_FILE "node.conf"
 #define DATABASE_FILE "node.db"
 #define LOCK_FILE "node.lock"
+/* How often a running node notes that it runs, and how long it may have been away before it
+ * reads the outboxes of the accounts it follows when it starts again. Posts published a
+ * little before it was last seen are read too: deliveries of them may have failed. */
+#define HEARTBEAT_SECONDS (5 * 60)
+#define CATCH_UP_AFTER_SECONDS (60 * 60)
+#define CATCH_UP_MARGIN_SECONDS (HEARTBEAT_SECONDS + 10 * 60)
 
 struct _QtrNode
 {
@@ -44,6 +50,7 @@ struct _QtrNode
   guint             process_source;
   GCancellable     *cancellable; /* fetches of the node's own, cancelled when it stops */
   GHashTable       *fetches;     /* what those fetches are for (a post's or boost's id) */
+  guint             heartbeat_source;
 };
 
 G_DEFINE_FINAL_TYPE (QtrNode, qtr_node, G_TYPE_OBJECT)
@@ -433,6 +440,41 @@ create_listening_socket (GInetAddress  *address,
   return g_steal_pointer (&socket);
 }
 
+static void
+note_running (QtrNode *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!qtr_node_store_set_last_seen (self->store, g_get_real_time () / G_USEC_PER_SEC, &error))
+    g_warning ("Cannot note that the node runs: %s", error->message);
+}
+
+static gboolean
+heartbeat_cb (gpointer user_data)
+{
+  note_running (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Notes that the node runs from now on; after a long time away, it catches up first. */
+static void
+start_heartbeat (QtrNode *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 last_seen = qtr_node_store_get_last_seen (self->store, &error);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (last_seen < 0)
+    g_warning ("Cannot read when the node last ran: %s", error->message);
+  else if (last_seen > 0 && now - last_seen > CATCH_UP_AFTER_SECONDS)
+    {
+      g_debug ("The node was away since %" G_GINT64_FORMAT "; catching up", last_seen);
+      qtr_node_start_catch_up (self, last_seen - CATCH_UP_MARGIN_SECONDS, self->cancellable);
+    }
+  note_running (self);
+  self->heartbeat_source = g_timeout_add_seconds (HEARTBEAT_SECONDS, heartbeat_cb, self);
+}
+
 /**
  * qtr_node_start:
  *
@@ -506,10 +548,12 @@ qtr_node_start (QtrNode  *self,
                                       listen_address, self->port);
   g_debug ("Node for %s listening on %s", self->config->base_url, self->listen_url);
 
+  g_clear_object (&self->queue);
   self->queue = qtr_delivery_queue_new (self->store, qtr_node_get_fetcher (self));
   qtr_delivery_queue_start (self->queue);
   /* Activities stored before a crash or a restart are applied now. */
   qtr_node_schedule_inbox_processing (self);
+  start_heartbeat (self);
   return TRUE;
 }
 
@@ -525,10 +569,12 @@ qtr_node_stop (QtrNode *self)
 
   g_clear_handle_id (&self->process_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->heartbeat_source, g_source_remove);
   if (self->queue != NULL)
     qtr_delivery_queue_stop (self->queue);
   if (self->server == NULL)
     return;
+  note_running (self);
   soup_server_disconnect (self->server);
   g_clear_object (&self->server);
 }

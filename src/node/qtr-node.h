@@ -58,6 +58,23 @@ char       *qtr_node_follow_finish    (QtrNode             *node,
 char       *qtr_node_unfollow         (QtrNode             *node,
                                        const char          *handle,
                                        GError             **error);
+gboolean    qtr_node_like             (QtrNode             *node,
+                                       const char          *status_uri,
+                                       GError             **error);
+gboolean    qtr_node_unlike           (QtrNode             *node,
+                                       const char          *status_uri,
+                                       GError             **error);
+void        qtr_node_block_async      (QtrNode             *node,
+                                       const char          *handle,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+char       *qtr_node_block_finish     (QtrNode             *node,
+                                       GAsyncResult        *result,
+                                       GError             **error);
+char       *qtr_node_unblock          (QtrNode             *node,
+                                       const char          *handle,
+                                       GError             **error);
 /**
  * QtrPostRequest:
  * @text: what the owner wrote, as plain text

@@ -348,6 +348,33 @@ test_follow_queued_while_offline (void)
     run_node (&bad_visibility, "post", "--data-dir", bob, "--visibility", "everyone", "x",
               NULL);
     g_assert_cmpint (bad_visibility.status, ==, 2);
+
+    /* alice likes the post that reached her, then takes the like back. */
+    {
+      const char *start = strstr (post.out, bob_url);
+      g_autofree char *uri = g_strndup (start, strcspn (start, ";"));
+      g_autofree char *unknown = g_strconcat (bob_url, "/users/bob/statuses/1", NULL);
+      g_auto(QtrTestRun) like = { 0 };
+      g_auto(QtrTestRun) unlike = { 0 };
+      g_auto(QtrTestRun) unlike_again = { 0 };
+      g_auto(QtrTestRun) like_unknown = { 0 };
+
+      run_node (&like, "like", "--data-dir", alice, uri, NULL);
+      g_assert_cmpint (like.status, ==, 0);
+      g_assert_nonnull (strstr (like.out, uri));
+      assert_no_glib_noise (&like);
+      run_node (&unlike, "unlike", "--data-dir", alice, uri, NULL);
+      g_assert_cmpint (unlike.status, ==, 0);
+      assert_no_glib_noise (&unlike);
+
+      run_node (&unlike_again, "unlike", "--data-dir", alice, uri, NULL);
+      g_assert_cmpint (unlike_again.status, ==, 1);
+      g_assert_nonnull (strstr (unlike_again.err, "not liked"));
+      assert_no_glib_noise (&unlike_again);
+      run_node (&like_unknown, "like", "--data-dir", alice, unknown, NULL);
+      g_assert_cmpint (like_unknown.status, ==, 1);
+      g_assert_nonnull (strstr (like_unknown.err, "not a post this node knows"));
+    }
   }
 
   {
@@ -363,6 +390,29 @@ test_follow_queued_while_offline (void)
     run_node (&again, "unfollow", "--data-dir", alice, bob_handle, NULL);
     g_assert_cmpint (again.status, ==, 1);
     g_assert_nonnull (strstr (again.err, "not followed"));
+  }
+
+  /* bob blocks alice, and lifts the block. */
+  {
+    g_auto(QtrTestRun) block = { 0 };
+    g_auto(QtrTestRun) unblock = { 0 };
+    g_auto(QtrTestRun) unblock_again = { 0 };
+    g_auto(QtrTestRun) usage = { 0 };
+    g_autofree char *alice_handle = g_strconcat ("@alice@127.0.0.1:", alice_port, NULL);
+
+    run_node (&block, "block", "--data-dir", bob, alice_handle, NULL);
+    g_assert_cmpint (block.status, ==, 0);
+    g_assert_nonnull (strstr (block.out, alice_url));
+    assert_no_glib_noise (&block);
+    run_node (&unblock, "unblock", "--data-dir", bob, alice_handle, NULL);
+    g_assert_cmpint (unblock.status, ==, 0);
+    assert_no_glib_noise (&unblock);
+    run_node (&unblock_again, "unblock", "--data-dir", bob, alice_handle, NULL);
+    g_assert_cmpint (unblock_again.status, ==, 1);
+    g_assert_nonnull (strstr (unblock_again.err, "not blocked"));
+    run_node (&usage, "block", "--data-dir", bob, NULL);
+    g_assert_cmpint (usage.status, ==, 2);
+    assert_no_glib_noise (&usage);
   }
 
   stop (alice_server);

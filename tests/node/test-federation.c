@@ -885,6 +885,575 @@ test_three_nodes (Fixture       *fixture,
                                                 " WHERE visibility = 'direct'"), ==, 1);
 }
 
+/* Interactions: likes, blocks, who may fetch what, the follow collections, catching up. */
+
+typedef struct {
+  gboolean  done;
+  char     *body;
+  guint     status;
+} Fetched;
+
+static void
+fetched_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Fetched *fetched = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) json = qtr_fetcher_fetch_object_finish (QTR_FETCHER (source), result,
+                                                                &error);
+
+  fetched->done = TRUE;
+  if (json != NULL)
+    {
+      g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+
+      json_node_set_object (root, json);
+      fetched->body = json_to_string (root, FALSE);
+      fetched->status = 200;
+    }
+  else if (g_error_matches (error, QTR_FETCH_ERROR, QTR_FETCH_ERROR_HTTP))
+    fetched->status = qtr_fetch_error_get_status (error);
+  else
+    g_error ("fetch failed: %s", error->message);
+}
+
+/* GETs @url signed as the owner of @as (as its fetcher signs every request); the HTTP status. */
+static guint
+fetch_signed (TestNode    *as,
+              const char  *url,
+              char       **body)
+{
+  Fetched fetched = { 0 };
+
+  qtr_fetcher_fetch_object_async (qtr_node_get_fetcher (as->node), url, NULL, fetched_cb,
+                                  &fetched);
+  while (!fetched.done)
+    g_main_context_iteration (NULL, TRUE);
+  if (body != NULL)
+    *body = g_steal_pointer (&fetched.body);
+  g_free (fetched.body);
+  return fetched.status;
+}
+
+static guint
+fetch_unsigned (const char *url)
+{
+  Answer answer = { 0 };
+
+  get (url, "application/activity+json", &answer);
+  g_free (answer.body);
+  return answer.status;
+}
+
+static gboolean
+alice_has_bobs_post (Fixture *fixture)
+{
+  return count_rows (&fixture->alice, "SELECT count (*) FROM statuses WHERE actor_id IS NOT NULL")
+         == 1;
+}
+
+static gboolean
+bob_notified_of_like (Fixture *fixture)
+{
+  return count_notifications (&fixture->bob, "favourite") == 1;
+}
+
+/* alice likes bob's post, which reached her: bob is told; liking again sends nothing more;
+ * taking the like back takes bob's notification with it. */
+static void
+test_like (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *actor = follow (&fixture->alice, fixture->bob.handle);
+  g_autofree char *post = NULL;
+  g_autofree char *own = NULL;
+  g_autofree char *unknown = g_strdup_printf ("%s/users/bob/statuses/1", fixture->bob.base);
+
+  wait_until (fixture, bob_has_accepted_follower, "bob has alice as a follower");
+  post = qtr_node_post (fixture->bob.node,
+      &(QtrPostRequest) { .text = "Like this", .visibility = QTR_VISIBILITY_PUBLIC }, &error);
+  g_assert_no_error (error);
+  wait_until (fixture, alice_has_bobs_post, "alice got bob's post");
+
+  /* Only posts the node knows. */
+  g_assert_false (qtr_node_like (fixture->alice.node, unknown, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED);
+  g_clear_error (&error);
+
+  g_assert_true (qtr_node_like (fixture->alice.node, post, &error));
+  g_assert_no_error (error);
+  wait_until (fixture, bob_notified_of_like, "bob is told of the like");
+  g_assert_true (qtr_node_like (fixture->alice.node, post, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM activities"
+                                                " WHERE type = 'Like'"), ==, 1);
+  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM likes"), ==, 1);
+  wait_until (fixture, queues_empty, "every delivery is done");
+  g_assert_cmpint (count_notifications (&fixture->bob, "favourite"), ==, 1);
+
+  g_assert_true (qtr_node_unlike (fixture->alice.node, post, &error));
+  g_assert_no_error (error);
+  wait_until (fixture, bob_like_undone, "the like is taken back");
+  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM likes"), ==, 0);
+  g_assert_false (qtr_node_unlike (fixture->alice.node, post, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED);
+  g_clear_error (&error);
+
+  /* The owner's own post: liked here, and nobody to deliver to. */
+  own = qtr_node_post (fixture->alice.node,
+      &(QtrPostRequest) { .text = "Mine", .visibility = QTR_VISIBILITY_DIRECT }, &error);
+  g_assert_no_error (error);
+  g_assert_true (qtr_node_like (fixture->alice.node, own, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM deliveries"), ==, 0);
+  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM likes"), ==, 1);
+}
+
+static void
+block_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  char **actor = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *actor = qtr_node_block_finish (QTR_NODE (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+block (TestNode   *blocker,
+       const char *handle)
+{
+  char *actor = NULL;
+  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+  qtr_node_block_async (blocker->node, handle, NULL, block_done_cb, &actor);
+  while (actor == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (actor);
+  return actor;
+}
+
+static gboolean
+bob_processed_everything (Fixture *fixture)
+{
+  return count_rows (&fixture->bob, "SELECT count (*) FROM inbox WHERE processed_at IS NULL")
+         == 0 && queues_empty (fixture);
+}
+
+static gboolean
+follows_both_ways (Fixture *fixture)
+{
+  return count (&fixture->alice, "following", TRUE) == 1 &&
+         count (&fixture->alice, "followers", TRUE) == 1 &&
+         count (&fixture->bob, "following", TRUE) == 1 &&
+         count (&fixture->bob, "followers", TRUE) == 1;
+}
+
+static gboolean
+bob_follows_nobody (Fixture *fixture)
+{
+  return count (&fixture->bob, "following", FALSE) == 0 &&
+         count (&fixture->bob, "followers", FALSE) == 0;
+}
+
+/* A delivery to alice's inbox signed by bob; the HTTP status. */
+static guint
+deliver_as_bob (Fixture *fixture)
+{
+  g_autofree char *inbox = g_strdup_printf ("%s/inbox", fixture->alice.base);
+  g_autofree char *actor = g_strdup_printf ("%s/users/bob", fixture->bob.base);
+  g_autofree char *key_id = g_strconcat (actor, "#main-key", NULL);
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *body = g_strdup_printf ("{\"id\":\"%s/activities/%s\",\"type\":\"Follow\","
+                                           "\"actor\":\"%s\",\"object\":\"%s/users/alice\"}",
+                                           fixture->bob.base, uuid, actor, fixture->alice.base);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", inbox);
+  g_autoptr(GError) error = NULL;
+  Answer answer = { 0 };
+
+  g_assert_true (qtr_http_signature_sign_message (msg, "application/activity+json", bytes,
+                                                  key_id,
+                                                  qtr_node_get_owner (fixture->bob.node)->key,
+                                                  &error));
+  g_assert_no_error (error);
+  send_request (msg, &answer);
+  g_free (answer.body);
+  return answer.status;
+}
+
+/* alice blocks bob: the follows between them end on both sides; bob's deliveries are refused,
+ * nothing of alice's goes to him, and her posts are hidden from his signed fetches. Unblocking
+ * lifts that. */
+static void
+test_block (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bob = g_strdup_printf ("%s/users/bob", fixture->bob.base);
+  g_autofree char *blocked = NULL;
+  g_autofree char *unblocked = NULL;
+  g_autofree char *post = NULL;
+  g_autofree char *mention = NULL;
+  g_autofree char *direct = NULL;
+
+  /* Blocking an account the node does not know yet looks it up first. */
+  blocked = block (&fixture->alice, fixture->bob.handle);
+  g_assert_cmpstr (blocked, ==, bob);
+  wait_until (fixture, bob_processed_everything, "bob got the Block");
+  g_assert_cmpint (count_rows (&fixture->bob, "SELECT count (*) FROM inbox"
+                                              " WHERE body LIKE '%\"Block\"%'"), ==, 1);
+  unblocked = qtr_node_unblock (fixture->alice.node, fixture->bob.handle, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (unblocked, ==, bob);
+  wait_until (fixture, bob_processed_everything, "bob got the Undo");
+
+  g_free (follow (&fixture->alice, fixture->bob.handle));
+  g_free (follow (&fixture->bob, fixture->alice.handle));
+  wait_until (fixture, follows_both_ways, "alice and bob follow each other");
+  post = qtr_node_post (fixture->alice.node,
+      &(QtrPostRequest) { .text = "Before the block", .visibility = QTR_VISIBILITY_PUBLIC },
+      &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fetch_signed (&fixture->bob, post, NULL), ==, 200);
+
+  /* By actor URL this time, known already. Blocking twice sends one Block. */
+  g_free (block (&fixture->alice, bob));
+  g_free (block (&fixture->alice, bob));
+  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM activities"
+                                                " WHERE type = 'Block'"), ==, 2);
+  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM blocks"), ==, 1);
+  {
+    g_auto(GStrv) blocks = qtr_node_store_list_blocks (qtr_node_get_store (fixture->alice.node),
+                                                       &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_strv_length (blocks), ==, 1);
+    g_assert_cmpstr (blocks[0], ==, bob);
+  }
+  g_assert_cmpint (count (&fixture->alice, "following", FALSE), ==, 0);
+  g_assert_cmpint (count (&fixture->alice, "followers", FALSE), ==, 0);
+  wait_until (fixture, bob_follows_nobody, "the block ended bob's follows too");
+
+  /* bob's deliveries are refused. */
+  g_assert_cmpuint (deliver_as_bob (fixture), ==, 403);
+
+  /* Nothing of alice's goes to bob: not to followers (he is none), not by mention. */
+  wait_until (fixture, queues_empty, "every delivery is done");
+  g_free (qtr_node_post (fixture->alice.node,
+      &(QtrPostRequest) { .text = "After the block", .visibility = QTR_VISIBILITY_PUBLIC },
+      &error));
+  g_assert_no_error (error);
+  mention = g_strdup_printf ("Hi %s", fixture->bob.handle);
+  direct = qtr_node_post (fixture->alice.node,
+      &(QtrPostRequest) { .text = mention, .visibility = QTR_VISIBILITY_DIRECT }, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM deliveries"), ==, 0);
+
+  /* alice's posts are hidden from bob's signed fetches, not from others. */
+  g_assert_cmpuint (fetch_signed (&fixture->bob, post, NULL), ==, 404);
+  {
+    g_autofree char *outbox = g_strdup_printf ("%s/users/alice/outbox", fixture->alice.base);
+    g_assert_cmpuint (fetch_signed (&fixture->bob, outbox, NULL), ==, 404);
+  }
+  g_assert_cmpuint (fetch_unsigned (post), ==, 200);
+
+  g_free (unblocked);
+  unblocked = qtr_node_unblock (fixture->alice.node, bob, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fetch_signed (&fixture->bob, post, NULL), ==, 200);
+  g_assert_cmpuint (deliver_as_bob (fixture), ==, 202);
+  g_assert_null (qtr_node_unblock (fixture->alice.node, bob, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED);
+}
+
+/* Values of a JSON page. */
+static JsonObject *
+parse_page (const char *body)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *json = qtr_json_parse_object (body, strlen (body), &error);
+
+  g_assert_no_error (error);
+  return json;
+}
+
+static JsonObject *
+fetch_page (const char *url)
+{
+  Answer answer = { 0 };
+  JsonObject *json;
+
+  get (url, "application/activity+json", &answer);
+  g_assert_cmpuint (answer.status, ==, 200);
+  json = parse_page (answer.body);
+  g_free (answer.body);
+  return json;
+}
+
+/* 30 accepted followers and 2 requests: paged by 12, as Mastodon does. */
+static void
+test_follow_collections (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  QtrNodeStore *store = qtr_node_get_store (fixture->bob.node);
+  g_autofree char *followers = g_strdup_printf ("%s/users/bob/followers", fixture->bob.base);
+  g_autofree char *page1 = g_strconcat (followers, "?page=1", NULL);
+  g_autofree char *page2 = g_strconcat (followers, "?page=2", NULL);
+  g_autofree char *page3 = g_strconcat (followers, "?page=3", NULL);
+  g_autofree char *bob = g_strdup_printf ("%s/users/bob", fixture->bob.base);
+  g_autoptr(JsonObject) collection = NULL;
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) last = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (int i = 0; i < 32; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *uri = g_strdup_printf ("https://example.org/users/f%d", i);
+      g_autofree char *inbox = g_strconcat (uri, "/inbox", NULL);
+      g_autofree char *key_id = g_strconcat (uri, "#main-key", NULL);
+      g_autofree char *follow_uri = g_strdup_printf ("https://example.org/follows/%d", i);
+      QtrRemoteActor actor = { .uri = uri, .host = (char *) "example.org",
+                               .username = (char *) "f", .inbox = inbox, .key_id = key_id,
+                               .public_key_pem = (char *) "-", .document = (char *) "{}" };
+      gint64 row = qtr_node_store_save_remote_actor (store, &actor, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (qtr_node_store_add_follower (store, row, follow_uri, i < 30, &error));
+      g_assert_no_error (error);
+    }
+
+  collection = fetch_page (followers);
+  g_assert_cmpstr (json_object_get_string_member (collection, "type"), ==, "OrderedCollection");
+  g_assert_cmpint (json_object_get_int_member (collection, "totalItems"), ==, 30);
+  g_assert_cmpstr (json_object_get_string_member (collection, "first"), ==, page1);
+
+  first = fetch_page (page1);
+  g_assert_cmpstr (json_object_get_string_member (first, "type"), ==, "OrderedCollectionPage");
+  g_assert_cmpstr (json_object_get_string_member (first, "id"), ==, page1);
+  g_assert_cmpstr (json_object_get_string_member (first, "partOf"), ==, followers);
+  g_assert_cmpstr (json_object_get_string_member (first, "next"), ==, page2);
+  g_assert_false (json_object_has_member (first, "prev"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (first, "orderedItems")),
+                    ==, 12);
+
+  last = fetch_page (page3);
+  g_assert_cmpstr (json_object_get_string_member (last, "prev"), ==, page2);
+  g_assert_false (json_object_has_member (last, "next"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (last, "orderedItems")),
+                    ==, 6);
+
+  /* Every accepted follower once, across the pages; no request. */
+  for (guint page = 1; page <= 3; page++)
+    {
+      g_autofree char *url = g_strdup_printf ("%s?page=%u", followers, page);
+      g_autoptr(JsonObject) json = fetch_page (url);
+      JsonArray *items = json_object_get_array_member (json, "orderedItems");
+
+      for (guint i = 0; i < json_array_get_length (items); i++)
+        g_assert_true (g_hash_table_add (seen,
+                                         g_strdup (json_array_get_string_element (items, i))));
+    }
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 30);
+  g_assert_false (g_hash_table_contains (seen, "https://example.org/users/f30"));
+  {
+    g_autofree char *bad = g_strconcat (followers, "?page=x", NULL);
+    g_assert_cmpuint (fetch_unsigned (bad), ==, 400);
+  }
+
+  /* Following lists accepted follows too. */
+  g_free (follow (&fixture->alice, fixture->bob.handle));
+  wait_until (fixture, alice_follow_accepted, "alice's follow is accepted");
+  {
+    g_autofree char *following = g_strdup_printf ("%s/users/alice/following?page=1",
+                                                  fixture->alice.base);
+    g_autoptr(JsonObject) page = fetch_page (following);
+    JsonArray *items = json_object_get_array_member (page, "orderedItems");
+
+    g_assert_cmpint (json_object_get_int_member (page, "totalItems"), ==, 1);
+    g_assert_cmpuint (json_array_get_length (items), ==, 1);
+    g_assert_cmpstr (json_array_get_string_element (items, 0), ==, bob);
+  }
+}
+
+static gboolean
+bob_has_two_followers_and_follows_carol (Fixture *fixture)
+{
+  return count (&fixture->bob, "followers", TRUE) == 2 &&
+         count (&fixture->bob, "following", TRUE) == 1;
+}
+
+/* bob's followers-only post is served to the signed fetches of his followers alone; his
+ * direct post only to those it mentions. */
+static void
+test_private_fetch (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *private_uri = NULL;
+  g_autofree char *activity = NULL;
+  g_autofree char *direct_uri = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *body = NULL;
+
+  start_node (fixture, &fixture->carol, "carol", FALSE);
+  g_free (follow (&fixture->alice, fixture->bob.handle));
+  g_free (follow (&fixture->carol, fixture->bob.handle));
+  /* bob knows carol once he has followed her: then his mention of her links. */
+  g_free (follow (&fixture->bob, fixture->carol.handle));
+  wait_until (fixture, bob_has_two_followers_and_follows_carol, "the follows are accepted");
+  /* carol stops following bob: she is no longer in the audience of his followers' posts. */
+  g_free (qtr_node_unfollow (fixture->carol.node, fixture->bob.handle, &error));
+  g_assert_no_error (error);
+  wait_until (fixture, bob_has_accepted_follower, "carol's follow is undone");
+
+  private_uri = qtr_node_post (fixture->bob.node,
+      &(QtrPostRequest) { .text = "For my followers", .visibility = QTR_VISIBILITY_PRIVATE },
+      &error);
+  g_assert_no_error (error);
+  activity = g_strconcat (private_uri, "/activity", NULL);
+
+  g_assert_cmpuint (fetch_signed (&fixture->alice, private_uri, &body), ==, 200);
+  g_assert_nonnull (strstr (body, "For my followers"));
+  g_assert_cmpuint (fetch_signed (&fixture->alice, activity, NULL), ==, 200);
+  g_assert_cmpuint (fetch_unsigned (private_uri), ==, 404);
+  g_assert_cmpuint (fetch_unsigned (activity), ==, 404);
+  g_assert_cmpuint (fetch_signed (&fixture->carol, private_uri, NULL), ==, 404);
+  g_assert_cmpuint (fetch_signed (&fixture->carol, activity, NULL), ==, 404);
+
+  /* The outbox lists it for a follower's signed fetch, as Mastodon's does. */
+  {
+    g_autofree char *page = g_strdup_printf ("%s/users/bob/outbox?page=true", fixture->bob.base);
+    g_autofree char *seen = NULL;
+    Answer answer = { 0 };
+
+    g_assert_cmpuint (fetch_signed (&fixture->alice, page, &seen), ==, 200);
+    g_assert_nonnull (strstr (seen, private_uri));
+    g_clear_pointer (&seen, g_free);
+    g_assert_cmpuint (fetch_signed (&fixture->carol, page, &seen), ==, 200);
+    g_assert_null (strstr (seen, private_uri));
+    get (page, "application/activity+json", &answer);
+    g_assert_cmpuint (answer.status, ==, 200);
+    g_assert_null (strstr (answer.body, private_uri));
+    g_free (answer.body);
+  }
+
+  text = g_strdup_printf ("Only for %s", fixture->carol.handle);
+  direct_uri = qtr_node_post (fixture->bob.node,
+      &(QtrPostRequest) { .text = text, .visibility = QTR_VISIBILITY_DIRECT }, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fetch_signed (&fixture->carol, direct_uri, NULL), ==, 200);
+  g_assert_cmpuint (fetch_signed (&fixture->alice, direct_uri, NULL), ==, 404);
+  g_assert_cmpuint (fetch_unsigned (direct_uri), ==, 404);
+}
+
+static gboolean
+bob_tried_every_delivery (Fixture *fixture)
+{
+  return count_rows (&fixture->bob, "SELECT count (*) FROM deliveries WHERE attempts = 0") == 0;
+}
+
+static gboolean
+alice_caught_up (Fixture *fixture)
+{
+  return count_rows (&fixture->alice, "SELECT count (*) FROM statuses") == 5;
+}
+
+static void
+restart_after_two_hours (TestNode *node)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  node->node = qtr_node_open (node->dir, &error);
+  g_assert_no_error (error);
+  /* Stopping noted when the node last ran. */
+  g_assert_cmpint (qtr_node_store_get_last_seen (qtr_node_get_store (node->node), &error), >=,
+                   now - 60);
+  g_assert_no_error (error);
+  g_assert_true (qtr_node_store_set_last_seen (qtr_node_get_store (node->node),
+                                               g_get_real_time () / G_USEC_PER_SEC - 2 * 3600,
+                                               &error));
+  g_assert_no_error (error);
+  g_assert_true (qtr_node_start (node->node, &error));
+  g_assert_no_error (error);
+}
+
+/* alice follows bob and goes offline; bob posts three times (once for his followers only),
+ * and his deliveries to her are lost. Back after two hours, alice reads bob's outbox, signed,
+ * and keeps the three posts; once more, keeps them once. */
+static void
+test_catch_up (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) posts = g_new0 (char *, 4);
+
+  g_free (follow (&fixture->alice, fixture->bob.handle));
+  wait_until (fixture, alice_follow_accepted, "alice's follow is accepted");
+  wait_until (fixture, queues_empty, "every delivery is done");
+  {
+    g_autofree char *before = qtr_node_post (fixture->bob.node,
+        &(QtrPostRequest) { .text = "Seen before", .visibility = QTR_VISIBILITY_PUBLIC },
+        &error);
+    g_assert_no_error (error);
+    g_free (qtr_node_post (fixture->alice.node,
+        &(QtrPostRequest) { .text = "Mine", .visibility = QTR_VISIBILITY_PUBLIC }, &error));
+    g_assert_no_error (error);
+    wait_until (fixture, alice_has_two_posts, "alice got bob's first post");
+  }
+
+  qtr_node_stop (fixture->alice.node);
+  g_assert_finalize_object (g_steal_pointer (&fixture->alice.node));
+  posts[0] = qtr_node_post (fixture->bob.node,
+      &(QtrPostRequest) { .text = "While you were away", .visibility = QTR_VISIBILITY_PUBLIC },
+      &error);
+  g_assert_no_error (error);
+  posts[1] = qtr_node_post (fixture->bob.node,
+      &(QtrPostRequest) { .text = "Still away?", .visibility = QTR_VISIBILITY_UNLISTED },
+      &error);
+  g_assert_no_error (error);
+  posts[2] = qtr_node_post (fixture->bob.node,
+      &(QtrPostRequest) { .text = "Not for everyone", .visibility = QTR_VISIBILITY_PRIVATE },
+      &error);
+  g_assert_no_error (error);
+  /* bob's deliveries failed, and are dropped: they will not reach alice. */
+  wait_until (fixture, bob_tried_every_delivery, "bob tried to deliver");
+  g_assert_true (qtr_db_exec (qtr_node_store_get_db (qtr_node_get_store (fixture->bob.node)),
+                              "DELETE FROM deliveries", &error));
+  g_assert_no_error (error);
+
+  restart_after_two_hours (&fixture->alice);
+  /* Read with alice's signature, the outbox holds bob's followers-only post too. */
+  wait_until (fixture, alice_caught_up, "alice read bob's outbox");
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(QtrStatus) status =
+        qtr_node_store_find_status (qtr_node_get_store (fixture->alice.node), posts[i], NULL,
+                                    &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (status);
+    }
+  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM inbox WHERE"
+                                                " body LIKE '%While you were away%'"), ==, 0);
+
+  /* Away again: what is stored already is not stored twice. */
+  qtr_node_stop (fixture->alice.node);
+  g_assert_finalize_object (g_steal_pointer (&fixture->alice.node));
+  restart_after_two_hours (&fixture->alice);
+  {
+    gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
+
+    while (g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM statuses"), ==, 5);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -915,6 +1484,17 @@ main (int   argc,
               fixture_set_up, test_three_nodes, fixture_tear_down);
   g_test_add ("/node/federation/attacks", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_attacks, fixture_tear_down);
+
+  g_test_add ("/node/federation/like", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_like, fixture_tear_down);
+  g_test_add ("/node/federation/block", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_block, fixture_tear_down);
+  g_test_add ("/node/federation/follow-collections", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_follow_collections, fixture_tear_down);
+  g_test_add ("/node/federation/private-fetch", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_private_fetch, fixture_tear_down);
+  g_test_add ("/node/federation/catch-up", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_catch_up, fixture_tear_down);
 
   return g_test_run ();
 }
