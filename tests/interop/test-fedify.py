@@ -171,12 +171,14 @@ class Peer:
         self.log_path = os.path.join(workdir, 'peer.log')
         self.process = None
 
-    def start(self):
+    def spawn(self):
         log = open(self.log_path, 'w', encoding='utf-8')
         self.process = subprocess.Popen(['node', 'peer.mjs', '--username', PEER_USERNAME],
                                         cwd=PEER_DIR, stdout=subprocess.PIPE, stderr=log,
                                         text=True)
         log.close()
+
+    def wait_ready(self):
         # The first line says where it listens; it comes once the key pair is made.
         ready, _, _ = select.select([self.process.stdout], [], [], WAIT)
         line = self.process.stdout.readline() if ready else ''
@@ -356,25 +358,28 @@ def status_row(node, uri):
     return rows[0] if rows else None
 
 
-def test_we_reply_and_boost(node, peer, state):
+def test_we_reply_boost_and_like(node, peer, state):
     # Commands beside a running node go out at its next delivery round, up to 5 s later: the
-    # reply and the boost share one.
+    # reply, the boost and the like share one.
     note = state['peer_note']['note']
     node.cli('post', '--in-reply-to', note, 'A reply from Quitter')
     reply_uri = our_latest_post(node)
     node.cli('boost', note)
+    node.cli('like', note)
     parent = status_row(node, note)
     boosts = node.query('SELECT uri FROM statuses WHERE actor_id IS NULL AND reblog_of_id = ?',
                         parent['id'])
     check(len(boosts) == 1, f'quitter-node boost stored {len(boosts)} reblogs')
     announce_uri = boosts[0]['uri']
 
-    def reply_and_boost():
-        creates = received_about(peer, 'Create', (reply_uri,))
-        announces = received_about(peer, 'Announce', (note,))
-        return (creates[0][0], announces[0][0]) if creates and announces else None
+    def reply_boost_and_like():
+        found = (received_about(peer, 'Create', (reply_uri,)),
+                 received_about(peer, 'Announce', (note,)),
+                 received_about(peer, 'Like', (note,)))
+        return tuple(each[0][0] for each in found) if all(found) else None
 
-    create, announce = wait_until('the reply and the boost at the peer', reply_and_boost)
+    create, announce, like = wait_until('the reply, the boost and the like at the peer',
+                                        reply_boost_and_like)
     reply = create['activity']['object']
     check(reply.get('inReplyTo') == note, f'the reply is to {reply.get("inReplyTo")!r}')
     check(peer.actor in as_list(reply.get('cc')) + as_list(reply.get('to')),
@@ -392,18 +397,23 @@ def test_we_reply_and_boost(node, peer, state):
           f'the Announce is not cc the author: {announce["activity"].get("cc")}')
     check(announce['verifiedKeyId'] == state['key_id'],
           f'Fedify verified the Announce with {announce["verifiedKeyId"]!r}')
+    check(like['actor'] == node.actor and like['verifiedKeyId'] == state['key_id'],
+          f'the Like is from {like["actor"]}, verified with {like["verifiedKeyId"]!r}')
     state['our_boost'] = announce_uri
+    state['our_like'] = like['id']
 
 
-def test_we_unboost(node, peer, state):
+def test_we_unboost_and_unlike(node, peer, state):
     note = state['peer_note']['note']
     node.cli('unboost', note)
+    node.cli('unlike', note)
     check(status_row(node, state['our_boost']) is None, 'the reblog stayed in statuses')
-    undos = wait_until('the Undo of the boost at the peer', lambda: [
-        entry for entry in peer.received('Undo', lambda entry: entry['actor'] == node.actor)
-        if entry['object'] == state['our_boost']])
-    check(undos[0]['verifiedKeyId'] == state['key_id'],
-          f'Fedify verified the Undo with {undos[0]["verifiedKeyId"]!r}')
+    undos = wait_until('the Undos of the boost and the like at the peer', lambda: received_about(
+        peer, 'Undo', (state['our_boost'], state['our_like'])))
+    for (undo,) in undos:
+        check(undo['actor'] == node.actor and undo['verifiedKeyId'] == state['key_id'],
+              f'the Undo of {undo["object"]} is from {undo["actor"]}, verified with '
+              f'{undo["verifiedKeyId"]!r}')
 
 
 def test_peer_update(node, peer, state):
@@ -539,9 +549,47 @@ def test_we_unfollow(node, peer, state):
     check(not peer.state()['followers'], 'the peer still counts our node as a follower')
 
 
+def deliver(node, peer, kind, content):
+    return peer.control('/deliver', {'inbox': f'{node.actor}/inbox', 'kind': kind,
+                                     'content': content})
+
+
+def test_we_block(node, peer, state):
+    peer.control('/follow', {'handle': node.handle})
+    wait_until('the peer to follow us again', lambda: node.status()['followers'] == 1)
+    node.cli('block', peer.handle)
+    check(node.status()['followers'] == 0, 'the block left the peer a follower')
+    blocks = wait_until('the Block at the peer', lambda: peer.received(
+        'Block', lambda entry: entry['actor'] == node.actor))
+    check(blocks[0]['object'] == peer.actor, f'the Block is of {blocks[0]["object"]!r}')
+    check(blocks[0]['verifiedKeyId'] == state['key_id'],
+          f'Fedify verified the Block with {blocks[0]["verifiedKeyId"]!r}')
+    # A delivery that Fedify signs properly, refused because of who sent it.
+    answer = deliver(node, peer, 'signed', '<p>From a blocked account</p>')
+    check(answer['status'] == 403, f'a blocked account\'s delivery was answered '
+          f'{answer["status"]}: {answer["body"]!r}')
+    check(not node.query('SELECT 1 FROM inbox WHERE activity_uri = ?', answer['activity']),
+          'the blocked account\'s activity was stored')
+    state['block'] = blocks[0]['id']
+
+
+def test_we_unblock_and_follow_again(node, peer, state):
+    node.cli('unblock', peer.handle)
+    node.cli('follow', peer.handle)
+    undos = wait_until('the Undo of the Block at the peer', lambda: received_about(
+        peer, 'Undo', (state['block'],)))
+    check(undos[0][0]['verifiedKeyId'] == state['key_id'],
+          f'Fedify verified the Undo with {undos[0][0]["verifiedKeyId"]!r}')
+    wait_until('1 following in quitter-node status', lambda: node.status()['following'] == 1)
+    # The same kind of delivery as when blocked is taken now, and its note kept.
+    answer = deliver(node, peer, 'signed', '<p>Unblocked</p>')
+    check(answer['status'] == 202, f'the delivery was answered {answer["status"]}: '
+          f'{answer["body"]!r}')
+    wait_until('the note in statuses', lambda: status_row(node, answer['note']))
+
+
 def test_peer_blocks(node, peer, state):
     peer.control('/follow', {'handle': node.handle})
-    node.cli('follow', peer.handle)
     wait_until('follows both ways again', lambda: node.status() == {'followers': 1,
                                                                    'following': 1})
     peer.control('/block', {'handle': node.handle})
@@ -551,7 +599,7 @@ def test_peer_blocks(node, peer, state):
 
 def test_bad_signatures_refused(node, peer, state):
     for kind in ('wrong-key', 'tampered', 'unsigned'):
-        answer = peer.control('/bad-delivery', {'inbox': f'{node.actor}/inbox', 'kind': kind,
+        answer = peer.control('/deliver', {'inbox': f'{node.actor}/inbox', 'kind': kind,
                                                 'content': f'<p>forged ({kind})</p>'})
         check(answer['status'] == 401, f'a {kind} delivery was answered {answer["status"]}: '
               f'{answer["body"]!r}')
@@ -595,8 +643,9 @@ TESTS = [
     ('a post reaches the peer, signed and addressed', test_post_reaches_peer),
     ('we follow the peer; its Accept reaches us', test_we_follow_peer),
     ("the peer's post lands in statuses", test_peer_post_lands),
-    ("our reply to the peer's post and our boost of it reach the peer", test_we_reply_and_boost),
-    ('our unboost reaches the peer', test_we_unboost),
+    ("our reply to, boost and like of the peer's post reach the peer",
+     test_we_reply_boost_and_like),
+    ('our unboost and unlike reach the peer', test_we_unboost_and_unlike),
     ("the peer's edit changes our copy", test_peer_update),
     ("the peer's delete removes our copy", test_peer_delete),
     ("the peer's Like notifies us; its Undo takes it back", test_peer_likes),
@@ -609,6 +658,8 @@ TESTS = [
     ('our delete reaches the peer', test_our_delete),
     ('the peer unfollows us', test_peer_unfollows),
     ('we unfollow the peer', test_we_unfollow),
+    ('we block the peer: its follow ends, it gets a Block, its deliveries a 403', test_we_block),
+    ('we unblock the peer and follow it again', test_we_unblock_and_follow_again),
     ("the peer's Block ends the follows both ways", test_peer_blocks),
     ('badly signed deliveries get 401 and leave nothing', test_bad_signatures_refused),
     ('Fedify refuses an unsigned delivery', test_peer_refuses_unsigned),
@@ -638,8 +689,9 @@ def main():
     with tempfile.TemporaryDirectory(prefix='quitter-fedify-') as workdir:
         node, peer = Node(workdir), Peer(workdir)
         try:
+            peer.spawn()  # it makes its RSA-4096 key pair while the node starts
             node.start()
-            peer.start()
+            peer.wait_ready()
         except (Failure, OSError, ValueError) as error:
             node.stop()
             peer.stop()

@@ -25,10 +25,10 @@
 //                                  author, when another); /unannounce undoes it
 //   POST /profile {name, summary}  changes the Person and sends an Update of it to the followers
 //   POST /block {handle}           sends a Block, and forgets the follows both ways
-//   POST /bad-delivery {inbox, kind, content}
-//                                  POSTs a Create to an inbox with a broken signature (kind
-//                                  "wrong-key", "tampered" or "unsigned") and says how it was
-//                                  answered
+//   POST /deliver {inbox, kind, content}
+//                                  POSTs a Create of a new Note to an inbox, signed as Fedify
+//                                  signs (kind "signed") or with a broken signature ("wrong-key",
+//                                  "tampered" or "unsigned"), and says how it was answered
 // An error answers 500 with {"error": "…"}.
 
 import http from "node:http";
@@ -600,10 +600,10 @@ const commands = {
     return { block: block.id.href };
   },
 
-  async "POST /bad-delivery"({ inbox, kind, content }) {
+  async "POST /deliver"({ inbox, kind, content }) {
     const ctx = context();
     const id = nextId();
-    const noteId = new URL(`/users/${username}/notes/forged-${id}`, federationOrigin);
+    const noteId = new URL(`/users/${username}/notes/${kind}-${id}`, federationOrigin);
     const create = new Create({
       id: new URL(`#create`, noteId),
       actor: actorUri(),
@@ -617,7 +617,9 @@ const commands = {
       body,
     });
     const keyId = (await ctx.getActorKeyPairs(username))[0].keyId;
-    if (kind === "wrong-key") {
+    if (kind === "signed") {
+      request = await signRequest(request, keyPair.privateKey, keyId);
+    } else if (kind === "wrong-key") {
       // Signed by a key nobody published, under the key id of the real one (2048 bits: it
       // only has to be another key, and a 4096-bit one can take seconds to make).
       const other = await crypto.subtle.generateKey({
