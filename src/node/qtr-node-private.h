@@ -36,6 +36,7 @@ QtrNodeOwner  *qtr_node_get_owner  (QtrNode *self);
 char          *qtr_node_get_actor_url (QtrNode *self);
 char          *qtr_node_get_host   (QtrNode *self);
 QtrFetcher    *qtr_node_get_fetcher (QtrNode *self);
+const char    *qtr_node_get_data_dir (QtrNode *self);
 void           qtr_node_kick_deliveries (QtrNode *self);
 GBytes        *qtr_node_get_document (QtrNode    *self,
                                       const char *name);
@@ -73,6 +74,15 @@ void           qtr_node_inbox_early_cb (SoupServer        *server,
                                         GHashTable        *query,
                                         gpointer           user_data);
 
+gboolean       qtr_media_sniff (const guint8  *data,
+                                gsize          length,
+                                const char   **media_type,
+                                guint         *width,
+                                guint         *height,
+                                GError       **error);
+const char    *qtr_media_get_extension (const char *media_type);
+gboolean       qtr_media_is_image (const char *media_type);
+
 void qtr_node_respond_json  (SoupServerMessage *msg,
                              guint              status,
                              const char        *content_type,
@@ -97,5 +107,6 @@ void qtr_node_handle_inbox          (QtrNode *node, SoupServerMessage *msg, GHas
 void qtr_node_handle_activity       (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_collection     (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_status         (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_media          (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 
 G_END_DECLS

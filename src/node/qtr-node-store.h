@@ -3,8 +3,10 @@
 
 #include <glib-object.h>
 
+#include "qtr-activity.h"
 #include "qtr-db.h"
 #include "qtr-keys.h"
+#include "qtr-node.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +18,10 @@ G_BEGIN_DECLS
  * @key: the actor's key pair (private part included)
  * @created_at: when the node was set up (Unix seconds)
  * @updated_at: when the profile last changed (Unix seconds)
+ * @avatar_id: the media shown as avatar, 0 for none
+ * @header_id: the media shown as header, 0 for none
+ * @also_known_as: the owner's other accounts (actor ids), never %NULL
+ * @moved_to: (nullable): the account the owner moved to
  *
  * The person the node belongs to: its one local actor.
  */
@@ -26,6 +32,10 @@ typedef struct {
   QtrKey *key;
   gint64  created_at;
   gint64  updated_at;
+  gint64  avatar_id;
+  gint64  header_id;
+  GStrv   also_known_as;
+  char   *moved_to;
 } QtrNodeOwner;
 
 void qtr_node_owner_free (QtrNodeOwner *owner);
@@ -213,6 +223,7 @@ void qtr_inbox_entry_free (QtrInboxEntry *entry);
  * @summary: (nullable): the content warning
  * @visibility: "public", "unlisted", "private" or "direct"
  * @document: the Note as served (the owner's) or as received (others')
+ * @attachments: (nullable) (element-type QtrAttachment): its media, in order
  *
  * A post.
  */
@@ -230,6 +241,7 @@ typedef struct {
   gint64    published;
   gint64    updated;
   char     *document;
+  GPtrArray *attachments;
 } QtrStatus;
 
 void qtr_status_free (QtrStatus *status);
@@ -272,6 +284,31 @@ gboolean        qtr_node_store_add_notification   (QtrNodeStore          *self,
 gboolean        qtr_node_store_remove_notification (QtrNodeStore         *self,
                                                    const char            *activity_uri,
                                                    gint64                 actor_row,
+                                                   GError               **error);
+gboolean        qtr_node_store_save_profile       (QtrNodeStore          *self,
+                                                   const QtrNodeOwner    *owner,
+                                                   GError               **error);
+gboolean        qtr_node_store_add_media          (QtrNodeStore          *self,
+                                                   const QtrMedia        *media,
+                                                   GError               **error);
+QtrMedia       *qtr_node_store_find_media         (QtrNodeStore          *self,
+                                                   gint64                 id,
+                                                   GError               **error);
+gboolean        qtr_node_store_set_media_description (QtrNodeStore       *self,
+                                                   gint64                 id,
+                                                   const char            *description,
+                                                   GError               **error);
+gboolean        qtr_node_store_attach_media       (QtrNodeStore          *self,
+                                                   gint64                 id,
+                                                   gint64                 status_id,
+                                                   GError               **error);
+GPtrArray      *qtr_node_store_get_attachments    (QtrNodeStore          *self,
+                                                   gint64                 status_id,
+                                                   GError               **error);
+gboolean        qtr_node_store_add_move_notification (QtrNodeStore       *self,
+                                                   gint64                 actor_row,
+                                                   gint64                 target_row,
+                                                   const char            *activity_uri,
                                                    GError               **error);
 
 G_END_DECLS

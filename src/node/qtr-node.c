@@ -70,6 +70,7 @@ static const QtrRoute routes[] = {
   { "GET", "/users/:username/statuses/:id/activity", qtr_node_handle_activity },
   { "GET", "/users/:username/collections/:collection", qtr_node_handle_collection },
   { "GET", "/activities/:id", qtr_node_handle_activity },
+  { "GET", "/media/:file", qtr_node_handle_media },
 };
 
 static gboolean
@@ -542,6 +543,17 @@ qtr_node_get_fetcher (QtrNode *self)
                                             self, NULL);
     }
   return self->fetcher;
+}
+
+/**
+ * qtr_node_get_data_dir:
+ *
+ * Returns: the node's data folder
+ */
+const char *
+qtr_node_get_data_dir (QtrNode *self)
+{
+  return self->data_dir;
 }
 
 /**
