@@ -421,6 +421,10 @@ run_post (int    argc,
   g_autofree char *summary = NULL;
   g_autofree char *language = NULL;
   g_autofree char *uri = NULL;
+  g_auto(GStrv) files = NULL;
+  g_auto(GStrv) alts = NULL;
+  g_autoptr(GArray) media_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gboolean sensitive = FALSE;
   QtrVisibility visibility = QTR_VISIBILITY_PUBLIC;
   const GOptionEntry entries[] = {
     { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
@@ -432,6 +436,13 @@ run_post (int    argc,
       N_("A content warning shown before the post"), N_("TEXT") },
     { "language", 'l', 0, G_OPTION_ARG_STRING, &language,
       N_("The post's language, e.g. en, es or sv"), N_("CODE") },
+    { "attach", 'a', 0, G_OPTION_ARG_FILENAME_ARRAY, &files,
+      N_("Attach an image, video or audio file (up to 4; repeat the option)"), N_("FILE") },
+    { "alt", 0, 0, G_OPTION_ARG_STRING_ARRAY, &alts,
+      N_("The description of an attached file, for people who cannot see it (the first "
+         "--alt goes with the first --attach, and so on)"), N_("TEXT") },
+    { "sensitive", 0, 0, G_OPTION_ARG_NONE, &sensitive,
+      N_("Mark the attached media as sensitive (hidden until clicked)"), NULL },
     { NULL }
   };
 
@@ -439,19 +450,42 @@ run_post (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail_usage (error->message);
-  if (argc != 2)
+  if (argc > 2 || (argc != 2 && files == NULL))
     return fail_usage (_("Give the text of the post as one argument, in quotes."));
   if (visibility_name != NULL && !qtr_visibility_from_string (visibility_name, &visibility))
     return fail_usage (_("--visibility takes public, unlisted, private or direct."));
+  if (files != NULL && g_strv_length (files) > QTR_POST_MAX_MEDIA)
+    return fail_usage (_("A post can have at most 4 attachments."));
+  if (alts != NULL && (files == NULL || g_strv_length (alts) > g_strv_length (files)))
+    return fail_usage (_("Each --alt describes one --attach file: give no more --alt than "
+                         "--attach."));
   if (data_dir == NULL)
     data_dir = qtr_node_default_data_dir ();
 
   node = qtr_node_open (data_dir, &error);
   if (node == NULL)
     return fail (error);
+  for (guint i = 0; files != NULL && files[i] != NULL; i++)
+    {
+      const char *alt = alts != NULL && i < g_strv_length (alts) ? alts[i] : NULL;
+      g_autoptr(QtrMedia) media = qtr_node_add_media_file (node, files[i], alt, &error);
+
+      if (media == NULL)
+        {
+          g_autofree char *name = g_filename_display_name (files[i]);
+
+          /* Translators: the first %s is a file name, the second why it cannot be attached. */
+          g_printerr (_("%s: cannot attach %s: %s"), PRGNAME, name, error->message);
+          g_printerr ("\n");
+          return 1;
+        }
+      g_array_append_val (media_ids, media->id);
+    }
   {
-    QtrPostRequest request = { .text = argv[1], .visibility = visibility, .summary = summary,
-                               .language = language };
+    QtrPostRequest request = { .text = argc == 2 ? argv[1] : "", .visibility = visibility,
+                               .summary = summary, .language = language,
+                               .media_ids = (const gint64 *) media_ids->data,
+                               .n_media = media_ids->len, .sensitive = sensitive };
 
     uri = qtr_node_post (node, &request, &error);
   }
