@@ -65,8 +65,40 @@ format_timestamp (gint64 unix_seconds)
   return g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ");
 }
 
-static JsonNode *
-build_person (QtrNode *node)
+/* An Image object for the avatar (`icon`) or the header (`image`), from the media store. */
+static void
+add_image (JsonBuilder *builder,
+           QtrNode     *node,
+           const char  *name,
+           gint64       media_id)
+{
+  g_autoptr(QtrMedia) media = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (media_id <= 0)
+    return;
+  media = qtr_node_find_media (node, media_id, &error);
+  if (media == NULL)
+    {
+      g_warning ("The profile's %s cannot be shown: %s", name, error->message);
+      return;
+    }
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_object (builder);
+  qtr_json_builder_add_string (builder, "type", "Image");
+  qtr_json_builder_add_string (builder, "mediaType", media->media_type);
+  qtr_json_builder_add_string (builder, "url", media->url);
+  json_builder_end_object (builder);
+}
+
+/**
+ * qtr_node_build_person:
+ *
+ * Returns: (transfer full) (nullable): the owner's actor document, as served and as sent in
+ *   an Update; %NULL when the key cannot be exported (logged)
+ */
+JsonNode *
+qtr_node_build_person (QtrNode *node)
 {
   QtrNodeOwner *owner = qtr_node_get_owner (node);
   QtrNodeConfig *config = qtr_node_get_config (node);
@@ -106,7 +138,13 @@ build_person (QtrNode *node)
   qtr_json_builder_add_string (builder, "published", published);
   json_builder_set_member_name (builder, "alsoKnownAs");
   json_builder_begin_array (builder);
+  for (guint i = 0; owner->also_known_as[i] != NULL; i++)
+    json_builder_add_string_value (builder, owner->also_known_as[i]);
   json_builder_end_array (builder);
+  if (owner->moved_to != NULL)
+    qtr_json_builder_add_string (builder, "movedTo", owner->moved_to);
+  add_image (builder, node, "icon", owner->avatar_id);
+  add_image (builder, node, "image", owner->header_id);
 
   json_builder_set_member_name (builder, "publicKey");
   json_builder_begin_object (builder);
@@ -173,7 +211,7 @@ get_person_document (QtrNode *node)
   if (document != NULL)
     return g_bytes_ref (document);
 
-  person = build_person (node);
+  person = qtr_node_build_person (node);
   if (person == NULL)
     return NULL;
   generator = json_generator_new ();
@@ -191,6 +229,7 @@ qtr_node_handle_actor (QtrNode           *node,
 {
   g_autoptr(GBytes) person = NULL;
 
+  qtr_node_refresh_owner (node);
   if (!is_owner_name (node, g_hash_table_lookup (params, "username")))
     {
       qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "No such account here");
@@ -222,6 +261,7 @@ qtr_node_handle_profile (QtrNode           *node,
                          SoupServerMessage *msg,
                          GHashTable        *params)
 {
+  qtr_node_refresh_owner (node);
   if (!is_owner_name (node, g_hash_table_lookup (params, "username")))
     {
       qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "No such account here");

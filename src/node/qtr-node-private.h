@@ -68,6 +68,35 @@ gboolean       qtr_node_queue_activity (QtrNode             *node,
                                         JsonObject          *activity,
                                         const char * const  *inboxes,
                                         GError             **error);
+gboolean       qtr_node_queue_follow (QtrNode         *node,
+                                      QtrRemoteActor  *actor,
+                                      GError         **error);
+gboolean       qtr_node_queue_unfollow (QtrNode         *node,
+                                        QtrRemoteActor  *actor,
+                                        const char      *follow_uri,
+                                        GError         **error);
+void           qtr_node_fetch_actor_async (QtrNode             *node,
+                                           const char          *handle,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+QtrActorDoc   *qtr_node_fetch_actor_finish (QtrNode       *node,
+                                            GAsyncResult  *result,
+                                            JsonObject   **json,
+                                            GError       **error);
+JsonNode      *qtr_node_build_person (QtrNode *node);
+QtrNodeOwner  *qtr_node_copy_profile (const QtrNodeOwner *owner);
+gboolean       qtr_node_save_profile (QtrNode             *node,
+                                      const QtrNodeOwner  *profile,
+                                      JsonObject          *extra,
+                                      GError             **error);
+gboolean       qtr_node_reload_owner (QtrNode  *self,
+                                      GError  **error);
+void           qtr_node_refresh_owner (QtrNode *self);
+gboolean       qtr_node_receive_move (QtrNode      *node,
+                                      QtrActivity  *activity,
+                                      GError      **error);
+void           qtr_node_resume_moves (QtrNode *node);
 void           qtr_node_inbox_early_cb (SoupServer        *server,
                                         SoupServerMessage *msg,
                                         const char        *path,

@@ -161,8 +161,9 @@ static const char * const migrations[] = {
   "ALTER TABLE owner ADD COLUMN also_known_as TEXT NOT NULL DEFAULT '';"
   "ALTER TABLE owner ADD COLUMN moved_to TEXT;",
 
-  /* 7: a followed account moved (type 'move', the new account in target_actor_id). sqlite
-   * cannot alter a CHECK: the table is rebuilt. */
+  /* 7: a followed account moved: its Move waits in pending_moves until checked, then the
+   * owner is told (type 'move', the new account in target_actor_id). sqlite cannot alter a
+   * CHECK: the notifications table is rebuilt. */
   "CREATE TABLE notifications_new ("
   "  id INTEGER PRIMARY KEY,"
   "  type TEXT NOT NULL CHECK (type IN ('mention', 'favourite', 'reblog', 'follow',"
@@ -180,7 +181,15 @@ static const char * const migrations[] = {
   "  FROM notifications;"
   "DROP TABLE notifications;"
   "ALTER TABLE notifications_new RENAME TO notifications;"
-  "CREATE INDEX notifications_by_time ON notifications (created_at);",
+  "CREATE INDEX notifications_by_time ON notifications (created_at);"
+  /* A Move of an account we follow, kept until its target is checked (fetched from its own
+   * host, naming the old account among its aliases): a restart resumes the check. */
+  "CREATE TABLE pending_moves ("
+  "  activity_uri TEXT PRIMARY KEY,"
+  "  origin_id INTEGER NOT NULL REFERENCES remote_actors (id) ON DELETE CASCADE,"
+  "  target TEXT NOT NULL,"
+  "  received_at INTEGER NOT NULL"
+  ");",
 };
 
 void
@@ -1748,4 +1757,114 @@ qtr_node_store_add_move_notification (QtrNodeStore  *self,
   bind_text (stmt, 3, activity_uri);
   sqlite3_bind_int64 (stmt, 4, now_seconds ());
   return run_done (self, stmt, error);
+}
+
+/**
+ * qtr_node_store_get_profile_time:
+ *
+ * Returns: when the owner's profile last changed (Unix seconds), or -1 with @error set
+ */
+gint64
+qtr_node_store_get_profile_time (QtrNodeStore  *self,
+                                 GError       **error)
+{
+  return query_int64 (self, "SELECT updated_at FROM owner WHERE id = 1", error);
+}
+
+void
+qtr_pending_move_free (QtrPendingMove *move)
+{
+  if (move == NULL)
+    return;
+  g_free (move->activity_uri);
+  g_free (move->target);
+  g_free (move->origin);
+  g_free (move);
+}
+
+/**
+ * qtr_node_store_add_pending_move:
+ * @activity_uri: the Move
+ * @origin_row: the account that moves, one we follow
+ * @target: the id of the account it moves to
+ *
+ * Keeps a Move until its target is checked. The same Move is kept once.
+ */
+gboolean
+qtr_node_store_add_pending_move (QtrNodeStore  *self,
+                                 const char    *activity_uri,
+                                 gint64         origin_row,
+                                 const char    *target,
+                                 GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "INSERT INTO pending_moves (activity_uri, origin_id,"
+                                       " target, received_at) VALUES (?1, ?2, ?3, ?4)"
+                                       " ON CONFLICT (activity_uri) DO NOTHING", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, activity_uri);
+  sqlite3_bind_int64 (stmt, 2, origin_row);
+  bind_text (stmt, 3, target);
+  sqlite3_bind_int64 (stmt, 4, now_seconds ());
+  return run_done (self, stmt, error);
+}
+
+/**
+ * qtr_node_store_take_pending_move:
+ *
+ * Removes a Move once checked.
+ *
+ * Returns: %TRUE when it was still waiting, %FALSE when it was not (@error unset) or on
+ *   failure (@error set)
+ */
+gboolean
+qtr_node_store_take_pending_move (QtrNodeStore  *self,
+                                  const char    *activity_uri,
+                                  GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "DELETE FROM pending_moves WHERE activity_uri = ?1",
+                                       error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, activity_uri);
+  return run_done (self, stmt, error) && sqlite3_changes (qtr_db_get_handle (self->db)) == 1;
+}
+
+/**
+ * qtr_node_store_pending_moves:
+ *
+ * Returns: (transfer full) (element-type QtrPendingMove): the Moves waiting to be checked,
+ *   oldest first, or %NULL with @error set
+ */
+GPtrArray *
+qtr_node_store_pending_moves (QtrNodeStore  *self,
+                              GError       **error)
+{
+  g_autoptr(GPtrArray) moves = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) qtr_pending_move_free);
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "SELECT m.activity_uri, m.origin_id, m.target, a.uri"
+                                       " FROM pending_moves m JOIN remote_actors a"
+                                       " ON a.id = m.origin_id ORDER BY m.received_at", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
+    {
+      QtrPendingMove *move = g_new0 (QtrPendingMove, 1);
+
+      move->activity_uri = dup_column (stmt, 0);
+      move->origin_row = sqlite3_column_int64 (stmt, 1);
+      move->target = dup_column (stmt, 2);
+      move->origin = dup_column (stmt, 3);
+      g_ptr_array_add (moves, move);
+    }
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_steal_pointer (&moves);
 }

@@ -288,6 +288,8 @@ gboolean        qtr_node_store_remove_notification (QtrNodeStore         *self,
 gboolean        qtr_node_store_save_profile       (QtrNodeStore          *self,
                                                    const QtrNodeOwner    *owner,
                                                    GError               **error);
+gint64          qtr_node_store_get_profile_time   (QtrNodeStore          *self,
+                                                   GError               **error);
 gboolean        qtr_node_store_add_media          (QtrNodeStore          *self,
                                                    const QtrMedia        *media,
                                                    GError               **error);
@@ -309,6 +311,33 @@ gboolean        qtr_node_store_add_move_notification (QtrNodeStore       *self,
                                                    gint64                 actor_row,
                                                    gint64                 target_row,
                                                    const char            *activity_uri,
+                                                   GError               **error);
+
+/**
+ * QtrPendingMove:
+ * @activity_uri: the Move's id
+ * @origin_row: the moving account's row in remote_actors
+ * @target: the id of the account it moves to
+ * @origin: the moving account's id
+ */
+typedef struct {
+  char   *activity_uri;
+  gint64  origin_row;
+  char   *target;
+  char   *origin;
+} QtrPendingMove;
+
+void qtr_pending_move_free (QtrPendingMove *move);
+
+gboolean        qtr_node_store_add_pending_move   (QtrNodeStore          *self,
+                                                   const char            *activity_uri,
+                                                   gint64                 origin_row,
+                                                   const char            *target,
+                                                   GError               **error);
+gboolean        qtr_node_store_take_pending_move  (QtrNodeStore          *self,
+                                                   const char            *activity_uri,
+                                                   GError               **error);
+GPtrArray      *qtr_node_store_pending_moves      (QtrNodeStore          *self,
                                                    GError               **error);
 
 G_END_DECLS

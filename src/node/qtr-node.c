@@ -500,6 +500,7 @@ qtr_node_start (QtrNode  *self,
   qtr_delivery_queue_start (self->queue);
   /* Activities stored before a crash or a restart are applied now. */
   qtr_node_schedule_inbox_processing (self);
+  qtr_node_resume_moves (self);
   return TRUE;
 }
 
@@ -543,6 +544,44 @@ qtr_node_get_fetcher (QtrNode *self)
                                             self, NULL);
     }
   return self->fetcher;
+}
+
+/**
+ * qtr_node_reload_owner:
+ *
+ * Reads the owner's profile again from node.db and drops the documents built from the old
+ * one: after a profile change, here or by another process on the same node (the CLI beside
+ * a running node).
+ */
+gboolean
+qtr_node_reload_owner (QtrNode  *self,
+                       GError  **error)
+{
+  QtrNodeOwner *owner = qtr_node_store_load_owner (self->store, error);
+
+  if (owner == NULL)
+    return FALSE;
+  qtr_node_owner_free (self->owner);
+  self->owner = owner;
+  qtr_node_forget_documents (self);
+  return TRUE;
+}
+
+/**
+ * qtr_node_refresh_owner:
+ *
+ * Reloads the owner when node.db says the profile changed since it was read.
+ */
+void
+qtr_node_refresh_owner (QtrNode *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 updated_at = qtr_node_store_get_profile_time (self->store, &error);
+
+  if (updated_at < 0)
+    g_warning ("Cannot read the profile's time: %s", error->message);
+  else if (updated_at != self->owner->updated_at && !qtr_node_reload_owner (self, &error))
+    g_warning ("Cannot read the changed profile: %s", error->message);
 }
 
 /**
