@@ -66,13 +66,14 @@ actor_found_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *actor_url = qtr_fetcher_webfinger_finish (QTR_FETCHER (source), result,
                                                              &error);
+  GCancellable *cancellable = g_task_get_cancellable (task);
 
   if (actor_url == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  qtr_fetcher_fetch_object_async (QTR_FETCHER (source), actor_url, g_task_get_cancellable (task),
+  qtr_fetcher_fetch_object_async (QTR_FETCHER (source), actor_url, cancellable,
                                   actor_fetched_cb, g_steal_pointer (&task));
 }
 
