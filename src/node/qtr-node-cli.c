@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
+#include "qtr-html.h"
 #include "qtr-node.h"
 #include "qtr-node-private.h"
 
@@ -29,6 +30,9 @@ static int run_follow (int argc, char **argv);
 static int run_unfollow (int argc, char **argv);
 static int run_post (int argc, char **argv);
 static int run_delete (int argc, char **argv);
+static int run_profile (int argc, char **argv);
+static int run_alias (int argc, char **argv);
+static int run_move (int argc, char **argv);
 
 static const Command commands[] = {
   { "init", N_("Set up a node: its owner, key pair and settings"), run_init },
@@ -38,6 +42,9 @@ static const Command commands[] = {
   { "unfollow", N_("Stop following an account"), run_unfollow },
   { "post", N_("Publish a post"), run_post },
   { "delete", N_("Delete one of your posts"), run_delete },
+  { "profile", N_("Show or change your name, profile text, avatar and header"), run_profile },
+  { "alias", N_("Add or remove another account of yours (to move here from it)"), run_alias },
+  { "move", N_("Move your followers to your new account"), run_move },
 };
 
 static int
@@ -332,20 +339,22 @@ open_node_with_argument (int          *argc,
   return node;
 }
 
+/* Waits for a command's async call; @finish names its finish function. */
 typedef struct {
   GMainLoop *loop;
   char      *actor;
   GError    *error;
-} FollowWait;
+  char    *(*finish) (QtrNode *, GAsyncResult *, GError **);
+} CommandWait;
 
 static void
-follow_done_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+command_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  FollowWait *wait = user_data;
+  CommandWait *wait = user_data;
 
-  wait->actor = qtr_node_follow_finish (QTR_NODE (source), result, &wait->error);
+  wait->actor = wait->finish (QTR_NODE (source), result, &wait->error);
   g_main_loop_quit (wait->loop);
 }
 
@@ -355,7 +364,7 @@ run_follow (int    argc,
 {
   g_autoptr(QtrNode) node = NULL;
   g_autoptr(GMainLoop) loop = NULL;
-  FollowWait wait = { 0 };
+  CommandWait wait = { 0 };
   int status = 0;
 
   node = open_node_with_argument (&argc, &argv, _("@USER@HOST"),
@@ -367,7 +376,8 @@ run_follow (int    argc,
 
   loop = g_main_loop_new (NULL, FALSE);
   wait.loop = loop;
-  qtr_node_follow_async (node, argv[1], NULL, follow_done_cb, &wait);
+  wait.finish = qtr_node_follow_finish;
+  qtr_node_follow_async (node, argv[1], NULL, command_done_cb, &wait);
   g_main_loop_run (loop);
   if (wait.error != NULL)
     {
@@ -518,6 +528,233 @@ run_delete (int    argc,
   /* Translators: %s is the deleted post's address (a URL). */
   g_print (_("Deleted %s."), argv[1]);
   g_print ("\n");
+  return 0;
+}
+
+static int
+fail_attach (const char   *path,
+             const GError *error)
+{
+  g_autofree char *name = g_filename_display_name (path);
+
+  /* Translators: the first %s is a file name, the second why it cannot be used. */
+  g_printerr (_("%s: cannot use %s: %s"), PRGNAME, name, error->message);
+  g_printerr ("\n");
+  return 1;
+}
+
+static void
+print_profile (QtrNode *node)
+{
+  QtrNodeOwner *owner = qtr_node_get_owner (node);
+  g_autofree char *actor = qtr_node_get_actor_url (node);
+  g_autofree char *summary = qtr_html_to_text (owner->summary);
+
+  /* Translators: %s is the owner's actor address (a URL). */
+  g_print (_("Account: %s"), actor);
+  g_print ("\n");
+  /* Translators: %s is the owner's display name. */
+  g_print (_("Display name: %s"), owner->display_name);
+  g_print ("\n");
+  /* Translators: %s is the owner's profile text. */
+  g_print (_("Profile text: %s"), summary);
+  g_print ("\n");
+  for (guint i = 0; i < 2; i++)
+    {
+      gint64 id = i == 0 ? owner->avatar_id : owner->header_id;
+      g_autoptr(QtrMedia) media = id > 0 ? qtr_node_find_media (node, id, NULL) : NULL;
+      const char *url = media != NULL ? media->url : _("none");
+
+      /* Translators: %s is an image's address (a URL), or “none”. */
+      g_print (i == 0 ? _("Avatar: %s") : _("Header: %s"), url);
+      g_print ("\n");
+    }
+  for (guint i = 0; owner->also_known_as[i] != NULL; i++)
+    {
+      /* Translators: %s is another account of the owner (a URL). */
+      g_print (_("Also known as: %s"), owner->also_known_as[i]);
+      g_print ("\n");
+    }
+  if (owner->moved_to != NULL)
+    {
+      /* Translators: %s is the account the owner moved to (a URL). */
+      g_print (_("Moved to: %s"), owner->moved_to);
+      g_print ("\n");
+    }
+}
+
+static int
+run_profile (int    argc,
+             char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNode) node = NULL;
+  g_autoptr(QtrMedia) avatar = NULL;
+  g_autoptr(QtrMedia) header = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *display_name = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *avatar_path = NULL;
+  g_autofree char *header_path = NULL;
+  QtrProfileEdit edit = { 0 };
+  int status = 0;
+  const GOptionEntry entries[] = {
+    { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
+      N_("Where the node keeps its data (default: the XDG data folder)"), N_("DIR") },
+    { "display-name", 'n', 0, G_OPTION_ARG_STRING, &display_name,
+      N_("The name shown to others (at most 30 characters)"), N_("TEXT") },
+    { "summary", 's', 0, G_OPTION_ARG_STRING, &summary,
+      N_("The profile text, plain text; links, hashtags and mentions are linked"), N_("TEXT") },
+    { "avatar", 0, 0, G_OPTION_ARG_FILENAME, &avatar_path,
+      N_("An image to show as the avatar (PNG, JPEG, GIF or WebP)"), N_("FILE") },
+    { "header", 0, 0, G_OPTION_ARG_FILENAME, &header_path,
+      N_("An image to show as the profile's header"), N_("FILE") },
+    { NULL }
+  };
+
+  context = new_context (NULL, _("Show your profile, or change it and send the change to your "
+                                 "followers' servers."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_command_line (context, &argc, &argv, &status))
+    return status;
+  if (data_dir == NULL)
+    data_dir = qtr_node_default_data_dir ();
+
+  node = qtr_node_open (data_dir, &error);
+  if (node == NULL)
+    return fail (error);
+  if (display_name == NULL && summary == NULL && avatar_path == NULL && header_path == NULL)
+    {
+      print_profile (node);
+      return 0;
+    }
+
+  if (avatar_path != NULL &&
+      (avatar = qtr_node_add_media_file (node, avatar_path, NULL, &error)) == NULL)
+    return fail_attach (avatar_path, error);
+  if (header_path != NULL &&
+      (header = qtr_node_add_media_file (node, header_path, NULL, &error)) == NULL)
+    return fail_attach (header_path, error);
+  edit.display_name = display_name;
+  edit.summary = summary;
+  edit.avatar_id = avatar != NULL ? avatar->id : 0;
+  edit.header_id = header != NULL ? header->id : 0;
+  if (!qtr_node_update_profile (node, &edit, &error))
+    return fail (error);
+
+  g_print ("%s\n", _("Profile changed; the running node sends the change to your followers' "
+                      "servers."));
+  return 0;
+}
+
+static int
+run_alias (int    argc,
+           char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNode) node = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *actor = NULL;
+  gboolean add;
+
+  context = new_context (_("add|remove @USER@HOST|URL"),
+                         _("Add or remove another account of yours. An account can move here "
+                           "only from an account listed as an alias."));
+  g_option_context_add_main_entries (context, data_dir_entries (&data_dir), GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail_usage (error->message);
+  if (argc != 3 || !(g_str_equal (argv[1], "add") || g_str_equal (argv[1], "remove")))
+    return fail_usage (_("Say add or remove, then the account, e.g. “alias add "
+                         "@alice@old.example”."));
+  add = g_str_equal (argv[1], "add");
+  if (data_dir == NULL)
+    data_dir = qtr_node_default_data_dir ();
+
+  node = qtr_node_open (data_dir, &error);
+  if (node == NULL)
+    return fail (error);
+
+  if (add)
+    {
+      g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+      CommandWait wait = { loop, NULL, NULL, qtr_node_add_alias_finish };
+
+      qtr_node_add_alias_async (node, argv[2], NULL, command_done_cb, &wait);
+      g_main_loop_run (loop);
+      if (wait.error != NULL)
+        {
+          int status = fail (wait.error);
+          g_error_free (wait.error);
+          return status;
+        }
+      actor = wait.actor;
+      /* Translators: %s is an account's address (a URL). */
+      g_print (_("%s is now an alias of your account."), actor);
+    }
+  else
+    {
+      actor = qtr_node_remove_alias (node, argv[2], &error);
+      if (actor == NULL)
+        return fail (error);
+      /* Translators: %s is an account's address (a URL). */
+      g_print (_("%s is no longer an alias of your account."), actor);
+    }
+  g_print ("\n");
+  return 0;
+}
+
+static int
+run_move (int    argc,
+          char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNode) node = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *target = NULL;
+  CommandWait wait = { 0 };
+  int status = 0;
+  const GOptionEntry entries[] = {
+    { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
+      N_("Where the node keeps its data (default: the XDG data folder)"), N_("DIR") },
+    { "to", 't', 0, G_OPTION_ARG_STRING, &target,
+      N_("Your new account, which lists this one as an alias"), N_("@USER@HOST") },
+    { NULL }
+  };
+
+  context = new_context (NULL, _("Move your followers to your new account. Add this account "
+                                 "as an alias on the new one first."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_command_line (context, &argc, &argv, &status))
+    return status;
+  if (target == NULL)
+    return fail_usage (_("--to is missing: name your new account, e.g. --to @alice@new.example."));
+  if (data_dir == NULL)
+    data_dir = qtr_node_default_data_dir ();
+
+  node = qtr_node_open (data_dir, &error);
+  if (node == NULL)
+    return fail (error);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  wait.loop = loop;
+  wait.finish = qtr_node_move_finish;
+  qtr_node_move_async (node, target, NULL, command_done_cb, &wait);
+  g_main_loop_run (loop);
+  if (wait.error != NULL)
+    {
+      status = fail (wait.error);
+      g_error_free (wait.error);
+      return status;
+    }
+
+  /* Translators: %s is the new account's address (a URL). */
+  g_print (_("Moved to %s; the running node tells your followers' servers."), wait.actor);
+  g_print ("\n");
+  g_free (wait.actor);
   return 0;
 }
 
