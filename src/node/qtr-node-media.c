@@ -377,6 +377,26 @@ check_size (gsize        size,
   return FALSE;
 }
 
+typedef struct {
+  QtrNode      *node;
+  QtrMedia     *media;
+  const char   *path;
+  const guint8 *data;
+  gsize         length;
+} MediaTransaction;
+
+static gboolean
+add_media_in_transaction (QtrDb    *db,
+                          gpointer  user_data,
+                          GError  **error)
+{
+  MediaTransaction *tx = user_data;
+
+  return qtr_node_store_add_media (qtr_node_get_store (tx->node), tx->media, error) &&
+         g_file_set_contents_full (tx->path, (const char *) tx->data, (gssize) tx->length,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+}
+
 /**
  * qtr_node_add_media:
  * @bytes: the file's content
@@ -422,14 +442,14 @@ qtr_node_add_media (QtrNode     *node,
   media->id = ((g_get_real_time () / 1000) << 16) | (g_random_int () & 0xffff);
   path = get_media_path (node, media->id, qtr_media_get_extension (media_type));
 
-  if (!g_file_set_contents_full (path, (const char *) data, (gssize) length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
-    return NULL;
-  if (!qtr_node_store_add_media (qtr_node_get_store (node), media, error))
-    {
-      g_remove (path);
+  /* The row first: a taken id fails there, before any file is written over. */
+  {
+    MediaTransaction tx = { node, media, path, data, length };
+
+    if (!qtr_db_transaction (qtr_node_store_get_db (qtr_node_get_store (node)),
+                             add_media_in_transaction, &tx, error))
       return NULL;
-    }
+  }
   set_url (node, media);
   return g_steal_pointer (&media);
 }
@@ -453,9 +473,21 @@ qtr_node_add_media_file (QtrNode     *node,
   g_autoptr(GBytes) bytes = NULL;
   GStatBuf info;
 
+  if (g_stat (path, &info) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_NOT_FOUND, "Cannot read %s: %s", path,
+                   g_strerror (saved_errno));
+      return NULL;
+    }
+  if (!S_ISREG (info.st_mode))
+    {
+      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID_MEDIA,
+                   "%s is not a file (a folder or a device?)", path);
+      return NULL;
+    }
   /* Nothing larger than any kind allows is read. */
-  if (g_stat (path, &info) == 0 && S_ISREG (info.st_mode) &&
-      (guint64) info.st_size > QTR_MEDIA_MAX_VIDEO_SIZE)
+  if ((guint64) info.st_size > QTR_MEDIA_MAX_VIDEO_SIZE)
     {
       g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_TOO_LARGE,
                    "%s is larger than %d MiB, the most any media file may be", path,

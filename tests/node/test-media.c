@@ -358,7 +358,12 @@ test_refusals (Fixture       *fixture,
   g_assert_cmpint (count_media (fixture), ==, 1);
 
   g_assert_null (qtr_node_add_media_file (fixture->node, "/nonexistent/file", NULL, &error));
-  g_assert_nonnull (error);
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (qtr_node_add_media_file (fixture->node, fixture->dir, NULL, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID_MEDIA);
+  g_clear_error (&error);
+  g_assert_cmpint (count_media (fixture), ==, 1);
 }
 
 int
