@@ -494,6 +494,33 @@ test_move (Fixture       *fixture,
   g_assert_cmpint (count_rows (&fixture->c, "SELECT count (*) FROM pending_moves"), ==, 0);
 }
 
+/* A Move still waiting for its check when the node stopped is checked when it starts. */
+static void
+test_move_resumed (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(QtrRemoteActor) origin = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *alias = NULL;
+  g_autofree char *move_id = g_strconcat (fixture->a.actor, "#moves/7", NULL);
+  QtrNodeStore *store = qtr_node_get_store (fixture->c.node);
+
+  carol_follows_alice (fixture);
+  qtr_node_add_alias_async (fixture->b.node, fixture->a.actor, NULL, async_done_cb, &result);
+  alias = qtr_node_add_alias_finish (fixture->b.node, wait_for_result (&result), &error);
+  g_assert_no_error (error);
+
+  origin = qtr_node_store_find_remote_actor (store, "uri", fixture->a.actor, &error);
+  g_assert_no_error (error);
+  g_assert_true (qtr_node_store_add_pending_move (store, move_id, origin->row, fixture->b.actor,
+                                                  &error));
+  g_assert_no_error (error);
+  qtr_node_resume_moves (fixture->c.node);
+  wait_until (fixture, carol_follows_alice_on_b, "carol follows alice on B, not on A");
+  g_assert_cmpint (count_rows (&fixture->c, "SELECT count (*) FROM pending_moves"), ==, 0);
+}
+
 static gboolean
 carol_checked_the_move (Fixture *fixture)
 {
@@ -557,6 +584,8 @@ main (int   argc,
               test_profile_update, fixture_tear_down);
   g_test_add ("/node/identity/move", Fixture, NULL, fixture_set_up, test_move,
               fixture_tear_down);
+  g_test_add ("/node/identity/move-resumed", Fixture, NULL, fixture_set_up,
+              test_move_resumed, fixture_tear_down);
   g_test_add ("/node/identity/move-without-alias", Fixture, NULL, fixture_set_up,
               test_move_without_alias, fixture_tear_down);
 
