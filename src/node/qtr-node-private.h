@@ -37,6 +37,8 @@ char          *qtr_node_get_actor_url (QtrNode *self);
 char          *qtr_node_get_host   (QtrNode *self);
 QtrFetcher    *qtr_node_get_fetcher (QtrNode *self);
 const char    *qtr_node_get_data_dir (QtrNode *self);
+gboolean       qtr_node_save_config (QtrNode  *self,
+                                     GError  **error);
 void           qtr_node_kick_deliveries (QtrNode *self);
 GBytes        *qtr_node_get_document (QtrNode    *self,
                                       const char *name);

@@ -269,6 +269,7 @@ qtr_node_update_profile (QtrNode               *node,
 {
   g_autoptr(QtrNodeOwner) profile = qtr_node_copy_profile (qtr_node_get_owner (node));
   QtrNodeConfig *config = qtr_node_get_config (node);
+  gboolean changed_approval = FALSE;
 
   if (edit->display_name != NULL && g_utf8_strlen (edit->display_name, -1) > MAX_DISPLAY_NAME)
     {
@@ -314,17 +315,23 @@ qtr_node_update_profile (QtrNode               *node,
 
   if (edit->set_manual_approval && config->manual_approval != edit->manual_approval)
     {
-      g_autofree char *path = g_build_filename (qtr_node_get_data_dir (node), "node.conf",
-                                                NULL);
-
       config->manual_approval = edit->manual_approval;
-      if (!qtr_node_config_save (config, path, error))
+      if (!qtr_node_save_config (node, error))
         {
           config->manual_approval = !edit->manual_approval;
           return FALSE;
         }
+      changed_approval = TRUE;
     }
-  return qtr_node_save_profile (node, profile, NULL, error);
+  if (qtr_node_save_profile (node, profile, NULL, error))
+    return TRUE;
+  /* node.conf goes back to what the stored profile says. */
+  if (changed_approval)
+    {
+      config->manual_approval = !edit->manual_approval;
+      qtr_node_save_config (node, NULL);
+    }
+  return FALSE;
 }
 
 /* Aliases. */

@@ -585,6 +585,20 @@ qtr_node_refresh_owner (QtrNode *self)
 }
 
 /**
+ * qtr_node_save_config:
+ *
+ * Writes the node's settings, as changed in qtr_node_get_config(), to node.conf.
+ */
+gboolean
+qtr_node_save_config (QtrNode  *self,
+                      GError  **error)
+{
+  g_autofree char *path = g_build_filename (self->data_dir, CONFIG_FILE, NULL);
+
+  return qtr_node_config_save (self->config, path, error);
+}
+
+/**
  * qtr_node_get_data_dir:
  *
  * Returns: the node's data folder
