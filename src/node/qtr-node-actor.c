@@ -181,7 +181,10 @@ respond_profile_page (QtrNode           *node,
     "line-height:1.5}p.handle{color:#666}</style>\n"
     "</head>\n<body>\n<h1>%s</h1>\n<p class=\"handle\">@%s@%s</p>\n",
     name, owner->username, host, actor_url, name, owner->username, host);
-  g_autofree char *full = g_strconcat (page, "<div class=\"summary\">", summary,
+  g_autofree char *moved = owner->moved_to == NULL ? g_strdup ("") : g_markup_printf_escaped (
+    "<p class=\"moved\">This account has moved to <a href=\"%s\">%s</a>.</p>\n",
+    owner->moved_to, owner->moved_to);
+  g_autofree char *full = g_strconcat (page, moved, "<div class=\"summary\">", summary,
                                        "</div>\n</body>\n</html>\n", NULL);
 
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Vary",

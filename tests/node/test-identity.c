@@ -486,6 +486,16 @@ test_move (Fixture       *fixture,
   g_assert_cmpstr (moved, ==, fixture->b.actor);
   a_actor = fetch_actor (&fixture->a);
   g_assert_cmpstr (a_actor->moved_to, ==, fixture->b.actor);
+  {
+    g_autoptr(GBytes) page = NULL;
+    g_autofree char *link = g_strdup_printf ("moved to <a href=\"%s\">", fixture->b.actor);
+    guint status;
+
+    page = fetch (fixture->a.actor, "text/html", &status, NULL);
+    g_assert_cmpuint (status, ==, SOUP_STATUS_OK);
+    g_assert_nonnull (g_strstr_len (g_bytes_get_data (page, NULL), g_bytes_get_size (page),
+                                    link));
+  }
 
   wait_until (fixture, carol_follows_alice_on_b, "carol follows alice on B, not on A");
   g_assert_cmpint (count_rows (&fixture->c, "SELECT count (*) FROM notifications"
