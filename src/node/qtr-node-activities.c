@@ -254,6 +254,11 @@ handle_undo (QtrNode      *node,
       !qtr_node_store_remove_notification (store, undone_id, actor->row, error))
     return FALSE;
 
+  /* Undo of a boost: embedded (Mastodon), or by reference to the Announce's id. */
+  if ((undone == NULL || undone->type == QTR_ACTIVITY_TYPE_ANNOUNCE) && undone_id != NULL &&
+      !qtr_node_receive_announce_undo (node, undone_id, actor->row, error))
+    return FALSE;
+
   /* Undo of a Follow: embedded (Mastodon), or by reference to the Follow's id. */
   if (undone != NULL && undone->type != QTR_ACTIVITY_TYPE_FOLLOW)
     return TRUE;
@@ -394,7 +399,8 @@ handle_announce (QtrNode      *node,
                  JsonObject   *json,
                  GError      **error)
 {
-  return notify_about_post (node, activity, "reblog", error);
+  return notify_about_post (node, activity, "reblog", error) &&
+         qtr_node_receive_announce (node, activity, json, error);
 }
 
 /* A report that names the owner or the owner's posts is kept for the owner to read. */

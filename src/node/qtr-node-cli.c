@@ -30,6 +30,8 @@ static int run_follow (int argc, char **argv);
 static int run_unfollow (int argc, char **argv);
 static int run_post (int argc, char **argv);
 static int run_delete (int argc, char **argv);
+static int run_boost (int argc, char **argv);
+static int run_unboost (int argc, char **argv);
 static int run_profile (int argc, char **argv);
 static int run_alias (int argc, char **argv);
 static int run_move (int argc, char **argv);
@@ -42,6 +44,8 @@ static const Command commands[] = {
   { "unfollow", N_("Stop following an account"), run_unfollow },
   { "post", N_("Publish a post"), run_post },
   { "delete", N_("Delete one of your posts"), run_delete },
+  { "boost", N_("Boost a post to your followers"), run_boost },
+  { "unboost", N_("Take a boost back"), run_unboost },
   { "profile", N_("Show or change your name, profile text, avatar and header"), run_profile },
   { "alias", N_("Add or remove another account of yours (to move here from it)"), run_alias },
   { "move", N_("Move your followers to your new account"), run_move },
@@ -339,23 +343,38 @@ open_node_with_argument (int          *argc,
   return node;
 }
 
-/* Waits for a command's async call; @finish names its finish function. */
+/* Waiting for an _async call of the node: the command runs the loop until it is done. */
 typedef struct {
   GMainLoop *loop;
-  char      *actor;
+  char      *result;
   GError    *error;
   char    *(*finish) (QtrNode *, GAsyncResult *, GError **);
-} CommandWait;
+} NodeWait;
 
 static void
-command_done_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+node_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
-  CommandWait *wait = user_data;
+  NodeWait *wait = user_data;
 
-  wait->actor = wait->finish (QTR_NODE (source), result, &wait->error);
+  wait->result = wait->finish (QTR_NODE (source), result, &wait->error);
   g_main_loop_quit (wait->loop);
+}
+
+/* Runs the loop until @wait is done. Returns the exit status of a failure, 0 on success. */
+static int
+wait_for_node (NodeWait *wait)
+{
+  int status;
+
+  g_main_loop_run (wait->loop);
+  g_main_loop_unref (wait->loop);
+  if (wait->error == NULL)
+    return 0;
+  status = fail (wait->error);
+  g_error_free (wait->error);
+  return status;
 }
 
 static int
@@ -363,8 +382,7 @@ run_follow (int    argc,
             char **argv)
 {
   g_autoptr(QtrNode) node = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
-  CommandWait wait = { 0 };
+  NodeWait wait = { .finish = qtr_node_follow_finish };
   int status = 0;
 
   node = open_node_with_argument (&argc, &argv, _("@USER@HOST"),
@@ -374,24 +392,18 @@ run_follow (int    argc,
   if (node == NULL)
     return status;
 
-  loop = g_main_loop_new (NULL, FALSE);
-  wait.loop = loop;
-  wait.finish = qtr_node_follow_finish;
-  qtr_node_follow_async (node, argv[1], NULL, command_done_cb, &wait);
-  g_main_loop_run (loop);
-  if (wait.error != NULL)
-    {
-      status = fail (wait.error);
-      g_error_free (wait.error);
-      return status;
-    }
+  wait.loop = g_main_loop_new (NULL, FALSE);
+  qtr_node_follow_async (node, argv[1], NULL, node_done_cb, &wait);
+  status = wait_for_node (&wait);
+  if (status != 0)
+    return status;
 
   /* Translators: %s is the followed account's address (a URL). */
-  g_print (_("Follow request for %s queued."), wait.actor);
+  g_print (_("Follow request for %s queued."), wait.result);
   g_print ("\n");
   g_print ("%s\n", _("The running node delivers it; if the node is not running, it goes out "
                       "when it next runs."));
-  g_free (wait.actor);
+  g_free (wait.result);
   return 0;
 }
 
@@ -420,6 +432,18 @@ run_unfollow (int    argc,
 }
 
 static int
+fail_attach (const char   *path,
+             const GError *error)
+{
+  g_autofree char *name = g_filename_display_name (path);
+
+  /* Translators: the first %s is a file name, the second why it cannot be used. */
+  g_printerr (_("%s: cannot use %s: %s"), PRGNAME, name, error->message);
+  g_printerr ("\n");
+  return 1;
+}
+
+static int
 run_post (int    argc,
           char **argv)
 {
@@ -430,12 +454,14 @@ run_post (int    argc,
   g_autofree char *visibility_name = NULL;
   g_autofree char *summary = NULL;
   g_autofree char *language = NULL;
-  g_autofree char *uri = NULL;
+  g_autofree char *in_reply_to = NULL;
   g_auto(GStrv) files = NULL;
   g_auto(GStrv) alts = NULL;
   g_autoptr(GArray) media_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   gboolean sensitive = FALSE;
+  NodeWait wait = { .finish = qtr_node_post_finish };
   QtrVisibility visibility = QTR_VISIBILITY_PUBLIC;
+  int status;
   const GOptionEntry entries[] = {
     { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
       N_("Where the node keeps its data (default: the XDG data folder)"), N_("DIR") },
@@ -446,6 +472,9 @@ run_post (int    argc,
       N_("A content warning shown before the post"), N_("TEXT") },
     { "language", 'l', 0, G_OPTION_ARG_STRING, &language,
       N_("The post's language, e.g. en, es or sv"), N_("CODE") },
+    { "in-reply-to", 'r', 0, G_OPTION_ARG_STRING, &in_reply_to,
+      N_("The address of the post this answers (fetched from its server when not known)"),
+      N_("URL") },
     { "attach", 'a', 0, G_OPTION_ARG_FILENAME_ARRAY, &files,
       N_("Attach an image, video or audio file (up to 4; repeat the option)"), N_("FILE") },
     { "alt", 0, 0, G_OPTION_ARG_STRING_ARRAY, &alts,
@@ -481,30 +510,27 @@ run_post (int    argc,
       g_autoptr(QtrMedia) media = qtr_node_add_media_file (node, files[i], alt, &error);
 
       if (media == NULL)
-        {
-          g_autofree char *name = g_filename_display_name (files[i]);
-
-          /* Translators: the first %s is a file name, the second why it cannot be attached. */
-          g_printerr (_("%s: cannot attach %s: %s"), PRGNAME, name, error->message);
-          g_printerr ("\n");
-          return 1;
-        }
+        return fail_attach (files[i], error);
       g_array_append_val (media_ids, media->id);
     }
   {
     QtrPostRequest request = { .text = argc == 2 ? argv[1] : "", .visibility = visibility,
                                .summary = summary, .language = language,
+                               .in_reply_to = in_reply_to,
                                .media_ids = (const gint64 *) media_ids->data,
                                .n_media = media_ids->len, .sensitive = sensitive };
 
-    uri = qtr_node_post (node, &request, &error);
+    wait.loop = g_main_loop_new (NULL, FALSE);
+    qtr_node_post_async (node, &request, NULL, node_done_cb, &wait);
   }
-  if (uri == NULL)
-    return fail (error);
+  status = wait_for_node (&wait);
+  if (status != 0)
+    return status;
 
   /* Translators: %s is the new post's address (a URL). */
-  g_print (_("Posted %s; it is delivered while the node runs."), uri);
+  g_print (_("Posted %s; it is delivered while the node runs."), wait.result);
   g_print ("\n");
+  g_free (wait.result);
   return 0;
 }
 
@@ -532,15 +558,52 @@ run_delete (int    argc,
 }
 
 static int
-fail_attach (const char   *path,
-             const GError *error)
+run_boost (int    argc,
+           char **argv)
 {
-  g_autofree char *name = g_filename_display_name (path);
+  g_autoptr(QtrNode) node = NULL;
+  NodeWait wait = { .finish = qtr_node_boost_finish };
+  int status = 0;
 
-  /* Translators: the first %s is a file name, the second why it cannot be used. */
-  g_printerr (_("%s: cannot use %s: %s"), PRGNAME, name, error->message);
-  g_printerr ("\n");
-  return 1;
+  node = open_node_with_argument (&argc, &argv, _("URL"),
+                                  _("Boost a post to your followers (fetched from its server "
+                                    "when not known)."),
+                                  _("Give the address of the post to boost."), &status);
+  if (node == NULL)
+    return status;
+
+  wait.loop = g_main_loop_new (NULL, FALSE);
+  qtr_node_boost_async (node, argv[1], NULL, node_done_cb, &wait);
+  status = wait_for_node (&wait);
+  if (status != 0)
+    return status;
+
+  /* Translators: %s is the boosted post's address (a URL). */
+  g_print (_("Boosted %s; it is delivered while the node runs."), argv[1]);
+  g_print ("\n");
+  g_free (wait.result);
+  return 0;
+}
+
+static int
+run_unboost (int    argc,
+             char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNode) node = NULL;
+  int status = 0;
+
+  node = open_node_with_argument (&argc, &argv, _("URL"), _("Take back your boost of a post."),
+                                  _("Give the address of the boosted post."), &status);
+  if (node == NULL)
+    return status;
+  if (!qtr_node_unboost (node, argv[1], &error))
+    return fail (error);
+
+  /* Translators: %s is the post's address (a URL). */
+  g_print (_("No longer boosting %s; the Undo is queued."), argv[1]);
+  g_print ("\n");
+  return 0;
 }
 
 static void
@@ -678,18 +741,15 @@ run_alias (int    argc,
 
   if (add)
     {
-      g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-      CommandWait wait = { loop, NULL, NULL, qtr_node_add_alias_finish };
+      NodeWait wait = { .finish = qtr_node_add_alias_finish };
+      int status;
 
-      qtr_node_add_alias_async (node, argv[2], NULL, command_done_cb, &wait);
-      g_main_loop_run (loop);
-      if (wait.error != NULL)
-        {
-          int status = fail (wait.error);
-          g_error_free (wait.error);
-          return status;
-        }
-      actor = wait.actor;
+      wait.loop = g_main_loop_new (NULL, FALSE);
+      qtr_node_add_alias_async (node, argv[2], NULL, node_done_cb, &wait);
+      status = wait_for_node (&wait);
+      if (status != 0)
+        return status;
+      actor = wait.result;
       /* Translators: %s is an account's address (a URL). */
       g_print (_("%s is now an alias of your account."), actor);
     }
@@ -712,10 +772,9 @@ run_move (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(QtrNode) node = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *data_dir = NULL;
   g_autofree char *target = NULL;
-  CommandWait wait = { 0 };
+  NodeWait wait = { .finish = qtr_node_move_finish };
   int status = 0;
   const GOptionEntry entries[] = {
     { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
@@ -739,22 +798,16 @@ run_move (int    argc,
   if (node == NULL)
     return fail (error);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  wait.loop = loop;
-  wait.finish = qtr_node_move_finish;
-  qtr_node_move_async (node, target, NULL, command_done_cb, &wait);
-  g_main_loop_run (loop);
-  if (wait.error != NULL)
-    {
-      status = fail (wait.error);
-      g_error_free (wait.error);
-      return status;
-    }
+  wait.loop = g_main_loop_new (NULL, FALSE);
+  qtr_node_move_async (node, target, NULL, node_done_cb, &wait);
+  status = wait_for_node (&wait);
+  if (status != 0)
+    return status;
 
   /* Translators: %s is the new account's address (a URL). */
-  g_print (_("Moved to %s; the running node tells your followers' servers."), wait.actor);
+  g_print (_("Moved to %s; the running node tells your followers' servers."), wait.result);
   g_print ("\n");
-  g_free (wait.actor);
+  g_free (wait.result);
   return 0;
 }
 

@@ -349,9 +349,27 @@ qtr_node_config_save (const QtrNodeConfig  *config,
                                    G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }
 
+/* "host:port" and "[v6]:port" without the port; a bare host as it is. */
+static char *
+strip_port (const char *authority)
+{
+  const char *colon = strrchr (authority, ':');
+
+  if (authority[0] == '[')
+    {
+      const char *end = strchr (authority, ']');
+      return end != NULL ? g_strndup (authority, end - authority + 1) : g_strdup (authority);
+    }
+  if (colon != NULL && strchr (authority, ':') == colon)
+    return g_strndup (authority, colon - authority);
+  return g_strdup (authority);
+}
+
 /**
  * qtr_node_config_is_blocked:
- * @host: a normalised host
+ * @host: a normalised host, with or without `:port`
+ *
+ * A domain is blocked whatever port its servers use.
  *
  * Returns: %TRUE when @host or a domain above it is blocked
  */
@@ -359,17 +377,20 @@ gboolean
 qtr_node_config_is_blocked (const QtrNodeConfig *config,
                             const char          *host)
 {
+  g_autofree char *bare = NULL;
+
   if (host == NULL)
     return FALSE;
+  bare = strip_port (host);
   for (guint i = 0; config->blocked_domains && config->blocked_domains[i]; i++)
     {
       const char *blocked = config->blocked_domains[i];
-      gsize host_length = strlen (host), blocked_length = strlen (blocked);
+      gsize host_length = strlen (bare), blocked_length = strlen (blocked);
 
-      if (g_str_equal (host, blocked))
+      if (g_str_equal (host, blocked) || g_str_equal (bare, blocked))
         return TRUE;
-      if (host_length > blocked_length && g_str_has_suffix (host, blocked) &&
-          host[host_length - blocked_length - 1] == '.')
+      if (host_length > blocked_length && g_str_has_suffix (bare, blocked) &&
+          bare[host_length - blocked_length - 1] == '.')
         return TRUE;
     }
   return FALSE;

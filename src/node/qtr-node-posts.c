@@ -42,11 +42,29 @@ qtr_visibility_from_string (const char    *name,
   return FALSE;
 }
 
-/* Ordered by time like Mastodon's ids (milliseconds, then 16 random bits), and always above
- * every id stored, so that posts written within one millisecond keep their order. */
-static gint64
-new_status_id (QtrNode  *node,
-               GError  **error)
+/**
+ * qtr_visibility_to_string:
+ *
+ * Returns: Mastodon's name of @visibility
+ */
+const char *
+qtr_visibility_to_string (QtrVisibility visibility)
+{
+  g_return_val_if_fail (visibility <= QTR_VISIBILITY_DIRECT, "direct");
+  return visibility_names[visibility];
+}
+
+/**
+ * qtr_node_new_status_id:
+ *
+ * Ordered by time like Mastodon's ids (milliseconds, then 16 random bits), and always above
+ * every id stored, so that posts written within one millisecond keep their order.
+ *
+ * Returns: an id for a new post (or boost) of the owner, or -1 with @error set
+ */
+gint64
+qtr_node_new_status_id (QtrNode  *node,
+                        GError  **error)
 {
   gint64 candidate = ((g_get_real_time () / 1000) << 16) | (g_random_int () & 0xffff);
   gint64 largest = qtr_node_store_get_max_status_id (qtr_node_get_store (node), error);
@@ -56,8 +74,13 @@ new_status_id (QtrNode  *node,
   return MAX (candidate, largest + 1);
 }
 
-static char *
-format_time (gint64 unix_seconds)
+/**
+ * qtr_node_format_time:
+ *
+ * Returns: (transfer full): @unix_seconds as ActivityStreams writes times
+ */
+char *
+qtr_node_format_time (gint64 unix_seconds)
 {
   g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (unix_seconds);
 
@@ -139,6 +162,27 @@ build_tags (GPtrArray  *links,
           g_autofree char *lower = g_utf8_strdown (link->text, -1);
           json_object_set_string_member (tag, "name", lower);
         }
+      json_array_add_object_element (tags, tag);
+    }
+
+  /* Those mentioned without being written (the author of the post replied to). */
+  for (guint j = 0; j < mentioned->len; j++)
+    {
+      QtrRemoteActor *actor = g_ptr_array_index (mentioned, j);
+      g_autofree char *name = NULL;
+      gboolean written = FALSE;
+      JsonObject *tag;
+
+      for (guint i = 0; i < links->len && !written; i++)
+        written = g_strcmp0 (((QtrHtmlLink *) g_ptr_array_index (links, i))->href,
+                             actor->uri) == 0;
+      if (written)
+        continue;
+      tag = json_object_new ();
+      name = g_strdup_printf ("@%s@%s", actor->username, actor->host);
+      json_object_set_string_member (tag, "type", "Mention");
+      json_object_set_string_member (tag, "href", actor->uri);
+      json_object_set_string_member (tag, "name", name);
       json_array_add_object_element (tags, tag);
     }
   return tags;
@@ -338,13 +382,61 @@ collect_inboxes (QtrNode        *node,
   return g_strv_builder_end (builder);
 }
 
+/* The post @uri, replied to, must be stored (qtr_node_post_async() fetches it first); its
+ * author, unless the owner, is mentioned. */
+static gboolean
+add_parent_author (QtrNode     *node,
+                   const char  *uri,
+                   GPtrArray   *mentioned,
+                   QtrStatus  **parent,
+                   GError     **error)
+{
+  QtrNodeStore *store = qtr_node_get_store (node);
+  g_autoptr(GError) local_error = NULL;
+  QtrRemoteActor *author;
+
+  *parent = qtr_node_store_find_status (store, uri, NULL, &local_error);
+  if (*parent == NULL || (*parent)->reblog_of_id != 0)
+    {
+      if (local_error == NULL)
+        g_set_error (&local_error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                     "%s is not a post this node has: it cannot be replied to", uri);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if ((*parent)->actor_row == 0)
+    return TRUE;
+  author = qtr_node_store_find_remote_actor_by_row (store, (*parent)->actor_row, &local_error);
+  if (author == NULL)
+    {
+      if (local_error == NULL)
+        g_set_error (&local_error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                     "The author of %s is not known here", uri);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  for (guint i = 0; i < mentioned->len; i++)
+    {
+      if (g_str_equal (((QtrRemoteActor *) g_ptr_array_index (mentioned, i))->uri, author->uri))
+        {
+          qtr_remote_actor_free (author);
+          return TRUE;
+        }
+    }
+  g_ptr_array_add (mentioned, author);
+  return TRUE;
+}
+
 /**
  * qtr_node_post:
  * @request: the post as composed
  *
  * Publishes a post: stores it, with its Create and one delivery per target inbox, in one
- * transaction, and starts delivering. Its media (at most %QTR_POST_MAX_MEDIA, none attached
- * to another post) go with it as attachments, with their alt text.
+ * transaction, and starts delivering. A reply (@request's in_reply_to) mentions the author of
+ * the post it answers, addressed as Mastodon addresses mentions, and goes to that author's
+ * inbox too; the post answered must be stored here: qtr_node_post_async() fetches it when it
+ * is not. Its media (at most %QTR_POST_MAX_MEDIA, none attached to another post) go with it as
+ * attachments, with their alt text.
  *
  * Returns: (transfer full): the post's id, or %NULL with @error set
  */
@@ -373,6 +465,7 @@ qtr_node_post (QtrNode              *node,
   g_auto(GStrv) cc = NULL;
   g_auto(GStrv) inboxes = NULL;
   g_autoptr(JsonObject) create = NULL;
+  g_autoptr(QtrStatus) parent = NULL;
   JsonObject *note;
   JsonArray *context;
   g_autoptr(GPtrArray) media = NULL;
@@ -402,20 +495,23 @@ qtr_node_post (QtrNode              *node,
     }
 
   html = qtr_html_from_text (text, &options, &links);
+  if (request->in_reply_to != NULL &&
+      !add_parent_author (node, request->in_reply_to, mentioned, &parent, error))
+    return NULL;
   for (guint i = 0; i < mentioned->len; i++)
     g_ptr_array_add (mention_uris, ((QtrRemoteActor *) g_ptr_array_index (mentioned, i))->uri);
   g_ptr_array_add (mention_uris, NULL);
   qtr_addressing_build (visibility, followers, (const char * const *) mention_uris->pdata,
                         &to, &cc);
 
-  status.id = new_status_id (node, error);
+  status.id = qtr_node_new_status_id (node, error);
   if (status.id < 0)
     return NULL;
   uri = g_strdup_printf ("%s/statuses/%" G_GINT64_FORMAT, actor, status.id);
   url = g_strdup_printf ("%s/@%s/%" G_GINT64_FORMAT, qtr_node_get_base_url (node),
                          qtr_node_get_owner (node)->username, status.id);
   activity_id = g_strconcat (uri, "/activity", NULL);
-  published = format_time (now);
+  published = qtr_node_format_time (now);
 
   note = json_object_new ();
   json_object_set_string_member (note, "id", uri);
@@ -433,7 +529,10 @@ qtr_node_post (QtrNode              *node,
   else
     json_object_set_null_member (note, "summary");
   json_object_set_boolean_member (note, "sensitive", sensitive);
-  json_object_set_null_member (note, "inReplyTo");
+  if (parent != NULL)
+    json_object_set_string_member (note, "inReplyTo", parent->uri);
+  else
+    json_object_set_null_member (note, "inReplyTo");
   json_object_set_string_member (note, "published", published);
   json_object_set_string_member (note, "url", url);
   json_object_set_array_member (note, "to", new_string_array ((const char * const *) to));
@@ -462,6 +561,7 @@ qtr_node_post (QtrNode              *node,
 
   status.uri = uri;
   status.url = url;
+  status.in_reply_to = parent ? parent->uri : NULL;
   status.content = html;
   status.summary = (char *) (summary && *summary ? summary : NULL);
   status.sensitive = sensitive;
@@ -480,6 +580,121 @@ qtr_node_post (QtrNode              *node,
   }
   qtr_node_kick_deliveries (node);
   return g_steal_pointer (&uri);
+}
+
+typedef struct {
+  QtrPostRequest request;
+  char          *text;
+  char          *summary;
+  char          *language;
+  char          *in_reply_to;
+  gint64        *media_ids;
+} PostData;
+
+static void
+post_data_free (PostData *data)
+{
+  g_free (data->text);
+  g_free (data->summary);
+  g_free (data->language);
+  g_free (data->in_reply_to);
+  g_free (data->media_ids);
+  g_free (data);
+}
+
+static void
+post_parent_resolved_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PostData *data = g_task_get_task_data (task);
+  g_autoptr(QtrStatus) parent = NULL;
+  g_autoptr(GError) error = NULL;
+  char *uri;
+
+  parent = qtr_node_resolve_note_finish (QTR_NODE (source), result, &error);
+  if (parent == NULL)
+    {
+      guint status = qtr_fetch_error_get_status (error);
+
+      /* Servers answer so for posts that are not public: direct ones above all. */
+      if (g_error_matches (error, QTR_FETCH_ERROR, QTR_FETCH_ERROR_HTTP) &&
+          (status == 401 || status == 403 || status == 404 || status == 410))
+        g_task_return_new_error (task, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                                 "%s cannot be seen from this node (HTTP %u): it is gone, "
+                                 "or private or direct and not addressed to you, so it "
+                                 "cannot be replied to", data->in_reply_to, status);
+      else
+        {
+          g_prefix_error (&error, "The post replied to cannot be fetched: ");
+          g_task_return_error (task, g_steal_pointer (&error));
+        }
+      return;
+    }
+
+  uri = qtr_node_post (QTR_NODE (source), &data->request, &error);
+  if (uri == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, uri, g_free);
+}
+
+/**
+ * qtr_node_post_async:
+ * @request: the post as composed; copied
+ *
+ * Publishes a post as qtr_node_post() does, fetching first the post it replies to when that
+ * is not stored here (it is kept then, as any post fetched). A post that cannot be fetched,
+ * such as a direct post not addressed to the owner, cannot be replied to.
+ */
+void
+qtr_node_post_async (QtrNode              *node,
+                     const QtrPostRequest *request,
+                     GCancellable         *cancellable,
+                     GAsyncReadyCallback   callback,
+                     gpointer              user_data)
+{
+  g_autoptr(GTask) task = g_task_new (node, cancellable, callback, user_data);
+  PostData *data = g_new0 (PostData, 1);
+
+  g_task_set_source_tag (task, qtr_node_post_async);
+  data->request = *request;
+  data->request.text = data->text = g_strdup (request->text);
+  data->request.summary = data->summary = g_strdup (request->summary);
+  data->request.language = data->language = g_strdup (request->language);
+  data->request.in_reply_to = data->in_reply_to = g_strdup (request->in_reply_to);
+  data->request.media_ids = data->media_ids = g_memdup2 (request->media_ids,
+                                                         request->n_media * sizeof (gint64));
+  g_task_set_task_data (task, data, (GDestroyNotify) post_data_free);
+
+  if (data->in_reply_to == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      char *uri = qtr_node_post (node, &data->request, &error);
+
+      if (uri == NULL)
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_pointer (task, uri, g_free);
+      return;
+    }
+  qtr_node_resolve_note_async (node, data->in_reply_to, cancellable, post_parent_resolved_cb,
+                               g_steal_pointer (&task));
+}
+
+/**
+ * qtr_node_post_finish:
+ *
+ * Returns: (transfer full): the post's id, or %NULL with @error set
+ */
+char *
+qtr_node_post_finish (QtrNode       *node,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, node), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 typedef struct {
@@ -526,9 +741,19 @@ qtr_node_delete_post (QtrNode     *node,
   g_autofree char *delete_id = g_strconcat (uri, "#delete", NULL);
   g_autoptr(JsonObject) delete = json_object_new ();
   g_auto(GStrv) inboxes = NULL;
-  JsonObject *tombstone = json_object_new ();
-  JsonArray *to = json_array_new ();
+  g_autoptr(QtrStatus) status = NULL;
+  JsonObject *tombstone;
+  JsonArray *to;
 
+  status = qtr_node_store_find_status (qtr_node_get_store (node), uri, NULL, NULL);
+  if (status != NULL && status->reblog_of_id != 0)
+    {
+      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                   "%s is a boost, not a post: unboost the boosted post instead", uri);
+      return FALSE;
+    }
+  tombstone = json_object_new ();
+  to = json_array_new ();
   inboxes = qtr_node_store_follower_inboxes (qtr_node_get_store (node), error);
   if (inboxes == NULL)
     {
@@ -621,6 +846,36 @@ note_document (JsonObject *activity_json)
 }
 
 /**
+ * qtr_node_keep_note:
+ * @note: a post of @author, from @author's host (embedded in its Create, or fetched)
+ * @document: @note as received (JSON)
+ *
+ * Stores a post of another server once, its visibility read from its audience: the one way
+ * such posts are kept, whether delivered or fetched.
+ */
+gboolean
+qtr_node_keep_note (QtrNode         *node,
+                    QtrNote         *note,
+                    QtrRemoteActor  *author,
+                    const char      *document,
+                    GError         **error)
+{
+  QtrStatus status = { 0 };
+
+  fill_status_from_note (&status, note, author, document);
+  return qtr_node_store_add_status (qtr_node_get_store (node), &status, error);
+}
+
+static gboolean
+is_stored (QtrNode    *node,
+           const char *uri)
+{
+  g_autoptr(QtrStatus) status = qtr_node_store_find_status (qtr_node_get_store (node), uri,
+                                                            NULL, NULL);
+  return status != NULL;
+}
+
+/**
  * qtr_node_receive_note:
  * @update: %TRUE for an Update (an edit), %FALSE for a Create
  *
@@ -658,11 +913,17 @@ qtr_node_receive_note (QtrNode      *node,
     }
 
   document = note_document (json);
-  fill_status_from_note (&status, note, author, document);
   if (update)
-    return qtr_node_store_update_status (qtr_node_get_store (node), &status, error);
-  if (!qtr_node_store_add_status (qtr_node_get_store (node), &status, error))
+    {
+      fill_status_from_note (&status, note, author, document);
+      return qtr_node_store_update_status (qtr_node_get_store (node), &status, error);
+    }
+  if (!qtr_node_keep_note (node, note, author, document, error))
     return FALSE;
+  /* A reply to a post we never saw: its thread is fetched in the background; the reply is
+   * kept whatever becomes of that. */
+  if (note->in_reply_to != NULL && !is_stored (node, note->in_reply_to))
+    qtr_node_fetch_ancestors (node, note->id, note->in_reply_to);
   if (!addresses_owner (node, note))
     return TRUE;
   return qtr_node_store_add_notification (qtr_node_get_store (node), "mention", author->row,

@@ -40,6 +40,13 @@ const char    *qtr_node_get_data_dir (QtrNode *self);
 gboolean       qtr_node_save_config (QtrNode  *self,
                                      GError  **error);
 void           qtr_node_kick_deliveries (QtrNode *self);
+GCancellable  *qtr_node_get_cancellable (QtrNode *self);
+gboolean       qtr_node_begin_fetch (QtrNode    *self,
+                                     const char *key,
+                                     guint       limit);
+gboolean       qtr_node_end_fetch   (QtrNode    *self,
+                                     const char *key);
+guint          qtr_node_count_fetches (QtrNode *self);
 GBytes        *qtr_node_get_document (QtrNode    *self,
                                       const char *name);
 void           qtr_node_set_document (QtrNode    *self,
@@ -61,6 +68,34 @@ gboolean       qtr_node_receive_note (QtrNode      *node,
                                       JsonObject   *json,
                                       gboolean      update,
                                       GError      **error);
+gboolean       qtr_node_keep_note (QtrNode         *node,
+                                   QtrNote         *note,
+                                   QtrRemoteActor  *author,
+                                   const char      *document,
+                                   GError         **error);
+void           qtr_node_resolve_note_async  (QtrNode             *node,
+                                             const char          *uri,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+QtrStatus     *qtr_node_resolve_note_finish (QtrNode             *node,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+void           qtr_node_fetch_ancestors (QtrNode    *node,
+                                         const char *uri,
+                                         const char *in_reply_to);
+gboolean       qtr_node_receive_announce (QtrNode      *node,
+                                          QtrActivity  *activity,
+                                          JsonObject   *json,
+                                          GError      **error);
+gboolean       qtr_node_receive_announce_undo (QtrNode      *node,
+                                               const char   *announce_id,
+                                               gint64        actor_row,
+                                               GError      **error);
+const char    *qtr_visibility_to_string (QtrVisibility visibility);
+gint64         qtr_node_new_status_id (QtrNode  *node,
+                                       GError  **error);
+char          *qtr_node_format_time (gint64 unix_seconds);
 gboolean       qtr_node_receive_note_delete (QtrNode      *node,
                                              QtrActivity  *activity,
                                              GError      **error);

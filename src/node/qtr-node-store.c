@@ -132,7 +132,13 @@ static const char * const migrations[] = {
   /* 5: the earliest time a server allowed (Retry-After): hurrying leaves it alone. */
   "ALTER TABLE deliveries ADD COLUMN not_before INTEGER NOT NULL DEFAULT 0;",
 
-  /* 6: media the owner uploaded (files in the data folder, named by id), attached to a post
+  /* 6: boosts, as Mastodon keeps them: a reblog is a status row of the booster (its uri the
+   * Announce's id, no content of its own) pointing at the boosted post, and goes with it. */
+  "ALTER TABLE statuses ADD COLUMN reblog_of_id INTEGER"
+  "  REFERENCES statuses (id) ON DELETE CASCADE;"
+  "CREATE INDEX statuses_reblogs ON statuses (reblog_of_id) WHERE reblog_of_id IS NOT NULL;",
+
+  /* 7: media the owner uploaded (files in the data folder, named by id), attached to a post
    * (status_id) or not yet; the attachments of every stored post, ours and others', in order;
    * the owner's avatar, header, aliases (alsoKnownAs, one per line) and the account moved to. */
   "CREATE TABLE media ("
@@ -161,7 +167,7 @@ static const char * const migrations[] = {
   "ALTER TABLE owner ADD COLUMN also_known_as TEXT NOT NULL DEFAULT '';"
   "ALTER TABLE owner ADD COLUMN moved_to TEXT;",
 
-  /* 7: a followed account moved: its Move waits in pending_moves until checked, then the
+  /* 8: a followed account moved: its Move waits in pending_moves until checked, then the
    * owner is told (type 'move', the new account in target_actor_id). sqlite cannot alter a
    * CHECK: the notifications table is rebuilt. */
   "CREATE TABLE notifications_new ("
@@ -461,6 +467,10 @@ qtr_node_store_save_remote_actor (QtrNodeStore          *self,
   }
 }
 
+static QtrRemoteActor *read_remote_actor (QtrNodeStore  *self,
+                                          sqlite3_stmt  *stmt,
+                                          GError       **error);
+
 /**
  * qtr_node_store_find_remote_actor:
  * @column: "uri", "key_id", or "handle" (@value is then `user@host`, the user name compared
@@ -487,9 +497,7 @@ qtr_node_store_find_remote_actor (QtrNodeStore  *self,
     " public_key_pem, document, fetched_at, followers FROM remote_actors"
     " WHERE username = ?1 COLLATE NOCASE AND host = ?2 ORDER BY fetched_at DESC LIMIT 1";
   gboolean handle = g_str_equal (column, "handle");
-  QtrRemoteActor *actor;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (g_str_equal (column, "uri") || g_str_equal (column, "key_id") || handle,
                         NULL);
@@ -510,8 +518,42 @@ qtr_node_store_find_remote_actor (QtrNodeStore  *self,
     }
   else
     bind_text (stmt, 1, value);
-  rc = qtr_db_step (self->db, stmt, error);
-  if (rc != SQLITE_ROW)
+  return read_remote_actor (self, stmt, error);
+}
+
+/**
+ * qtr_node_store_find_remote_actor_by_row:
+ * @row: the actor's row id, as in #QtrStatus's @actor_row
+ *
+ * Returns: (transfer full) (nullable): the actor, or %NULL when there is none (@error unset)
+ *   or on failure (@error set)
+ */
+QtrRemoteActor *
+qtr_node_store_find_remote_actor_by_row (QtrNodeStore  *self,
+                                         gint64         row,
+                                         GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "SELECT id, uri, host, username, display_name, inbox,"
+                                       " shared_inbox, key_id, public_key_pem, document,"
+                                       " fetched_at, followers FROM remote_actors"
+                                       " WHERE id = ?1", error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, row);
+  return read_remote_actor (self, stmt, error);
+}
+
+/* Steps @stmt, a SELECT of remote_actors' columns in their order, once. */
+static QtrRemoteActor *
+read_remote_actor (QtrNodeStore  *self,
+                   sqlite3_stmt  *stmt,
+                   GError       **error)
+{
+  QtrRemoteActor *actor;
+
+  if (qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
     return NULL;
 
   actor = g_new0 (QtrRemoteActor, 1);
@@ -1166,9 +1208,10 @@ qtr_node_store_add_status (QtrNodeStore     *self,
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
                                        "INSERT INTO statuses (id, uri, url, actor_id,"
                                        " in_reply_to_uri, content, summary, sensitive,"
-                                       " language, visibility, published, updated, document)"
+                                       " language, visibility, published, updated, document,"
+                                       " reblog_of_id)"
                                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-                                       " ?12, ?13) ON CONFLICT (uri) DO NOTHING", error);
+                                       " ?12, ?13, ?14) ON CONFLICT (uri) DO NOTHING", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -1194,6 +1237,10 @@ qtr_node_store_add_status (QtrNodeStore     *self,
   else
     sqlite3_bind_null (stmt, 12);
   bind_text (stmt, 13, status->document);
+  if (status->reblog_of_id > 0)
+    sqlite3_bind_int64 (stmt, 14, status->reblog_of_id);
+  else
+    sqlite3_bind_null (stmt, 14);
   if (!run_done (self, stmt, error))
     return FALSE;
   if (sqlite3_changes (qtr_db_get_handle (self->db)) == 0)
@@ -1301,7 +1348,8 @@ qtr_node_store_find_status (QtrNodeStore  *self,
                                        "SELECT id, uri, url, coalesce (actor_id, 0),"
                                        " in_reply_to_uri, content, summary, sensitive,"
                                        " language, visibility, published,"
-                                       " coalesce (updated, 0), document"
+                                       " coalesce (updated, 0), document,"
+                                       " coalesce (reblog_of_id, 0)"
                                        " FROM statuses WHERE uri = ?1", error);
   QtrStatus *status;
   int rc;
@@ -1341,6 +1389,7 @@ qtr_node_store_find_status (QtrNodeStore  *self,
   status->published = sqlite3_column_int64 (stmt, 10);
   status->updated = sqlite3_column_int64 (stmt, 11);
   status->document = dup_column (stmt, 12);
+  status->reblog_of_id = sqlite3_column_int64 (stmt, 13);
   sqlite3_reset (stmt);
   status->attachments = qtr_node_store_get_attachments (self, status->id, error);
   if (status->attachments == NULL)
@@ -1498,7 +1547,9 @@ qtr_node_store_outbox_page (QtrNodeStore  *self,
   g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) qtr_status_free);
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
                                        "SELECT s.id, a.body FROM statuses s"
-                                       " JOIN activities a ON a.uri = s.uri || '/activity'"
+                                       " JOIN activities a ON a.uri = CASE"
+                                       " WHEN s.reblog_of_id IS NULL THEN s.uri || '/activity'"
+                                       " ELSE s.uri END"
                                        " WHERE s.actor_id IS NULL"
                                        " AND s.visibility IN ('public', 'unlisted')"
                                        " AND (?1 = 0 OR s.id < ?1)"
@@ -1867,4 +1918,38 @@ qtr_node_store_pending_moves (QtrNodeStore  *self,
   if (rc != SQLITE_DONE)
     return NULL;
   return g_steal_pointer (&moves);
+}
+
+/**
+ * qtr_node_store_find_reblog:
+ * @actor_row: the booster (0: the owner)
+ * @status_row: the boosted post's row id
+ *
+ * Returns: (transfer full) (nullable): the uri of @actor_row's reblog of the post (its
+ *   Announce's id), %NULL when there is none (@error unset) or on failure (@error set)
+ */
+char *
+qtr_node_store_find_reblog (QtrNodeStore  *self,
+                            gint64         actor_row,
+                            gint64         status_row,
+                            GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "SELECT uri FROM statuses WHERE reblog_of_id = ?1"
+                                       " AND actor_id IS ?2", error);
+  char *uri = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, status_row);
+  if (actor_row > 0)
+    sqlite3_bind_int64 (stmt, 2, actor_row);
+  else
+    sqlite3_bind_null (stmt, 2);
+  if (qtr_db_step (self->db, stmt, error) == SQLITE_ROW)
+    {
+      uri = dup_column (stmt, 0);
+      sqlite3_reset (stmt);
+    }
+  return uri;
 }

@@ -114,6 +114,9 @@ QtrRemoteActor *qtr_node_store_find_remote_actor  (QtrNodeStore          *self,
                                                    const char            *column,
                                                    const char            *value,
                                                    GError               **error);
+QtrRemoteActor *qtr_node_store_find_remote_actor_by_row (QtrNodeStore    *self,
+                                                   gint64                 row,
+                                                   GError               **error);
 
 gint64          qtr_node_store_add_activity       (QtrNodeStore          *self,
                                                    const char            *uri,
@@ -222,10 +225,13 @@ void qtr_inbox_entry_free (QtrInboxEntry *entry);
  * @content: sanitised HTML
  * @summary: (nullable): the content warning
  * @visibility: "public", "unlisted", "private" or "direct"
- * @document: the Note as served (the owner's) or as received (others')
+ * @document: the Note as served (the owner's) or as received (others'); for a reblog, the
+ *   Announce
+ * @reblog_of_id: for a reblog (a boost), the row id of the boosted post; 0 otherwise
  * @attachments: (nullable) (element-type QtrAttachment): its media, in order
  *
- * A post.
+ * A post, or a reblog of one: the booster's row with its Announce's id as @uri, empty
+ * @content, pointing at the boosted post.
  */
 typedef struct {
   gint64    id;
@@ -241,6 +247,7 @@ typedef struct {
   gint64    published;
   gint64    updated;
   char     *document;
+  gint64    reblog_of_id;
   GPtrArray *attachments;
 } QtrStatus;
 
@@ -271,6 +278,10 @@ GPtrArray      *qtr_node_store_outbox_page        (QtrNodeStore          *self,
                                                    guint                  limit,
                                                    GError               **error);
 gint64          qtr_node_store_get_max_status_id  (QtrNodeStore          *self,
+                                                   GError               **error);
+char           *qtr_node_store_find_reblog        (QtrNodeStore          *self,
+                                                   gint64                 actor_row,
+                                                   gint64                 status_row,
                                                    GError               **error);
 gint64          qtr_node_store_count_outbox       (QtrNodeStore          *self,
                                                    GError               **error);

@@ -42,6 +42,8 @@ struct _QtrNode
   QtrRateLimiter   *inbox_limiter;
   GHashTable       *documents;   /* name -> GBytes, built once */
   guint             process_source;
+  GCancellable     *cancellable; /* fetches of the node's own, cancelled when it stops */
+  GHashTable       *fetches;     /* what those fetches are for (a post's or boost's id) */
 };
 
 G_DEFINE_FINAL_TYPE (QtrNode, qtr_node, G_TYPE_OBJECT)
@@ -218,6 +220,8 @@ qtr_node_finalize (GObject *object)
   g_clear_pointer (&self->owner, qtr_node_owner_free);
   g_clear_pointer (&self->inbox_limiter, qtr_rate_limiter_free);
   g_clear_pointer (&self->documents, g_hash_table_unref);
+  g_clear_pointer (&self->fetches, g_hash_table_unref);
+  g_clear_object (&self->cancellable);
   g_free (self->data_dir);
   g_free (self->listen_address);
   g_free (self->listen_url);
@@ -239,6 +243,8 @@ qtr_node_init (QtrNode *self)
 {
   self->lock_fd = -1;
   self->listen_port = -1;
+  self->cancellable = g_cancellable_new ();
+  self->fetches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->documents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) g_bytes_unref);
 }
@@ -450,6 +456,11 @@ qtr_node_start (QtrNode  *self,
 
   if (self->lock_fd < 0 && !take_lock (self, error))
     return FALSE;
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_object_unref (self->cancellable);
+      self->cancellable = g_cancellable_new ();
+    }
 
   listen_address = self->listen_address ? self->listen_address : self->config->listen_address;
   port = self->listen_port >= 0 ? (guint) self->listen_port : self->config->port;
@@ -515,6 +526,7 @@ qtr_node_stop (QtrNode *self)
   g_return_if_fail (QTR_IS_NODE (self));
 
   g_clear_handle_id (&self->process_source, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
   if (self->queue != NULL)
     qtr_delivery_queue_stop (self->queue);
   if (self->server == NULL)
@@ -670,6 +682,66 @@ qtr_node_kick_deliveries (QtrNode *self)
 {
   if (self->queue != NULL)
     qtr_delivery_queue_kick (self->queue);
+}
+
+/**
+ * qtr_node_get_cancellable:
+ *
+ * Returns: (transfer none): what the node's own background fetches (missing parents of a
+ *   reply, boosted posts) watch: it is cancelled when the node stops
+ */
+GCancellable *
+qtr_node_get_cancellable (QtrNode *self)
+{
+  return self->cancellable;
+}
+
+/**
+ * qtr_node_begin_fetch:
+ * @key: what the fetch is for, e.g. the id of a post or of a boost
+ * @limit: how many background fetches may be under way at most
+ *
+ * Claims @key for one background fetch, so that the same thing is not fetched twice at once
+ * and the work a flood of activities can cause stays bounded.
+ *
+ * Returns: %TRUE when the fetch may start, %FALSE when @key is being fetched already or
+ *   @limit fetches are under way
+ */
+gboolean
+qtr_node_begin_fetch (QtrNode    *self,
+                      const char *key,
+                      guint       limit)
+{
+  if (g_hash_table_size (self->fetches) >= limit || g_hash_table_contains (self->fetches, key))
+    return FALSE;
+  g_hash_table_add (self->fetches, g_strdup (key));
+  return TRUE;
+}
+
+/**
+ * qtr_node_end_fetch:
+ *
+ * Releases @key, claimed by qtr_node_begin_fetch().
+ *
+ * Returns: %TRUE when @key was claimed: %FALSE tells a finished fetch that its result is no
+ *   longer wanted (an Undo came meanwhile)
+ */
+gboolean
+qtr_node_end_fetch (QtrNode    *self,
+                    const char *key)
+{
+  return g_hash_table_remove (self->fetches, key);
+}
+
+/**
+ * qtr_node_count_fetches:
+ *
+ * Returns: how many background fetches are under way
+ */
+guint
+qtr_node_count_fetches (QtrNode *self)
+{
+  return g_hash_table_size (self->fetches);
 }
 
 static gboolean

@@ -123,6 +123,8 @@ gboolean    qtr_node_set_media_description (QtrNode        *node,
  * @visibility: who may see it: a #QtrVisibility (0, public, when zeroed)
  * @summary: (nullable): a content warning
  * @language: (nullable): the BCP 47 tag of @text
+ * @in_reply_to: (nullable): the id of the post this answers: its author is mentioned and
+ *   addressed, and gets the reply
  * @media_ids: (array length=n_media): media to attach, in order, none attached before
  * @n_media: how many @media_ids holds, at most %QTR_POST_MAX_MEDIA
  * @sensitive: whether the media are marked sensitive (a content warning marks them too)
@@ -135,6 +137,7 @@ typedef struct {
   int         visibility;
   const char *summary;
   const char *language;
+  const char *in_reply_to;
   const gint64 *media_ids;
   guint       n_media;
   gboolean    sensitive;
@@ -142,6 +145,25 @@ typedef struct {
 
 char       *qtr_node_post             (QtrNode              *node,
                                        const QtrPostRequest *request,
+                                       GError              **error);
+void        qtr_node_post_async       (QtrNode              *node,
+                                       const QtrPostRequest *request,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+char       *qtr_node_post_finish      (QtrNode              *node,
+                                       GAsyncResult         *result,
+                                       GError              **error);
+void        qtr_node_boost_async      (QtrNode              *node,
+                                       const char           *uri,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+char       *qtr_node_boost_finish     (QtrNode              *node,
+                                       GAsyncResult         *result,
+                                       GError              **error);
+gboolean    qtr_node_unboost          (QtrNode              *node,
+                                       const char           *uri,
                                        GError              **error);
 gboolean    qtr_node_delete_post      (QtrNode             *node,
                                        const char          *uri,

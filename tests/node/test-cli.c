@@ -306,6 +306,43 @@ test_follow_queued_while_offline (void)
     g_assert_true (wait_for_status (bob, "Posts: 1 written here, 0 received"));
     g_assert_true (wait_for_status (alice, "Posts: 0 written here, 1 received"));
 
+    /* alice answers and boosts bob's post from her command line. */
+    {
+      g_auto(QtrTestRun) reply = { 0 };
+      g_auto(QtrTestRun) boost = { 0 };
+      g_auto(QtrTestRun) unboost = { 0 };
+      g_auto(QtrTestRun) again = { 0 };
+      g_auto(QtrTestRun) nowhere = { 0 };
+      const char *start = strstr (post.out, bob_url);
+      g_autofree char *uri = g_strndup (start, strcspn (start, ";"));
+
+      run_node (&reply, "post", "--data-dir", alice, "--in-reply-to", uri, "Welcome", NULL);
+      g_assert_cmpint (reply.status, ==, 0);
+      g_assert_nonnull (strstr (reply.out, alice_url));
+      assert_no_glib_noise (&reply);
+      g_assert_true (wait_for_status (alice, "Posts: 1 written here, 1 received"));
+
+      run_node (&boost, "boost", "--data-dir", alice, uri, NULL);
+      g_assert_cmpint (boost.status, ==, 0);
+      g_assert_nonnull (strstr (boost.out, uri));
+      assert_no_glib_noise (&boost);
+      run_node (&unboost, "unboost", "--data-dir", alice, uri, NULL);
+      g_assert_cmpint (unboost.status, ==, 0);
+      assert_no_glib_noise (&unboost);
+      run_node (&again, "unboost", "--data-dir", alice, uri, NULL);
+      g_assert_cmpint (again.status, ==, 1);
+      g_assert_nonnull (strstr (again.err, "not boosted"));
+      assert_no_glib_noise (&again);
+
+      run_node (&nowhere, "post", "--data-dir", alice, "--in-reply-to",
+                "http://127.0.0.1:1/users/nobody/statuses/1", "Hello?", NULL);
+      g_assert_cmpint (nowhere.status, ==, 1);
+      /* One line that says what went wrong. */
+      g_assert_nonnull (strchr (nowhere.err, '\n'));
+      g_assert_cmpstr (strchr (nowhere.err, '\n') + 1, ==, "");
+      assert_no_glib_noise (&nowhere);
+    }
+
     run_node (&empty, "post", "--data-dir", bob, "   ", NULL);
     g_assert_cmpint (empty.status, ==, 1);
     run_node (&bad_visibility, "post", "--data-dir", bob, "--visibility", "everyone", "x",

@@ -76,6 +76,10 @@ test_round_trip (Fixture       *fixture,
   g_assert_true (qtr_node_config_is_blocked (loaded, "eggs.spam.example"));
   g_assert_false (qtr_node_config_is_blocked (loaded, "notspam.example"));
   g_assert_false (qtr_node_config_is_blocked (loaded, "example"));
+  /* A domain is blocked on every port: the inbox passes host:port. */
+  g_assert_true (qtr_node_config_is_blocked (loaded, "spam.example:8443"));
+  g_assert_true (qtr_node_config_is_blocked (loaded, "eggs.spam.example:80"));
+  g_assert_false (qtr_node_config_is_blocked (loaded, "notspam.example:8443"));
 
   host = qtr_node_config_get_host (loaded);
   g_assert_cmpstr (host, ==, "social.example.org");
