@@ -445,7 +445,8 @@ fail_attach (const char   *path,
 {
   g_autofree char *name = g_filename_display_name (path);
 
-  /* Translators: the first %s is a file name, the second why it cannot be used. */
+  /* Translators: the first %s is the program name, the second a file name, the third why
+   * that file cannot be used. */
   g_printerr (_("%s: cannot use %s: %s"), PRGNAME, name, error->message);
   g_printerr ("\n");
   return 1;
