@@ -785,9 +785,16 @@ hashtag_free (QtrHashtag *hashtag)
   g_free (hashtag);
 }
 
-static void
-attachment_free (QtrAttachment *attachment)
+/**
+ * qtr_attachment_free:
+ *
+ * Frees an attachment made by the parser, or by whoever reads one back from storage.
+ */
+void
+qtr_attachment_free (QtrAttachment *attachment)
 {
+  if (attachment == NULL)
+    return;
   g_free (attachment->url);
   g_free (attachment->media_type);
   g_free (attachment->description);
@@ -804,7 +811,6 @@ poll_option_free (QtrPollOption *option)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtrMention, mention_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtrHashtag, hashtag_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtrAttachment, attachment_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtrPollOption, poll_option_free)
 
 static void
@@ -834,7 +840,7 @@ note_new (void)
 
   self->mentions = g_ptr_array_new_with_free_func ((GDestroyNotify) mention_free);
   self->hashtags = g_ptr_array_new_with_free_func ((GDestroyNotify) hashtag_free);
-  self->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
+  self->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) qtr_attachment_free);
   self->poll_options = g_ptr_array_new_with_free_func ((GDestroyNotify) poll_option_free);
   return self;
 }

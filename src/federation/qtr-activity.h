@@ -202,6 +202,9 @@ typedef struct {
   gint64             height;
 } QtrAttachment;
 
+void qtr_attachment_free (QtrAttachment *attachment);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtrAttachment, qtr_attachment_free)
+
 /**
  * QtrPollOption:
  * @name: the option's text

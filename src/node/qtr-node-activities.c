@@ -44,6 +44,8 @@ static gboolean handle_create (QtrNode *node, QtrActivity *activity, JsonObject 
                                GError **error);
 static gboolean handle_update (QtrNode *node, QtrActivity *activity, JsonObject *json,
                                GError **error);
+static gboolean handle_move (QtrNode *node, QtrActivity *activity, JsonObject *json,
+                             GError **error);
 
 static const struct {
   QtrActivityType type;
@@ -60,6 +62,7 @@ static const struct {
   { QTR_ACTIVITY_TYPE_ANNOUNCE, handle_announce },
   { QTR_ACTIVITY_TYPE_FLAG, handle_flag },
   { QTR_ACTIVITY_TYPE_UPDATE, handle_update },
+  { QTR_ACTIVITY_TYPE_MOVE, handle_move },
 };
 
 
@@ -480,6 +483,15 @@ handle_update (QtrNode      *node,
                                   key, error) >= 0;
 }
 
+static gboolean
+handle_move (QtrNode      *node,
+             QtrActivity  *activity,
+             JsonObject   *json,
+             GError      **error)
+{
+  return qtr_node_receive_move (node, activity, error);
+}
+
 typedef struct {
   QtrNode     *node;
   QtrActivity *activity;
@@ -575,15 +587,13 @@ lookup_actor_fetched_cb (GObject      *source,
                          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  QtrNode *node = g_task_get_source_object (task);
+  QtrNode *node = QTR_NODE (source);
   g_autoptr(JsonObject) json = NULL;
   g_autoptr(QtrActorDoc) doc = NULL;
   g_autoptr(GError) error = NULL;
   QtrRemoteActor *saved = NULL;
 
-  json = qtr_fetcher_fetch_object_finish (QTR_FETCHER (source), result, &error);
-  if (json != NULL)
-    doc = qtr_actor_doc_parse (json, &error);
+  doc = qtr_node_fetch_actor_finish (node, result, &json, &error);
   if (doc == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -607,26 +617,6 @@ lookup_actor_fetched_cb (GObject      *source,
   g_task_return_pointer (task, saved, (GDestroyNotify) qtr_remote_actor_free);
 }
 
-static void
-lookup_webfinger_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *actor_url = qtr_fetcher_webfinger_finish (QTR_FETCHER (source), result,
-                                                             &error);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-
-  if (actor_url == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  qtr_fetcher_fetch_object_async (QTR_FETCHER (source), actor_url, cancellable,
-                                  lookup_actor_fetched_cb, g_steal_pointer (&task));
-}
-
 static gboolean
 is_actor_url (const char *handle)
 {
@@ -640,16 +630,10 @@ lookup_actor_async (QtrNode             *node,
                     GAsyncReadyCallback  callback,
                     gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (node, cancellable, callback, user_data);
-  QtrFetcher *fetcher = qtr_node_get_fetcher (node);
+  GTask *task = g_task_new (node, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, lookup_actor_async);
-  if (is_actor_url (handle))
-    qtr_fetcher_fetch_object_async (fetcher, handle, cancellable, lookup_actor_fetched_cb,
-                                    g_steal_pointer (&task));
-  else
-    qtr_fetcher_webfinger_async (fetcher, handle, cancellable, lookup_webfinger_cb,
-                                 g_steal_pointer (&task));
+  qtr_node_fetch_actor_async (node, handle, cancellable, lookup_actor_fetched_cb, task);
 }
 
 static QtrRemoteActor *
@@ -687,19 +671,34 @@ typedef struct {
   QtrRemoteActor *actor;
 } FollowTransaction;
 
+/**
+ * qtr_node_queue_follow:
+ * @actor: a stored actor
+ *
+ * Records a follow of @actor as requested and queues the Follow. Call it in a transaction.
+ */
+gboolean
+qtr_node_queue_follow (QtrNode         *node,
+                       QtrRemoteActor  *actor,
+                       GError         **error)
+{
+  g_autoptr(JsonObject) follow = new_activity (node, "Follow");
+  const char *inboxes[] = { actor->inbox, NULL };
+
+  json_object_set_string_member (follow, "object", actor->uri);
+  return qtr_node_store_add_following (qtr_node_get_store (node), actor->row,
+                                       json_object_get_string_member (follow, "id"), error) &&
+         qtr_node_queue_activity (node, follow, inboxes, error);
+}
+
 static gboolean
 follow_in_transaction (QtrDb    *db,
                        gpointer  user_data,
                        GError  **error)
 {
   FollowTransaction *tx = user_data;
-  g_autoptr(JsonObject) follow = new_activity (tx->node, "Follow");
-  const char *inboxes[] = { tx->actor->inbox, NULL };
 
-  json_object_set_string_member (follow, "object", tx->actor->uri);
-  return qtr_node_store_add_following (qtr_node_get_store (tx->node), tx->actor->row,
-                                       json_object_get_string_member (follow, "id"), error) &&
-         qtr_node_queue_activity (tx->node, follow, inboxes, error);
+  return qtr_node_queue_follow (tx->node, tx->actor, error);
 }
 
 static void
@@ -769,25 +768,42 @@ typedef struct {
   const char     *follow_uri;
 } UnfollowTransaction;
 
+/**
+ * qtr_node_queue_unfollow:
+ * @actor: a followed actor
+ * @follow_uri: the id of our Follow of it
+ *
+ * Forgets the follow and queues an Undo of it. Call it in a transaction.
+ */
+gboolean
+qtr_node_queue_unfollow (QtrNode         *node,
+                         QtrRemoteActor  *actor,
+                         const char      *follow_uri,
+                         GError         **error)
+{
+  g_autoptr(JsonObject) undo = new_activity (node, "Undo");
+  g_autofree char *our_actor = qtr_node_get_actor_url (node);
+  JsonObject *follow = json_object_new ();
+  const char *inboxes[] = { actor->inbox, NULL };
+
+  json_object_set_string_member (follow, "id", follow_uri);
+  json_object_set_string_member (follow, "type", "Follow");
+  json_object_set_string_member (follow, "actor", our_actor);
+  json_object_set_string_member (follow, "object", actor->uri);
+  json_object_set_object_member (undo, "object", follow);
+
+  return qtr_node_store_remove_following (qtr_node_get_store (node), actor->row, error) &&
+         qtr_node_queue_activity (node, undo, inboxes, error);
+}
+
 static gboolean
 unfollow_in_transaction (QtrDb    *db,
                          gpointer  user_data,
                          GError  **error)
 {
   UnfollowTransaction *tx = user_data;
-  g_autoptr(JsonObject) undo = new_activity (tx->node, "Undo");
-  g_autofree char *our_actor = qtr_node_get_actor_url (tx->node);
-  JsonObject *follow = json_object_new ();
-  const char *inboxes[] = { tx->actor->inbox, NULL };
 
-  json_object_set_string_member (follow, "id", tx->follow_uri);
-  json_object_set_string_member (follow, "type", "Follow");
-  json_object_set_string_member (follow, "actor", our_actor);
-  json_object_set_string_member (follow, "object", tx->actor->uri);
-  json_object_set_object_member (undo, "object", follow);
-
-  return qtr_node_store_remove_following (qtr_node_get_store (tx->node), tx->actor->row, error) &&
-         qtr_node_queue_activity (tx->node, undo, inboxes, error);
+  return qtr_node_queue_unfollow (tx->node, tx->actor, tx->follow_uri, error);
 }
 
 /**

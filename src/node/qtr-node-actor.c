@@ -65,8 +65,40 @@ format_timestamp (gint64 unix_seconds)
   return g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ");
 }
 
-static JsonNode *
-build_person (QtrNode *node)
+/* An Image object for the avatar (`icon`) or the header (`image`), from the media store. */
+static void
+add_image (JsonBuilder *builder,
+           QtrNode     *node,
+           const char  *name,
+           gint64       media_id)
+{
+  g_autoptr(QtrMedia) media = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (media_id <= 0)
+    return;
+  media = qtr_node_find_media (node, media_id, &error);
+  if (media == NULL)
+    {
+      g_warning ("The profile's %s cannot be shown: %s", name, error->message);
+      return;
+    }
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_object (builder);
+  qtr_json_builder_add_string (builder, "type", "Image");
+  qtr_json_builder_add_string (builder, "mediaType", media->media_type);
+  qtr_json_builder_add_string (builder, "url", media->url);
+  json_builder_end_object (builder);
+}
+
+/**
+ * qtr_node_build_person:
+ *
+ * Returns: (transfer full) (nullable): the owner's actor document, as served and as sent in
+ *   an Update; %NULL when the key cannot be exported (logged)
+ */
+JsonNode *
+qtr_node_build_person (QtrNode *node)
 {
   QtrNodeOwner *owner = qtr_node_get_owner (node);
   QtrNodeConfig *config = qtr_node_get_config (node);
@@ -106,7 +138,13 @@ build_person (QtrNode *node)
   qtr_json_builder_add_string (builder, "published", published);
   json_builder_set_member_name (builder, "alsoKnownAs");
   json_builder_begin_array (builder);
+  for (guint i = 0; owner->also_known_as[i] != NULL; i++)
+    json_builder_add_string_value (builder, owner->also_known_as[i]);
   json_builder_end_array (builder);
+  if (owner->moved_to != NULL)
+    qtr_json_builder_add_string (builder, "movedTo", owner->moved_to);
+  add_image (builder, node, "icon", owner->avatar_id);
+  add_image (builder, node, "image", owner->header_id);
 
   json_builder_set_member_name (builder, "publicKey");
   json_builder_begin_object (builder);
@@ -143,7 +181,10 @@ respond_profile_page (QtrNode           *node,
     "line-height:1.5}p.handle{color:#666}</style>\n"
     "</head>\n<body>\n<h1>%s</h1>\n<p class=\"handle\">@%s@%s</p>\n",
     name, owner->username, host, actor_url, name, owner->username, host);
-  g_autofree char *full = g_strconcat (page, "<div class=\"summary\">", summary,
+  g_autofree char *moved = owner->moved_to == NULL ? g_strdup ("") : g_markup_printf_escaped (
+    "<p class=\"moved\">This account has moved to <a href=\"%s\">%s</a>.</p>\n",
+    owner->moved_to, owner->moved_to);
+  g_autofree char *full = g_strconcat (page, moved, "<div class=\"summary\">", summary,
                                        "</div>\n</body>\n</html>\n", NULL);
 
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Vary",
@@ -173,7 +214,7 @@ get_person_document (QtrNode *node)
   if (document != NULL)
     return g_bytes_ref (document);
 
-  person = build_person (node);
+  person = qtr_node_build_person (node);
   if (person == NULL)
     return NULL;
   generator = json_generator_new ();
@@ -191,6 +232,7 @@ qtr_node_handle_actor (QtrNode           *node,
 {
   g_autoptr(GBytes) person = NULL;
 
+  qtr_node_refresh_owner (node);
   if (!is_owner_name (node, g_hash_table_lookup (params, "username")))
     {
       qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "No such account here");
@@ -222,6 +264,7 @@ qtr_node_handle_profile (QtrNode           *node,
                          SoupServerMessage *msg,
                          GHashTable        *params)
 {
+  qtr_node_refresh_owner (node);
   if (!is_owner_name (node, g_hash_table_lookup (params, "username")))
     {
       qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "No such account here");

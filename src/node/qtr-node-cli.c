@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
+#include "qtr-html.h"
 #include "qtr-node.h"
 #include "qtr-node-private.h"
 
@@ -31,6 +32,9 @@ static int run_post (int argc, char **argv);
 static int run_delete (int argc, char **argv);
 static int run_boost (int argc, char **argv);
 static int run_unboost (int argc, char **argv);
+static int run_profile (int argc, char **argv);
+static int run_alias (int argc, char **argv);
+static int run_move (int argc, char **argv);
 static int run_like (int argc, char **argv);
 static int run_unlike (int argc, char **argv);
 static int run_block (int argc, char **argv);
@@ -50,6 +54,9 @@ static const Command commands[] = {
   { "unlike", N_("Take a like back"), run_unlike },
   { "block", N_("Block an account"), run_block },
   { "unblock", N_("Lift a block"), run_unblock },
+  { "profile", N_("Show or change your name, profile text, avatar and header"), run_profile },
+  { "alias", N_("Add or remove another account of yours (to move here from it)"), run_alias },
+  { "move", N_("Move your followers to your new account"), run_move },
 };
 
 static int
@@ -433,6 +440,19 @@ run_unfollow (int    argc,
 }
 
 static int
+fail_attach (const char   *path,
+             const GError *error)
+{
+  g_autofree char *name = g_filename_display_name (path);
+
+  /* Translators: the first %s is the program name, the second a file name, the third why
+   * that file cannot be used. */
+  g_printerr (_("%s: cannot use %s: %s"), PRGNAME, name, error->message);
+  g_printerr ("\n");
+  return 1;
+}
+
+static int
 run_post (int    argc,
           char **argv)
 {
@@ -444,6 +464,10 @@ run_post (int    argc,
   g_autofree char *summary = NULL;
   g_autofree char *language = NULL;
   g_autofree char *in_reply_to = NULL;
+  g_auto(GStrv) files = NULL;
+  g_auto(GStrv) alts = NULL;
+  g_autoptr(GArray) media_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gboolean sensitive = FALSE;
   NodeWait wait = { .finish = qtr_node_post_finish };
   QtrVisibility visibility = QTR_VISIBILITY_PUBLIC;
   int status;
@@ -460,6 +484,13 @@ run_post (int    argc,
     { "in-reply-to", 'r', 0, G_OPTION_ARG_STRING, &in_reply_to,
       N_("The address of the post this answers (fetched from its server when not known)"),
       N_("URL") },
+    { "attach", 'a', 0, G_OPTION_ARG_FILENAME_ARRAY, &files,
+      N_("Attach an image, video or audio file (up to 4; repeat the option)"), N_("FILE") },
+    { "alt", 0, 0, G_OPTION_ARG_STRING_ARRAY, &alts,
+      N_("The description of an attached file, for people who cannot see it (the first "
+         "--alt goes with the first --attach, and so on)"), N_("TEXT") },
+    { "sensitive", 0, 0, G_OPTION_ARG_NONE, &sensitive,
+      N_("Mark the attached media as sensitive (hidden until clicked)"), NULL },
     { NULL }
   };
 
@@ -467,19 +498,36 @@ run_post (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail_usage (error->message);
-  if (argc != 2)
+  if (argc > 2 || (argc != 2 && files == NULL))
     return fail_usage (_("Give the text of the post as one argument, in quotes."));
   if (visibility_name != NULL && !qtr_visibility_from_string (visibility_name, &visibility))
     return fail_usage (_("--visibility takes public, unlisted, private or direct."));
+  if (files != NULL && g_strv_length (files) > QTR_POST_MAX_MEDIA)
+    return fail_usage (_("A post can have at most 4 attachments."));
+  if (alts != NULL && (files == NULL || g_strv_length (alts) > g_strv_length (files)))
+    return fail_usage (_("Each --alt describes one --attach file: give no more --alt than "
+                         "--attach."));
   if (data_dir == NULL)
     data_dir = qtr_node_default_data_dir ();
 
   node = qtr_node_open (data_dir, &error);
   if (node == NULL)
     return fail (error);
+  for (guint i = 0; files != NULL && files[i] != NULL; i++)
+    {
+      const char *alt = alts != NULL && i < g_strv_length (alts) ? alts[i] : NULL;
+      g_autoptr(QtrMedia) media = qtr_node_add_media_file (node, files[i], alt, &error);
+
+      if (media == NULL)
+        return fail_attach (files[i], error);
+      g_array_append_val (media_ids, media->id);
+    }
   {
-    QtrPostRequest request = { .text = argv[1], .visibility = visibility, .summary = summary,
-                               .language = language, .in_reply_to = in_reply_to };
+    QtrPostRequest request = { .text = argc == 2 ? argv[1] : "", .visibility = visibility,
+                               .summary = summary, .language = language,
+                               .in_reply_to = in_reply_to,
+                               .media_ids = (const gint64 *) media_ids->data,
+                               .n_media = media_ids->len, .sensitive = sensitive };
 
     wait.loop = g_main_loop_new (NULL, FALSE);
     qtr_node_post_async (node, &request, NULL, node_done_cb, &wait);
@@ -660,6 +708,211 @@ run_unblock (int    argc,
   /* Translators: %s is the account's address (a URL). */
   g_print (_("No longer blocking %s; the Undo is queued."), actor);
   g_print ("\n");
+  return 0;
+}
+
+static void
+print_profile (QtrNode *node)
+{
+  QtrNodeOwner *owner = qtr_node_get_owner (node);
+  g_autofree char *actor = qtr_node_get_actor_url (node);
+  g_autofree char *summary = qtr_html_to_text (owner->summary);
+
+  /* Translators: %s is the owner's actor address (a URL). */
+  g_print (_("Account: %s"), actor);
+  g_print ("\n");
+  /* Translators: %s is the owner's display name. */
+  g_print (_("Display name: %s"), owner->display_name);
+  g_print ("\n");
+  /* Translators: %s is the owner's profile text. */
+  g_print (_("Profile text: %s"), summary);
+  g_print ("\n");
+  for (guint i = 0; i < 2; i++)
+    {
+      gint64 id = i == 0 ? owner->avatar_id : owner->header_id;
+      g_autoptr(QtrMedia) media = id > 0 ? qtr_node_find_media (node, id, NULL) : NULL;
+      const char *url = media != NULL ? media->url : _("none");
+
+      /* Translators: %s is an image's address (a URL), or “none”. */
+      g_print (i == 0 ? _("Avatar: %s") : _("Header: %s"), url);
+      g_print ("\n");
+    }
+  for (guint i = 0; owner->also_known_as[i] != NULL; i++)
+    {
+      /* Translators: %s is another account of the owner (a URL). */
+      g_print (_("Also known as: %s"), owner->also_known_as[i]);
+      g_print ("\n");
+    }
+  if (owner->moved_to != NULL)
+    {
+      /* Translators: %s is the account the owner moved to (a URL). */
+      g_print (_("Moved to: %s"), owner->moved_to);
+      g_print ("\n");
+    }
+}
+
+static int
+run_profile (int    argc,
+             char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNode) node = NULL;
+  g_autoptr(QtrMedia) avatar = NULL;
+  g_autoptr(QtrMedia) header = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *display_name = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *avatar_path = NULL;
+  g_autofree char *header_path = NULL;
+  QtrProfileEdit edit = { 0 };
+  int status = 0;
+  const GOptionEntry entries[] = {
+    { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
+      N_("Where the node keeps its data (default: the XDG data folder)"), N_("DIR") },
+    { "display-name", 'n', 0, G_OPTION_ARG_STRING, &display_name,
+      N_("The name shown to others (at most 30 characters)"), N_("TEXT") },
+    { "summary", 's', 0, G_OPTION_ARG_STRING, &summary,
+      N_("The profile text, plain text; links, hashtags and mentions are linked"), N_("TEXT") },
+    { "avatar", 0, 0, G_OPTION_ARG_FILENAME, &avatar_path,
+      N_("An image to show as the avatar (PNG, JPEG, GIF or WebP)"), N_("FILE") },
+    { "header", 0, 0, G_OPTION_ARG_FILENAME, &header_path,
+      N_("An image to show as the profile's header"), N_("FILE") },
+    { NULL }
+  };
+
+  context = new_context (NULL, _("Show your profile, or change it and send the change to your "
+                                 "followers' servers."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_command_line (context, &argc, &argv, &status))
+    return status;
+  if (data_dir == NULL)
+    data_dir = qtr_node_default_data_dir ();
+
+  node = qtr_node_open (data_dir, &error);
+  if (node == NULL)
+    return fail (error);
+  if (display_name == NULL && summary == NULL && avatar_path == NULL && header_path == NULL)
+    {
+      print_profile (node);
+      return 0;
+    }
+
+  if (avatar_path != NULL &&
+      (avatar = qtr_node_add_media_file (node, avatar_path, NULL, &error)) == NULL)
+    return fail_attach (avatar_path, error);
+  if (header_path != NULL &&
+      (header = qtr_node_add_media_file (node, header_path, NULL, &error)) == NULL)
+    return fail_attach (header_path, error);
+  edit.display_name = display_name;
+  edit.summary = summary;
+  edit.avatar_id = avatar != NULL ? avatar->id : 0;
+  edit.header_id = header != NULL ? header->id : 0;
+  if (!qtr_node_update_profile (node, &edit, &error))
+    return fail (error);
+
+  g_print ("%s\n", _("Profile changed; the running node sends the change to your followers' "
+                      "servers."));
+  return 0;
+}
+
+static int
+run_alias (int    argc,
+           char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNode) node = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *actor = NULL;
+  gboolean add;
+
+  context = new_context (_("add|remove @USER@HOST|URL"),
+                         _("Add or remove another account of yours. An account can move here "
+                           "only from an account listed as an alias."));
+  g_option_context_add_main_entries (context, data_dir_entries (&data_dir), GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail_usage (error->message);
+  if (argc != 3 || !(g_str_equal (argv[1], "add") || g_str_equal (argv[1], "remove")))
+    return fail_usage (_("Say add or remove, then the account, e.g. “alias add "
+                         "@alice@old.example”."));
+  add = g_str_equal (argv[1], "add");
+  if (data_dir == NULL)
+    data_dir = qtr_node_default_data_dir ();
+
+  node = qtr_node_open (data_dir, &error);
+  if (node == NULL)
+    return fail (error);
+
+  if (add)
+    {
+      NodeWait wait = { .finish = qtr_node_add_alias_finish };
+      int status;
+
+      wait.loop = g_main_loop_new (NULL, FALSE);
+      qtr_node_add_alias_async (node, argv[2], NULL, node_done_cb, &wait);
+      status = wait_for_node (&wait);
+      if (status != 0)
+        return status;
+      actor = wait.result;
+      /* Translators: %s is an account's address (a URL). */
+      g_print (_("%s is now an alias of your account."), actor);
+    }
+  else
+    {
+      actor = qtr_node_remove_alias (node, argv[2], &error);
+      if (actor == NULL)
+        return fail (error);
+      /* Translators: %s is an account's address (a URL). */
+      g_print (_("%s is no longer an alias of your account."), actor);
+    }
+  g_print ("\n");
+  return 0;
+}
+
+static int
+run_move (int    argc,
+          char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNode) node = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *target = NULL;
+  NodeWait wait = { .finish = qtr_node_move_finish };
+  int status = 0;
+  const GOptionEntry entries[] = {
+    { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
+      N_("Where the node keeps its data (default: the XDG data folder)"), N_("DIR") },
+    { "to", 't', 0, G_OPTION_ARG_STRING, &target,
+      N_("Your new account, which lists this one as an alias"), N_("@USER@HOST") },
+    { NULL }
+  };
+
+  context = new_context (NULL, _("Move your followers to your new account. Add this account "
+                                 "as an alias on the new one first."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_command_line (context, &argc, &argv, &status))
+    return status;
+  if (target == NULL)
+    return fail_usage (_("--to is missing: name your new account, e.g. --to @alice@new.example."));
+  if (data_dir == NULL)
+    data_dir = qtr_node_default_data_dir ();
+
+  node = qtr_node_open (data_dir, &error);
+  if (node == NULL)
+    return fail (error);
+
+  wait.loop = g_main_loop_new (NULL, FALSE);
+  qtr_node_move_async (node, target, NULL, node_done_cb, &wait);
+  status = wait_for_node (&wait);
+  if (status != 0)
+    return status;
+
+  /* Translators: %s is the new account's address (a URL). */
+  g_print (_("Moved to %s; the running node tells your followers' servers."), wait.result);
+  g_print ("\n");
+  g_free (wait.result);
   return 0;
 }
 

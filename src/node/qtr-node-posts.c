@@ -228,6 +228,7 @@ typedef struct {
   QtrStatus  *status;
   JsonObject *create;
   GStrv       inboxes;
+  GPtrArray  *media;    /* QtrMedia */
 } PostTransaction;
 
 static gboolean
@@ -236,10 +237,119 @@ post_in_transaction (QtrDb    *db,
                      GError  **error)
 {
   PostTransaction *tx = user_data;
+  QtrNodeStore *store = qtr_node_get_store (tx->node);
 
-  return qtr_node_store_add_status (qtr_node_get_store (tx->node), tx->status, error) &&
-         qtr_node_queue_activity (tx->node, tx->create, (const char * const *) tx->inboxes,
+  if (!qtr_node_store_add_status (store, tx->status, error))
+    return FALSE;
+  for (guint i = 0; i < tx->media->len; i++)
+    {
+      QtrMedia *media = g_ptr_array_index (tx->media, i);
+      g_autoptr(GError) local_error = NULL;
+
+      if (!qtr_node_store_attach_media (store, media->id, tx->status->id, &local_error))
+        {
+          if (local_error != NULL)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          else
+            g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID,
+                         "Media %" G_GINT64_FORMAT " is attached to another post already",
+                         media->id);
+          return FALSE;
+        }
+    }
+  return qtr_node_queue_activity (tx->node, tx->create, (const char * const *) tx->inboxes,
                                   error);
+}
+
+static QtrAttachmentType
+attachment_type_for (const char *media_type)
+{
+  if (g_str_has_prefix (media_type, "image/"))
+    return QTR_ATTACHMENT_TYPE_IMAGE;
+  if (g_str_has_prefix (media_type, "video/"))
+    return QTR_ATTACHMENT_TYPE_VIDEO;
+  if (g_str_has_prefix (media_type, "audio/"))
+    return QTR_ATTACHMENT_TYPE_AUDIO;
+  return QTR_ATTACHMENT_TYPE_DOCUMENT;
+}
+
+/* The media of a new post, looked up and checked: each exists and is attached nowhere yet. */
+static GPtrArray *
+find_post_media (QtrNode               *node,
+                 const QtrPostRequest  *request,
+                 GError               **error)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) qtr_media_free);
+
+  if (request->n_media > QTR_POST_MAX_MEDIA)
+    {
+      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID,
+                   "A post may carry at most %d media; this one has %u", QTR_POST_MAX_MEDIA,
+                   request->n_media);
+      return NULL;
+    }
+  for (guint i = 0; i < request->n_media; i++)
+    {
+      QtrMedia *media = qtr_node_find_media (node, request->media_ids[i], error);
+
+      if (media == NULL)
+        return NULL;
+      g_ptr_array_add (found, media);
+      if (media->status_id != 0)
+        {
+          g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID,
+                       "Media %" G_GINT64_FORMAT " is attached to another post already: "
+                       "upload it again to use it here", media->id);
+          return NULL;
+        }
+      for (guint j = 0; j < i; j++)
+        if (request->media_ids[j] == media->id)
+          {
+            g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID,
+                         "Media %" G_GINT64_FORMAT " is given twice", media->id);
+            return NULL;
+          }
+    }
+  return g_steal_pointer (&found);
+}
+
+/* The attachments as Mastodon sends them: Documents with their type, address, alt text (name)
+ * and size; and as the store keeps them. */
+static JsonArray *
+build_attachments (GPtrArray *media,
+                   GPtrArray *stored)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; i < media->len; i++)
+    {
+      QtrMedia *item = g_ptr_array_index (media, i);
+      JsonObject *attachment = json_object_new ();
+      QtrAttachment *kept = g_new0 (QtrAttachment, 1);
+
+      json_object_set_string_member (attachment, "type", "Document");
+      json_object_set_string_member (attachment, "mediaType", item->media_type);
+      json_object_set_string_member (attachment, "url", item->url);
+      if (*item->description != '\0')
+        json_object_set_string_member (attachment, "name", item->description);
+      else
+        json_object_set_null_member (attachment, "name");
+      if (item->width > 0 && item->height > 0)
+        {
+          json_object_set_int_member (attachment, "width", item->width);
+          json_object_set_int_member (attachment, "height", item->height);
+        }
+      json_array_add_object_element (array, attachment);
+
+      kept->type = attachment_type_for (item->media_type);
+      kept->url = g_strdup (item->url);
+      kept->media_type = g_strdup (item->media_type);
+      kept->description = *item->description ? g_strdup (item->description) : NULL;
+      kept->width = item->width;
+      kept->height = item->height;
+      g_ptr_array_add (stored, kept);
+    }
+  return array;
 }
 
 static GStrv
@@ -328,7 +438,8 @@ add_parent_author (QtrNode     *node,
  * transaction, and starts delivering. A reply (@request's in_reply_to) mentions the author of
  * the post it answers, addressed as Mastodon addresses mentions, and goes to that author's
  * inbox too; the post answered must be stored here: qtr_node_post_async() fetches it when it
- * is not.
+ * is not. Its media (at most %QTR_POST_MAX_MEDIA, none attached to another post) go with it as
+ * attachments, with their alt text.
  *
  * Returns: (transfer full): the post's id, or %NULL with @error set
  */
@@ -360,9 +471,13 @@ qtr_node_post (QtrNode              *node,
   g_autoptr(QtrStatus) parent = NULL;
   JsonObject *note;
   JsonArray *context;
+  g_autoptr(GPtrArray) media = NULL;
+  g_autoptr(GPtrArray) attachments = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) qtr_attachment_free);
   ComposeContext compose = { node, mentioned };
   QtrHtmlComposeOptions options = { tag_base, resolve_mention_cb, &compose };
   QtrStatus status = { 0 };
+  gboolean sensitive = request->sensitive || (summary != NULL && *summary != '\0');
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   if (visibility < QTR_VISIBILITY_PUBLIC || visibility > QTR_VISIBILITY_DIRECT)
@@ -371,7 +486,12 @@ qtr_node_post (QtrNode              *node,
                    "Unknown visibility %d: use public, unlisted, private or direct", visibility);
       return NULL;
     }
-  if (text == NULL || strspn (text, " \t\r\n") == strlen (text))
+  media = find_post_media (node, request, error);
+  if (media == NULL)
+    return NULL;
+  if (text == NULL)
+    text = "";
+  if (strspn (text, " \t\r\n") == strlen (text) && media->len == 0)
     {
       g_set_error_literal (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED, "The post is empty");
       return NULL;
@@ -411,7 +531,7 @@ qtr_node_post (QtrNode              *node,
     json_object_set_string_member (note, "summary", summary);
   else
     json_object_set_null_member (note, "summary");
-  json_object_set_boolean_member (note, "sensitive", summary != NULL && *summary != '\0');
+  json_object_set_boolean_member (note, "sensitive", sensitive);
   if (parent != NULL)
     json_object_set_string_member (note, "inReplyTo", parent->uri);
   else
@@ -421,7 +541,7 @@ qtr_node_post (QtrNode              *node,
   json_object_set_array_member (note, "to", new_string_array ((const char * const *) to));
   json_object_set_array_member (note, "cc", new_string_array ((const char * const *) cc));
   json_object_set_array_member (note, "tag", build_tags (links, mentioned));
-  json_object_set_array_member (note, "attachment", json_array_new ());
+  json_object_set_array_member (note, "attachment", build_attachments (media, attachments));
 
   create = json_object_new ();
   context = json_array_new ();
@@ -447,14 +567,15 @@ qtr_node_post (QtrNode              *node,
   status.in_reply_to = parent ? parent->uri : NULL;
   status.content = html;
   status.summary = (char *) (summary && *summary ? summary : NULL);
-  status.sensitive = summary != NULL && *summary != '\0';
+  status.sensitive = sensitive;
+  status.attachments = attachments;
   status.language = (char *) language;
   status.visibility = (char *) visibility_names[visibility];
   status.published = now;
   status.document = document;
 
   {
-    PostTransaction tx = { node, &status, create, inboxes };
+    PostTransaction tx = { node, &status, create, inboxes, media };
 
     if (!qtr_db_transaction (qtr_node_store_get_db (qtr_node_get_store (node)),
                              post_in_transaction, &tx, error))
@@ -470,6 +591,7 @@ typedef struct {
   char          *summary;
   char          *language;
   char          *in_reply_to;
+  gint64        *media_ids;
 } PostData;
 
 static void
@@ -479,6 +601,7 @@ post_data_free (PostData *data)
   g_free (data->summary);
   g_free (data->language);
   g_free (data->in_reply_to);
+  g_free (data->media_ids);
   g_free (data);
 }
 
@@ -544,6 +667,8 @@ qtr_node_post_async (QtrNode              *node,
   data->request.summary = data->summary = g_strdup (request->summary);
   data->request.language = data->language = g_strdup (request->language);
   data->request.in_reply_to = data->in_reply_to = g_strdup (request->in_reply_to);
+  data->request.media_ids = data->media_ids = g_memdup2 (request->media_ids,
+                                                         request->n_media * sizeof (gint64));
   g_task_set_task_data (task, data, (GDestroyNotify) post_data_free);
 
   if (data->in_reply_to == NULL)
@@ -711,6 +836,7 @@ fill_status_from_note (QtrStatus      *status,
   status->published = note->published > 0 ? note->published : g_get_real_time () / G_USEC_PER_SEC;
   status->updated = note->updated;
   status->document = (char *) document;
+  status->attachments = note->attachments;
 }
 
 static char *

@@ -37,6 +37,9 @@ QtrNodeOwner  *qtr_node_get_owner  (QtrNode *self);
 char          *qtr_node_get_actor_url (QtrNode *self);
 char          *qtr_node_get_host   (QtrNode *self);
 QtrFetcher    *qtr_node_get_fetcher (QtrNode *self);
+const char    *qtr_node_get_data_dir (QtrNode *self);
+gboolean       qtr_node_save_config (QtrNode  *self,
+                                     GError  **error);
 void           qtr_node_kick_deliveries (QtrNode *self);
 GCancellable  *qtr_node_get_cancellable (QtrNode *self);
 gboolean       qtr_node_begin_fetch (QtrNode    *self,
@@ -134,11 +137,49 @@ gboolean       qtr_node_is_signed_by_blocked (QtrNode           *node,
 void           qtr_node_start_catch_up (QtrNode      *node,
                                         gint64        since,
                                         GCancellable *cancellable);
+gboolean       qtr_node_queue_follow (QtrNode         *node,
+                                      QtrRemoteActor  *actor,
+                                      GError         **error);
+gboolean       qtr_node_queue_unfollow (QtrNode         *node,
+                                        QtrRemoteActor  *actor,
+                                        const char      *follow_uri,
+                                        GError         **error);
+void           qtr_node_fetch_actor_async (QtrNode             *node,
+                                           const char          *handle,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+QtrActorDoc   *qtr_node_fetch_actor_finish (QtrNode       *node,
+                                            GAsyncResult  *result,
+                                            JsonObject   **json,
+                                            GError       **error);
+JsonNode      *qtr_node_build_person (QtrNode *node);
+QtrNodeOwner  *qtr_node_copy_profile (const QtrNodeOwner *owner);
+gboolean       qtr_node_save_profile (QtrNode             *node,
+                                      const QtrNodeOwner  *profile,
+                                      JsonObject          *extra,
+                                      GError             **error);
+gboolean       qtr_node_reload_owner (QtrNode  *self,
+                                      GError  **error);
+void           qtr_node_refresh_owner (QtrNode *self);
+gboolean       qtr_node_receive_move (QtrNode      *node,
+                                      QtrActivity  *activity,
+                                      GError      **error);
+void           qtr_node_resume_moves (QtrNode *node);
 void           qtr_node_inbox_early_cb (SoupServer        *server,
                                         SoupServerMessage *msg,
                                         const char        *path,
                                         GHashTable        *query,
                                         gpointer           user_data);
+
+gboolean       qtr_media_sniff (const guint8  *data,
+                                gsize          length,
+                                const char   **media_type,
+                                guint         *width,
+                                guint         *height,
+                                GError       **error);
+const char    *qtr_media_get_extension (const char *media_type);
+gboolean       qtr_media_is_image (const char *media_type);
 
 void qtr_node_respond_json  (SoupServerMessage *msg,
                              guint              status,
@@ -164,5 +205,6 @@ void qtr_node_handle_inbox          (QtrNode *node, SoupServerMessage *msg, GHas
 void qtr_node_handle_activity       (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_collection     (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_status         (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_media          (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 
 G_END_DECLS

@@ -154,6 +154,65 @@ static const char * const migrations[] = {
   "  id INTEGER PRIMARY KEY CHECK (id = 1),"
   "  last_seen INTEGER NOT NULL"
   ");",
+
+  /* 8: media the owner uploaded (files in the data folder, named by id), attached to a post
+   * (status_id) or not yet; the attachments of every stored post, ours and others', in order;
+   * the owner's avatar, header, aliases (alsoKnownAs, one per line) and the account moved to. */
+  "CREATE TABLE media ("
+  "  id INTEGER PRIMARY KEY,"
+  "  media_type TEXT NOT NULL,"
+  "  size INTEGER NOT NULL,"
+  "  width INTEGER NOT NULL DEFAULT 0,"
+  "  height INTEGER NOT NULL DEFAULT 0,"
+  "  description TEXT NOT NULL DEFAULT '',"
+  "  created_at INTEGER NOT NULL,"
+  "  status_id INTEGER"
+  ");"
+  "CREATE TABLE attachments ("
+  "  status_id INTEGER NOT NULL REFERENCES statuses (id) ON DELETE CASCADE,"
+  "  position INTEGER NOT NULL,"
+  "  type INTEGER NOT NULL,"
+  "  url TEXT NOT NULL,"
+  "  media_type TEXT,"
+  "  description TEXT,"
+  "  width INTEGER NOT NULL DEFAULT 0,"
+  "  height INTEGER NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (status_id, position)"
+  ");"
+  "ALTER TABLE owner ADD COLUMN avatar_id INTEGER;"
+  "ALTER TABLE owner ADD COLUMN header_id INTEGER;"
+  "ALTER TABLE owner ADD COLUMN also_known_as TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE owner ADD COLUMN moved_to TEXT;",
+
+  /* 9: a followed account moved: its Move waits in pending_moves until checked, then the
+   * owner is told (type 'move', the new account in target_actor_id). sqlite cannot alter a
+   * CHECK: the notifications table is rebuilt. */
+  "CREATE TABLE notifications_new ("
+  "  id INTEGER PRIMARY KEY,"
+  "  type TEXT NOT NULL CHECK (type IN ('mention', 'favourite', 'reblog', 'follow',"
+  "    'follow_request', 'report', 'move')),"
+  "  actor_id INTEGER NOT NULL REFERENCES remote_actors (id) ON DELETE CASCADE,"
+  "  status_uri TEXT,"
+  "  activity_uri TEXT NOT NULL UNIQUE,"
+  "  comment TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  target_actor_id INTEGER REFERENCES remote_actors (id) ON DELETE CASCADE"
+  ");"
+  "INSERT INTO notifications_new (id, type, actor_id, status_uri, activity_uri, comment,"
+  "  created_at)"
+  "  SELECT id, type, actor_id, status_uri, activity_uri, comment, created_at"
+  "  FROM notifications;"
+  "DROP TABLE notifications;"
+  "ALTER TABLE notifications_new RENAME TO notifications;"
+  "CREATE INDEX notifications_by_time ON notifications (created_at);"
+  /* A Move of an account we follow, kept until its target is checked (fetched from its own
+   * host, naming the old account among its aliases): a restart resumes the check. */
+  "CREATE TABLE pending_moves ("
+  "  activity_uri TEXT PRIMARY KEY,"
+  "  origin_id INTEGER NOT NULL REFERENCES remote_actors (id) ON DELETE CASCADE,"
+  "  target TEXT NOT NULL,"
+  "  received_at INTEGER NOT NULL"
+  ");",
 };
 
 void
@@ -164,6 +223,8 @@ qtr_node_owner_free (QtrNodeOwner *owner)
   g_free (owner->username);
   g_free (owner->display_name);
   g_free (owner->summary);
+  g_strfreev (owner->also_known_as);
+  g_free (owner->moved_to);
   g_clear_object (&owner->key);
   g_free (owner);
 }
@@ -275,7 +336,8 @@ qtr_node_store_load_owner (QtrNodeStore  *self,
 
   stmt = qtr_db_prepare (self->db,
                          "SELECT username, display_name, summary, private_key_pem, created_at,"
-                         " updated_at FROM owner WHERE id = 1", error);
+                         " updated_at, coalesce (avatar_id, 0), coalesce (header_id, 0),"
+                         " also_known_as, moved_to FROM owner WHERE id = 1", error);
   if (stmt == NULL)
     return NULL;
   rc = qtr_db_step (self->db, stmt, error);
@@ -296,6 +358,10 @@ qtr_node_store_load_owner (QtrNodeStore  *self,
   private_pem = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
   owner->created_at = sqlite3_column_int64 (stmt, 4);
   owner->updated_at = sqlite3_column_int64 (stmt, 5);
+  owner->avatar_id = sqlite3_column_int64 (stmt, 6);
+  owner->header_id = sqlite3_column_int64 (stmt, 7);
+  owner->also_known_as = g_strsplit ((const char *) sqlite3_column_text (stmt, 8), "\n", -1);
+  owner->moved_to = g_strdup ((const char *) sqlite3_column_text (stmt, 9));
   sqlite3_reset (stmt);
 
   owner->key = qtr_key_new_from_private_pem (private_pem, -1, error);
@@ -1104,11 +1170,52 @@ qtr_node_store_follower_inboxes (QtrNodeStore  *self,
   return g_strv_builder_end (builder);
 }
 
+/* Replaces the attachments of post @status_id with @attachments (nullable). */
+static gboolean
+save_attachments (QtrNodeStore  *self,
+                  gint64         status_id,
+                  GPtrArray     *attachments,
+                  GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db, "DELETE FROM attachments WHERE status_id = ?1",
+                                       error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, status_id);
+  if (!run_done (self, stmt, error))
+    return FALSE;
+
+  for (guint i = 0; attachments != NULL && i < attachments->len; i++)
+    {
+      QtrAttachment *attachment = g_ptr_array_index (attachments, i);
+
+      stmt = qtr_db_prepare (self->db,
+                             "INSERT INTO attachments (status_id, position, type, url,"
+                             " media_type, description, width, height)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, status_id);
+      sqlite3_bind_int (stmt, 2, (int) i);
+      sqlite3_bind_int (stmt, 3, attachment->type);
+      bind_text (stmt, 4, attachment->url);
+      bind_text (stmt, 5, attachment->media_type);
+      bind_text (stmt, 6, attachment->description);
+      sqlite3_bind_int64 (stmt, 7, attachment->width);
+      sqlite3_bind_int64 (stmt, 8, attachment->height);
+      if (!run_done (self, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * qtr_node_store_add_status:
  * @status: the post; @status->id 0 lets the store pick one
  *
- * Stores a post once (by its uri); a post already stored is left as it is.
+ * Stores a post once (by its uri), with its attachments; a post already stored is left as it
+ * is.
  */
 gboolean
 qtr_node_store_add_status (QtrNodeStore     *self,
@@ -1151,13 +1258,19 @@ qtr_node_store_add_status (QtrNodeStore     *self,
     sqlite3_bind_int64 (stmt, 14, status->reblog_of_id);
   else
     sqlite3_bind_null (stmt, 14);
-  return run_done (self, stmt, error);
+  if (!run_done (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (qtr_db_get_handle (self->db)) == 0)
+    return TRUE;
+  return save_attachments (self, sqlite3_last_insert_rowid (qtr_db_get_handle (self->db)),
+                           status->attachments, error);
 }
 
 /**
  * qtr_node_store_update_status:
  *
- * Applies an edit to a stored post of @actor_row (0: the owner); others' posts are untouched.
+ * Applies an edit to a stored post of @actor_row (0: the owner), attachments included; others'
+ * posts are untouched.
  */
 gboolean
 qtr_node_store_update_status (QtrNodeStore     *self,
@@ -1168,7 +1281,9 @@ qtr_node_store_update_status (QtrNodeStore     *self,
                                        "UPDATE statuses SET content = ?3, summary = ?4,"
                                        " sensitive = ?5, language = ?6, updated = ?7,"
                                        " document = ?8 WHERE uri = ?1"
-                                       " AND actor_id IS ?2", error);
+                                       " AND actor_id IS ?2 RETURNING id", error);
+  gint64 id;
+  int rc;
 
   if (stmt == NULL)
     return FALSE;
@@ -1183,7 +1298,14 @@ qtr_node_store_update_status (QtrNodeStore     *self,
   bind_text (stmt, 6, status->language);
   sqlite3_bind_int64 (stmt, 7, status->updated > 0 ? status->updated : now_seconds ());
   bind_text (stmt, 8, status->document);
-  return run_done (self, stmt, error);
+  rc = qtr_db_step (self->db, stmt, error);
+  if (rc == SQLITE_DONE)
+    return TRUE;  /* no such post of that author */
+  if (rc != SQLITE_ROW)
+    return FALSE;
+  id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return save_attachments (self, id, status->attachments, error);
 }
 
 /**
@@ -1286,6 +1408,12 @@ qtr_node_store_find_status (QtrNodeStore  *self,
   status->document = dup_column (stmt, 12);
   status->reblog_of_id = sqlite3_column_int64 (stmt, 13);
   sqlite3_reset (stmt);
+  status->attachments = qtr_node_store_get_attachments (self, status->id, error);
+  if (status->attachments == NULL)
+    {
+      qtr_status_free (status);
+      return NULL;
+    }
   return status;
 }
 
@@ -1319,6 +1447,7 @@ qtr_status_free (QtrStatus *status)
   g_free (status->language);
   g_free (status->visibility);
   g_free (status->document);
+  g_clear_pointer (&status->attachments, g_ptr_array_unref);
   g_free (status);
 }
 
@@ -1494,6 +1623,327 @@ qtr_node_store_get_max_status_id (QtrNodeStore  *self,
                                   GError       **error)
 {
   return query_int64 (self, "SELECT coalesce (max (id), 0) FROM statuses", error);
+}
+
+/**
+ * qtr_node_store_get_attachments:
+ * @status_id: a stored post's id
+ *
+ * Returns: (transfer full) (element-type QtrAttachment): the post's media in order (none for
+ *   a post without), or %NULL with @error set
+ */
+GPtrArray *
+qtr_node_store_get_attachments (QtrNodeStore  *self,
+                                gint64         status_id,
+                                GError       **error)
+{
+  g_autoptr(GPtrArray) attachments = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) qtr_attachment_free);
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "SELECT type, url, media_type, description, width, height"
+                                       " FROM attachments WHERE status_id = ?1"
+                                       " ORDER BY position", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, status_id);
+  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
+    {
+      QtrAttachment *attachment = g_new0 (QtrAttachment, 1);
+
+      attachment->type = sqlite3_column_int (stmt, 0);
+      attachment->url = dup_column (stmt, 1);
+      attachment->media_type = dup_column (stmt, 2);
+      attachment->description = dup_column (stmt, 3);
+      attachment->width = sqlite3_column_int64 (stmt, 4);
+      attachment->height = sqlite3_column_int64 (stmt, 5);
+      g_ptr_array_add (attachments, attachment);
+    }
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_steal_pointer (&attachments);
+}
+
+/**
+ * qtr_node_store_save_profile:
+ * @owner: the owner, as it is to be stored (the key and the name are not changed)
+ *
+ * Stores the owner's profile and marks it updated now.
+ */
+gboolean
+qtr_node_store_save_profile (QtrNodeStore        *self,
+                             const QtrNodeOwner  *owner,
+                             GError             **error)
+{
+  g_autofree char *aliases = g_strjoinv ("\n", owner->also_known_as);
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "UPDATE owner SET display_name = ?1, summary = ?2,"
+                                       " avatar_id = ?3, header_id = ?4, also_known_as = ?5,"
+                                       " moved_to = ?6, updated_at = ?7 WHERE id = 1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, owner->display_name);
+  bind_text (stmt, 2, owner->summary);
+  if (owner->avatar_id > 0)
+    sqlite3_bind_int64 (stmt, 3, owner->avatar_id);
+  else
+    sqlite3_bind_null (stmt, 3);
+  if (owner->header_id > 0)
+    sqlite3_bind_int64 (stmt, 4, owner->header_id);
+  else
+    sqlite3_bind_null (stmt, 4);
+  bind_text (stmt, 5, aliases);
+  bind_text (stmt, 6, owner->moved_to);
+  sqlite3_bind_int64 (stmt, 7, owner->updated_at);
+  return run_done (self, stmt, error);
+}
+
+/**
+ * qtr_node_store_add_media:
+ * @media: the media's row; its url is not stored (the node derives it)
+ */
+gboolean
+qtr_node_store_add_media (QtrNodeStore    *self,
+                          const QtrMedia  *media,
+                          GError         **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "INSERT INTO media (id, media_type, size, width, height,"
+                                       " description, created_at)"
+                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, media->id);
+  bind_text (stmt, 2, media->media_type);
+  sqlite3_bind_int64 (stmt, 3, media->size);
+  sqlite3_bind_int64 (stmt, 4, media->width);
+  sqlite3_bind_int64 (stmt, 5, media->height);
+  bind_text (stmt, 6, media->description ? media->description : "");
+  sqlite3_bind_int64 (stmt, 7, media->created_at);
+  return run_done (self, stmt, error);
+}
+
+/**
+ * qtr_node_store_find_media:
+ *
+ * Returns: (transfer full) (nullable): the media (its url unset), %NULL when there is none
+ *   (@error unset) or on failure (@error set)
+ */
+QtrMedia *
+qtr_node_store_find_media (QtrNodeStore  *self,
+                           gint64         id,
+                           GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "SELECT media_type, size, width, height, description,"
+                                       " created_at, coalesce (status_id, 0)"
+                                       " FROM media WHERE id = ?1", error);
+  QtrMedia *media;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
+    return NULL;
+  media = g_new0 (QtrMedia, 1);
+  media->id = id;
+  media->media_type = dup_column (stmt, 0);
+  media->size = sqlite3_column_int64 (stmt, 1);
+  media->width = (guint) sqlite3_column_int64 (stmt, 2);
+  media->height = (guint) sqlite3_column_int64 (stmt, 3);
+  media->description = dup_column (stmt, 4);
+  media->created_at = sqlite3_column_int64 (stmt, 5);
+  media->status_id = sqlite3_column_int64 (stmt, 6);
+  sqlite3_reset (stmt);
+  return media;
+}
+
+/**
+ * qtr_node_store_set_media_description:
+ *
+ * Returns: %TRUE when the media exists and was changed, %FALSE when there is none (@error
+ *   unset) or on failure (@error set)
+ */
+gboolean
+qtr_node_store_set_media_description (QtrNodeStore  *self,
+                                      gint64         id,
+                                      const char    *description,
+                                      GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "UPDATE media SET description = ?2 WHERE id = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  bind_text (stmt, 2, description ? description : "");
+  return run_done (self, stmt, error) && sqlite3_changes (qtr_db_get_handle (self->db)) == 1;
+}
+
+/**
+ * qtr_node_store_attach_media:
+ *
+ * Marks the media as attached to post @status_id.
+ *
+ * Returns: %TRUE when it was not attached before and is now, %FALSE when it is missing or
+ *   attached already (@error unset) or on failure (@error set)
+ */
+gboolean
+qtr_node_store_attach_media (QtrNodeStore  *self,
+                             gint64         id,
+                             gint64         status_id,
+                             GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "UPDATE media SET status_id = ?2"
+                                       " WHERE id = ?1 AND status_id IS NULL", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, status_id);
+  return run_done (self, stmt, error) && sqlite3_changes (qtr_db_get_handle (self->db)) == 1;
+}
+
+/**
+ * qtr_node_store_add_move_notification:
+ * @actor_row: the followed account that moved
+ * @target_row: the account it moved to
+ * @activity_uri: the Move
+ */
+gboolean
+qtr_node_store_add_move_notification (QtrNodeStore  *self,
+                                      gint64         actor_row,
+                                      gint64         target_row,
+                                      const char    *activity_uri,
+                                      GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "INSERT INTO notifications (type, actor_id,"
+                                       " target_actor_id, activity_uri, created_at)"
+                                       " VALUES ('move', ?1, ?2, ?3, ?4)"
+                                       " ON CONFLICT (activity_uri) DO NOTHING", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, actor_row);
+  sqlite3_bind_int64 (stmt, 2, target_row);
+  bind_text (stmt, 3, activity_uri);
+  sqlite3_bind_int64 (stmt, 4, now_seconds ());
+  return run_done (self, stmt, error);
+}
+
+/**
+ * qtr_node_store_get_profile_time:
+ *
+ * Returns: when the owner's profile last changed (Unix seconds), or -1 with @error set
+ */
+gint64
+qtr_node_store_get_profile_time (QtrNodeStore  *self,
+                                 GError       **error)
+{
+  return query_int64 (self, "SELECT updated_at FROM owner WHERE id = 1", error);
+}
+
+void
+qtr_pending_move_free (QtrPendingMove *move)
+{
+  if (move == NULL)
+    return;
+  g_free (move->activity_uri);
+  g_free (move->target);
+  g_free (move->origin);
+  g_free (move);
+}
+
+/**
+ * qtr_node_store_add_pending_move:
+ * @activity_uri: the Move
+ * @origin_row: the account that moves, one we follow
+ * @target: the id of the account it moves to
+ *
+ * Keeps a Move until its target is checked. The same Move is kept once.
+ */
+gboolean
+qtr_node_store_add_pending_move (QtrNodeStore  *self,
+                                 const char    *activity_uri,
+                                 gint64         origin_row,
+                                 const char    *target,
+                                 GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "INSERT INTO pending_moves (activity_uri, origin_id,"
+                                       " target, received_at) VALUES (?1, ?2, ?3, ?4)"
+                                       " ON CONFLICT (activity_uri) DO NOTHING", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, activity_uri);
+  sqlite3_bind_int64 (stmt, 2, origin_row);
+  bind_text (stmt, 3, target);
+  sqlite3_bind_int64 (stmt, 4, now_seconds ());
+  return run_done (self, stmt, error);
+}
+
+/**
+ * qtr_node_store_take_pending_move:
+ *
+ * Removes a Move once checked.
+ *
+ * Returns: %TRUE when it was still waiting, %FALSE when it was not (@error unset) or on
+ *   failure (@error set)
+ */
+gboolean
+qtr_node_store_take_pending_move (QtrNodeStore  *self,
+                                  const char    *activity_uri,
+                                  GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "DELETE FROM pending_moves WHERE activity_uri = ?1",
+                                       error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, activity_uri);
+  return run_done (self, stmt, error) && sqlite3_changes (qtr_db_get_handle (self->db)) == 1;
+}
+
+/**
+ * qtr_node_store_pending_moves:
+ *
+ * Returns: (transfer full) (element-type QtrPendingMove): the Moves waiting to be checked,
+ *   oldest first, or %NULL with @error set
+ */
+GPtrArray *
+qtr_node_store_pending_moves (QtrNodeStore  *self,
+                              GError       **error)
+{
+  g_autoptr(GPtrArray) moves = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) qtr_pending_move_free);
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "SELECT m.activity_uri, m.origin_id, m.target, a.uri"
+                                       " FROM pending_moves m JOIN remote_actors a"
+                                       " ON a.id = m.origin_id ORDER BY m.received_at", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
+    {
+      QtrPendingMove *move = g_new0 (QtrPendingMove, 1);
+
+      move->activity_uri = dup_column (stmt, 0);
+      move->origin_row = sqlite3_column_int64 (stmt, 1);
+      move->target = dup_column (stmt, 2);
+      move->origin = dup_column (stmt, 3);
+      g_ptr_array_add (moves, move);
+    }
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_steal_pointer (&moves);
 }
 
 /**

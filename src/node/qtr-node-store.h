@@ -3,8 +3,10 @@
 
 #include <glib-object.h>
 
+#include "qtr-activity.h"
 #include "qtr-db.h"
 #include "qtr-keys.h"
+#include "qtr-node.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +18,10 @@ G_BEGIN_DECLS
  * @key: the actor's key pair (private part included)
  * @created_at: when the node was set up (Unix seconds)
  * @updated_at: when the profile last changed (Unix seconds)
+ * @avatar_id: the media shown as avatar, 0 for none
+ * @header_id: the media shown as header, 0 for none
+ * @also_known_as: the owner's other accounts (actor ids), never %NULL
+ * @moved_to: (nullable): the account the owner moved to
  *
  * The person the node belongs to: its one local actor.
  */
@@ -26,6 +32,10 @@ typedef struct {
   QtrKey *key;
   gint64  created_at;
   gint64  updated_at;
+  gint64  avatar_id;
+  gint64  header_id;
+  GStrv   also_known_as;
+  char   *moved_to;
 } QtrNodeOwner;
 
 void qtr_node_owner_free (QtrNodeOwner *owner);
@@ -218,6 +228,7 @@ void qtr_inbox_entry_free (QtrInboxEntry *entry);
  * @document: the Note as served (the owner's) or as received (others'); for a reblog, the
  *   Announce
  * @reblog_of_id: for a reblog (a boost), the row id of the boosted post; 0 otherwise
+ * @attachments: (nullable) (element-type QtrAttachment): its media, in order
  *
  * A post, or a reblog of one: the booster's row with its Announce's id as @uri, empty
  * @content, pointing at the boosted post.
@@ -237,6 +248,7 @@ typedef struct {
   gint64    updated;
   char     *document;
   gint64    reblog_of_id;
+  GPtrArray *attachments;
 } QtrStatus;
 
 void qtr_status_free (QtrStatus *status);
@@ -324,6 +336,60 @@ gint64          qtr_node_store_get_last_seen      (QtrNodeStore          *self,
                                                    GError               **error);
 gboolean        qtr_node_store_set_last_seen      (QtrNodeStore          *self,
                                                    gint64                 when,
+                                                   GError               **error);
+gboolean        qtr_node_store_save_profile       (QtrNodeStore          *self,
+                                                   const QtrNodeOwner    *owner,
+                                                   GError               **error);
+gint64          qtr_node_store_get_profile_time   (QtrNodeStore          *self,
+                                                   GError               **error);
+gboolean        qtr_node_store_add_media          (QtrNodeStore          *self,
+                                                   const QtrMedia        *media,
+                                                   GError               **error);
+QtrMedia       *qtr_node_store_find_media         (QtrNodeStore          *self,
+                                                   gint64                 id,
+                                                   GError               **error);
+gboolean        qtr_node_store_set_media_description (QtrNodeStore       *self,
+                                                   gint64                 id,
+                                                   const char            *description,
+                                                   GError               **error);
+gboolean        qtr_node_store_attach_media       (QtrNodeStore          *self,
+                                                   gint64                 id,
+                                                   gint64                 status_id,
+                                                   GError               **error);
+GPtrArray      *qtr_node_store_get_attachments    (QtrNodeStore          *self,
+                                                   gint64                 status_id,
+                                                   GError               **error);
+gboolean        qtr_node_store_add_move_notification (QtrNodeStore       *self,
+                                                   gint64                 actor_row,
+                                                   gint64                 target_row,
+                                                   const char            *activity_uri,
+                                                   GError               **error);
+
+/**
+ * QtrPendingMove:
+ * @activity_uri: the Move's id
+ * @origin_row: the moving account's row in remote_actors
+ * @target: the id of the account it moves to
+ * @origin: the moving account's id
+ */
+typedef struct {
+  char   *activity_uri;
+  gint64  origin_row;
+  char   *target;
+  char   *origin;
+} QtrPendingMove;
+
+void qtr_pending_move_free (QtrPendingMove *move);
+
+gboolean        qtr_node_store_add_pending_move   (QtrNodeStore          *self,
+                                                   const char            *activity_uri,
+                                                   gint64                 origin_row,
+                                                   const char            *target,
+                                                   GError               **error);
+gboolean        qtr_node_store_take_pending_move  (QtrNodeStore          *self,
+                                                   const char            *activity_uri,
+                                                   GError               **error);
+GPtrArray      *qtr_node_store_pending_moves      (QtrNodeStore          *self,
                                                    GError               **error);
 
 G_END_DECLS

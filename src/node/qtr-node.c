@@ -79,6 +79,7 @@ static const QtrRoute routes[] = {
   { "GET", "/users/:username/statuses/:id/activity", qtr_node_handle_activity },
   { "GET", "/users/:username/collections/:collection", qtr_node_handle_collection },
   { "GET", "/activities/:id", qtr_node_handle_activity },
+  { "GET", "/media/:file", qtr_node_handle_media },
 };
 
 static gboolean
@@ -554,6 +555,7 @@ qtr_node_start (QtrNode  *self,
   /* Activities stored before a crash or a restart are applied now. */
   qtr_node_schedule_inbox_processing (self);
   start_heartbeat (self);
+  qtr_node_resume_moves (self);
   return TRUE;
 }
 
@@ -600,6 +602,69 @@ qtr_node_get_fetcher (QtrNode *self)
                                             self, NULL);
     }
   return self->fetcher;
+}
+
+/**
+ * qtr_node_reload_owner:
+ *
+ * Reads the owner's profile again from node.db and drops the documents built from the old
+ * one: after a profile change, here or by another process on the same node (the CLI beside
+ * a running node).
+ */
+gboolean
+qtr_node_reload_owner (QtrNode  *self,
+                       GError  **error)
+{
+  QtrNodeOwner *owner = qtr_node_store_load_owner (self->store, error);
+
+  if (owner == NULL)
+    return FALSE;
+  qtr_node_owner_free (self->owner);
+  self->owner = owner;
+  qtr_node_forget_documents (self);
+  return TRUE;
+}
+
+/**
+ * qtr_node_refresh_owner:
+ *
+ * Reloads the owner when node.db says the profile changed since it was read.
+ */
+void
+qtr_node_refresh_owner (QtrNode *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 updated_at = qtr_node_store_get_profile_time (self->store, &error);
+
+  if (updated_at < 0)
+    g_warning ("Cannot read the profile's time: %s", error->message);
+  else if (updated_at != self->owner->updated_at && !qtr_node_reload_owner (self, &error))
+    g_warning ("Cannot read the changed profile: %s", error->message);
+}
+
+/**
+ * qtr_node_save_config:
+ *
+ * Writes the node's settings, as changed in qtr_node_get_config(), to node.conf.
+ */
+gboolean
+qtr_node_save_config (QtrNode  *self,
+                      GError  **error)
+{
+  g_autofree char *path = g_build_filename (self->data_dir, CONFIG_FILE, NULL);
+
+  return qtr_node_config_save (self->config, path, error);
+}
+
+/**
+ * qtr_node_get_data_dir:
+ *
+ * Returns: the node's data folder
+ */
+const char *
+qtr_node_get_data_dir (QtrNode *self)
+{
+  return self->data_dir;
 }
 
 /**

@@ -14,6 +14,10 @@ G_BEGIN_DECLS
  * @QTR_NODE_ERROR_NOT_SET_UP: the data folder holds no node: run `quitter-node init`
  * @QTR_NODE_ERROR_ALREADY_SET_UP: `init` was asked for a folder that holds a node already
  * @QTR_NODE_ERROR_LISTEN: the address and port cannot be listened on (in use, not ours)
+ * @QTR_NODE_ERROR_NOT_FOUND: what was named (a media file, an account) is not there
+ * @QTR_NODE_ERROR_INVALID_MEDIA: a file is no image, video or audio the node accepts
+ * @QTR_NODE_ERROR_TOO_LARGE: a file is larger than its type allows
+ * @QTR_NODE_ERROR_INVALID: a request the node refuses as given (the message says why)
  */
 typedef enum {
   QTR_NODE_ERROR_FAILED,
@@ -21,6 +25,10 @@ typedef enum {
   QTR_NODE_ERROR_NOT_SET_UP,
   QTR_NODE_ERROR_ALREADY_SET_UP,
   QTR_NODE_ERROR_LISTEN,
+  QTR_NODE_ERROR_NOT_FOUND,
+  QTR_NODE_ERROR_INVALID_MEDIA,
+  QTR_NODE_ERROR_TOO_LARGE,
+  QTR_NODE_ERROR_INVALID,
 } QtrNodeError;
 
 GQuark qtr_node_error_quark (void);
@@ -75,14 +83,68 @@ char       *qtr_node_block_finish     (QtrNode             *node,
 char       *qtr_node_unblock          (QtrNode             *node,
                                        const char          *handle,
                                        GError             **error);
+/* The largest media files accepted: Mastodon's limits (16 MB images, 99 MB video and audio). */
+#define QTR_MEDIA_MAX_IMAGE_SIZE (16 * 1024 * 1024)
+#define QTR_MEDIA_MAX_VIDEO_SIZE (99 * 1024 * 1024)
+/* Attachments of one post, as on Mastodon. */
+#define QTR_POST_MAX_MEDIA 4
+
+/**
+ * QtrMedia:
+ * @id: the media's id
+ * @media_type: its MIME type, as read from its bytes
+ * @size: its size in bytes
+ * @width: width in pixels, 0 when the format does not say (video, audio)
+ * @height: height in pixels, 0 when the format does not say
+ * @description: the alt text, "" when none
+ * @created_at: when it was added (Unix seconds)
+ * @status_id: the post it is attached to, 0 while it is not attached
+ * @url: where the node serves it, `BASE/media/ID.EXT`
+ *
+ * A media file the owner uploaded, kept in the node's data folder.
+ */
+typedef struct {
+  gint64  id;
+  char   *media_type;
+  gint64  size;
+  guint   width;
+  guint   height;
+  char   *description;
+  gint64  created_at;
+  gint64  status_id;
+  char   *url;
+} QtrMedia;
+
+void        qtr_media_free            (QtrMedia *media);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtrMedia, qtr_media_free)
+
+QtrMedia   *qtr_node_add_media        (QtrNode             *node,
+                                       GBytes              *bytes,
+                                       const char          *description,
+                                       GError             **error);
+QtrMedia   *qtr_node_add_media_file   (QtrNode             *node,
+                                       const char          *path,
+                                       const char          *description,
+                                       GError             **error);
+QtrMedia   *qtr_node_find_media       (QtrNode             *node,
+                                       gint64               id,
+                                       GError             **error);
+gboolean    qtr_node_set_media_description (QtrNode        *node,
+                                       gint64               id,
+                                       const char          *description,
+                                       GError             **error);
+
 /**
  * QtrPostRequest:
- * @text: what the owner wrote, as plain text
+ * @text: what the owner wrote, as plain text (may be empty when media are attached)
  * @visibility: who may see it: a #QtrVisibility (0, public, when zeroed)
  * @summary: (nullable): a content warning
  * @language: (nullable): the BCP 47 tag of @text
  * @in_reply_to: (nullable): the id of the post this answers: its author is mentioned and
  *   addressed, and gets the reply
+ * @media_ids: (array length=n_media): media to attach, in order, none attached before
+ * @n_media: how many @media_ids holds, at most %QTR_POST_MAX_MEDIA
+ * @sensitive: whether the media are marked sensitive (a content warning marks them too)
  *
  * A post as the owner composed it, for qtr_node_post(). Start from `{ 0 }` and set what you
  * need: fields added later keep their zero meaning "none".
@@ -93,6 +155,9 @@ typedef struct {
   const char *summary;
   const char *language;
   const char *in_reply_to;
+  const gint64 *media_ids;
+  guint       n_media;
+  gboolean    sensitive;
 } QtrPostRequest;
 
 char       *qtr_node_post             (QtrNode              *node,
@@ -119,6 +184,49 @@ gboolean    qtr_node_unboost          (QtrNode              *node,
                                        GError              **error);
 gboolean    qtr_node_delete_post      (QtrNode             *node,
                                        const char          *uri,
+                                       GError             **error);
+
+/**
+ * QtrProfileEdit:
+ * @display_name: (nullable): the new display name, %NULL to keep it
+ * @summary: (nullable): the new profile text as plain text, %NULL to keep it
+ * @avatar_id: a media id (an image) for the avatar, 0 to keep it, -1 to remove it
+ * @header_id: a media id (an image) for the header, 0 to keep it, -1 to remove it
+ * @set_manual_approval: whether to change @manual_approval
+ * @manual_approval: follows wait for the owner's approval (manuallyApprovesFollowers)
+ *
+ * A change of the owner's profile, for qtr_node_update_profile(). Start from `{ 0 }`.
+ */
+typedef struct {
+  const char *display_name;
+  const char *summary;
+  gint64      avatar_id;
+  gint64      header_id;
+  gboolean    set_manual_approval;
+  gboolean    manual_approval;
+} QtrProfileEdit;
+
+gboolean    qtr_node_update_profile   (QtrNode              *node,
+                                       const QtrProfileEdit *edit,
+                                       GError              **error);
+void        qtr_node_add_alias_async  (QtrNode             *node,
+                                       const char          *handle,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+char       *qtr_node_add_alias_finish (QtrNode             *node,
+                                       GAsyncResult        *result,
+                                       GError             **error);
+char       *qtr_node_remove_alias     (QtrNode             *node,
+                                       const char          *handle_or_url,
+                                       GError             **error);
+void        qtr_node_move_async       (QtrNode             *node,
+                                       const char          *handle,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+char       *qtr_node_move_finish      (QtrNode             *node,
+                                       GAsyncResult        *result,
                                        GError             **error);
 
 G_END_DECLS

@@ -425,6 +425,101 @@ test_follow_queued_while_offline (void)
   }
 }
 
+/* Media, profile, aliases and moves from the command line, on a node that is not running. */
+static void
+test_profile_and_media (void)
+{
+  static const guint8 png[] = {
+    0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+    0, 0, 0, 48, 0, 0, 0, 48, 8, 6, 0, 0, 0, 0x12, 0x34, 0x56, 0x78,
+  };
+  g_autofree char *dir = make_data_dir ();
+  g_autofree char *parent = g_path_get_dirname (dir);
+  g_autofree char *fake = g_build_filename (parent, "photo.png", NULL);
+  g_autofree char *image = g_build_filename (parent, "avatar.jpg", NULL);
+  g_auto(QtrTestRun) init = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  run_node (&init, "init", "--data-dir", dir, "--base-url", "http://127.0.0.1:9", "--user",
+            "alice", NULL);
+  g_assert_cmpint (init.status, ==, 0);
+  g_assert_true (g_file_set_contents (fake, "<html><script>alert(1)</script></html>", -1,
+                                      &error));
+  g_assert_true (g_file_set_contents (image, (const char *) png, sizeof png, &error));
+  g_assert_no_error (error);
+
+  {
+    g_auto(QtrTestRun) html = { 0 };
+    g_auto(QtrTestRun) alt_alone = { 0 };
+    g_auto(QtrTestRun) five = { 0 };
+    g_auto(QtrTestRun) post = { 0 };
+
+    run_node (&html, "post", "--data-dir", dir, "--attach", fake, "--alt", "A cat", "Hi",
+              NULL);
+    g_assert_cmpint (html.status, ==, 1);
+    g_assert_nonnull (strstr (html.err, "photo.png"));
+    g_assert_nonnull (strstr (html.err, "PNG, JPEG"));
+    assert_no_glib_noise (&html);
+
+    run_node (&alt_alone, "post", "--data-dir", dir, "--alt", "A cat", "Hi", NULL);
+    g_assert_cmpint (alt_alone.status, ==, 2);
+    run_node (&five, "post", "--data-dir", dir, "-a", image, "-a", image, "-a", image,
+              "-a", image, "-a", image, "Hi", NULL);
+    g_assert_cmpint (five.status, ==, 2);
+
+    /* Media alone make a post. */
+    run_node (&post, "post", "--data-dir", dir, "--attach", image, "--alt", "A red square",
+              "--sensitive", NULL);
+    g_assert_cmpint (post.status, ==, 0);
+    g_assert_nonnull (strstr (post.out, "http://127.0.0.1:9/users/alice/statuses/"));
+    assert_no_glib_noise (&post);
+  }
+
+  {
+    g_auto(QtrTestRun) change = { 0 };
+    g_auto(QtrTestRun) show = { 0 };
+    g_auto(QtrTestRun) bad_avatar = { 0 };
+
+    run_node (&change, "profile", "--data-dir", dir, "--display-name", "Alice L",
+              "--summary", "Curiouser and curiouser", "--avatar", image, NULL);
+    g_assert_cmpint (change.status, ==, 0);
+    assert_no_glib_noise (&change);
+    run_node (&show, "profile", "--data-dir", dir, NULL);
+    g_assert_cmpint (show.status, ==, 0);
+    g_assert_nonnull (strstr (show.out, "Display name: Alice L\n"));
+    g_assert_nonnull (strstr (show.out, "Curiouser and curiouser"));
+    g_assert_nonnull (strstr (show.out, "Avatar: http://127.0.0.1:9/media/"));
+    g_assert_nonnull (strstr (show.out, "Header: none"));
+
+    run_node (&bad_avatar, "profile", "--data-dir", dir, "--avatar", fake, NULL);
+    g_assert_cmpint (bad_avatar.status, ==, 1);
+    g_assert_nonnull (strstr (bad_avatar.err, "photo.png"));
+    assert_no_glib_noise (&bad_avatar);
+  }
+
+  {
+    g_auto(QtrTestRun) no_target = { 0 };
+    g_auto(QtrTestRun) unreachable = { 0 };
+    g_auto(QtrTestRun) bad_alias = { 0 };
+    g_auto(QtrTestRun) not_alias = { 0 };
+
+    run_node (&no_target, "move", "--data-dir", dir, NULL);
+    g_assert_cmpint (no_target.status, ==, 2);
+    g_assert_nonnull (strstr (no_target.err, "--to"));
+    run_node (&unreachable, "move", "--data-dir", dir, "--to", "@alice@127.0.0.1:1", NULL);
+    g_assert_cmpint (unreachable.status, ==, 1);
+    assert_no_glib_noise (&unreachable);
+    run_node (&bad_alias, "alias", "--data-dir", dir, "frob", "@alice@127.0.0.1:1", NULL);
+    g_assert_cmpint (bad_alias.status, ==, 2);
+    run_node (&not_alias, "alias", "--data-dir", dir, "remove",
+              "https://old.example/users/alice", NULL);
+    g_assert_cmpint (not_alias.status, ==, 1);
+    g_assert_nonnull (strstr (not_alias.err, "not an alias"));
+  }
+
+  qtr_test_remove_tree (parent);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -442,6 +537,7 @@ main (int   argc,
   g_test_add_func ("/node/cli/init-and-run", test_init_and_run);
   g_test_add_func ("/node/cli/errors", test_run_errors);
   g_test_add_func ("/node/cli/follow-queued-while-offline", test_follow_queued_while_offline);
+  g_test_add_func ("/node/cli/profile-and-media", test_profile_and_media);
 
   return g_test_run ();
 }

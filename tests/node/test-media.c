@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#include "config.h"
+
+#include "qtr-test-util.h"
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "qtr-node-private.h"
+
+/* Media: the type and size read from crafted files' bytes, refusals, and the files as a real
+ * node serves them over loopback. */
+
+/* Crafted files: only the bytes a reader looks at are real. */
+
+static GBytes *
+make_png (guint32 width,
+          guint32 height,
+          gsize   padding)
+{
+  GByteArray *png = g_byte_array_new ();
+  guint8 ihdr[] = {
+    0, 0, 0, 13, 'I', 'H', 'D', 'R',
+    width >> 24, width >> 16, width >> 8, width, height >> 24, height >> 16, height >> 8, height,
+    8, 2, 0, 0, 0, 0x12, 0x34, 0x56, 0x78,
+  };
+  static const guint8 iend[] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82 };
+
+  g_byte_array_append (png, (const guint8 *) "\x89PNG\r\n\x1a\n", 8);
+  g_byte_array_append (png, ihdr, sizeof ihdr);
+  if (padding > 0)
+    {
+      gsize at = png->len;
+      g_byte_array_set_size (png, png->len + padding);
+      memset (png->data + at, 0, padding);
+    }
+  g_byte_array_append (png, iend, sizeof iend);
+  return g_byte_array_free_to_bytes (png);
+}
+
+/* SOI, an APP0 (JFIF) segment, then a baseline frame header: 5 wide, 2 high. */
+static const guint8 jpeg[] = {
+  0xff, 0xd8,
+  0xff, 0xe0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
+  0xff, 0xdb, 0x00, 0x04, 0x00, 0x00,
+  0xff, 0xc0, 0x00, 0x11, 0x08, 0x00, 0x02, 0x00, 0x05, 0x03,
+  0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01,
+  0xff, 0xd9,
+};
+
+static const guint8 jpeg_without_frame[] = {
+  0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
+  0xff, 0xda, 0x00, 0x02, 0xff, 0xd9,
+};
+
+static const guint8 gif[] = {
+  'G', 'I', 'F', '8', '9', 'a', 7, 0, 9, 0, 0x80, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0x3b,
+};
+
+static const guint8 webp_vp8x[] = {
+  'R', 'I', 'F', 'F', 22, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', 'X', 10, 0, 0, 0,
+  0x10, 0, 0, 0, 0x7f, 0x02, 0x00, 0xdf, 0x01, 0x00,   /* 640 × 480 */
+};
+
+/* 14-bit sizes minus one: width 300 (299), height 200 (199) packed after the signature. */
+static const guint8 webp_vp8l[] = {
+  'R', 'I', 'F', 'F', 22, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', 'L', 10, 0, 0, 0,
+  0x2f, (299 & 0xff), ((299 >> 8) & 0x3f) | ((199 & 0x03) << 6), (199 >> 2) & 0xff,
+  (199 >> 10) & 0x0f, 0, 0, 0, 0, 0,
+};
+
+static const guint8 webp_vp8[] = {
+  'R', 'I', 'F', 'F', 22, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', ' ', 10, 0, 0, 0,
+  0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a, 0x20, 0x03, 0x58, 0x02,   /* 800 × 600 */
+};
+
+static const guint8 mp4[] = {
+  0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 2, 0,
+  'i', 's', 'o', 'm', 'm', 'p', '4', '1',
+};
+
+static const guint8 webm[] = {
+  0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0xf7, 0x81, 0x01,
+  0x42, 0x82, 0x84, 'w', 'e', 'b', 'm', 0x42, 0x87, 0x81, 0x04,
+};
+
+static const guint8 matroska[] = {
+  0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0xf7, 0x81, 0x01,
+  0x42, 0x82, 0x88, 'm', 'a', 't', 'r', 'o', 's', 'k', 'a',
+};
+
+static const guint8 mp3[] = { 'I', 'D', '3', 4, 0, 0, 0, 0, 0, 0, 0xff, 0xfb, 0x90, 0x64 };
+
+static const guint8 ogg[] = {
+  'O', 'g', 'g', 'S', 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 0, 0, 0, 0, 9, 9, 9, 9, 1, 19,
+  'O', 'p', 'u', 's', 'H', 'e', 'a', 'd', 1, 2,
+};
+
+static const char html[] = "<!DOCTYPE html><html><script>alert(document.cookie)</script></html>";
+
+static void
+assert_sniffed (const guint8 *data,
+                gsize         length,
+                const char   *expected_type,
+                guint         expected_width,
+                guint         expected_height)
+{
+  g_autoptr(GError) error = NULL;
+  const char *type = NULL;
+  guint width = 1, height = 1;
+
+  g_assert_true (qtr_media_sniff (data, length, &type, &width, &height, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (type, ==, expected_type);
+  g_assert_cmpuint (width, ==, expected_width);
+  g_assert_cmpuint (height, ==, expected_height);
+}
+
+static void
+assert_refused (const guint8 *data,
+                gsize         length)
+{
+  g_autoptr(GError) error = NULL;
+  const char *type = NULL;
+  guint width, height;
+
+  g_assert_false (qtr_media_sniff (data, length, &type, &width, &height, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID_MEDIA);
+  g_assert_null (type);
+}
+
+static void
+test_sniff (void)
+{
+  g_autoptr(GBytes) png = make_png (3, 2, 0);
+  g_autoptr(GBytes) huge = make_png (100000, 70000, 0);
+  gsize png_length;
+  const guint8 *png_data = g_bytes_get_data (png, &png_length);
+
+  assert_sniffed (png_data, png_length, "image/png", 3, 2);
+  assert_sniffed (g_bytes_get_data (huge, NULL), g_bytes_get_size (huge), "image/png", 100000,
+                  70000);
+  assert_sniffed (jpeg, sizeof jpeg, "image/jpeg", 5, 2);
+  assert_sniffed (gif, sizeof gif, "image/gif", 7, 9);
+  assert_sniffed (webp_vp8x, sizeof webp_vp8x, "image/webp", 640, 480);
+  assert_sniffed (webp_vp8l, sizeof webp_vp8l, "image/webp", 300, 200);
+  assert_sniffed (webp_vp8, sizeof webp_vp8, "image/webp", 800, 600);
+  assert_sniffed (mp4, sizeof mp4, "video/mp4", 0, 0);
+  assert_sniffed (webm, sizeof webm, "video/webm", 0, 0);
+  assert_sniffed (mp3, sizeof mp3, "audio/mpeg", 0, 0);
+  assert_sniffed (ogg, sizeof ogg, "audio/ogg", 0, 0);
+
+  /* Not media, or media cut short before their size. */
+  assert_refused ((const guint8 *) html, strlen (html));
+  assert_refused ((const guint8 *) "", 0);
+  assert_refused (matroska, sizeof matroska);
+  for (gsize cut = 0; cut < 24; cut++)
+    assert_refused (png_data, cut);
+  for (gsize cut = 0; cut < 35; cut++)
+    assert_refused (jpeg, cut);
+  assert_refused (jpeg_without_frame, sizeof jpeg_without_frame);
+  for (gsize cut = 0; cut < 10; cut++)
+    assert_refused (gif, cut);
+  for (gsize cut = 0; cut < sizeof webp_vp8x; cut++)
+    assert_refused (webp_vp8x, cut);
+  {
+    g_autoptr(GBytes) empty = make_png (0, 5, 0);
+    assert_refused (g_bytes_get_data (empty, NULL), g_bytes_get_size (empty));
+  }
+}
+
+/* A real node, on a loopback port. */
+
+typedef struct {
+  char    *dir;
+  char    *base;
+  QtrNode *node;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint port = qtr_test_pick_free_port ();
+
+  fixture->dir = g_dir_make_tmp ("quitter-test-media-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->base = g_strdup_printf ("http://127.0.0.1:%u", port);
+  g_assert_true (qtr_node_init_data_dir (fixture->dir, fixture->base, "alice", NULL, &error));
+  g_assert_no_error (error);
+  fixture->node = qtr_node_open (fixture->dir, &error);
+  g_assert_no_error (error);
+  qtr_node_set_listen (fixture->node, NULL, (int) port);
+  g_assert_true (qtr_node_start (fixture->node, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  qtr_node_stop (fixture->node);
+  g_assert_finalize_object (g_steal_pointer (&fixture->node));
+  qtr_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->base);
+}
+
+static void
+sent_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+  *out = g_object_ref (result);
+}
+
+static GBytes *
+fetch (const char  *url,
+       const char  *range,
+       SoupMessage **out_msg)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  SoupMessage *msg = soup_message_new ("GET", url);
+  GBytes *bytes;
+
+  if (range != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Range", range);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  bytes = soup_session_send_and_read_finish (session, result, &error);
+  g_assert_no_error (error);
+  *out_msg = msg;
+  return bytes;
+}
+
+static void
+test_store_and_serve (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GBytes) png = make_png (3, 2, 100);
+  g_autoptr(QtrMedia) media = NULL;
+  g_autoptr(QtrMedia) found = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) served = NULL;
+  g_autoptr(GBytes) part = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(SoupMessage) range_msg = NULL;
+  g_autoptr(SoupMessage) wrong_msg = NULL;
+  g_autoptr(GBytes) wrong = NULL;
+  g_autofree char *expected_url = NULL;
+  g_autofree char *wrong_url = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *folder = g_build_filename (fixture->dir, "media", NULL);
+  SoupMessageHeaders *headers;
+  GStatBuf info;
+
+  media = qtr_node_add_media (fixture->node, png, "Three red pixels over three blue", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (media->media_type, ==, "image/png");
+  g_assert_cmpint (media->size, ==, g_bytes_get_size (png));
+  g_assert_cmpuint (media->width, ==, 3);
+  g_assert_cmpuint (media->height, ==, 2);
+  g_assert_cmpint (media->status_id, ==, 0);
+  expected_url = g_strdup_printf ("%s/media/%" G_GINT64_FORMAT ".png", fixture->base, media->id);
+  g_assert_cmpstr (media->url, ==, expected_url);
+
+  /* Kept under a name of the node's, readable by the owner alone. */
+  path = g_strdup_printf ("%s/%" G_GINT64_FORMAT ".png", folder, media->id);
+  g_assert_cmpint (g_stat (path, &info), ==, 0);
+  g_assert_cmpint (info.st_mode & 0777, ==, 0600);
+
+  /* The alt text changes; the rest stays. */
+  g_assert_true (qtr_node_set_media_description (fixture->node, media->id, "Stripes", &error));
+  g_assert_no_error (error);
+  found = qtr_node_find_media (fixture->node, media->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found->description, ==, "Stripes");
+  g_assert_cmpstr (found->url, ==, expected_url);
+  g_assert_null (qtr_node_find_media (fixture->node, media->id + 1, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (qtr_node_set_media_description (fixture->node, media->id + 1, "x", &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Served as stored, with headers that keep it an image. */
+  served = fetch (media->url, NULL, &msg);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+  g_assert_true (g_bytes_equal (served, png));
+  headers = soup_message_get_response_headers (msg);
+  g_assert_cmpstr (soup_message_headers_get_content_type (headers, NULL), ==, "image/png");
+  g_assert_cmpstr (soup_message_headers_get_one (headers, "X-Content-Type-Options"), ==,
+                   "nosniff");
+  g_assert_nonnull (strstr (soup_message_headers_get_one (headers, "Content-Security-Policy"),
+                            "default-src 'none'"));
+  g_assert_nonnull (strstr (soup_message_headers_get_one (headers, "Cache-Control"), "max-age="));
+
+  /* A part of it, for players that seek. */
+  part = fetch (media->url, "bytes=1-3", &range_msg);
+  g_assert_cmpuint (soup_message_get_status (range_msg), ==, SOUP_STATUS_PARTIAL_CONTENT);
+  g_assert_cmpmem (g_bytes_get_data (part, NULL), g_bytes_get_size (part), "PNG", 3);
+
+  /* Only under its own extension. */
+  wrong_url = g_strdup_printf ("%s/media/%" G_GINT64_FORMAT ".html", fixture->base, media->id);
+  wrong = fetch (wrong_url, NULL, &wrong_msg);
+  g_assert_cmpuint (soup_message_get_status (wrong_msg), ==, SOUP_STATUS_NOT_FOUND);
+}
+
+static gint64
+count_media (Fixture *fixture)
+{
+  QtrDb *db = qtr_node_store_get_db (qtr_node_get_store (fixture->node));
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt = qtr_db_prepare (db, "SELECT count (*) FROM media", &error);
+  gint64 n;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (qtr_db_step (db, stmt, &error), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return n;
+}
+
+static void
+test_refusals (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *fake = g_build_filename (fixture->dir, "photo.png", NULL);
+  g_autoptr(GBytes) too_big = make_png (10, 10, QTR_MEDIA_MAX_IMAGE_SIZE);
+  g_autoptr(GBytes) just_right = make_png (10, 10, QTR_MEDIA_MAX_IMAGE_SIZE - 45);
+  g_autoptr(QtrMedia) accepted = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* HTML named like a PNG: the name is not read, the bytes say what it is. */
+  g_assert_true (g_file_set_contents (fake, html, -1, &error));
+  g_assert_null (qtr_node_add_media_file (fixture->node, fake, "Not a photo", &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID_MEDIA);
+  g_assert_nonnull (strstr (error->message, "PNG"));
+  g_clear_error (&error);
+
+  g_assert_cmpuint (g_bytes_get_size (too_big), >, QTR_MEDIA_MAX_IMAGE_SIZE);
+  g_assert_null (qtr_node_add_media (fixture->node, too_big, NULL, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+  g_assert_cmpint (count_media (fixture), ==, 0);
+
+  /* The limit itself is allowed. */
+  g_assert_cmpuint (g_bytes_get_size (just_right), ==, QTR_MEDIA_MAX_IMAGE_SIZE);
+  accepted = qtr_node_add_media (fixture->node, just_right, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_media (fixture), ==, 1);
+
+  g_assert_null (qtr_node_add_media_file (fixture->node, "/nonexistent/file", NULL, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (qtr_node_add_media_file (fixture->node, fixture->dir, NULL, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID_MEDIA);
+  g_clear_error (&error);
+  g_assert_cmpint (count_media (fixture), ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/node/media/sniff", test_sniff);
+  g_test_add ("/node/media/store-and-serve", Fixture, NULL, fixture_set_up,
+              test_store_and_serve, fixture_tear_down);
+  g_test_add ("/node/media/refusals", Fixture, NULL, fixture_set_up, test_refusals,
+              fixture_tear_down);
+
+  return g_test_run ();
+}
