@@ -16,6 +16,7 @@ import os
 import re
 import select
 import socket
+import struct
 import sqlite3
 import subprocess
 import sys
@@ -24,6 +25,7 @@ import time
 import traceback
 import urllib.error
 import urllib.request
+import zlib
 
 QUITTER_NODE, PEER_DIR = sys.argv[1:3]
 USERNAME = 'alice'
@@ -91,6 +93,7 @@ class Node:
         self.actor = f'{self.base_url}/users/{USERNAME}'
         self.handle = f'@{USERNAME}@127.0.0.1:{self.port}'
         self.log_path = os.path.join(workdir, 'node.log')
+        self.workdir = workdir
         self.process = None
         self.env = dict(os.environ, LANGUAGE='en', LC_ALL='C.UTF-8')
 
@@ -216,6 +219,9 @@ class Peer:
     def state(self):
         return self.control('/state')
 
+    def actor_state(self, name=PEER_USERNAME):
+        return self.state()['actors'][name]
+
     def received(self, kind, predicate=lambda activity: True):
         return [entry for entry in self.state()['received']
                 if entry['type'] == kind and predicate(entry)]
@@ -274,7 +280,7 @@ def test_peer_follows(node, peer, state):
     check(accepts[0]['actor'] == node.actor, f'the Accept is from {accepts[0]["actor"]}')
     check(accepts[0]['verifiedKeyId'] == state['key_id'],
           f'Fedify verified the Accept with {accepts[0]["verifiedKeyId"]!r}')
-    following = peer.state()['following']
+    following = peer.actor_state()['following']
     check(len(following) == 1 and following[0]['accepted'],
           f'the peer does not count the follow as accepted: {following}')
 
@@ -292,12 +298,33 @@ def our_latest_post(node):
     return rows[0]['uri']
 
 
-def test_post_reaches_peer(node, peer, state):
-    # Both go out in the node's next delivery round.
+def tiny_png(workdir):
+    """A real 2×2 PNG file, made here."""
+    def chunk(kind, data):
+        return (struct.pack('>I', len(data)) + kind + data +
+                struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff))
+    pixels = b''.join(b'\x00' + bytes([200, 30, 30]) * 2 for _ in range(2))
+    path = os.path.join(workdir, 'red.png')
+    with open(path, 'wb') as file:
+        file.write(b'\x89PNG\r\n\x1a\n' +
+                   chunk(b'IHDR', struct.pack('>IIBBBBB', 2, 2, 8, 2, 0, 0, 0)) +
+                   chunk(b'IDAT', zlib.compress(pixels)) + chunk(b'IEND', b''))
+    return path
+
+
+def post_picture(node, peer, state):
+    image = tiny_png(node.workdir)
     node.cli('post', 'Hello Fedify, from <Quitter> & #interop')
-    public_uri = our_latest_post(node)
+    state['our_post'] = our_latest_post(node)
     node.cli('post', '--visibility', 'private', 'For followers only')
-    private_uri = our_latest_post(node)
+    state['our_private_post'] = our_latest_post(node)
+    node.cli('post', '--attach', image, '--alt', 'A red square', 'With a picture')
+    state['our_picture_post'] = our_latest_post(node)
+    state['picture'] = image
+
+
+def test_posts_reach_peer(node, peer, state):
+    public_uri, private_uri = state['our_post'], state['our_private_post']
     followers = f'{node.actor}/followers'
     public = 'https://www.w3.org/ns/activitystreams#Public'
 
@@ -319,26 +346,45 @@ def test_post_reaches_peer(node, peer, state):
               as_list(create['activity'].get('cc')) == cc,
               f'the {visibility} Create is not addressed as its note')
 
-    content = creates[0][0]['activity']['object']['content']
-    check('Hello Fedify, from &lt;Quitter&gt; &amp;' in content, f'the content is {content!r}')
+    content = creates[0][0]['note']['content']
+    check('Hello Fedify, from &lt;Quitter&gt; &amp;' in content,
+          f'Fedify reads the content as {content!r}')
     check('#<span>interop</span>' in content, 'the hashtag is not linked')
-    state['our_post'] = public_uri
+
+
+def test_picture_reaches_peer(node, peer, state):
+    (picture,), = wait_until('the post with a picture at the peer', lambda: received_about(
+        peer, 'Create', (state['our_picture_post'],)))
+    attachments = picture['note']['attachments']
+    check(len(attachments) == 1, f'Fedify read {len(attachments)} attachments')
+    attachment = attachments[0]
+    check(attachment['mediaType'] == 'image/png' and attachment['name'] == 'A red square',
+          f'Fedify read the attachment as {attachment}')
+    with urllib.request.urlopen(attachment['url'], timeout=10) as response:
+        served = response.read()
+        check(response.headers.get_content_type() == 'image/png',
+              f'the picture is served as {response.headers.get_content_type()}')
+    with open(state['picture'], 'rb') as file:
+        check(served == file.read(), 'the picture served is not the one attached')
+
+
+def follow_peer(node, peer, state):
+    node.cli('follow', peer.handle)
 
 
 def test_we_follow_peer(node, peer, state):
-    node.cli('follow', peer.handle)
     wait_until('the Follow at the peer', lambda: any(
-        follower['id'] == node.actor for follower in peer.state()['followers']))
+        follower['id'] == node.actor for follower in peer.actor_state()['followers']))
     follows = peer.received('Follow', lambda entry: entry['actor'] == node.actor)
-    check(follows and follows[0]['object'] == peer.actor, f'the Follow is for '
-          f'{follows and follows[0]["object"]}')
-    check(follows[0]['verifiedKeyId'] == state['key_id'],
-          f'Fedify verified the Follow with {follows[0]["verifiedKeyId"]!r}')
+    check(follows and follows[-1]['object'] == peer.actor, f'the Follow is for '
+          f'{follows and follows[-1]["object"]}')
+    check(follows[-1]['verifiedKeyId'] == state['key_id'],
+          f'Fedify verified the Follow with {follows[-1]["verifiedKeyId"]!r}')
     wait_until('1 following in quitter-node status', lambda: node.status()['following'] == 1)
     rows = node.query('SELECT following.accepted, following.follow_uri FROM following JOIN '
                       'remote_actors ON remote_actors.id = following.actor_id '
                       'WHERE remote_actors.uri = ?', peer.actor)
-    check(rows and rows[0]['accepted'] == 1 and rows[0]['follow_uri'] == follows[0]['id'],
+    check(rows and rows[0]['accepted'] == 1 and rows[0]['follow_uri'] == follows[-1]['id'],
           f'node.db does not hold the accepted follow: {rows}')
 
 
@@ -358,30 +404,18 @@ def status_row(node, uri):
     return rows[0] if rows else None
 
 
-def test_we_reply_boost_and_like(node, peer, state):
-    # Commands beside a running node go out at its next delivery round, up to 5 s later: the
-    # reply, the boost and the like share one.
+def reply_to_peer(node, peer, state):
+    node.cli('post', '--in-reply-to', state['peer_note']['note'], 'A reply from Quitter')
+    state['our_reply'] = our_latest_post(node)
+
+
+def test_our_reply(node, peer, state):
     note = state['peer_note']['note']
-    node.cli('post', '--in-reply-to', note, 'A reply from Quitter')
-    reply_uri = our_latest_post(node)
-    node.cli('boost', note)
-    node.cli('like', note)
-    parent = status_row(node, note)
-    boosts = node.query('SELECT uri FROM statuses WHERE actor_id IS NULL AND reblog_of_id = ?',
-                        parent['id'])
-    check(len(boosts) == 1, f'quitter-node boost stored {len(boosts)} reblogs')
-    announce_uri = boosts[0]['uri']
-
-    def reply_boost_and_like():
-        found = (received_about(peer, 'Create', (reply_uri,)),
-                 received_about(peer, 'Announce', (note,)),
-                 received_about(peer, 'Like', (note,)))
-        return tuple(each[0][0] for each in found) if all(found) else None
-
-    create, announce, like = wait_until('the reply, the boost and the like at the peer',
-                                        reply_boost_and_like)
+    (create,), = wait_until('the reply at the peer', lambda: received_about(
+        peer, 'Create', (state['our_reply'],)))
     reply = create['activity']['object']
-    check(reply.get('inReplyTo') == note, f'the reply is to {reply.get("inReplyTo")!r}')
+    check(create['note']['inReplyTo'] == note,
+          f'Fedify reads the reply as one to {create["note"]["inReplyTo"]!r}')
     check(peer.actor in as_list(reply.get('cc')) + as_list(reply.get('to')),
           f'the reply is not addressed to the peer: to {reply.get("to")}, cc {reply.get("cc")}')
     check(any(tag.get('type') == 'Mention' and tag.get('href') == peer.actor
@@ -390,30 +424,64 @@ def test_we_reply_boost_and_like(node, peer, state):
     check(create['verifiedKeyId'] == state['key_id'],
           f'Fedify verified the reply with {create["verifiedKeyId"]!r}')
 
-    check(announce['id'] == announce_uri, f'the Announce is {announce["id"]!r}, not '
-          f'{announce_uri!r}')
+
+def boost_peer_note(node, peer, state):
+    note = state['peer_note']['note']
+    node.cli('boost', note)
+    boosts = node.query('SELECT uri FROM statuses WHERE actor_id IS NULL AND reblog_of_id = ?',
+                        status_row(node, note)['id'])
+    check(len(boosts) == 1, f'quitter-node boost stored {len(boosts)} reblogs')
+    state['our_boost'] = boosts[0]['uri']
+
+
+def test_our_boost(node, peer, state):
+    (announce,), = wait_until('the boost at the peer', lambda: received_about(
+        peer, 'Announce', (state['peer_note']['note'],)))
+    check(announce['id'] == state['our_boost'], f'the Announce is {announce["id"]!r}, not '
+          f'{state["our_boost"]!r}')
     check(announce['actor'] == node.actor, f'the Announce is from {announce["actor"]}')
     check(peer.actor in as_list(announce['activity'].get('cc')),
           f'the Announce is not cc the author: {announce["activity"].get("cc")}')
     check(announce['verifiedKeyId'] == state['key_id'],
           f'Fedify verified the Announce with {announce["verifiedKeyId"]!r}')
+
+
+def like_peer_note(node, peer, state):
+    node.cli('like', state['peer_note']['note'])
+
+
+def test_our_like(node, peer, state):
+    (like,), = wait_until('the like at the peer', lambda: received_about(
+        peer, 'Like', (state['peer_note']['note'],)))
     check(like['actor'] == node.actor and like['verifiedKeyId'] == state['key_id'],
           f'the Like is from {like["actor"]}, verified with {like["verifiedKeyId"]!r}')
-    state['our_boost'] = announce_uri
     state['our_like'] = like['id']
 
 
-def test_we_unboost_and_unlike(node, peer, state):
-    note = state['peer_note']['note']
-    node.cli('unboost', note)
-    node.cli('unlike', note)
+def unboost_peer_note(node, peer, state):
+    node.cli('unboost', state['peer_note']['note'])
     check(status_row(node, state['our_boost']) is None, 'the reblog stayed in statuses')
-    undos = wait_until('the Undos of the boost and the like at the peer', lambda: received_about(
-        peer, 'Undo', (state['our_boost'], state['our_like'])))
-    for (undo,) in undos:
-        check(undo['actor'] == node.actor and undo['verifiedKeyId'] == state['key_id'],
-              f'the Undo of {undo["object"]} is from {undo["actor"]}, verified with '
-              f'{undo["verifiedKeyId"]!r}')
+
+
+def unlike_peer_note(node, peer, state):
+    node.cli('unlike', state['peer_note']['note'])
+
+
+def check_undo_at_peer(node, peer, state, undone, what):
+    (undo,), = wait_until(f'the Undo of {what} at the peer', lambda: received_about(
+        peer, 'Undo', (undone,)))
+    check(undo['actor'] == node.actor and undo['verifiedKeyId'] == state['key_id'],
+          f'the Undo of {what} is from {undo["actor"]}, verified with '
+          f'{undo["verifiedKeyId"]!r}')
+    return undo
+
+
+def test_our_unboost(node, peer, state):
+    check_undo_at_peer(node, peer, state, state['our_boost'], 'the boost')
+
+
+def test_our_unlike(node, peer, state):
+    check_undo_at_peer(node, peer, state, state['our_like'], 'the like')
 
 
 def test_peer_update(node, peer, state):
@@ -517,14 +585,18 @@ def test_peer_profile_update(node, peer, state):
         rows = node.query('SELECT display_name FROM remote_actors WHERE uri = ?', peer.actor)
         return rows[0]['display_name'] if rows else None
 
-    check(display_name() == 'Fedify peer', f'the peer is known as {display_name()!r}')
+    check(display_name() == f'Fedify peer {PEER_USERNAME}',
+          f'the peer is known as {display_name()!r}')
     peer.control('/profile', {'name': 'Fedify peer, renamed', 'summary': 'Edited'})
     wait_until('the new name in remote_actors', lambda: display_name() == 'Fedify peer, renamed')
 
 
+def delete_our_post(node, peer, state):
+    node.cli('delete', state['our_post'])
+
+
 def test_our_delete(node, peer, state):
     uri = state['our_post']
-    node.cli('delete', uri)
     deletes = wait_until('the Delete at the peer', lambda: peer.received(
         'Delete', lambda entry: entry['object'] == uri))
     check(deletes[0]['actor'] == node.actor, f'the Delete is from {deletes[0]["actor"]}')
@@ -532,21 +604,42 @@ def test_our_delete(node, peer, state):
           f'Fedify verified the Delete with {deletes[0]["verifiedKeyId"]!r}')
 
 
+def edit_our_profile(node, peer, state):
+    node.cli('profile', '--display-name', 'Alice of Quitter', '--summary', 'Testing with Fedify')
+
+
+def test_our_profile_edit(node, peer, state):
+    updates = wait_until('the Update of our Person at the peer', lambda: peer.received(
+        'Update', lambda entry: entry['object'] == node.actor))
+    person = updates[0]['activity']['object']
+    check(person.get('type') == 'Person' and person.get('name') == 'Alice of Quitter',
+          f'the Update carries {person.get("type")} named {person.get("name")!r}')
+    check('Testing with Fedify' in (person.get('summary') or ''),
+          f'the summary is {person.get("summary")!r}')
+    check(updates[0]['verifiedKeyId'] == state['key_id'],
+          f'Fedify verified the Update with {updates[0]["verifiedKeyId"]!r}')
+    found = peer.control('/lookup', {'handle': node.handle})['actor']
+    check(found['name'] == 'Alice of Quitter', f'Fedify reads the name {found["name"]!r}')
+
+
 def test_peer_unfollows(node, peer, state):
     peer.control('/unfollow', {'handle': node.handle})
     wait_until('0 followers in quitter-node status', lambda: node.status()['followers'] == 0)
 
 
-def test_we_unfollow(node, peer, state):
+def unfollow_peer(node, peer, state):
     node.cli('unfollow', peer.handle)
     check(node.status()['following'] == 0, 'quitter-node status still counts the follow')
+
+
+def test_we_unfollow(node, peer, state):
     follow_id = peer.received('Follow', lambda entry: entry['actor'] == node.actor)[0]['id']
     undos = wait_until('the Undo of the Follow at the peer', lambda: peer.received(
         'Undo', lambda entry: entry['actor'] == node.actor and entry['object'] == follow_id))
     undone = undos[0]['activity']['object']
     check(not isinstance(undone, dict) or undone.get('type') == 'Follow',
           f'the Undo embeds a {undone.get("type")}')
-    check(not peer.state()['followers'], 'the peer still counts our node as a follower')
+    check(not peer.actor_state()['followers'], 'the peer still counts our node as a follower')
 
 
 def deliver(node, peer, kind, content):
@@ -554,11 +647,14 @@ def deliver(node, peer, kind, content):
                                      'content': content})
 
 
-def test_we_block(node, peer, state):
+def block_peer(node, peer, state):
     peer.control('/follow', {'handle': node.handle})
     wait_until('the peer to follow us again', lambda: node.status()['followers'] == 1)
     node.cli('block', peer.handle)
     check(node.status()['followers'] == 0, 'the block left the peer a follower')
+
+
+def test_we_block(node, peer, state):
     blocks = wait_until('the Block at the peer', lambda: peer.received(
         'Block', lambda entry: entry['actor'] == node.actor))
     check(blocks[0]['object'] == peer.actor, f'the Block is of {blocks[0]["object"]!r}')
@@ -573,26 +669,72 @@ def test_we_block(node, peer, state):
     state['block'] = blocks[0]['id']
 
 
-def test_we_unblock_and_follow_again(node, peer, state):
+def unblock_peer(node, peer, state):
     node.cli('unblock', peer.handle)
-    node.cli('follow', peer.handle)
-    undos = wait_until('the Undo of the Block at the peer', lambda: received_about(
-        peer, 'Undo', (state['block'],)))
-    check(undos[0][0]['verifiedKeyId'] == state['key_id'],
-          f'Fedify verified the Undo with {undos[0][0]["verifiedKeyId"]!r}')
-    wait_until('1 following in quitter-node status', lambda: node.status()['following'] == 1)
-    # The same kind of delivery as when blocked is taken now, and its note kept.
+
+
+def test_we_unblock(node, peer, state):
+    check_undo_at_peer(node, peer, state, state['block'], 'the Block')
+    # The same kind of delivery as when blocked is taken now.
     answer = deliver(node, peer, 'signed', '<p>Unblocked</p>')
     check(answer['status'] == 202, f'the delivery was answered {answer["status"]}: '
           f'{answer["body"]!r}')
-    wait_until('the note in statuses', lambda: status_row(node, answer['note']))
+    check(node.query('SELECT 1 FROM inbox WHERE activity_uri = ?', answer['activity']),
+          'the activity was not stored')
+
+
+def following_uris(node):
+    return [row['uri'] for row in node.query(
+        'SELECT remote_actors.uri FROM following JOIN remote_actors '
+        'ON remote_actors.id = following.actor_id WHERE following.accepted = 1')]
+
+
+def test_peer_moves(node, peer, state):
+    # Two more accounts on the peer: only the one that lists the old account as an alias is
+    # believed as where it moved.
+    moved_to = peer.control('/actor', {'name': 'moved'})
+    stranger = peer.control('/actor', {'name': 'stranger'})
+    peer.control('/alias', {'as': 'moved', 'uri': peer.actor})
+    peer.control('/move', {'to': stranger['handle']})
+    peer.control('/move', {'to': moved_to['handle']})
+    follows = wait_until('our Follow of the new account', lambda: peer.received(
+        'Follow', lambda entry: entry['actor'] == node.actor and
+        entry['object'] == moved_to['actor']))
+    check(follows[0]['verifiedKeyId'] == state['key_id'],
+          f'Fedify verified the Follow with {follows[0]["verifiedKeyId"]!r}')
+    wait_until('the new account in following, instead of the old',
+               lambda: following_uris(node) == [moved_to['actor']])
+    check(not peer.received('Follow', lambda entry: entry['object'] == stranger['actor']),
+          'the node followed an account that does not list the old one as an alias')
+    state['moved'] = moved_to
+
+
+def move_to_peer(node, peer, state):
+    moved = state['moved']
+    peer.control('/alias', {'as': 'moved', 'uri': node.actor})
+    peer.control('/follow', {'as': 'moved', 'handle': node.handle})
+    wait_until('the new account to follow us', lambda: node.status()['followers'] == 1)
+    node.cli('move', '--to', moved['handle'])
+
+
+def test_we_move(node, peer, state):
+    moved = state['moved']
+    moves = wait_until('the Move at the peer', lambda: peer.received(
+        'Move', lambda entry: entry['actor'] == node.actor))
+    move = moves[0]['activity']
+    check(move.get('object') == node.actor and move.get('target') == moved['actor'],
+          f'the Move is of {move.get("object")!r} to {move.get("target")!r}')
+    check(moves[0]['verifiedKeyId'] == state['key_id'],
+          f'Fedify verified the Move with {moves[0]["verifiedKeyId"]!r}')
+    found = peer.control('/lookup', {'handle': node.handle})['actor']
+    check(found['movedTo'] == moved['actor'], f'Fedify reads movedTo {found["movedTo"]!r}')
 
 
 def test_peer_blocks(node, peer, state):
-    peer.control('/follow', {'handle': node.handle})
-    wait_until('follows both ways again', lambda: node.status() == {'followers': 1,
-                                                                   'following': 1})
-    peer.control('/block', {'handle': node.handle})
+    # The account we moved to follows us and we follow it, since the Moves.
+    check(node.status() == {'followers': 1, 'following': 1},
+          f'the follows are not as the Moves left them: {node.status()}')
+    peer.control('/block', {'as': 'moved', 'handle': node.handle})
     wait_until('the Block to end both follows', lambda: node.status() == {'followers': 0,
                                                                           'following': 0})
 
@@ -637,33 +779,76 @@ def test_peer_refuses_unsigned(node, peer, state):
     check(refused and refused[0]['status'] == 401, f'the peer did not note the refusal: {refused}')
 
 
-TESTS = [
-    ('the peer finds our owner by WebFinger and reads the actor', test_lookup),
-    ('the peer follows us; we accept', test_peer_follows),
-    ('a post reaches the peer, signed and addressed', test_post_reaches_peer),
-    ('we follow the peer; its Accept reaches us', test_we_follow_peer),
-    ("the peer's post lands in statuses", test_peer_post_lands),
-    ("our reply to, boost and like of the peer's post reach the peer",
-     test_we_reply_boost_and_like),
-    ('our unboost and unlike reach the peer', test_we_unboost_and_unlike),
-    ("the peer's edit changes our copy", test_peer_update),
-    ("the peer's delete removes our copy", test_peer_delete),
-    ("the peer's Like notifies us; its Undo takes it back", test_peer_likes),
-    ("the peer's Announce notifies us and is kept; its Undo takes both back",
-     test_peer_boosts),
-    ("the peer's boost of a note we lacked: fetched from Fedify, kept as a reblog",
-     test_peer_boosts_unknown_note),
-    ("the peer's reply to our post lands and notifies us", test_peer_replies),
-    ("the peer's profile Update changes what we know of it", test_peer_profile_update),
-    ('our delete reaches the peer', test_our_delete),
-    ('the peer unfollows us', test_peer_unfollows),
-    ('we unfollow the peer', test_we_unfollow),
-    ('we block the peer: its follow ends, it gets a Block, its deliveries a 403', test_we_block),
-    ('we unblock the peer and follow it again', test_we_unblock_and_follow_again),
-    ("the peer's Block ends the follows both ways", test_peer_blocks),
-    ('badly signed deliveries get 401 and leave nothing', test_bad_signatures_refused),
-    ('Fedify refuses an unsigned delivery', test_peer_refuses_unsigned),
+# The plan: rounds of subtests, run in order. A subtest is (name, act, check): a round runs
+# the acts of all its subtests, then checks each. Commands beside a running node go out at its
+# next delivery round, up to 5 s later, so those that do not depend on each other share one.
+PLAN = [
+    [('the peer finds our owner by WebFinger and reads the actor', None, test_lookup)],
+    [('the peer follows us; we accept', None, test_peer_follows)],
+    [('our posts reach the peer, signed and addressed', post_picture, test_posts_reach_peer),
+     ('our post with a picture reaches the peer, alt text and file', None,
+      test_picture_reaches_peer),
+     ('we follow the peer; its Accept reaches us', follow_peer, test_we_follow_peer)],
+    [("the peer's post lands in statuses", None, test_peer_post_lands)],
+    [("our reply to the peer's post reaches it, threaded", reply_to_peer, test_our_reply),
+     ("our boost of the peer's post reaches it", boost_peer_note, test_our_boost),
+     ("our like of the peer's post reaches it", like_peer_note, test_our_like)],
+    [("the peer's Like notifies us; its Undo takes it back", None, test_peer_likes),
+     ("the peer's Announce notifies us and is kept; its Undo takes both back", None,
+      test_peer_boosts),
+     ("the peer's boost of a note we lacked: fetched from Fedify, kept as a reblog", None,
+      test_peer_boosts_unknown_note),
+     ("the peer's reply to our post lands and notifies us", None, test_peer_replies),
+     ("the peer's profile Update changes what we know of it", None,
+      test_peer_profile_update)],
+    [('our unboost reaches the peer', unboost_peer_note, test_our_unboost),
+     ('our unlike reaches the peer', unlike_peer_note, test_our_unlike),
+     ('our delete reaches the peer', delete_our_post, test_our_delete),
+     ('our profile edit reaches the peer as an Update of our Person', edit_our_profile,
+      test_our_profile_edit)],
+    [("the peer's edit changes our copy", None, test_peer_update),
+     ("the peer's delete removes our copy", None, test_peer_delete),
+     ('the peer unfollows us', None, test_peer_unfollows)],
+    [('we unfollow the peer', unfollow_peer, test_we_unfollow),
+     ('we block the peer: its follow ends, it gets a Block, its deliveries a 403', block_peer,
+      test_we_block)],
+    [('we unblock the peer', unblock_peer, test_we_unblock),
+     ('we follow the peer again', follow_peer, test_we_follow_peer)],
+    [("the peer's Move: we follow the new account, only if it lists the old one", None,
+      test_peer_moves)],
+    [('our Move reaches the peer; Fedify reads movedTo', move_to_peer, test_we_move)],
+    [("the peer's Block ends the follows both ways", None, test_peer_blocks),
+     ('badly signed deliveries get 401 and leave nothing', None, test_bad_signatures_refused),
+     ('Fedify refuses an unsigned delivery', None, test_peer_refuses_unsigned)],
 ]
+
+
+def run_round(subtests, node, peer, state, number):
+    """Runs one round of the plan as TAP lines; returns how many failed."""
+    def attempt(step):
+        try:
+            step(node, peer, state)
+            return None
+        except Failure as error:
+            return [str(error)]
+        except Exception:  # a broken answer: say where, and go on
+            return traceback.format_exc().splitlines()
+
+    acted = {name: attempt(act) if act else None for name, act, _ in subtests}
+    failed = 0
+    for name, _, test in subtests:
+        begun = time.monotonic()
+        problems = acted[name] or attempt(test)
+        number += 1
+        if problems:
+            failed += 1
+            print(f'not ok {number} - {name}')
+            for line in problems[-20:]:
+                print(f'#   {line}')
+        else:
+            print(f'ok {number} - {name} ({time.monotonic() - begun:.1f} s)')
+        sys.stdout.flush()
+    return failed
 
 
 def diagnose(text):
@@ -683,7 +868,7 @@ def main():
               f'or npm ci in {PEER_DIR}')
         return 1
 
-    print(f'1..{len(TESTS)}')
+    print(f'1..{sum(len(subtests) for subtests in PLAN)}')
     failed = 0
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix='quitter-fedify-') as workdir:
@@ -701,20 +886,10 @@ def main():
             return 1
         state = {}
         try:
-            for number, (name, test) in enumerate(TESTS, 1):
-                begun = time.monotonic()
-                try:
-                    test(node, peer, state)
-                    print(f'ok {number} - {name} ({time.monotonic() - begun:.1f} s)')
-                except Failure as error:
-                    failed += 1
-                    print(f'not ok {number} - {name}')
-                    print(f'#   {error}')
-                except Exception:  # a broken answer: say where, and go on
-                    failed += 1
-                    print(f'not ok {number} - {name}')
-                    diagnose(traceback.format_exc())
-                sys.stdout.flush()
+            number = 0
+            for subtests in PLAN:
+                failed += run_round(subtests, node, peer, state, number)
+                number += len(subtests)
         finally:
             node.stop()
             peer.stop()

@@ -1,17 +1,24 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 //
-// A small ActivityPub server built on Fedify, the other side of Quitter's interop tests. One
-// Person (RSA key pair made at start), everything in memory, plain http on 127.0.0.1.
+// A small ActivityPub server built on Fedify, the other side of Quitter's interop tests. Its
+// Persons each have an RSA key pair; everything is in memory, plain http on 127.0.0.1.
 //
 //   node peer.mjs [--username NAME]
 //
+// NAME (default "fedi") exists from the start; /actor makes more.
 // It serves the federation on one loopback port and a control interface for the test driver on
 // another (both chosen by the system), and prints them as one JSON line on stdout:
 //   {"federation": "http://127.0.0.1:P1", "control": "http://127.0.0.1:P2", "actor": "…"}
 //
-// Control interface (JSON in and out):
-//   GET  /state                    followers, follows, every activity the inbox listeners got,
-//                                  and the deliveries Fedify refused
+// Control interface (JSON in and out). Commands act as the first Person unless "as" names
+// another one.
+//   GET  /state                    followers and follows of each Person, every activity the
+//                                  inbox listeners got, and the deliveries Fedify refused
+//   POST /actor {name}             makes another Person
+//   POST /alias {uri}              adds an account to the Person's aliases (alsoKnownAs), and
+//                                  sends an Update of the Person to its followers
+//   POST /move {to}                sends a Move of the Person to another account (one of the
+//                                  peer's, which lists it as an alias) to its followers
 //   POST /lookup {handle}          WebFinger, then the actor document, with Fedify's own lookups
 //   POST /follow {handle}          sends a Follow
 //   POST /unfollow {handle}        sends an Undo of that Follow
@@ -57,6 +64,7 @@ import {
   Update,
   createFederation,
   generateCryptoKeyPair,
+  getDocumentLoader,
   isActor,
   lookupWebFinger,
   signRequest,
@@ -78,7 +86,6 @@ function parseArguments(argv) {
 }
 
 const { username } = parseArguments(process.argv.slice(2));
-const profile = { name: "Fedify peer", summary: "The other side of Quitter's interop tests" };
 
 // Fedify 1.5 always looks up acct: resources over https (webfinger/lookup.js builds
 // "https://HOST/.well-known/webfinger"), while the node under test serves plain http on
@@ -104,11 +111,30 @@ const federation = createFederation({
   allowPrivateAddress: true,
 });
 
-const keyPair = await generateCryptoKeyPair("RSASSA-PKCS1-v1_5");
+// The Persons, by identifier. Fedify's key pairs are 4096-bit RSA, which take a moment to
+// make: once the peer listens, it makes a few ahead for the Persons made later.
+const actors = new Map();
+const spareKeyPairs = [];
 
-// What the peer knows, all in memory.
-const followers = new Map();   // actor id → { id, inbox, sharedInbox }
-const following = new Map();   // actor id → { id, inbox, followId, accepted }
+async function addActor(name) {
+  if (!/^[a-z0-9_]+$/.test(name) || actors.has(name))
+    throw new Error(`cannot make a Person named ${JSON.stringify(name)}`);
+  const keyPair = await (spareKeyPairs.shift() ?? generateCryptoKeyPair("RSASSA-PKCS1-v1_5"));
+  const actor = {
+    name,
+    keyPair,
+    profile: { name: `Fedify peer ${name}`, summary: "The other side of Quitter's interop tests" },
+    aliases: [],                  // alsoKnownAs
+    movedTo: null,
+    followers: new Map(),         // actor id → { id, inbox, sharedInbox }
+    following: new Map(),         // actor id → { id, inbox, followId, accepted }
+  };
+  actors.set(name, actor);
+  return actor;
+}
+
+await addActor(username);
+
 const notes = new Map();       // note path id → Note
 const received = [];           // what the inbox listeners were given
 const refused = [];            // inbox deliveries Fedify answered with an error
@@ -129,75 +155,114 @@ function record(kind) {
     received.push({
       type: kind,
       id,
+      recipient: ctx.recipient,
       actor: activity.actorId?.href ?? null,
       object: activity.objectId?.href ?? null,
       inbox: arrival.inbox ?? null,
       verifiedKeyId: arrival.verifiedKeyId ?? null,
       activity: arrival.raw ?? (await activity.toJsonLd({ format: "compact" })),
+      note: await describeNote(ctx, activity),
     });
+  };
+}
+
+// A Note carried by a Create or an Update, as Fedify reads it.
+async function describeNote(ctx, activity) {
+  if (!(activity instanceof Create || activity instanceof Update))
+    return null;
+  const note = await activity.getObject(ctx);
+  if (!(note instanceof Note))
+    return null;
+  const attachments = [];
+  for await (const attachment of note.getAttachments(ctx)) {
+    attachments.push({
+      type: attachment.constructor.typeId.href,
+      mediaType: attachment.mediaType ?? null,
+      url: (attachment.url instanceof URL ? attachment.url : attachment.url?.href)?.href ?? null,
+      name: attachment.name?.toString() ?? null,
+    });
+  }
+  return {
+    content: note.content?.toString() ?? null,
+    inReplyTo: note.replyTargetId?.href ?? null,
+    attachments,
   };
 }
 
 federation
   .setActorDispatcher("/users/{identifier}", async (ctx, identifier) => {
-    if (identifier !== username)
+    const actor = actors.get(identifier);
+    if (actor == null)
       return null;
     const keys = await ctx.getActorKeyPairs(identifier);
     return new Person({
       id: ctx.getActorUri(identifier),
       preferredUsername: identifier,
-      name: profile.name,
-      summary: profile.summary,
+      name: actor.profile.name,
+      summary: actor.profile.summary,
       url: ctx.getActorUri(identifier),
       inbox: ctx.getInboxUri(identifier),
       endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
       followers: ctx.getFollowersUri(identifier),
+      aliases: actor.aliases.map((alias) => new URL(alias)),
+      successor: actor.movedTo ? new URL(actor.movedTo) : null,
       manuallyApprovesFollowers: false,
       publicKey: keys[0].cryptographicKey,
       assertionMethods: keys.map((key) => key.multikey),
     });
   })
-  .setKeyPairsDispatcher((ctx, identifier) => identifier === username ? [keyPair] : []);
+  .setKeyPairsDispatcher((ctx, identifier) => {
+    const actor = actors.get(identifier);
+    return actor ? [actor.keyPair] : [];
+  });
+
+function recipientsOf(records) {
+  return [...records.values()].map((follower) => ({
+    id: new URL(follower.id),
+    inboxId: new URL(follower.inbox),
+    endpoints: follower.sharedInbox ? { sharedInbox: new URL(follower.sharedInbox) } : null,
+  }));
+}
 
 federation.setFollowersDispatcher("/users/{identifier}/followers", (ctx, identifier) => {
-  if (identifier !== username)
-    return null;
-  return {
-    items: [...followers.values()].map((follower) => ({
-      id: new URL(follower.id),
-      inboxId: new URL(follower.inbox),
-      endpoints: follower.sharedInbox ? { sharedInbox: new URL(follower.sharedInbox) } : null,
-    })),
-  };
+  const actor = actors.get(identifier);
+  return actor ? { items: recipientsOf(actor.followers) } : null;
 });
 
 federation.setObjectDispatcher(Note, "/users/{identifier}/notes/{id}", (ctx, values) => {
-  if (values.identifier !== username)
+  if (!actors.has(values.identifier))
     return null;
-  return notes.get(values.id) ?? null;
+  const note = notes.get(values.id);
+  return note?.attributionId?.href === ctx.getActorUri(values.identifier).href ? note : null;
 });
+
+// The Person an activity is about (its object), when it is one of ours.
+function ourActor(ctx, uri) {
+  const parsed = uri ? ctx.parseUri(uri) : null;
+  return parsed?.type === "actor" ? actors.get(parsed.identifier) ?? null : null;
+}
 
 federation
   .setInboxListeners("/users/{identifier}/inbox", "/inbox")
   .on(Follow, async (ctx, follow) => {
     await record("Follow")(ctx, follow);
-    const target = ctx.parseUri(follow.objectId);
-    if (target?.type !== "actor" || target.identifier !== username || follow.id == null)
+    const actor = ourActor(ctx, follow.objectId);
+    if (actor == null || follow.id == null)
       return;
     const follower = await follow.getActor(ctx);
     if (!isActor(follower) || follower.id == null || follower.inboxId == null)
       return;
-    followers.set(follower.id.href, {
+    actor.followers.set(follower.id.href, {
       id: follower.id.href,
       inbox: follower.inboxId.href,
       sharedInbox: follower.endpoints?.sharedInbox?.href ?? null,
     });
     await ctx.sendActivity(
-      { identifier: username },
+      { identifier: actor.name },
       follower,
       new Accept({
-        id: new URL(`#accepts/${nextId()}`, ctx.getActorUri(username)),
-        actor: ctx.getActorUri(username),
+        id: new URL(`#accepts/${nextId()}`, ctx.getActorUri(actor.name)),
+        actor: ctx.getActorUri(actor.name),
         object: follow,
         to: follower.id,
       }),
@@ -205,23 +270,27 @@ federation
   })
   .on(Accept, async (ctx, accept) => {
     await record("Accept")(ctx, accept);
-    for (const follow of following.values()) {
-      if (follow.id === accept.actorId?.href &&
-          (accept.objectId == null || accept.objectId.href === follow.followId))
-        follow.accepted = true;
+    for (const actor of actors.values()) {
+      for (const follow of actor.following.values()) {
+        if (follow.id === accept.actorId?.href &&
+            (accept.objectId == null || accept.objectId.href === follow.followId))
+          follow.accepted = true;
+      }
     }
   })
   .on(Reject, async (ctx, reject) => {
     await record("Reject")(ctx, reject);
-    if (reject.actorId != null)
-      following.delete(reject.actorId.href);
+    for (const actor of actors.values()) {
+      if (reject.actorId != null)
+        actor.following.delete(reject.actorId.href);
+    }
   })
   .on(Undo, async (ctx, undo) => {
     await record("Undo")(ctx, undo);
     const object = await undo.getObject(ctx);
-    if (object instanceof Follow && undo.actorId != null &&
-        object.actorId?.href === undo.actorId.href)
-      followers.delete(undo.actorId.href);
+    const actor = object instanceof Follow ? ourActor(ctx, object.objectId) : null;
+    if (actor != null && undo.actorId != null && object.actorId?.href === undo.actorId.href)
+      actor.followers.delete(undo.actorId.href);
   })
   .on(Create, record("Create"))
   .on(Update, record("Update"))
@@ -230,9 +299,10 @@ federation
   .on(Like, record("Like"))
   .on(Block, async (ctx, block) => {
     await record("Block")(ctx, block);
-    if (block.actorId != null) {
-      followers.delete(block.actorId.href);
-      following.delete(block.actorId.href);
+    const actor = ourActor(ctx, block.objectId);
+    if (actor != null && block.actorId != null) {
+      actor.followers.delete(block.actorId.href);
+      actor.following.delete(block.actorId.href);
     }
   })
   .on(Move, record("Move"))
@@ -270,7 +340,7 @@ async function sendResponse(res, response) {
 }
 
 function isInboxPath(pathname) {
-  return pathname === "/inbox" || pathname === `/users/${username}/inbox`;
+  return pathname === "/inbox" || /^\/users\/[^/]+\/inbox$/.test(pathname);
 }
 
 // Before Fedify handles an inbox delivery, the peer notes the raw JSON and which key Fedify's
@@ -326,8 +396,16 @@ function context() {
   return federation.createContext(new URL(federationOrigin), undefined);
 }
 
-function actorUri() {
-  return context().getActorUri(username);
+// The Person a command acts as.
+function actorNamed(name) {
+  const actor = actors.get(name ?? username);
+  if (actor == null)
+    throw new Error(`no Person ${name}`);
+  return actor;
+}
+
+function actorUri(name) {
+  return context().getActorUri(actorNamed(name).name);
 }
 
 async function lookupActor(handle) {
@@ -338,18 +416,18 @@ async function lookupActor(handle) {
   return actor;
 }
 
-// Sends to the followers and to @others (actors), one delivery per inbox: Fedify collapses
-// recipients that share an inbox.
-async function sendToFollowers(activity, others = []) {
-  const recipients = [...followers.values()].map((follower) => ({
-    id: new URL(follower.id),
-    inboxId: new URL(follower.inbox),
-    endpoints: follower.sharedInbox ? { sharedInbox: new URL(follower.sharedInbox) } : null,
-  }));
-  recipients.push(...others);
+// Sends as @name to its followers and to @others (actors), one delivery per inbox: Fedify
+// collapses recipients that share an inbox.
+async function sendToFollowers(name, activity, others = []) {
+  const actor = actorNamed(name);
+  const recipients = [...recipientsOf(actor.followers), ...others];
   if (recipients.length > 0)
-    await context().sendActivity({ identifier: username }, recipients, activity,
+    await context().sendActivity({ identifier: actor.name }, recipients, activity,
                                  { preferSharedInbox: true });
+}
+
+async function sendTo(name, recipient, activity) {
+  await context().sendActivity({ identifier: actorNamed(name).name }, recipient, activity);
 }
 
 async function lookupAuthor(objectUri) {
@@ -360,59 +438,111 @@ async function lookupAuthor(objectUri) {
   return await lookupActor(object.attributionId.href);
 }
 
-async function react(Type, objectUri, toFollowers) {
+async function react(name, Type, objectUri, toFollowers) {
+  const me = actorUri(name);
   const author = await lookupAuthor(objectUri);
-  const others = author.id.href === actorUri().href ? [] : [author];
+  const others = author.id.href === me.href ? [] : [author];
   const activity = new Type({
-    id: new URL(`#${Type.name.toLowerCase()}s/${nextId()}`, actorUri()),
-    actor: actorUri(),
+    id: new URL(`#${Type.name.toLowerCase()}s/${nextId()}`, me),
+    actor: me,
     object: new URL(objectUri),
     to: toFollowers ? PUBLIC_COLLECTION : author.id,
-    ccs: toFollowers ? [author.id, context().getFollowersUri(username)] : [],
+    ccs: toFollowers ? [author.id, context().getFollowersUri(actorNamed(name).name)] : [],
   });
-  reactions.set(`${Type.name} ${objectUri}`, activity);
+  reactions.set(`${me.href} ${Type.name} ${objectUri}`, activity);
   if (toFollowers)
-    await sendToFollowers(activity, others);
+    await sendToFollowers(name, activity, others);
   else
-    await context().sendActivity({ identifier: username }, author, activity);
+    await sendTo(name, author, activity);
   return { activity: activity.id.href, author: author.id.href };
 }
 
-async function undoReaction(Type, objectUri, toFollowers) {
-  const key = `${Type.name} ${objectUri}`;
+async function undoReaction(name, Type, objectUri, toFollowers) {
+  const me = actorUri(name);
+  const key = `${me.href} ${Type.name} ${objectUri}`;
   const activity = reactions.get(key);
   if (activity == null)
     throw new Error(`no ${Type.name} of ${objectUri} to undo`);
   reactions.delete(key);
   const author = await lookupAuthor(objectUri);
-  const others = author.id.href === actorUri().href ? [] : [author];
+  const others = author.id.href === me.href ? [] : [author];
   const undo = new Undo({
-    id: new URL(`#undos/${nextId()}`, actorUri()),
-    actor: actorUri(),
+    id: new URL(`#undos/${nextId()}`, me),
+    actor: me,
     object: activity,
     tos: activity.toIds,
     ccs: activity.ccIds,
   });
   if (toFollowers)
-    await sendToFollowers(undo, others);
+    await sendToFollowers(name, undo, others);
   else
-    await context().sendActivity({ identifier: username }, author, undo);
+    await sendTo(name, author, undo);
   return { undo: undo.id.href, undone: activity.id.href };
+}
+
+// The Person as the actor dispatcher now serves it (only a request context has getActor).
+async function currentPerson(name) {
+  return await federation.createContext(new Request(actorUri(name)), undefined)
+    .getActor(actorNamed(name).name);
+}
+
+async function sendProfileUpdate(name) {
+  const ctx = context();
+  const me = actorUri(name);
+  const update = new Update({
+    id: new URL(`#updates/${nextId()}`, me),
+    actor: me,
+    object: await currentPerson(name),
+    to: PUBLIC_COLLECTION,
+    ccs: [ctx.getFollowersUri(actorNamed(name).name)],
+  });
+  await sendToFollowers(name, update);
+  return update;
+}
+
+// Lookups for the tests read what the servers serve now, not what Fedify cached earlier.
+const freshLoader = getDocumentLoader({ allowPrivateAddress: true });
+
+function describeActor(actor, key) {
+  return {
+    id: actor.id?.href ?? null,
+    type: actor.constructor.typeId.href,
+    preferredUsername: actor.preferredUsername?.toString() ?? null,
+    name: actor.name?.toString() ?? null,
+    summary: actor.summary?.toString() ?? null,
+    inbox: actor.inboxId?.href ?? null,
+    outbox: actor.outboxId?.href ?? null,
+    sharedInbox: actor.endpoints?.sharedInbox?.href ?? null,
+    followers: actor.followersId?.href ?? null,
+    following: actor.followingId?.href ?? null,
+    url: actor.url?.href ?? null,
+    alsoKnownAs: actor.aliasIds.map((alias) => alias.href),
+    movedTo: actor.successorId?.href ?? null,
+    publicKey: key,
+  };
 }
 
 const commands = {
   async "GET /state"() {
     return {
-      actor: actorUri().href,
-      followers: [...followers.values()],
-      following: [...following.values()],
+      actors: Object.fromEntries([...actors.values()].map((actor) => [actor.name, {
+        id: actorUri(actor.name).href,
+        followers: [...actor.followers.values()],
+        following: [...actor.following.values()],
+      }])),
       received,
       refused,
     };
   },
 
+  async "POST /actor"({ name }) {
+    const actor = await addActor(name);
+    return { actor: actorUri(actor.name).href, handle: `@${actor.name}@${new URL(federationOrigin).host}` };
+  },
+
   async "POST /lookup"({ handle }) {
     const ctx = context();
+    const options = { documentLoader: freshLoader, contextLoader: ctx.contextLoader };
     const resource = handle.startsWith("@") ? `acct:${handle.slice(1)}` : handle;
     const jrd = await lookupWebFinger(resource, { allowPrivateAddress: true });
     if (jrd == null)
@@ -421,105 +551,97 @@ const commands = {
       link.rel === "self" && link.type === "application/activity+json");
     if (self?.href == null)
       throw new Error(`the WebFinger answer for ${resource} has no self link`);
-    const actor = await ctx.lookupObject(self.href);
+    const actor = await ctx.lookupObject(self.href, options);
     if (!isActor(actor))
       throw new Error(`${self.href} is not an actor`);
-    const byHandle = await ctx.lookupObject(handle);
-    const key = await actor.getPublicKey(ctx);
+    const byHandle = await ctx.lookupObject(handle, options);
+    const key = await actor.getPublicKey(options);
     return {
       webfinger: jrd,
       sameActorByHandle: byHandle?.id?.href === actor.id?.href,
-      actor: {
-        id: actor.id?.href ?? null,
-        type: actor.constructor.typeId.href,
-        preferredUsername: actor.preferredUsername?.toString() ?? null,
-        name: actor.name?.toString() ?? null,
-        inbox: actor.inboxId?.href ?? null,
-        outbox: actor.outboxId?.href ?? null,
-        sharedInbox: actor.endpoints?.sharedInbox?.href ?? null,
-        followers: actor.followersId?.href ?? null,
-        following: actor.followingId?.href ?? null,
-        url: actor.url?.href ?? null,
-        publicKey: key == null ? null : {
-          id: key.id?.href ?? null,
-          owner: key.ownerId?.href ?? null,
-          algorithm: key.publicKey?.algorithm?.name ?? null,
-          spki: key.publicKey == null ? null : Buffer.from(
-            await crypto.subtle.exportKey("spki", key.publicKey)).toString("base64"),
-        },
-      },
+      actor: describeActor(actor, key == null ? null : {
+        id: key.id?.href ?? null,
+        owner: key.ownerId?.href ?? null,
+        algorithm: key.publicKey?.algorithm?.name ?? null,
+        spki: key.publicKey == null ? null : Buffer.from(
+          await crypto.subtle.exportKey("spki", key.publicKey)).toString("base64"),
+      }),
     };
   },
 
-  async "POST /follow"({ handle }) {
-    const actor = await lookupActor(handle);
+  async "POST /follow"({ handle, as }) {
+    const me = actorUri(as);
+    const target = await lookupActor(handle);
     const follow = new Follow({
-      id: new URL(`#follows/${nextId()}`, actorUri()),
-      actor: actorUri(),
-      object: actor.id,
-      to: actor.id,
+      id: new URL(`#follows/${nextId()}`, me),
+      actor: me,
+      object: target.id,
+      to: target.id,
     });
-    following.set(actor.id.href, {
-      id: actor.id.href,
-      inbox: actor.inboxId.href,
+    actorNamed(as).following.set(target.id.href, {
+      id: target.id.href,
+      inbox: target.inboxId.href,
       followId: follow.id.href,
       accepted: false,
     });
-    await context().sendActivity({ identifier: username }, actor, follow);
-    return { follow: follow.id.href, actor: actor.id.href };
+    await sendTo(as, target, follow);
+    return { follow: follow.id.href, actor: target.id.href };
   },
 
-  async "POST /unfollow"({ handle }) {
-    const actor = await lookupActor(handle);
-    const follow = following.get(actor.id.href);
+  async "POST /unfollow"({ handle, as }) {
+    const me = actorUri(as);
+    const target = await lookupActor(handle);
+    const follow = actorNamed(as).following.get(target.id.href);
     if (follow == null)
       throw new Error(`${handle} is not followed`);
     const undo = new Undo({
-      id: new URL(`#undos/${nextId()}`, actorUri()),
-      actor: actorUri(),
-      object: new Follow({ id: new URL(follow.followId), actor: actorUri(), object: actor.id }),
-      to: actor.id,
+      id: new URL(`#undos/${nextId()}`, me),
+      actor: me,
+      object: new Follow({ id: new URL(follow.followId), actor: me, object: target.id }),
+      to: target.id,
     });
-    following.delete(actor.id.href);
-    await context().sendActivity({ identifier: username }, actor, undo);
+    actorNamed(as).following.delete(target.id.href);
+    await sendTo(as, target, undo);
     return { undo: undo.id.href };
   },
 
-  async "POST /post"({ content, mention, inReplyTo, deliver = true }) {
+  async "POST /post"({ content, mention, inReplyTo, deliver = true, as }) {
     const ctx = context();
+    const me = actorUri(as);
     const id = nextId();
     const mentioned = mention ? await lookupActor(mention) : null;
-    const cc = [ctx.getFollowersUri(username)];
+    const cc = [ctx.getFollowersUri(actorNamed(as).name)];
     const tags = [];
     if (mentioned) {
       cc.push(mentioned.id);
       tags.push(new Mention({ href: mentioned.id, name: mention }));
     }
+    const noteId = ctx.getObjectUri(Note, { identifier: actorNamed(as).name, id });
     const note = new Note({
-      id: ctx.getObjectUri(Note, { identifier: username, id }),
-      attribution: actorUri(),
+      id: noteId,
+      attribution: me,
       content,
       replyTarget: inReplyTo ? new URL(inReplyTo) : null,
       to: PUBLIC_COLLECTION,
       ccs: cc,
       tags,
       published: Temporal.Now.instant(),
-      url: ctx.getObjectUri(Note, { identifier: username, id }),
+      url: noteId,
     });
     notes.set(id, note);
     const create = new Create({
       id: new URL(`#create`, note.id),
-      actor: actorUri(),
+      actor: me,
       object: note,
       to: PUBLIC_COLLECTION,
       ccs: cc,
     });
     if (deliver)
-      await sendToFollowers(create, mentioned ? [mentioned] : []);
+      await sendToFollowers(as, create, mentioned ? [mentioned] : []);
     return { id, note: note.id.href, create: create.id.href };
   },
 
-  async "POST /update"({ id, content }) {
+  async "POST /update"({ id, content, as }) {
     const old = notes.get(id);
     if (old == null)
       throw new Error(`no note ${id}`);
@@ -527,98 +649,113 @@ const commands = {
     notes.set(id, note);
     const update = new Update({
       id: new URL(`#update-${nextId()}`, note.id),
-      actor: actorUri(),
+      actor: actorUri(as),
       object: note,
       to: PUBLIC_COLLECTION,
       ccs: note.ccIds,
     });
-    await sendToFollowers(update);
+    await sendToFollowers(as, update);
     return { note: note.id.href, update: update.id.href };
   },
 
-  async "POST /delete"({ id }) {
+  async "POST /delete"({ id, as }) {
     const note = notes.get(id);
     if (note == null)
       throw new Error(`no note ${id}`);
     notes.delete(id);
     const del = new Delete({
       id: new URL(`#delete`, note.id),
-      actor: actorUri(),
+      actor: actorUri(as),
       object: new Tombstone({ id: note.id }),
       to: PUBLIC_COLLECTION,
       ccs: note.ccIds,
     });
-    await sendToFollowers(del);
+    await sendToFollowers(as, del);
     return { note: note.id.href, delete: del.id.href };
   },
 
-  async "POST /like"({ object }) {
-    return await react(Like, object, false);
+  async "POST /like"({ object, as }) {
+    return await react(as, Like, object, false);
   },
 
-  async "POST /unlike"({ object }) {
-    return await undoReaction(Like, object, false);
+  async "POST /unlike"({ object, as }) {
+    return await undoReaction(as, Like, object, false);
   },
 
-  async "POST /announce"({ object }) {
-    return await react(Announce, object, true);
+  async "POST /announce"({ object, as }) {
+    return await react(as, Announce, object, true);
   },
 
-  async "POST /unannounce"({ object }) {
-    return await undoReaction(Announce, object, true);
+  async "POST /unannounce"({ object, as }) {
+    return await undoReaction(as, Announce, object, true);
   },
 
-  async "POST /profile"({ name, summary }) {
-    const ctx = context();
-    profile.name = name ?? profile.name;
-    profile.summary = summary ?? profile.summary;
-    // The Person as the actor dispatcher now serves it (only a request context has getActor).
-    const person = await federation.createContext(new Request(actorUri()), undefined)
-      .getActor(username);
-    const update = new Update({
-      id: new URL(`#updates/${nextId()}`, actorUri()),
-      actor: actorUri(),
-      object: person,
-      to: PUBLIC_COLLECTION,
-      ccs: [ctx.getFollowersUri(username)],
-    });
-    await sendToFollowers(update);
+  async "POST /profile"({ name, summary, as }) {
+    const actor = actorNamed(as);
+    actor.profile.name = name ?? actor.profile.name;
+    actor.profile.summary = summary ?? actor.profile.summary;
+    const update = await sendProfileUpdate(as);
     return { update: update.id.href };
   },
 
-  async "POST /block"({ handle }) {
-    const actor = await lookupActor(handle);
-    const block = new Block({
-      id: new URL(`#blocks/${nextId()}`, actorUri()),
-      actor: actorUri(),
-      object: actor.id,
-      to: actor.id,
+  async "POST /alias"({ uri, as }) {
+    actorNamed(as).aliases.push(uri);
+    const update = await sendProfileUpdate(as);
+    return { update: update.id.href };
+  },
+
+  async "POST /move"({ to, as }) {
+    const ctx = context();
+    const me = actorUri(as);
+    const target = await lookupActor(to);
+    actorNamed(as).movedTo = target.id.href;
+    const move = new Move({
+      id: new URL(`#moves/${nextId()}`, me),
+      actor: me,
+      object: me,
+      target: target.id,
+      to: ctx.getFollowersUri(actorNamed(as).name),
     });
-    followers.delete(actor.id.href);
-    following.delete(actor.id.href);
-    await context().sendActivity({ identifier: username }, actor, block);
+    await sendToFollowers(as, move);
+    return { move: move.id.href, target: target.id.href };
+  },
+
+  async "POST /block"({ handle, as }) {
+    const me = actorUri(as);
+    const target = await lookupActor(handle);
+    const block = new Block({
+      id: new URL(`#blocks/${nextId()}`, me),
+      actor: me,
+      object: target.id,
+      to: target.id,
+    });
+    actorNamed(as).followers.delete(target.id.href);
+    actorNamed(as).following.delete(target.id.href);
+    await sendTo(as, target, block);
     return { block: block.id.href };
   },
 
-  async "POST /deliver"({ inbox, kind, content }) {
+  async "POST /deliver"({ inbox, kind, content, as }) {
     const ctx = context();
-    const id = nextId();
-    const noteId = new URL(`/users/${username}/notes/${kind}-${id}`, federationOrigin);
+    const actor = actorNamed(as);
+    const me = actorUri(as);
+    const noteId = new URL(`/users/${actor.name}/notes/${kind}-${nextId()}`, federationOrigin);
     const create = new Create({
       id: new URL(`#create`, noteId),
-      actor: actorUri(),
-      object: new Note({ id: noteId, attribution: actorUri(), content, to: PUBLIC_COLLECTION }),
+      actor: me,
+      object: new Note({ id: noteId, attribution: me, content, to: PUBLIC_COLLECTION }),
       to: PUBLIC_COLLECTION,
     });
-    const body = JSON.stringify(await create.toJsonLd({ format: "compact", contextLoader: ctx.contextLoader }));
+    const body = JSON.stringify(await create.toJsonLd({ format: "compact",
+                                                         contextLoader: ctx.contextLoader }));
     let request = new Request(inbox, {
       method: "POST",
       headers: { "Content-Type": "application/activity+json" },
       body,
     });
-    const keyId = (await ctx.getActorKeyPairs(username))[0].keyId;
+    const keyId = (await ctx.getActorKeyPairs(actor.name))[0].keyId;
     if (kind === "signed") {
-      request = await signRequest(request, keyPair.privateKey, keyId);
+      request = await signRequest(request, actor.keyPair.privateKey, keyId);
     } else if (kind === "wrong-key") {
       // Signed by a key nobody published, under the key id of the real one (2048 bits: it
       // only has to be another key, and a 4096-bit one can take seconds to make).
@@ -631,7 +768,7 @@ const commands = {
       request = await signRequest(request, other.privateKey, keyId);
     } else if (kind === "tampered") {
       // Signed properly, then the body changed on the way: the Digest no longer matches.
-      const signed = await signRequest(request, keyPair.privateKey, keyId);
+      const signed = await signRequest(request, actor.keyPair.privateKey, keyId);
       request = new Request(inbox, {
         method: "POST",
         headers: signed.headers,
@@ -698,6 +835,9 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
     process.exit(0);
   });
 }
+
+for (let i = 0; i < 2; i++)
+  spareKeyPairs.push(generateCryptoKeyPair("RSASSA-PKCS1-v1_5"));
 
 process.stdout.write(JSON.stringify({
   federation: federationOrigin,
