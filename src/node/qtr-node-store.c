@@ -1762,6 +1762,37 @@ qtr_node_store_find_media (QtrNodeStore  *self,
 }
 
 /**
+ * qtr_node_store_list_post_media:
+ * @status_id: one of the owner's posts
+ *
+ * Returns: (transfer full) (element-type gint64): the ids of the media attached to the post,
+ *   oldest first, or %NULL with @error set
+ */
+GArray *
+qtr_node_store_list_post_media (QtrNodeStore  *self,
+                                gint64         status_id,
+                                GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "SELECT id FROM media WHERE status_id = ?1 ORDER BY id",
+                                       error);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, status_id);
+  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_steal_pointer (&ids);
+}
+
+/**
  * qtr_node_store_set_media_description:
  *
  * Returns: %TRUE when the media exists and was changed, %FALSE when there is none (@error
@@ -1786,10 +1817,10 @@ qtr_node_store_set_media_description (QtrNodeStore  *self,
 /**
  * qtr_node_store_attach_media:
  *
- * Marks the media as attached to post @status_id.
+ * Marks the media as attached to post @status_id (an edit may attach it again).
  *
- * Returns: %TRUE when it was not attached before and is now, %FALSE when it is missing or
- *   attached already (@error unset) or on failure (@error set)
+ * Returns: %TRUE when it is attached to @status_id now, %FALSE when it is missing or
+ *   attached to another post (@error unset) or on failure (@error set)
  */
 gboolean
 qtr_node_store_attach_media (QtrNodeStore  *self,
@@ -1798,8 +1829,8 @@ qtr_node_store_attach_media (QtrNodeStore  *self,
                              GError       **error)
 {
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
-                                       "UPDATE media SET status_id = ?2"
-                                       " WHERE id = ?1 AND status_id IS NULL", error);
+                                       "UPDATE media SET status_id = ?2 WHERE id = ?1"
+                                       " AND (status_id IS NULL OR status_id = ?2)", error);
 
   if (stmt == NULL)
     return FALSE;

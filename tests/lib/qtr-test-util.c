@@ -4,6 +4,7 @@
 #include "qtr-test-util.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 /**
  * qtr_test_remove_tree:
@@ -121,4 +122,36 @@ qtr_test_load_text (const char *folder,
   if (length > 0 && data[length - 1] == '\n')
     length--;
   return g_strndup (data, length);
+}
+
+/**
+ * qtr_test_make_png:
+ * @padding: zero bytes between the header and the end, to make the file larger
+ *
+ * Returns: (transfer full): a PNG file as media readers see it: signature, IHDR with the size,
+ *   IEND; no image data
+ */
+GBytes *
+qtr_test_make_png (guint32 width,
+                   guint32 height,
+                   gsize   padding)
+{
+  GByteArray *png = g_byte_array_new ();
+  guint8 ihdr[] = {
+    0, 0, 0, 13, 'I', 'H', 'D', 'R',
+    width >> 24, width >> 16, width >> 8, width, height >> 24, height >> 16, height >> 8, height,
+    8, 2, 0, 0, 0, 0x12, 0x34, 0x56, 0x78,
+  };
+  static const guint8 iend[] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82 };
+
+  g_byte_array_append (png, (const guint8 *) "\x89PNG\r\n\x1a\n", 8);
+  g_byte_array_append (png, ihdr, sizeof ihdr);
+  if (padding > 0)
+    {
+      gsize at = png->len;
+      g_byte_array_set_size (png, png->len + padding);
+      memset (png->data + at, 0, padding);
+    }
+  g_byte_array_append (png, iend, sizeof iend);
+  return g_byte_array_free_to_bytes (png);
 }

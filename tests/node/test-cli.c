@@ -343,6 +343,43 @@ test_follow_queued_while_offline (void)
       assert_no_glib_noise (&nowhere);
     }
 
+    /* bob edits his post: the Note at its address reads anew; a stranger's post cannot be
+     * edited, and an edit needs the address and the text. */
+    {
+      const char *start = strstr (post.out, bob_url);
+      g_autofree char *uri = g_strndup (start, strcspn (start, ";"));
+      g_autoptr(SoupSession) session = soup_session_new ();
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      g_auto(QtrTestRun) edit = { 0 };
+      g_auto(QtrTestRun) foreign = { 0 };
+      g_auto(QtrTestRun) no_text = { 0 };
+      g_autofree char *body = NULL;
+
+      run_node (&edit, "edit", "--data-dir", bob, "--content-warning", "cw", uri,
+                "Hello followers, edited", NULL);
+      g_assert_cmpint (edit.status, ==, 0);
+      g_assert_nonnull (strstr (edit.out, uri));
+      assert_no_glib_noise (&edit);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept",
+                                    "application/activity+json");
+      bytes = soup_session_send_and_read (session, msg, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+      body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      g_assert_nonnull (strstr (body, "Hello followers, edited"));
+      g_assert_nonnull (strstr (body, "\"updated\""));
+
+      run_node (&foreign, "edit", "--data-dir", alice, uri, "Mine now", NULL);
+      g_assert_cmpint (foreign.status, ==, 1);
+      g_assert_nonnull (strstr (foreign.err, "is not a post of this node"));
+      assert_no_glib_noise (&foreign);
+      run_node (&no_text, "edit", "--data-dir", bob, uri, NULL);
+      g_assert_cmpint (no_text.status, ==, 2);
+      g_assert_true (wait_for_status (bob, "Deliveries waiting: 0"));
+    }
+
     run_node (&empty, "post", "--data-dir", bob, "   ", NULL);
     g_assert_cmpint (empty.status, ==, 1);
     run_node (&bad_visibility, "post", "--data-dir", bob, "--visibility", "everyone", "x",
