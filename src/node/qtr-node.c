@@ -4,6 +4,7 @@
 #include "qtr-node-private.h"
 
 #include "qtr-delivery-queue.h"
+#include "qtr-node-api.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +42,8 @@ struct _QtrNode
   QtrDeliveryQueue *queue;
   QtrRateLimiter   *inbox_limiter;
   GHashTable       *documents;   /* name -> GBytes, built once */
+  QtrRateLimiter   *login_limiter;
+  GHashTable       *form_tokens; /* CSRF token of a served form -> its expiry (monotonic) */
   guint             process_source;
 };
 
@@ -70,6 +73,21 @@ static const QtrRoute routes[] = {
   { "GET", "/users/:username/statuses/:id/activity", qtr_node_handle_activity },
   { "GET", "/users/:username/collections/:collection", qtr_node_handle_collection },
   { "GET", "/activities/:id", qtr_node_handle_activity },
+
+  /* The Mastodon client API and its OAuth. */
+  { "GET", "/.well-known/oauth-authorization-server", qtr_node_handle_oauth_metadata },
+  { "POST", "/api/v1/apps", qtr_node_handle_apps },
+  { "GET", "/oauth/authorize", qtr_node_handle_authorize_page },
+  { "POST", "/oauth/authorize", qtr_node_handle_authorize },
+  { "POST", "/oauth/token", qtr_node_handle_token },
+  { "POST", "/oauth/revoke", qtr_node_handle_revoke },
+  { "GET", "/api/v1/instance", qtr_node_handle_instance_v1 },
+  { "GET", "/api/v2/instance", qtr_node_handle_instance_v2 },
+  { "GET", "/api/v1/accounts/verify_credentials", qtr_node_handle_verify_credentials },
+  { "GET", "/api/v1/accounts/lookup", qtr_node_handle_account_lookup },
+  { "GET", "/api/v1/accounts/:id", qtr_node_handle_account },
+  { "GET", "/avatars/original/missing.png", qtr_node_handle_default_image },
+  { "GET", "/headers/original/missing.png", qtr_node_handle_default_image },
 };
 
 static gboolean
@@ -165,6 +183,8 @@ server_request_cb (SoupServer        *server,
   g_autoptr(GString) allowed = g_string_new (NULL);
   g_autoptr(GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
+  if (qtr_node_api_apply_cors (msg, path))
+    return;
   if (g_str_equal (method, "HEAD"))
     method = "GET";
 
@@ -217,6 +237,8 @@ qtr_node_finalize (GObject *object)
   g_clear_pointer (&self->owner, qtr_node_owner_free);
   g_clear_pointer (&self->inbox_limiter, qtr_rate_limiter_free);
   g_clear_pointer (&self->documents, g_hash_table_unref);
+  g_clear_pointer (&self->login_limiter, qtr_rate_limiter_free);
+  g_clear_pointer (&self->form_tokens, g_hash_table_unref);
   g_free (self->data_dir);
   g_free (self->listen_address);
   g_free (self->listen_url);
@@ -555,6 +577,33 @@ qtr_node_get_inbox_limiter (QtrNode *self)
   if (self->inbox_limiter == NULL)
     self->inbox_limiter = qtr_rate_limiter_new (self->config->inbox_rate_limit);
   return self->inbox_limiter;
+}
+
+/**
+ * qtr_node_get_login_limiter:
+ *
+ * Returns: (transfer none): the per-address limit on failed sign-ins to the OAuth page
+ */
+QtrRateLimiter *
+qtr_node_get_login_limiter (QtrNode *self)
+{
+  if (self->login_limiter == NULL)
+    self->login_limiter = qtr_rate_limiter_new (QTR_NODE_LOGIN_ATTEMPTS_PER_MINUTE);
+  return self->login_limiter;
+}
+
+/**
+ * qtr_node_get_form_tokens:
+ *
+ * Returns: (transfer none): the CSRF tokens of the forms the node served, to their expiry
+ *   (monotonic time): a token is good for one submission
+ */
+GHashTable *
+qtr_node_get_form_tokens (QtrNode *self)
+{
+  if (self->form_tokens == NULL)
+    self->form_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return self->form_tokens;
 }
 
 /**

@@ -108,3 +108,32 @@ qtr_rate_limiter_take (QtrRateLimiter *self,
     *retry_after = (guint) ceil ((1.0 - bucket->tokens) * 60.0 / self->per_minute);
   return FALSE;
 }
+
+/**
+ * qtr_rate_limiter_allows:
+ * @key: who is asking
+ * @now_usec: the monotonic time
+ * @retry_after: (out): when refused, in how many seconds one request will be allowed
+ *
+ * Like qtr_rate_limiter_take() without counting anything: for limits on failures, which are
+ * checked before the attempt and counted only when it fails.
+ *
+ * Returns: %TRUE when @key may make one more request now
+ */
+gboolean
+qtr_rate_limiter_allows (QtrRateLimiter *self,
+                         const char     *key,
+                         gint64          now_usec,
+                         guint          *retry_after)
+{
+  Bucket *bucket;
+
+  if (self->per_minute == 0)
+    return TRUE;
+  bucket = g_hash_table_lookup (self->buckets, key);
+  if (bucket == NULL || refill (self, bucket, now_usec) >= 1.0)
+    return TRUE;
+  if (retry_after != NULL)
+    *retry_after = (guint) ceil ((1.0 - bucket->tokens) * 60.0 / self->per_minute);
+  return FALSE;
+}
