@@ -168,7 +168,8 @@ match_route (const QtrRoute *route,
       want = want_end;
       have = have_end;
     }
-  return *want == '\0' && *have == '\0';
+  /* A trailing slash is the same path, as for Rails: Mastodon.py asks for /api/v1/instance/. */
+  return *want == '\0' && (*have == '\0' || (have[0] == '/' && have[1] == '\0'));
 }
 
 static void
