@@ -399,6 +399,32 @@ qtr_node_api_read_params (SoupServerMessage  *msg,
 }
 
 /**
+ * qtr_node_api_early_cb:
+ *
+ * Refuses bodies larger than the client API takes from their Content-Length, before they
+ * are read.
+ */
+void
+qtr_node_api_early_cb (SoupServer        *server,
+                       SoupServerMessage *msg,
+                       const char        *path,
+                       GHashTable        *query,
+                       gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (!g_str_has_prefix (path, "/api/") && !g_str_has_prefix (path, "/oauth/"))
+    return;
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > QTR_API_MAX_BODY_SIZE)
+    {
+      qtr_node_api_apply_cors (msg, path);
+      qtr_node_respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                              "The body is larger than the node takes (64 KiB)");
+    }
+}
+
+/**
  * qtr_node_api_apply_cors:
  * @path: the request's path
  *

@@ -48,6 +48,11 @@ char       *qtr_node_api_get_bearer_token (SoupServerMessage  *msg);
 GHashTable *qtr_node_api_read_params      (SoupServerMessage  *msg,
                                            guint              *status,
                                            GError            **error);
+void        qtr_node_api_early_cb         (SoupServer         *server,
+                                           SoupServerMessage  *msg,
+                                           const char         *path,
+                                           GHashTable         *query,
+                                           gpointer            user_data);
 gboolean    qtr_node_api_apply_cors       (SoupServerMessage  *msg,
                                            const char         *path);
 void        qtr_node_api_respond          (SoupServerMessage  *msg,

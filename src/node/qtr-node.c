@@ -505,6 +505,7 @@ qtr_node_start (QtrNode  *self,
 
   self->server = soup_server_new ("server-header", "Quitter/" PACKAGE_VERSION " ", NULL);
   soup_server_add_early_handler (self->server, NULL, qtr_node_inbox_early_cb, self, NULL);
+  soup_server_add_early_handler (self->server, NULL, qtr_node_api_early_cb, self, NULL);
   soup_server_add_handler (self->server, NULL, server_request_cb, self, NULL);
   if (!soup_server_listen_socket (self->server, socket, 0, error))
     {

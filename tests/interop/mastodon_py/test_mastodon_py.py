@@ -113,9 +113,10 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 opener = urllib.request.build_opener(NoRedirect)
 
 
-def http(method, url, data=None, headers=None):
-    """Returns (status, headers, body text), whatever the status."""
-    body = urllib.parse.urlencode(data).encode() if data is not None else None
+def http(method, url, data=None, headers=None, raw=None):
+    """Returns (status, headers, body text), whatever the status. @data is sent as a form,
+    @raw as it is."""
+    body = urllib.parse.urlencode(data).encode() if data is not None else raw
     request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
         with opener.open(request, timeout=30) as response:
@@ -262,6 +263,25 @@ def app_registration_is_validated():
                            {"client_name": "x", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
                             "scopes": "read admin:read"})
     assert status == 422, (status, body)
+    # JSON, with the redirect URIs as an array, as newer clients send them.
+    status, _, body = http("POST", f.alice.base + "/api/v1/apps", raw=json.dumps({
+        "client_name": "JSON app", "scopes": "read write",
+        "redirect_uris": ["http://127.0.0.1:1/a", "urn:ietf:wg:oauth:2.0:oob"]}).encode(),
+        headers={"Content-Type": "application/json"})
+    assert status == 200, body
+    app = json.loads(body)
+    assert app["redirect_uris"] == ["http://127.0.0.1:1/a", "urn:ietf:wg:oauth:2.0:oob"]
+    assert app["scopes"] == ["read", "write"] and app["name"] == "JSON app"
+    for raw, content_type, expected in ((b"{not json", "application/json", 400),
+                                        (b"[1, 2]", "application/json", 400),
+                                        (b"client_name=%zz", "application/x-www-form-urlencoded",
+                                         400),
+                                        (b"<x/>", "application/xml", 415),
+                                        (b"a=" + b"x" * 70000,
+                                         "application/x-www-form-urlencoded", 413)):
+        status, _, body = http("POST", f.alice.base + "/api/v1/apps", raw=raw,
+                               headers={"Content-Type": content_type})
+        assert status == expected and "error" in json.loads(body), (raw[:20], status, body)
 
 
 @check
