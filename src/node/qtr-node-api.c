@@ -141,6 +141,22 @@ qtr_node_api_get_bearer_token (SoupServerMessage *msg)
   return *value ? g_strstrip (g_strdup (value)) : NULL;
 }
 
+/* Answers as Mastodon (Doorkeeper) does: the JSON error, and the reason in
+ * WWW-Authenticate (RFC 6750 §3). */
+static void
+refuse_token (SoupServerMessage *msg,
+              guint              status,
+              const char        *code,
+              const char        *message)
+{
+  g_autofree char *challenge = g_strdup_printf ("Bearer realm=\"Doorkeeper\", error=\"%s\", "
+                                                "error_description=\"%s\"", code, message);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "WWW-Authenticate", challenge);
+  qtr_node_respond_error (msg, status, message);
+}
+
 /**
  * qtr_node_api_authorize:
  * @access: who may call the endpoint
@@ -170,7 +186,7 @@ qtr_node_api_authorize (QtrNode           *node,
     {
       if (access == QTR_API_PUBLIC)
         return TRUE;
-      qtr_node_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, INVALID_TOKEN);
+      refuse_token (msg, SOUP_STATUS_UNAUTHORIZED, "invalid_token", INVALID_TOKEN);
       return FALSE;
     }
 
@@ -185,7 +201,7 @@ qtr_node_api_authorize (QtrNode           *node,
       !qtr_oauth_scopes_parse (auth->token->scopes, &granted, NULL))
     {
       qtr_api_auth_clear (auth);
-      qtr_node_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, INVALID_TOKEN);
+      refuse_token (msg, SOUP_STATUS_UNAUTHORIZED, "invalid_token", INVALID_TOKEN);
       return FALSE;
     }
 
@@ -199,7 +215,7 @@ qtr_node_api_authorize (QtrNode           *node,
       if (!allowed)
         {
           qtr_api_auth_clear (auth);
-          qtr_node_respond_error (msg, SOUP_STATUS_FORBIDDEN, OUT_OF_SCOPE);
+          refuse_token (msg, SOUP_STATUS_FORBIDDEN, "insufficient_scope", OUT_OF_SCOPE);
           return FALSE;
         }
     }

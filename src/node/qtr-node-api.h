@@ -74,6 +74,7 @@ void        qtr_node_api_add_remote_account (JsonBuilder      *builder,
 
 /* Handlers, one per route (see the table in qtr-node.c). */
 void qtr_node_handle_apps            (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_app_credentials (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_authorize_page  (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_authorize       (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_token           (QtrNode *node, SoupServerMessage *msg, GHashTable *params);

@@ -136,6 +136,37 @@ split_redirect_uris (const char *text)
   return (GStrv) g_ptr_array_free (g_steal_pointer (&uris), FALSE);
 }
 
+/* Mastodon's Application entity; the credentials only when the app is registered. */
+static void
+add_application (JsonBuilder       *builder,
+                 const QtrOAuthApp *app,
+                 const char        *secret)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, app->row);
+  g_auto(GStrv) scopes = g_strsplit (app->scopes, " ", -1);
+  g_auto(GStrv) uris = g_strsplit (app->redirect_uris, "\n", -1);
+
+  json_builder_begin_object (builder);
+  qtr_json_builder_add_string (builder, "id", id);
+  qtr_json_builder_add_string (builder, "name", app->name);
+  json_builder_set_member_name (builder, "website");
+  if (app->website != NULL)
+    json_builder_add_string_value (builder, app->website);
+  else
+    json_builder_add_null_value (builder);
+  add_string_array (builder, "scopes", scopes);
+  qtr_json_builder_add_string (builder, "redirect_uri", app->redirect_uris);
+  add_string_array (builder, "redirect_uris", uris);
+  if (secret != NULL)
+    {
+      qtr_json_builder_add_string (builder, "client_id", app->client_id);
+      qtr_json_builder_add_string (builder, "client_secret", secret);
+      json_builder_set_member_name (builder, "client_secret_expires_at");
+      json_builder_add_int_value (builder, 0);
+    }
+  json_builder_end_object (builder);
+}
+
 void
 qtr_node_handle_apps (QtrNode           *node,
                       SoupServerMessage *msg,
@@ -145,11 +176,9 @@ qtr_node_handle_apps (QtrNode           *node,
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) uris = NULL;
-  g_auto(GStrv) scope_list = NULL;
   g_autofree char *scopes = NULL;
   g_autofree char *unknown = NULL;
   g_autofree char *secret = NULL;
-  g_autofree char *id = NULL;
   QtrOAuthApp app = { 0 };
   QtrOAuthScopes scope_set;
   const char *name;
@@ -229,30 +258,46 @@ qtr_node_handle_apps (QtrNode           *node,
       return;
     }
 
-  id = g_strdup_printf ("%" G_GINT64_FORMAT, row);
-  scope_list = g_strsplit (scopes, " ", -1);
+  app.row = row;
   builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  qtr_json_builder_add_string (builder, "id", id);
-  qtr_json_builder_add_string (builder, "name", name);
-  json_builder_set_member_name (builder, "website");
-  if (website != NULL)
-    json_builder_add_string_value (builder, website);
-  else
-    json_builder_add_null_value (builder);
-  add_string_array (builder, "scopes", scope_list);
-  qtr_json_builder_add_string (builder, "redirect_uri", app.redirect_uris);
-  add_string_array (builder, "redirect_uris", uris);
-  qtr_json_builder_add_string (builder, "client_id", app.client_id);
-  qtr_json_builder_add_string (builder, "client_secret", secret);
-  json_builder_set_member_name (builder, "client_secret_expires_at");
-  json_builder_add_int_value (builder, 0);
-  json_builder_end_object (builder);
+  add_application (builder, &app, secret);
   qtr_node_api_respond (msg, builder);
 
   g_free (app.redirect_uris);
   g_free (app.client_id);
   g_free (app.secret_hash);
+}
+
+void
+qtr_node_handle_app_credentials (QtrNode           *node,
+                                 SoupServerMessage *msg,
+                                 GHashTable        *path_params)
+{
+  g_auto(QtrApiAuth) auth = { 0 };
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(QtrOAuthApp) app = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!qtr_node_api_authorize (node, msg, QTR_API_APP, NULL, &auth))
+    return;
+  if (auth.token->app_row > 0)
+    app = qtr_node_store_find_app_by_row (qtr_node_get_store (node), auth.token->app_row,
+                                          &error);
+  if (error != NULL)
+    {
+      qtr_node_api_respond_internal_error (msg, error);
+      return;
+    }
+  if (app == NULL)
+    {
+      /* A token of `quitter-node token` belongs to no registered app. */
+      app = g_new0 (QtrOAuthApp, 1);
+      app->name = g_strdup ("quitter-node");
+      app->redirect_uris = g_strdup ("");
+      app->scopes = g_strdup (auth.token->scopes);
+    }
+  add_application (builder, app, NULL);
+  qtr_node_api_respond (msg, builder);
 }
 
 /* ---- The authorization request --------------------------------------------------------- */

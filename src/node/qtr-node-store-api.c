@@ -141,6 +141,10 @@ qtr_node_store_add_app (QtrNodeStore       *self,
   return row;
 }
 
+static QtrOAuthApp *read_app (QtrDb         *db,
+                              sqlite3_stmt  *stmt,
+                              GError       **error);
+
 /**
  * qtr_node_store_find_app:
  *
@@ -153,7 +157,6 @@ qtr_node_store_find_app (QtrNodeStore  *self,
 {
   QtrDb *db = qtr_node_store_get_db (self);
   sqlite3_stmt *stmt;
-  QtrOAuthApp *app;
 
   stmt = qtr_db_prepare (db,
                          "SELECT id, name, website, redirect_uris, scopes, client_id, secret_hash"
@@ -161,6 +164,38 @@ qtr_node_store_find_app (QtrNodeStore  *self,
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, client_id);
+  return read_app (db, stmt, error);
+}
+
+/**
+ * qtr_node_store_find_app_by_row:
+ *
+ * Returns: (transfer full) (nullable): the app, or %NULL: unknown (@error unset) or a failure
+ */
+QtrOAuthApp *
+qtr_node_store_find_app_by_row (QtrNodeStore  *self,
+                                gint64         row,
+                                GError       **error)
+{
+  QtrDb *db = qtr_node_store_get_db (self);
+  sqlite3_stmt *stmt;
+
+  stmt = qtr_db_prepare (db,
+                         "SELECT id, name, website, redirect_uris, scopes, client_id, secret_hash"
+                         " FROM oauth_apps WHERE id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, row);
+  return read_app (db, stmt, error);
+}
+
+static QtrOAuthApp *
+read_app (QtrDb         *db,
+          sqlite3_stmt  *stmt,
+          GError       **error)
+{
+  QtrOAuthApp *app;
+
   if (qtr_db_step (db, stmt, error) != SQLITE_ROW)
     return NULL;
   app = g_new0 (QtrOAuthApp, 1);

@@ -81,6 +81,9 @@ gint64          qtr_node_store_add_app           (QtrNodeStore       *self,
 QtrOAuthApp    *qtr_node_store_find_app          (QtrNodeStore       *self,
                                                   const char         *client_id,
                                                   GError            **error);
+QtrOAuthApp    *qtr_node_store_find_app_by_row   (QtrNodeStore       *self,
+                                                  gint64              row,
+                                                  GError            **error);
 
 gboolean        qtr_node_store_add_code          (QtrNodeStore       *self,
                                                   const char         *code_hash,

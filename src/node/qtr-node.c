@@ -77,6 +77,7 @@ static const QtrRoute routes[] = {
   /* The Mastodon client API and its OAuth. */
   { "GET", "/.well-known/oauth-authorization-server", qtr_node_handle_oauth_metadata },
   { "POST", "/api/v1/apps", qtr_node_handle_apps },
+  { "GET", "/api/v1/apps/verify_credentials", qtr_node_handle_app_credentials },
   { "GET", "/oauth/authorize", qtr_node_handle_authorize_page },
   { "POST", "/oauth/authorize", qtr_node_handle_authorize },
   { "POST", "/oauth/token", qtr_node_handle_token },

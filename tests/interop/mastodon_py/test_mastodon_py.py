@@ -318,6 +318,9 @@ def verify_credentials():
     assert me["emojis"] == [] and me["fields"] == []
     assert me["created_at"].hour == 0 and me["created_at"].minute == 0
     f.me = me
+    app = f.api.app_verify_credentials()
+    assert app["name"] == "Interop test" and app["website"] == "https://example.org/app"
+    assert "client_secret" not in app and set(app["scopes"]) == set(SCOPES)
     status, headers, _ = http("GET", me["avatar"])
     assert status == 200 and headers["Content-Type"] == "image/png"
 
@@ -505,6 +508,8 @@ def bad_tokens_get_401():
         status, _, body = http("GET", f.alice.base + "/api/v1/accounts/verify_credentials",
                                headers={"Authorization": "Bearer " + token} if token else {})
         assert status == 401 and json.loads(body) == {"error": INVALID_TOKEN}, (token, body)
+    status, headers, _ = http("GET", f.alice.base + "/api/v1/accounts/verify_credentials")
+    assert 'error="invalid_token"' in headers["WWW-Authenticate"], headers
     bad = Mastodon(access_token="garbage", api_base_url=f.alice.base)
     status, message = api_error(bad.account_verify_credentials)
     assert status == 401 and message == INVALID_TOKEN
@@ -522,6 +527,7 @@ def scopes_are_enforced():
     api = Mastodon(access_token=write_only, api_base_url=f.alice.base)
     status, message = api_error(api.account_verify_credentials)
     assert status == 403 and message == OUT_OF_SCOPE, (status, message)
+    assert api.app_verify_credentials()["name"] == "quitter-node"
     for scopes in ("read", "read:accounts", "profile", "read:statuses read:accounts"):
         token = run_node("token", "--data-dir", f.alice.data, "--scopes", scopes).stdout.strip()
         me = Mastodon(access_token=token, api_base_url=f.alice.base).account_verify_credentials()
@@ -560,6 +566,7 @@ def client_credentials_token_has_no_user():
     assert token["scope"] == "read"
     api = Mastodon(access_token=token["access_token"], api_base_url=f.alice.base)
     assert api.instance()["uri"]
+    assert api.app_verify_credentials()["name"] == "Interop test"
     status, message = api_error(api.account_verify_credentials)
     assert status == 422 and message == "This method requires an authenticated user"
     status, _, body = http("POST", f.alice.base + "/oauth/token", {
