@@ -344,12 +344,60 @@ read_json (GHashTable  *params,
   return TRUE;
 }
 
+/* The text fields of a multipart/form-data body; file parts are left to the handlers that
+ * take files. */
+static gboolean
+read_multipart (GHashTable          *params,
+                SoupMessageHeaders  *headers,
+                GBytes              *body,
+                GError             **error)
+{
+  g_autoptr(SoupMultipart) multipart = soup_multipart_new_from_message (headers, body);
+
+  if (multipart == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "The multipart body does not parse");
+      return FALSE;
+    }
+  for (int i = 0; i < soup_multipart_get_length (multipart); i++)
+    {
+      SoupMessageHeaders *part_headers;
+      GBytes *part_body;
+      g_autofree char *disposition = NULL;
+      g_autoptr(GHashTable) disposition_params = NULL;
+      g_autofree char *value = NULL;
+      const char *name;
+      gsize length;
+      const char *data;
+
+      if (!soup_multipart_get_part (multipart, i, &part_headers, &part_body) ||
+          !soup_message_headers_get_content_disposition (part_headers, &disposition,
+                                                         &disposition_params))
+        continue;
+      name = g_hash_table_lookup (disposition_params, "name");
+      if (name == NULL || g_hash_table_contains (disposition_params, "filename"))
+        continue;
+      data = g_bytes_get_data (part_body, &length);
+      value = g_strndup (data, length);
+      if (strlen (value) != length || !g_utf8_validate (value, -1, NULL) ||
+          !g_utf8_validate (name, -1, NULL))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "The form field “%s” is not UTF-8 text", name);
+          return FALSE;
+        }
+      add_param (params, name, value);
+    }
+  return TRUE;
+}
+
 /**
  * qtr_node_api_read_params:
  * @status: (out): on failure, the HTTP status to answer with
  *
  * Gathers the request's parameters: the query's, then the body's, as a form
- * (`application/x-www-form-urlencoded`) or JSON. An array (`name[]=…` repeated, or a JSON
+ * (`application/x-www-form-urlencoded`, or the text fields of `multipart/form-data`) or JSON. An array (`name[]=…` repeated, or a JSON
  * array of strings) becomes one value with a line per element.
  *
  * Returns: (transfer full): name → value, or %NULL with @error set for a body too large, of
@@ -395,6 +443,14 @@ qtr_node_api_read_params (SoupServerMessage  *msg,
           return NULL;
         }
     }
+  else if (g_strcmp0 (content_type, "multipart/form-data") == 0)
+    {
+      if (!read_multipart (params, headers, bytes, error))
+        {
+          *status = SOUP_STATUS_BAD_REQUEST;
+          return NULL;
+        }
+    }
   else if (g_strcmp0 (content_type, "application/json") == 0)
     {
       if (!read_json (params, data, length, error))
@@ -407,8 +463,8 @@ qtr_node_api_read_params (SoupServerMessage  *msg,
     {
       *status = SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE;
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "Send the parameters as application/x-www-form-urlencoded or "
-                   "application/json");
+                   "Send the parameters as application/x-www-form-urlencoded, "
+                   "multipart/form-data or application/json");
       return NULL;
     }
   return g_steal_pointer (&params);

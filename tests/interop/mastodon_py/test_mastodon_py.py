@@ -31,6 +31,7 @@ import urllib.request
 
 try:
     import mastodon
+    import requests
     from mastodon import Mastodon
 except ImportError:
     print("Bail out! Mastodon.py is missing: install Debian's python3-mastodon "
@@ -272,6 +273,13 @@ def app_registration_is_validated():
     app = json.loads(body)
     assert app["redirect_uris"] == ["http://127.0.0.1:1/a", "urn:ietf:wg:oauth:2.0:oob"]
     assert app["scopes"] == ["read", "write"] and app["name"] == "JSON app"
+    # Multipart, as clients send forms that carry files.
+    response = requests.post(f.alice.base + "/api/v1/apps", files={
+        "client_name": (None, "Multipart app"),
+        "redirect_uris": (None, "urn:ietf:wg:oauth:2.0:oob"),
+        "scopes": (None, "read")}, timeout=30)
+    assert response.status_code == 200, response.text
+    assert response.json()["name"] == "Multipart app"
     for raw, content_type, expected in ((b"{not json", "application/json", 400),
                                         (b"[1, 2]", "application/json", 400),
                                         (b"client_name=%zz", "application/x-www-form-urlencoded",
