@@ -951,10 +951,16 @@ get_streaming_url (QtrNode *node)
   return g_strconcat ("ws://", base_url + strlen ("http://"), NULL);
 }
 
-static void
-add_string_array (JsonBuilder        *builder,
-                  const char         *name,
-                  const char * const *values)
+/**
+ * qtr_node_api_add_strings:
+ * @values: %NULL-terminated
+ *
+ * Adds the member @name, an array of @values.
+ */
+void
+qtr_node_api_add_strings (JsonBuilder        *builder,
+                          const char         *name,
+                          const char * const *values)
 {
   json_builder_set_member_name (builder, name);
   json_builder_begin_array (builder);
@@ -984,7 +990,7 @@ add_limits (JsonBuilder *builder,
 
   json_builder_set_member_name (builder, "media_attachments");
   json_builder_begin_object (builder);
-  add_string_array (builder, "supported_mime_types", supported_mime_types);
+  qtr_node_api_add_strings (builder, "supported_mime_types", supported_mime_types);
   add_int (builder, "image_size_limit", IMAGE_SIZE_LIMIT);
   add_int (builder, "image_matrix_limit", IMAGE_MATRIX_LIMIT);
   add_int (builder, "video_size_limit", VIDEO_SIZE_LIMIT);
@@ -1068,7 +1074,7 @@ qtr_node_handle_instance_v1 (QtrNode           *node,
   add_int (builder, "domain_count", 0);
   json_builder_end_object (builder);
   qtr_json_builder_add_string (builder, "thumbnail", thumbnail);
-  add_string_array (builder, "languages", languages);
+  qtr_node_api_add_strings (builder, "languages", languages);
   add_boolean (builder, "registrations", FALSE);
   add_boolean (builder, "approval_required", FALSE);
   add_boolean (builder, "invites_enabled", FALSE);
@@ -1119,7 +1125,7 @@ qtr_node_handle_instance_v2 (QtrNode           *node,
   qtr_json_builder_add_string (builder, "url", thumbnail);
   json_builder_end_object (builder);
   add_empty_array (builder, "icon");
-  add_string_array (builder, "languages", languages);
+  qtr_node_api_add_strings (builder, "languages", languages);
 
   json_builder_set_member_name (builder, "configuration");
   json_builder_begin_object (builder);

@@ -60,6 +60,9 @@ void        qtr_node_api_respond          (SoupServerMessage  *msg,
 void        qtr_node_api_respond_internal_error (SoupServerMessage *msg,
                                            const GError       *error);
 
+void        qtr_node_api_add_strings      (JsonBuilder        *builder,
+                                           const char         *name,
+                                           const char * const *values);
 char       *qtr_node_api_account_id       (gint64              actor_row);
 gboolean    qtr_node_api_parse_account_id (const char         *id,
                                            gint64             *actor_row);

@@ -109,18 +109,6 @@ lookup (GHashTable *params,
 
 /* ---- Registering apps ------------------------------------------------------------------ */
 
-static void
-add_string_array (JsonBuilder *builder,
-                  const char  *name,
-                  GStrv        values)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_begin_array (builder);
-  for (guint i = 0; values[i] != NULL; i++)
-    json_builder_add_string_value (builder, values[i]);
-  json_builder_end_array (builder);
-}
-
 static GStrv
 split_redirect_uris (const char *text)
 {
@@ -154,9 +142,9 @@ add_application (JsonBuilder       *builder,
     json_builder_add_string_value (builder, app->website);
   else
     json_builder_add_null_value (builder);
-  add_string_array (builder, "scopes", scopes);
+  qtr_node_api_add_strings (builder, "scopes", (const char * const *) scopes);
   qtr_json_builder_add_string (builder, "redirect_uri", app->redirect_uris);
-  add_string_array (builder, "redirect_uris", uris);
+  qtr_node_api_add_strings (builder, "redirect_uris", (const char * const *) uris);
   if (secret != NULL)
     {
       qtr_json_builder_add_string (builder, "client_id", app->client_id);
@@ -1140,18 +1128,6 @@ add_endpoint (JsonBuilder *builder,
   qtr_json_builder_add_string (builder, name, url);
 }
 
-static void
-add_strings (JsonBuilder        *builder,
-             const char         *name,
-             const char * const *values)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_begin_array (builder);
-  for (guint i = 0; values[i] != NULL; i++)
-    json_builder_add_string_value (builder, values[i]);
-  json_builder_end_array (builder);
-}
-
 void
 qtr_node_handle_oauth_metadata (QtrNode           *node,
                                 SoupServerMessage *msg,
@@ -1174,12 +1150,12 @@ qtr_node_handle_oauth_metadata (QtrNode           *node,
   add_endpoint (builder, "token_endpoint", base_url, "/oauth/token");
   add_endpoint (builder, "revocation_endpoint", base_url, "/oauth/revoke");
   add_endpoint (builder, "app_registration_endpoint", base_url, "/api/v1/apps");
-  add_strings (builder, "scopes_supported", qtr_oauth_scopes_supported ());
-  add_strings (builder, "response_types_supported", response_types);
-  add_strings (builder, "response_modes_supported", response_modes);
-  add_strings (builder, "grant_types_supported", grant_types);
-  add_strings (builder, "code_challenge_methods_supported", challenge_methods);
-  add_strings (builder, "token_endpoint_auth_methods_supported", auth_methods);
+  qtr_node_api_add_strings (builder, "scopes_supported", qtr_oauth_scopes_supported ());
+  qtr_node_api_add_strings (builder, "response_types_supported", response_types);
+  qtr_node_api_add_strings (builder, "response_modes_supported", response_modes);
+  qtr_node_api_add_strings (builder, "grant_types_supported", grant_types);
+  qtr_node_api_add_strings (builder, "code_challenge_methods_supported", challenge_methods);
+  qtr_node_api_add_strings (builder, "token_endpoint_auth_methods_supported", auth_methods);
   json_builder_end_object (builder);
   qtr_node_api_respond (msg, builder);
 }

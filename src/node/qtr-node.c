@@ -215,6 +215,18 @@ server_request_cb (SoupServer        *server,
   qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "Not found");
 }
 
+/* Runs when a request's headers are read, before its body: refuses what is too large. */
+static void
+server_early_cb (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  qtr_node_inbox_early_cb (server, msg, path, query, user_data);
+  qtr_node_api_early_cb (server, msg, path, query, user_data);
+}
+
 static void
 qtr_node_dispose (GObject *object)
 {
@@ -505,8 +517,8 @@ qtr_node_start (QtrNode  *self,
   self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 
   self->server = soup_server_new ("server-header", "Quitter/" PACKAGE_VERSION " ", NULL);
-  soup_server_add_early_handler (self->server, NULL, qtr_node_inbox_early_cb, self, NULL);
-  soup_server_add_early_handler (self->server, NULL, qtr_node_api_early_cb, self, NULL);
+  /* One early handler per path: a second one for the same path would replace the first. */
+  soup_server_add_early_handler (self->server, NULL, server_early_cb, self, NULL);
   soup_server_add_handler (self->server, NULL, server_request_cb, self, NULL);
   if (!soup_server_listen_socket (self->server, socket, 0, error))
     {
