@@ -873,7 +873,7 @@ qtr_node_handle_account (QtrNode           *node,
   g_auto(QtrApiAuth) auth = { 0 };
   gint64 actor_row;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_PUBLIC, NULL, &auth))
+  if (!qtr_node_api_authorize (node, msg, QTR_API_PUBLIC, "read:accounts", &auth))
     return;
   if (!qtr_node_api_parse_account_id (g_hash_table_lookup (params, "id"), &actor_row))
     {
@@ -897,7 +897,7 @@ qtr_node_handle_account_lookup (QtrNode           *node,
   const char *acct;
   guint status;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_PUBLIC, NULL, &auth))
+  if (!qtr_node_api_authorize (node, msg, QTR_API_PUBLIC, "read:accounts", &auth))
     return;
   query = qtr_node_api_read_params (msg, &status, &error);
   if (query == NULL)
@@ -1031,6 +1031,8 @@ get_title (QtrNode *node)
   return g_strdup (*owner->display_name ? owner->display_name : owner->username);
 }
 
+/* The instance is public, and read whatever token comes along, as on Mastodon: clients ask
+ * for it to detect features before and after signing in. */
 void
 qtr_node_handle_instance_v1 (QtrNode           *node,
                              SoupServerMessage *msg,
@@ -1044,11 +1046,8 @@ qtr_node_handle_instance_v1 (QtrNode           *node,
                                             NULL);
   g_autoptr(GError) error = NULL;
   gint64 statuses = qtr_node_store_count_statuses (qtr_node_get_store (node), TRUE, &error);
-  g_auto(QtrApiAuth) auth = { 0 };
   static const char * const languages[] = { "en", NULL };
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_PUBLIC, NULL, &auth))
-    return;
   if (statuses < 0)
     {
       qtr_node_api_respond_internal_error (msg, error);
@@ -1100,11 +1099,8 @@ qtr_node_handle_instance_v2 (QtrNode           *node,
   g_autofree char *streaming = get_streaming_url (node);
   g_autofree char *thumbnail = g_strconcat (qtr_node_get_base_url (node), DEFAULT_HEADER_PATH,
                                             NULL);
-  g_auto(QtrApiAuth) auth = { 0 };
   static const char * const languages[] = { "en", NULL };
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_PUBLIC, NULL, &auth))
-    return;
 
   json_builder_begin_object (builder);
   qtr_json_builder_add_string (builder, "domain", host);

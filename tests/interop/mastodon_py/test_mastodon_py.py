@@ -536,6 +536,9 @@ def scopes_are_enforced():
     status, message = api_error(api.account_verify_credentials)
     assert status == 403 and message == OUT_OF_SCOPE, (status, message)
     assert api.app_verify_credentials()["name"] == "quitter-node"
+    # Public endpoints check the scopes of a token that comes along.
+    status, message = api_error(lambda: api.account(f.me["id"]))
+    assert status == 403 and message == OUT_OF_SCOPE
     for scopes in ("read", "read:accounts", "profile", "read:statuses read:accounts"):
         token = run_node("token", "--data-dir", f.alice.data, "--scopes", scopes).stdout.strip()
         me = Mastodon(access_token=token, api_base_url=f.alice.base).account_verify_credentials()
@@ -615,6 +618,10 @@ def revoke_ends_the_token():
     after = Mastodon(access_token=f.token, api_base_url=f.alice.base)
     status, message = api_error(after.account_verify_credentials)
     assert status == 401 and message == INVALID_TOKEN
+    status, message = api_error(lambda: after.account(f.me["id"]))
+    assert status == 401 and message == INVALID_TOKEN
+    # The instance stays readable: clients read it to find features, token or not.
+    assert after.instance()["uri"]
     del old, api
 
 
