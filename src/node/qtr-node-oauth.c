@@ -789,13 +789,12 @@ password_verified_cb (GObject      *source,
   soup_server_message_unpause (sign_in->msg);
   if (g_task_propagate_boolean (G_TASK (result), NULL))
     {
+      qtr_rate_limiter_give_back (qtr_node_get_login_limiter (sign_in->node), sign_in->client);
       issue_code (sign_in->node, sign_in->msg, &sign_in->request);
       return;
     }
 
   g_debug ("Failed OAuth sign-in from %s", sign_in->client);
-  qtr_rate_limiter_take (qtr_node_get_login_limiter (sign_in->node), sign_in->client,
-                         g_get_monotonic_time (), NULL);
   respond_form (sign_in->node, sign_in->msg, SOUP_STATUS_UNAUTHORIZED, &sign_in->request,
                 T (language, N_("That password is wrong. Try again.")));
 }
@@ -841,23 +840,6 @@ qtr_node_handle_authorize (QtrNode           *node,
       return;
     }
 
-  client = qtr_node_get_client_address (node, msg);
-  if (!qtr_rate_limiter_allows (qtr_node_get_login_limiter (node), client,
-                                g_get_monotonic_time (), &retry_after))
-    {
-      g_autofree char *seconds = g_strdup_printf ("%u", retry_after);
-      g_autofree char *text = NULL;
-
-      /* Translators: %s is a number of seconds. */
-      text = g_strdup_printf (T (request.language,
-                                 N_("Too many wrong passwords were tried from your address. "
-                                    "Wait %s seconds, then try again.")), seconds);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Retry-After", seconds);
-      respond_form (node, msg, 429, &request, text);
-      return;
-    }
-
   stored_hash = qtr_node_store_get_password_hash (qtr_node_get_store (node), &error);
   if (error != NULL)
     {
@@ -877,6 +859,25 @@ qtr_node_handle_authorize (QtrNode           *node,
     {
       respond_form (node, msg, SOUP_STATUS_UNAUTHORIZED, &request,
                     T (request.language, N_("Type your node’s password to sign in.")));
+      return;
+    }
+
+  client = qtr_node_get_client_address (node, msg);
+  /* Each attempt is counted before the password is checked, and given back when it was
+   * right: only failures count, attempts sent at once included. */
+  if (!qtr_rate_limiter_take (qtr_node_get_login_limiter (node), client,
+                              g_get_monotonic_time (), &retry_after))
+    {
+      g_autofree char *seconds = g_strdup_printf ("%u", retry_after);
+      g_autofree char *text = NULL;
+
+      /* Translators: %s is a number of seconds. */
+      text = g_strdup_printf (T (request.language,
+                                 N_("Too many wrong passwords were tried from your address. "
+                                    "Wait %s seconds, then try again.")), seconds);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", seconds);
+      respond_form (node, msg, 429, &request, text);
       return;
     }
 

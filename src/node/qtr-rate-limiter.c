@@ -110,30 +110,19 @@ qtr_rate_limiter_take (QtrRateLimiter *self,
 }
 
 /**
- * qtr_rate_limiter_allows:
- * @key: who is asking
- * @now_usec: the monotonic time
- * @retry_after: (out): when refused, in how many seconds one request will be allowed
+ * qtr_rate_limiter_give_back:
+ * @key: who asked
  *
- * Like qtr_rate_limiter_take() without counting anything: for limits on failures, which are
- * checked before the attempt and counted only when it fails.
- *
- * Returns: %TRUE when @key may make one more request now
+ * Returns the request qtr_rate_limiter_take() counted: for limits on failures, where each
+ * attempt is counted before it is tried (so that attempts made at once are counted too) and
+ * given back when it succeeds.
  */
-gboolean
-qtr_rate_limiter_allows (QtrRateLimiter *self,
-                         const char     *key,
-                         gint64          now_usec,
-                         guint          *retry_after)
+void
+qtr_rate_limiter_give_back (QtrRateLimiter *self,
+                            const char     *key)
 {
-  Bucket *bucket;
+  Bucket *bucket = g_hash_table_lookup (self->buckets, key);
 
-  if (self->per_minute == 0)
-    return TRUE;
-  bucket = g_hash_table_lookup (self->buckets, key);
-  if (bucket == NULL || refill (self, bucket, now_usec) >= 1.0)
-    return TRUE;
-  if (retry_after != NULL)
-    *retry_after = (guint) ceil ((1.0 - bucket->tokens) * 60.0 / self->per_minute);
-  return FALSE;
+  if (bucket != NULL)
+    bucket->tokens = MIN ((double) self->per_minute, bucket->tokens + 1.0);
 }

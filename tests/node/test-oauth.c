@@ -296,22 +296,31 @@ test_language (void)
 }
 
 static void
-test_rate_limiter_allows (void)
+test_rate_limiter_give_back (void)
 {
   g_autoptr(QtrRateLimiter) limiter = qtr_rate_limiter_new (2);
   gint64 now = 1000 * G_USEC_PER_SEC;
   guint retry_after = 0;
 
-  /* Asking counts nothing; taking does. */
+  /* Attempts that succeed are given back: any number of them pass. */
   for (guint i = 0; i < 10; i++)
-    g_assert_true (qtr_rate_limiter_allows (limiter, "a", now, &retry_after));
+    {
+      g_assert_true (qtr_rate_limiter_take (limiter, "a", now, &retry_after));
+      qtr_rate_limiter_give_back (limiter, "a");
+    }
+  /* Failures are kept: the third within the minute waits. */
   g_assert_true (qtr_rate_limiter_take (limiter, "a", now, NULL));
-  g_assert_true (qtr_rate_limiter_allows (limiter, "a", now, NULL));
   g_assert_true (qtr_rate_limiter_take (limiter, "a", now, NULL));
-  g_assert_false (qtr_rate_limiter_allows (limiter, "a", now, &retry_after));
+  g_assert_false (qtr_rate_limiter_take (limiter, "a", now, &retry_after));
   g_assert_cmpuint (retry_after, ==, 30);
-  g_assert_true (qtr_rate_limiter_allows (limiter, "b", now, NULL));
-  g_assert_true (qtr_rate_limiter_allows (limiter, "a", now + 30 * G_USEC_PER_SEC, NULL));
+  g_assert_true (qtr_rate_limiter_take (limiter, "b", now, NULL));
+  /* Giving back never fills a bucket beyond its minute. */
+  qtr_rate_limiter_give_back (limiter, "b");
+  qtr_rate_limiter_give_back (limiter, "b");
+  g_assert_true (qtr_rate_limiter_take (limiter, "b", now, NULL));
+  g_assert_true (qtr_rate_limiter_take (limiter, "b", now, NULL));
+  g_assert_false (qtr_rate_limiter_take (limiter, "b", now, NULL));
+  qtr_rate_limiter_give_back (limiter, "unknown");
 }
 
 static void
@@ -407,7 +416,7 @@ main (int   argc,
   g_test_add_func ("/node/oauth/pkce", test_pkce);
   g_test_add_func ("/node/oauth/redirect-uris", test_redirect_uris);
   g_test_add_func ("/node/oauth/language", test_language);
-  g_test_add_func ("/node/oauth/login-limit", test_rate_limiter_allows);
+  g_test_add_func ("/node/oauth/login-limit", test_rate_limiter_give_back);
   g_test_add_func ("/node/oauth/store", test_store);
 
   return g_test_run ();
