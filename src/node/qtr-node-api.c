@@ -67,19 +67,6 @@ static const guint8 default_header_png[] = {
   0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
 };
 
-/* What the instance entities announce, and what later endpoints enforce. */
-#define MAX_CHARACTERS 500
-#define MAX_MEDIA_ATTACHMENTS 4
-#define CHARACTERS_RESERVED_PER_URL 23
-#define IMAGE_SIZE_LIMIT (16 * 1024 * 1024)
-#define IMAGE_MATRIX_LIMIT 33177600
-#define VIDEO_SIZE_LIMIT (99 * 1024 * 1024)
-#define VIDEO_FRAME_RATE_LIMIT 120
-#define VIDEO_MATRIX_LIMIT 8294400
-#define MAX_POLL_OPTIONS 4
-#define MAX_POLL_OPTION_CHARACTERS 50
-#define MIN_POLL_EXPIRATION 300
-#define MAX_POLL_EXPIRATION 2629746
 #define MASTODON_VERSION "4.3.0"
 
 static const char * const supported_mime_types[] = {
@@ -397,8 +384,9 @@ read_multipart (GHashTable          *params,
  * @status: (out): on failure, the HTTP status to answer with
  *
  * Gathers the request's parameters: the query's, then the body's, as a form
- * (`application/x-www-form-urlencoded`, or the text fields of `multipart/form-data`) or JSON. An array (`name[]=…` repeated, or a JSON
- * array of strings) becomes one value with a line per element.
+ * (`application/x-www-form-urlencoded`, or the text fields of `multipart/form-data`) or
+ * JSON. An array (`name[]=…` repeated, or a JSON array of strings) becomes one value with a
+ * line per element.
  *
  * Returns: (transfer full): name → value, or %NULL with @error set for a body too large, of
  *   another type, or not valid
@@ -983,27 +971,27 @@ add_limits (JsonBuilder *builder,
 
   json_builder_set_member_name (builder, "statuses");
   json_builder_begin_object (builder);
-  add_int (builder, "max_characters", MAX_CHARACTERS);
-  add_int (builder, "max_media_attachments", MAX_MEDIA_ATTACHMENTS);
-  add_int (builder, "characters_reserved_per_url", CHARACTERS_RESERVED_PER_URL);
+  add_int (builder, "max_characters", QTR_API_MAX_CHARACTERS);
+  add_int (builder, "max_media_attachments", QTR_API_MAX_MEDIA_ATTACHMENTS);
+  add_int (builder, "characters_reserved_per_url", QTR_API_CHARACTERS_RESERVED_PER_URL);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "media_attachments");
   json_builder_begin_object (builder);
   qtr_node_api_add_strings (builder, "supported_mime_types", supported_mime_types);
-  add_int (builder, "image_size_limit", IMAGE_SIZE_LIMIT);
-  add_int (builder, "image_matrix_limit", IMAGE_MATRIX_LIMIT);
-  add_int (builder, "video_size_limit", VIDEO_SIZE_LIMIT);
-  add_int (builder, "video_frame_rate_limit", VIDEO_FRAME_RATE_LIMIT);
-  add_int (builder, "video_matrix_limit", VIDEO_MATRIX_LIMIT);
+  add_int (builder, "image_size_limit", QTR_API_IMAGE_SIZE_LIMIT);
+  add_int (builder, "image_matrix_limit", QTR_API_IMAGE_MATRIX_LIMIT);
+  add_int (builder, "video_size_limit", QTR_API_VIDEO_SIZE_LIMIT);
+  add_int (builder, "video_frame_rate_limit", QTR_API_VIDEO_FRAME_RATE_LIMIT);
+  add_int (builder, "video_matrix_limit", QTR_API_VIDEO_MATRIX_LIMIT);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "polls");
   json_builder_begin_object (builder);
-  add_int (builder, "max_options", MAX_POLL_OPTIONS);
-  add_int (builder, "max_characters_per_option", MAX_POLL_OPTION_CHARACTERS);
-  add_int (builder, "min_expiration", MIN_POLL_EXPIRATION);
-  add_int (builder, "max_expiration", MAX_POLL_EXPIRATION);
+  add_int (builder, "max_options", QTR_API_MAX_POLL_OPTIONS);
+  add_int (builder, "max_characters_per_option", QTR_API_MAX_POLL_OPTION_CHARACTERS);
+  add_int (builder, "min_expiration", QTR_API_MIN_POLL_EXPIRATION);
+  add_int (builder, "max_expiration", QTR_API_MAX_POLL_EXPIRATION);
   json_builder_end_object (builder);
 }
 

@@ -39,6 +39,20 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (QtrApiAuth, qtr_api_auth_clear)
 
 #define QTR_API_MAX_BODY_SIZE (64 * 1024)
 
+/* What the instance entities announce, and what the endpoints enforce. */
+#define QTR_API_MAX_CHARACTERS 500
+#define QTR_API_MAX_MEDIA_ATTACHMENTS 4
+#define QTR_API_CHARACTERS_RESERVED_PER_URL 23
+#define QTR_API_IMAGE_SIZE_LIMIT (16 * 1024 * 1024)
+#define QTR_API_IMAGE_MATRIX_LIMIT 33177600
+#define QTR_API_VIDEO_SIZE_LIMIT (99 * 1024 * 1024)
+#define QTR_API_VIDEO_FRAME_RATE_LIMIT 120
+#define QTR_API_VIDEO_MATRIX_LIMIT 8294400
+#define QTR_API_MAX_POLL_OPTIONS 4
+#define QTR_API_MAX_POLL_OPTION_CHARACTERS 50
+#define QTR_API_MIN_POLL_EXPIRATION 300
+#define QTR_API_MAX_POLL_EXPIRATION 2629746
+
 gboolean    qtr_node_api_authorize        (QtrNode            *node,
                                            SoupServerMessage  *msg,
                                            QtrApiAccess        access,
