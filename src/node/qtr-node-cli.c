@@ -576,11 +576,13 @@ run_password (int    argc,
   if (g_utf8_strlen (password, -1) < QTR_OAUTH_PASSWORD_MIN_LENGTH ||
       !g_utf8_validate (password, -1, NULL))
     {
+      g_autofree char *message = NULL;
+
       free_secret (password);
       /* Translators: %d is a number of characters. */
-      g_printerr (_("%s: The password needs at least %d characters; nothing was changed."),
-                  PRGNAME, QTR_OAUTH_PASSWORD_MIN_LENGTH);
-      g_printerr ("\n");
+      message = g_strdup_printf (_("The password needs at least %d characters; nothing was "
+                                   "changed."), QTR_OAUTH_PASSWORD_MIN_LENGTH);
+      g_printerr ("%s: %s\n", PRGNAME, message);
       return 1;
     }
   if (isatty (STDIN_FILENO))
