@@ -6,10 +6,15 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "qtr-html.h"
 #include "qtr-node.h"
 #include "qtr-node-private.h"
+#include "qtr-node-store-api.h"
+#include "qtr-oauth.h"
 
 /* The command line of `quitter-node`, the headless personal node. Messages are for people:
  * translated, one line that says what was wrong and what to do, and a non-zero exit. */
@@ -40,6 +45,8 @@ static int run_like (int argc, char **argv);
 static int run_unlike (int argc, char **argv);
 static int run_block (int argc, char **argv);
 static int run_unblock (int argc, char **argv);
+static int run_password (int argc, char **argv);
+static int run_token (int argc, char **argv);
 
 static const Command commands[] = {
   { "init", N_("Set up a node: its owner, key pair and settings"), run_init },
@@ -59,6 +66,8 @@ static const Command commands[] = {
   { "profile", N_("Show or change your name, profile text, avatar and header"), run_profile },
   { "alias", N_("Add or remove another account of yours (to move here from it)"), run_alias },
   { "move", N_("Move your followers to your new account"), run_move },
+  { "password", N_("Set the password apps sign in with"), run_password },
+  { "token", N_("Print a new access token for the client API"), run_token },
 };
 
 static int
@@ -675,6 +684,174 @@ run_delete (int    argc,
   /* Translators: %s is the deleted post's address (a URL). */
   g_print (_("Deleted %s."), argv[1]);
   g_print ("\n");
+  return 0;
+}
+
+#define MAX_PASSWORD_LENGTH 1024
+
+/* One line from standard input, without its line break; when it is a terminal, after
+ * @prompt and without echo. */
+static char *
+read_secret_line (const char *prompt)
+{
+  char buffer[MAX_PASSWORD_LENGTH + 2];
+  gboolean terminal = isatty (STDIN_FILENO);
+  struct termios saved, quiet;
+  char *line;
+
+  if (terminal)
+    {
+      g_printerr ("%s", prompt);
+      if (tcgetattr (STDIN_FILENO, &saved) != 0)
+        terminal = FALSE;
+      else
+        {
+          quiet = saved;
+          quiet.c_lflag &= ~(tcflag_t) ECHO;
+          quiet.c_lflag |= ECHONL;
+          tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+        }
+    }
+  line = fgets (buffer, sizeof buffer, stdin);
+  if (terminal)
+    tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+  if (line == NULL)
+    return NULL;
+  buffer[strcspn (buffer, "\r\n")] = '\0';
+  line = g_strdup (buffer);
+  memset (buffer, 0, sizeof buffer);
+  return line;
+}
+
+static void
+free_secret (char *secret)
+{
+  if (secret == NULL)
+    return;
+  memset (secret, 0, strlen (secret));
+  g_free (secret);
+}
+
+static int
+run_password (int    argc,
+              char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNode) node = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *hash = NULL;
+  char *password = NULL;
+  int status = 0;
+
+  context = new_context (NULL, _("Set the password you sign in to apps with (Mastodon apps, "
+                                 "Quitter on another computer). It is read from the terminal "
+                                 "without echo, or as one line from standard input."));
+  g_option_context_add_main_entries (context, data_dir_entries (&data_dir), GETTEXT_PACKAGE);
+  if (!parse_command_line (context, &argc, &argv, &status))
+    return status;
+  if (data_dir == NULL)
+    data_dir = qtr_node_default_data_dir ();
+
+  node = qtr_node_open (data_dir, &error);
+  if (node == NULL)
+    return fail (error);
+
+  password = read_secret_line (_("New password: "));
+  if (password == NULL || *password == '\0')
+    {
+      free_secret (password);
+      g_printerr ("%s: %s\n", PRGNAME, _("No password was given; nothing was changed."));
+      return 1;
+    }
+  if (g_utf8_strlen (password, -1) < QTR_OAUTH_PASSWORD_MIN_LENGTH ||
+      !g_utf8_validate (password, -1, NULL))
+    {
+      g_autofree char *message = NULL;
+
+      free_secret (password);
+      /* Translators: %d is a number of characters. */
+      message = g_strdup_printf (_("The password needs at least %d characters; nothing was "
+                                   "changed."), QTR_OAUTH_PASSWORD_MIN_LENGTH);
+      g_printerr ("%s: %s\n", PRGNAME, message);
+      return 1;
+    }
+  if (isatty (STDIN_FILENO))
+    {
+      char *again = read_secret_line (_("Type it again: "));
+      gboolean same = again != NULL && g_str_equal (again, password);
+
+      free_secret (again);
+      if (!same)
+        {
+          free_secret (password);
+          g_printerr ("%s: %s\n", PRGNAME, _("The two passwords differ; nothing was changed."));
+          return 1;
+        }
+    }
+
+  hash = qtr_oauth_hash_password (password, QTR_OAUTH_PASSWORD_ITERATIONS, &error);
+  free_secret (password);
+  if (hash == NULL ||
+      !qtr_node_store_set_password_hash (qtr_node_get_store (node), hash, &error))
+    return fail (error);
+
+  g_print ("%s\n", _("Password set. Apps ask for it when you sign in to them."));
+  return 0;
+}
+
+static int
+run_token (int    argc,
+           char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNode) node = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *scopes_text = NULL;
+  g_autofree char *scopes = NULL;
+  g_autofree char *unknown = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *hash = NULL;
+  QtrOAuthScopes scope_set;
+  int status = 0;
+  const GOptionEntry entries[] = {
+    { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
+      N_("Where the node keeps its data (default: the XDG data folder)"), N_("DIR") },
+    { "scopes", 's', 0, G_OPTION_ARG_STRING, &scopes_text,
+      N_("What the token may do, e.g. \"read write follow\" (default: read)"), N_("SCOPES") },
+    { NULL }
+  };
+
+  context = new_context (NULL, _("Print a new access token for the node’s Mastodon client API, "
+                                 "acting for you: for the desktop app and for scripts. Keep it "
+                                 "secret."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_command_line (context, &argc, &argv, &status))
+    return status;
+  if (!qtr_oauth_scopes_parse (scopes_text ? scopes_text : "read", &scope_set, &unknown))
+    {
+      /* Translators: %s is what the user typed as a scope. */
+      g_autofree char *message = g_strdup_printf (_("Unknown scope “%s”: use read, write, "
+                                                    "follow, push, profile or granular ones "
+                                                    "such as read:accounts."), unknown);
+      return fail_usage (message);
+    }
+  if (scope_set == 0)
+    return fail_usage (_("--scopes is empty: name at least one, e.g. --scopes read."));
+  if (data_dir == NULL)
+    data_dir = qtr_node_default_data_dir ();
+
+  node = qtr_node_open (data_dir, &error);
+  if (node == NULL)
+    return fail (error);
+
+  scopes = qtr_oauth_scopes_to_string (scope_set);
+  token = qtr_oauth_new_token ();
+  hash = qtr_oauth_hash_token (token);
+  if (qtr_node_store_add_token (qtr_node_get_store (node), hash, 0, TRUE, scopes, &error) < 0)
+    return fail (error);
+  g_print ("%s\n", token);
   return 0;
 }
 

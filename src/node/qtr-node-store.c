@@ -213,6 +213,39 @@ static const char * const migrations[] = {
   "  target TEXT NOT NULL,"
   "  received_at INTEGER NOT NULL"
   ");",
+
+  /* 10: the client API's OAuth: the owner's password (PBKDF2, its parameters kept with it),
+   * registered apps, authorization codes and access tokens. Secrets, codes and tokens are
+   * kept only as SHA-256 hashes. A token without an app was minted by `quitter-node token`;
+   * one without a user by client_credentials. */
+  "ALTER TABLE owner ADD COLUMN password_hash TEXT;"
+  "CREATE TABLE oauth_apps ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL,"
+  "  website TEXT,"
+  "  redirect_uris TEXT NOT NULL,"
+  "  scopes TEXT NOT NULL,"
+  "  client_id TEXT NOT NULL UNIQUE,"
+  "  secret_hash TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE oauth_codes ("
+  "  code_hash TEXT PRIMARY KEY,"
+  "  app_id INTEGER NOT NULL REFERENCES oauth_apps (id) ON DELETE CASCADE,"
+  "  redirect_uri TEXT NOT NULL,"
+  "  scopes TEXT NOT NULL,"
+  "  challenge TEXT,"
+  "  challenge_method TEXT,"
+  "  expires_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE oauth_tokens ("
+  "  id INTEGER PRIMARY KEY,"
+  "  token_hash TEXT NOT NULL UNIQUE,"
+  "  app_id INTEGER REFERENCES oauth_apps (id) ON DELETE CASCADE,"
+  "  has_user INTEGER NOT NULL,"
+  "  scopes TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL"
+  ");",
 };
 
 void

@@ -56,7 +56,8 @@ qtr_test_run_clear (QtrTestRun *run)
  * qtr_test_run:
  * @first_arg: the program's arguments, ending with %NULL
  *
- * Runs @program to its end and keeps its exit status and output in @run.
+ * Runs @program to its end, with nothing on its standard input, and keeps its exit status
+ * and output in @run.
  */
 void
 qtr_test_run (QtrTestRun *run,
@@ -77,7 +78,8 @@ qtr_test_run (QtrTestRun *run,
   g_ptr_array_add (argv, NULL);
 
   process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE,
                                &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
