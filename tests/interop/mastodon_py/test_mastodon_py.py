@@ -12,148 +12,17 @@ get the right 4xx, and node.db holds no token they could have issued. Prints TAP
 """
 
 import base64
-import hashlib
-import html.parser
 import json
-import os
 import secrets
-import shutil
-import socket
-import sqlite3
-import subprocess
 import sys
-import tempfile
 import time
-import traceback
-import urllib.error
 import urllib.parse
-import urllib.request
 
-try:
-    import mastodon
-    import requests
-    from mastodon import Mastodon
-except ImportError:
-    print("Bail out! Mastodon.py is missing: install Debian's python3-mastodon "
-          "(build-aux/quitter.sh deps does) and run this with /usr/bin/python3")
-    sys.exit(1)
+import requests  # noqa: F401  (Mastodon.py's own dependency; its absence is reported early)
 
-NODE = sys.argv[1] if len(sys.argv) > 1 else None
-PASSWORD = "correct horse battery staple"
-SCOPES = ["read", "write", "follow", "push"]
-INVALID_TOKEN = "The access token is invalid"
-OUT_OF_SCOPE = "This action is outside the authorized scopes"
-
-checks = []
-
-
-def check(function):
-    checks.append(function)
-    return function
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def run_node(*args, stdin=None):
-    return subprocess.run([NODE, *args], input=stdin, capture_output=True, text=True,
-                          timeout=60)
-
-
-class Node:
-    """A quitter-node process with its own data folder."""
-
-    def __init__(self, parent, user):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.data = os.path.join(parent, user)
-        self.log = open(os.path.join(parent, user + ".log"), "w+")
-        result = run_node("init", "--data-dir", self.data, "--base-url", self.base,
-                          "--user", user, "--display-name", user.capitalize())
-        assert result.returncode == 0, result.stderr
-        conf = os.path.join(self.data, "node.conf")
-        with open(conf) as f:
-            text = f.read()
-        with open(conf, "w") as f:
-            f.write(text.replace("allow_private_addresses=false", "allow_private_addresses=true"))
-        env = dict(os.environ, G_MESSAGES_DEBUG="all")
-        # Everything it prints, debug messages included, goes to the log, read at the end.
-        self.process = subprocess.Popen([NODE, "run", "--data-dir", self.data, "--port",
-                                         str(self.port)], stdout=self.log,
-                                        stderr=subprocess.STDOUT, text=True, env=env)
-        deadline = time.time() + 30
-        while "Serving" not in self.read_log():
-            assert time.time() < deadline and self.process.poll() is None, self.read_log()
-            time.sleep(0.05)
-
-    def read_log(self):
-        with open(self.log.name) as log:
-            return log.read()
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=30)
-        return self.read_log()
-
-    def tokens_issued(self):
-        db = sqlite3.connect(os.path.join(self.data, "node.db"))
-        try:
-            return db.execute("SELECT count(*) FROM oauth_tokens").fetchone()[0]
-        finally:
-            db.close()
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-opener = urllib.request.build_opener(NoRedirect)
-
-
-def http(method, url, data=None, headers=None, raw=None):
-    """Returns (status, headers, body text), whatever the status. @data is sent as a form,
-    @raw as it is."""
-    body = urllib.parse.urlencode(data).encode() if data is not None else raw
-    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
-    try:
-        with opener.open(request, timeout=30) as response:
-            return response.status, response.headers, response.read().decode(errors="replace")
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read().decode(errors="replace")
-
-
-class FormParser(html.parser.HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.fields = {}
-        self.action = None
-        self.alert = False
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.action = attrs.get("action")
-        if tag == "input" and attrs.get("type") == "hidden":
-            self.fields[attrs["name"]] = attrs.get("value", "")
-        if attrs.get("role") == "alert":
-            self.alert = True
-
-
-def parse_form(page):
-    parser = FormParser()
-    parser.feed(page)
-    return parser
-
-
-def pkce_pair():
-    verifier = secrets.token_urlsafe(48)
-    digest = hashlib.sha256(verifier.encode()).digest()
-    challenge = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-    return verifier, challenge
+from quitter_node import (INVALID_TOKEN, OUT_OF_SCOPE, PASSWORD, SCOPES, Mastodon, Node,
+                          api_error, check, free_port, http, mastodon, parse_form, pkce_pair,
+                          run, run_node)
 
 
 class Fixture:
@@ -196,14 +65,6 @@ def token_request(**fields):
     return status, json.loads(body)
 
 
-def api_error(call):
-    try:
-        call()
-    except mastodon.MastodonAPIError as error:
-        return error.args[1], error.args[3]
-    raise AssertionError("the call succeeded")
-
-
 # ---- the checks, in order -------------------------------------------------------------------
 
 @check
@@ -213,9 +74,7 @@ def password_is_set_from_stdin():
     result = run_node("password", "--data-dir", f.alice.data, stdin=PASSWORD + "\n")
     assert result.returncode == 0, result.stderr
     assert PASSWORD not in result.stdout + result.stderr
-    db = sqlite3.connect(os.path.join(f.alice.data, "node.db"))
-    stored = db.execute("SELECT password_hash FROM owner").fetchone()[0]
-    db.close()
+    stored = f.alice.query("SELECT password_hash FROM owner")[0][0]
     scheme, iterations, salt, digest = stored.split("$")
     assert scheme == "pbkdf2-sha256" and int(iterations) >= 600000, stored
     assert PASSWORD not in stored
@@ -249,9 +108,7 @@ def create_app():
     assert f.client_id and f.client_secret
     # RFC 8252 §7.3: the loopback port may differ from the registered one.
     f.redirect_uri = f"http://127.0.0.1:{f.other_port}/callback"
-    db = sqlite3.connect(os.path.join(f.alice.data, "node.db"))
-    stored = db.execute("SELECT secret_hash FROM oauth_apps").fetchall()
-    db.close()
+    stored = f.alice.query("SELECT secret_hash FROM oauth_apps")
     assert all(f.client_secret not in row[0] for row in stored)
 
 
@@ -643,53 +500,28 @@ def failed_logins_are_rate_limited():
     assert f.alice.tokens_issued() == before
 
 
-def main():
-    if NODE is None:
-        print("Bail out! Usage: test_mastodon_py.py PATH-TO-QUITTER-NODE")
-        return 1
-    parent = tempfile.mkdtemp(prefix="quitter-mastodon-py-")
-    failed = 0
-    try:
-        f.alice = Node(parent, "alice")
-        f.bob = Node(parent, "bob")
-        # bob follows alice: alice's node then knows bob's actor.
-        result = run_node("follow", "--data-dir", f.bob.data, f"@alice@127.0.0.1:{f.alice.port}")
-        assert result.returncode == 0, result.stderr
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            status, _, _ = http("GET", f.alice.base + "/api/v1/accounts/lookup?acct=" +
-                                urllib.parse.quote(f"bob@127.0.0.1:{f.bob.port}"))
-            if status == 200:
-                break
-            time.sleep(0.2)
+@check
+def no_secret_in_the_logs():
+    logs = f.alice.stop() + f.bob.stop()
+    seen = [s for s in (getattr(f, "token", None), PASSWORD, getattr(f, "client_secret", None))
+            if s and s in logs]
+    assert not seen, "a token, secret or password is in the logs"
 
-        print(f"1..{len(checks) + 1}")
-        for number, function in enumerate(checks, 1):
-            try:
-                function()
-                print(f"ok {number} - {function.__name__}")
-            except Exception:
-                failed += 1
-                print(f"not ok {number} - {function.__name__}")
-                for line in traceback.format_exc().splitlines():
-                    print("# " + line)
-            sys.stdout.flush()
 
-        logs = f.alice.stop() + f.bob.stop()
-        secrets_seen = [s for s in (getattr(f, "token", None), PASSWORD,
-                                    getattr(f, "client_secret", None)) if s and s in logs]
-        if secrets_seen:
-            failed += 1
-            print(f"not ok {len(checks) + 1} - no token, secret or password in the logs")
-        else:
-            print(f"ok {len(checks) + 1} - no token, secret or password in the logs")
-    finally:
-        for node in (getattr(f, "alice", None), getattr(f, "bob", None)):
-            if node is not None and node.process.poll() is None:
-                node.process.kill()
-        shutil.rmtree(parent, ignore_errors=True)
-    return 1 if failed else 0
+def setup(parent):
+    f.alice = Node(parent, "alice")
+    f.bob = Node(parent, "bob")
+    # bob follows alice: alice's node then knows bob's actor.
+    result = run_node("follow", "--data-dir", f.bob.data, f"@alice@127.0.0.1:{f.alice.port}")
+    assert result.returncode == 0, result.stderr
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        status, _, _ = http("GET", f.alice.base + "/api/v1/accounts/lookup?acct=" +
+                            urllib.parse.quote(f"bob@127.0.0.1:{f.bob.port}"))
+        if status == 200:
+            break
+        time.sleep(0.2)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(setup))
