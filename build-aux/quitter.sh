@@ -20,7 +20,7 @@ build_packages=(
   gettext desktop-file-utils appstream python3 adwaita-icon-theme hicolor-icon-theme groff-base
   fonts-cantarell
 )
-test_packages=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools systemd)
+test_packages=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools systemd python3-mastodon)
 
 say() { printf 'quitter.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }

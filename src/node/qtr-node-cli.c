@@ -6,10 +6,15 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "qtr-html.h"
 #include "qtr-node.h"
 #include "qtr-node-private.h"
+#include "qtr-node-store-api.h"
+#include "qtr-oauth.h"
 
 /* The command line of `quitter-node`, the headless personal node. Messages are for people:
  * translated, one line that says what was wrong and what to do, and a non-zero exit. */
@@ -29,6 +34,7 @@ static int run_status (int argc, char **argv);
 static int run_follow (int argc, char **argv);
 static int run_unfollow (int argc, char **argv);
 static int run_post (int argc, char **argv);
+static int run_edit (int argc, char **argv);
 static int run_delete (int argc, char **argv);
 static int run_boost (int argc, char **argv);
 static int run_unboost (int argc, char **argv);
@@ -39,6 +45,8 @@ static int run_like (int argc, char **argv);
 static int run_unlike (int argc, char **argv);
 static int run_block (int argc, char **argv);
 static int run_unblock (int argc, char **argv);
+static int run_password (int argc, char **argv);
+static int run_token (int argc, char **argv);
 
 static const Command commands[] = {
   { "init", N_("Set up a node: its owner, key pair and settings"), run_init },
@@ -47,6 +55,7 @@ static const Command commands[] = {
   { "follow", N_("Follow an account of another server"), run_follow },
   { "unfollow", N_("Stop following an account"), run_unfollow },
   { "post", N_("Publish a post"), run_post },
+  { "edit", N_("Edit one of your posts"), run_edit },
   { "delete", N_("Delete one of your posts"), run_delete },
   { "boost", N_("Boost a post to your followers"), run_boost },
   { "unboost", N_("Take a boost back"), run_unboost },
@@ -57,6 +66,8 @@ static const Command commands[] = {
   { "profile", N_("Show or change your name, profile text, avatar and header"), run_profile },
   { "alias", N_("Add or remove another account of yours (to move here from it)"), run_alias },
   { "move", N_("Move your followers to your new account"), run_move },
+  { "password", N_("Set the password apps sign in with"), run_password },
+  { "token", N_("Print a new access token for the client API"), run_token },
 };
 
 static int
@@ -452,6 +463,104 @@ fail_attach (const char   *path,
   return 1;
 }
 
+/* What post and edit both take: the text's options and the media to attach. */
+typedef struct {
+  char     *data_dir;
+  char     *summary;
+  char     *language;
+  GStrv     files;
+  GStrv     alts;
+  gboolean  sensitive;
+  GArray   *media_ids;  /* gint64, filled by attach_files() */
+} ComposeOptions;
+
+static void
+compose_options_clear (ComposeOptions *options)
+{
+  g_clear_pointer (&options->data_dir, g_free);
+  g_clear_pointer (&options->summary, g_free);
+  g_clear_pointer (&options->language, g_free);
+  g_clear_pointer (&options->files, g_strfreev);
+  g_clear_pointer (&options->alts, g_strfreev);
+  g_clear_pointer (&options->media_ids, g_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ComposeOptions, compose_options_clear)
+
+/* Parses the command line with @entries (the command's own) and the compose options; on
+ * failure returns FALSE with the exit status in @status. */
+static gboolean
+parse_compose_options (GOptionContext  *context,
+                       const GOptionEntry *entries,
+                       ComposeOptions  *options,
+                       int             *argc,
+                       char          ***argv,
+                       int             *status)
+{
+  g_autoptr(GError) error = NULL;
+  const GOptionEntry shared[] = {
+    { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &options->data_dir,
+      N_("Where the node keeps its data (default: the XDG data folder)"), N_("DIR") },
+    { "content-warning", 'w', 0, G_OPTION_ARG_STRING, &options->summary,
+      N_("A content warning shown before the post"), N_("TEXT") },
+    { "language", 'l', 0, G_OPTION_ARG_STRING, &options->language,
+      N_("The post's language, e.g. en, es or sv"), N_("CODE") },
+    { "attach", 'a', 0, G_OPTION_ARG_FILENAME_ARRAY, &options->files,
+      N_("Attach an image, video or audio file (up to 4; repeat the option)"), N_("FILE") },
+    { "alt", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->alts,
+      N_("The description of an attached file, for people who cannot see it (the first "
+         "--alt goes with the first --attach, and so on)"), N_("TEXT") },
+    { "sensitive", 0, 0, G_OPTION_ARG_NONE, &options->sensitive,
+      N_("Mark the attached media as sensitive (hidden until clicked)"), NULL },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, shared, GETTEXT_PACKAGE);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *status = fail_usage (error->message);
+      return FALSE;
+    }
+  if (options->files != NULL && g_strv_length (options->files) > QTR_POST_MAX_MEDIA)
+    {
+      *status = fail_usage (_("A post can have at most 4 attachments."));
+      return FALSE;
+    }
+  if (options->alts != NULL &&
+      (options->files == NULL || g_strv_length (options->alts) > g_strv_length (options->files)))
+    {
+      *status = fail_usage (_("Each --alt describes one --attach file: give no more --alt "
+                              "than --attach."));
+      return FALSE;
+    }
+  if (options->data_dir == NULL)
+    options->data_dir = qtr_node_default_data_dir ();
+  options->media_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  return TRUE;
+}
+
+/* Adds the files to attach to the node's media; returns 0 or the exit status of a failure. */
+static int
+attach_files (QtrNode        *node,
+              ComposeOptions *options)
+{
+  for (guint i = 0; options->files != NULL && options->files[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      const char *alt = options->alts != NULL && i < g_strv_length (options->alts)
+                        ? options->alts[i] : NULL;
+      g_autoptr(QtrMedia) media = qtr_node_add_media_file (node, options->files[i], alt,
+                                                           &error);
+
+      if (media == NULL)
+        return fail_attach (options->files[i], error);
+      g_array_append_val (options->media_ids, media->id);
+    }
+  return 0;
+}
+
 static int
 run_post (int    argc,
           char **argv)
@@ -459,75 +568,43 @@ run_post (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(QtrNode) node = NULL;
-  g_autofree char *data_dir = NULL;
+  g_auto(ComposeOptions) options = { 0 };
   g_autofree char *visibility_name = NULL;
-  g_autofree char *summary = NULL;
-  g_autofree char *language = NULL;
   g_autofree char *in_reply_to = NULL;
-  g_auto(GStrv) files = NULL;
-  g_auto(GStrv) alts = NULL;
-  g_autoptr(GArray) media_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  gboolean sensitive = FALSE;
   NodeWait wait = { .finish = qtr_node_post_finish };
   QtrVisibility visibility = QTR_VISIBILITY_PUBLIC;
-  int status;
+  int status = 0;
   const GOptionEntry entries[] = {
-    { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
-      N_("Where the node keeps its data (default: the XDG data folder)"), N_("DIR") },
     { "visibility", 'v', 0, G_OPTION_ARG_STRING, &visibility_name,
       N_("Who may see it: public, unlisted, private (followers) or direct (mentioned only)"),
       N_("WHO") },
-    { "content-warning", 'w', 0, G_OPTION_ARG_STRING, &summary,
-      N_("A content warning shown before the post"), N_("TEXT") },
-    { "language", 'l', 0, G_OPTION_ARG_STRING, &language,
-      N_("The post's language, e.g. en, es or sv"), N_("CODE") },
     { "in-reply-to", 'r', 0, G_OPTION_ARG_STRING, &in_reply_to,
       N_("The address of the post this answers (fetched from its server when not known)"),
       N_("URL") },
-    { "attach", 'a', 0, G_OPTION_ARG_FILENAME_ARRAY, &files,
-      N_("Attach an image, video or audio file (up to 4; repeat the option)"), N_("FILE") },
-    { "alt", 0, 0, G_OPTION_ARG_STRING_ARRAY, &alts,
-      N_("The description of an attached file, for people who cannot see it (the first "
-         "--alt goes with the first --attach, and so on)"), N_("TEXT") },
-    { "sensitive", 0, 0, G_OPTION_ARG_NONE, &sensitive,
-      N_("Mark the attached media as sensitive (hidden until clicked)"), NULL },
     { NULL }
   };
 
   context = new_context (_("TEXT"), _("Publish a post to your followers (and to those it mentions)."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return fail_usage (error->message);
-  if (argc > 2 || (argc != 2 && files == NULL))
+  if (!parse_compose_options (context, entries, &options, &argc, &argv, &status))
+    return status;
+  if (argc > 2 || (argc != 2 && options.files == NULL))
     return fail_usage (_("Give the text of the post as one argument, in quotes."));
   if (visibility_name != NULL && !qtr_visibility_from_string (visibility_name, &visibility))
     return fail_usage (_("--visibility takes public, unlisted, private or direct."));
-  if (files != NULL && g_strv_length (files) > QTR_POST_MAX_MEDIA)
-    return fail_usage (_("A post can have at most 4 attachments."));
-  if (alts != NULL && (files == NULL || g_strv_length (alts) > g_strv_length (files)))
-    return fail_usage (_("Each --alt describes one --attach file: give no more --alt than "
-                         "--attach."));
-  if (data_dir == NULL)
-    data_dir = qtr_node_default_data_dir ();
 
-  node = qtr_node_open (data_dir, &error);
+  node = qtr_node_open (options.data_dir, &error);
   if (node == NULL)
     return fail (error);
-  for (guint i = 0; files != NULL && files[i] != NULL; i++)
-    {
-      const char *alt = alts != NULL && i < g_strv_length (alts) ? alts[i] : NULL;
-      g_autoptr(QtrMedia) media = qtr_node_add_media_file (node, files[i], alt, &error);
-
-      if (media == NULL)
-        return fail_attach (files[i], error);
-      g_array_append_val (media_ids, media->id);
-    }
+  status = attach_files (node, &options);
+  if (status != 0)
+    return status;
   {
     QtrPostRequest request = { .text = argc == 2 ? argv[1] : "", .visibility = visibility,
-                               .summary = summary, .language = language,
+                               .summary = options.summary, .language = options.language,
                                .in_reply_to = in_reply_to,
-                               .media_ids = (const gint64 *) media_ids->data,
-                               .n_media = media_ids->len, .sensitive = sensitive };
+                               .media_ids = (const gint64 *) (gpointer) options.media_ids->data,
+                               .n_media = options.media_ids->len,
+                               .sensitive = options.sensitive };
 
     wait.loop = g_main_loop_new (NULL, FALSE);
     qtr_node_post_async (node, &request, NULL, node_done_cb, &wait);
@@ -540,6 +617,50 @@ run_post (int    argc,
   g_print (_("Posted %s; it is delivered while the node runs."), wait.result);
   g_print ("\n");
   g_free (wait.result);
+  return 0;
+}
+
+static int
+run_edit (int    argc,
+          char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNode) node = NULL;
+  g_auto(ComposeOptions) options = { 0 };
+  int status = 0;
+
+  context = new_context (_("URL TEXT"),
+                         _("Edit one of your posts: it reads as given from now on, and the "
+                           "servers it went to get the new version. Give the content warning "
+                           "and language again to keep them; the attached media stay unless "
+                           "--attach gives new ones."));
+  if (!parse_compose_options (context, NULL, &options, &argc, &argv, &status))
+    return status;
+  if (argc != 3)
+    return fail_usage (_("Give the address of the post, then its new text in quotes."));
+
+  node = qtr_node_open (options.data_dir, &error);
+  if (node == NULL)
+    return fail (error);
+  status = attach_files (node, &options);
+  if (status != 0)
+    return status;
+  {
+    QtrPostRequest request = { .text = argv[2], .summary = options.summary,
+                               .language = options.language,
+                               .media_ids = (const gint64 *) (gpointer) options.media_ids->data,
+                               .n_media = options.media_ids->len,
+                               .sensitive = options.sensitive,
+                               .keep_media = options.files == NULL };
+
+    if (!qtr_node_edit_post (node, argv[1], &request, &error))
+      return fail (error);
+  }
+
+  /* Translators: %s is the edited post's address (a URL). */
+  g_print (_("Edited %s; the new version is delivered while the node runs."), argv[1]);
+  g_print ("\n");
   return 0;
 }
 
@@ -563,6 +684,174 @@ run_delete (int    argc,
   /* Translators: %s is the deleted post's address (a URL). */
   g_print (_("Deleted %s."), argv[1]);
   g_print ("\n");
+  return 0;
+}
+
+#define MAX_PASSWORD_LENGTH 1024
+
+/* One line from standard input, without its line break; when it is a terminal, after
+ * @prompt and without echo. */
+static char *
+read_secret_line (const char *prompt)
+{
+  char buffer[MAX_PASSWORD_LENGTH + 2];
+  gboolean terminal = isatty (STDIN_FILENO);
+  struct termios saved, quiet;
+  char *line;
+
+  if (terminal)
+    {
+      g_printerr ("%s", prompt);
+      if (tcgetattr (STDIN_FILENO, &saved) != 0)
+        terminal = FALSE;
+      else
+        {
+          quiet = saved;
+          quiet.c_lflag &= ~(tcflag_t) ECHO;
+          quiet.c_lflag |= ECHONL;
+          tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+        }
+    }
+  line = fgets (buffer, sizeof buffer, stdin);
+  if (terminal)
+    tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+  if (line == NULL)
+    return NULL;
+  buffer[strcspn (buffer, "\r\n")] = '\0';
+  line = g_strdup (buffer);
+  memset (buffer, 0, sizeof buffer);
+  return line;
+}
+
+static void
+free_secret (char *secret)
+{
+  if (secret == NULL)
+    return;
+  memset (secret, 0, strlen (secret));
+  g_free (secret);
+}
+
+static int
+run_password (int    argc,
+              char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNode) node = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *hash = NULL;
+  char *password = NULL;
+  int status = 0;
+
+  context = new_context (NULL, _("Set the password you sign in to apps with (Mastodon apps, "
+                                 "Quitter on another computer). It is read from the terminal "
+                                 "without echo, or as one line from standard input."));
+  g_option_context_add_main_entries (context, data_dir_entries (&data_dir), GETTEXT_PACKAGE);
+  if (!parse_command_line (context, &argc, &argv, &status))
+    return status;
+  if (data_dir == NULL)
+    data_dir = qtr_node_default_data_dir ();
+
+  node = qtr_node_open (data_dir, &error);
+  if (node == NULL)
+    return fail (error);
+
+  password = read_secret_line (_("New password: "));
+  if (password == NULL || *password == '\0')
+    {
+      free_secret (password);
+      g_printerr ("%s: %s\n", PRGNAME, _("No password was given; nothing was changed."));
+      return 1;
+    }
+  if (g_utf8_strlen (password, -1) < QTR_OAUTH_PASSWORD_MIN_LENGTH ||
+      !g_utf8_validate (password, -1, NULL))
+    {
+      g_autofree char *message = NULL;
+
+      free_secret (password);
+      /* Translators: %d is a number of characters. */
+      message = g_strdup_printf (_("The password needs at least %d characters; nothing was "
+                                   "changed."), QTR_OAUTH_PASSWORD_MIN_LENGTH);
+      g_printerr ("%s: %s\n", PRGNAME, message);
+      return 1;
+    }
+  if (isatty (STDIN_FILENO))
+    {
+      char *again = read_secret_line (_("Type it again: "));
+      gboolean same = again != NULL && g_str_equal (again, password);
+
+      free_secret (again);
+      if (!same)
+        {
+          free_secret (password);
+          g_printerr ("%s: %s\n", PRGNAME, _("The two passwords differ; nothing was changed."));
+          return 1;
+        }
+    }
+
+  hash = qtr_oauth_hash_password (password, QTR_OAUTH_PASSWORD_ITERATIONS, &error);
+  free_secret (password);
+  if (hash == NULL ||
+      !qtr_node_store_set_password_hash (qtr_node_get_store (node), hash, &error))
+    return fail (error);
+
+  g_print ("%s\n", _("Password set. Apps ask for it when you sign in to them."));
+  return 0;
+}
+
+static int
+run_token (int    argc,
+           char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNode) node = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *scopes_text = NULL;
+  g_autofree char *scopes = NULL;
+  g_autofree char *unknown = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *hash = NULL;
+  QtrOAuthScopes scope_set;
+  int status = 0;
+  const GOptionEntry entries[] = {
+    { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
+      N_("Where the node keeps its data (default: the XDG data folder)"), N_("DIR") },
+    { "scopes", 's', 0, G_OPTION_ARG_STRING, &scopes_text,
+      N_("What the token may do, e.g. \"read write follow\" (default: read)"), N_("SCOPES") },
+    { NULL }
+  };
+
+  context = new_context (NULL, _("Print a new access token for the node’s Mastodon client API, "
+                                 "acting for you: for the desktop app and for scripts. Keep it "
+                                 "secret."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_command_line (context, &argc, &argv, &status))
+    return status;
+  if (!qtr_oauth_scopes_parse (scopes_text ? scopes_text : "read", &scope_set, &unknown))
+    {
+      /* Translators: %s is what the user typed as a scope. */
+      g_autofree char *message = g_strdup_printf (_("Unknown scope “%s”: use read, write, "
+                                                    "follow, push, profile or granular ones "
+                                                    "such as read:accounts."), unknown);
+      return fail_usage (message);
+    }
+  if (scope_set == 0)
+    return fail_usage (_("--scopes is empty: name at least one, e.g. --scopes read."));
+  if (data_dir == NULL)
+    data_dir = qtr_node_default_data_dir ();
+
+  node = qtr_node_open (data_dir, &error);
+  if (node == NULL)
+    return fail (error);
+
+  scopes = qtr_oauth_scopes_to_string (scope_set);
+  token = qtr_oauth_new_token ();
+  hash = qtr_oauth_hash_token (token);
+  if (qtr_node_store_add_token (qtr_node_get_store (node), hash, 0, TRUE, scopes, &error) < 0)
+    return fail (error);
+  g_print ("%s\n", token);
   return 0;
 }
 

@@ -229,6 +229,7 @@ typedef struct {
   JsonObject *create;
   GStrv       inboxes;
   GPtrArray  *media;    /* QtrMedia */
+  gboolean    edit;     /* an Update of a stored post, not a new one */
 } PostTransaction;
 
 static gboolean
@@ -239,7 +240,8 @@ post_in_transaction (QtrDb    *db,
   PostTransaction *tx = user_data;
   QtrNodeStore *store = qtr_node_get_store (tx->node);
 
-  if (!qtr_node_store_add_status (store, tx->status, error))
+  if (!(tx->edit ? qtr_node_store_update_status (store, tx->status, error)
+                 : qtr_node_store_add_status (store, tx->status, error)))
     return FALSE;
   for (guint i = 0; i < tx->media->len; i++)
     {
@@ -273,10 +275,12 @@ attachment_type_for (const char *media_type)
   return QTR_ATTACHMENT_TYPE_DOCUMENT;
 }
 
-/* The media of a new post, looked up and checked: each exists and is attached nowhere yet. */
+/* The media of post @status_id, looked up and checked: each exists and is attached nowhere
+ * yet, or to that post already (an edit keeps them). */
 static GPtrArray *
 find_post_media (QtrNode               *node,
                  const QtrPostRequest  *request,
+                 gint64                 status_id,
                  GError               **error)
 {
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) qtr_media_free);
@@ -295,7 +299,7 @@ find_post_media (QtrNode               *node,
       if (media == NULL)
         return NULL;
       g_ptr_array_add (found, media);
-      if (media->status_id != 0)
+      if (media->status_id != 0 && media->status_id != status_id)
         {
           g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID,
                        "Media %" G_GINT64_FORMAT " is attached to another post already: "
@@ -430,6 +434,179 @@ add_parent_author (QtrNode     *node,
   return TRUE;
 }
 
+/* A post as composed: its Note, and what is stored and delivered with it. */
+typedef struct {
+  JsonObject *note;
+  GPtrArray  *mentioned;    /* QtrRemoteActor */
+  GPtrArray  *media;        /* QtrMedia */
+  GPtrArray  *attachments;  /* QtrAttachment, as the store keeps them */
+  QtrStatus  *parent;
+  char       *uri;
+  char       *url;
+  char       *html;
+  GStrv       to;
+  GStrv       cc;
+  gboolean    sensitive;
+} ComposedNote;
+
+static void
+composed_note_clear (ComposedNote *composed)
+{
+  g_clear_pointer (&composed->note, json_object_unref);
+  g_clear_pointer (&composed->mentioned, g_ptr_array_unref);
+  g_clear_pointer (&composed->media, g_ptr_array_unref);
+  g_clear_pointer (&composed->attachments, g_ptr_array_unref);
+  g_clear_pointer (&composed->parent, qtr_status_free);
+  g_clear_pointer (&composed->uri, g_free);
+  g_clear_pointer (&composed->url, g_free);
+  g_clear_pointer (&composed->html, g_free);
+  g_clear_pointer (&composed->to, g_strfreev);
+  g_clear_pointer (&composed->cc, g_strfreev);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ComposedNote, composed_note_clear)
+
+/* Builds the Note of post @id from @request: its HTML, mentions (and the replied-to author),
+ * addressing, tags and attachments. @updated is 0 for a new post. Media attached to post
+ * @id already may stay on it (an edit); others must be attached nowhere. */
+static gboolean
+compose_note (QtrNode               *node,
+              const QtrPostRequest  *request,
+              gint64                 id,
+              gint64                 published,
+              gint64                 updated,
+              ComposedNote          *out,
+              GError               **error)
+{
+  g_autoptr(GPtrArray) links = NULL;
+  g_autoptr(GPtrArray) mention_uris = g_ptr_array_new ();
+  g_autofree char *actor = qtr_node_get_actor_url (node);
+  g_autofree char *followers = g_strconcat (actor, "/followers", NULL);
+  g_autofree char *tag_base = g_strconcat (qtr_node_get_base_url (node), "/tags/", NULL);
+  g_autofree char *published_text = qtr_node_format_time (published);
+  const char *text = request->text != NULL ? request->text : "";
+  const char *summary = request->summary;
+  const char *language = request->language;
+  ComposeContext compose;
+  QtrHtmlComposeOptions options = { tag_base, resolve_mention_cb, &compose };
+  JsonObject *note;
+
+  if (request->visibility < QTR_VISIBILITY_PUBLIC || request->visibility > QTR_VISIBILITY_DIRECT)
+    {
+      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                   "Unknown visibility %d: use public, unlisted, private or direct",
+                   request->visibility);
+      return FALSE;
+    }
+  out->media = find_post_media (node, request, id, error);
+  if (out->media == NULL)
+    return FALSE;
+  if (strspn (text, " \t\r\n") == strlen (text) && out->media->len == 0)
+    {
+      g_set_error_literal (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED, "The post is empty");
+      return FALSE;
+    }
+
+  out->mentioned = g_ptr_array_new_with_free_func ((GDestroyNotify) qtr_remote_actor_free);
+  out->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) qtr_attachment_free);
+  compose = (ComposeContext) { node, out->mentioned };
+  out->html = qtr_html_from_text (text, &options, &links);
+  if (request->in_reply_to != NULL &&
+      !add_parent_author (node, request->in_reply_to, out->mentioned, &out->parent, error))
+    return FALSE;
+  for (guint i = 0; i < out->mentioned->len; i++)
+    g_ptr_array_add (mention_uris,
+                     ((QtrRemoteActor *) g_ptr_array_index (out->mentioned, i))->uri);
+  g_ptr_array_add (mention_uris, NULL);
+  qtr_addressing_build (request->visibility, followers,
+                        (const char * const *) mention_uris->pdata, &out->to, &out->cc);
+  out->sensitive = request->sensitive || (summary != NULL && *summary != '\0');
+  out->uri = g_strdup_printf ("%s/statuses/%" G_GINT64_FORMAT, actor, id);
+  out->url = g_strdup_printf ("%s/@%s/%" G_GINT64_FORMAT, qtr_node_get_base_url (node),
+                              qtr_node_get_owner (node)->username, id);
+
+  note = out->note = json_object_new ();
+  json_object_set_string_member (note, "id", out->uri);
+  json_object_set_string_member (note, "type", "Note");
+  json_object_set_string_member (note, "attributedTo", actor);
+  json_object_set_string_member (note, "content", out->html);
+  if (language != NULL)
+    {
+      JsonObject *map = json_object_new ();
+      json_object_set_string_member (map, language, out->html);
+      json_object_set_object_member (note, "contentMap", map);
+    }
+  if (summary != NULL && *summary != '\0')
+    json_object_set_string_member (note, "summary", summary);
+  else
+    json_object_set_null_member (note, "summary");
+  json_object_set_boolean_member (note, "sensitive", out->sensitive);
+  if (out->parent != NULL)
+    json_object_set_string_member (note, "inReplyTo", out->parent->uri);
+  else
+    json_object_set_null_member (note, "inReplyTo");
+  json_object_set_string_member (note, "published", published_text);
+  if (updated > 0)
+    {
+      g_autofree char *updated_text = qtr_node_format_time (updated);
+      json_object_set_string_member (note, "updated", updated_text);
+    }
+  json_object_set_string_member (note, "url", out->url);
+  json_object_set_array_member (note, "to", new_string_array ((const char * const *) out->to));
+  json_object_set_array_member (note, "cc", new_string_array ((const char * const *) out->cc));
+  json_object_set_array_member (note, "tag", build_tags (links, out->mentioned));
+  json_object_set_array_member (note, "attachment",
+                                build_attachments (out->media, out->attachments));
+  return TRUE;
+}
+
+/* Create or Update of @composed's Note, addressed as the Note is. */
+static JsonObject *
+wrap_note (QtrNode       *node,
+           const char    *type,
+           const char    *activity_id,
+           gint64         when,
+           ComposedNote  *composed)
+{
+  g_autofree char *actor = qtr_node_get_actor_url (node);
+  g_autofree char *when_text = qtr_node_format_time (when);
+  JsonObject *activity = json_object_new ();
+  JsonArray *context = json_array_new ();
+
+  json_array_add_string_element (context, AS_CONTEXT);
+  json_array_add_object_element (context, build_context ());
+  json_object_set_array_member (activity, "@context", context);
+  json_object_set_string_member (activity, "id", activity_id);
+  json_object_set_string_member (activity, "type", type);
+  json_object_set_string_member (activity, "actor", actor);
+  json_object_set_string_member (activity, "published", when_text);
+  json_object_set_array_member (activity, "to",
+                                new_string_array ((const char * const *) composed->to));
+  json_object_set_array_member (activity, "cc",
+                                new_string_array ((const char * const *) composed->cc));
+  json_object_set_object_member (activity, "object", json_object_ref (composed->note));
+  return activity;
+}
+
+/* The status row of @composed, pointing into it and @request: valid while both are. */
+static void
+fill_own_status (QtrStatus             *status,
+                 const QtrPostRequest  *request,
+                 ComposedNote          *composed,
+                 const char            *document)
+{
+  status->uri = composed->uri;
+  status->url = composed->url;
+  status->in_reply_to = composed->parent ? composed->parent->uri : NULL;
+  status->content = composed->html;
+  status->summary = (char *) (request->summary && *request->summary ? request->summary : NULL);
+  status->sensitive = composed->sensitive;
+  status->attachments = composed->attachments;
+  status->language = (char *) request->language;
+  status->visibility = (char *) visibility_names[request->visibility];
+  status->document = (char *) document;
+}
+
 /**
  * qtr_node_post:
  * @request: the post as composed
@@ -448,141 +625,201 @@ qtr_node_post (QtrNode              *node,
                const QtrPostRequest *request,
                GError              **error)
 {
-  const char *text = request->text;
-  const char *summary = request->summary;
-  const char *language = request->language;
-  int visibility = request->visibility;
-  g_autoptr(GPtrArray) mentioned = g_ptr_array_new_with_free_func ((GDestroyNotify) qtr_remote_actor_free);
-  g_autoptr(GPtrArray) links = NULL;
-  g_autoptr(GPtrArray) mention_uris = g_ptr_array_new ();
-  g_autofree char *actor = qtr_node_get_actor_url (node);
-  g_autofree char *followers = g_strconcat (actor, "/followers", NULL);
-  g_autofree char *tag_base = g_strconcat (qtr_node_get_base_url (node), "/tags/", NULL);
-  g_autofree char *html = NULL;
-  g_autofree char *uri = NULL;
-  g_autofree char *url = NULL;
+  g_auto(ComposedNote) composed = { 0 };
   g_autofree char *activity_id = NULL;
-  g_autofree char *published = NULL;
   g_autofree char *document = NULL;
-  g_auto(GStrv) to = NULL;
-  g_auto(GStrv) cc = NULL;
   g_auto(GStrv) inboxes = NULL;
   g_autoptr(JsonObject) create = NULL;
-  g_autoptr(QtrStatus) parent = NULL;
-  JsonObject *note;
-  JsonArray *context;
-  g_autoptr(GPtrArray) media = NULL;
-  g_autoptr(GPtrArray) attachments = g_ptr_array_new_with_free_func (
-    (GDestroyNotify) qtr_attachment_free);
-  ComposeContext compose = { node, mentioned };
-  QtrHtmlComposeOptions options = { tag_base, resolve_mention_cb, &compose };
   QtrStatus status = { 0 };
-  gboolean sensitive = request->sensitive || (summary != NULL && *summary != '\0');
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  if (visibility < QTR_VISIBILITY_PUBLIC || visibility > QTR_VISIBILITY_DIRECT)
-    {
-      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
-                   "Unknown visibility %d: use public, unlisted, private or direct", visibility);
-      return NULL;
-    }
-  media = find_post_media (node, request, error);
-  if (media == NULL)
-    return NULL;
-  if (text == NULL)
-    text = "";
-  if (strspn (text, " \t\r\n") == strlen (text) && media->len == 0)
-    {
-      g_set_error_literal (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED, "The post is empty");
-      return NULL;
-    }
-
-  html = qtr_html_from_text (text, &options, &links);
-  if (request->in_reply_to != NULL &&
-      !add_parent_author (node, request->in_reply_to, mentioned, &parent, error))
-    return NULL;
-  for (guint i = 0; i < mentioned->len; i++)
-    g_ptr_array_add (mention_uris, ((QtrRemoteActor *) g_ptr_array_index (mentioned, i))->uri);
-  g_ptr_array_add (mention_uris, NULL);
-  qtr_addressing_build (visibility, followers, (const char * const *) mention_uris->pdata,
-                        &to, &cc);
-
   status.id = qtr_node_new_status_id (node, error);
-  if (status.id < 0)
+  if (status.id < 0 || !compose_note (node, request, status.id, now, 0, &composed, error))
     return NULL;
-  uri = g_strdup_printf ("%s/statuses/%" G_GINT64_FORMAT, actor, status.id);
-  url = g_strdup_printf ("%s/@%s/%" G_GINT64_FORMAT, qtr_node_get_base_url (node),
-                         qtr_node_get_owner (node)->username, status.id);
-  activity_id = g_strconcat (uri, "/activity", NULL);
-  published = qtr_node_format_time (now);
-
-  note = json_object_new ();
-  json_object_set_string_member (note, "id", uri);
-  json_object_set_string_member (note, "type", "Note");
-  json_object_set_string_member (note, "attributedTo", actor);
-  json_object_set_string_member (note, "content", html);
-  if (language != NULL)
-    {
-      JsonObject *map = json_object_new ();
-      json_object_set_string_member (map, language, html);
-      json_object_set_object_member (note, "contentMap", map);
-    }
-  if (summary != NULL && *summary != '\0')
-    json_object_set_string_member (note, "summary", summary);
-  else
-    json_object_set_null_member (note, "summary");
-  json_object_set_boolean_member (note, "sensitive", sensitive);
-  if (parent != NULL)
-    json_object_set_string_member (note, "inReplyTo", parent->uri);
-  else
-    json_object_set_null_member (note, "inReplyTo");
-  json_object_set_string_member (note, "published", published);
-  json_object_set_string_member (note, "url", url);
-  json_object_set_array_member (note, "to", new_string_array ((const char * const *) to));
-  json_object_set_array_member (note, "cc", new_string_array ((const char * const *) cc));
-  json_object_set_array_member (note, "tag", build_tags (links, mentioned));
-  json_object_set_array_member (note, "attachment", build_attachments (media, attachments));
-
-  create = json_object_new ();
-  context = json_array_new ();
-  json_array_add_string_element (context, AS_CONTEXT);
-  json_array_add_object_element (context, build_context ());
-  json_object_set_array_member (create, "@context", context);
-  json_object_set_string_member (create, "id", activity_id);
-  json_object_set_string_member (create, "type", "Create");
-  json_object_set_string_member (create, "actor", actor);
-  json_object_set_string_member (create, "published", published);
-  json_object_set_array_member (create, "to", new_string_array ((const char * const *) to));
-  json_object_set_array_member (create, "cc", new_string_array ((const char * const *) cc));
-  json_object_set_object_member (create, "object", note);
-
-  document = serialize_with_context (note);
-
-  inboxes = collect_inboxes (node, visibility, mentioned, error);
+  activity_id = g_strconcat (composed.uri, "/activity", NULL);
+  create = wrap_note (node, "Create", activity_id, now, &composed);
+  document = serialize_with_context (composed.note);
+  inboxes = collect_inboxes (node, request->visibility, composed.mentioned, error);
   if (inboxes == NULL)
     return NULL;
 
-  status.uri = uri;
-  status.url = url;
-  status.in_reply_to = parent ? parent->uri : NULL;
-  status.content = html;
-  status.summary = (char *) (summary && *summary ? summary : NULL);
-  status.sensitive = sensitive;
-  status.attachments = attachments;
-  status.language = (char *) language;
-  status.visibility = (char *) visibility_names[visibility];
+  fill_own_status (&status, request, &composed, document);
   status.published = now;
-  status.document = document;
-
   {
-    PostTransaction tx = { node, &status, create, inboxes, media };
+    PostTransaction tx = { node, &status, create, inboxes, composed.media, FALSE };
 
     if (!qtr_db_transaction (qtr_node_store_get_db (qtr_node_get_store (node)),
                              post_in_transaction, &tx, error))
       return NULL;
   }
   qtr_node_kick_deliveries (node);
-  return g_steal_pointer (&uri);
+  return g_steal_pointer (&composed.uri);
+}
+
+/* The accounts a stored post of the owner's mentions, as known here. */
+static GPtrArray *
+find_mentioned (QtrNode     *node,
+                const char  *document)
+{
+  GPtrArray *mentioned = g_ptr_array_new_with_free_func ((GDestroyNotify) qtr_remote_actor_free);
+  g_autoptr(JsonObject) json = qtr_json_parse_object (document, strlen (document), NULL);
+  g_autoptr(QtrNote) note = json != NULL ? qtr_note_parse (json, NULL) : NULL;
+
+  for (guint i = 0; note != NULL && i < note->mentions->len; i++)
+    {
+      QtrMention *mention = g_ptr_array_index (note->mentions, i);
+      QtrRemoteActor *actor = qtr_node_store_find_remote_actor (qtr_node_get_store (node), "uri",
+                                                                mention->href, NULL);
+      if (actor != NULL)
+        g_ptr_array_add (mentioned, actor);
+    }
+  return mentioned;
+}
+
+/* Where a stored post of the owner's went: its followers' servers (unless direct) and the
+ * accounts it mentions; an edit or a deletion goes there too. */
+static GStrv
+collect_post_inboxes (QtrNode    *node,
+                      QtrStatus  *status,
+                      GPtrArray  *also_mentioned,
+                      GError    **error)
+{
+  g_autoptr(GPtrArray) mentioned = find_mentioned (node, status->document);
+  QtrVisibility visibility = QTR_VISIBILITY_PUBLIC;
+
+  qtr_visibility_from_string (status->visibility, &visibility);
+  for (guint i = 0; also_mentioned != NULL && i < also_mentioned->len; i++)
+    {
+      QtrRemoteActor *actor = g_ptr_array_index (also_mentioned, i);
+      g_ptr_array_add (mentioned, qtr_node_store_find_remote_actor (qtr_node_get_store (node),
+                                                                    "uri", actor->uri, NULL));
+    }
+  g_ptr_array_remove (mentioned, NULL);
+  return collect_inboxes (node, visibility, mentioned, error);
+}
+
+/* One of the owner's own posts (not a boost): %NULL with @error set otherwise. */
+static QtrStatus *
+find_own_post (QtrNode     *node,
+               const char  *uri,
+               GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  QtrStatus *status = qtr_node_store_find_status (qtr_node_get_store (node), uri, NULL,
+                                                  &local_error);
+
+  if (status != NULL && status->actor_row == 0 && status->reblog_of_id == 0)
+    return status;
+  g_clear_pointer (&status, qtr_status_free);
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  else
+    g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_NOT_FOUND,
+                 "%s is not a post of this node", uri);
+  return NULL;
+}
+
+/* The media on post @status, in the order of its attachments. */
+static GArray *
+kept_media_ids (QtrNode    *node,
+                QtrStatus  *status,
+                GError    **error)
+{
+  g_autoptr(GArray) attached = qtr_node_store_list_post_media (qtr_node_get_store (node),
+                                                               status->id, error);
+  g_autoptr(GArray) ordered = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  if (attached == NULL)
+    return NULL;
+  for (guint i = 0; status->attachments != NULL && i < status->attachments->len; i++)
+    {
+      QtrAttachment *attachment = g_ptr_array_index (status->attachments, i);
+
+      for (guint j = 0; j < attached->len; j++)
+        {
+          gint64 id = g_array_index (attached, gint64, j);
+          g_autoptr(QtrMedia) media = qtr_node_find_media (node, id, NULL);
+
+          if (media != NULL && g_strcmp0 (media->url, attachment->url) == 0)
+            {
+              g_array_append_val (ordered, id);
+              g_array_remove_index (attached, j);
+              break;
+            }
+        }
+    }
+  return g_steal_pointer (&ordered);
+}
+
+/**
+ * qtr_node_edit_post:
+ * @uri: the id of one of the owner's posts
+ * @request: the post as it reads now; its visibility and in_reply_to are ignored (an edit
+ *   keeps both, as on Mastodon); media already on the post may stay, in any order
+ *
+ * Edits a post as Mastodon does: the stored post and the Note served at its id change (with
+ * `updated` set), and an Update goes where the post went, in one transaction.
+ *
+ * Returns: %TRUE when the edit is stored and queued
+ */
+gboolean
+qtr_node_edit_post (QtrNode              *node,
+                    const char           *uri,
+                    const QtrPostRequest *request,
+                    GError              **error)
+{
+  g_autoptr(QtrStatus) old = find_own_post (node, uri, error);
+  g_auto(ComposedNote) composed = { 0 };
+  g_autofree char *activity_id = NULL;
+  g_autofree char *document = NULL;
+  g_auto(GStrv) inboxes = NULL;
+  g_autoptr(JsonObject) update = NULL;
+  g_autoptr(GArray) kept = NULL;
+  QtrPostRequest edited;
+  QtrStatus status = { 0 };
+  QtrVisibility visibility = QTR_VISIBILITY_PUBLIC;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (old == NULL)
+    return FALSE;
+  qtr_visibility_from_string (old->visibility, &visibility);
+  edited = *request;
+  if (request->keep_media)
+    {
+      kept = kept_media_ids (node, old, error);
+      if (kept == NULL)
+        return FALSE;
+      edited.media_ids = (const gint64 *) (gpointer) kept->data;
+      edited.n_media = kept->len;
+    }
+  edited.visibility = visibility;
+  edited.in_reply_to = old->in_reply_to;
+  /* An edit within the second of the last one still gets a time after it. */
+  now = MAX (now, MAX (old->published, old->updated) + 1);
+
+  if (!compose_note (node, &edited, old->id, old->published, now, &composed, error))
+    return FALSE;
+  activity_id = g_strdup_printf ("%s#updates/%" G_GINT64_FORMAT, composed.uri, now);
+  update = wrap_note (node, "Update", activity_id, now, &composed);
+  document = serialize_with_context (composed.note);
+  /* Those mentioned before the edit hear of it too. */
+  inboxes = collect_post_inboxes (node, old, composed.mentioned, error);
+  if (inboxes == NULL)
+    return FALSE;
+
+  fill_own_status (&status, &edited, &composed, document);
+  status.id = old->id;
+  status.published = old->published;
+  status.updated = now;
+  {
+    PostTransaction tx = { node, &status, update, inboxes, composed.media, TRUE };
+
+    if (!qtr_db_transaction (qtr_node_store_get_db (qtr_node_get_store (node)),
+                             post_in_transaction, &tx, error))
+      return FALSE;
+  }
+  qtr_node_kick_deliveries (node);
+  return TRUE;
 }
 
 typedef struct {
@@ -755,15 +992,16 @@ qtr_node_delete_post (QtrNode     *node,
                    "%s is a boost, not a post: unboost the boosted post instead", uri);
       return FALSE;
     }
+  g_clear_pointer (&status, qtr_status_free);
+  status = find_own_post (node, uri, error);
+  if (status == NULL)
+    return FALSE;
+  /* The Delete goes where the post went: the followers' servers and those it mentions. */
+  inboxes = collect_post_inboxes (node, status, NULL, error);
+  if (inboxes == NULL)
+    return FALSE;
   tombstone = json_object_new ();
   to = json_array_new ();
-  inboxes = qtr_node_store_follower_inboxes (qtr_node_get_store (node), error);
-  if (inboxes == NULL)
-    {
-      json_object_unref (tombstone);
-      json_array_unref (to);
-      return FALSE;
-    }
 
   json_object_set_string_member (tombstone, "id", uri);
   json_object_set_string_member (tombstone, "type", "Tombstone");

@@ -55,6 +55,10 @@ void           qtr_node_set_document (QtrNode    *self,
                                       GBytes     *document);
 void           qtr_node_forget_documents (QtrNode *self);
 QtrRateLimiter *qtr_node_get_inbox_limiter (QtrNode *self);
+/* Failed OAuth sign-ins one address may make per minute. */
+#define QTR_NODE_LOGIN_ATTEMPTS_PER_MINUTE 5
+QtrRateLimiter *qtr_node_get_login_limiter (QtrNode *self);
+GHashTable    *qtr_node_get_form_tokens (QtrNode *self);
 char          *qtr_node_get_client_address (QtrNode           *node,
                                             SoupServerMessage *msg);
 void           qtr_node_schedule_inbox_processing (QtrNode *self);

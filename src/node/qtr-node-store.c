@@ -213,6 +213,39 @@ static const char * const migrations[] = {
   "  target TEXT NOT NULL,"
   "  received_at INTEGER NOT NULL"
   ");",
+
+  /* 10: the client API's OAuth: the owner's password (PBKDF2, its parameters kept with it),
+   * registered apps, authorization codes and access tokens. Secrets, codes and tokens are
+   * kept only as SHA-256 hashes. A token without an app was minted by `quitter-node token`;
+   * one without a user by client_credentials. */
+  "ALTER TABLE owner ADD COLUMN password_hash TEXT;"
+  "CREATE TABLE oauth_apps ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL,"
+  "  website TEXT,"
+  "  redirect_uris TEXT NOT NULL,"
+  "  scopes TEXT NOT NULL,"
+  "  client_id TEXT NOT NULL UNIQUE,"
+  "  secret_hash TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE oauth_codes ("
+  "  code_hash TEXT PRIMARY KEY,"
+  "  app_id INTEGER NOT NULL REFERENCES oauth_apps (id) ON DELETE CASCADE,"
+  "  redirect_uri TEXT NOT NULL,"
+  "  scopes TEXT NOT NULL,"
+  "  challenge TEXT,"
+  "  challenge_method TEXT,"
+  "  expires_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE oauth_tokens ("
+  "  id INTEGER PRIMARY KEY,"
+  "  token_hash TEXT NOT NULL UNIQUE,"
+  "  app_id INTEGER REFERENCES oauth_apps (id) ON DELETE CASCADE,"
+  "  has_user INTEGER NOT NULL,"
+  "  scopes TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL"
+  ");",
 };
 
 void
@@ -1762,6 +1795,37 @@ qtr_node_store_find_media (QtrNodeStore  *self,
 }
 
 /**
+ * qtr_node_store_list_post_media:
+ * @status_id: one of the owner's posts
+ *
+ * Returns: (transfer full) (element-type gint64): the ids of the media attached to the post,
+ *   oldest first, or %NULL with @error set
+ */
+GArray *
+qtr_node_store_list_post_media (QtrNodeStore  *self,
+                                gint64         status_id,
+                                GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "SELECT id FROM media WHERE status_id = ?1 ORDER BY id",
+                                       error);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, status_id);
+  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_steal_pointer (&ids);
+}
+
+/**
  * qtr_node_store_set_media_description:
  *
  * Returns: %TRUE when the media exists and was changed, %FALSE when there is none (@error
@@ -1786,10 +1850,10 @@ qtr_node_store_set_media_description (QtrNodeStore  *self,
 /**
  * qtr_node_store_attach_media:
  *
- * Marks the media as attached to post @status_id.
+ * Marks the media as attached to post @status_id (an edit may attach it again).
  *
- * Returns: %TRUE when it was not attached before and is now, %FALSE when it is missing or
- *   attached already (@error unset) or on failure (@error set)
+ * Returns: %TRUE when it is attached to @status_id now, %FALSE when it is missing or
+ *   attached to another post (@error unset) or on failure (@error set)
  */
 gboolean
 qtr_node_store_attach_media (QtrNodeStore  *self,
@@ -1798,8 +1862,8 @@ qtr_node_store_attach_media (QtrNodeStore  *self,
                              GError       **error)
 {
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
-                                       "UPDATE media SET status_id = ?2"
-                                       " WHERE id = ?1 AND status_id IS NULL", error);
+                                       "UPDATE media SET status_id = ?2 WHERE id = ?1"
+                                       " AND (status_id IS NULL OR status_id = ?2)", error);
 
   if (stmt == NULL)
     return FALSE;

@@ -348,6 +348,9 @@ gboolean        qtr_node_store_add_media          (QtrNodeStore          *self,
 QtrMedia       *qtr_node_store_find_media         (QtrNodeStore          *self,
                                                    gint64                 id,
                                                    GError               **error);
+GArray         *qtr_node_store_list_post_media    (QtrNodeStore          *self,
+                                                   gint64                 status_id,
+                                                   GError               **error);
 gboolean        qtr_node_store_set_media_description (QtrNodeStore       *self,
                                                    gint64                 id,
                                                    const char            *description,

@@ -4,6 +4,7 @@
 #include "qtr-node-private.h"
 
 #include "qtr-delivery-queue.h"
+#include "qtr-node-api.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -47,6 +48,8 @@ struct _QtrNode
   QtrDeliveryQueue *queue;
   QtrRateLimiter   *inbox_limiter;
   GHashTable       *documents;   /* name -> GBytes, built once */
+  QtrRateLimiter   *login_limiter;
+  GHashTable       *form_tokens; /* CSRF token of a served form -> its expiry (monotonic) */
   guint             process_source;
   GCancellable     *cancellable; /* fetches of the node's own, cancelled when it stops */
   GHashTable       *fetches;     /* what those fetches are for (a post's or boost's id) */
@@ -80,6 +83,22 @@ static const QtrRoute routes[] = {
   { "GET", "/users/:username/collections/:collection", qtr_node_handle_collection },
   { "GET", "/activities/:id", qtr_node_handle_activity },
   { "GET", "/media/:file", qtr_node_handle_media },
+
+  /* The Mastodon client API and its OAuth. */
+  { "GET", "/.well-known/oauth-authorization-server", qtr_node_handle_oauth_metadata },
+  { "POST", "/api/v1/apps", qtr_node_handle_apps },
+  { "GET", "/api/v1/apps/verify_credentials", qtr_node_handle_app_credentials },
+  { "GET", "/oauth/authorize", qtr_node_handle_authorize_page },
+  { "POST", "/oauth/authorize", qtr_node_handle_authorize },
+  { "POST", "/oauth/token", qtr_node_handle_token },
+  { "POST", "/oauth/revoke", qtr_node_handle_revoke },
+  { "GET", "/api/v1/instance", qtr_node_handle_instance_v1 },
+  { "GET", "/api/v2/instance", qtr_node_handle_instance_v2 },
+  { "GET", "/api/v1/accounts/verify_credentials", qtr_node_handle_verify_credentials },
+  { "GET", "/api/v1/accounts/lookup", qtr_node_handle_account_lookup },
+  { "GET", "/api/v1/accounts/:id", qtr_node_handle_account },
+  { "GET", "/avatars/original/missing.png", qtr_node_handle_default_image },
+  { "GET", "/headers/original/missing.png", qtr_node_handle_default_image },
 };
 
 static gboolean
@@ -160,7 +179,8 @@ match_route (const QtrRoute *route,
       want = want_end;
       have = have_end;
     }
-  return *want == '\0' && *have == '\0';
+  /* A trailing slash is the same path, as for Rails: Mastodon.py asks for /api/v1/instance/. */
+  return *want == '\0' && (*have == '\0' || (have[0] == '/' && have[1] == '\0'));
 }
 
 static void
@@ -175,6 +195,8 @@ server_request_cb (SoupServer        *server,
   g_autoptr(GString) allowed = g_string_new (NULL);
   g_autoptr(GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
+  if (qtr_node_api_apply_cors (msg, path))
+    return;
   if (g_str_equal (method, "HEAD"))
     method = "GET";
 
@@ -203,6 +225,18 @@ server_request_cb (SoupServer        *server,
   qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "Not found");
 }
 
+/* Runs when a request's headers are read, before its body: refuses what is too large. */
+static void
+server_early_cb (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  qtr_node_inbox_early_cb (server, msg, path, query, user_data);
+  qtr_node_api_early_cb (server, msg, path, query, user_data);
+}
+
 static void
 qtr_node_dispose (GObject *object)
 {
@@ -229,6 +263,8 @@ qtr_node_finalize (GObject *object)
   g_clear_pointer (&self->documents, g_hash_table_unref);
   g_clear_pointer (&self->fetches, g_hash_table_unref);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->login_limiter, qtr_rate_limiter_free);
+  g_clear_pointer (&self->form_tokens, g_hash_table_unref);
   g_free (self->data_dir);
   g_free (self->listen_address);
   g_free (self->listen_url);
@@ -535,7 +571,8 @@ qtr_node_start (QtrNode  *self,
   self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 
   self->server = soup_server_new ("server-header", "Quitter/" PACKAGE_VERSION " ", NULL);
-  soup_server_add_early_handler (self->server, NULL, qtr_node_inbox_early_cb, self, NULL);
+  /* One early handler per path: a second one for the same path would replace the first. */
+  soup_server_add_early_handler (self->server, NULL, server_early_cb, self, NULL);
   soup_server_add_handler (self->server, NULL, server_request_cb, self, NULL);
   if (!soup_server_listen_socket (self->server, socket, 0, error))
     {
@@ -678,6 +715,33 @@ qtr_node_get_inbox_limiter (QtrNode *self)
   if (self->inbox_limiter == NULL)
     self->inbox_limiter = qtr_rate_limiter_new (self->config->inbox_rate_limit);
   return self->inbox_limiter;
+}
+
+/**
+ * qtr_node_get_login_limiter:
+ *
+ * Returns: (transfer none): the per-address limit on failed sign-ins to the OAuth page
+ */
+QtrRateLimiter *
+qtr_node_get_login_limiter (QtrNode *self)
+{
+  if (self->login_limiter == NULL)
+    self->login_limiter = qtr_rate_limiter_new (QTR_NODE_LOGIN_ATTEMPTS_PER_MINUTE);
+  return self->login_limiter;
+}
+
+/**
+ * qtr_node_get_form_tokens:
+ *
+ * Returns: (transfer none): the CSRF tokens of the forms the node served, to their expiry
+ *   (monotonic time): a token is good for one submission
+ */
+GHashTable *
+qtr_node_get_form_tokens (QtrNode *self)
+{
+  if (self->form_tokens == NULL)
+    self->form_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return self->form_tokens;
 }
 
 /**

@@ -145,6 +145,8 @@ gboolean    qtr_node_set_media_description (QtrNode        *node,
  * @media_ids: (array length=n_media): media to attach, in order, none attached before
  * @n_media: how many @media_ids holds, at most %QTR_POST_MAX_MEDIA
  * @sensitive: whether the media are marked sensitive (a content warning marks them too)
+ * @keep_media: for qtr_node_edit_post() only: the post keeps the media it has, in their order
+ *   (@media_ids is then ignored)
  *
  * A post as the owner composed it, for qtr_node_post(). Start from `{ 0 }` and set what you
  * need: fields added later keep their zero meaning "none".
@@ -158,6 +160,7 @@ typedef struct {
   const gint64 *media_ids;
   guint       n_media;
   gboolean    sensitive;
+  gboolean    keep_media;
 } QtrPostRequest;
 
 char       *qtr_node_post             (QtrNode              *node,
@@ -181,6 +184,10 @@ char       *qtr_node_boost_finish     (QtrNode              *node,
                                        GError              **error);
 gboolean    qtr_node_unboost          (QtrNode              *node,
                                        const char           *uri,
+                                       GError              **error);
+gboolean    qtr_node_edit_post        (QtrNode              *node,
+                                       const char           *uri,
+                                       const QtrPostRequest *request,
                                        GError              **error);
 gboolean    qtr_node_delete_post      (QtrNode             *node,
                                        const char          *uri,

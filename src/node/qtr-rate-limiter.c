@@ -108,3 +108,21 @@ qtr_rate_limiter_take (QtrRateLimiter *self,
     *retry_after = (guint) ceil ((1.0 - bucket->tokens) * 60.0 / self->per_minute);
   return FALSE;
 }
+
+/**
+ * qtr_rate_limiter_give_back:
+ * @key: who asked
+ *
+ * Returns the request qtr_rate_limiter_take() counted: for limits on failures, where each
+ * attempt is counted before it is tried (so that attempts made at once are counted too) and
+ * given back when it succeeds.
+ */
+void
+qtr_rate_limiter_give_back (QtrRateLimiter *self,
+                            const char     *key)
+{
+  Bucket *bucket = g_hash_table_lookup (self->buckets, key);
+
+  if (bucket != NULL)
+    bucket->tokens = MIN ((double) self->per_minute, bucket->tokens + 1.0);
+}

@@ -13,6 +13,8 @@ gboolean        qtr_rate_limiter_take  (QtrRateLimiter *self,
                                         const char     *key,
                                         gint64          now_usec,
                                         guint          *retry_after);
+void            qtr_rate_limiter_give_back (QtrRateLimiter *self,
+                                        const char     *key);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtrRateLimiter, qtr_rate_limiter_free)
 

@@ -4,6 +4,7 @@
 #include "qtr-test-util.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 /**
  * qtr_test_remove_tree:
@@ -55,7 +56,8 @@ qtr_test_run_clear (QtrTestRun *run)
  * qtr_test_run:
  * @first_arg: the program's arguments, ending with %NULL
  *
- * Runs @program to its end and keeps its exit status and output in @run.
+ * Runs @program to its end, with nothing on its standard input, and keeps its exit status
+ * and output in @run.
  */
 void
 qtr_test_run (QtrTestRun *run,
@@ -76,7 +78,8 @@ qtr_test_run (QtrTestRun *run,
   g_ptr_array_add (argv, NULL);
 
   process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE,
                                &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
@@ -121,4 +124,36 @@ qtr_test_load_text (const char *folder,
   if (length > 0 && data[length - 1] == '\n')
     length--;
   return g_strndup (data, length);
+}
+
+/**
+ * qtr_test_make_png:
+ * @padding: zero bytes between the header and the end, to make the file larger
+ *
+ * Returns: (transfer full): a PNG file as media readers see it: signature, IHDR with the size,
+ *   IEND; no image data
+ */
+GBytes *
+qtr_test_make_png (guint32 width,
+                   guint32 height,
+                   gsize   padding)
+{
+  GByteArray *png = g_byte_array_new ();
+  guint8 ihdr[] = {
+    0, 0, 0, 13, 'I', 'H', 'D', 'R',
+    width >> 24, width >> 16, width >> 8, width, height >> 24, height >> 16, height >> 8, height,
+    8, 2, 0, 0, 0, 0x12, 0x34, 0x56, 0x78,
+  };
+  static const guint8 iend[] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82 };
+
+  g_byte_array_append (png, (const guint8 *) "\x89PNG\r\n\x1a\n", 8);
+  g_byte_array_append (png, ihdr, sizeof ihdr);
+  if (padding > 0)
+    {
+      gsize at = png->len;
+      g_byte_array_set_size (png, png->len + padding);
+      memset (png->data + at, 0, padding);
+    }
+  g_byte_array_append (png, iend, sizeof iend);
+  return g_byte_array_free_to_bytes (png);
 }

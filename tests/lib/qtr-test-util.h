@@ -10,6 +10,10 @@ G_BEGIN_DECLS
 void  qtr_test_remove_tree    (const char *path);
 guint qtr_test_pick_free_port (void);
 
+GBytes *qtr_test_make_png (guint32 width,
+                           guint32 height,
+                           gsize   padding);
+
 GBytes *qtr_test_load_data (const char *folder,
                             const char *name);
 char   *qtr_test_load_text (const char *folder,

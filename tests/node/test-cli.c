@@ -186,6 +186,60 @@ test_run_errors (void)
   qtr_test_remove_tree (parent);
 }
 
+/* The OAuth commands: a token is the only thing printed; a bad scope or a missing node is one
+ * clear line. (Tokens at work, and the password from standard input, are in
+ * tests/interop/mastodon_py.) */
+static void
+test_token_and_password (void)
+{
+  g_autofree char *data_dir = make_data_dir ();
+  g_autofree char *parent = g_path_get_dirname (data_dir);
+  g_auto(QtrTestRun) init = { 0 };
+  g_auto(QtrTestRun) token = { 0 };
+  g_auto(QtrTestRun) other = { 0 };
+  g_auto(QtrTestRun) bad_scope = { 0 };
+  g_auto(QtrTestRun) missing = { 0 };
+  g_auto(QtrTestRun) no_password = { 0 };
+  g_auto(QtrTestRun) argument = { 0 };
+
+  run_node (&init, "init", "--data-dir", data_dir, "--base-url", "http://127.0.0.1:8008",
+            "--user", "alice", NULL);
+  g_assert_cmpint (init.status, ==, 0);
+
+  run_node (&token, "token", "--data-dir", data_dir, "--scopes", "read write follow", NULL);
+  g_assert_cmpint (token.status, ==, 0);
+  g_assert_cmpstr (token.err, ==, "");
+  g_assert_cmpuint (strlen (token.out), ==, 43 + 1);
+  g_assert_cmpint (token.out[43], ==, '\n');
+  run_node (&other, "token", "--data-dir", data_dir, NULL);
+  g_assert_cmpint (other.status, ==, 0);
+  g_assert_cmpstr (other.out, !=, token.out);
+
+  run_node (&bad_scope, "token", "--data-dir", data_dir, "--scopes", "read everything", NULL);
+  g_assert_cmpint (bad_scope.status, ==, 2);
+  g_assert_cmpstr (bad_scope.out, ==, "");
+  g_assert_nonnull (strstr (bad_scope.err, "“everything”"));
+  assert_no_glib_noise (&bad_scope);
+
+  run_node (&missing, "token", "--data-dir", parent, NULL);
+  g_assert_cmpint (missing.status, ==, 1);
+  g_assert_nonnull (strstr (missing.err, "quitter-node init"));
+  assert_no_glib_noise (&missing);
+
+  /* Standard input is empty here: no password, nothing changed. */
+  run_node (&no_password, "password", "--data-dir", data_dir, NULL);
+  g_assert_cmpint (no_password.status, ==, 1);
+  g_assert_nonnull (strstr (no_password.err, "nothing was changed"));
+  assert_no_glib_noise (&no_password);
+
+  /* Never from the command line. */
+  run_node (&argument, "password", "--data-dir", data_dir, "hunter2hunter2", NULL);
+  g_assert_cmpint (argument.status, ==, 2);
+  assert_no_glib_noise (&argument);
+
+  qtr_test_remove_tree (parent);
+}
+
 static void
 allow_private_addresses (const char *data_dir)
 {
@@ -341,6 +395,43 @@ test_follow_queued_while_offline (void)
       g_assert_nonnull (strchr (nowhere.err, '\n'));
       g_assert_cmpstr (strchr (nowhere.err, '\n') + 1, ==, "");
       assert_no_glib_noise (&nowhere);
+    }
+
+    /* bob edits his post: the Note at its address reads anew; a stranger's post cannot be
+     * edited, and an edit needs the address and the text. */
+    {
+      const char *start = strstr (post.out, bob_url);
+      g_autofree char *uri = g_strndup (start, strcspn (start, ";"));
+      g_autoptr(SoupSession) session = soup_session_new ();
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      g_auto(QtrTestRun) edit = { 0 };
+      g_auto(QtrTestRun) foreign = { 0 };
+      g_auto(QtrTestRun) no_text = { 0 };
+      g_autofree char *body = NULL;
+
+      run_node (&edit, "edit", "--data-dir", bob, "--content-warning", "cw", uri,
+                "Hello followers, edited", NULL);
+      g_assert_cmpint (edit.status, ==, 0);
+      g_assert_nonnull (strstr (edit.out, uri));
+      assert_no_glib_noise (&edit);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept",
+                                    "application/activity+json");
+      bytes = soup_session_send_and_read (session, msg, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+      body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      g_assert_nonnull (strstr (body, "Hello followers, edited"));
+      g_assert_nonnull (strstr (body, "\"updated\""));
+
+      run_node (&foreign, "edit", "--data-dir", alice, uri, "Mine now", NULL);
+      g_assert_cmpint (foreign.status, ==, 1);
+      g_assert_nonnull (strstr (foreign.err, "is not a post of this node"));
+      assert_no_glib_noise (&foreign);
+      run_node (&no_text, "edit", "--data-dir", bob, uri, NULL);
+      g_assert_cmpint (no_text.status, ==, 2);
+      g_assert_true (wait_for_status (bob, "Deliveries waiting: 0"));
     }
 
     run_node (&empty, "post", "--data-dir", bob, "   ", NULL);
@@ -538,6 +629,7 @@ main (int   argc,
   g_test_add_func ("/node/cli/errors", test_run_errors);
   g_test_add_func ("/node/cli/follow-queued-while-offline", test_follow_queued_while_offline);
   g_test_add_func ("/node/cli/profile-and-media", test_profile_and_media);
+  g_test_add_func ("/node/cli/token-and-password", test_token_and_password);
 
   return g_test_run ();
 }

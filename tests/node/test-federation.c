@@ -574,7 +574,7 @@ test_posts (Fixture       *fixture,
   g_clear_pointer (&answer.body, g_free);
 
   g_assert_false (qtr_node_delete_post (fixture->bob.node, public_uri, &error));
-  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED);
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_NOT_FOUND);
 }
 
 static guint
@@ -883,6 +883,155 @@ test_three_nodes (Fixture       *fixture,
   wait_until (fixture, carol_got_the_reply, "carol is told of the mention");
   g_assert_cmpint (count_rows (&fixture->carol, "SELECT count (*) FROM statuses"
                                                 " WHERE visibility = 'direct'"), ==, 1);
+}
+
+static char *
+status_column (TestNode   *node,
+               const char *column,
+               const char *uri)
+{
+  QtrDb *db = qtr_node_store_get_db (qtr_node_get_store (node->node));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM statuses WHERE uri = ?1", column);
+  sqlite3_stmt *stmt = qtr_db_prepare (db, sql, &error);
+  char *value = NULL;
+
+  g_assert_no_error (error);
+  sqlite3_bind_text (stmt, 1, uri, -1, SQLITE_TRANSIENT);
+  if (qtr_db_step (db, stmt, &error) == SQLITE_ROW)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return value;
+}
+
+static const char *edit_uri;
+
+static gboolean
+alice_has_the_edit (Fixture *fixture)
+{
+  g_autofree char *content = status_column (&fixture->alice, "content", edit_uri);
+  return content != NULL && strstr (content, "Second version") != NULL;
+}
+
+static gboolean
+carol_has_the_edit (Fixture *fixture)
+{
+  g_autofree char *content = status_column (&fixture->carol, "content", edit_uri);
+  return content != NULL && strstr (content, "said privately, edited") != NULL;
+}
+
+static gboolean
+carol_lost_the_post (Fixture *fixture)
+{
+  g_autofree char *content = status_column (&fixture->carol, "content", edit_uri);
+  return content == NULL;
+}
+
+/* bob edits a public post (alice, a follower, gets the new version and the Note served at its
+ * id says when it changed) and a direct one (carol, who only is mentioned, gets it); the
+ * deletion of the direct post reaches carol too; nobody edits what is not theirs. */
+static void
+test_edits (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = NULL;
+  g_autofree char *c = NULL;
+  g_autofree char *public_uri = NULL;
+  g_autofree char *direct_uri = NULL;
+  g_autofree char *direct_text = NULL;
+  g_autofree char *edited_text = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *updated = NULL;
+  g_autoptr(GBytes) png = qtr_test_make_png (4, 3, 0);
+  g_autoptr(QtrMedia) media = NULL;
+  g_autoptr(QtrStatus) mine = NULL;
+  Answer answer = { 0 };
+
+  start_node (fixture, &fixture->carol, "carol", FALSE);
+  a = follow (&fixture->alice, fixture->bob.handle);
+  c = follow (&fixture->bob, fixture->carol.handle);  /* bob knows carol; she is not a follower */
+  wait_until (fixture, bob_has_accepted_follower, "bob has alice as a follower");
+
+  media = qtr_node_add_media (fixture->bob.node, png, "A tiny picture", &error);
+  g_assert_no_error (error);
+  public_uri = qtr_node_post (fixture->bob.node,
+      &(QtrPostRequest) { .text = "First version", .language = "en",
+                          .media_ids = &media->id, .n_media = 1 },
+      &error);
+  g_assert_no_error (error);
+  direct_text = g_strdup_printf ("%s said privately", fixture->carol.handle);
+  direct_uri = qtr_node_post (fixture->bob.node,
+      &(QtrPostRequest) { .text = direct_text, .visibility = QTR_VISIBILITY_DIRECT },
+      &error);
+  g_assert_no_error (error);
+  wait_until (fixture, carol_got_the_reply, "carol got the direct post");
+
+  /* The public post: new text and a content warning; the picture stays. */
+  g_assert_true (qtr_node_edit_post (fixture->bob.node, public_uri,
+      &(QtrPostRequest) { .text = "Second version", .summary = "now with a warning",
+                          .language = "en", .keep_media = TRUE },
+      &error));
+  g_assert_no_error (error);
+  edit_uri = public_uri;
+  wait_until (fixture, alice_has_the_edit, "alice has the new version");
+  summary = status_column (&fixture->alice, "summary", public_uri);
+  g_assert_cmpstr (summary, ==, "now with a warning");
+  updated = status_column (&fixture->alice, "updated", public_uri);
+  g_assert_nonnull (updated);
+  g_assert_cmpint (g_ascii_strtoll (updated, NULL, 10), >, 0);
+  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM attachments"), ==, 1);
+
+  mine = qtr_node_store_find_status (qtr_node_get_store (fixture->bob.node), public_uri, NULL,
+                                     &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mine->attachments->len, ==, 1);
+  g_assert_cmpstr (((QtrAttachment *) g_ptr_array_index (mine->attachments, 0))->url, ==,
+                   media->url);
+  get (public_uri, "application/activity+json", &answer);
+  g_assert_cmpuint (answer.status, ==, 200);
+  g_assert_nonnull (strstr (answer.body, "Second version"));
+  g_assert_nonnull (strstr (answer.body, "\"updated\""));
+  g_assert_null (strstr (answer.body, "First version"));
+  g_clear_pointer (&answer.body, g_free);
+
+  /* The direct post: only carol is told, as only she got it. */
+  edited_text = g_strdup_printf ("%s said privately, edited", fixture->carol.handle);
+  g_assert_true (qtr_node_edit_post (fixture->bob.node, direct_uri,
+      &(QtrPostRequest) { .text = edited_text }, &error));
+  g_assert_no_error (error);
+  edit_uri = direct_uri;
+  wait_until (fixture, carol_has_the_edit, "carol has the edited direct post");
+  {
+    g_autofree char *visibility = status_column (&fixture->carol, "visibility", direct_uri);
+    g_autofree char *at_alice = status_column (&fixture->alice, "content", direct_uri);
+
+    g_assert_cmpstr (visibility, ==, "direct");
+    g_assert_null (at_alice);
+  }
+
+  /* Its deletion goes to carol as well, not only to followers. */
+  g_assert_true (qtr_node_delete_post (fixture->bob.node, direct_uri, &error));
+  g_assert_no_error (error);
+  wait_until (fixture, carol_lost_the_post, "carol's copy is deleted");
+
+  /* Not bob's post, not a post at all, an empty edit: refused, nothing queued. */
+  g_assert_false (qtr_node_edit_post (fixture->alice.node, public_uri,
+      &(QtrPostRequest) { .text = "Hijacked" }, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (qtr_node_edit_post (fixture->bob.node, direct_uri,
+      &(QtrPostRequest) { .text = "Back from the dead" }, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (qtr_node_edit_post (fixture->bob.node, public_uri,
+      &(QtrPostRequest) { .text = "  " }, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED);
+  g_clear_error (&error);
+  {
+    g_autofree char *content = status_column (&fixture->bob, "content", public_uri);
+    g_assert_nonnull (strstr (content, "Second version"));
+  }
 }
 
 /* Interactions: likes, blocks, who may fetch what, the follow collections, catching up. */
@@ -1480,6 +1629,8 @@ main (int   argc,
               fixture_set_up, test_outbox_pages, fixture_tear_down);
   g_test_add ("/node/federation/profile-update", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_profile_update, fixture_tear_down);
+  g_test_add ("/node/federation/edits", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_edits, fixture_tear_down);
   g_test_add ("/node/federation/three-nodes", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_three_nodes, fixture_tear_down);
   g_test_add ("/node/federation/attacks", Fixture, GINT_TO_POINTER (FALSE),

@@ -171,21 +171,6 @@ carol_follows_alice (Fixture *fixture)
   wait_until (fixture, carol_follows_alice_on_a, "carol follows alice on A");
 }
 
-static GBytes *
-make_png (guint32 width,
-          guint32 height)
-{
-  guint8 png[] = {
-    0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
-    0, 0, 0, 13, 'I', 'H', 'D', 'R',
-    width >> 24, width >> 16, width >> 8, width, height >> 24, height >> 16, height >> 8, height,
-    8, 6, 0, 0, 0, 0x12, 0x34, 0x56, 0x78,
-    0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82,
-  };
-
-  return g_bytes_new (png, sizeof png);
-}
-
 static QtrMedia *
 add_media (TestNode   *node,
            GBytes     *bytes,
@@ -235,8 +220,8 @@ static void
 test_attachments (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(GBytes) wide_png = make_png (40, 20);
-  g_autoptr(GBytes) tall_png = make_png (20, 40);
+  g_autoptr(GBytes) wide_png = qtr_test_make_png (40, 20, 0);
+  g_autoptr(GBytes) tall_png = qtr_test_make_png (20, 40, 0);
   g_autoptr(QtrMedia) wide = add_media (&fixture->a, wide_png, "A wide red rectangle");
   g_autoptr(QtrMedia) tall = add_media (&fixture->a, tall_png, "A tall blue rectangle");
   g_autoptr(QtrMedia) spare = add_media (&fixture->a, wide_png, NULL);
@@ -360,8 +345,8 @@ static void
 test_profile_update (Fixture       *fixture,
                      gconstpointer  data)
 {
-  g_autoptr(GBytes) avatar_png = make_png (400, 400);
-  g_autoptr(GBytes) header_png = make_png (1500, 500);
+  g_autoptr(GBytes) avatar_png = qtr_test_make_png (400, 400, 0);
+  g_autoptr(GBytes) header_png = qtr_test_make_png (1500, 500, 0);
   g_autoptr(QtrMedia) avatar = add_media (&fixture->a, avatar_png, NULL);
   g_autoptr(QtrMedia) header = add_media (&fixture->a, header_png, NULL);
   g_autoptr(QtrActorDoc) seen = NULL;

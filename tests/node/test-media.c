@@ -15,31 +15,6 @@
 
 /* Crafted files: only the bytes a reader looks at are real. */
 
-static GBytes *
-make_png (guint32 width,
-          guint32 height,
-          gsize   padding)
-{
-  GByteArray *png = g_byte_array_new ();
-  guint8 ihdr[] = {
-    0, 0, 0, 13, 'I', 'H', 'D', 'R',
-    width >> 24, width >> 16, width >> 8, width, height >> 24, height >> 16, height >> 8, height,
-    8, 2, 0, 0, 0, 0x12, 0x34, 0x56, 0x78,
-  };
-  static const guint8 iend[] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82 };
-
-  g_byte_array_append (png, (const guint8 *) "\x89PNG\r\n\x1a\n", 8);
-  g_byte_array_append (png, ihdr, sizeof ihdr);
-  if (padding > 0)
-    {
-      gsize at = png->len;
-      g_byte_array_set_size (png, png->len + padding);
-      memset (png->data + at, 0, padding);
-    }
-  g_byte_array_append (png, iend, sizeof iend);
-  return g_byte_array_free_to_bytes (png);
-}
-
 /* SOI, an APP0 (JFIF) segment, then a baseline frame header: 5 wide, 2 high. */
 static const guint8 jpeg[] = {
   0xff, 0xd8,
@@ -134,8 +109,8 @@ assert_refused (const guint8 *data,
 static void
 test_sniff (void)
 {
-  g_autoptr(GBytes) png = make_png (3, 2, 0);
-  g_autoptr(GBytes) huge = make_png (100000, 70000, 0);
+  g_autoptr(GBytes) png = qtr_test_make_png (3, 2, 0);
+  g_autoptr(GBytes) huge = qtr_test_make_png (100000, 70000, 0);
   gsize png_length;
   const guint8 *png_data = g_bytes_get_data (png, &png_length);
 
@@ -166,7 +141,7 @@ test_sniff (void)
   for (gsize cut = 0; cut < sizeof webp_vp8x; cut++)
     assert_refused (webp_vp8x, cut);
   {
-    g_autoptr(GBytes) empty = make_png (0, 5, 0);
+    g_autoptr(GBytes) empty = qtr_test_make_png (0, 5, 0);
     assert_refused (g_bytes_get_data (empty, NULL), g_bytes_get_size (empty));
   }
 }
@@ -244,7 +219,7 @@ static void
 test_store_and_serve (Fixture       *fixture,
                       gconstpointer  data)
 {
-  g_autoptr(GBytes) png = make_png (3, 2, 100);
+  g_autoptr(GBytes) png = qtr_test_make_png (3, 2, 100);
   g_autoptr(QtrMedia) media = NULL;
   g_autoptr(QtrMedia) found = NULL;
   g_autoptr(GError) error = NULL;
@@ -333,8 +308,8 @@ test_refusals (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autofree char *fake = g_build_filename (fixture->dir, "photo.png", NULL);
-  g_autoptr(GBytes) too_big = make_png (10, 10, QTR_MEDIA_MAX_IMAGE_SIZE);
-  g_autoptr(GBytes) just_right = make_png (10, 10, QTR_MEDIA_MAX_IMAGE_SIZE - 45);
+  g_autoptr(GBytes) too_big = qtr_test_make_png (10, 10, QTR_MEDIA_MAX_IMAGE_SIZE);
+  g_autoptr(GBytes) just_right = qtr_test_make_png (10, 10, QTR_MEDIA_MAX_IMAGE_SIZE - 45);
   g_autoptr(QtrMedia) accepted = NULL;
   g_autoptr(GError) error = NULL;
 

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#pragma once
+
+#include "qtr-node-private.h"
+#include "qtr-node-store-api.h"
+#include "qtr-oauth.h"
+
+G_BEGIN_DECLS
+
+/* The Mastodon client API's shared layer: reading parameters, CORS, tokens and scopes, and
+ * one serialiser per entity. Handlers of /api and /oauth build on these. */
+
+/**
+ * QtrApiAccess:
+ * @QTR_API_PUBLIC: anyone; a token, when sent, must still be valid
+ * @QTR_API_APP: a valid token, an app-only one will do
+ * @QTR_API_USER: a valid token that acts for the owner
+ *
+ * Who may call an endpoint.
+ */
+typedef enum {
+  QTR_API_PUBLIC,
+  QTR_API_APP,
+  QTR_API_USER,
+} QtrApiAccess;
+
+/**
+ * QtrApiAuth:
+ * @token: (nullable): the request's token, %NULL for an anonymous request
+ *
+ * Who makes a request, as qtr_node_api_authorize() found out.
+ */
+typedef struct {
+  QtrOAuthToken *token;
+} QtrApiAuth;
+
+void qtr_api_auth_clear (QtrApiAuth *auth);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (QtrApiAuth, qtr_api_auth_clear)
+
+#define QTR_API_MAX_BODY_SIZE (64 * 1024)
+
+/* What the instance entities announce, and what the endpoints enforce. */
+#define QTR_API_MAX_CHARACTERS 500
+#define QTR_API_MAX_MEDIA_ATTACHMENTS 4
+#define QTR_API_CHARACTERS_RESERVED_PER_URL 23
+#define QTR_API_IMAGE_SIZE_LIMIT (16 * 1024 * 1024)
+#define QTR_API_IMAGE_MATRIX_LIMIT 33177600
+#define QTR_API_VIDEO_SIZE_LIMIT (99 * 1024 * 1024)
+#define QTR_API_VIDEO_FRAME_RATE_LIMIT 120
+#define QTR_API_VIDEO_MATRIX_LIMIT 8294400
+#define QTR_API_MAX_POLL_OPTIONS 4
+#define QTR_API_MAX_POLL_OPTION_CHARACTERS 50
+#define QTR_API_MIN_POLL_EXPIRATION 300
+#define QTR_API_MAX_POLL_EXPIRATION 2629746
+
+gboolean    qtr_node_api_authorize        (QtrNode            *node,
+                                           SoupServerMessage  *msg,
+                                           QtrApiAccess        access,
+                                           const char         *scopes,
+                                           QtrApiAuth         *auth);
+char       *qtr_node_api_get_bearer_token (SoupServerMessage  *msg);
+GHashTable *qtr_node_api_read_params      (SoupServerMessage  *msg,
+                                           guint              *status,
+                                           GError            **error);
+void        qtr_node_api_early_cb         (SoupServer         *server,
+                                           SoupServerMessage  *msg,
+                                           const char         *path,
+                                           GHashTable         *query,
+                                           gpointer            user_data);
+gboolean    qtr_node_api_apply_cors       (SoupServerMessage  *msg,
+                                           const char         *path);
+void        qtr_node_api_respond          (SoupServerMessage  *msg,
+                                           JsonBuilder        *builder);
+void        qtr_node_api_respond_internal_error (SoupServerMessage *msg,
+                                           const GError       *error);
+
+void        qtr_node_api_add_strings      (JsonBuilder        *builder,
+                                           const char         *name,
+                                           const char * const *values);
+char       *qtr_node_api_account_id       (gint64              actor_row);
+gboolean    qtr_node_api_parse_account_id (const char         *id,
+                                           gint64             *actor_row);
+gboolean    qtr_node_api_add_account      (JsonBuilder        *builder,
+                                           QtrNode            *node,
+                                           gint64              actor_row,
+                                           gboolean            with_source,
+                                           GError            **error);
+void        qtr_node_api_add_remote_account (JsonBuilder      *builder,
+                                           QtrNode            *node,
+                                           const QtrRemoteActor *actor);
+
+/* Handlers, one per route (see the table in qtr-node.c). */
+void qtr_node_handle_apps            (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_app_credentials (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_authorize_page  (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_authorize       (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_token           (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_revoke          (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_oauth_metadata  (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_instance_v1     (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_instance_v2     (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_verify_credentials (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_account         (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_account_lookup  (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_default_image   (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+
+G_END_DECLS
