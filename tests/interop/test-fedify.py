@@ -591,6 +591,27 @@ def test_peer_profile_update(node, peer, state):
     wait_until('the new name in remote_actors', lambda: display_name() == 'Fedify peer, renamed')
 
 
+def edit_our_post(node, peer, state):
+    node.cli('edit', '--content-warning', 'Colours', state['our_picture_post'],
+             'With a picture, edited')
+
+
+def test_our_edit(node, peer, state):
+    uri = state['our_picture_post']
+    (update,), = wait_until('the Update of our post at the peer', lambda: received_about(
+        peer, 'Update', (uri,)))
+    check(update['verifiedKeyId'] == state['key_id'],
+          f'Fedify verified the Update with {update["verifiedKeyId"]!r}')
+    note = update['activity']['object']
+    check('edited' in update['note']['content'], f'Fedify reads the edit as '
+          f'{update["note"]["content"]!r}')
+    check(note.get('summary') == 'Colours', f'the content warning is {note.get("summary")!r}')
+    check(note.get('updated'), 'the edited Note does not say when it was edited')
+    attachments = update['note']['attachments']
+    check(len(attachments) == 1 and attachments[0]['name'] == 'A red square',
+          f'the picture did not stay: {attachments}')
+
+
 def delete_our_post(node, peer, state):
     node.cli('delete', state['our_post'])
 
@@ -803,6 +824,7 @@ PLAN = [
       test_peer_profile_update)],
     [('our unboost reaches the peer', unboost_peer_note, test_our_unboost),
      ('our unlike reaches the peer', unlike_peer_note, test_our_unlike),
+     ('our edit reaches the peer as an Update of the Note', edit_our_post, test_our_edit),
      ('our delete reaches the peer', delete_our_post, test_our_delete),
      ('our profile edit reaches the peer as an Update of our Person', edit_our_profile,
       test_our_profile_edit)],
