@@ -251,6 +251,9 @@ def test_lookup(node, peer, state):
     check(jrd.get('subject') == f'acct:{USERNAME}@127.0.0.1:{node.port}',
           f'WebFinger subject is {jrd.get("subject")!r}')
     check(found['sameActorByHandle'], 'lookupObject of the handle found another actor')
+    info = found['nodeInfo']
+    check(info and info['software'] == 'quitter' and 'activitypub' in info['protocols'],
+          f'Fedify reads our NodeInfo as {info}')
     check(actor['id'] == node.actor, f'the actor is {actor["id"]!r}, not {node.actor!r}')
     check(actor['type'] == 'https://www.w3.org/ns/activitystreams#Person',
           f'the actor is a {actor["type"]}')
@@ -804,7 +807,7 @@ def test_peer_refuses_unsigned(node, peer, state):
 # the acts of all its subtests, then checks each. Commands beside a running node go out at its
 # next delivery round, up to 5 s later, so those that do not depend on each other share one.
 PLAN = [
-    [('the peer finds our owner by WebFinger and reads the actor', None, test_lookup)],
+    [('the peer finds our owner by WebFinger, reads the actor and NodeInfo', None, test_lookup)],
     [('the peer follows us; we accept', None, test_peer_follows)],
     [('our posts reach the peer, signed and addressed', post_picture, test_posts_reach_peer),
      ('our post with a picture reaches the peer, alt text and file', None,

@@ -19,7 +19,8 @@
 //                                  sends an Update of the Person to its followers
 //   POST /move {to}                sends a Move of the Person to another account (one of the
 //                                  peer's, which lists it as an alias) to its followers
-//   POST /lookup {handle}          WebFinger, then the actor document, with Fedify's own lookups
+//   POST /lookup {handle}          WebFinger, the actor document and NodeInfo, read with
+//                                  Fedify's own lookups
 //   POST /follow {handle}          sends a Follow
 //   POST /unfollow {handle}        sends an Undo of that Follow
 //   POST /post {content, mention?, inReplyTo?, deliver?}
@@ -556,8 +557,15 @@ const commands = {
       throw new Error(`${self.href} is not an actor`);
     const byHandle = await ctx.lookupObject(handle, options);
     const key = await actor.getPublicKey(options);
+    // Fedify's NodeInfo parser is strict: anything it cannot read makes this undefined.
+    const nodeInfo = await ctx.lookupNodeInfo(new URL("/", actor.id));
     return {
       webfinger: jrd,
+      nodeInfo: nodeInfo == null ? null : {
+        software: nodeInfo.software.name,
+        protocols: nodeInfo.protocols,
+        openRegistrations: nodeInfo.openRegistrations,
+      },
       sameActorByHandle: byHandle?.id?.href === actor.id?.href,
       actor: describeActor(actor, key == null ? null : {
         id: key.id?.href ?? null,
