@@ -81,6 +81,6 @@ qtr_entity_missing (const char  *entity,
                     GError     **error)
 {
   g_set_error (error, QTR_API_ERROR, QTR_API_ERROR_BAD_RESPONSE,
-               "The server sent a %s without a valid “%s”", entity, name);
+               "The server's %s has no valid “%s”", entity, name);
   return NULL;
 }
