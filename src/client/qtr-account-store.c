@@ -30,6 +30,8 @@
 
 #define LIST_GROUP "accounts"
 #define ACCOUNT_GROUP_PREFIX "account "
+#define LOCKED_MESSAGE \
+  "The keyring is locked: unlock it (for example in Passwords and Keys) and try again"
 
 struct _QtrAccountStore
 {
@@ -148,9 +150,8 @@ explain_keyring_error (GError *error)
   if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_steal_pointer (&cause);
   if (g_error_matches (cause, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
-    return g_error_new (QTR_ACCOUNT_STORE_ERROR, QTR_ACCOUNT_STORE_ERROR_KEYRING_LOCKED,
-                        "The keyring is locked: unlock it (for example in Passwords and Keys) "
-                        "and try again");
+    return g_error_new_literal (QTR_ACCOUNT_STORE_ERROR, QTR_ACCOUNT_STORE_ERROR_KEYRING_LOCKED,
+                                LOCKED_MESSAGE);
   return g_error_new (QTR_ACCOUNT_STORE_ERROR, QTR_ACCOUNT_STORE_ERROR_KEYRING_UNAVAILABLE,
                       "The keyring cannot be reached (%s): start a Secret Service such as GNOME "
                       "Keyring or KeePassXC, then try again", cause->message);
@@ -521,6 +522,35 @@ qtr_account_store_save_finish (QtrAccountStore  *self,
 /* Loading */
 
 static void
+locked_items_found_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QtrStoredAccount *account = g_task_get_task_data (task);
+  GError *error = NULL;
+  GList *items;
+
+  items = secret_password_search_finish (result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, explain_keyring_error (error));
+      return;
+    }
+  if (items != NULL)
+    {
+      g_list_free_full (items, g_object_unref);
+      g_task_return_error (task, g_error_new_literal (QTR_ACCOUNT_STORE_ERROR,
+                                                      QTR_ACCOUNT_STORE_ERROR_KEYRING_LOCKED,
+                                                      LOCKED_MESSAGE));
+      return;
+    }
+  g_task_return_new_error (task, QTR_ACCOUNT_STORE_ERROR, QTR_ACCOUNT_STORE_ERROR_NO_SECRET,
+                           "The keyring has no token for %s: log in to it again",
+                           account->handle);
+}
+
+static void
 secret_looked_up_cb (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data)
@@ -542,9 +572,13 @@ secret_looked_up_cb (GObject      *source,
     }
   if (secret == NULL)
     {
-      g_task_return_new_error (task, QTR_ACCOUNT_STORE_ERROR, QTR_ACCOUNT_STORE_ERROR_NO_SECRET,
-                               "The keyring has no token for %s: log in to it again",
-                               account->handle);
+      g_autoptr(GHashTable) attributes = new_attributes (account);
+
+      /* No secret came back: either there is none, or its item stayed locked (the user
+       * dismissed the unlock prompt). A search that does not unlock tells which. */
+      secret_password_searchv (get_schema (), attributes, SECRET_SEARCH_NONE,
+                               g_task_get_cancellable (task), locked_items_found_cb,
+                               g_steal_pointer (&task));
       return;
     }
 

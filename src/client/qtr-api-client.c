@@ -20,7 +20,8 @@
  * send the header on to wherever the redirect points).
  *
  * Rate limits: a 429 holds further requests to the same path until its Retry-After (or
- * X-RateLimit-Reset) has passed, and so does an answer whose X-RateLimit-Remaining is 0; held
+ * X-RateLimit-Reset) has passed, and so do a 503 with a Retry-After and an answer whose
+ * X-RateLimit-Remaining is 0; held
  * requests fail at once with QTR_API_ERROR_RATE_LIMITED instead of hammering the server. The
  * hold is per path because Mastodon limits some endpoints (media uploads, deletions) apart from
  * the rest: running out of uploads must not stop the timeline from loading. */
@@ -515,7 +516,11 @@ finish_request (GTask *task)
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       GError *error = NULL;
+      gint64 wait = parse_retry_after (soup_message_headers_get_one (headers, "Retry-After"));
 
+      /* A server down for maintenance may say when to come back. */
+      if (status == SOUP_STATUS_SERVICE_UNAVAILABLE && wait > 0)
+        hold (self, request->hold_key, wait);
       qtr_api_error_set_from_response (&error, status, body);
       g_task_return_error (task, error);
       return;

@@ -67,6 +67,7 @@ status_cb (SoupServer        *server,
     { "/status/404", 404, "{\"error\":\"Record not found\"}" },
     { "/status/422", 422, "{\"error\":\"Validation failed: Text character limit of 500 exceeded\"}" },
     { "/status/500", 500, "<html><body>We're sorry, but something went wrong</body></html>" },
+    { "/status/503", 503, "<html><body>Down for maintenance</body></html>" },
     { "/status/200-garbage", 200, "<html>this is not JSON" },
     { "/status/200-deep", 200, NULL },
   };
@@ -75,6 +76,9 @@ status_cb (SoupServer        *server,
     {
       if (!g_str_equal (path, answers[i].path))
         continue;
+      if (answers[i].status == 503)
+        soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                      "Retry-After", "30");
       if (answers[i].body == NULL)
         {
           GString *deep = g_string_new (NULL);
@@ -278,6 +282,7 @@ test_errors (Fixture       *fixture,
     { "/status/422", QTR_API_ERROR_INVALID,
       "422 Unprocessable Entity: Validation failed: Text character limit of 500 exceeded" },
     { "/status/500", QTR_API_ERROR_SERVER, "500 Internal Server Error" },
+    { "/status/503", QTR_API_ERROR_UNAVAILABLE, "503 Service Unavailable" },
     { "/status/200-garbage", QTR_API_ERROR_BAD_RESPONSE, NULL },
     { "/status/200-deep", QTR_API_ERROR_BAD_RESPONSE, NULL },
   };
@@ -295,6 +300,10 @@ test_errors (Fixture       *fixture,
       else
         g_assert_nonnull (strstr (error->message, "/status/200-"));
     }
+
+  /* Only the 503 said when to come back. */
+  g_assert_cmpint (qtr_api_client_get_retry_after (fixture->client, "/status/503"), >, 25);
+  g_assert_cmpint (qtr_api_client_get_retry_after (fixture->client, "/status/500"), ==, 0);
 }
 
 static void
