@@ -573,12 +573,12 @@ secret_looked_up_cb (GObject      *source,
   if (secret == NULL)
     {
       g_autoptr(GHashTable) attributes = new_attributes (account);
+      GCancellable *cancellable = g_task_get_cancellable (task);
 
       /* No secret came back: either there is none, or its item stayed locked (the user
        * dismissed the unlock prompt). A search that does not unlock tells which. */
-      secret_password_searchv (get_schema (), attributes, SECRET_SEARCH_NONE,
-                               g_task_get_cancellable (task), locked_items_found_cb,
-                               g_steal_pointer (&task));
+      secret_password_searchv (get_schema (), attributes, SECRET_SEARCH_NONE, cancellable,
+                               locked_items_found_cb, g_steal_pointer (&task));
       return;
     }
 

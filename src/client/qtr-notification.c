@@ -86,7 +86,8 @@ qtr_notification_class_init (QtrNotificationClass *klass)
   object_class->get_property = qtr_notification_get_property;
 
   properties[PROP_ID] =
-    g_param_spec_string ("id", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    g_param_spec_string ("id", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_NOTIFICATION_TYPE] =
     g_param_spec_string ("notification-type", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -198,7 +199,8 @@ qtr_notification_get_id (QtrNotification *self)
 /**
  * qtr_notification_get_notification_type:
  *
- * Returns: (transfer none) (nullable): its type as the server named it (`mention`, `favourite`, `pleroma:emoji_reaction`…)
+ * Returns: (transfer none) (nullable): its type as the server named it (`mention`, `favourite`,
+ *   `pleroma:emoji_reaction`…)
  */
 const char *
 qtr_notification_get_notification_type (QtrNotification *self)

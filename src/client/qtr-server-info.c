@@ -23,6 +23,7 @@ struct _QtrServerInfo
   GObject            parent_instance;
 
   char              *domain;
+  char              *account_domain;
   char              *title;
   char              *api_version;
   char              *software_name;     /* lower case; nullable */
@@ -228,6 +229,7 @@ qtr_server_info_finalize (GObject *object)
   QtrServerInfo *self = QTR_SERVER_INFO (object);
 
   g_free (self->domain);
+  g_free (self->account_domain);
   g_free (self->title);
   g_free (self->api_version);
   g_free (self->software_name);
@@ -343,6 +345,15 @@ qtr_server_info_new_from_instance (JsonObject  *instance,
   self = g_object_new (QTR_TYPE_SERVER_INFO, NULL);
   self->v2_instance = v2;
   self->domain = read_domain (instance, v2, base_url);
+  /* GoToSocial may give its accounts handles on another domain than its own. */
+  self->account_domain = g_ascii_strdown (qtr_json_get_string (instance, "account_domain")
+                                          ? qtr_json_get_string (instance, "account_domain")
+                                          : self->domain, -1);
+  if (*self->account_domain == '\0')
+    {
+      g_free (self->account_domain);
+      self->account_domain = g_strdup (self->domain);
+    }
   self->title = g_strdup (qtr_json_get_string (instance, "title"));
   if (self->title == NULL || *self->title == '\0')
     {
@@ -415,6 +426,20 @@ qtr_server_info_get_domain (QtrServerInfo *self)
   g_return_val_if_fail (QTR_IS_SERVER_INFO (self), NULL);
 
   return self->domain;
+}
+
+/**
+ * qtr_server_info_get_account_domain:
+ *
+ * Returns: the domain of the server's handles (`@user@DOMAIN`): its own domain, unless it
+ *   says otherwise (GoToSocial's `account_domain`)
+ */
+const char *
+qtr_server_info_get_account_domain (QtrServerInfo *self)
+{
+  g_return_val_if_fail (QTR_IS_SERVER_INFO (self), NULL);
+
+  return self->account_domain;
 }
 
 /**

@@ -45,6 +45,7 @@ void                qtr_server_info_set_software              (QtrServerInfo    
                                                                const char          *version);
 
 const char         *qtr_server_info_get_domain                (QtrServerInfo       *self);
+const char         *qtr_server_info_get_account_domain        (QtrServerInfo       *self);
 const char         *qtr_server_info_get_title                 (QtrServerInfo       *self);
 const char         *qtr_server_info_get_api_version           (QtrServerInfo       *self);
 const char         *qtr_server_info_get_software_name         (QtrServerInfo       *self);

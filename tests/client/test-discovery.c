@@ -13,6 +13,7 @@
 typedef struct {
   const char        *flavour;
   const char        *domain;
+  const char        *account_domain;
   const char        *title;
   const char        *software_name;
   const char        *software_version;
@@ -27,7 +28,7 @@ typedef struct {
 } Expected;
 
 static const Expected mastodon = {
-  "mastodon", "mastodon.example", "Mastodon Example", "mastodon", "4.3.0", "4.3.0", 500, 23, 4,
+  "mastodon", "mastodon.example", "mastodon.example", "Mastodon Example", "mastodon", "4.3.0", "4.3.0", 500, 23, 4,
   "wss://mastodon.example", "en",
   QTR_SERVER_FEATURE_V2_INSTANCE | QTR_SERVER_FEATURE_STREAMING | QTR_SERVER_FEATURE_MARKERS |
   QTR_SERVER_FEATURE_V2_SEARCH | QTR_SERVER_FEATURE_TRANSLATION,
@@ -35,7 +36,7 @@ static const Expected mastodon = {
 };
 
 static const Expected gotosocial = {
-  "gotosocial", "gts.example", "GoToSocial Example", "gotosocial", "0.17.3+git-8c7d1a2",
+  "gotosocial", "gts.example", "example", "GoToSocial Example", "gotosocial", "0.17.3+git-8c7d1a2",
   "0.17.3+git-8c7d1a2", 5000, 25, 6, "wss://gts.example", NULL,
   QTR_SERVER_FEATURE_V2_INSTANCE | QTR_SERVER_FEATURE_STREAMING | QTR_SERVER_FEATURE_MARKERS |
   QTR_SERVER_FEATURE_V2_SEARCH,
@@ -43,7 +44,7 @@ static const Expected gotosocial = {
 };
 
 static const Expected akkoma = {
-  "akkoma", "akkoma.example", "Akkoma Example", "akkoma", "3.13.2", "2.7.2", 5000, 23, 1000,
+  "akkoma", "akkoma.example", "akkoma.example", "Akkoma Example", "akkoma", "3.13.2", "2.7.2", 5000, 23, 1000,
   "wss://akkoma.example", "en",
   QTR_SERVER_FEATURE_STREAMING | QTR_SERVER_FEATURE_MARKERS | QTR_SERVER_FEATURE_V2_SEARCH,
   TRUE,
@@ -51,7 +52,8 @@ static const Expected akkoma = {
 
 /* No NodeInfo: the software comes from the "(compatible; …)" part of the version. */
 static const Expected snac = {
-  "snac", "snac.example", "snac.example", "snac", "2.63", "4.3.0", 500, 23, 4, NULL, NULL,
+  "snac", "snac.example", "snac.example", "snac.example", "snac", "2.63", "4.3.0", 500, 23, 4,
+  NULL, NULL,
   QTR_SERVER_FEATURE_V2_SEARCH,
   TRUE,
 };
@@ -76,6 +78,7 @@ test_flavour (gconstpointer data)
   g_assert_no_error (error);
 
   g_assert_cmpstr (qtr_server_info_get_domain (info), ==, expected->domain);
+  g_assert_cmpstr (qtr_server_info_get_account_domain (info), ==, expected->account_domain);
   g_assert_cmpstr (qtr_server_info_get_title (info), ==, expected->title);
   g_assert_cmpstr (qtr_server_info_get_software_name (info), ==, expected->software_name);
   g_assert_cmpstr (qtr_server_info_get_software_version (info), ==, expected->software_version);
