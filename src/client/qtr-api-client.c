@@ -673,7 +673,8 @@ append_encoded_pairs (GString            *string,
       g_autofree char *name = g_uri_escape_string (pairs[i], "[]", FALSE);
       g_autofree char *value = g_uri_escape_string (pairs[i + 1], NULL, FALSE);
 
-      if (string->len > 0 && string->str[string->len - 1] != '?')
+      if (string->len > 0 && string->str[string->len - 1] != '?' &&
+          string->str[string->len - 1] != '&')
         g_string_append_c (string, '&');
       g_string_append_printf (string, "%s=%s", name, value);
     }
@@ -946,7 +947,8 @@ qtr_api_client_request_async (QtrApiClient        *self,
   g_string_append (url, path);
   if (query != NULL && query[0] != NULL)
     {
-      g_string_append_c (url, strchr (url->str, '?') ? '&' : '?');
+      if (strchr (url->str, '?') == NULL)
+        g_string_append_c (url, '?');
       append_encoded_pairs (url, query);
     }
   request->url = g_strdup (url->str);

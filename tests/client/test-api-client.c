@@ -407,9 +407,10 @@ test_paging (Fixture       *fixture,
 
   /* Following the link as given sends the token along: it is the server's own origin. */
   g_clear_pointer (&fixture->last_authorization, g_free);
-  older = request (fixture, "GET", first->next->url, NULL, NULL, NULL, NULL, &error);
+  older = request (fixture, "GET", first->next->url,
+                   (const char *[]) { "only_media", "true", NULL }, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (fixture->last_query, ==, "max_id=109382&limit=2");
+  g_assert_cmpstr (fixture->last_query, ==, "max_id=109382&limit=2&only_media=true");
   g_assert_cmpstr (fixture->last_authorization, ==, "Bearer secret-token-123");
 }
 
