@@ -8,6 +8,7 @@
 
 #include "qtr-api-error.h"
 #include "qtr-json.h"
+#include "qtr-url.h"
 
 /* QtrServerInfo: what a server says about itself, and what the client may therefore use.
  *
@@ -577,6 +578,59 @@ qtr_server_info_has_feature (QtrServerInfo     *self,
   g_return_val_if_fail (QTR_IS_SERVER_INFO (self), FALSE);
 
   return (self->features & feature) == feature;
+}
+
+/**
+ * qtr_server_url_for_input:
+ * @text: what the user typed to log in: a server name (`mastodon.example`), a handle
+ *   (`@alice@mastodon.example`) or a URL (`https://mastodon.example/about`)
+ *
+ * Makes the server's base URL from it: https, except for a server on this machine (the
+ * personal node), which is plain http.
+ *
+ * Returns: (transfer full): `SCHEME://HOST[:PORT]`, or %NULL with @error set
+ */
+char *
+qtr_server_url_for_input (const char  *text,
+                          GError     **error)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (text != NULL ? text : ""));
+  g_autofree char *url = NULL;
+  g_autofree char *normalized = NULL;
+  g_autofree char *authority = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  const char *host;
+
+  if (strstr (trimmed, "://") != NULL)
+    url = g_strdup (trimmed);
+  else if (strchr (trimmed, '@') != NULL)
+    {
+      g_autoptr(QtrHandle) handle = qtr_handle_parse (trimmed, NULL);
+
+      if (handle != NULL)
+        url = g_strconcat ("https://", handle->host, NULL);
+    }
+  else if (*trimmed != '\0' && strchr (trimmed, '/') == NULL)
+    url = g_strconcat ("https://", trimmed, NULL);
+
+  normalized = url ? qtr_url_normalize (url, NULL) : NULL;
+  authority = normalized ? qtr_url_get_authority (normalized) : NULL;
+  if (authority == NULL)
+    {
+      g_set_error (error, QTR_API_ERROR, QTR_API_ERROR_FAILED,
+                   "“%s” is not a server or an account: give one like mastodon.example or "
+                   "@alice@mastodon.example", trimmed);
+      return NULL;
+    }
+
+  uri = g_uri_parse (normalized, G_URI_FLAGS_NONE, NULL);
+  host = g_uri_get_host (uri);
+  address = g_inet_address_new_from_string (host);
+  if (g_str_equal (host, "localhost") ||
+      (address != NULL && g_inet_address_get_is_loopback (address)))
+    return g_strconcat ("http://", authority, NULL);
+  return g_strconcat (g_uri_get_scheme (uri), "://", authority, NULL);
 }
 
 /* Discovery */

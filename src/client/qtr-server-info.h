@@ -59,6 +59,8 @@ QtrServerFeatures   qtr_server_info_get_features              (QtrServerInfo    
 gboolean            qtr_server_info_has_feature               (QtrServerInfo       *self,
                                                                QtrServerFeatures    feature);
 
+char               *qtr_server_url_for_input                  (const char          *text,
+                                                               GError             **error);
 gboolean            qtr_parse_software_version                (const char          *version,
                                                                char               **name,
                                                                char               **software_version);

@@ -167,6 +167,38 @@ test_older_mastodon (void)
   g_assert_cmpuint (qtr_server_info_get_max_characters (info), ==, 500);
 }
 
+static void
+test_server_url (void)
+{
+  static const struct { const char *input; const char *url; } cases[] = {
+    { "mastodon.example", "https://mastodon.example" },
+    { "  Mastodon.Example.  ", "https://mastodon.example" },
+    { "@alice@mastodon.example", "https://mastodon.example" },
+    { "alice@gts.example:8443", "https://gts.example:8443" },
+    { "https://akkoma.example/about/more?x=1", "https://akkoma.example" },
+    { "https://akkoma.example:443/", "https://akkoma.example" },
+    { "http://plain.example", "http://plain.example" },
+    { "127.0.0.1:8787", "http://127.0.0.1:8787" },
+    { "@me@127.0.0.1:8787", "http://127.0.0.1:8787" },
+    { "localhost:3000", "http://localhost:3000" },
+    { "", NULL },
+    { "@alice", NULL },
+    { "mastodon.example/@alice", NULL },
+    { "ftp://files.example", NULL },
+    { "bad host.example", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *url = qtr_server_url_for_input (cases[i].input, &error);
+
+      g_assert_cmpstr (url, ==, cases[i].url);
+      if (cases[i].url == NULL)
+        g_assert_error (error, QTR_API_ERROR, QTR_API_ERROR_FAILED);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -180,6 +212,7 @@ main (int   argc,
   g_test_add_func ("/client/discovery/not-mastodon-api", test_not_mastodon_api);
   g_test_add_func ("/client/discovery/version-strings", test_version_strings);
   g_test_add_func ("/client/discovery/older-mastodon", test_older_mastodon);
+  g_test_add_func ("/client/discovery/server-url", test_server_url);
 
   return g_test_run ();
 }

@@ -639,6 +639,7 @@ test_missing_secret (Fixture       *fixture,
   g_autoptr(QtrAccountStore) store = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(QtrCredentials) credentials = NULL;
+  g_autoptr(GPtrArray) accounts = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = g_strdup_printf (
     "[accounts]\nactive=@bob@gone.example\n\n"
@@ -662,6 +663,14 @@ test_missing_secret (Fixture       *fixture,
   g_assert_cmpstr (error->message, ==,
                    "The keyring has no token for @bob@gone.example: log in to it again");
   g_assert_nonnull (qtr_account_store_lookup (store, "@bob@gone.example"));
+  g_assert_cmpstr (qtr_account_store_get_active (store), ==, "@bob@gone.example");
+
+  /* The incomplete entry was skipped; an unknown account cannot become the active one. */
+  accounts = qtr_account_store_list (store);
+  g_assert_cmpuint (accounts->len, ==, 1);
+  g_clear_error (&error);
+  g_assert_false (qtr_account_store_set_active (store, "@nobody@gone.example", &error));
+  g_assert_error (error, QTR_ACCOUNT_STORE_ERROR, QTR_ACCOUNT_STORE_ERROR_UNKNOWN_ACCOUNT);
   g_assert_cmpstr (qtr_account_store_get_active (store), ==, "@bob@gone.example");
 }
 
