@@ -395,7 +395,7 @@ explain_failure (GTask  *task,
 
   if (request->timed_out)
     return g_error_new (QTR_API_ERROR, QTR_API_ERROR_TIMED_OUT,
-                        "%s did not answer within %u seconds", host, self->timeout_seconds);
+                        "%s did not answer in time (%u s)", host, self->timeout_seconds);
   if ((caller != NULL && g_cancellable_is_cancelled (caller)) ||
       g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "The request was cancelled");

@@ -347,7 +347,7 @@ test_timeout (Fixture       *fixture,
   response = request (fixture, "GET", "/never", NULL, NULL, NULL, NULL, &error);
   g_assert_null (response);
   g_assert_error (error, QTR_API_ERROR, QTR_API_ERROR_TIMED_OUT);
-  g_assert_nonnull (strstr (error->message, "did not answer within 1 seconds"));
+  g_assert_nonnull (strstr (error->message, "did not answer in time (1 s)"));
   g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
   g_assert_cmpuint (fixture->paused->len, ==, 1);
 }
