@@ -149,6 +149,17 @@ qtr_node_queue_activity (QtrNode             *node,
   JsonNode *object = json_object_get_member (activity, "object");
   const char *object_uri = NULL;
   gint64 row;
+  gint64 deleted_at = qtr_node_store_get_deleted_at (store, error);
+
+  /* After the owner's account is deleted, nothing more goes out. */
+  if (deleted_at < 0)
+    return FALSE;
+  if (deleted_at > 0)
+    {
+      g_set_error_literal (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                           "This account was deleted: the node sends nothing more");
+      return FALSE;
+    }
 
   if (object != NULL && JSON_NODE_HOLDS_VALUE (object))
     object_uri = json_node_get_string (object);

@@ -246,6 +246,10 @@ static const char * const migrations[] = {
   "  scopes TEXT NOT NULL,"
   "  created_at INTEGER NOT NULL"
   ");",
+
+  /* 11: the owner deleted the account: the node then answers 410 Gone for it and sends
+   * nothing more than the Delete that tells other servers. */
+  "ALTER TABLE owner ADD COLUMN deleted_at INTEGER;"
 };
 
 void
@@ -370,7 +374,8 @@ qtr_node_store_load_owner (QtrNodeStore  *self,
   stmt = qtr_db_prepare (self->db,
                          "SELECT username, display_name, summary, private_key_pem, created_at,"
                          " updated_at, coalesce (avatar_id, 0), coalesce (header_id, 0),"
-                         " also_known_as, moved_to FROM owner WHERE id = 1", error);
+                         " also_known_as, moved_to, coalesce (deleted_at, 0)"
+                         " FROM owner WHERE id = 1", error);
   if (stmt == NULL)
     return NULL;
   rc = qtr_db_step (self->db, stmt, error);
@@ -395,6 +400,7 @@ qtr_node_store_load_owner (QtrNodeStore  *self,
   owner->header_id = sqlite3_column_int64 (stmt, 7);
   owner->also_known_as = g_strsplit ((const char *) sqlite3_column_text (stmt, 8), "\n", -1);
   owner->moved_to = g_strdup ((const char *) sqlite3_column_text (stmt, 9));
+  owner->deleted_at = sqlite3_column_int64 (stmt, 10);
   sqlite3_reset (stmt);
 
   owner->key = qtr_key_new_from_private_pem (private_pem, -1, error);
@@ -1898,6 +1904,67 @@ qtr_node_store_add_move_notification (QtrNodeStore  *self,
   bind_text (stmt, 3, activity_uri);
   sqlite3_bind_int64 (stmt, 4, now_seconds ());
   return run_done (self, stmt, error);
+}
+
+/**
+ * qtr_node_store_get_deleted_at:
+ *
+ * Returns: when the owner deleted the account, 0 while it lives, -1 with @error set
+ */
+gint64
+qtr_node_store_get_deleted_at (QtrNodeStore  *self,
+                               GError       **error)
+{
+  return query_int64 (self, "SELECT coalesce (deleted_at, 0) FROM owner WHERE id = 1", error);
+}
+
+/**
+ * qtr_node_store_mark_deleted:
+ *
+ * Marks the owner's account deleted at @when (the profile's time with it, so that a running
+ * node notices) and revokes every token of the client API.
+ */
+gboolean
+qtr_node_store_mark_deleted (QtrNodeStore  *self,
+                             gint64         when,
+                             GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "UPDATE owner SET deleted_at = ?1, updated_at = ?1"
+                                       " WHERE id = 1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, when);
+  if (!run_done (self, stmt, error))
+    return FALSE;
+  stmt = qtr_db_prepare (self->db, "DELETE FROM oauth_tokens", error);
+  return stmt != NULL && run_done (self, stmt, error);
+}
+
+/**
+ * qtr_node_store_known_inboxes:
+ *
+ * Returns: (transfer full): the inbox of every account the node knows, one per server where
+ *   servers have a shared inbox, or %NULL with @error set
+ */
+GStrv
+qtr_node_store_known_inboxes (QtrNodeStore  *self,
+                              GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "SELECT DISTINCT coalesce (shared_inbox, inbox)"
+                                       " FROM remote_actors ORDER BY 1", error);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_strv_builder_end (builder);
 }
 
 /**

@@ -22,6 +22,7 @@ G_BEGIN_DECLS
  * @header_id: the media shown as header, 0 for none
  * @also_known_as: the owner's other accounts (actor ids), never %NULL
  * @moved_to: (nullable): the account the owner moved to
+ * @deleted_at: when the owner deleted the account (Unix seconds), 0 while it lives
  *
  * The person the node belongs to: its one local actor.
  */
@@ -36,6 +37,7 @@ typedef struct {
   gint64  header_id;
   GStrv   also_known_as;
   char   *moved_to;
+  gint64  deleted_at;
 } QtrNodeOwner;
 
 void qtr_node_owner_free (QtrNodeOwner *owner);
@@ -339,6 +341,13 @@ gboolean        qtr_node_store_set_last_seen      (QtrNodeStore          *self,
                                                    GError               **error);
 gboolean        qtr_node_store_save_profile       (QtrNodeStore          *self,
                                                    const QtrNodeOwner    *owner,
+                                                   GError               **error);
+gint64          qtr_node_store_get_deleted_at     (QtrNodeStore          *self,
+                                                   GError               **error);
+gboolean        qtr_node_store_mark_deleted       (QtrNodeStore          *self,
+                                                   gint64                 when,
+                                                   GError               **error);
+GStrv           qtr_node_store_known_inboxes      (QtrNodeStore          *self,
                                                    GError               **error);
 gint64          qtr_node_store_get_profile_time   (QtrNodeStore          *self,
                                                    GError               **error);

@@ -183,6 +183,56 @@ match_route (const QtrRoute *route,
   return *want == '\0' && (*have == '\0' || (have[0] == '/' && have[1] == '\0'));
 }
 
+/* After the owner deleted the account, what was its addresses answer 410 Gone, as Mastodon's
+ * do; the actor as a Tombstone. */
+static gboolean
+respond_if_gone (QtrNode           *self,
+                 SoupServerMessage *msg,
+                 const char        *path)
+{
+  static const char * const prefixes[] = {
+    "/.well-known/webfinger", "/users/", "/@", "/inbox", "/activities/", "/api/", "/oauth/",
+  };
+  g_autofree char *actor = NULL;
+  gboolean gone = FALSE;
+
+  qtr_node_refresh_owner (self);
+  if (self->owner->deleted_at == 0)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes) && !gone; i++)
+    gone = g_str_has_prefix (path, prefixes[i]);
+  if (!gone)
+    return FALSE;
+
+  actor = qtr_node_get_actor_url (self);
+  if (g_str_has_prefix (path, "/users/") && qtr_node_wants_activity_json (msg) &&
+      strlen (path) == strlen (actor) - strlen (self->config->base_url) &&
+      g_str_has_suffix (actor, path))
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autofree char *deleted = qtr_node_format_time (self->owner->deleted_at);
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "@context");
+      json_builder_add_string_value (builder, "https://www.w3.org/ns/activitystreams");
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, actor);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "Tombstone");
+      json_builder_set_member_name (builder, "formerType");
+      json_builder_add_string_value (builder, "Person");
+      json_builder_set_member_name (builder, "deleted");
+      json_builder_add_string_value (builder, deleted);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      qtr_node_respond_json (msg, SOUP_STATUS_GONE, QTR_AS2_CONTENT_TYPE, root);
+      return TRUE;
+    }
+  qtr_node_respond_error (msg, SOUP_STATUS_GONE, "This account was deleted");
+  return TRUE;
+}
+
 static void
 server_request_cb (SoupServer        *server,
                    SoupServerMessage *msg,
@@ -196,6 +246,8 @@ server_request_cb (SoupServer        *server,
   g_autoptr(GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   if (qtr_node_api_apply_cors (msg, path))
+    return;
+  if (respond_if_gone (self, msg, path))
     return;
   if (g_str_equal (method, "HEAD"))
     method = "GET";

@@ -1034,6 +1034,75 @@ test_edits (Fixture       *fixture,
   }
 }
 
+static gboolean
+alice_forgot_bob (Fixture *fixture)
+{
+  return count_rows (&fixture->alice, "SELECT count (*) FROM remote_actors"
+                                      " WHERE username = 'bob'") == 0;
+}
+
+/* bob deletes his account: alice's node, which followed him, forgets him and his posts; his
+ * addresses answer 410 Gone, his actor as a Tombstone; his node sends nothing more. */
+static void
+test_delete_account (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *actor = follow (&fixture->alice, fixture->bob.handle);
+  g_autofree char *post = NULL;
+  g_autofree char *webfinger = NULL;
+  g_autofree char *inbox = g_strdup_printf ("%s/users/bob/inbox", fixture->bob.base);
+  Answer answer = { 0 };
+
+  wait_until (fixture, bob_has_accepted_follower, "bob has alice as a follower");
+  post = qtr_node_post (fixture->bob.node, &(QtrPostRequest) { .text = "Goodbye, all" },
+                        &error);
+  g_assert_no_error (error);
+  wait_until (fixture, alice_has_one_post, "alice got bob's post");
+
+  g_assert_true (qtr_node_delete_account (fixture->bob.node, &error));
+  g_assert_no_error (error);
+  wait_until (fixture, alice_forgot_bob, "alice's node forgot bob");
+  g_assert_cmpint (count (&fixture->alice, "following", FALSE), ==, 0);
+  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM statuses"), ==, 0);
+
+  get (actor, "application/activity+json", &answer);
+  g_assert_cmpuint (answer.status, ==, 410);
+  g_assert_nonnull (strstr (answer.body, "\"Tombstone\""));
+  g_clear_pointer (&answer.body, g_free);
+  webfinger = g_strdup_printf ("%s/.well-known/webfinger?resource=acct:%s", fixture->bob.base,
+                               fixture->bob.handle + 1);
+  get (webfinger, NULL, &answer);
+  g_assert_cmpuint (answer.status, ==, 410);
+  g_clear_pointer (&answer.body, g_free);
+  get (post, "application/activity+json", &answer);
+  g_assert_cmpuint (answer.status, ==, 410);
+  g_clear_pointer (&answer.body, g_free);
+  {
+    g_autoptr(SoupMessage) msg = soup_message_new ("POST", inbox);
+    g_autoptr(GBytes) body = g_bytes_new_static ("{}", 2);
+
+    soup_message_set_request_body_from_bytes (msg, "application/activity+json", body);
+    send_request (msg, &answer);
+    g_assert_cmpuint (answer.status, ==, 410);
+    g_clear_pointer (&answer.body, g_free);
+  }
+  /* The node itself still answers what is not the account's. */
+  g_free (webfinger);
+  webfinger = g_strdup_printf ("%s/.well-known/nodeinfo", fixture->bob.base);
+  get (webfinger, NULL, &answer);
+  g_assert_cmpuint (answer.status, ==, 200);
+  g_clear_pointer (&answer.body, g_free);
+
+  /* Nothing more goes out, and deleting twice is an error. */
+  g_assert_null (qtr_node_post (fixture->bob.node,
+                                &(QtrPostRequest) { .text = "Still here?" }, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_false (qtr_node_delete_account (fixture->bob.node, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED);
+}
+
 /* Interactions: likes, blocks, who may fetch what, the follow collections, catching up. */
 
 typedef struct {
@@ -1629,6 +1698,8 @@ main (int   argc,
               fixture_set_up, test_outbox_pages, fixture_tear_down);
   g_test_add ("/node/federation/profile-update", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_profile_update, fixture_tear_down);
+  g_test_add ("/node/federation/delete-account", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_delete_account, fixture_tear_down);
   g_test_add ("/node/federation/edits", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_edits, fixture_tear_down);
   g_test_add ("/node/federation/three-nodes", Fixture, GINT_TO_POINTER (FALSE),
