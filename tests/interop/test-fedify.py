@@ -803,6 +803,25 @@ def test_peer_refuses_unsigned(node, peer, state):
     check(refused and refused[0]['status'] == 401, f'the peer did not note the refusal: {refused}')
 
 
+def delete_account(node, peer, state):
+    node.cli('delete-account', '--confirm', USERNAME)
+
+
+def test_account_deleted(node, peer, state):
+    deletes = wait_until('the Delete of our account at the peer', lambda: peer.received(
+        'Delete', lambda entry: entry['object'] == node.actor))
+    check(deletes[0]['actor'] == node.actor, f'the Delete is from {deletes[0]["actor"]}')
+    # Our key is gone with the account: Fedify verified the Delete with the key it cached.
+    check(deletes[0]['verifiedKeyId'] == state['key_id'],
+          f'Fedify verified the Delete with {deletes[0]["verifiedKeyId"]!r}')
+    try:
+        found = peer.control('/lookup', {'handle': node.handle})
+    except Failure as error:
+        check('WebFinger found nothing' in str(error), f'the lookup failed otherwise: {error}')
+    else:
+        raise Failure(f'Fedify still finds the deleted account: {found["actor"]["id"]}')
+
+
 # The plan: rounds of subtests, run in order. A subtest is (name, act, check): a round runs
 # the acts of all its subtests, then checks each. Commands beside a running node go out at its
 # next delivery round, up to 5 s later, so those that do not depend on each other share one.
@@ -845,6 +864,8 @@ PLAN = [
     [("the peer's Block ends the follows both ways", None, test_peer_blocks),
      ('badly signed deliveries get 401 and leave nothing', None, test_bad_signatures_refused),
      ('Fedify refuses an unsigned delivery', None, test_peer_refuses_unsigned)],
+    [('our account deletion reaches the peer; Fedify finds the account no more',
+      delete_account, test_account_deleted)],
 ]
 
 

@@ -347,7 +347,14 @@ function isInboxPath(pathname) {
 // Before Fedify handles an inbox delivery, the peer notes the raw JSON and which key Fedify's
 // own verifyRequest accepts for it. Fedify dispatches an activity to a listener only after it
 // verified its signature (federation/handler.js answers 401 otherwise); the key id lets the
-// tests check that it was the node's key that did.
+// tests check that it was the node's key that did. Keys are cached as Fedify caches them, so
+// that a Delete of an account whose key is gone verifies here as it does there.
+const keys = new Map();
+const keyCache = {
+  async get(keyId) { return keys.get(keyId.href); },
+  async set(keyId, key) { keys.set(keyId.href, key); },
+};
+
 async function noteArrival(request, body, pathname) {
   let raw;
   try {
@@ -361,6 +368,7 @@ async function noteArrival(request, body, pathname) {
   const key = await verifyRequest(request.clone(), {
     documentLoader: context.documentLoader,
     contextLoader: context.contextLoader,
+    keyCache,
   });
   arrivals.set(raw.id, { raw, verifiedKeyId: key?.id?.href ?? null, inbox: pathname });
 }
