@@ -182,8 +182,9 @@ class Peer:
         log.close()
 
     def wait_ready(self):
-        # The first line says where it listens; it comes once the key pair is made.
-        ready, _, _ = select.select([self.process.stdout], [], [], WAIT)
+        # The first line says where it listens; it comes once the key pair is made (RSA-4096:
+        # the time it takes varies, hence the longer wait).
+        ready, _, _ = select.select([self.process.stdout], [], [], 30)
         line = self.process.stdout.readline() if ready else ''
         check(line, f'the Fedify peer did not start: {self.log()}')
         where = json.loads(line)
