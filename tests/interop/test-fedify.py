@@ -15,6 +15,7 @@ import json
 import os
 import re
 import select
+import shutil
 import socket
 import struct
 import sqlite3
@@ -80,6 +81,8 @@ def skip_reason():
     minimum = version_tuple(wanted)
     if version_tuple(found) < minimum:
         return f'node is {found}; the pinned Fedify needs node {wanted}'
+    if not os.path.isdir(os.path.join(PEER_DIR, 'node_modules')) and not shutil.which('npm'):
+        return 'npm is not installed: the Fedify peer\'s packages cannot be installed'
     return None
 
 
