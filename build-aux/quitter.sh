@@ -112,7 +112,7 @@ install_npm_packages() {
         npm ci --loglevel=error >/dev/null); then
     cp "$dir/package-lock.json" "$stamp"
   else
-    say "npm ci failed in tests/interop/fedify: the Fedify interop test cannot run."
+    say "npm ci failed in tests/interop/fedify: the Fedify interop test fails (or skips, if node is too old for Fedify)."
   fi
 }
 
