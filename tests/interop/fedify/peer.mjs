@@ -140,7 +140,7 @@ const notes = new Map();       // note path id → Note
 const received = [];           // what the inbox listeners were given
 const refused = [];            // inbox deliveries Fedify answered with an error
 const arrivals = new Map();    // activity id → { raw, verifiedKeyId, inbox }
-const reactions = new Map();   // "Like object" or "Announce object" → the activity sent
+const reactions = new Map();   // "actor Like object", "actor Announce object" → the activity
 let counter = 0;
 
 function nextId() {
