@@ -21,6 +21,8 @@
 //                                  peer's, which lists it as an alias) to its followers
 //   POST /lookup {handle}          WebFinger, the actor document and NodeInfo, read with
 //                                  Fedify's own lookups
+//   POST /collection {uri}         pages through a collection, as Fedify does, and lists its
+//                                  items (ids, or the ids of the objects of activities)
 //   POST /follow {handle}          sends a Follow
 //   POST /unfollow {handle}        sends an Undo of that Follow
 //   POST /post {content, mention?, inReplyTo?, deliver?}
@@ -46,8 +48,10 @@ import { Temporal } from "@js-temporal/polyfill";
 
 import {
   Accept,
+  Activity,
   Announce,
   Block,
+  Collection,
   Create,
   Delete,
   Endpoints,
@@ -69,6 +73,7 @@ import {
   isActor,
   lookupWebFinger,
   signRequest,
+  traverseCollection,
   verifyRequest,
 } from "@fedify/fedify";
 
@@ -583,6 +588,23 @@ const commands = {
           await crypto.subtle.exportKey("spki", key.publicKey)).toString("base64"),
       }),
     };
+  },
+
+  async "POST /collection"({ uri }) {
+    const ctx = context();
+    const options = { documentLoader: freshLoader, contextLoader: ctx.contextLoader };
+    const collection = await ctx.lookupObject(uri, options);
+    if (!(collection instanceof Collection))
+      throw new Error(`${uri} is not a collection`);
+    const items = [];
+    for await (const item of traverseCollection(collection, options)) {
+      items.push({
+        id: item.id?.href ?? null,
+        type: item.constructor.typeId.href,
+        object: item instanceof Activity ? item.objectId?.href ?? null : null,
+      });
+    }
+    return { totalItems: collection.totalItems, items };
   },
 
   async "POST /follow"({ handle, as }) {
