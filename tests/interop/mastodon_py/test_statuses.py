@@ -238,6 +238,16 @@ def edit_history_and_source():
     assert len(f.api.status_history(f.hello["id"])) == 1
     wait_for(lambda: "Second words" in f.bob.query(
         "SELECT content FROM statuses WHERE uri = ?", post["uri"])[0][0], "bob sees the edit")
+    # bob's edits reach alice's node, which keeps the version they replace.
+    bob_own = f.bob_api.status_post("Bob's first take")
+    bob_row = arrives(f.alice, bob_own["uri"], "alice's node has bob's post to be edited")
+    time.sleep(1.1)
+    f.bob_api.status_update(bob_own["id"], "Bob's second take")
+    wait_for(lambda: len(f.api.status_history(bob_row)) == 2, "alice keeps bob's old version")
+    history = f.api.status_history(bob_row)
+    assert "first take" in history[0]["content"] and "second take" in history[1]["content"]
+    assert history[0]["account"]["id"] == f.bob_post["account"]["id"]
+    assert f.api.status(bob_row)["edited_at"] is not None
     # Someone else's post cannot be edited.
     status, _, body = raw(f.alice, "PUT", f"/api/v1/statuses/{f.bob_post['id']}", f.token,
                           {"status": "mine now"})
