@@ -740,12 +740,13 @@ body_has_poll (SoupServerMessage *msg)
          !JSON_NODE_HOLDS_NULL (json_object_get_member (object, "poll"));
 }
 
+/* Answers a refusal of the node's functions as Mastodon answers a validation error (422);
+ * anything else (the disk, the database) is the node's failure. */
 static void
 respond_node_error (SoupServerMessage *msg,
                     const GError      *error)
 {
-  if (g_error_matches (error, QTR_NODE_ERROR, QTR_NODE_ERROR_NOT_FOUND) ||
-      g_error_matches (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID))
+  if (error != NULL && error->domain == QTR_NODE_ERROR)
     {
       g_autofree char *message = g_strconcat ("Validation failed: ", error->message, NULL);
       qtr_node_respond_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, message);
@@ -1305,12 +1306,8 @@ boosted_cb (GObject      *source,
     row = qtr_node_store_find_status_row (qtr_node_get_store (node), uri, NULL, &error);
   if (row > 0)
     respond_status_row (node, msg, row, QTR_API_STATUS_VIEWER);
-  else if (error != NULL &&
-           !g_error_matches (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED))
-    respond_node_error (msg, error);
   else
-    /* Direct posts, and followers-only posts of others, are not boosted. */
-    qtr_node_respond_error (msg, SOUP_STATUS_FORBIDDEN, "This action is not allowed");
+    respond_node_error (msg, error);
   soup_server_message_unpause (msg);
 }
 

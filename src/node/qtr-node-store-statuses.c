@@ -511,33 +511,42 @@ qtr_node_store_add_idempotent_post (QtrNodeStore  *self,
 
 /**
  * qtr_node_store_keep_status_version:
- * @actor_row: the author, 0 for the owner
+ * @edited: the post as an edit is about to make it (its uri, author, content, summary,
+ *   sensitive flag and attachments)
  *
  * Keeps the stored version of a post, with its media, before an edit replaces it: the
- * history of its edits. A post not stored is not an error.
+ * history of its edits. An Update that changes none of these (a poll's counts) keeps
+ * nothing; nor does one of a post not stored.
  */
 gboolean
-qtr_node_store_keep_status_version (QtrNodeStore  *self,
-                                    const char    *uri,
-                                    gint64         actor_row,
-                                    GError       **error)
+qtr_node_store_keep_status_version (QtrNodeStore     *self,
+                                    const QtrStatus  *edited,
+                                    GError          **error)
 {
   sqlite3_stmt *stmt = qtr_db_prepare (get_db (self),
                                        "INSERT INTO status_edits (status_id, content, summary,"
                                        " sensitive, created_at)"
                                        " SELECT id, content, summary, sensitive,"
-                                       " coalesce (updated, published) FROM statuses"
+                                       " coalesce (updated, published) FROM statuses s"
                                        " WHERE uri = ?1 AND actor_id IS ?2"
-                                       " AND reblog_of_id IS NULL", error);
+                                       " AND reblog_of_id IS NULL"
+                                       " AND (content IS NOT ?3 OR summary IS NOT ?4"
+                                       "  OR sensitive != ?5 OR (SELECT count (*)"
+                                       "  FROM attachments a WHERE a.status_id = s.id) != ?6)",
+                                       error);
   gint64 edit_id;
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, uri);
-  if (actor_row > 0)
-    sqlite3_bind_int64 (stmt, 2, actor_row);
+  bind_text (stmt, 1, edited->uri);
+  if (edited->actor_row > 0)
+    sqlite3_bind_int64 (stmt, 2, edited->actor_row);
   else
     sqlite3_bind_null (stmt, 2);
+  bind_text (stmt, 3, edited->content);
+  bind_text (stmt, 4, edited->summary);
+  sqlite3_bind_int (stmt, 5, edited->sensitive ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 6, edited->attachments ? edited->attachments->len : 0);
   if (!run_done (self, stmt, error))
     return FALSE;
   if (sqlite3_changes (qtr_db_get_handle (get_db (self))) == 0)

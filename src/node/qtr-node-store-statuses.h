@@ -115,8 +115,7 @@ gboolean    qtr_node_store_add_idempotent_post (QtrNodeStore  *self,
                                            GError            **error);
 
 gboolean    qtr_node_store_keep_status_version (QtrNodeStore  *self,
-                                           const char         *uri,
-                                           gint64              actor_row,
+                                           const QtrStatus    *edited,
                                            GError            **error);
 GPtrArray  *qtr_node_store_list_status_versions (QtrNodeStore *self,
                                            gint64              status_id,

@@ -1360,18 +1360,12 @@ qtr_node_store_update_status (QtrNodeStore     *self,
                               const QtrStatus  *status,
                               GError          **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
-                                       "UPDATE statuses SET content = ?3, summary = ?4,"
-                                       " sensitive = ?5, language = ?6, updated = ?7,"
-                                       " document = ?8 WHERE uri = ?1"
-                                       " AND actor_id IS ?2 RETURNING id", error);
+  sqlite3_stmt *stmt;
   gint64 id;
   int rc;
 
-  if (stmt == NULL ||
-      !qtr_node_store_keep_status_version (self, status->uri, status->actor_row, error))
+  if (!qtr_node_store_keep_status_version (self, status, error))
     return FALSE;
-  /* Keeping the version prepared other statements: this one again. */
   stmt = qtr_db_prepare (self->db,
                          "UPDATE statuses SET content = ?3, summary = ?4,"
                          " sensitive = ?5, language = ?6, updated = ?7,"
