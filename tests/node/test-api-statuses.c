@@ -255,6 +255,13 @@ test_media_ids (Fixture       *fixture,
     g_assert_cmpuint (json_array_get_length (attachments), ==, 1);
     g_assert_true (strstr (json_object_get_string_member (
       json_array_get_object_element (versions, 2), "content"), "One picture") != NULL);
+
+    /* An edit that changes nothing keeps no version. */
+    g_clear_pointer (&edited, json_node_unref);
+    g_assert_cmpint (count_rows (fixture, "SELECT count (*) FROM status_edits"), ==, 2);
+    g_assert_cmpuint (request (fixture, "PUT", path, "{\"status\": \"One picture\"}", &edited),
+                      ==, 200);
+    g_assert_cmpint (count_rows (fixture, "SELECT count (*) FROM status_edits"), ==, 2);
   }
 
   /* Deleting gives the text back, for a redraft. */

@@ -444,6 +444,8 @@ def account_statuses_filters():
     assert attachment["blurhash"] is None and attachment["remote_url"] is None
     status, _, _ = http("GET", attachment["url"])
     assert status == 200
+    # A post of the command line has its text back from its HTML.
+    assert f.api.status_source(statuses[0]["id"])["text"] == "With a picture"
     # The same media cannot go on a second post.
     status, _, body = raw(f.alice, "POST", "/api/v1/statuses", f.token,
                           {"status": "again", "media_ids[]": attachment["id"]})
