@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "qtr-node-store.h"
+#include "qtr-node-store-statuses.h"
 
 #include <string.h>
 
@@ -249,7 +250,55 @@ static const char * const migrations[] = {
 
   /* 11: the owner deleted the account: the node then answers 410 Gone for it and sends
    * nothing more than the Delete that tells other servers. */
-  "ALTER TABLE owner ADD COLUMN deleted_at INTEGER;"
+  "ALTER TABLE owner ADD COLUMN deleted_at INTEGER;",
+
+  /* 12: the client API's statuses. The text the owner wrote (for delete-and-redraft and
+   * source) and the app that posted it; earlier versions of edited posts with their media;
+   * bookmarks, pins and the Idempotency-Keys of recent posts; dismissed notifications stay
+   * (they count likes and boosts) but are no longer listed. */
+  "CREATE TABLE status_sources ("
+  "  status_id INTEGER PRIMARY KEY REFERENCES statuses (id) ON DELETE CASCADE,"
+  "  text TEXT NOT NULL,"
+  "  app_id INTEGER REFERENCES oauth_apps (id) ON DELETE SET NULL"
+  ");"
+  "CREATE TABLE status_edits ("
+  "  id INTEGER PRIMARY KEY,"
+  "  status_id INTEGER NOT NULL REFERENCES statuses (id) ON DELETE CASCADE,"
+  "  content TEXT NOT NULL,"
+  "  summary TEXT,"
+  "  sensitive INTEGER NOT NULL,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX status_edits_by_status ON status_edits (status_id, id);"
+  "CREATE TABLE status_edit_attachments ("
+  "  edit_id INTEGER NOT NULL REFERENCES status_edits (id) ON DELETE CASCADE,"
+  "  position INTEGER NOT NULL,"
+  "  type INTEGER NOT NULL,"
+  "  url TEXT NOT NULL,"
+  "  media_type TEXT,"
+  "  description TEXT,"
+  "  width INTEGER NOT NULL DEFAULT 0,"
+  "  height INTEGER NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (edit_id, position)"
+  ");"
+  "CREATE TABLE bookmarks ("
+  "  id INTEGER PRIMARY KEY,"
+  "  status_id INTEGER NOT NULL UNIQUE REFERENCES statuses (id) ON DELETE CASCADE,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE pins ("
+  "  id INTEGER PRIMARY KEY,"
+  "  status_id INTEGER NOT NULL UNIQUE REFERENCES statuses (id) ON DELETE CASCADE,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE idempotency_keys ("
+  "  key TEXT PRIMARY KEY,"
+  "  status_id INTEGER NOT NULL REFERENCES statuses (id) ON DELETE CASCADE,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX statuses_replies ON statuses (in_reply_to_uri)"
+  "  WHERE in_reply_to_uri IS NOT NULL;"
+  "ALTER TABLE notifications ADD COLUMN dismissed INTEGER NOT NULL DEFAULT 0;",
 };
 
 void
@@ -1309,21 +1358,25 @@ qtr_node_store_add_status (QtrNodeStore     *self,
  * qtr_node_store_update_status:
  *
  * Applies an edit to a stored post of @actor_row (0: the owner), attachments included; others'
- * posts are untouched.
+ * posts are untouched. The version it replaces is kept (see
+ * qtr_node_store_keep_status_version()).
  */
 gboolean
 qtr_node_store_update_status (QtrNodeStore     *self,
                               const QtrStatus  *status,
                               GError          **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
-                                       "UPDATE statuses SET content = ?3, summary = ?4,"
-                                       " sensitive = ?5, language = ?6, updated = ?7,"
-                                       " document = ?8 WHERE uri = ?1"
-                                       " AND actor_id IS ?2 RETURNING id", error);
+  sqlite3_stmt *stmt;
   gint64 id;
   int rc;
 
+  if (!qtr_node_store_keep_status_version (self, status, error))
+    return FALSE;
+  stmt = qtr_db_prepare (self->db,
+                         "UPDATE statuses SET content = ?3, summary = ?4,"
+                         " sensitive = ?5, language = ?6, updated = ?7,"
+                         " document = ?8 WHERE uri = ?1"
+                         " AND actor_id IS ?2 RETURNING id", error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, status->uri);
