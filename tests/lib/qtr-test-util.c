@@ -157,3 +157,93 @@ qtr_test_make_png (guint32 width,
   g_byte_array_append (png, iend, sizeof iend);
   return g_byte_array_free_to_bytes (png);
 }
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * qtr_test_wait_until_func:
+ * @condition: what to wait for
+ * @user_data: passed to @condition
+ * @what: what is waited for, in words, for the message if it never happens
+ *
+ * Runs the default main context until @condition returns %TRUE, looking again every
+ * millisecond (for what other threads do, such as sqlite work, that wakes no main context);
+ * fails the test after %QTR_TEST_WAIT_SECONDS. Use qtr_test_wait_until().
+ */
+void
+qtr_test_wait_until_func (QtrTestCondition  condition,
+                          gpointer          user_data,
+                          const char       *what)
+{
+  gint64 deadline = g_get_monotonic_time () + QTR_TEST_WAIT_SECONDS * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (1, tick_cb, NULL);
+
+  while (!condition (user_data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting until %s", what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+}
+
+/**
+ * qtr_test_spin:
+ * @ms: how long, in milliseconds
+ *
+ * Runs the default main context for @ms, for what must not happen meanwhile.
+ */
+void
+qtr_test_spin (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
+  guint tick = g_timeout_add (10, tick_cb, NULL);
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+}
+
+/**
+ * qtr_test_got_result_cb:
+ * @user_data: a `GAsyncResult **`, %NULL until the call ends
+ *
+ * A #GAsyncReadyCallback that keeps a reference to the result, for qtr_test_wait_result().
+ */
+void
+qtr_test_got_result_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/**
+ * qtr_test_wait_result:
+ * @result: where qtr_test_got_result_cb() puts the result
+ *
+ * Runs the default main context until the async call given qtr_test_got_result_cb() and
+ * @result ends; fails the test after %QTR_TEST_WAIT_SECONDS.
+ *
+ * Returns: (transfer none): *@result, for the call's _finish function
+ */
+GAsyncResult *
+qtr_test_wait_result (GAsyncResult **result)
+{
+  gint64 deadline = g_get_monotonic_time () + QTR_TEST_WAIT_SECONDS * G_USEC_PER_SEC;
+  /* Wakes the loop now and then, so that the deadline is looked at even if nothing comes. */
+  guint tick = g_timeout_add (100, tick_cb, NULL);
+
+  while (*result == NULL)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for an async call");
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+  return *result;
+}
