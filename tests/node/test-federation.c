@@ -100,10 +100,12 @@ test_follow_accept (Fixture       *fixture,
                    ==, 1);
   /* Bob's inbox holds the Follow, alice's the Accept; both applied without error. */
   g_assert_cmpint (qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM inbox WHERE"
-                                              " processed_at IS NOT NULL AND error IS NULL"),
+                                                       " processed_at IS NOT NULL"
+                                                       " AND error IS NULL"),
                    ==, 1);
   g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM inbox WHERE"
-                                                " processed_at IS NOT NULL AND error IS NULL"),
+                                                         " processed_at IS NOT NULL"
+                                                       " AND error IS NULL"),
                    ==, 1);
 }
 
@@ -507,7 +509,7 @@ static gboolean
 bob_post_edited (Fixture *fixture)
 {
   return qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM statuses WHERE content LIKE"
-                                    " '%edited%' AND updated IS NOT NULL") == 1;
+                                             " '%edited%' AND updated IS NOT NULL") == 1;
 }
 
 static gboolean
@@ -597,7 +599,8 @@ test_notifications (Fixture       *fixture,
   assert_accepted (fixture, flag);
   qtr_test_wait_until (bob_told_of_everything, fixture, "bob was told of each");
   g_assert_cmpint (qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM notifications WHERE"
-                                              " type = 'report' AND comment = 'spam'"), ==, 1);
+                                                       " type = 'report' AND comment = 'spam'"),
+                   ==, 1);
 
   undo = g_strdup_printf ("{\"id\":\"%s/undo/1\",\"type\":\"Undo\",\"actor\":\"%s/users/alice\","
                           "\"object\":%s}", fixture->alice.base, fixture->alice.base, like);
@@ -611,7 +614,7 @@ static gboolean
 bob_sees_new_name (Fixture *fixture)
 {
   return qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM remote_actors"
-                                    " WHERE display_name = 'Alice Renamed'") == 1;
+                                             " WHERE display_name = 'Alice Renamed'") == 1;
 }
 
 /* alice edits her profile: bob's copy of her actor follows, key included. */
@@ -661,7 +664,7 @@ static gboolean
 carol_got_the_reply (Fixture *fixture)
 {
   return qtr_test_node_count (&fixture->carol, "SELECT count (*) FROM notifications"
-                                      " WHERE type = 'mention'") == 1;
+                                               " WHERE type = 'mention'") == 1;
 }
 
 /* Three nodes: alice and carol follow bob; bob's post reaches both servers; alice mentions
@@ -697,7 +700,7 @@ test_three_nodes (Fixture       *fixture,
   g_assert_no_error (error);
   qtr_test_wait_until (carol_got_the_reply, fixture, "carol is told of the mention");
   g_assert_cmpint (qtr_test_node_count (&fixture->carol, "SELECT count (*) FROM statuses"
-                                                " WHERE visibility = 'direct'"), ==, 1);
+                                                         " WHERE visibility = 'direct'"), ==, 1);
 }
 
 static char *
@@ -953,7 +956,7 @@ test_like (Fixture       *fixture,
   g_assert_true (qtr_node_like (fixture->alice.node, post, &error));
   g_assert_no_error (error);
   g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM activities"
-                                                " WHERE type = 'Like'"), ==, 1);
+                                                         " WHERE type = 'Like'"), ==, 1);
   g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM likes"), ==, 1);
   qtr_test_wait_until (queues_empty, fixture, "every delivery is done");
   g_assert_cmpint (count_notifications (&fixture->bob, "favourite"), ==, 1);
@@ -1055,7 +1058,7 @@ test_block (Fixture       *fixture,
   g_assert_cmpstr (blocked, ==, bob);
   qtr_test_wait_until (bob_processed_everything, fixture, "bob got the Block");
   g_assert_cmpint (qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM inbox"
-                                              " WHERE body LIKE '%\"Block\"%'"), ==, 1);
+                                                       " WHERE body LIKE '%\"Block\"%'"), ==, 1);
   unblocked = qtr_node_unblock (fixture->alice.node, fixture->bob.handle, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (unblocked, ==, bob);
@@ -1074,7 +1077,7 @@ test_block (Fixture       *fixture,
   g_free (block (&fixture->alice, bob));
   g_free (block (&fixture->alice, bob));
   g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM activities"
-                                                " WHERE type = 'Block'"), ==, 2);
+                                                         " WHERE type = 'Block'"), ==, 2);
   g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM blocks"), ==, 1);
   {
     g_auto(GStrv) blocks = qtr_node_store_list_blocks (qtr_node_get_store (fixture->alice.node),
@@ -1387,7 +1390,8 @@ test_catch_up (Fixture       *fixture,
       g_assert_nonnull (status);
     }
   g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM inbox WHERE"
-                                                " body LIKE '%While you were away%'"), ==, 0);
+                                                         " body LIKE '%While you were away%'"),
+                   ==, 0);
 
   /* Away again: what is stored already is not stored twice. */
   qtr_node_stop (fixture->alice.node);

@@ -447,7 +447,7 @@ test_thread_bounds (Fixture       *fixture,
                                  " uri LIKE '%s/notes/%%'", fake->http.base), ==, 22);
   /* Each reply told alice once; fetched ancestors did not. */
   g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM notifications"
-                                                " WHERE type = 'mention'"), ==, 4);
+                                                         " WHERE type = 'mention'"), ==, 4);
 }
 
 /* carol follows bob; bob boosts alice's post; carol's node keeps a reblog pointing at alice's
@@ -543,7 +543,7 @@ test_boosts (Fixture       *fixture,
   g_assert_null (refused);
   g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED);
   g_assert_cmpint (qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM statuses"
-                                              " WHERE reblog_of_id IS NOT NULL"), ==, 0);
+                                                       " WHERE reblog_of_id IS NOT NULL"), ==, 0);
 }
 
 /* An Announce by @actor that embeds a note with words of its own, claiming @object_id. */
@@ -597,7 +597,7 @@ test_announce_untrusted (Fixture       *fixture,
   g_assert_nonnull (strstr (kept->content, "The real words"));
   g_assert_null (strstr (kept->document, "forged"));
   g_assert_cmpint (qtr_test_node_count (&fixture->carol, "SELECT count (*) FROM statuses WHERE"
-                                                " content LIKE '%forged%'"), ==, 0);
+                                                         " content LIKE '%forged%'"), ==, 0);
   g_assert_null (find_status (&fixture->carol, made_up));
   g_assert_cmpint (qtr_test_node_count (&fixture->carol, "SELECT count (*) FROM statuses"), ==, 2);
 }
