@@ -11,7 +11,8 @@
 
 /**
  * qtr_test_node_start:
- * @root: the folder of the test's data folders
+ * @root: (nullable): the folder of the test's data folders, or %NULL for a temporary folder
+ *   of the node's own, which qtr_test_node_stop() removes
  * @username: the owner's username
  * @options: (nullable): how the node differs from the default one
  *
@@ -33,6 +34,12 @@ qtr_test_node_start (QtrTestNode              *node,
 
   if (options == NULL)
     options = &defaults;
+  if (root == NULL)
+    {
+      node->own_root = g_dir_make_tmp ("quitter-test-node-XXXXXX", &error);
+      g_assert_no_error (error);
+      root = node->own_root;
+    }
   node->dir = g_build_filename (root, options->folder ? options->folder : username, NULL);
   node->username = g_strdup (username);
   node->port = qtr_test_pick_free_port ();
@@ -62,7 +69,7 @@ qtr_test_node_start (QtrTestNode              *node,
  * qtr_test_node_stop:
  *
  * Stops a node of qtr_test_node_start(), checks that nothing holds it any more, and frees
- * what @node holds. A node that never started, or that stopped already, is left as it is.
+ * what @node holds; removes the node's temporary folder if it had one. A node that never started, or that stopped already, is left as it is.
  */
 void
 qtr_test_node_stop (QtrTestNode *node)
@@ -79,6 +86,11 @@ qtr_test_node_stop (QtrTestNode *node)
   g_clear_pointer (&node->base, g_free);
   g_clear_pointer (&node->handle, g_free);
   g_clear_pointer (&node->actor, g_free);
+  if (node->own_root != NULL)
+    {
+      qtr_test_remove_tree (node->own_root);
+      g_clear_pointer (&node->own_root, g_free);
+    }
 }
 
 /**

@@ -22,6 +22,7 @@ G_BEGIN_DECLS
  * @handle: its owner's handle, `@USERNAME@127.0.0.1:PORT`
  * @actor: its owner's actor URL
  * @node: the node, %NULL before it starts and after it stops
+ * @own_root: the temporary folder made for it alone, if any
  *
  * A node started by qtr_test_node_start().
  */
@@ -33,6 +34,7 @@ typedef struct {
   char    *handle;
   char    *actor;
   QtrNode *node;
+  char    *own_root;
 } QtrTestNode;
 
 /**

@@ -147,19 +147,14 @@ test_sniff (void)
 /* A real node, on a loopback port. */
 
 typedef struct {
-  char        *root;
-  QtrTestNode  alice;
+  QtrTestNode alice;
 } Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->root = g_dir_make_tmp ("quitter-test-media-XXXXXX", &error);
-  g_assert_no_error (error);
-  qtr_test_node_start (&fixture->alice, fixture->root, "alice", NULL);
+  qtr_test_node_start (&fixture->alice, NULL, "alice", NULL);
 }
 
 static void
@@ -167,8 +162,6 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   qtr_test_node_stop (&fixture->alice);
-  qtr_test_remove_tree (fixture->root);
-  g_free (fixture->root);
 }
 
 /* GETs @url, or the part @range of it if not %NULL. */

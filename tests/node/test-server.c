@@ -12,19 +12,14 @@
 /* A real node on a loopback port, asked over real HTTP what other servers ask it. */
 
 typedef struct {
-  char        *root;
-  QtrTestNode  alice;
+  QtrTestNode alice;
 } Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->root = g_dir_make_tmp ("quitter-test-node-XXXXXX", &error);
-  g_assert_no_error (error);
-  qtr_test_node_start (&fixture->alice, fixture->root, "alice",
+  qtr_test_node_start (&fixture->alice, NULL, "alice",
                        &(QtrTestNodeOptions) { .display_name = "Alice <script>alert(1)</script>" });
   g_assert_cmpuint (qtr_node_get_port (fixture->alice.node), ==, fixture->alice.port);
 }
@@ -34,8 +29,6 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   qtr_test_node_stop (&fixture->alice);
-  qtr_test_remove_tree (fixture->root);
-  g_free (fixture->root);
 }
 
 /* @method @path of alice's node, without following redirects. */
