@@ -327,7 +327,6 @@ alice_has_one_post (Fixture *fixture)
   return qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM statuses") == 1;
 }
 
-
 /* bob posts publicly and to followers only; alice, his follower, gets both; the public one is
  * served at its id, the other is not; bob deletes the public one and it is gone everywhere. */
 static void
@@ -497,7 +496,6 @@ post_note_as_alice (Fixture    *fixture,
 
   assert_accepted (fixture, body);
 }
-
 
 static gboolean
 bob_has_one_post (Fixture *fixture)
