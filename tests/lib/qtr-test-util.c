@@ -4,7 +4,9 @@
 #include "qtr-test-util.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 /**
  * qtr_test_remove_tree:
@@ -85,6 +87,129 @@ qtr_test_run (QtrTestRun *run,
   g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
   g_assert_no_error (error);
   run->status = g_subprocess_get_exit_status (process);
+}
+
+/**
+ * qtr_test_allow_private_addresses:
+ * @data_dir: a data folder of `quitter-node init`
+ *
+ * Lets the node of @data_dir reach private addresses (other nodes of the test on loopback),
+ * by editing its node.conf as a person would.
+ */
+void
+qtr_test_allow_private_addresses (const char *data_dir)
+{
+  g_autofree char *path = g_build_filename (data_dir, "node.conf", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GString) edited = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  edited = g_string_new (text);
+  g_assert_cmpuint (g_string_replace (edited, "allow_private_addresses=false",
+                                      "allow_private_addresses=true", 0), ==, 1);
+  g_assert_true (g_file_set_contents (path, edited->str, -1, NULL));
+}
+
+/* Runs in the child, before exec: a failed assertion must not leave nodes running. */
+static void
+die_with_test (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/**
+ * qtr_test_serve:
+ * @node_path: the quitter-node program
+ * @data_dir: the node's data folder
+ * @port: the port to listen on, in decimal
+ * @first_line: (out) (optional): the line the node printed when it started serving
+ *
+ * Starts `quitter-node run` on @data_dir, killed if the test dies, and waits until it says it
+ * serves. Stop it with qtr_test_stop_server().
+ *
+ * Returns: (transfer full): the running node
+ */
+GSubprocess *
+qtr_test_serve (const char  *node_path,
+                const char  *data_dir,
+                const char  *port,
+                char       **first_line)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autofree char *line = NULL;
+  GSubprocess *server;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_test, NULL, NULL);
+  server = g_subprocess_launcher_spawn (launcher, &error, node_path, "run", "--data-dir",
+                                        data_dir, "--port", port, NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_nonnull (strstr (line, "Serving"));
+  if (first_line != NULL)
+    *first_line = g_steal_pointer (&line);
+  return server;
+}
+
+/**
+ * qtr_test_stop_server:
+ * @server: a node of qtr_test_serve(), cleared
+ *
+ * Stops the node as systemd would (SIGTERM); it must exit, with status 0.
+ */
+void
+qtr_test_stop_server (GSubprocess **server)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_send_signal (*server, SIGTERM);
+  g_subprocess_wait (*server, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (*server));
+  g_assert_cmpint (g_subprocess_get_exit_status (*server), ==, 0);
+  g_clear_object (server);
+}
+
+/**
+ * qtr_test_wait_for_status:
+ * @first_words: what the status must say, then more, ending with %NULL
+ *
+ * Runs `quitter-node status` on @data_dir now and then for up to @seconds, until it prints
+ * every one of the words.
+ *
+ * Returns: whether it did
+ */
+gboolean
+qtr_test_wait_for_status (const char *node_path,
+                          const char *data_dir,
+                          guint       seconds,
+                          const char *first_words,
+                          ...)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_auto(QtrTestRun) status = { 0 };
+      gboolean all = TRUE;
+      va_list args;
+
+      qtr_test_run (&status, node_path, "status", "--data-dir", data_dir, NULL);
+      g_assert_cmpint (status.status, ==, 0);
+      va_start (args, first_words);
+      for (const char *words = first_words; words != NULL; words = va_arg (args, const char *))
+        all = all && strstr (status.out, words) != NULL;
+      va_end (args);
+      if (all)
+        return TRUE;
+      g_usleep (100 * 1000);
+    }
+  return FALSE;
 }
 
 /**

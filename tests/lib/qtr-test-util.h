@@ -41,6 +41,19 @@ void qtr_test_run       (QtrTestRun *run,
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (QtrTestRun, qtr_test_run_clear)
 
+/* quitter-node as a process, for tests of the program itself. */
+void         qtr_test_allow_private_addresses (const char   *data_dir);
+GSubprocess *qtr_test_serve                   (const char   *node_path,
+                                               const char   *data_dir,
+                                               const char   *port,
+                                               char        **first_line);
+void         qtr_test_stop_server             (GSubprocess **server);
+gboolean     qtr_test_wait_for_status         (const char   *node_path,
+                                               const char   *data_dir,
+                                               guint         seconds,
+                                               const char   *first_words,
+                                               ...) G_GNUC_NULL_TERMINATED;
+
 /* How long a test waits for what should happen before it fails. */
 #define QTR_TEST_WAIT_SECONDS 15
 
