@@ -31,6 +31,7 @@ qtr_test_node_start (QtrTestNode              *node,
   g_autoptr(GError) error = NULL;
   g_autoptr(QtrNodeConfig) config = NULL;
   g_autofree char *conf_path = NULL;
+  gboolean started;
 
   if (options == NULL)
     options = &defaults;
@@ -61,8 +62,9 @@ qtr_test_node_start (QtrTestNode              *node,
 
   node->node = qtr_node_open (node->dir, &error);
   g_assert_no_error (error);
-  g_assert_true (qtr_node_start (node->node, &error));
+  started = qtr_node_start (node->node, &error);
   g_assert_no_error (error);
+  g_assert_true (started);
 }
 
 /**
