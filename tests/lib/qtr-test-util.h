@@ -74,10 +74,10 @@ void qtr_test_wait_until_func (QtrTestCondition  condition,
 #define qtr_test_wait_until(condition, user_data, what) \
   qtr_test_wait_until_func ((QtrTestCondition) (condition), (user_data), (what))
 
-void          qtr_test_spin         (guint          ms);
-void          qtr_test_got_result_cb (GObject      *source,
-                                      GAsyncResult *result,
-                                      gpointer      user_data);
-GAsyncResult *qtr_test_wait_result  (GAsyncResult **result);
+void          qtr_test_spin          (guint          ms);
+void          qtr_test_got_result_cb (GObject       *source,
+                                      GAsyncResult  *result,
+                                      gpointer       user_data);
+GAsyncResult *qtr_test_wait_result   (GAsyncResult **result);
 
 G_END_DECLS
