@@ -118,7 +118,7 @@ char *qtr_test_listen (SoupServer *server,
  * @types: (element-type utf8 utf8): path -> its content type, where not ActivityStreams
  * @requests: (element-type utf8): the paths asked for, in order
  *
- * A server of the test's making, for what real nodes never send: it answers GETs of the
+ * A server of the test's making, for what real nodes never send: it answers requests for the
  * documents it was given, 404 to anything else, and notes what it was asked.
  */
 typedef struct {
