@@ -646,7 +646,7 @@ page_loaded_cb (GObject      *source,
 static void
 request_page (QtrTimeline  *self,
               GTask        *task,
-              const char   *url,
+              QtrApiPage   *page,
               const char   *max_id,
               const char   *min_id,
               const char   *since_id)
@@ -658,7 +658,16 @@ request_page (QtrTimeline  *self,
   g_auto(GStrv) query = NULL;
   GCancellable *cancellable = g_task_get_cancellable (task);
 
-  if (url == NULL)
+  if (page != NULL)
+    {
+      /* Servers that leave the limit out of their Link would answer with their default. */
+      if (qtr_api_page_get_param (page, "limit") == NULL)
+        {
+          g_strv_builder_add (builder, "limit");
+          g_strv_builder_add (builder, limit);
+        }
+    }
+  else
     {
       const char *pairs[] = { "limit", limit, "max_id", max_id, "min_id", min_id,
                               "since_id", since_id };
@@ -679,7 +688,7 @@ request_page (QtrTimeline  *self,
     }
   query = g_strv_builder_end (builder);
   begin_request (self);
-  qtr_api_client_get_async (priv->client, url != NULL ? url : priv->path,
+  qtr_api_client_get_async (priv->client, page != NULL ? page->url : priv->path,
                             (const char * const *) query,
                             cancellable != NULL ? cancellable : priv->cancellable,
                             page_loaded_cb, g_object_ref (task));
@@ -1642,7 +1651,7 @@ qtr_timeline_load_older_async (QtrTimeline         *self,
       return;
     }
   priv->loading_older = TRUE;
-  request_page (self, task, priv->older != NULL ? priv->older->url : NULL, max_id, NULL, NULL);
+  request_page (self, task, priv->older, max_id, NULL, NULL);
 }
 
 /**
