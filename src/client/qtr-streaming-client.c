@@ -24,7 +24,7 @@
  * while the user reads further down (QtrTimeline's pending items).
  *
  * A stream that fails or drops is reconnected after a wait that doubles per failure up to a
- * maximum, with jitter (a random wait between half and all of it, so that clients that lost the
+ * maximum (back to the shortest once a connection has stayed up a while), with jitter (a random wait between half and all of it, so that clients that lost the
  * same server do not all come back at once); once connected, its timelines check what they
  * missed. A server without streaming is polled instead (check_newer every poll interval). When
  * GNetworkMonitor says the network is back, waiting streams reconnect at once and the timelines
@@ -34,6 +34,10 @@
  * far below. */
 #define MAX_EVENT_SIZE (1024 * 1024)
 #define KEEPALIVE_SECONDS 30
+/* A connection that lived this long was a good one: the next failure waits the shortest time
+ * again. One that the server closes sooner keeps backing off (a server that accepts and drops
+ * at once must not be hammered). */
+#define STABLE_SECONDS 10
 
 typedef struct {
   QtrStreamingClient      *self;  /* unowned */
@@ -43,6 +47,7 @@ typedef struct {
   GPtrArray               *timelines;    /* QtrTimeline */
   SoupWebsocketConnection *connection;   /* nullable */
   GCancellable            *cancellable;  /* of the connection attempt */
+  gint64                   connected_at;  /* monotonic µs */
   guint                    retry_source;
   guint                    attempt;
 } Stream;
@@ -317,6 +322,8 @@ connection_closed_cb (SoupWebsocketConnection *connection,
            soup_websocket_connection_get_close_code (connection));
   g_signal_handlers_disconnect_by_data (connection, stream);
   g_clear_object (&stream->connection);
+  if (g_get_monotonic_time () - stream->connected_at >= STABLE_SECONDS * G_USEC_PER_SEC)
+    stream->attempt = 0;
   schedule_reconnect (stream);
 }
 
@@ -339,7 +346,7 @@ websocket_connected_cb (GObject      *source,
       schedule_reconnect (stream);
       return;
     }
-  stream->attempt = 0;
+  stream->connected_at = g_get_monotonic_time ();
   stream->connection = g_steal_pointer (&connection);
   soup_websocket_connection_set_max_incoming_payload_size (stream->connection, MAX_EVENT_SIZE);
   soup_websocket_connection_set_keepalive_interval (stream->connection, KEEPALIVE_SECONDS);

@@ -258,7 +258,8 @@ qtr_timeline_item_set_loading (QtrTimelineItem *self,
  * @json: the entity again, as edited
  *
  * Replaces the item's post (or notification) with @json, keeping the item: rows bound to it see
- * notify::status. The item's id does not change.
+ * notify::status. The item's id does not change. The same JSON again changes nothing and
+ * notifies nothing.
  *
  * Returns: %FALSE with @error set when @json is not a valid entity; the item is then unchanged
  */
@@ -272,6 +273,8 @@ qtr_timeline_item_update_json (QtrTimelineItem  *self,
   g_return_val_if_fail (QTR_IS_TIMELINE_ITEM (self), FALSE);
   g_return_val_if_fail (self->kind != QTR_TIMELINE_ITEM_GAP, FALSE);
 
+  if (json == self->json || json_object_equal (json, self->json))
+    return TRUE;
   parsed = qtr_timeline_item_new_from_json (self->kind, json, error);
   if (parsed == NULL)
     return FALSE;
