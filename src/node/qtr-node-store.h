@@ -22,6 +22,9 @@ G_BEGIN_DECLS
  * @header_id: the media shown as header, 0 for none
  * @also_known_as: the owner's other accounts (actor ids), never %NULL
  * @moved_to: (nullable): the account the owner moved to
+ * @fields: the profile's fields as plain text, name and value alternating, never %NULL
+ * @bot: whether the account is automated (published as a Service)
+ * @discoverable: whether the account may be featured in directories and searches
  *
  * The person the node belongs to: its one local actor.
  */
@@ -36,6 +39,9 @@ typedef struct {
   gint64  header_id;
   GStrv   also_known_as;
   char   *moved_to;
+  GStrv    fields;
+  gboolean bot;
+  gboolean discoverable;
 } QtrNodeOwner;
 
 void qtr_node_owner_free (QtrNodeOwner *owner);

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#pragma once
+
+#include "qtr-node-api.h"
+#include "qtr-node-store-client.h"
+
+G_BEGIN_DECLS
+
+/* The client API's accounts, relationships, media, lists, markers, filters, tags and the
+ * small endpoints around them; and what the statuses' handlers use of them. */
+
+/* Mastodon's page sizes for lists of accounts. */
+#define QTR_API_DEFAULT_ACCOUNTS_LIMIT 40
+#define QTR_API_MAX_ACCOUNTS_LIMIT 80
+
+void     qtr_node_api_read_page        (GHashTable         *query,
+                                        guint               default_limit,
+                                        guint               max_limit,
+                                        QtrStorePage       *page);
+void     qtr_node_api_set_page_links   (QtrNode            *node,
+                                        SoupServerMessage  *msg,
+                                        const QtrStorePage *page,
+                                        GArray             *cursors);
+GHashTable *qtr_node_api_read_params_or_refuse (SoupServerMessage *msg);
+void     qtr_node_api_respond_node_error (SoupServerMessage *msg,
+                                        const GError       *error);
+void     qtr_node_api_add_filter_results (JsonBuilder      *builder,
+                                        GPtrArray          *matches);
+void     qtr_node_api_add_filter       (JsonBuilder        *builder,
+                                        const QtrFilter    *filter);
+
+/* Handlers, one per route (see the table in qtr-node.c). */
+void qtr_node_handle_update_credentials (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_account_follows    (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_relationships      (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_account_action     (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_account_search     (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_familiar_followers (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_blocks             (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_mutes              (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_follow_requests    (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_follow_request_answer (QtrNode *node, SoupServerMessage *msg,
+                                        GHashTable *params);
+
+void qtr_node_handle_media_upload       (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_media_get          (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_media_update       (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+
+void qtr_node_handle_lists              (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_list_create        (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_list               (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_list_accounts      (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_account_lists      (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+
+void qtr_node_handle_markers            (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_preferences        (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_filters            (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_filter             (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_filter_keywords    (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_filter_keyword     (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_filter_statuses    (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_filter_status      (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_followed_tags      (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_tag                (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_tag_follow         (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_empty_list         (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_instance_peers     (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+
+G_END_DECLS
