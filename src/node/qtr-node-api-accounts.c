@@ -635,135 +635,172 @@ pend (QtrNode           *node,
   return action;
 }
 
+/* What every action on an account starts with: the token, the account (not the owner's
+ * own), and what lies between them. Answers and returns %FALSE when the request may not go
+ * on. */
 static gboolean
-do_mute (QtrNode            *node,
-         SoupServerMessage  *msg,
-         gint64              actor_row,
-         GError            **error)
+begin_action (QtrNode            *node,
+              SoupServerMessage  *msg,
+              GHashTable         *params,
+              const char         *scopes,
+              gint64             *actor_row,
+              QtrRemoteActor    **actor,
+              QtrFollowState     *state)
 {
-  g_autoptr(GHashTable) query = qtr_node_api_read_params_or_refuse (msg);
+  g_auto(QtrApiAuth) auth = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, scopes, &auth) ||
+      !find_account (node, msg, g_hash_table_lookup (params, "id"), actor_row, actor))
+    return FALSE;
+  if (*actor_row == 0)
+    {
+      qtr_node_respond_error (msg, SOUP_STATUS_FORBIDDEN,
+                              "This action is not allowed on the owner's own account");
+      return FALSE;
+    }
+  if (!qtr_node_store_get_follow_state (qtr_node_get_store (node), *actor_row, state, &error))
+    {
+      qtr_node_api_respond_internal_error (msg, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+qtr_node_handle_account_follow (QtrNode           *node,
+                                SoupServerMessage *msg,
+                                GHashTable        *params)
+{
+  g_autoptr(QtrRemoteActor) actor = NULL;
+  QtrFollowState state;
+  gint64 actor_row;
+
+  if (!begin_action (node, msg, params, "write:follows follow", &actor_row, &actor, &state))
+    return;
+  /* Following again changes nothing, as on Mastodon. */
+  if (state.following || state.requested)
+    respond_relationship (node, msg, actor_row);
+  else if (state.blocking)
+    qtr_node_respond_error (msg, SOUP_STATUS_FORBIDDEN,
+                            "This account is blocked: unblock it to follow it");
+  else
+    qtr_node_follow_async (node, actor->uri, qtr_node_get_cancellable (node), action_done_cb,
+                           pend (node, msg, actor_row));
+}
+
+void
+qtr_node_handle_account_unfollow (QtrNode           *node,
+                                  SoupServerMessage *msg,
+                                  GHashTable        *params)
+{
+  g_autoptr(QtrRemoteActor) actor = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  QtrFollowState state;
+  gint64 actor_row;
+
+  if (!begin_action (node, msg, params, "write:follows follow", &actor_row, &actor, &state))
+    return;
+  if ((state.following || state.requested) &&
+      (uri = qtr_node_unfollow (node, actor->uri, &error)) == NULL)
+    {
+      qtr_node_api_respond_node_error (msg, error);
+      return;
+    }
+  respond_relationship (node, msg, actor_row);
+}
+
+void
+qtr_node_handle_account_block (QtrNode           *node,
+                               SoupServerMessage *msg,
+                               GHashTable        *params)
+{
+  g_autoptr(QtrRemoteActor) actor = NULL;
+  QtrFollowState state;
+  gint64 actor_row;
+
+  if (!begin_action (node, msg, params, "write:blocks follow", &actor_row, &actor, &state))
+    return;
+  if (state.blocking)
+    respond_relationship (node, msg, actor_row);
+  else
+    qtr_node_block_async (node, actor->uri, qtr_node_get_cancellable (node), action_done_cb,
+                          pend (node, msg, actor_row));
+}
+
+void
+qtr_node_handle_account_unblock (QtrNode           *node,
+                                 SoupServerMessage *msg,
+                                 GHashTable        *params)
+{
+  g_autoptr(QtrRemoteActor) actor = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  QtrFollowState state;
+  gint64 actor_row;
+
+  if (!begin_action (node, msg, params, "write:blocks follow", &actor_row, &actor, &state))
+    return;
+  if (state.blocking && (uri = qtr_node_unblock (node, actor->uri, &error)) == NULL)
+    {
+      qtr_node_api_respond_node_error (msg, error);
+      return;
+    }
+  respond_relationship (node, msg, actor_row);
+}
+
+/* Mutes stay on this node: nothing is sent. `notifications` (default true) hides the
+ * account's notifications too; `duration` (seconds, 0 for ever) ends the mute. */
+void
+qtr_node_handle_account_mute (QtrNode           *node,
+                              SoupServerMessage *msg,
+                              GHashTable        *params)
+{
+  g_autoptr(QtrRemoteActor) actor = NULL;
+  g_autoptr(GHashTable) query = NULL;
+  g_autoptr(GError) error = NULL;
+  QtrFollowState state;
   const char *duration_text;
   guint64 duration = 0;
+  gint64 actor_row;
 
-  if (query == NULL)
-    return FALSE;
+  if (!begin_action (node, msg, params, "write:mutes follow", &actor_row, &actor, &state) ||
+      (query = qtr_node_api_read_params_or_refuse (msg)) == NULL)
+    return;
   duration_text = g_hash_table_lookup (query, "duration");
   if (duration_text != NULL && *duration_text != '\0' &&
       !g_ascii_string_to_unsigned (duration_text, 10, 0, G_MAXINT32, &duration, NULL))
     {
       qtr_node_respond_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY,
                               "Validation failed: duration is not a number of seconds");
-      return FALSE;
+      return;
     }
   if (!qtr_node_store_add_mute (qtr_node_get_store (node), actor_row,
                                 parse_boolean (g_hash_table_lookup (query, "notifications"),
                                                TRUE),
                                 duration > 0 ? g_get_real_time () / G_USEC_PER_SEC +
-                                               (gint64) duration : 0, error))
-    {
-      qtr_node_api_respond_internal_error (msg, *error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* POST /api/v1/accounts/:id/:action */
-void
-qtr_node_handle_account_action (QtrNode           *node,
-                                SoupServerMessage *msg,
-                                GHashTable        *params)
-{
-  static const struct { const char *name; const char *scopes; } actions[] = {
-    { "follow", "write:follows follow" },
-    { "unfollow", "write:follows follow" },
-    { "block", "write:blocks follow" },
-    { "unblock", "write:blocks follow" },
-    { "mute", "write:mutes follow" },
-    { "unmute", "write:mutes follow" },
-  };
-  g_auto(QtrApiAuth) auth = { 0 };
-  g_autoptr(QtrRemoteActor) actor = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *name = g_hash_table_lookup (params, "action");
-  QtrNodeStore *store = qtr_node_get_store (node);
-  QtrFollowState state = { 0 };
-  const char *scopes = NULL;
-  gint64 actor_row;
-
-  for (guint i = 0; i < G_N_ELEMENTS (actions) && scopes == NULL; i++)
-    {
-      if (g_str_equal (name, actions[i].name))
-        scopes = actions[i].scopes;
-    }
-  if (scopes == NULL)
-    {
-      qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "Not found");
-      return;
-    }
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, scopes, &auth) ||
-      !find_account (node, msg, g_hash_table_lookup (params, "id"), &actor_row, &actor))
-    return;
-  if (actor_row == 0)
-    {
-      qtr_node_respond_error (msg, SOUP_STATUS_FORBIDDEN,
-                              "This action is not allowed on the owner's own account");
-      return;
-    }
-  if (!qtr_node_store_get_follow_state (store, actor_row, &state, &error))
+                                               (gint64) duration : 0, &error))
     {
       qtr_node_api_respond_internal_error (msg, error);
       return;
     }
+  respond_relationship (node, msg, actor_row);
+}
 
-  if (g_str_equal (name, "follow"))
-    {
-      /* Following again changes nothing, as on Mastodon. */
-      if (state.following || state.requested)
-        respond_relationship (node, msg, actor_row);
-      else if (state.blocking)
-        qtr_node_respond_error (msg, SOUP_STATUS_FORBIDDEN,
-                                "This account is blocked: unblock it to follow it");
-      else
-        qtr_node_follow_async (node, actor->uri, qtr_node_get_cancellable (node),
-                               action_done_cb, pend (node, msg, actor_row));
-      return;
-    }
-  if (g_str_equal (name, "block"))
-    {
-      if (state.blocking)
-        respond_relationship (node, msg, actor_row);
-      else
-        qtr_node_block_async (node, actor->uri, qtr_node_get_cancellable (node),
-                              action_done_cb, pend (node, msg, actor_row));
-      return;
-    }
-  if (g_str_equal (name, "unfollow"))
-    {
-      g_autofree char *uri = NULL;
+void
+qtr_node_handle_account_unmute (QtrNode           *node,
+                                SoupServerMessage *msg,
+                                GHashTable        *params)
+{
+  g_autoptr(QtrRemoteActor) actor = NULL;
+  g_autoptr(GError) error = NULL;
+  QtrFollowState state;
+  gint64 actor_row;
 
-      if ((state.following || state.requested) &&
-          (uri = qtr_node_unfollow (node, actor->uri, &error)) == NULL)
-        {
-          qtr_node_api_respond_node_error (msg, error);
-          return;
-        }
-    }
-  else if (g_str_equal (name, "unblock"))
-    {
-      g_autofree char *uri = NULL;
-
-      if (state.blocking && (uri = qtr_node_unblock (node, actor->uri, &error)) == NULL)
-        {
-          qtr_node_api_respond_node_error (msg, error);
-          return;
-        }
-    }
-  else if (g_str_equal (name, "mute"))
-    {
-      if (!do_mute (node, msg, actor_row, &error))
-        return;
-    }
-  else if (!qtr_node_store_remove_mute (store, actor_row, &error))
+  if (!begin_action (node, msg, params, "write:mutes follow", &actor_row, &actor, &state))
+    return;
+  if (!qtr_node_store_remove_mute (qtr_node_get_store (node), actor_row, &error))
     {
       qtr_node_api_respond_internal_error (msg, error);
       return;
@@ -960,28 +997,20 @@ qtr_node_handle_follow_requests (QtrNode           *node,
   respond_account_list (node, msg, query, QTR_ACCOUNT_LIST_REQUESTS);
 }
 
-/* POST /api/v1/follow_requests/:id/authorize and /reject */
-void
-qtr_node_handle_follow_request_answer (QtrNode           *node,
-                                       SoupServerMessage *msg,
-                                       GHashTable        *params)
+static void
+answer_follow_request (QtrNode           *node,
+                       SoupServerMessage *msg,
+                       GHashTable        *params,
+                       gboolean           accept)
 {
   g_auto(QtrApiAuth) auth = { 0 };
   g_autoptr(GError) error = NULL;
-  const char *action = g_hash_table_lookup (params, "action");
   gint64 actor_row;
 
-  if (!g_str_equal (action, "authorize") && !g_str_equal (action, "reject"))
-    {
-      qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "Not found");
-      return;
-    }
   if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "write:follows follow", &auth) ||
       !find_account (node, msg, g_hash_table_lookup (params, "id"), &actor_row, NULL))
     return;
-  if (actor_row == 0 ||
-      !qtr_node_answer_follow_request (node, actor_row, g_str_equal (action, "authorize"),
-                                       &error))
+  if (actor_row == 0 || !qtr_node_answer_follow_request (node, actor_row, accept, &error))
     {
       if (error == NULL || g_error_matches (error, QTR_NODE_ERROR, QTR_NODE_ERROR_NOT_FOUND))
         qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, RECORD_NOT_FOUND);
@@ -990,6 +1019,24 @@ qtr_node_handle_follow_request_answer (QtrNode           *node,
       return;
     }
   respond_relationship (node, msg, actor_row);
+}
+
+/* The follow requests of a node with manual approval: the Accept or Reject goes to the
+ * requester's server. */
+void
+qtr_node_handle_follow_request_authorize (QtrNode           *node,
+                                          SoupServerMessage *msg,
+                                          GHashTable        *params)
+{
+  answer_follow_request (node, msg, params, TRUE);
+}
+
+void
+qtr_node_handle_follow_request_reject (QtrNode           *node,
+                                       SoupServerMessage *msg,
+                                       GHashTable        *params)
+{
+  answer_follow_request (node, msg, params, FALSE);
 }
 
 /* ---- Small endpoints ------------------------------------------------------------------ */

@@ -33,14 +33,21 @@ void     qtr_node_api_add_filter       (JsonBuilder        *builder,
 void qtr_node_handle_update_credentials (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_account_follows    (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_relationships      (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
-void qtr_node_handle_account_action     (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_account_follow     (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_account_unfollow   (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_account_block      (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_account_unblock    (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_account_mute       (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_account_unmute     (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_account_search     (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_familiar_followers (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_blocks             (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_mutes              (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_follow_requests    (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
-void qtr_node_handle_follow_request_answer (QtrNode *node, SoupServerMessage *msg,
-                                        GHashTable *params);
+void qtr_node_handle_follow_request_authorize (QtrNode *node, SoupServerMessage *msg,
+                                               GHashTable *params);
+void qtr_node_handle_follow_request_reject (QtrNode *node, SoupServerMessage *msg,
+                                            GHashTable *params);
 
 void qtr_node_handle_media_upload       (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_media_get          (QtrNode *node, SoupServerMessage *msg, GHashTable *params);

@@ -172,9 +172,11 @@ def relationships_tell_every_flag():
 @check
 def update_credentials_reaches_the_other_node():
     avatar = png(4, 3)
+    header = png(30, 10)
     account = f.a.account_update_credentials(
         display_name="Alice Liddell", note="Down the rabbit hole", avatar=avatar,
-        avatar_mime_type="image/png", bot=True, discoverable=False,
+        avatar_mime_type="image/png", header=header, header_mime_type="image/png", bot=True,
+        discoverable=False,
         fields=[("Home", "https://wonderland.example/"), ("Pronouns", "she/her")])
     assert account.display_name == "Alice Liddell" and account.bot and not account.discoverable
     assert [(x.name, x.value) for x in account.source.fields] == [
@@ -199,7 +201,19 @@ def update_credentials_reaches_the_other_node():
     seen = wait_for(bob_sees, "bob's node shows alice's new profile")
     assert [x.name for x in seen.fields] == ["Home", "Pronouns"], seen.fields
     assert "she/her" in seen.fields[1].value, seen.fields
-    assert seen.avatar == account.avatar and seen.bot, seen
+    assert seen.avatar == account.avatar and seen.header == account.header and seen.bot, seen
+    with urllib.request.urlopen(seen.header) as response:
+        assert response.read() == header
+    # A JSON body names fields as Rails does: fields_attributes[N][name].
+    status, _, body = api(f.alice, "PATCH", "/api/v1/accounts/update_credentials", body={
+        "fields_attributes": {"0": {"name": "Home", "value": "Wonderland"}}})
+    assert status == 200, (status, body)
+    assert [(x["name"], x["value"]) for x in body["source"]["fields"]] == [
+        ("Home", "Wonderland")], body["source"]
+    wait_for(lambda: [x.value for x in f.b.account(f.alice_on_bob).fields] ==
+             ["<p>Wonderland</p>"] or
+             [x.value for x in f.b.account(f.alice_on_bob).fields] == ["Wonderland"],
+             "bob's node has alice's one field")
     # Back to a person, for what follows.
     f.a.account_update_credentials(bot=False, discoverable=True)
 
@@ -478,6 +492,12 @@ def oversized_uploads_get_413():
                        "Content-Type: multipart/form-data; boundary=b\r\n"
                        "Expect: 100-continue\r\nContent-Length: 500000000\r\n\r\n")
     assert " 413 " in line, line
+    # An upload of unknown length is not read.
+    line = raw_request(f.alice, "POST /api/v2/media HTTP/1.1\r\nHost: x\r\n"
+                       f"Authorization: Bearer {f.alice.api_token}\r\n"
+                       "Content-Type: multipart/form-data; boundary=b\r\n"
+                       "Expect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n")
+    assert " 411 " in line, line
     # An image larger than images may be (16 MB), within the body limit.
     content_type, body = multipart({}, {"file": ("big.png", "image/png",
                                                  png(2, 2, b"\0" * (17 * 1024 * 1024)))})
