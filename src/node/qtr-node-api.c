@@ -519,6 +519,39 @@ qtr_node_api_read_params_full (SoupServerMessage  *msg,
   return g_steal_pointer (&params);
 }
 
+/* Refuses a request from its headers. libsoup reads no body after an answer to a request
+ * that expects `100 Continue`; of any other request it would read the whole body first, so
+ * the answer is written on the socket now and the connection closed. */
+static void
+refuse_body (SoupServerMessage *msg,
+             const char        *path,
+             guint              status,
+             const char        *message)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  GSocket *socket = soup_server_message_get_socket (msg);
+  g_autofree char *response = NULL;
+  g_autofree char *body = NULL;
+
+  qtr_node_api_apply_cors (msg, path);
+  qtr_node_respond_error (msg, status, message);
+  if ((soup_message_headers_get_expectations (headers) & SOUP_EXPECTATION_CONTINUE) != 0 ||
+      socket == NULL)
+    return;
+  if (!g_str_equal (g_uri_get_scheme (soup_server_message_get_uri (msg)), "https"))
+    {
+      body = g_strdup_printf ("{\"error\":\"%s\"}", message);
+      response = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
+                                  "Content-Type: application/json; charset=utf-8\r\n"
+                                  "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                                  "Access-Control-Allow-Origin: *\r\n"
+                                  "Connection: close\r\n\r\n%s",
+                                  status, soup_status_get_phrase (status), strlen (body), body);
+      g_socket_send (socket, response, strlen (response), NULL, NULL);
+    }
+  g_socket_shutdown (socket, TRUE, TRUE, NULL);
+}
+
 /**
  * qtr_node_api_get_upload_limit:
  * @path: a request's path
@@ -566,26 +599,16 @@ qtr_node_api_early_cb (SoupServer        *server,
       /* Uploads are read whole: their size must be known, and within the limit, first. */
       if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH &&
           soup_message_headers_get_encoding (headers) != SOUP_ENCODING_NONE)
-        {
-          qtr_node_api_apply_cors (msg, path);
-          qtr_node_respond_error (msg, SOUP_STATUS_LENGTH_REQUIRED,
-                                  "Uploads need a Content-Length");
-        }
+        refuse_body (msg, path, SOUP_STATUS_LENGTH_REQUIRED, "Uploads need a Content-Length");
       else if (soup_message_headers_get_content_length (headers) > (goffset) upload_limit)
-        {
-          qtr_node_api_apply_cors (msg, path);
-          qtr_node_respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
-                                  "The file is larger than the node takes");
-        }
+        refuse_body (msg, path, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                     "The file is larger than the node takes");
       return;
     }
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > QTR_API_MAX_BODY_SIZE)
-    {
-      qtr_node_api_apply_cors (msg, path);
-      qtr_node_respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
-                              "The body is larger than the node takes (64 KiB)");
-    }
+    refuse_body (msg, path, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                 "The body is larger than the node takes (64 KiB)");
 }
 
 /**
