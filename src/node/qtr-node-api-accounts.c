@@ -374,7 +374,32 @@ read_fields (GHashTable  *params,
   return g_strv_builder_end (builder);
 }
 
-/* Stores an uploaded profile image; 0 when none was sent. */
+/* Checks that an uploaded profile image, when one was sent, is an image the media store
+ * takes. */
+static gboolean
+check_image_file (GHashTable   *files,
+                  const char   *name,
+                  GError      **error)
+{
+  GBytes *bytes = g_hash_table_lookup (files, name);
+  const char *media_type;
+  guint width, height;
+
+  if (bytes == NULL)
+    return TRUE;
+  if (!qtr_media_sniff (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &media_type,
+                        &width, &height, error))
+    return FALSE;
+  if (!qtr_media_is_image (media_type))
+    {
+      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID_MEDIA,
+                   "Validation failed: the %s must be an image, not %s", name, media_type);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Stores an uploaded profile image; 0 when none was sent, -1 with @error set on failure. */
 static gint64
 add_image (QtrNode      *node,
            GHashTable   *files,
@@ -383,21 +408,9 @@ add_image (QtrNode      *node,
 {
   GBytes *bytes = g_hash_table_lookup (files, name);
   g_autoptr(QtrMedia) media = NULL;
-  const char *media_type;
-  guint width, height;
 
   if (bytes == NULL)
     return 0;
-  /* Only images: checked before anything is stored. */
-  if (!qtr_media_sniff (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &media_type,
-                        &width, &height, error))
-    return -1;
-  if (!qtr_media_is_image (media_type))
-    {
-      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID_MEDIA,
-                   "Validation failed: the %s must be an image, not %s", name, media_type);
-      return -1;
-    }
   media = qtr_node_add_media (node, bytes, NULL, error);
   return media ? media->id : -1;
 }
@@ -452,7 +465,11 @@ qtr_node_handle_update_credentials (QtrNode           *node,
       edit.set_discoverable = TRUE;
       edit.discoverable = parse_boolean (value, TRUE);
     }
-  if ((edit.avatar_id = add_image (node, files, "avatar", &error)) < 0 ||
+  /* Everything is checked before the images are stored. */
+  if (!qtr_node_check_profile_edit (node, &edit, &error) ||
+      !check_image_file (files, "avatar", &error) ||
+      !check_image_file (files, "header", &error) ||
+      (edit.avatar_id = add_image (node, files, "avatar", &error)) < 0 ||
       (edit.header_id = add_image (node, files, "header", &error)) < 0 ||
       !qtr_node_update_profile (node, &edit, &error))
     {

@@ -172,6 +172,9 @@ gboolean       qtr_node_answer_follow_request (QtrNode   *node,
 JsonNode      *qtr_node_build_person (QtrNode *node);
 QtrNodeOwner  *qtr_node_copy_profile (const QtrNodeOwner *owner);
 char          *qtr_node_format_field_value (const char *value);
+gboolean       qtr_node_check_profile_edit (QtrNode               *node,
+                                            const QtrProfileEdit  *edit,
+                                            GError               **error);
 gboolean       qtr_node_save_profile (QtrNode             *node,
                                       const QtrNodeOwner  *profile,
                                       JsonObject          *extra,

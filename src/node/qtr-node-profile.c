@@ -316,24 +316,20 @@ check_fields (const char * const  *fields,
 }
 
 /**
- * qtr_node_update_profile:
- * @edit: what changes
+ * qtr_node_check_profile_edit:
+ * @edit: a change of the owner's profile
  *
- * Changes the owner's profile: display name, profile text (plain text, linked as posts are),
- * avatar and header (images of the media store), whether follows wait for approval, the
- * profile's fields (PropertyValue attachments of the actor), and the bot and discoverable
- * flags. The
- * profile is stored and an Update{Person} goes to every follower's server (one per server).
+ * Checks @edit as qtr_node_update_profile() does, without changing anything: callers that
+ * store files for it (profile images) check first.
+ *
+ * Returns: %TRUE when qtr_node_update_profile() would take @edit; else %FALSE with @error set
+ *   (%QTR_NODE_ERROR_INVALID, or an error of the media store for the images)
  */
 gboolean
-qtr_node_update_profile (QtrNode               *node,
-                         const QtrProfileEdit  *edit,
-                         GError               **error)
+qtr_node_check_profile_edit (QtrNode               *node,
+                             const QtrProfileEdit  *edit,
+                             GError               **error)
 {
-  g_autoptr(QtrNodeOwner) profile = qtr_node_copy_profile (qtr_node_get_owner (node));
-  QtrNodeConfig *config = qtr_node_get_config (node);
-  gboolean changed_approval = FALSE;
-
   if (edit->display_name != NULL && g_utf8_strlen (edit->display_name, -1) > MAX_DISPLAY_NAME)
     {
       g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID,
@@ -357,7 +353,30 @@ qtr_node_update_profile (QtrNode               *node,
       !check_image (node, edit->header_id, "header", error) ||
       !check_fields (edit->fields, error))
     return FALSE;
+  return TRUE;
+}
 
+/**
+ * qtr_node_update_profile:
+ * @edit: what changes
+ *
+ * Changes the owner's profile: display name, profile text (plain text, linked as posts are),
+ * avatar and header (images of the media store), whether follows wait for approval, the
+ * profile's fields (PropertyValue attachments of the actor), and the bot and discoverable
+ * flags. The
+ * profile is stored and an Update{Person} goes to every follower's server (one per server).
+ */
+gboolean
+qtr_node_update_profile (QtrNode               *node,
+                         const QtrProfileEdit  *edit,
+                         GError               **error)
+{
+  g_autoptr(QtrNodeOwner) profile = qtr_node_copy_profile (qtr_node_get_owner (node));
+  QtrNodeConfig *config = qtr_node_get_config (node);
+  gboolean changed_approval = FALSE;
+
+  if (!qtr_node_check_profile_edit (node, edit, error))
+    return FALSE;
   if (edit->display_name != NULL)
     {
       g_free (profile->display_name);

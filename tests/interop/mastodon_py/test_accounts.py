@@ -522,6 +522,14 @@ def png_that_is_html_gets_422():
     status, error = api_error(lambda: f.a.account_update_credentials(
         avatar=html, avatar_mime_type="image/png"))
     assert status == 422, (status, error)
+    # A good avatar is not kept when the rest of the request is refused.
+    status, error = api_error(lambda: f.a.account_update_credentials(
+        avatar=png(2, 2), avatar_mime_type="image/png", header=html,
+        header_mime_type="image/png"))
+    assert status == 422, (status, error)
+    status, error = api_error(lambda: f.a.account_update_credentials(
+        avatar=png(2, 2), avatar_mime_type="image/png", display_name="x" * 31))
+    assert status == 422, (status, error)
     assert count(f.alice, "media") == media
     assert f.alice.query("SELECT avatar_id FROM owner") == avatar
 
