@@ -55,18 +55,39 @@ void qtr_node_handle_media_update       (QtrNode *node, SoupServerMessage *msg, 
 
 void qtr_node_handle_lists              (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_list_create        (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
-void qtr_node_handle_list               (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
-void qtr_node_handle_list_accounts      (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_list_get           (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_list_update        (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_list_delete        (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_list_accounts_get  (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_list_accounts_add  (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_list_accounts_remove (QtrNode *node, SoupServerMessage *msg,
+                                           GHashTable *params);
 void qtr_node_handle_account_lists      (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 
-void qtr_node_handle_markers            (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_markers_get        (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_markers_set        (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_preferences        (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
-void qtr_node_handle_filters            (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
-void qtr_node_handle_filter             (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
-void qtr_node_handle_filter_keywords    (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
-void qtr_node_handle_filter_keyword     (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
-void qtr_node_handle_filter_statuses    (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
-void qtr_node_handle_filter_status      (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_filters_get        (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_filter_create      (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_filter_get         (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_filter_update      (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_filter_delete      (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_filter_keywords_get (QtrNode *node, SoupServerMessage *msg,
+                                          GHashTable *params);
+void qtr_node_handle_filter_keyword_create (QtrNode *node, SoupServerMessage *msg,
+                                            GHashTable *params);
+void qtr_node_handle_filter_keyword_get (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_filter_keyword_update (QtrNode *node, SoupServerMessage *msg,
+                                            GHashTable *params);
+void qtr_node_handle_filter_keyword_delete (QtrNode *node, SoupServerMessage *msg,
+                                            GHashTable *params);
+void qtr_node_handle_filter_statuses_get (QtrNode *node, SoupServerMessage *msg,
+                                          GHashTable *params);
+void qtr_node_handle_filter_status_create (QtrNode *node, SoupServerMessage *msg,
+                                           GHashTable *params);
+void qtr_node_handle_filter_status_get  (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_filter_status_delete (QtrNode *node, SoupServerMessage *msg,
+                                           GHashTable *params);
 void qtr_node_handle_followed_tags      (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_tag                (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_tag_follow         (QtrNode *node, SoupServerMessage *msg, GHashTable *params);

@@ -192,40 +192,42 @@ find_list (QtrNode           *node,
   return list;
 }
 
-/* GET, PUT and DELETE /api/v1/lists/:id */
-void
-qtr_node_handle_list (QtrNode           *node,
-                      SoupServerMessage *msg,
-                      GHashTable        *params)
+/* The token, then the list of `:id`; answers and returns %NULL when the request may not go
+ * on. */
+static QtrList *
+begin_list (QtrNode           *node,
+            SoupServerMessage *msg,
+            GHashTable        *params,
+            const char        *scopes)
 {
   g_auto(QtrApiAuth) auth = { 0 };
-  g_autoptr(QtrList) list = NULL;
+
+  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, scopes, &auth))
+    return NULL;
+  return find_list (node, msg, params);
+}
+
+void
+qtr_node_handle_list_get (QtrNode           *node,
+                          SoupServerMessage *msg,
+                          GHashTable        *params)
+{
+  g_autoptr(QtrList) list = begin_list (node, msg, params, "read:lists");
+
+  if (list != NULL)
+    respond_list (msg, list);
+}
+
+void
+qtr_node_handle_list_update (QtrNode           *node,
+                             SoupServerMessage *msg,
+                             GHashTable        *params)
+{
+  g_autoptr(QtrList) list = begin_list (node, msg, params, "write:lists");
   g_autoptr(GHashTable) form = NULL;
   g_autoptr(GError) error = NULL;
-  const char *method = soup_server_message_get_method (msg);
-  gboolean reading = g_str_equal (method, "GET") || g_str_equal (method, "HEAD");
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, reading ? "read:lists" : "write:lists",
-                               &auth) ||
-      (list = find_list (node, msg, params)) == NULL)
-    return;
-  if (reading)
-    {
-      respond_list (msg, list);
-      return;
-    }
-  if (g_str_equal (method, "DELETE"))
-    {
-      if (!qtr_node_store_delete_list (qtr_node_get_store (node), list->id, &error) &&
-          error != NULL)
-        {
-          qtr_node_api_respond_internal_error (msg, error);
-          return;
-        }
-      respond_empty_object (msg);
-      return;
-    }
-  if ((form = qtr_node_api_read_params_or_refuse (msg)) == NULL ||
+  if (list == NULL || (form = qtr_node_api_read_params_or_refuse (msg)) == NULL ||
       !read_list_form (msg, form, list))
     return;
   if (!qtr_node_store_update_list (qtr_node_get_store (node), list, &error) && error != NULL)
@@ -234,6 +236,25 @@ qtr_node_handle_list (QtrNode           *node,
       return;
     }
   respond_list (msg, list);
+}
+
+void
+qtr_node_handle_list_delete (QtrNode           *node,
+                             SoupServerMessage *msg,
+                             GHashTable        *params)
+{
+  g_autoptr(QtrList) list = begin_list (node, msg, params, "write:lists");
+  g_autoptr(GError) error = NULL;
+
+  if (list == NULL)
+    return;
+  if (!qtr_node_store_delete_list (qtr_node_get_store (node), list->id, &error) &&
+      error != NULL)
+    {
+      qtr_node_api_respond_internal_error (msg, error);
+      return;
+    }
+  respond_empty_object (msg);
 }
 
 /* The accounts of `account_ids[]`, all of them followed by the owner; answers 404 or 422
@@ -285,59 +306,58 @@ read_members (QtrNode           *node,
   return g_steal_pointer (&rows);
 }
 
-/* GET, POST and DELETE /api/v1/lists/:id/accounts */
 void
-qtr_node_handle_list_accounts (QtrNode           *node,
-                               SoupServerMessage *msg,
-                               GHashTable        *params)
+qtr_node_handle_list_accounts_get (QtrNode           *node,
+                                   SoupServerMessage *msg,
+                                   GHashTable        *params)
 {
-  g_auto(QtrApiAuth) auth = { 0 };
-  g_autoptr(QtrList) list = NULL;
-  g_autoptr(GHashTable) form = NULL;
+  g_autoptr(QtrList) list = begin_list (node, msg, params, "read:lists");
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GHashTable) query = NULL;
   g_autoptr(GArray) rows = NULL;
   g_autoptr(GError) error = NULL;
-  QtrNodeStore *store = qtr_node_get_store (node);
-  const char *method = soup_server_message_get_method (msg);
-  gboolean reading = g_str_equal (method, "GET") || g_str_equal (method, "HEAD");
-  gboolean adding = g_str_equal (method, "POST");
+  QtrStorePage page;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, reading ? "read:lists" : "write:lists",
-                               &auth) ||
-      (list = find_list (node, msg, params)) == NULL ||
-      (form = qtr_node_api_read_params_or_refuse (msg)) == NULL)
+  if (list == NULL || (query = qtr_node_api_read_params_or_refuse (msg)) == NULL)
     return;
-  if (reading)
+  qtr_node_api_read_page (query, QTR_API_DEFAULT_ACCOUNTS_LIMIT, QTR_API_MAX_ACCOUNTS_LIMIT,
+                          &page);
+  rows = qtr_node_store_page_list_members (qtr_node_get_store (node), list->id, &page, &error);
+  if (rows == NULL)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      QtrStorePage page;
-
-      qtr_node_api_read_page (form, QTR_API_DEFAULT_ACCOUNTS_LIMIT, QTR_API_MAX_ACCOUNTS_LIMIT,
-                              &page);
-      rows = qtr_node_store_page_list_members (store, list->id, &page, &error);
-      if (rows == NULL)
+      qtr_node_api_respond_internal_error (msg, error);
+      return;
+    }
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      if (!qtr_node_api_add_account (builder, node, g_array_index (rows, gint64, i), FALSE,
+                                     &error) && error != NULL)
         {
           qtr_node_api_respond_internal_error (msg, error);
           return;
         }
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < rows->len; i++)
-        {
-          if (!qtr_node_api_add_account (builder, node, g_array_index (rows, gint64, i), FALSE,
-                                         &error) && error != NULL)
-            {
-              qtr_node_api_respond_internal_error (msg, error);
-              return;
-            }
-        }
-      json_builder_end_array (builder);
-      qtr_node_api_set_page_links (node, msg, &page, rows);
-      qtr_node_api_respond (msg, builder);
-      return;
     }
+  json_builder_end_array (builder);
+  qtr_node_api_set_page_links (node, msg, &page, rows);
+  qtr_node_api_respond (msg, builder);
+}
 
-  /* Every account is checked before any is added or removed. */
-  rows = read_members (node, msg, form, adding);
-  if (rows == NULL)
+/* Adds or removes the accounts of `account_ids[]`, every one checked before any changes. */
+static void
+change_members (QtrNode           *node,
+                SoupServerMessage *msg,
+                GHashTable        *params,
+                gboolean           adding)
+{
+  g_autoptr(QtrList) list = begin_list (node, msg, params, "write:lists");
+  QtrNodeStore *store = qtr_node_get_store (node);
+  g_autoptr(GHashTable) form = NULL;
+  g_autoptr(GArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (list == NULL || (form = qtr_node_api_read_params_or_refuse (msg)) == NULL ||
+      (rows = read_members (node, msg, form, adding)) == NULL)
     return;
   for (guint i = 0; i < rows->len; i++)
     {
@@ -351,6 +371,22 @@ qtr_node_handle_list_accounts (QtrNode           *node,
         }
     }
   respond_empty_object (msg);
+}
+
+void
+qtr_node_handle_list_accounts_add (QtrNode           *node,
+                                   SoupServerMessage *msg,
+                                   GHashTable        *params)
+{
+  change_members (node, msg, params, TRUE);
+}
+
+void
+qtr_node_handle_list_accounts_remove (QtrNode           *node,
+                                      SoupServerMessage *msg,
+                                      GHashTable        *params)
+{
+  change_members (node, msg, params, FALSE);
 }
 
 /* GET /api/v1/accounts/:id/lists */

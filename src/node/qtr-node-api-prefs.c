@@ -106,77 +106,20 @@ add_marker (JsonBuilder  *builder,
   return TRUE;
 }
 
-/* GET /api/v1/markers?timeline[]=… and POST /api/v1/markers with home[last_read_id] and
- * notifications[last_read_id]. */
-void
-qtr_node_handle_markers (QtrNode           *node,
-                         SoupServerMessage *msg,
-                         GHashTable        *params)
+static const char * const marker_timelines[] = { "home", "notifications" };
+
+static void
+respond_markers (QtrNode           *node,
+                 SoupServerMessage *msg,
+                 const gboolean    *wanted)
 {
-  static const char * const timelines[] = { "home", "notifications" };
-  g_auto(QtrApiAuth) auth = { 0 };
-  g_autoptr(GHashTable) form = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GError) error = NULL;
-  gboolean reading = !g_str_equal (soup_server_message_get_method (msg), "POST");
-  gboolean wanted[G_N_ELEMENTS (timelines)] = { FALSE };
-
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER,
-                               reading ? "read:statuses" : "write:statuses", &auth) ||
-      (form = qtr_node_api_read_params_or_refuse (msg)) == NULL)
-    return;
-
-  if (reading)
-    {
-      const char *asked = g_hash_table_lookup (form, "timeline");
-      g_auto(GStrv) names = g_strsplit (asked ? asked : "", "\n", -1);
-
-      for (guint i = 0; i < G_N_ELEMENTS (timelines); i++)
-        wanted[i] = g_strv_contains ((const char * const *) names, timelines[i]);
-    }
-  else
-    {
-      gboolean any = FALSE;
-
-      /* Every marker is checked before one is saved. */
-      for (guint i = 0; i < G_N_ELEMENTS (timelines); i++)
-        {
-          g_autofree char *key = g_strconcat (timelines[i], "[last_read_id]", NULL);
-          const char *id = g_hash_table_lookup (form, key);
-
-          if (id == NULL)
-            continue;
-          if (*id == '\0' || strlen (id) > 64 || strchr (id, '\n') != NULL)
-            {
-              unprocessable (msg, "Validation failed: last_read_id is not an id");
-              return;
-            }
-          wanted[i] = any = TRUE;
-        }
-      if (!any)
-        {
-          unprocessable (msg, "Validation failed: send home[last_read_id] or "
-                         "notifications[last_read_id]");
-          return;
-        }
-      for (guint i = 0; i < G_N_ELEMENTS (timelines); i++)
-        {
-          g_autofree char *key = g_strconcat (timelines[i], "[last_read_id]", NULL);
-
-          if (wanted[i] &&
-              !qtr_node_store_set_marker (qtr_node_get_store (node), timelines[i],
-                                          g_hash_table_lookup (form, key), &error))
-            {
-              qtr_node_api_respond_internal_error (msg, error);
-              return;
-            }
-        }
-    }
 
   json_builder_begin_object (builder);
-  for (guint i = 0; i < G_N_ELEMENTS (timelines); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (marker_timelines); i++)
     {
-      if (wanted[i] && !add_marker (builder, node, timelines[i], &error))
+      if (wanted[i] && !add_marker (builder, node, marker_timelines[i], &error))
         {
           qtr_node_api_respond_internal_error (msg, error);
           return;
@@ -184,6 +127,79 @@ qtr_node_handle_markers (QtrNode           *node,
     }
   json_builder_end_object (builder);
   qtr_node_api_respond (msg, builder);
+}
+
+/* GET /api/v1/markers?timeline[]=home&timeline[]=notifications */
+void
+qtr_node_handle_markers_get (QtrNode           *node,
+                             SoupServerMessage *msg,
+                             GHashTable        *params)
+{
+  g_auto(QtrApiAuth) auth = { 0 };
+  g_autoptr(GHashTable) query = NULL;
+  g_auto(GStrv) names = NULL;
+  gboolean wanted[G_N_ELEMENTS (marker_timelines)] = { FALSE };
+  const char *asked;
+
+  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "read:statuses", &auth) ||
+      (query = qtr_node_api_read_params_or_refuse (msg)) == NULL)
+    return;
+  asked = g_hash_table_lookup (query, "timeline");
+  names = g_strsplit (asked ? asked : "", "\n", -1);
+  for (guint i = 0; i < G_N_ELEMENTS (marker_timelines); i++)
+    wanted[i] = g_strv_contains ((const char * const *) names, marker_timelines[i]);
+  respond_markers (node, msg, wanted);
+}
+
+/* POST /api/v1/markers with home[last_read_id] and notifications[last_read_id]: each saved
+ * marker's version goes up by one. */
+void
+qtr_node_handle_markers_set (QtrNode           *node,
+                             SoupServerMessage *msg,
+                             GHashTable        *params)
+{
+  g_auto(QtrApiAuth) auth = { 0 };
+  g_autoptr(GHashTable) form = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean wanted[G_N_ELEMENTS (marker_timelines)] = { FALSE };
+  const char *ids[G_N_ELEMENTS (marker_timelines)] = { NULL };
+  gboolean any = FALSE;
+
+  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "write:statuses", &auth) ||
+      (form = qtr_node_api_read_params_or_refuse (msg)) == NULL)
+    return;
+  /* Every marker is checked before one is saved. */
+  for (guint i = 0; i < G_N_ELEMENTS (marker_timelines); i++)
+    {
+      g_autofree char *key = g_strconcat (marker_timelines[i], "[last_read_id]", NULL);
+
+      ids[i] = g_hash_table_lookup (form, key);
+      if (ids[i] == NULL)
+        continue;
+      if (*ids[i] == '\0' || strlen (ids[i]) > 64 || strchr (ids[i], '\n') != NULL)
+        {
+          unprocessable (msg, "Validation failed: last_read_id is not an id");
+          return;
+        }
+      wanted[i] = any = TRUE;
+    }
+  if (!any)
+    {
+      unprocessable (msg, "Validation failed: send home[last_read_id] or "
+                     "notifications[last_read_id]");
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (marker_timelines); i++)
+    {
+      if (wanted[i] &&
+          !qtr_node_store_set_marker (qtr_node_get_store (node), marker_timelines[i], ids[i],
+                                      &error))
+        {
+          qtr_node_api_respond_internal_error (msg, error);
+          return;
+        }
+    }
+  respond_markers (node, msg, wanted);
 }
 
 /* ---- Preferences ---------------------------------------------------------------------- */
@@ -639,67 +655,72 @@ save_and_respond (QtrNode           *node,
   respond_filter (node, msg, tx.id);
 }
 
-/* GET and POST /api/v2/filters */
 void
-qtr_node_handle_filters (QtrNode           *node,
-                         SoupServerMessage *msg,
-                         GHashTable        *params)
+qtr_node_handle_filters_get (QtrNode           *node,
+                             SoupServerMessage *msg,
+                             GHashTable        *params)
+{
+  g_auto(QtrApiAuth) auth = { 0 };
+  g_autoptr(GPtrArray) filters = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "read:filters", &auth))
+    return;
+  filters = qtr_node_store_get_filters (qtr_node_get_store (node), &error);
+  if (filters == NULL)
+    {
+      qtr_node_api_respond_internal_error (msg, error);
+      return;
+    }
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < filters->len; i++)
+    qtr_node_api_add_filter (builder, g_ptr_array_index (filters, i));
+  json_builder_end_array (builder);
+  qtr_node_api_respond (msg, builder);
+}
+
+void
+qtr_node_handle_filter_create (QtrNode           *node,
+                               SoupServerMessage *msg,
+                               GHashTable        *params)
 {
   g_auto(QtrApiAuth) auth = { 0 };
   g_autoptr(GHashTable) form = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean reading = !g_str_equal (soup_server_message_get_method (msg), "POST");
+  g_autoptr(QtrFilter) filter = qtr_filter_new ();
+  g_autoptr(GArray) keywords = NULL;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER,
-                               reading ? "read:filters" : "write:filters", &auth) ||
-      (form = qtr_node_api_read_params_or_refuse (msg)) == NULL)
+  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "write:filters", &auth) ||
+      (form = qtr_node_api_read_params_or_refuse (msg)) == NULL ||
+      !read_filter_form (msg, form, filter, TRUE) ||
+      (keywords = read_keyword_changes (msg, form)) == NULL)
     return;
-  if (reading)
+  for (guint i = 0; i < keywords->len; i++)
     {
-      g_autoptr(GPtrArray) filters = qtr_node_store_get_filters (qtr_node_get_store (node),
-                                                                 &error);
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      if (filters == NULL)
+      if (g_array_index (keywords, KeywordChange, i).id != 0)
         {
-          qtr_node_api_respond_internal_error (msg, error);
+          unprocessable (msg, "Validation failed: a new filter has no keywords to change");
           return;
         }
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < filters->len; i++)
-        qtr_node_api_add_filter (builder, g_ptr_array_index (filters, i));
-      json_builder_end_array (builder);
-      qtr_node_api_respond (msg, builder);
-      return;
     }
-  {
-    g_autoptr(QtrFilter) filter = qtr_filter_new ();
-    g_autoptr(GArray) keywords = NULL;
-
-    if (!read_filter_form (msg, form, filter, TRUE) ||
-        (keywords = read_keyword_changes (msg, form)) == NULL)
-      return;
-    for (guint i = 0; i < keywords->len; i++)
-      {
-        if (g_array_index (keywords, KeywordChange, i).id != 0)
-          {
-            unprocessable (msg, "Validation failed: a new filter has no keywords to change");
-            return;
-          }
-      }
-    save_and_respond (node, msg, filter, keywords);
-  }
+  save_and_respond (node, msg, filter, keywords);
 }
 
+/* The token, then the filter of @id_text; answers and returns %NULL when the request may not
+ * go on. */
 static QtrFilter *
-find_filter (QtrNode           *node,
-             SoupServerMessage *msg,
-             const char        *id_text)
+begin_filter (QtrNode           *node,
+              SoupServerMessage *msg,
+              const char        *scopes,
+              const char        *id_text)
 {
+  g_auto(QtrApiAuth) auth = { 0 };
   g_autoptr(GError) error = NULL;
   QtrFilter *filter = NULL;
   gint64 id;
 
+  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, scopes, &auth))
+    return NULL;
   if (parse_positive (id_text, &id))
     filter = qtr_node_store_find_filter (qtr_node_get_store (node), id, &error);
   if (error != NULL)
@@ -709,47 +730,59 @@ find_filter (QtrNode           *node,
   return filter;
 }
 
-/* GET, PUT and DELETE /api/v2/filters/:id */
 void
-qtr_node_handle_filter (QtrNode           *node,
-                        SoupServerMessage *msg,
-                        GHashTable        *params)
+qtr_node_handle_filter_get (QtrNode           *node,
+                            SoupServerMessage *msg,
+                            GHashTable        *params)
 {
-  g_auto(QtrApiAuth) auth = { 0 };
-  g_autoptr(QtrFilter) filter = NULL;
+  g_autoptr(QtrFilter) filter = begin_filter (node, msg, "read:filters",
+                                              g_hash_table_lookup (params, "id"));
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  if (filter == NULL)
+    return;
+  qtr_node_api_add_filter (builder, filter);
+  qtr_node_api_respond (msg, builder);
+}
+
+void
+qtr_node_handle_filter_update (QtrNode           *node,
+                               SoupServerMessage *msg,
+                               GHashTable        *params)
+{
+  g_autoptr(QtrFilter) filter = begin_filter (node, msg, "write:filters",
+                                              g_hash_table_lookup (params, "id"));
   g_autoptr(GHashTable) form = NULL;
   g_autoptr(GArray) keywords = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *method = soup_server_message_get_method (msg);
-  gboolean reading = g_str_equal (method, "GET") || g_str_equal (method, "HEAD");
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER,
-                               reading ? "read:filters" : "write:filters", &auth) ||
-      (filter = find_filter (node, msg, g_hash_table_lookup (params, "id"))) == NULL)
-    return;
-  if (reading)
-    {
-      respond_filter (node, msg, filter->id);
-      return;
-    }
-  if (g_str_equal (method, "DELETE"))
-    {
-      if (!qtr_node_store_delete_filter (qtr_node_get_store (node), filter->id, &error) &&
-          error != NULL)
-        {
-          qtr_node_api_respond_internal_error (msg, error);
-          return;
-        }
-      respond_empty_object (msg);
-      return;
-    }
-  if ((form = qtr_node_api_read_params_or_refuse (msg)) == NULL ||
+  if (filter == NULL || (form = qtr_node_api_read_params_or_refuse (msg)) == NULL ||
       !read_filter_form (msg, form, filter, FALSE) ||
       (keywords = read_keyword_changes (msg, form)) == NULL)
     return;
   save_and_respond (node, msg, filter, keywords);
 }
 
+void
+qtr_node_handle_filter_delete (QtrNode           *node,
+                               SoupServerMessage *msg,
+                               GHashTable        *params)
+{
+  g_autoptr(QtrFilter) filter = begin_filter (node, msg, "write:filters",
+                                              g_hash_table_lookup (params, "id"));
+  g_autoptr(GError) error = NULL;
+
+  if (filter == NULL)
+    return;
+  if (!qtr_node_store_delete_filter (qtr_node_get_store (node), filter->id, &error) &&
+      error != NULL)
+    {
+      qtr_node_api_respond_internal_error (msg, error);
+      return;
+    }
+  respond_empty_object (msg);
+}
+
+/* The keyword @keyword_id of the filter @filter_id, or 404. */
 static void
 respond_keyword (QtrNode           *node,
                  SoupServerMessage *msg,
@@ -778,46 +811,63 @@ respond_keyword (QtrNode           *node,
     qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, RECORD_NOT_FOUND);
 }
 
-/* GET and POST /api/v2/filters/:id/keywords */
+/* GET /api/v2/filters/:id/keywords */
 void
-qtr_node_handle_filter_keywords (QtrNode           *node,
-                                 SoupServerMessage *msg,
-                                 GHashTable        *params)
+qtr_node_handle_filter_keywords_get (QtrNode           *node,
+                                     SoupServerMessage *msg,
+                                     GHashTable        *params)
 {
-  g_auto(QtrApiAuth) auth = { 0 };
-  g_autoptr(QtrFilter) filter = NULL;
+  g_autoptr(QtrFilter) filter = begin_filter (node, msg, "read:filters",
+                                              g_hash_table_lookup (params, "id"));
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  if (filter == NULL)
+    return;
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < filter->keywords->len; i++)
+    add_keyword (builder, g_ptr_array_index (filter->keywords, i));
+  json_builder_end_array (builder);
+  qtr_node_api_respond (msg, builder);
+}
+
+/* Reads `keyword` (or keeps @current) and `whole_word`; answers 422 and returns %NULL when
+ * one is wrong. */
+static char *
+read_keyword (SoupServerMessage *msg,
+              GHashTable        *form,
+              const char        *current,
+              gboolean          *whole_word)
+{
+  const char *given = g_hash_table_lookup (form, "keyword");
+  g_autofree char *keyword = g_strstrip (g_strdup (given ? given : current ? current : ""));
+
+  if (*keyword == '\0' || g_utf8_strlen (keyword, -1) > MAX_KEYWORD ||
+      !parse_boolean (g_hash_table_lookup (form, "whole_word"), whole_word))
+    {
+      unprocessable (msg, "Validation failed: keyword must be 1 to 255 characters, whole_word "
+                     "true or false");
+      return NULL;
+    }
+  return g_steal_pointer (&keyword);
+}
+
+/* POST /api/v2/filters/:id/keywords */
+void
+qtr_node_handle_filter_keyword_create (QtrNode           *node,
+                                       SoupServerMessage *msg,
+                                       GHashTable        *params)
+{
+  g_autoptr(QtrFilter) filter = begin_filter (node, msg, "write:filters",
+                                              g_hash_table_lookup (params, "id"));
   g_autoptr(GHashTable) form = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean reading = !g_str_equal (soup_server_message_get_method (msg), "POST");
   g_autofree char *keyword = NULL;
   gboolean whole_word = TRUE;
   gint64 id;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER,
-                               reading ? "read:filters" : "write:filters", &auth) ||
-      (filter = find_filter (node, msg, g_hash_table_lookup (params, "id"))) == NULL ||
-      (form = qtr_node_api_read_params_or_refuse (msg)) == NULL)
+  if (filter == NULL || (form = qtr_node_api_read_params_or_refuse (msg)) == NULL ||
+      (keyword = read_keyword (msg, form, NULL, &whole_word)) == NULL)
     return;
-  if (reading)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < filter->keywords->len; i++)
-        add_keyword (builder, g_ptr_array_index (filter->keywords, i));
-      json_builder_end_array (builder);
-      qtr_node_api_respond (msg, builder);
-      return;
-    }
-  keyword = g_strstrip (g_strdup (g_hash_table_lookup (form, "keyword")
-                                  ? g_hash_table_lookup (form, "keyword") : ""));
-  if (*keyword == '\0' || g_utf8_strlen (keyword, -1) > MAX_KEYWORD ||
-      !parse_boolean (g_hash_table_lookup (form, "whole_word"), &whole_word))
-    {
-      unprocessable (msg, "Validation failed: keyword must be 1 to 255 characters, whole_word "
-                     "true or false");
-      return;
-    }
   id = qtr_node_store_add_filter_keyword (qtr_node_get_store (node), filter->id, keyword,
                                           whole_word, &error);
   if (id < 0)
@@ -828,91 +878,106 @@ qtr_node_handle_filter_keywords (QtrNode           *node,
   respond_keyword (node, msg, filter->id, id);
 }
 
-/* GET, PUT and DELETE /api/v2/filters/keywords/:id */
-void
-qtr_node_handle_filter_keyword (QtrNode           *node,
-                                SoupServerMessage *msg,
-                                GHashTable        *params)
+/* The token, then the filter that keyword `:id` belongs to; answers and returns %NULL when
+ * the request may not go on. */
+static QtrFilter *
+begin_keyword (QtrNode           *node,
+               SoupServerMessage *msg,
+               GHashTable        *params,
+               const char        *scopes,
+               gint64            *id)
 {
   g_auto(QtrApiAuth) auth = { 0 };
+  g_autoptr(GError) error = NULL;
+  gint64 filter_id = 0;
+  QtrFilter *filter = NULL;
+
+  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, scopes, &auth))
+    return NULL;
+  if (parse_positive (g_hash_table_lookup (params, "id"), id))
+    filter_id = qtr_node_store_find_filter_keyword (qtr_node_get_store (node), *id, &error);
+  if (filter_id > 0)
+    filter = qtr_node_store_find_filter (qtr_node_get_store (node), filter_id, &error);
+  if (error != NULL)
+    qtr_node_api_respond_internal_error (msg, error);
+  else if (filter == NULL)
+    qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, RECORD_NOT_FOUND);
+  return filter;
+}
+
+/* GET /api/v2/filters/keywords/:id */
+void
+qtr_node_handle_filter_keyword_get (QtrNode           *node,
+                                    SoupServerMessage *msg,
+                                    GHashTable        *params)
+{
+  gint64 id;
+  g_autoptr(QtrFilter) filter = begin_keyword (node, msg, params, "read:filters", &id);
+
+  if (filter != NULL)
+    respond_keyword (node, msg, filter->id, id);
+}
+
+/* PUT /api/v2/filters/keywords/:id */
+void
+qtr_node_handle_filter_keyword_update (QtrNode           *node,
+                                       SoupServerMessage *msg,
+                                       GHashTable        *params)
+{
+  gint64 id;
+  g_autoptr(QtrFilter) filter = begin_keyword (node, msg, params, "write:filters", &id);
   g_autoptr(GHashTable) form = NULL;
   g_autoptr(GError) error = NULL;
-  QtrNodeStore *store = qtr_node_get_store (node);
-  const char *method = soup_server_message_get_method (msg);
-  gboolean reading = g_str_equal (method, "GET") || g_str_equal (method, "HEAD");
-  gint64 id = 0, filter_id = 0;
+  g_autofree char *keyword = NULL;
+  const QtrFilterKeyword *old = NULL;
+  gboolean whole_word;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER,
-                               reading ? "read:filters" : "write:filters", &auth))
+  if (filter == NULL || (form = qtr_node_api_read_params_or_refuse (msg)) == NULL)
     return;
-  if (parse_positive (g_hash_table_lookup (params, "id"), &id))
-    filter_id = qtr_node_store_find_filter_keyword (store, id, &error);
-  if (filter_id < 0)
+  for (guint i = 0; i < filter->keywords->len; i++)
     {
-      qtr_node_api_respond_internal_error (msg, error);
-      return;
+      if (((QtrFilterKeyword *) g_ptr_array_index (filter->keywords, i))->id == id)
+        old = g_ptr_array_index (filter->keywords, i);
     }
-  if (filter_id == 0)
+  if (old == NULL)
     {
       qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, RECORD_NOT_FOUND);
       return;
     }
-  if (reading)
-    {
-      respond_keyword (node, msg, filter_id, id);
-      return;
-    }
-  if (g_str_equal (method, "DELETE"))
-    {
-      if (!qtr_node_store_delete_filter_keyword (store, id, &error) && error != NULL)
-        {
-          qtr_node_api_respond_internal_error (msg, error);
-          return;
-        }
-      respond_empty_object (msg);
-      return;
-    }
-  if ((form = qtr_node_api_read_params_or_refuse (msg)) == NULL)
+  whole_word = old->whole_word;
+  if ((keyword = read_keyword (msg, form, old->keyword, &whole_word)) == NULL)
     return;
-  {
-    g_autoptr(QtrFilter) filter = qtr_node_store_find_filter (store, filter_id, &error);
-    const QtrFilterKeyword *old = NULL;
-    g_autofree char *keyword = NULL;
-    gboolean whole_word;
-
-    for (guint i = 0; filter != NULL && i < filter->keywords->len; i++)
-      {
-        if (((QtrFilterKeyword *) g_ptr_array_index (filter->keywords, i))->id == id)
-          old = g_ptr_array_index (filter->keywords, i);
-      }
-    if (old == NULL)
-      {
-        if (error != NULL)
-          qtr_node_api_respond_internal_error (msg, error);
-        else
-          qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, RECORD_NOT_FOUND);
-        return;
-      }
-    whole_word = old->whole_word;
-    keyword = g_strstrip (g_strdup (g_hash_table_lookup (form, "keyword")
-                                    ? g_hash_table_lookup (form, "keyword") : old->keyword));
-    if (*keyword == '\0' || g_utf8_strlen (keyword, -1) > MAX_KEYWORD ||
-        !parse_boolean (g_hash_table_lookup (form, "whole_word"), &whole_word))
-      {
-        unprocessable (msg, "Validation failed: keyword must be 1 to 255 characters, "
-                       "whole_word true or false");
-        return;
-      }
-    if (!qtr_node_store_update_filter_keyword (store, id, keyword, whole_word, &error) &&
-        error != NULL)
-      {
-        qtr_node_api_respond_internal_error (msg, error);
-        return;
-      }
-  }
-  respond_keyword (node, msg, filter_id, id);
+  if (!qtr_node_store_update_filter_keyword (qtr_node_get_store (node), id, keyword, whole_word,
+                                             &error) && error != NULL)
+    {
+      qtr_node_api_respond_internal_error (msg, error);
+      return;
+    }
+  respond_keyword (node, msg, filter->id, id);
 }
 
+/* DELETE /api/v2/filters/keywords/:id */
+void
+qtr_node_handle_filter_keyword_delete (QtrNode           *node,
+                                       SoupServerMessage *msg,
+                                       GHashTable        *params)
+{
+  gint64 id;
+  g_autoptr(QtrFilter) filter = begin_keyword (node, msg, params, "write:filters", &id);
+  g_autoptr(GError) error = NULL;
+
+  if (filter == NULL)
+    return;
+  if (!qtr_node_store_delete_filter_keyword (qtr_node_get_store (node), id, &error) &&
+      error != NULL)
+    {
+      qtr_node_api_respond_internal_error (msg, error);
+      return;
+    }
+  respond_empty_object (msg);
+}
+
+/* The entry @status_row of the filter @filter_id, or 404. */
 static void
 respond_filter_status (QtrNode           *node,
                        SoupServerMessage *msg,
@@ -941,36 +1006,40 @@ respond_filter_status (QtrNode           *node,
     qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, RECORD_NOT_FOUND);
 }
 
-/* GET and POST /api/v2/filters/:id/statuses */
+/* GET /api/v2/filters/:id/statuses */
 void
-qtr_node_handle_filter_statuses (QtrNode           *node,
-                                 SoupServerMessage *msg,
-                                 GHashTable        *params)
+qtr_node_handle_filter_statuses_get (QtrNode           *node,
+                                     SoupServerMessage *msg,
+                                     GHashTable        *params)
 {
-  g_auto(QtrApiAuth) auth = { 0 };
-  g_autoptr(QtrFilter) filter = NULL;
+  g_autoptr(QtrFilter) filter = begin_filter (node, msg, "read:filters",
+                                              g_hash_table_lookup (params, "id"));
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  if (filter == NULL)
+    return;
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < filter->statuses->len; i++)
+    add_filter_status (builder, g_ptr_array_index (filter->statuses, i));
+  json_builder_end_array (builder);
+  qtr_node_api_respond (msg, builder);
+}
+
+/* POST /api/v2/filters/:id/statuses */
+void
+qtr_node_handle_filter_status_create (QtrNode           *node,
+                                      SoupServerMessage *msg,
+                                      GHashTable        *params)
+{
+  g_autoptr(QtrFilter) filter = begin_filter (node, msg, "write:filters",
+                                              g_hash_table_lookup (params, "id"));
   g_autoptr(GHashTable) form = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean reading = !g_str_equal (soup_server_message_get_method (msg), "POST");
   gint64 status_id, id;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER,
-                               reading ? "read:filters" : "write:filters", &auth) ||
-      (filter = find_filter (node, msg, g_hash_table_lookup (params, "id"))) == NULL ||
-      (form = qtr_node_api_read_params_or_refuse (msg)) == NULL)
+  if (filter == NULL || (form = qtr_node_api_read_params_or_refuse (msg)) == NULL)
     return;
-  if (reading)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < filter->statuses->len; i++)
-        add_filter_status (builder, g_ptr_array_index (filter->statuses, i));
-      json_builder_end_array (builder);
-      qtr_node_api_respond (msg, builder);
-      return;
-    }
-  /* Status ids are numbers; the status itself may be gone, as on Mastodon it must not. */
+  /* Status ids are numbers, as the client API gives them. */
   if (!parse_positive (g_hash_table_lookup (form, "status_id"), &status_id))
     {
       unprocessable (msg, "Validation failed: status_id is not a status's id");
@@ -991,39 +1060,59 @@ qtr_node_handle_filter_statuses (QtrNode           *node,
   respond_filter_status (node, msg, filter->id, id);
 }
 
-/* GET and DELETE /api/v2/filters/statuses/:id */
-void
-qtr_node_handle_filter_status (QtrNode           *node,
-                               SoupServerMessage *msg,
-                               GHashTable        *params)
+/* The token, then the filter the entry `:id` of filter_statuses belongs to (0 when there is
+ * none: answered). */
+static gint64
+begin_filter_status (QtrNode           *node,
+                     SoupServerMessage *msg,
+                     GHashTable        *params,
+                     const char        *scopes,
+                     gint64            *id)
 {
   g_auto(QtrApiAuth) auth = { 0 };
   g_autoptr(GError) error = NULL;
-  QtrNodeStore *store = qtr_node_get_store (node);
-  gboolean reading = !g_str_equal (soup_server_message_get_method (msg), "DELETE");
-  gint64 id = 0, filter_id = 0;
+  gint64 filter_id = 0;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER,
-                               reading ? "read:filters" : "write:filters", &auth))
-    return;
-  if (parse_positive (g_hash_table_lookup (params, "id"), &id))
-    filter_id = qtr_node_store_find_filter_status (store, id, &error);
+  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, scopes, &auth))
+    return 0;
+  if (parse_positive (g_hash_table_lookup (params, "id"), id))
+    filter_id = qtr_node_store_find_filter_status (qtr_node_get_store (node), *id, &error);
   if (filter_id < 0)
     {
       qtr_node_api_respond_internal_error (msg, error);
-      return;
+      return 0;
     }
   if (filter_id == 0)
-    {
-      qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, RECORD_NOT_FOUND);
-      return;
-    }
-  if (reading)
-    {
-      respond_filter_status (node, msg, filter_id, id);
-      return;
-    }
-  if (!qtr_node_store_delete_filter_status (store, id, &error) && error != NULL)
+    qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, RECORD_NOT_FOUND);
+  return filter_id;
+}
+
+/* GET /api/v2/filters/statuses/:id */
+void
+qtr_node_handle_filter_status_get (QtrNode           *node,
+                                   SoupServerMessage *msg,
+                                   GHashTable        *params)
+{
+  gint64 id;
+  gint64 filter_id = begin_filter_status (node, msg, params, "read:filters", &id);
+
+  if (filter_id > 0)
+    respond_filter_status (node, msg, filter_id, id);
+}
+
+/* DELETE /api/v2/filters/statuses/:id */
+void
+qtr_node_handle_filter_status_delete (QtrNode           *node,
+                                      SoupServerMessage *msg,
+                                      GHashTable        *params)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  if (begin_filter_status (node, msg, params, "write:filters", &id) <= 0)
+    return;
+  if (!qtr_node_store_delete_filter_status (qtr_node_get_store (node), id, &error) &&
+      error != NULL)
     {
       qtr_node_api_respond_internal_error (msg, error);
       return;

@@ -352,6 +352,7 @@ def lists_of_followed_accounts():
     status, _, body = api(f.alice, "PUT", f"/api/v1/lists/{created.id}",
                           body={"exclusive": True})
     assert status == 200 and body["exclusive"] is True, body
+    assert f.a.list(created.id).title == "Close friends"
     f.a.list_accounts_add(created.id, [f.bob_id])
     assert [a.acct for a in f.a.list_accounts(created.id)] == [f.bob.handle]
     assert [x.title for x in f.a.account_lists(f.bob_id)] == ["Close friends"]
@@ -437,6 +438,17 @@ def filters_v2_with_keywords_and_statuses():
     assert status == 200 and filtered["status_id"] == "109", filtered
     status, _, got = api(f.alice, "GET", f"/api/v2/filters/statuses/{filtered['id']}")
     assert status == 200 and got == filtered
+    status, _, statuses = api(f.alice, "GET", f"/api/v2/filters/{fid}/statuses")
+    assert statuses == [filtered], statuses
+    status, _, again = api(f.alice, "POST", f"/api/v2/filters/{fid}/statuses",
+                           form={"status_id": "110"})
+    assert status == 200
+    status, _, _ = api(f.alice, "DELETE", f"/api/v2/filters/statuses/{again['id']}")
+    assert status == 200 and count(f.alice, "filter_statuses") == 1
+    status, _, got = api(f.alice, "GET", f"/api/v2/filters/keywords/{keywords[0]['id']}")
+    assert status == 200 and got == keywords[0], (got, keywords)
+    status, _, got = api(f.alice, "GET", f"/api/v2/filters/{fid}")
+    assert status == 200 and got["title"] == "Spoilers" and len(got["keywords"]) == 2, got
     # Changing the filter: title, action, one keyword removed.
     first_keyword = created["keywords"][0]["id"]
     status, _, changed = api(f.alice, "PUT", f"/api/v2/filters/{fid}", body={
