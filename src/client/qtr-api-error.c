@@ -3,8 +3,9 @@
 
 #include "qtr-api-error.h"
 
-#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+
+#include "qtr-json.h"
 
 /* Servers answer errors as `{"error": "…", "error_description": "…"}` (Mastodon, GoToSocial,
  * Akkoma), sometimes as HTML from a proxy in front of them. The message keeps the server's own
@@ -48,8 +49,7 @@ error_code_for_status (guint status)
 static char *
 read_server_message (GBytes *body)
 {
-  g_autoptr(JsonParser) parser = NULL;
-  JsonObject *object;
+  g_autoptr(JsonObject) object = NULL;
   const char *text;
   const char *description;
   gsize length;
@@ -61,15 +61,12 @@ read_server_message (GBytes *body)
   if (length == 0)
     return NULL;
 
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) length, NULL))
-    return NULL;
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  object = qtr_json_parse_object (data, length, NULL);
+  if (object == NULL)
     return NULL;
 
-  object = json_node_get_object (json_parser_get_root (parser));
-  text = json_object_get_string_member_with_default (object, "error", NULL);
-  description = json_object_get_string_member_with_default (object, "error_description", NULL);
+  text = qtr_json_get_string (object, "error");
+  description = qtr_json_get_string (object, "error_description");
   if (text == NULL || *text == '\0')
     return description ? g_strdup (description) : NULL;
   if (description != NULL && *description != '\0' && g_strcmp0 (description, text) != 0)
@@ -107,8 +104,11 @@ qtr_api_error_set_from_response (GError **error,
   if (server_message != NULL && g_utf8_validate (server_message, -1, NULL))
     safe = truncate_message (server_message);
 
+  /* libsoup 3.2 has no phrase for 429. */
+  const char *phrase = status == 429 ? "Too Many Requests" : soup_status_get_phrase (status);
+
   g_set_error (error, QTR_API_ERROR, error_code_for_status (status), "%u %s%s%s",
-               status, soup_status_get_phrase (status) ? soup_status_get_phrase (status) : "",
+               status, phrase ? phrase : "",
                safe ? ": " : "", safe ? safe : "");
 }
 
@@ -123,5 +123,7 @@ qtr_api_error_is_transient (const GError *error)
   return error != NULL && error->domain == QTR_API_ERROR &&
          (error->code == QTR_API_ERROR_RATE_LIMITED ||
           error->code == QTR_API_ERROR_UNAVAILABLE ||
-          error->code == QTR_API_ERROR_SERVER);
+          error->code == QTR_API_ERROR_SERVER ||
+          error->code == QTR_API_ERROR_NETWORK ||
+          error->code == QTR_API_ERROR_TIMED_OUT);
 }

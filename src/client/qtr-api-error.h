@@ -19,6 +19,8 @@ G_BEGIN_DECLS
  * @QTR_API_ERROR_SERVER: the server failed (500 and other 5xx)
  * @QTR_API_ERROR_UNAVAILABLE: the server is down or overloaded for now (502, 503, 504)
  * @QTR_API_ERROR_BAD_RESPONSE: the answer was not the JSON the API promises
+ * @QTR_API_ERROR_NETWORK: the server could not be reached (no connection, name not found)
+ * @QTR_API_ERROR_TIMED_OUT: the server did not answer in time
  *
  * Errors of the Mastodon client API. Transient ones (qtr_api_error_is_transient()) are worth
  * retrying; the others need the user or the request to change.
@@ -34,6 +36,8 @@ typedef enum {
   QTR_API_ERROR_SERVER,
   QTR_API_ERROR_UNAVAILABLE,
   QTR_API_ERROR_BAD_RESPONSE,
+  QTR_API_ERROR_NETWORK,
+  QTR_API_ERROR_TIMED_OUT,
 } QtrApiError;
 
 GQuark   qtr_api_error_quark        (void);

@@ -501,6 +501,39 @@ qtr_db_step (QtrDb         *self,
 }
 
 /**
+ * qtr_db_bind_text:
+ * @stmt: a prepared statement
+ * @index: the parameter's index, from 1
+ * @text: (nullable): the text, copied; %NULL binds SQL NULL
+ *
+ * Binds @text to a parameter of @stmt.
+ */
+void
+qtr_db_bind_text (sqlite3_stmt *stmt,
+                  int           index,
+                  const char   *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+/**
+ * qtr_db_column_dup_text:
+ * @stmt: a statement on a row
+ * @column: the column's index, from 0
+ *
+ * Returns: (transfer full) (nullable): a copy of the column's text, %NULL for SQL NULL
+ */
+char *
+qtr_db_column_dup_text (sqlite3_stmt *stmt,
+                        int           column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+/**
  * qtr_db_begin:
  *
  * Starts a transaction that takes the write lock at once (BEGIN IMMEDIATE), or, inside one,

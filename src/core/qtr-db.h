@@ -65,6 +65,11 @@ sqlite3_stmt *qtr_db_prepare           (QtrDb                *self,
 int           qtr_db_step              (QtrDb                *self,
                                         sqlite3_stmt         *stmt,
                                         GError              **error);
+void          qtr_db_bind_text         (sqlite3_stmt         *stmt,
+                                        int                   index,
+                                        const char           *text);
+char         *qtr_db_column_dup_text   (sqlite3_stmt         *stmt,
+                                        int                   column);
 gboolean      qtr_db_begin             (QtrDb                *self,
                                         GError              **error);
 gboolean      qtr_db_commit            (QtrDb                *self,

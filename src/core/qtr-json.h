@@ -33,9 +33,25 @@ gboolean    qtr_json_check_bounds (const char  *data,
                                    guint        max_depth,
                                    guint        max_members,
                                    GError     **error);
+JsonNode   *qtr_json_parse        (const char  *data,
+                                   gsize        length,
+                                   GError     **error);
 JsonObject *qtr_json_parse_object (const char  *data,
                                    gsize        length,
                                    GError     **error);
+
+const char *qtr_json_get_string   (JsonObject  *object,
+                                   const char  *name);
+JsonObject *qtr_json_get_object   (JsonObject  *object,
+                                   const char  *name);
+JsonArray  *qtr_json_get_array    (JsonObject  *object,
+                                   const char  *name);
+gint64      qtr_json_get_int      (JsonObject  *object,
+                                   const char  *name,
+                                   gint64       default_value);
+gboolean    qtr_json_get_bool     (JsonObject  *object,
+                                   const char  *name,
+                                   gboolean     default_value);
 
 void        qtr_json_builder_add_string (JsonBuilder *builder,
                                          const char  *name,

@@ -770,30 +770,6 @@ parse_json_object (Response  *response,
   return NULL;
 }
 
-/* A member's value when it is a string; never warns, whatever the member holds. */
-static const char *
-get_string_member (JsonObject *object,
-                   const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static JsonArray *
-get_array_member (JsonObject *object,
-                  const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return NULL;
-  return json_node_get_array (node);
-}
-
 static gboolean
 check_success (Response  *response,
                GError   **error)
@@ -830,7 +806,7 @@ object_fetched_cb (GObject      *source,
 
   /* Only the host that serves a document may say what its id is: the id must be the URL that
    * answered. */
-  claimed = get_string_member (object, "id");
+  claimed = qtr_json_get_string (object, "id");
   if (claimed != NULL)
     id = qtr_url_normalize (claimed, NULL);
   if (id == NULL || strcmp (id, response->url) != 0)
@@ -863,10 +839,10 @@ jrd_names_account (JsonObject      *jrd,
 {
   JsonArray *aliases;
 
-  if (names_account (get_string_member (jrd, "subject"), handle))
+  if (names_account (qtr_json_get_string (jrd, "subject"), handle))
     return TRUE;
 
-  aliases = get_array_member (jrd, "aliases");
+  aliases = qtr_json_get_array (jrd, "aliases");
   for (guint i = 0; aliases != NULL && i < json_array_get_length (aliases); i++)
     {
       JsonNode *node = json_array_get_element (aliases, i);
@@ -907,7 +883,7 @@ find_self_link (JsonObject  *jrd,
                 const char  *url,
                 GError     **error)
 {
-  JsonArray *links = get_array_member (jrd, "links");
+  JsonArray *links = qtr_json_get_array (jrd, "links");
 
   for (guint i = 0; links != NULL && i < json_array_get_length (links); i++)
     {
@@ -919,11 +895,11 @@ find_self_link (JsonObject  *jrd,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       link = json_node_get_object (node);
-      if (g_strcmp0 (get_string_member (link, "rel"), "self") != 0 ||
-          !is_activity_type (get_string_member (link, "type")))
+      if (g_strcmp0 (qtr_json_get_string (link, "rel"), "self") != 0 ||
+          !is_activity_type (qtr_json_get_string (link, "type")))
         continue;
 
-      href = get_string_member (link, "href");
+      href = qtr_json_get_string (link, "href");
       actor = href != NULL ? qtr_url_normalize (href, NULL) : NULL;
       if (actor != NULL)
         return actor;
@@ -960,7 +936,7 @@ webfinger_fetched_cb (GObject      *source,
   if (!jrd_names_account (jrd, handle))
     {
       g_autofree char *account = qtr_handle_to_string (handle);
-      g_autofree char *quoted = quote_text (get_string_member (jrd, "subject"));
+      g_autofree char *quoted = quote_text (qtr_json_get_string (jrd, "subject"));
 
       g_task_return_new_error (task, QTR_FETCH_ERROR, QTR_FETCH_ERROR_ID_MISMATCH,
                                "The WebFinger answer for %s is about %s", account, quoted);

@@ -3,6 +3,8 @@
 
 #include "qtr-delivery-queue.h"
 
+#include "qtr-source.h"
+
 /* The durable delivery queue. Jobs live in node.db (written in the same transaction as the
  * activity they deliver), so a restart, a crash or a sleeping laptop loses none: the queue
  * reads what is due, sends it through the fetcher with a few connections per host, and then
@@ -32,7 +34,8 @@ struct _QtrDeliveryQueue
   GHashTable      *per_host;       /* host -> count */
   GPtrArray       *ready;          /* leased jobs not started yet, oldest first */
   GHashTable      *taken;          /* row ids of ready jobs */
-  guint            wake_source;
+  GMainContext    *context;        /* where it was started: its timers run there */
+  GSource         *wake_source;
   guint            poll_interval;
   guint            base_delay;
   gboolean         running;
@@ -192,7 +195,7 @@ wake_cb (gpointer user_data)
 {
   QtrDeliveryQueue *self = user_data;
 
-  self->wake_source = 0;
+  g_clear_pointer (&self->wake_source, g_source_unref);
   pump (self);
   return G_SOURCE_REMOVE;
 }
@@ -210,8 +213,8 @@ schedule_wake (QtrDeliveryQueue *self)
   else if (next > 0)
     delay = (guint) CLAMP (next - now, 1, (gint64) self->poll_interval);
 
-  g_clear_handle_id (&self->wake_source, g_source_remove);
-  self->wake_source = g_timeout_add_seconds (delay, wake_cb, self);
+  qtr_source_clear (&self->wake_source);
+  self->wake_source = qtr_source_attach (self->context, delay, wake_cb, self, NULL);
 }
 
 /* Starts what the limits allow from the ready jobs. Returns how many started. */
@@ -300,22 +303,56 @@ pump (QtrDeliveryQueue *self)
   schedule_wake (self);
 }
 
+typedef struct {
+  QtrDeliveryQueue *queue;
+  gboolean          available;
+} NetworkChange;
+
 static void
-network_changed_cb (GNetworkMonitor  *monitor,
-                    gboolean          available,
-                    QtrDeliveryQueue *self)
+network_change_free (NetworkChange *change)
 {
+  g_object_unref (change->queue);
+  g_free (change);
+}
+
+static gboolean
+network_change_cb (gpointer user_data)
+{
+  NetworkChange *change = user_data;
+  QtrDeliveryQueue *self = change->queue;
   g_autoptr(GError) error = NULL;
   gboolean was_available = self->network_available;
 
-  self->network_available = available;
-  if (!available || was_available)
-    return;
+  self->network_available = change->available;
+  if (!self->running || !change->available || was_available)
+    return G_SOURCE_REMOVE;
 
   /* A laptop woke up or found Wi-Fi: what waited for backoff can go now. */
   if (!qtr_node_store_hurry_deliveries (self->store, now_seconds (), &error))
     g_warning ("Cannot reschedule deliveries: %s", error->message);
   pump (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The monitor signals in the context that made it, maybe another thread's: the change is
+ * handled in the queue's own context. */
+static void
+network_changed_cb (GNetworkMonitor  *monitor,
+                    gboolean          available,
+                    QtrDeliveryQueue *self)
+{
+  NetworkChange *change = g_new0 (NetworkChange, 1);
+
+  change->queue = g_object_ref (self);
+  change->available = available;
+  if (g_main_context_is_owner (self->context))
+    {
+      network_change_cb (change);
+      network_change_free (change);
+      return;
+    }
+  g_source_unref (qtr_source_attach (self->context, 0, network_change_cb, change,
+                                     (GDestroyNotify) network_change_free));
 }
 
 static void
@@ -327,6 +364,7 @@ qtr_delivery_queue_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->fetcher);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->context, g_main_context_unref);
 
   G_OBJECT_CLASS (qtr_delivery_queue_parent_class)->dispose (object);
 }
@@ -391,6 +429,8 @@ qtr_delivery_queue_start (QtrDeliveryQueue *self)
   self->running = TRUE;
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  g_clear_pointer (&self->context, g_main_context_unref);
+  self->context = g_main_context_ref_thread_default ();
 
   self->monitor = g_network_monitor_get_default ();
   self->network_available = g_network_monitor_get_network_available (self->monitor);
@@ -430,7 +470,7 @@ qtr_delivery_queue_stop (QtrDeliveryQueue *self)
   g_hash_table_remove_all (self->taken);
 
   self->running = FALSE;
-  g_clear_handle_id (&self->wake_source, g_source_remove);
+  qtr_source_clear (&self->wake_source);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   if (self->monitor != NULL)

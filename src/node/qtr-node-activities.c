@@ -150,6 +150,17 @@ qtr_node_queue_activity (QtrNode             *node,
   JsonNode *object = json_object_get_member (activity, "object");
   const char *object_uri = NULL;
   gint64 row;
+  gint64 deleted_at = qtr_node_store_get_deleted_at (store, error);
+
+  /* After the owner's account is deleted, nothing more goes out. */
+  if (deleted_at < 0)
+    return FALSE;
+  if (deleted_at > 0)
+    {
+      g_set_error_literal (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                           "This account was deleted: the node sends nothing more");
+      return FALSE;
+    }
 
   if (object != NULL && JSON_NODE_HOLDS_VALUE (object))
     object_uri = json_node_get_string (object);
@@ -221,6 +232,25 @@ queue_follow_answer (QtrNode         *node,
   json_object_set_array_member (answer, "to", json_array_new ());
   json_array_add_string_element (json_object_get_array_member (answer, "to"), follower->uri);
   return qtr_node_queue_activity (node, answer, inboxes, error);
+}
+
+/* An Undo of the owner's earlier @type activity @undone_id, whose object was @object. */
+static JsonObject *
+new_undo (QtrNode    *node,
+          const char *type,
+          const char *undone_id,
+          const char *object)
+{
+  JsonObject *undo = new_activity (node, "Undo");
+  g_autofree char *our_actor = qtr_node_get_actor_url (node);
+  JsonObject *undone = json_object_new ();
+
+  json_object_set_string_member (undone, "id", undone_id);
+  json_object_set_string_member (undone, "type", type);
+  json_object_set_string_member (undone, "actor", our_actor);
+  json_object_set_string_member (undone, "object", object);
+  json_object_set_object_member (undo, "object", undone);
+  return undo;
 }
 
 static gboolean
@@ -846,11 +876,12 @@ qtr_node_follow_finish (QtrNode       *node,
 
 /* Unfollowing. */
 
+/* What a transaction that follows, blocks or ends either needs. */
 typedef struct {
   QtrNode        *node;
   QtrRemoteActor *actor;
-  const char     *follow_uri;
-} UnfollowTransaction;
+  const char     *activity_uri;   /* the Follow or Block ended; NULL when starting one */
+} RelationshipTransaction;
 
 /**
  * qtr_node_queue_unfollow:
@@ -865,16 +896,8 @@ qtr_node_queue_unfollow (QtrNode         *node,
                          const char      *follow_uri,
                          GError         **error)
 {
-  g_autoptr(JsonObject) undo = new_activity (node, "Undo");
-  g_autofree char *our_actor = qtr_node_get_actor_url (node);
-  JsonObject *follow = json_object_new ();
+  g_autoptr(JsonObject) undo = new_undo (node, "Follow", follow_uri, actor->uri);
   const char *inboxes[] = { actor->inbox, NULL };
-
-  json_object_set_string_member (follow, "id", follow_uri);
-  json_object_set_string_member (follow, "type", "Follow");
-  json_object_set_string_member (follow, "actor", our_actor);
-  json_object_set_string_member (follow, "object", actor->uri);
-  json_object_set_object_member (undo, "object", follow);
 
   return qtr_node_store_remove_following (qtr_node_get_store (node), actor->row, error) &&
          qtr_node_queue_activity (node, undo, inboxes, error);
@@ -885,9 +908,55 @@ unfollow_in_transaction (QtrDb    *db,
                          gpointer  user_data,
                          GError  **error)
 {
-  UnfollowTransaction *tx = user_data;
+  RelationshipTransaction *tx = user_data;
 
-  return qtr_node_queue_unfollow (tx->node, tx->actor, tx->follow_uri, error);
+  return qtr_node_queue_unfollow (tx->node, tx->actor, tx->activity_uri, error);
+}
+
+/* Finds the owner's Follow or Block of the account the node knows as @handle, with
+ * @find_activity (qtr_node_store_get_following_uri() or qtr_node_store_get_block()); ends it
+ * with @end_in_transaction, given a RelationshipTransaction, and sends what it queued. @what
+ * says what the owner does to the account when it is not so ("followed", "blocked").
+ *
+ * Returns: (transfer full): the account's actor id, or %NULL with @error set */
+static char *
+end_relationship (QtrNode               *node,
+                  const char            *handle,
+                  char                *(*find_activity) (QtrNodeStore  *store,
+                                                         gint64         actor_row,
+                                                         GError       **error),
+                  QtrDbTransactionFunc   end_in_transaction,
+                  const char            *what,
+                  GError               **error)
+{
+  QtrNodeStore *store = qtr_node_get_store (node);
+  g_autoptr(QtrRemoteActor) actor = NULL;
+  g_autofree char *activity_uri = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  actor = find_known_actor (node, handle, &local_error);
+  if (actor != NULL)
+    activity_uri = find_activity (store, actor->row, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (activity_uri == NULL)
+    {
+      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                   "%s is not %s from this node", handle, what);
+      return NULL;
+    }
+
+  {
+    RelationshipTransaction tx = { node, actor, activity_uri };
+
+    if (!qtr_db_transaction (qtr_node_store_get_db (store), end_in_transaction, &tx, error))
+      return NULL;
+  }
+  qtr_node_kick_deliveries (node);
+  return g_strdup (actor->uri);
 }
 
 /**
@@ -903,40 +972,8 @@ qtr_node_unfollow (QtrNode     *node,
                    const char  *handle,
                    GError     **error)
 {
-  g_autoptr(QtrRemoteActor) actor = NULL;
-  g_autofree char *follow_uri = NULL;
-  g_autoptr(GError) local_error = NULL;
-  QtrNodeStore *store = qtr_node_get_store (node);
-
-  actor = find_known_actor (node, handle, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (actor != NULL)
-    follow_uri = qtr_node_store_get_following_uri (store, actor->row, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (follow_uri == NULL)
-    {
-      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
-                   "%s is not followed from this node", handle);
-      return NULL;
-    }
-
-  {
-    UnfollowTransaction tx = { node, actor, follow_uri };
-
-    if (!qtr_db_transaction (qtr_node_store_get_db (store), unfollow_in_transaction, &tx,
-                             error))
-      return NULL;
-  }
-  qtr_node_kick_deliveries (node);
-  return g_strdup (actor->uri);
+  return end_relationship (node, handle, qtr_node_store_get_following_uri,
+                           unfollow_in_transaction, "followed", error);
 }
 
 /* Liking posts. */
@@ -981,16 +1018,9 @@ unlike_in_transaction (QtrDb    *db,
                        GError  **error)
 {
   LikeTransaction *tx = user_data;
-  g_autoptr(JsonObject) undo = new_activity (tx->node, "Undo");
-  g_autofree char *our_actor = qtr_node_get_actor_url (tx->node);
-  JsonObject *like = json_object_new ();
+  g_autoptr(JsonObject) undo = new_undo (tx->node, "Like", tx->like_uri, tx->status_uri);
   const char *inboxes[] = { tx->author ? tx->author->inbox : NULL, NULL };
 
-  json_object_set_string_member (like, "id", tx->like_uri);
-  json_object_set_string_member (like, "type", "Like");
-  json_object_set_string_member (like, "actor", our_actor);
-  json_object_set_string_member (like, "object", tx->status_uri);
-  json_object_set_object_member (undo, "object", like);
   if (tx->author != NULL)
     set_to (undo, tx->author->uri);
   return qtr_node_store_remove_like (qtr_node_get_store (tx->node), tx->status_uri, error) &&
@@ -1108,12 +1138,6 @@ qtr_node_unlike (QtrNode     *node,
 
 /* Blocking accounts. */
 
-typedef struct {
-  QtrNode        *node;
-  QtrRemoteActor *actor;
-  const char     *block_uri;   /* the Block undone, for unblock */
-} BlockTransaction;
-
 /* As on Mastodon, follows end both ways. The Block is queued before the block is recorded: it
  * is the last activity queued for the account (deliveries queued before it still go out, as
  * on Mastodon). */
@@ -1122,7 +1146,7 @@ block_in_transaction (QtrDb    *db,
                       gpointer  user_data,
                       GError  **error)
 {
-  BlockTransaction *tx = user_data;
+  RelationshipTransaction *tx = user_data;
   QtrNodeStore *store = qtr_node_get_store (tx->node);
   g_autoptr(JsonObject) block = new_activity (tx->node, "Block");
   const char *inboxes[] = { tx->actor->inbox, NULL };
@@ -1140,17 +1164,10 @@ unblock_in_transaction (QtrDb    *db,
                         gpointer  user_data,
                         GError  **error)
 {
-  BlockTransaction *tx = user_data;
-  g_autoptr(JsonObject) undo = new_activity (tx->node, "Undo");
-  g_autofree char *our_actor = qtr_node_get_actor_url (tx->node);
-  JsonObject *block = json_object_new ();
+  RelationshipTransaction *tx = user_data;
+  g_autoptr(JsonObject) undo = new_undo (tx->node, "Block", tx->activity_uri, tx->actor->uri);
   const char *inboxes[] = { tx->actor->inbox, NULL };
 
-  json_object_set_string_member (block, "id", tx->block_uri);
-  json_object_set_string_member (block, "type", "Block");
-  json_object_set_string_member (block, "actor", our_actor);
-  json_object_set_string_member (block, "object", tx->actor->uri);
-  json_object_set_object_member (undo, "object", block);
   return qtr_node_store_remove_block (qtr_node_get_store (tx->node), tx->actor->row, error) &&
          qtr_node_queue_activity (tx->node, undo, inboxes, error);
 }
@@ -1164,7 +1181,7 @@ block_actor (QtrNode         *node,
   g_autofree char *our_actor = qtr_node_get_actor_url (node);
   g_autofree char *blocked = NULL;
   g_autoptr(GError) local_error = NULL;
-  BlockTransaction tx = { node, actor, NULL };
+  RelationshipTransaction tx = { node, actor, NULL };
 
   if (g_str_equal (actor->uri, our_actor))
     {
@@ -1273,33 +1290,6 @@ qtr_node_unblock (QtrNode     *node,
                   const char  *handle,
                   GError     **error)
 {
-  QtrNodeStore *store = qtr_node_get_store (node);
-  g_autoptr(QtrRemoteActor) actor = NULL;
-  g_autofree char *block_uri = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  actor = find_known_actor (node, handle, &local_error);
-  if (actor != NULL)
-    block_uri = qtr_node_store_get_block (store, actor->row, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (block_uri == NULL)
-    {
-      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
-                   "%s is not blocked from this node", handle);
-      return NULL;
-    }
-
-  {
-    BlockTransaction tx = { node, actor, block_uri };
-
-    if (!qtr_db_transaction (qtr_node_store_get_db (store), unblock_in_transaction, &tx,
-                             error))
-      return NULL;
-  }
-  qtr_node_kick_deliveries (node);
-  return g_strdup (actor->uri);
+  return end_relationship (node, handle, qtr_node_store_get_block, unblock_in_transaction,
+                           "blocked", error);
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "qtr-node-private.h"
+#include "qtr-node-store-statuses.h"
 
 #include "qtr-html.h"
 #include "qtr-json.h"
@@ -512,7 +513,7 @@ respond_follows (QtrNode           *node,
 }
 
 /* The owner's collections: followers and following, the outbox (paged), and the featured
- * posts (none). */
+ * (pinned) posts. */
 void
 qtr_node_handle_collection (QtrNode           *node,
                             SoupServerMessage *msg,
@@ -523,6 +524,7 @@ qtr_node_handle_collection (QtrNode           *node,
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *actor_url = NULL;
   g_autofree char *id = NULL;
+  g_auto(GStrv) pinned = NULL;
   GUri *uri = soup_server_message_get_uri (msg);
 
   if (!is_owner_name (node, g_hash_table_lookup (params, "username")) ||
@@ -547,15 +549,41 @@ qtr_node_handle_collection (QtrNode           *node,
       respond_outbox_to_signer (node, msg, id);
       return;
     }
+  {
+    g_autoptr(GError) error = NULL;
+
+    pinned = qtr_node_store_list_pinned_documents (qtr_node_get_store (node), &error);
+    if (pinned == NULL)
+      {
+        g_warning ("Cannot list the pinned posts: %s", error->message);
+        qtr_node_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "Cannot list them now");
+        return;
+      }
+  }
+  /* The pinned posts, as Mastodon serves them: the Notes themselves. */
   builder = json_builder_new ();
   json_builder_begin_object (builder);
   qtr_json_builder_add_string (builder, "@context", "https://www.w3.org/ns/activitystreams");
   qtr_json_builder_add_string (builder, "id", id);
   qtr_json_builder_add_string (builder, "type", "OrderedCollection");
   json_builder_set_member_name (builder, "totalItems");
-  json_builder_add_int_value (builder, 0);
+  json_builder_add_int_value (builder, g_strv_length (pinned));
   json_builder_set_member_name (builder, "orderedItems");
   json_builder_begin_array (builder);
+  for (guint i = 0; pinned[i] != NULL; i++)
+    {
+      g_autoptr(JsonObject) note = qtr_json_parse_object (pinned[i], strlen (pinned[i]), NULL);
+
+      if (note == NULL)
+        continue;
+      json_object_remove_member (note, "@context");
+      {
+        g_autoptr(JsonNode) item = json_node_new (JSON_NODE_OBJECT);
+
+        json_node_set_object (item, note);
+        json_builder_add_value (builder, g_steal_pointer (&item));
+      }
+    }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);

@@ -17,78 +17,6 @@
 
 /* ---- Shared helpers ------------------------------------------------------------------- */
 
-static gboolean
-parse_id (const char *text,
-          gint64     *id)
-{
-  guint64 value;
-
-  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
-    return FALSE;
-  *id = (gint64) value;
-  return TRUE;
-}
-
-/**
- * qtr_node_api_read_page:
- * @query: the request's parameters
- * @default_limit: the page size when `limit` is missing or not a positive number
- * @max_limit: the largest page size; larger limits are clamped to it, as Mastodon does
- * @page: (out caller-allocates): the page asked for
- *
- * Reads `max_id`, `since_id`, `min_id` and `limit`. Cursors that are not positive numbers are
- * ignored.
- */
-void
-qtr_node_api_read_page (GHashTable   *query,
-                        guint         default_limit,
-                        guint         max_limit,
-                        QtrStorePage *page)
-{
-  guint64 limit;
-
-  memset (page, 0, sizeof *page);
-  if (!parse_id (g_hash_table_lookup (query, "max_id"), &page->max_id))
-    page->max_id = 0;
-  if (!parse_id (g_hash_table_lookup (query, "since_id"), &page->since_id))
-    page->since_id = 0;
-  if (!parse_id (g_hash_table_lookup (query, "min_id"), &page->min_id))
-    page->min_id = 0;
-  page->limit = default_limit;
-  if (g_hash_table_lookup (query, "limit") != NULL &&
-      g_ascii_string_to_unsigned (g_hash_table_lookup (query, "limit"), 10, 1, G_MAXUINT64,
-                                  &limit, NULL))
-    page->limit = (guint) MIN (limit, (guint64) max_limit);
-}
-
-/**
- * qtr_node_api_set_page_links:
- * @page: the page that was asked for
- * @cursors: (element-type gint64): the cursors of the rows answered, newest first
- *
- * Adds the `Link` header Mastodon sends with pages: `next` for older rows (max_id), `prev`
- * for newer ones (min_id). Nothing when the page is empty.
- */
-void
-qtr_node_api_set_page_links (QtrNode            *node,
-                             SoupServerMessage  *msg,
-                             const QtrStorePage *page,
-                             GArray             *cursors)
-{
-  const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
-  g_autofree char *link = NULL;
-
-  if (cursors == NULL || cursors->len == 0)
-    return;
-  link = g_strdup_printf ("<%s%s?limit=%u&max_id=%" G_GINT64_FORMAT ">; rel=\"next\", "
-                          "<%s%s?limit=%u&min_id=%" G_GINT64_FORMAT ">; rel=\"prev\"",
-                          qtr_node_get_base_url (node), path, page->limit,
-                          g_array_index (cursors, gint64, cursors->len - 1),
-                          qtr_node_get_base_url (node), path, page->limit,
-                          g_array_index (cursors, gint64, 0));
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Link", link);
-}
-
 /**
  * qtr_node_api_read_params_or_refuse:
  *
@@ -224,12 +152,11 @@ respond_relationship (QtrNode           *node,
   qtr_node_api_respond (msg, builder);
 }
 
-/* Answers an array of the accounts of @rows, with the page's links. */
+/* Answers an array of the accounts of @rows (actor rows, 0 for the owner). */
 static void
-respond_accounts (QtrNode            *node,
-                  SoupServerMessage  *msg,
-                  GArray             *rows,
-                  const QtrStorePage *page)
+respond_accounts (QtrNode           *node,
+                  SoupServerMessage *msg,
+                  GArray            *rows)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -246,9 +173,28 @@ respond_accounts (QtrNode            *node,
         }
     }
   json_builder_end_array (builder);
-  if (page != NULL)
-    qtr_node_api_set_page_links (node, msg, page, rows);
   qtr_node_api_respond (msg, builder);
+}
+
+/**
+ * qtr_node_api_respond_account_page:
+ * @items: (element-type QtrPageItem): a page of accounts: actor rows as ids
+ *
+ * Answers with the accounts of @items, and the page's `Link` header.
+ */
+void
+qtr_node_api_respond_account_page (QtrNode           *node,
+                                   SoupServerMessage *msg,
+                                   GHashTable        *query,
+                                   GArray            *items)
+{
+  static const char * const kept[] = { "limit", NULL };
+  g_autoptr(GArray) rows = g_array_sized_new (FALSE, FALSE, sizeof (gint64), items->len);
+
+  for (guint i = 0; i < items->len; i++)
+    g_array_append_val (rows, g_array_index (items, QtrPageItem, i).id);
+  qtr_node_api_set_link_header (node, msg, query, kept, items);
+  respond_accounts (node, msg, rows);
 }
 
 static void
@@ -258,18 +204,18 @@ respond_account_list (QtrNode            *node,
                       QtrAccountListKind  kind)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) rows = NULL;
-  QtrStorePage page;
+  g_autoptr(GArray) items = NULL;
+  QtrPage page;
 
-  qtr_node_api_read_page (query, QTR_API_DEFAULT_ACCOUNTS_LIMIT, QTR_API_MAX_ACCOUNTS_LIMIT,
-                          &page);
-  rows = qtr_node_store_page_accounts (qtr_node_get_store (node), kind, &page, &error);
-  if (rows == NULL)
+  qtr_node_api_read_page (query, &page, QTR_API_DEFAULT_ACCOUNTS_LIMIT,
+                          QTR_API_MAX_ACCOUNTS_LIMIT);
+  items = qtr_node_store_page_accounts (qtr_node_get_store (node), kind, &page, &error);
+  if (items == NULL)
     {
       qtr_node_api_respond_internal_error (msg, error);
       return;
     }
-  respond_accounts (node, msg, rows, &page);
+  qtr_node_api_respond_account_page (node, msg, query, items);
 }
 
 /* ---- The owner's profile --------------------------------------------------------------- */
@@ -511,7 +457,7 @@ qtr_node_handle_account_follows (QtrNode           *node,
     {
       g_autoptr(GArray) none = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-      respond_accounts (node, msg, none, NULL);
+      respond_accounts (node, msg, none);
       return;
     }
   respond_account_list (node, msg, query,
@@ -874,10 +820,10 @@ respond_search (QtrNode           *node,
   const char *q = strip_at (g_hash_table_lookup (query, "q"));
   gboolean following = parse_boolean (g_hash_table_lookup (query, "following"), FALSE);
   guint64 offset = 0;
-  QtrStorePage page;
+  QtrPage page;
 
-  qtr_node_api_read_page (query, QTR_API_DEFAULT_ACCOUNTS_LIMIT, QTR_API_MAX_ACCOUNTS_LIMIT,
-                          &page);
+  qtr_node_api_read_page (query, &page, QTR_API_DEFAULT_ACCOUNTS_LIMIT,
+                          QTR_API_MAX_ACCOUNTS_LIMIT);
   if (g_hash_table_lookup (query, "offset") != NULL &&
       !g_ascii_string_to_unsigned (g_hash_table_lookup (query, "offset"), 10, 0, G_MAXINT32,
                                    &offset, NULL))
@@ -898,7 +844,7 @@ respond_search (QtrNode           *node,
       if (rows->len > page.limit)
         g_array_set_size (rows, page.limit);
     }
-  respond_accounts (node, msg, rows, NULL);
+  respond_accounts (node, msg, rows);
 }
 
 static void

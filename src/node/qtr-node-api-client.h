@@ -13,14 +13,10 @@ G_BEGIN_DECLS
 #define QTR_API_DEFAULT_ACCOUNTS_LIMIT 40
 #define QTR_API_MAX_ACCOUNTS_LIMIT 80
 
-void     qtr_node_api_read_page        (GHashTable         *query,
-                                        guint               default_limit,
-                                        guint               max_limit,
-                                        QtrStorePage       *page);
-void     qtr_node_api_set_page_links   (QtrNode            *node,
+void     qtr_node_api_respond_account_page (QtrNode        *node,
                                         SoupServerMessage  *msg,
-                                        const QtrStorePage *page,
-                                        GArray             *cursors);
+                                        GHashTable         *query,
+                                        GArray             *items);
 GHashTable *qtr_node_api_read_params_or_refuse (SoupServerMessage *msg);
 void     qtr_node_api_respond_node_error (SoupServerMessage *msg,
                                         const GError       *error);

@@ -312,35 +312,23 @@ qtr_node_handle_list_accounts_get (QtrNode           *node,
                                    GHashTable        *params)
 {
   g_autoptr(QtrList) list = begin_list (node, msg, params, "read:lists");
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GHashTable) query = NULL;
-  g_autoptr(GArray) rows = NULL;
+  g_autoptr(GArray) items = NULL;
   g_autoptr(GError) error = NULL;
-  QtrStorePage page;
+  QtrPage page;
 
   if (list == NULL || (query = qtr_node_api_read_params_or_refuse (msg)) == NULL)
     return;
-  qtr_node_api_read_page (query, QTR_API_DEFAULT_ACCOUNTS_LIMIT, QTR_API_MAX_ACCOUNTS_LIMIT,
-                          &page);
-  rows = qtr_node_store_page_list_members (qtr_node_get_store (node), list->id, &page, &error);
-  if (rows == NULL)
+  qtr_node_api_read_page (query, &page, QTR_API_DEFAULT_ACCOUNTS_LIMIT,
+                          QTR_API_MAX_ACCOUNTS_LIMIT);
+  items = qtr_node_store_page_list_members (qtr_node_get_store (node), list->id, &page,
+                                            &error);
+  if (items == NULL)
     {
       qtr_node_api_respond_internal_error (msg, error);
       return;
     }
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < rows->len; i++)
-    {
-      if (!qtr_node_api_add_account (builder, node, g_array_index (rows, gint64, i), FALSE,
-                                     &error) && error != NULL)
-        {
-          qtr_node_api_respond_internal_error (msg, error);
-          return;
-        }
-    }
-  json_builder_end_array (builder);
-  qtr_node_api_set_page_links (node, msg, &page, rows);
-  qtr_node_api_respond (msg, builder);
+  qtr_node_api_respond_account_page (node, msg, query, items);
 }
 
 /* Adds or removes the accounts of `account_ids[]`, every one checked before any changes. */

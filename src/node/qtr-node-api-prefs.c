@@ -1242,19 +1242,21 @@ qtr_node_handle_followed_tags (QtrNode           *node,
                                SoupServerMessage *msg,
                                GHashTable        *params)
 {
+  static const char * const kept[] = { "limit", NULL };
   g_auto(QtrApiAuth) auth = { 0 };
   g_autoptr(GHashTable) query = NULL;
   g_autoptr(GPtrArray) names = NULL;
-  g_autoptr(GArray) cursors = NULL;
+  g_autoptr(GArray) items = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  QtrStorePage page;
+  QtrPage page;
 
   if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "read:follows follow", &auth) ||
       (query = qtr_node_api_read_params_or_refuse (msg)) == NULL)
     return;
-  qtr_node_api_read_page (query, 100, 200, &page);
-  names = qtr_node_store_page_followed_tags (qtr_node_get_store (node), &page, &cursors, &error);
+  /* Mastodon's page size for followed tags. */
+  qtr_node_api_read_page (query, &page, 100, 200);
+  names = qtr_node_store_page_followed_tags (qtr_node_get_store (node), &page, &items, &error);
   if (names == NULL)
     {
       qtr_node_api_respond_internal_error (msg, error);
@@ -1264,6 +1266,6 @@ qtr_node_handle_followed_tags (QtrNode           *node,
   for (guint i = 0; i < names->len; i++)
     add_tag (builder, node, g_ptr_array_index (names, i), TRUE, TRUE);
   json_builder_end_array (builder);
-  qtr_node_api_set_page_links (node, msg, &page, cursors);
+  qtr_node_api_set_link_header (node, msg, query, kept, items);
   qtr_node_api_respond (msg, builder);
 }

@@ -3,6 +3,7 @@
 
 #include "qtr-node-private.h"
 #include "qtr-node-store-api.h"
+#include "qtr-node-store-statuses.h"
 #include "qtr-oauth.h"
 
 G_BEGIN_DECLS
@@ -95,6 +96,52 @@ void        qtr_node_api_add_remote_account (JsonBuilder      *builder,
                                            QtrNode            *node,
                                            const QtrRemoteActor *actor);
 
+/**
+ * QtrApiStatusFlags:
+ * @QTR_API_STATUS_NONE: the Status as anyone sees it
+ * @QTR_API_STATUS_VIEWER: the owner asks: add favourited, reblogged, muted, bookmarked and
+ *   pinned
+ * @QTR_API_STATUS_SOURCE: add `text`, the plain text the owner wrote (for delete and
+ *   redraft)
+ */
+typedef enum {
+  QTR_API_STATUS_NONE = 0,
+  QTR_API_STATUS_VIEWER = 1 << 0,
+  QTR_API_STATUS_SOURCE = 1 << 1,
+} QtrApiStatusFlags;
+
+gboolean    qtr_node_api_is_owner         (const QtrApiAuth   *auth);
+gboolean    qtr_node_api_can_see_status   (const QtrStatus    *status,
+                                           const QtrApiAuth   *auth);
+gboolean    qtr_node_api_parse_status_id  (const char         *id,
+                                           gint64             *row);
+gboolean    qtr_node_api_add_status       (JsonBuilder        *builder,
+                                           QtrNode            *node,
+                                           const QtrStatus    *status,
+                                           QtrApiStatusFlags   flags,
+                                           GError            **error);
+gboolean    qtr_node_api_add_status_by_id (JsonBuilder        *builder,
+                                           QtrNode            *node,
+                                           gint64              row,
+                                           QtrApiStatusFlags   flags,
+                                           GError            **error);
+gboolean    qtr_node_api_read_page        (GHashTable         *query,
+                                           QtrPage            *page,
+                                           guint               default_limit,
+                                           guint               max_limit);
+void        qtr_node_api_set_link_header  (QtrNode            *node,
+                                           SoupServerMessage  *msg,
+                                           GHashTable         *query,
+                                           const char * const *kept,
+                                           GArray             *items);
+void        qtr_node_api_respond_status_page (QtrNode         *node,
+                                           SoupServerMessage  *msg,
+                                           const QtrApiAuth   *auth,
+                                           GHashTable         *query,
+                                           const char * const *kept,
+                                           const QtrPageQuery *list,
+                                           const QtrPage      *page);
+
 /* Handlers, one per route (see the table in qtr-node.c). */
 void qtr_node_handle_apps            (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_app_credentials (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
@@ -109,5 +156,34 @@ void qtr_node_handle_verify_credentials (QtrNode *node, SoupServerMessage *msg, 
 void qtr_node_handle_account         (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_account_lookup  (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_default_image   (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+/* qtr-node-api-statuses.c */
+void qtr_node_handle_status_create   (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_status_get      (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_status_delete   (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_status_edit     (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_status_history  (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_status_source   (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_status_context  (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_status_favourite (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_status_unfavourite (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_status_reblog   (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_status_unreblog (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_status_bookmark (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_status_unbookmark (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_status_pin      (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_status_unpin    (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_status_favourited_by (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_status_reblogged_by (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+/* qtr-node-api-timelines.c */
+void qtr_node_handle_timeline_home   (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_timeline_public (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_timeline_tag    (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_bookmarks       (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_favourites      (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_account_statuses (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_notifications   (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_notification    (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_notification_dismiss (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_notifications_clear (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 
 G_END_DECLS

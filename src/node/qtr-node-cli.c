@@ -41,6 +41,7 @@ static int run_unboost (int argc, char **argv);
 static int run_profile (int argc, char **argv);
 static int run_alias (int argc, char **argv);
 static int run_move (int argc, char **argv);
+static int run_delete_account (int argc, char **argv);
 static int run_like (int argc, char **argv);
 static int run_unlike (int argc, char **argv);
 static int run_block (int argc, char **argv);
@@ -66,6 +67,7 @@ static const Command commands[] = {
   { "profile", N_("Show or change your name, profile text, avatar and header"), run_profile },
   { "alias", N_("Add or remove another account of yours (to move here from it)"), run_alias },
   { "move", N_("Move your followers to your new account"), run_move },
+  { "delete-account", N_("Delete your account, and tell the other servers"), run_delete_account },
   { "password", N_("Set the password apps sign in with"), run_password },
   { "token", N_("Print a new access token for the client API"), run_token },
 };
@@ -1202,6 +1204,53 @@ run_move (int    argc,
   g_print (_("Moved to %s; the running node tells your followers' servers."), wait.result);
   g_print ("\n");
   g_free (wait.result);
+  return 0;
+}
+
+static int
+run_delete_account (int    argc,
+                    char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNode) node = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *confirm = NULL;
+  int status = 0;
+  const GOptionEntry entries[] = {
+    { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
+      N_("Where the node keeps its data (default: the XDG data folder)"), N_("DIR") },
+    { "confirm", 0, 0, G_OPTION_ARG_STRING, &confirm,
+      N_("Your user name, to confirm that the account is to be deleted"), N_("NAME") },
+    { NULL }
+  };
+
+  context = new_context (NULL, _("Delete your account for good: every server the node knows "
+                                 "is told, and the account's addresses answer “gone” from "
+                                 "then on. This cannot be undone."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_command_line (context, &argc, &argv, &status))
+    return status;
+  if (data_dir == NULL)
+    data_dir = qtr_node_default_data_dir ();
+
+  node = qtr_node_open (data_dir, &error);
+  if (node == NULL)
+    return fail (error);
+  if (confirm == NULL || g_ascii_strcasecmp (confirm, qtr_node_get_owner (node)->username) != 0)
+    {
+      /* Translators: %s is the owner's user name. */
+      g_autofree char *message = g_strdup_printf (_("To delete the account, confirm with "
+                                                    "--confirm %s."),
+                                                  qtr_node_get_owner (node)->username);
+      return fail_usage (message);
+    }
+  if (!qtr_node_delete_account (node, &error))
+    return fail (error);
+
+  g_print ("%s\n", _("The account is deleted. Keep the node running until “quitter-node "
+                      "status” shows no deliveries waiting: that is how the other servers "
+                      "hear of it."));
   return 0;
 }
 

@@ -583,3 +583,78 @@ qtr_node_remove_alias (QtrNode     *node,
     return NULL;
   return g_steal_pointer (&removed);
 }
+
+/* Deleting the account. */
+
+typedef struct {
+  QtrNode    *node;
+  JsonObject *delete;
+  GStrv       inboxes;
+  gint64      when;
+} DeleteAccountTransaction;
+
+static gboolean
+delete_account_in_transaction (QtrDb    *db,
+                               gpointer  user_data,
+                               GError  **error)
+{
+  DeleteAccountTransaction *tx = user_data;
+
+  /* The Delete is queued first: once the account is marked deleted, nothing else is. */
+  return qtr_node_queue_activity (tx->node, tx->delete, (const char * const *) tx->inboxes,
+                                  error) &&
+         qtr_node_store_mark_deleted (qtr_node_get_store (tx->node), tx->when, error);
+}
+
+/**
+ * qtr_node_delete_account:
+ *
+ * Deletes the owner's account, as Mastodon does: a Delete of the actor goes to every server
+ * the node knows, the tokens of the client API are revoked, and from then on the account's
+ * addresses (actor, WebFinger, inbox, posts) answer 410 Gone and the node sends nothing else.
+ * The node keeps running to deliver the Delete; its folder can be removed once `status` shows
+ * no deliveries waiting.
+ */
+gboolean
+qtr_node_delete_account (QtrNode  *node,
+                         GError  **error)
+{
+  g_autofree char *actor = qtr_node_get_actor_url (node);
+  g_autofree char *delete_id = g_strconcat (actor, "#delete", NULL);
+  g_autoptr(JsonObject) delete = json_object_new ();
+  g_auto(GStrv) inboxes = NULL;
+  JsonArray *to;
+  gint64 deleted_at = qtr_node_store_get_deleted_at (qtr_node_get_store (node), error);
+
+  if (deleted_at < 0)
+    return FALSE;
+  if (deleted_at > 0)
+    {
+      g_set_error_literal (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                           "This account was deleted already");
+      return FALSE;
+    }
+  inboxes = qtr_node_store_known_inboxes (qtr_node_get_store (node), error);
+  if (inboxes == NULL)
+    return FALSE;
+
+  to = json_array_new ();
+  json_array_add_string_element (to, "https://www.w3.org/ns/activitystreams#Public");
+  json_object_set_string_member (delete, "@context", "https://www.w3.org/ns/activitystreams");
+  json_object_set_string_member (delete, "id", delete_id);
+  json_object_set_string_member (delete, "type", "Delete");
+  json_object_set_string_member (delete, "actor", actor);
+  json_object_set_array_member (delete, "to", to);
+  json_object_set_string_member (delete, "object", actor);
+
+  {
+    DeleteAccountTransaction tx = { node, delete, inboxes, g_get_real_time () / G_USEC_PER_SEC };
+
+    if (!qtr_db_transaction (qtr_node_store_get_db (qtr_node_get_store (node)),
+                             delete_account_in_transaction, &tx, error))
+      return FALSE;
+  }
+  qtr_node_reload_owner (node, NULL);
+  qtr_node_kick_deliveries (node);
+  return TRUE;
+}

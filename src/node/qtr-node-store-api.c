@@ -40,24 +40,6 @@ qtr_oauth_token_free (QtrOAuthToken *token)
   g_free (token);
 }
 
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
-{
-  if (text == NULL)
-    sqlite3_bind_null (stmt, index);
-  else
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-}
-
-static char *
-dup_column (sqlite3_stmt *stmt,
-            int           column)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
-}
-
 static gint64
 now_seconds (void)
 {
@@ -81,7 +63,7 @@ qtr_node_store_set_password_hash (QtrNodeStore  *self,
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, hash);
+  qtr_db_bind_text (stmt, 1, hash);
   return qtr_db_step (db, stmt, error) == SQLITE_DONE;
 }
 
@@ -102,7 +84,7 @@ qtr_node_store_get_password_hash (QtrNodeStore  *self,
 
   if (stmt == NULL || qtr_db_step (db, stmt, error) != SQLITE_ROW)
     return NULL;
-  hash = dup_column (stmt, 0);
+  hash = qtr_db_column_dup_text (stmt, 0);
   sqlite3_reset (stmt);
   return hash;
 }
@@ -127,12 +109,12 @@ qtr_node_store_add_app (QtrNodeStore       *self,
                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id", error);
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, app->name);
-  bind_text (stmt, 2, app->website);
-  bind_text (stmt, 3, app->redirect_uris);
-  bind_text (stmt, 4, app->scopes);
-  bind_text (stmt, 5, app->client_id);
-  bind_text (stmt, 6, app->secret_hash);
+  qtr_db_bind_text (stmt, 1, app->name);
+  qtr_db_bind_text (stmt, 2, app->website);
+  qtr_db_bind_text (stmt, 3, app->redirect_uris);
+  qtr_db_bind_text (stmt, 4, app->scopes);
+  qtr_db_bind_text (stmt, 5, app->client_id);
+  qtr_db_bind_text (stmt, 6, app->secret_hash);
   sqlite3_bind_int64 (stmt, 7, now_seconds ());
   if (qtr_db_step (db, stmt, error) != SQLITE_ROW)
     return -1;
@@ -163,7 +145,7 @@ qtr_node_store_find_app (QtrNodeStore  *self,
                          " FROM oauth_apps WHERE client_id = ?1", error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, client_id);
+  qtr_db_bind_text (stmt, 1, client_id);
   return read_app (db, stmt, error);
 }
 
@@ -200,12 +182,12 @@ read_app (QtrDb         *db,
     return NULL;
   app = g_new0 (QtrOAuthApp, 1);
   app->row = sqlite3_column_int64 (stmt, 0);
-  app->name = dup_column (stmt, 1);
-  app->website = dup_column (stmt, 2);
-  app->redirect_uris = dup_column (stmt, 3);
-  app->scopes = dup_column (stmt, 4);
-  app->client_id = dup_column (stmt, 5);
-  app->secret_hash = dup_column (stmt, 6);
+  app->name = qtr_db_column_dup_text (stmt, 1);
+  app->website = qtr_db_column_dup_text (stmt, 2);
+  app->redirect_uris = qtr_db_column_dup_text (stmt, 3);
+  app->scopes = qtr_db_column_dup_text (stmt, 4);
+  app->client_id = qtr_db_column_dup_text (stmt, 5);
+  app->secret_hash = qtr_db_column_dup_text (stmt, 6);
   sqlite3_reset (stmt);
   return app;
 }
@@ -239,12 +221,12 @@ qtr_node_store_add_code (QtrNodeStore        *self,
                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, code_hash);
+  qtr_db_bind_text (stmt, 1, code_hash);
   sqlite3_bind_int64 (stmt, 2, code->app_row);
-  bind_text (stmt, 3, code->redirect_uri);
-  bind_text (stmt, 4, code->scopes);
-  bind_text (stmt, 5, code->challenge);
-  bind_text (stmt, 6, code->challenge_method);
+  qtr_db_bind_text (stmt, 3, code->redirect_uri);
+  qtr_db_bind_text (stmt, 4, code->scopes);
+  qtr_db_bind_text (stmt, 5, code->challenge);
+  qtr_db_bind_text (stmt, 6, code->challenge_method);
   sqlite3_bind_int64 (stmt, 7, expires_at);
   return qtr_db_step (db, stmt, error) == SQLITE_DONE;
 }
@@ -274,15 +256,15 @@ qtr_node_store_take_code (QtrNodeStore  *self,
                          error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, code_hash);
+  qtr_db_bind_text (stmt, 1, code_hash);
   if (qtr_db_step (db, stmt, error) != SQLITE_ROW)
     return NULL;
   code = g_new0 (QtrOAuthCode, 1);
   code->app_row = sqlite3_column_int64 (stmt, 0);
-  code->redirect_uri = dup_column (stmt, 1);
-  code->scopes = dup_column (stmt, 2);
-  code->challenge = dup_column (stmt, 3);
-  code->challenge_method = dup_column (stmt, 4);
+  code->redirect_uri = qtr_db_column_dup_text (stmt, 1);
+  code->scopes = qtr_db_column_dup_text (stmt, 2);
+  code->challenge = qtr_db_column_dup_text (stmt, 3);
+  code->challenge_method = qtr_db_column_dup_text (stmt, 4);
   expires_at = sqlite3_column_int64 (stmt, 5);
   /* A RETURNING statement finishes its change only when stepped to its end. */
   if (qtr_db_step (db, stmt, error) != SQLITE_DONE)
@@ -323,13 +305,13 @@ qtr_node_store_add_token (QtrNodeStore  *self,
                          " created_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id", error);
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, token_hash);
+  qtr_db_bind_text (stmt, 1, token_hash);
   if (app_row > 0)
     sqlite3_bind_int64 (stmt, 2, app_row);
   else
     sqlite3_bind_null (stmt, 2);
   sqlite3_bind_int (stmt, 3, has_user ? 1 : 0);
-  bind_text (stmt, 4, scopes);
+  qtr_db_bind_text (stmt, 4, scopes);
   sqlite3_bind_int64 (stmt, 5, now_seconds ());
   if (qtr_db_step (db, stmt, error) != SQLITE_ROW)
     return -1;
@@ -358,14 +340,14 @@ qtr_node_store_find_token (QtrNodeStore  *self,
                          " WHERE token_hash = ?1", error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, token_hash);
+  qtr_db_bind_text (stmt, 1, token_hash);
   if (qtr_db_step (db, stmt, error) != SQLITE_ROW)
     return NULL;
   token = g_new0 (QtrOAuthToken, 1);
   token->row = sqlite3_column_int64 (stmt, 0);
   token->app_row = sqlite3_column_int64 (stmt, 1);
   token->has_user = sqlite3_column_int (stmt, 2) != 0;
-  token->scopes = dup_column (stmt, 3);
+  token->scopes = qtr_db_column_dup_text (stmt, 3);
   token->created_at = sqlite3_column_int64 (stmt, 4);
   sqlite3_reset (stmt);
   return token;
@@ -390,7 +372,7 @@ qtr_node_store_revoke_token (QtrNodeStore  *self,
                          error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, token_hash);
+  qtr_db_bind_text (stmt, 1, token_hash);
   sqlite3_bind_int64 (stmt, 2, app_row);
   return qtr_db_step (db, stmt, error) == SQLITE_DONE;
 }

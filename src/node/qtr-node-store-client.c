@@ -7,8 +7,7 @@
 #include <string.h>
 
 /* The owner's client-side state in node.db: mutes, lists, markers, filters, followed tags.
- * Pages of rows follow Mastodon's cursors: newest first, below max_id and above since_id, or
- * the oldest above min_id. */
+ * Pages of rows go through qtr_node_store_page(). */
 
 static gint64
 now_seconds (void)
@@ -48,11 +47,10 @@ run_done (QtrNodeStore  *self,
   return stmt != NULL && qtr_db_step (get_db (self), stmt, error) == SQLITE_DONE;
 }
 
-/* Runs @stmt (its cursor bound as ?1 and ?2, its limit as ?3) and gathers its first column. */
+/* Gathers the first column of @stmt's rows. */
 static GArray *
 collect_ids (QtrNodeStore  *self,
              sqlite3_stmt  *stmt,
-             gboolean       reverse,
              GError       **error)
 {
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -62,74 +60,44 @@ collect_ids (QtrNodeStore  *self,
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
 
-      if (reverse)
-        g_array_prepend_val (ids, id);
-      else
-        g_array_append_val (ids, id);
+      g_array_append_val (ids, id);
     }
   if (rc != SQLITE_DONE)
     return NULL;
   return g_steal_pointer (&ids);
 }
 
-/* A page of the id column of @table (filtered by @where, which may use ?4), newest first. */
-static GArray *
-page_ids (QtrNodeStore        *self,
-          const char          *column,
-          const char          *from,
-          const QtrStorePage  *page,
-          gint64               where_value,
-          GError             **error)
-{
-  g_autofree char *sql = NULL;
-  sqlite3_stmt *stmt;
-  gboolean ascending = page->min_id > 0;
-
-  /* @column and @from come from this file's constants: the statements stay few and cached. */
-  if (ascending)
-    sql = g_strconcat ("SELECT ", column, " FROM ", from, " AND ", column, " > ?1"
-                       " ORDER BY ", column, " ASC LIMIT ?3", NULL);
-  else
-    sql = g_strconcat ("SELECT ", column, " FROM ", from, " AND ", column, " < ?1 AND ",
-                       column, " > ?2 ORDER BY ", column, " DESC LIMIT ?3", NULL);
-  stmt = qtr_db_prepare (get_db (self), sql, error);
-  if (stmt == NULL)
-    return NULL;
-  if (ascending)
-    sqlite3_bind_int64 (stmt, 1, page->min_id);
-  else
-    {
-      sqlite3_bind_int64 (stmt, 1, page->max_id > 0 ? page->max_id : G_MAXINT64);
-      sqlite3_bind_int64 (stmt, 2, page->since_id);
-    }
-  sqlite3_bind_int64 (stmt, 3, page->limit);
-  sqlite3_bind_int64 (stmt, 4, where_value);
-  return collect_ids (self, stmt, ascending, error);
-}
-
 /**
  * qtr_node_store_page_accounts:
  * @page: which rows; the cursors are actor rows
  *
- * Returns: (transfer full) (element-type gint64): the actors' rows in remote_actors, newest
- *   first, or %NULL with @error set
+ * Returns: (transfer full) (element-type QtrPageItem): the actors' rows in remote_actors (as
+ *   ids and cursors), newest first, or %NULL with @error set
  */
 GArray *
 qtr_node_store_page_accounts (QtrNodeStore        *self,
                               QtrAccountListKind   kind,
-                              const QtrStorePage  *page,
+                              const QtrPage       *page,
                               GError             **error)
 {
-  static const char * const froms[] = {
-    [QTR_ACCOUNT_LIST_FOLLOWERS] = "followers WHERE accepted = 1",
-    [QTR_ACCOUNT_LIST_FOLLOWING] = "following WHERE accepted = 1",
-    [QTR_ACCOUNT_LIST_REQUESTS] = "followers WHERE accepted = 0",
-    [QTR_ACCOUNT_LIST_BLOCKS] = "blocks WHERE 1",
-    [QTR_ACCOUNT_LIST_MUTES] = "mutes WHERE (expires_at = 0 OR expires_at > ?4)",
+  static const QtrPageQuery lists[] = {
+    [QTR_ACCOUNT_LIST_FOLLOWERS] = { "SELECT actor_id, actor_id FROM followers", "actor_id",
+                                     "accepted = 1", NULL, 0, NULL },
+    [QTR_ACCOUNT_LIST_FOLLOWING] = { "SELECT actor_id, actor_id FROM following", "actor_id",
+                                     "accepted = 1", NULL, 0, NULL },
+    [QTR_ACCOUNT_LIST_REQUESTS] = { "SELECT actor_id, actor_id FROM followers", "actor_id",
+                                    "accepted = 0", NULL, 0, NULL },
+    [QTR_ACCOUNT_LIST_BLOCKS] = { "SELECT actor_id, actor_id FROM blocks", "actor_id", NULL,
+                                  NULL, 0, NULL },
+    [QTR_ACCOUNT_LIST_MUTES] = { "SELECT actor_id, actor_id FROM mutes", "actor_id",
+                                 "expires_at = 0 OR expires_at > ?6", NULL, 0, NULL },
   };
+  QtrPageQuery query;
 
-  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (froms), NULL);
-  return page_ids (self, "actor_id", froms[kind], page, now_seconds (), error);
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (lists), NULL);
+  query = lists[kind];
+  query.number = now_seconds ();
+  return qtr_node_store_page (self, &query, page, error);
 }
 
 static int
@@ -353,7 +321,7 @@ qtr_node_store_search_actors (QtrNodeStore  *self,
   bind_text (stmt, 3, query);
   sqlite3_bind_int64 (stmt, 4, limit);
   sqlite3_bind_int64 (stmt, 5, offset);
-  return collect_ids (self, stmt, FALSE, error);
+  return collect_ids (self, stmt, error);
 }
 
 /* Lists. */
@@ -556,16 +524,19 @@ qtr_node_store_remove_list_member (QtrNodeStore  *self,
  * qtr_node_store_page_list_members:
  * @page: which members; the cursors are actor rows
  *
- * Returns: (transfer full) (element-type gint64): the members' rows in remote_actors, or
- *   %NULL with @error set
+ * Returns: (transfer full) (element-type QtrPageItem): the members' rows in remote_actors,
+ *   or %NULL with @error set
  */
 GArray *
-qtr_node_store_page_list_members (QtrNodeStore        *self,
-                                  gint64               list_id,
-                                  const QtrStorePage  *page,
-                                  GError             **error)
+qtr_node_store_page_list_members (QtrNodeStore   *self,
+                                  gint64          list_id,
+                                  const QtrPage  *page,
+                                  GError        **error)
 {
-  return page_ids (self, "actor_id", "list_members WHERE list_id = ?4", page, list_id, error);
+  QtrPageQuery query = { "SELECT actor_id, actor_id FROM list_members", "actor_id",
+                         "list_id = ?6", NULL, list_id, NULL };
+
+  return qtr_node_store_page (self, &query, page, error);
 }
 
 /**
@@ -581,9 +552,14 @@ qtr_node_store_get_list_members (QtrNodeStore  *self,
                                  gint64         list_id,
                                  GError       **error)
 {
-  QtrStorePage page = { 0, 0, 0, G_MAXUINT };
+  sqlite3_stmt *stmt = qtr_db_prepare (get_db (self),
+                                       "SELECT actor_id FROM list_members WHERE list_id = ?1"
+                                       " ORDER BY actor_id DESC", error);
 
-  return qtr_node_store_page_list_members (self, list_id, &page, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, list_id);
+  return collect_ids (self, stmt, error);
 }
 
 /* Markers. */
@@ -1251,35 +1227,36 @@ qtr_node_store_get_followed_tag (QtrNodeStore  *self,
 /**
  * qtr_node_store_page_followed_tags:
  * @page: which tags; the cursors are the rows of followed_tags
- * @cursors: (out) (transfer full) (element-type gint64): each tag's row, for paging
+ * @items: (out) (transfer full) (element-type QtrPageItem): each tag's row, for paging
  *
  * Returns: (transfer full) (element-type utf8): the names of followed tags, newest first, or
  *   %NULL with @error set
  */
 GPtrArray *
-qtr_node_store_page_followed_tags (QtrNodeStore        *self,
-                                   const QtrStorePage  *page,
-                                   GArray             **cursors,
-                                   GError             **error)
+qtr_node_store_page_followed_tags (QtrNodeStore   *self,
+                                   const QtrPage  *page,
+                                   GArray        **items,
+                                   GError        **error)
 {
-  g_autoptr(GArray) ids = page_ids (self, "id", "followed_tags WHERE 1", page, 0, error);
+  QtrPageQuery query = { "SELECT id, id FROM followed_tags", "id", NULL, NULL, 0, NULL };
+  g_autoptr(GArray) found = qtr_node_store_page (self, &query, page, error);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt;
 
-  if (ids == NULL)
+  if (found == NULL)
     return NULL;
-  for (guint i = 0; i < ids->len; i++)
+  for (guint i = 0; i < found->len; i++)
     {
-      stmt = qtr_db_prepare (get_db (self), "SELECT name FROM followed_tags WHERE id = ?1",
-                             error);
+      sqlite3_stmt *stmt = qtr_db_prepare (get_db (self),
+                                           "SELECT name FROM followed_tags WHERE id = ?1", error);
+
       if (stmt == NULL)
         return NULL;
-      sqlite3_bind_int64 (stmt, 1, g_array_index (ids, gint64, i));
+      sqlite3_bind_int64 (stmt, 1, g_array_index (found, QtrPageItem, i).id);
       if (qtr_db_step (get_db (self), stmt, error) != SQLITE_ROW)
         return NULL;
       g_ptr_array_add (names, dup_column (stmt, 0));
       sqlite3_reset (stmt);
     }
-  *cursors = g_steal_pointer (&ids);
+  *items = g_steal_pointer (&found);
   return g_steal_pointer (&names);
 }

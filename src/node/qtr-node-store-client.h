@@ -2,29 +2,13 @@
 #pragma once
 
 #include "qtr-node-store.h"
+#include "qtr-node-store-statuses.h"
 
 G_BEGIN_DECLS
 
 /* What node.db keeps for the owner's Mastodon clients beyond federation: mutes (local only),
  * lists and their members, read markers, filters with their keywords and statuses, and
  * followed hashtags. */
-
-/**
- * QtrStorePage:
- * @max_id: only rows below this cursor, 0 for no bound
- * @since_id: only rows above this cursor, 0 for no bound
- * @min_id: only rows above this cursor, the closest ones first (then returned newest first),
- *   0 for no bound
- * @limit: how many rows at most
- *
- * A page of rows as Mastodon's `max_id`/`since_id`/`min_id`/`limit` ask for it.
- */
-typedef struct {
-  gint64 max_id;
-  gint64 since_id;
-  gint64 min_id;
-  guint  limit;
-} QtrStorePage;
 
 /**
  * QtrAccountListKind:
@@ -46,7 +30,7 @@ typedef enum {
 
 GArray     *qtr_node_store_page_accounts  (QtrNodeStore        *self,
                                            QtrAccountListKind   kind,
-                                           const QtrStorePage  *page,
+                                           const QtrPage       *page,
                                            GError             **error);
 
 /**
@@ -145,7 +129,7 @@ gboolean    qtr_node_store_remove_list_member (QtrNodeStore    *self,
                                            GError             **error);
 GArray     *qtr_node_store_page_list_members (QtrNodeStore     *self,
                                            gint64               list_id,
-                                           const QtrStorePage  *page,
+                                           const QtrPage       *page,
                                            GError             **error);
 GArray     *qtr_node_store_get_list_members (QtrNodeStore      *self,
                                            gint64               list_id,
@@ -286,8 +270,8 @@ gint64      qtr_node_store_get_followed_tag (QtrNodeStore      *self,
                                            const char          *name,
                                            GError             **error);
 GPtrArray  *qtr_node_store_page_followed_tags (QtrNodeStore    *self,
-                                           const QtrStorePage  *page,
-                                           GArray             **cursors,
+                                           const QtrPage       *page,
+                                           GArray             **items,
                                            GError             **error);
 
 G_END_DECLS

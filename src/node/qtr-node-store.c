@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "qtr-node-store.h"
+#include "qtr-node-store-statuses.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -248,7 +249,59 @@ static const char * const migrations[] = {
   "  created_at INTEGER NOT NULL"
   ");",
 
-  /* 11: what the owner's clients keep: the profile's fields (a JSON array of name and value,
+  /* 11: the owner deleted the account: the node then answers 410 Gone for it and sends
+   * nothing more than the Delete that tells other servers. */
+  "ALTER TABLE owner ADD COLUMN deleted_at INTEGER;",
+
+  /* 12: the client API's statuses. The text the owner wrote (for delete-and-redraft and
+   * source) and the app that posted it; earlier versions of edited posts with their media;
+   * bookmarks, pins and the Idempotency-Keys of recent posts; dismissed notifications stay
+   * (they count likes and boosts) but are no longer listed. */
+  "CREATE TABLE status_sources ("
+  "  status_id INTEGER PRIMARY KEY REFERENCES statuses (id) ON DELETE CASCADE,"
+  "  text TEXT NOT NULL,"
+  "  app_id INTEGER REFERENCES oauth_apps (id) ON DELETE SET NULL"
+  ");"
+  "CREATE TABLE status_edits ("
+  "  id INTEGER PRIMARY KEY,"
+  "  status_id INTEGER NOT NULL REFERENCES statuses (id) ON DELETE CASCADE,"
+  "  content TEXT NOT NULL,"
+  "  summary TEXT,"
+  "  sensitive INTEGER NOT NULL,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX status_edits_by_status ON status_edits (status_id, id);"
+  "CREATE TABLE status_edit_attachments ("
+  "  edit_id INTEGER NOT NULL REFERENCES status_edits (id) ON DELETE CASCADE,"
+  "  position INTEGER NOT NULL,"
+  "  type INTEGER NOT NULL,"
+  "  url TEXT NOT NULL,"
+  "  media_type TEXT,"
+  "  description TEXT,"
+  "  width INTEGER NOT NULL DEFAULT 0,"
+  "  height INTEGER NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (edit_id, position)"
+  ");"
+  "CREATE TABLE bookmarks ("
+  "  id INTEGER PRIMARY KEY,"
+  "  status_id INTEGER NOT NULL UNIQUE REFERENCES statuses (id) ON DELETE CASCADE,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE pins ("
+  "  id INTEGER PRIMARY KEY,"
+  "  status_id INTEGER NOT NULL UNIQUE REFERENCES statuses (id) ON DELETE CASCADE,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE idempotency_keys ("
+  "  key TEXT PRIMARY KEY,"
+  "  status_id INTEGER NOT NULL REFERENCES statuses (id) ON DELETE CASCADE,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX statuses_replies ON statuses (in_reply_to_uri)"
+  "  WHERE in_reply_to_uri IS NOT NULL;"
+  "ALTER TABLE notifications ADD COLUMN dismissed INTEGER NOT NULL DEFAULT 0;",
+
+  /* 13: what the owner's clients keep: the profile's fields (a JSON array of name and value,
    * plain text) and its bot and discoverable flags; mutes, which stay on this node; lists of
    * followed accounts; read markers with their version; filters (v2) with their keywords and
    * statuses; followed hashtags; the focal point of uploaded media ("x,y"). */
@@ -482,7 +535,8 @@ qtr_node_store_load_owner (QtrNodeStore  *self,
   stmt = qtr_db_prepare (self->db,
                          "SELECT username, display_name, summary, private_key_pem, created_at,"
                          " updated_at, coalesce (avatar_id, 0), coalesce (header_id, 0),"
-                         " also_known_as, moved_to, fields, bot, discoverable"
+                         " also_known_as, moved_to, coalesce (deleted_at, 0), fields, bot,"
+                         " discoverable"
                          " FROM owner WHERE id = 1", error);
   if (stmt == NULL)
     return NULL;
@@ -508,9 +562,10 @@ qtr_node_store_load_owner (QtrNodeStore  *self,
   owner->header_id = sqlite3_column_int64 (stmt, 7);
   owner->also_known_as = g_strsplit ((const char *) sqlite3_column_text (stmt, 8), "\n", -1);
   owner->moved_to = g_strdup ((const char *) sqlite3_column_text (stmt, 9));
-  owner->fields = fields_from_json ((const char *) sqlite3_column_text (stmt, 10));
-  owner->bot = sqlite3_column_int (stmt, 11) != 0;
-  owner->discoverable = sqlite3_column_int (stmt, 12) != 0;
+  owner->deleted_at = sqlite3_column_int64 (stmt, 10);
+  owner->fields = fields_from_json ((const char *) sqlite3_column_text (stmt, 11));
+  owner->bot = sqlite3_column_int (stmt, 12) != 0;
+  owner->discoverable = sqlite3_column_int (stmt, 13) != 0;
   sqlite3_reset (stmt);
 
   owner->key = qtr_key_new_from_private_pem (private_pem, -1, error);
@@ -1419,21 +1474,25 @@ qtr_node_store_add_status (QtrNodeStore     *self,
  * qtr_node_store_update_status:
  *
  * Applies an edit to a stored post of @actor_row (0: the owner), attachments included; others'
- * posts are untouched.
+ * posts are untouched. The version it replaces is kept (see
+ * qtr_node_store_keep_status_version()).
  */
 gboolean
 qtr_node_store_update_status (QtrNodeStore     *self,
                               const QtrStatus  *status,
                               GError          **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
-                                       "UPDATE statuses SET content = ?3, summary = ?4,"
-                                       " sensitive = ?5, language = ?6, updated = ?7,"
-                                       " document = ?8 WHERE uri = ?1"
-                                       " AND actor_id IS ?2 RETURNING id", error);
+  sqlite3_stmt *stmt;
   gint64 id;
   int rc;
 
+  if (!qtr_node_store_keep_status_version (self, status, error))
+    return FALSE;
+  stmt = qtr_db_prepare (self->db,
+                         "UPDATE statuses SET content = ?3, summary = ?4,"
+                         " sensitive = ?5, language = ?6, updated = ?7,"
+                         " document = ?8 WHERE uri = ?1"
+                         " AND actor_id IS ?2 RETURNING id", error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, status->uri);
@@ -2019,6 +2078,67 @@ qtr_node_store_add_move_notification (QtrNodeStore  *self,
   bind_text (stmt, 3, activity_uri);
   sqlite3_bind_int64 (stmt, 4, now_seconds ());
   return run_done (self, stmt, error);
+}
+
+/**
+ * qtr_node_store_get_deleted_at:
+ *
+ * Returns: when the owner deleted the account, 0 while it lives, -1 with @error set
+ */
+gint64
+qtr_node_store_get_deleted_at (QtrNodeStore  *self,
+                               GError       **error)
+{
+  return query_int64 (self, "SELECT coalesce (deleted_at, 0) FROM owner WHERE id = 1", error);
+}
+
+/**
+ * qtr_node_store_mark_deleted:
+ *
+ * Marks the owner's account deleted at @when (the profile's time with it, so that a running
+ * node notices) and revokes every token of the client API.
+ */
+gboolean
+qtr_node_store_mark_deleted (QtrNodeStore  *self,
+                             gint64         when,
+                             GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "UPDATE owner SET deleted_at = ?1, updated_at = ?1"
+                                       " WHERE id = 1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, when);
+  if (!run_done (self, stmt, error))
+    return FALSE;
+  stmt = qtr_db_prepare (self->db, "DELETE FROM oauth_tokens", error);
+  return stmt != NULL && run_done (self, stmt, error);
+}
+
+/**
+ * qtr_node_store_known_inboxes:
+ *
+ * Returns: (transfer full): the inbox of every account the node knows, one per server where
+ *   servers have a shared inbox, or %NULL with @error set
+ */
+GStrv
+qtr_node_store_known_inboxes (QtrNodeStore  *self,
+                              GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "SELECT DISTINCT coalesce (shared_inbox, inbox)"
+                                       " FROM remote_actors ORDER BY 1", error);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_strv_builder_end (builder);
 }
 
 /**

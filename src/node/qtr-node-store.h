@@ -25,6 +25,7 @@ G_BEGIN_DECLS
  * @fields: the profile's fields as plain text, name and value alternating, never %NULL
  * @bot: whether the account is automated (published as a Service)
  * @discoverable: whether the account may be featured in directories and searches
+ * @deleted_at: when the owner deleted the account (Unix seconds), 0 while it lives
  *
  * The person the node belongs to: its one local actor.
  */
@@ -42,6 +43,7 @@ typedef struct {
   GStrv    fields;
   gboolean bot;
   gboolean discoverable;
+  gint64  deleted_at;
 } QtrNodeOwner;
 
 void qtr_node_owner_free (QtrNodeOwner *owner);
@@ -345,6 +347,13 @@ gboolean        qtr_node_store_set_last_seen      (QtrNodeStore          *self,
                                                    GError               **error);
 gboolean        qtr_node_store_save_profile       (QtrNodeStore          *self,
                                                    const QtrNodeOwner    *owner,
+                                                   GError               **error);
+gint64          qtr_node_store_get_deleted_at     (QtrNodeStore          *self,
+                                                   GError               **error);
+gboolean        qtr_node_store_mark_deleted       (QtrNodeStore          *self,
+                                                   gint64                 when,
+                                                   GError               **error);
+GStrv           qtr_node_store_known_inboxes      (QtrNodeStore          *self,
                                                    GError               **error);
 gint64          qtr_node_store_get_profile_time   (QtrNodeStore          *self,
                                                    GError               **error);

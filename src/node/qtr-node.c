@@ -6,6 +6,7 @@
 #include "qtr-delivery-queue.h"
 #include "qtr-node-api.h"
 #include "qtr-node-api-client.h"
+#include "qtr-source.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -51,10 +52,11 @@ struct _QtrNode
   GHashTable       *documents;   /* name -> GBytes, built once */
   QtrRateLimiter   *login_limiter;
   GHashTable       *form_tokens; /* CSRF token of a served form -> its expiry (monotonic) */
-  guint             process_source;
+  GMainContext     *context;     /* the thread-default context it was started in */
+  GSource          *process_source;
   GCancellable     *cancellable; /* fetches of the node's own, cancelled when it stops */
   GHashTable       *fetches;     /* what those fetches are for (a post's or boost's id) */
-  guint             heartbeat_source;
+  GSource          *heartbeat_source;
 };
 
 G_DEFINE_FINAL_TYPE (QtrNode, qtr_node, G_TYPE_OBJECT)
@@ -157,6 +159,33 @@ static const QtrRoute routes[] = {
   { "GET", "/api/v1/announcements", qtr_node_handle_empty_list },
   { "GET", "/api/v1/instance/activity", qtr_node_handle_empty_list },
   { "GET", "/api/v1/instance/peers", qtr_node_handle_instance_peers },
+  { "GET", "/api/v1/accounts/:id/statuses", qtr_node_handle_account_statuses },
+  { "POST", "/api/v1/statuses", qtr_node_handle_status_create },
+  { "GET", "/api/v1/statuses/:id", qtr_node_handle_status_get },
+  { "DELETE", "/api/v1/statuses/:id", qtr_node_handle_status_delete },
+  { "PUT", "/api/v1/statuses/:id", qtr_node_handle_status_edit },
+  { "GET", "/api/v1/statuses/:id/history", qtr_node_handle_status_history },
+  { "GET", "/api/v1/statuses/:id/source", qtr_node_handle_status_source },
+  { "GET", "/api/v1/statuses/:id/context", qtr_node_handle_status_context },
+  { "POST", "/api/v1/statuses/:id/favourite", qtr_node_handle_status_favourite },
+  { "POST", "/api/v1/statuses/:id/unfavourite", qtr_node_handle_status_unfavourite },
+  { "POST", "/api/v1/statuses/:id/reblog", qtr_node_handle_status_reblog },
+  { "POST", "/api/v1/statuses/:id/unreblog", qtr_node_handle_status_unreblog },
+  { "POST", "/api/v1/statuses/:id/bookmark", qtr_node_handle_status_bookmark },
+  { "POST", "/api/v1/statuses/:id/unbookmark", qtr_node_handle_status_unbookmark },
+  { "POST", "/api/v1/statuses/:id/pin", qtr_node_handle_status_pin },
+  { "POST", "/api/v1/statuses/:id/unpin", qtr_node_handle_status_unpin },
+  { "GET", "/api/v1/statuses/:id/favourited_by", qtr_node_handle_status_favourited_by },
+  { "GET", "/api/v1/statuses/:id/reblogged_by", qtr_node_handle_status_reblogged_by },
+  { "GET", "/api/v1/timelines/home", qtr_node_handle_timeline_home },
+  { "GET", "/api/v1/timelines/public", qtr_node_handle_timeline_public },
+  { "GET", "/api/v1/timelines/tag/:hashtag", qtr_node_handle_timeline_tag },
+  { "GET", "/api/v1/bookmarks", qtr_node_handle_bookmarks },
+  { "GET", "/api/v1/favourites", qtr_node_handle_favourites },
+  { "GET", "/api/v1/notifications", qtr_node_handle_notifications },
+  { "POST", "/api/v1/notifications/clear", qtr_node_handle_notifications_clear },
+  { "GET", "/api/v1/notifications/:id", qtr_node_handle_notification },
+  { "POST", "/api/v1/notifications/:id/dismiss", qtr_node_handle_notification_dismiss },
   { "GET", "/avatars/original/missing.png", qtr_node_handle_default_image },
   { "GET", "/headers/original/missing.png", qtr_node_handle_default_image },
 };
@@ -243,6 +272,56 @@ match_route (const QtrRoute *route,
   return *want == '\0' && (*have == '\0' || (have[0] == '/' && have[1] == '\0'));
 }
 
+/* After the owner deleted the account, what was its addresses answer 410 Gone, as Mastodon's
+ * do; the actor as a Tombstone. */
+static gboolean
+respond_if_gone (QtrNode           *self,
+                 SoupServerMessage *msg,
+                 const char        *path)
+{
+  static const char * const prefixes[] = {
+    "/.well-known/webfinger", "/users/", "/@", "/inbox", "/activities/", "/api/", "/oauth/",
+  };
+  g_autofree char *actor = NULL;
+  gboolean gone = FALSE;
+
+  qtr_node_refresh_owner (self);
+  if (self->owner->deleted_at == 0)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes) && !gone; i++)
+    gone = g_str_has_prefix (path, prefixes[i]);
+  if (!gone)
+    return FALSE;
+
+  actor = qtr_node_get_actor_url (self);
+  if (g_str_has_prefix (path, "/users/") && qtr_node_wants_activity_json (msg) &&
+      strlen (path) == strlen (actor) - strlen (self->config->base_url) &&
+      g_str_has_suffix (actor, path))
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autofree char *deleted = qtr_node_format_time (self->owner->deleted_at);
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "@context");
+      json_builder_add_string_value (builder, "https://www.w3.org/ns/activitystreams");
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, actor);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "Tombstone");
+      json_builder_set_member_name (builder, "formerType");
+      json_builder_add_string_value (builder, "Person");
+      json_builder_set_member_name (builder, "deleted");
+      json_builder_add_string_value (builder, deleted);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      qtr_node_respond_json (msg, SOUP_STATUS_GONE, QTR_AS2_CONTENT_TYPE, root);
+      return TRUE;
+    }
+  qtr_node_respond_error (msg, SOUP_STATUS_GONE, "This account was deleted");
+  return TRUE;
+}
+
 static void
 server_request_cb (SoupServer        *server,
                    SoupServerMessage *msg,
@@ -256,6 +335,8 @@ server_request_cb (SoupServer        *server,
   g_autoptr(GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   if (qtr_node_api_apply_cors (msg, path))
+    return;
+  if (respond_if_gone (self, msg, path))
     return;
   if (g_str_equal (method, "HEAD"))
     method = "GET";
@@ -323,6 +404,7 @@ qtr_node_finalize (GObject *object)
   g_clear_pointer (&self->documents, g_hash_table_unref);
   g_clear_pointer (&self->fetches, g_hash_table_unref);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->login_limiter, qtr_rate_limiter_free);
   g_clear_pointer (&self->form_tokens, g_hash_table_unref);
   g_free (self->data_dir);
@@ -569,7 +651,8 @@ start_heartbeat (QtrNode *self)
       qtr_node_start_catch_up (self, last_seen - CATCH_UP_MARGIN_SECONDS, self->cancellable);
     }
   note_running (self);
-  self->heartbeat_source = g_timeout_add_seconds (HEARTBEAT_SECONDS, heartbeat_cb, self);
+  self->heartbeat_source = qtr_source_attach (self->context, HEARTBEAT_SECONDS, heartbeat_cb, self,
+                                              NULL);
 }
 
 /**
@@ -599,6 +682,8 @@ qtr_node_start (QtrNode  *self,
       g_object_unref (self->cancellable);
       self->cancellable = g_cancellable_new ();
     }
+  g_clear_pointer (&self->context, g_main_context_unref);
+  self->context = g_main_context_ref_thread_default ();
 
   listen_address = self->listen_address ? self->listen_address : self->config->listen_address;
   port = self->listen_port >= 0 ? (guint) self->listen_port : self->config->port;
@@ -666,9 +751,9 @@ qtr_node_stop (QtrNode *self)
 {
   g_return_if_fail (QTR_IS_NODE (self));
 
-  g_clear_handle_id (&self->process_source, g_source_remove);
+  qtr_source_clear (&self->process_source);
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->heartbeat_source, g_source_remove);
+  qtr_source_clear (&self->heartbeat_source);
   if (self->queue != NULL)
     qtr_delivery_queue_stop (self->queue);
   if (self->server == NULL)
@@ -922,7 +1007,7 @@ process_inbox_cb (gpointer user_data)
   /* One batch per turn of the loop, so that a backlog never holds up requests. */
   if (qtr_node_process_inbox (self))
     return G_SOURCE_CONTINUE;
-  self->process_source = 0;
+  g_clear_pointer (&self->process_source, g_source_unref);
   return G_SOURCE_REMOVE;
 }
 
@@ -934,8 +1019,8 @@ process_inbox_cb (gpointer user_data)
 void
 qtr_node_schedule_inbox_processing (QtrNode *self)
 {
-  if (self->process_source == 0)
-    self->process_source = g_idle_add (process_inbox_cb, self);
+  if (self->process_source == NULL)
+    self->process_source = qtr_source_attach (self->context, 0, process_inbox_cb, self, NULL);
 }
 
 guint

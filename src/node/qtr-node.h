@@ -242,6 +242,8 @@ char       *qtr_node_add_alias_finish (QtrNode             *node,
 char       *qtr_node_remove_alias     (QtrNode             *node,
                                        const char          *handle_or_url,
                                        GError             **error);
+gboolean    qtr_node_delete_account   (QtrNode             *node,
+                                       GError             **error);
 void        qtr_node_move_async       (QtrNode             *node,
                                        const char          *handle,
                                        GCancellable        *cancellable,

@@ -3,6 +3,8 @@
 
 #include "qtr-api-error.h"
 
+#include <gio/gio.h>
+
 #include <string.h>
 
 static GError *
@@ -43,6 +45,18 @@ test_statuses (void)
       g_assert_error (error, QTR_API_ERROR, cases[i].code);
       g_assert_cmpint (qtr_api_error_is_transient (error), ==, cases[i].transient);
     }
+}
+
+static void
+test_transport_errors (void)
+{
+  g_autoptr(GError) network = g_error_new_literal (QTR_API_ERROR, QTR_API_ERROR_NETWORK, "x");
+  g_autoptr(GError) timed_out = g_error_new_literal (QTR_API_ERROR, QTR_API_ERROR_TIMED_OUT, "x");
+  g_autoptr(GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "x");
+
+  g_assert_true (qtr_api_error_is_transient (network));
+  g_assert_true (qtr_api_error_is_transient (timed_out));
+  g_assert_false (qtr_api_error_is_transient (cancelled));
 }
 
 static void
@@ -87,6 +101,7 @@ main (int   argc,
 
   g_test_add_func ("/client/api-error/statuses", test_statuses);
   g_test_add_func ("/client/api-error/messages", test_messages);
+  g_test_add_func ("/client/api-error/transport", test_transport_errors);
   g_test_add_func ("/client/api-error/long-message", test_long_message);
 
   return g_test_run ();

@@ -323,6 +323,30 @@ test_statement_cache (Fixture       *fixture,
   g_assert_error (error, QTR_DB_ERROR, QTR_DB_ERROR_FAILED);
 }
 
+/* Text in and out of a statement, SQL NULL included. */
+static void
+test_statement_text (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrDb) db = open_db (fixture, 2);
+  g_autofree char *text = NULL;
+  g_autofree char *none = NULL;
+  sqlite3_stmt *stmt;
+
+  stmt = qtr_db_prepare (db, "SELECT ?1, ?2, typeof (?2)", &error);
+  g_assert_no_error (error);
+  qtr_db_bind_text (stmt, 1, "caf\xc3\xa9");
+  qtr_db_bind_text (stmt, 2, NULL);
+  g_assert_cmpint (qtr_db_step (db, stmt, &error), ==, SQLITE_ROW);
+  text = qtr_db_column_dup_text (stmt, 0);
+  none = qtr_db_column_dup_text (stmt, 1);
+  g_assert_cmpstr (text, ==, "caf\xc3\xa9");
+  g_assert_null (none);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 2), ==, "null");
+  sqlite3_reset (stmt);
+}
+
 static gboolean
 insert_two_then_fail (QtrDb    *db,
                       gpointer  user_data,
@@ -469,6 +493,7 @@ main (int   argc,
   ADD ("/core/db/open/newer-schema", test_open_newer);
   ADD ("/core/db/migration/failure-rolls-back", test_migration_failure);
   ADD ("/core/db/statement/cache", test_statement_cache);
+  ADD ("/core/db/statement/text", test_statement_text);
   ADD ("/core/db/transaction", test_transaction);
   ADD ("/core/db/error/constraint", test_error_constraint);
   ADD ("/core/db/error/disk-full", test_error_full);

@@ -63,6 +63,25 @@ test_refused (void)
 }
 
 static void
+test_parse_any (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) array = qtr_json_parse ("[{\"id\": \"1\"}, {\"id\": \"2\"}]", 26, &error);
+  g_autoptr(GString) deep = g_string_new (NULL);
+  g_autoptr(JsonNode) refused = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (array));
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (array)), ==, 2);
+
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  refused = qtr_json_parse (deep->str, deep->len, &error);
+  g_assert_null (refused);
+  g_assert_error (error, QTR_JSON_ERROR, QTR_JSON_ERROR_TOO_DEEP);
+}
+
+static void
 test_depth_limit_exact (void)
 {
   g_autoptr(GString) ok = g_string_new (NULL);
@@ -91,6 +110,7 @@ main (int   argc,
 
   g_test_add_func ("/core/json/parse", test_parse);
   g_test_add_func ("/core/json/refused", test_refused);
+  g_test_add_func ("/core/json/parse-any", test_parse_any);
   g_test_add_func ("/core/json/depth-limit", test_depth_limit_exact);
 
   return g_test_run ();

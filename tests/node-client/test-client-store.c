@@ -222,7 +222,7 @@ test_mutes (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) muted = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  QtrStorePage page = { 0, 0, 0, 40 };
+  QtrPage page = { 0, 0, 0, 40 };
   QtrFollowState state;
 
   g_assert_true (qtr_node_store_add_mute (fixture->store, fixture->actors[0], FALSE, 0, &error));
@@ -246,19 +246,19 @@ test_mutes (Fixture       *fixture,
   muted = qtr_node_store_page_accounts (fixture->store, QTR_ACCOUNT_LIST_MUTES, &page, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (muted->len, ==, 2);
-  g_assert_cmpint (g_array_index (muted, gint64, 0), ==, fixture->actors[1]);
+  g_assert_cmpint (g_array_index (muted, QtrPageItem, 0).id, ==, fixture->actors[1]);
   g_clear_pointer (&muted, g_array_unref);
 
   /* Pages: below max_id, and the closest above min_id. */
   page.max_id = fixture->actors[1];
   muted = qtr_node_store_page_accounts (fixture->store, QTR_ACCOUNT_LIST_MUTES, &page, &error);
   g_assert_cmpuint (muted->len, ==, 1);
-  g_assert_cmpint (g_array_index (muted, gint64, 0), ==, fixture->actors[0]);
+  g_assert_cmpint (g_array_index (muted, QtrPageItem, 0).id, ==, fixture->actors[0]);
   g_clear_pointer (&muted, g_array_unref);
-  page = (QtrStorePage) { 0, 0, fixture->actors[0], 1 };
+  page = (QtrPage) { 0, 0, fixture->actors[0], 1 };
   muted = qtr_node_store_page_accounts (fixture->store, QTR_ACCOUNT_LIST_MUTES, &page, &error);
   g_assert_cmpuint (muted->len, ==, 1);
-  g_assert_cmpint (g_array_index (muted, gint64, 0), ==, fixture->actors[1]);
+  g_assert_cmpint (g_array_index (muted, QtrPageItem, 0).id, ==, fixture->actors[1]);
 
   g_assert_true (qtr_node_store_remove_mute (fixture->store, fixture->actors[0], &error));
   g_assert_false (qtr_node_store_is_muted (fixture->store, fixture->actors[0], FALSE, &error));

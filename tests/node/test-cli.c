@@ -6,7 +6,6 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
-#include <signal.h>
 #include <string.h>
 
 /* quitter-node as a person meets it: its exit status and what it prints. */
@@ -17,6 +16,9 @@ static const char *node_path;
 
 /* quitter-node with these arguments, run to its end. */
 #define run_node(run, ...) qtr_test_run ((run), node_path, __VA_ARGS__)
+/* Polls `quitter-node status` of @data_dir for up to 20 s, until it prints @words. */
+#define wait_for_status(data_dir, words) \
+  qtr_test_wait_for_status (node_path, (data_dir), 20, (words), NULL)
 
 static char *
 make_data_dir (void)
@@ -95,7 +97,6 @@ test_init_and_run (void)
   g_auto(QtrTestRun) init = { 0 };
   g_auto(QtrTestRun) again = { 0 };
   g_autoptr(GSubprocess) server = NULL;
-  g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
   g_autofree char *url = NULL;
@@ -116,13 +117,7 @@ test_init_and_run (void)
   g_assert_cmpint (again.status, ==, 1);
   g_assert_nonnull (strstr (again.err, "holds a node already"));
 
-  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, node_path, "run",
-                             "--data-dir", data_dir, "--port", "0", NULL);
-  g_assert_no_error (error);
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
+  server = qtr_test_serve (node_path, data_dir, "0", &line);
   g_assert_true (g_str_has_prefix (line, "Serving http://127.0.0.1:8008 on http://127.0.0.1:"));
   at = strstr (line, " on ");
   url = g_strconcat (at + 4, "/.well-known/webfinger?resource=acct:alice@127.0.0.1:8008", NULL);
@@ -145,11 +140,7 @@ test_init_and_run (void)
     assert_no_glib_noise (&second);
   }
 
-  g_subprocess_send_signal (server, SIGTERM);
-  g_subprocess_wait (server, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (server));
-  g_assert_cmpint (g_subprocess_get_exit_status (server), ==, 0);
+  qtr_test_stop_server (&server);
 
   qtr_test_remove_tree (parent);
 }
@@ -240,70 +231,6 @@ test_token_and_password (void)
   qtr_test_remove_tree (parent);
 }
 
-static void
-allow_private_addresses (const char *data_dir)
-{
-  g_autofree char *path = g_build_filename (data_dir, "node.conf", NULL);
-  g_autofree char *text = NULL;
-  g_autoptr(GString) edited = NULL;
-
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  edited = g_string_new (text);
-  g_assert_cmpuint (g_string_replace (edited, "allow_private_addresses=false",
-                                      "allow_private_addresses=true", 0), ==, 1);
-  g_assert_true (g_file_set_contents (path, edited->str, -1, NULL));
-}
-
-static GSubprocess *
-serve (const char *data_dir,
-       const char *port)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autofree char *line = NULL;
-  GSubprocess *server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, node_path,
-                                          "run", "--data-dir", data_dir, "--port", port, NULL);
-
-  g_assert_no_error (error);
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_nonnull (strstr (line, "Serving"));
-  return server;
-}
-
-static void
-stop (GSubprocess *server)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_send_signal (server, SIGTERM);
-  g_subprocess_wait (server, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_subprocess_get_exit_status (server), ==, 0);
-}
-
-
-static gboolean
-wait_for_status (const char *data_dir,
-                 const char *words)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (g_get_monotonic_time () < deadline)
-    {
-      g_auto(QtrTestRun) status = { 0 };
-
-      run_node (&status, "status", "--data-dir", data_dir, NULL);
-      g_assert_cmpint (status.status, ==, 0);
-      if (strstr (status.out, words) != NULL)
-        return TRUE;
-      g_usleep (200 * 1000);
-    }
-  return FALSE;
-}
-
 /* alice follows bob while her node is off; the Follow waits in node.db and goes out when
  * her node runs; bob's node accepts it. Three processes, as on two real machines. */
 static void
@@ -327,10 +254,10 @@ test_follow_queued_while_offline (void)
             "alice", NULL);
   run_node (&init_bob, "init", "--data-dir", bob, "--base-url", bob_url, "--user", "bob", NULL);
   g_assert_cmpint (init_alice.status + init_bob.status, ==, 0);
-  allow_private_addresses (alice);
-  allow_private_addresses (bob);
+  qtr_test_allow_private_addresses (alice);
+  qtr_test_allow_private_addresses (bob);
 
-  bob_server = serve (bob, bob_port);
+  bob_server = qtr_test_serve (node_path, bob, bob_port, NULL);
 
   run_node (&follow, "follow", "--data-dir", alice, bob_handle, NULL);
   g_assert_cmpint (follow.status, ==, 0);
@@ -342,7 +269,7 @@ test_follow_queued_while_offline (void)
   g_assert_cmpint (bad_follow.status, ==, 1);
   assert_no_glib_noise (&bad_follow);
 
-  alice_server = serve (alice, alice_port);
+  alice_server = qtr_test_serve (node_path, alice, alice_port, NULL);
   g_assert_true (wait_for_status (bob, "Followers: 1 (0 waiting"));
   g_assert_true (wait_for_status (alice, "Following: 1"));
   g_assert_true (wait_for_status (alice, "Deliveries waiting: 0"));
@@ -506,8 +433,8 @@ test_follow_queued_while_offline (void)
     assert_no_glib_noise (&usage);
   }
 
-  stop (alice_server);
-  stop (bob_server);
+  qtr_test_stop_server (&alice_server);
+  qtr_test_stop_server (&bob_server);
   {
     g_autofree char *alice_parent = g_path_get_dirname (alice);
     g_autofree char *bob_parent = g_path_get_dirname (bob);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 #include "config.h"
 
-#include "qtr-test-util.h"
+#include "node-test-util.h"
 
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
@@ -18,7 +18,6 @@
 #define KEY_ID "http://127.0.0.1:9/users/tester#main-key"
 #define DAY (24 * 60 * 60)
 #define MAX_DELAY (12 * 60 * 60)
-#define WAIT_SECONDS 10
 
 /* One key for every test: generating one takes a while. */
 static QtrKey *signing_key;
@@ -314,26 +313,6 @@ script (Fixture    *fixture,
   g_queue_push_tail (answers, answer);
 }
 
-static char *
-listen_on (SoupServer *server,
-           const char *address_text)
-{
-  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (address_text);
-  g_autoptr(GSocketAddress) socket_address = g_inet_socket_address_new (address, 0);
-  g_autoptr(GError) error = NULL;
-  g_autoslist(GUri) uris = NULL;
-
-  g_assert_true (soup_server_listen (server, socket_address, 0, &error));
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (server);
-  for (GSList *l = uris; l != NULL; l = l->next)
-    {
-      if (g_str_equal (g_uri_get_host (l->data), address_text))
-        return g_strdup_printf ("http://%s:%d", address_text, g_uri_get_port (l->data));
-    }
-  g_assert_not_reached ();
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
@@ -362,18 +341,24 @@ fixture_set_up (Fixture       *fixture,
 
   fixture->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (fixture->server, NULL, inbox_cb, fixture, NULL);
-  fixture->base = listen_on (fixture->server, "127.0.0.1");
-  fixture->other_base = listen_on (fixture->server, "127.0.0.2");
-}
-
-static gboolean
-tick_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
+  fixture->base = qtr_test_listen (fixture->server, "127.0.0.1");
+  fixture->other_base = qtr_test_listen (fixture->server, "127.0.0.2");
 }
 
 typedef gboolean (*Condition) (Fixture       *fixture,
                                gconstpointer  data);
+
+typedef struct {
+  Fixture       *fixture;
+  Condition      condition;
+  gconstpointer  data;
+} Wait;
+
+static gboolean
+wait_done (Wait *wait)
+{
+  return wait->condition (wait->fixture, wait->data);
+}
 
 static void
 wait_until (Fixture       *fixture,
@@ -381,28 +366,9 @@ wait_until (Fixture       *fixture,
             gconstpointer  data,
             const char    *what)
 {
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (10, tick_cb, NULL);
+  Wait wait = { fixture, condition, data };
 
-  while (!condition (fixture, data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting until %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (tick);
-}
-
-/* Runs the main loop for @ms, for what must not happen. */
-static void
-spin (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-  guint tick = g_timeout_add (10, tick_cb, NULL);
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
+  qtr_test_wait_until (wait_done, &wait, what);
 }
 
 static gboolean
@@ -428,6 +394,12 @@ attempted_once (Fixture       *fixture,
   return read_row (fixture, data, &row) && row.attempts == 1;
 }
 
+static gboolean
+pointer_cleared (gpointer *pointer)
+{
+  return *pointer == NULL;
+}
+
 static void
 finalize_queue (QtrDeliveryQueue **queue)
 {
@@ -437,18 +409,7 @@ finalize_queue (QtrDeliveryQueue **queue)
   qtr_delivery_queue_stop (*queue);
   g_object_add_weak_pointer (weak, (gpointer *) &weak);
   g_clear_object (queue);
-  {
-    gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-    guint tick = g_timeout_add (10, tick_cb, NULL);
-
-    while (weak != NULL)
-      {
-        if (g_get_monotonic_time () > deadline)
-          g_error ("The stopped queue was not finalized");
-        g_main_context_iteration (NULL, TRUE);
-      }
-    g_source_remove (tick);
-  }
+  qtr_test_wait_until (pointer_cleared, &weak, "the stopped queue is finalized");
 }
 
 static void
@@ -458,7 +419,7 @@ fixture_tear_down (Fixture       *fixture,
   finalize_queue (&fixture->queue);
   fixture->pause = FALSE;
   release_all (fixture);
-  spin (50);
+  qtr_test_spin (50);
 
   soup_server_disconnect (fixture->server);
   g_assert_finalize_object (g_steal_pointer (&fixture->server));
@@ -601,7 +562,7 @@ test_per_host_limit (Fixture       *fixture,
   qtr_delivery_queue_start (fixture->queue);
   wait_until (fixture, held, NULL, "two requests to one host and one to the other are held");
   /* Long enough for a poll of the queue: no third request to the busy host. */
-  spin (1200);
+  qtr_test_spin (1200);
   g_assert_cmpuint (get_count (fixture->max_open, "127.0.0.1"), ==, 2);
   g_assert_cmpuint (fixture->received->len, ==, 3);
 
@@ -641,7 +602,7 @@ test_backlog_does_not_block_others (Fixture       *fixture,
   qtr_delivery_queue_start (fixture->queue);
   deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
   while (!other_host_served (fixture, NULL) && g_get_monotonic_time () < deadline)
-    spin (50);
+    qtr_test_spin (50);
   /* The held host's backlog does not keep the other host's job out of the batch. */
   g_assert_true (other_host_served (fixture, NULL));
   g_assert_cmpuint (get_count (fixture->max_open, "127.0.0.1"), ==, 2);
@@ -737,7 +698,7 @@ test_permanent (Fixture       *fixture,
   qtr_delivery_queue_start (fixture->queue);
   wait_until (fixture, jobs_left, GINT_TO_POINTER (0), "both jobs are dropped");
   /* A poll later, nothing was tried again. */
-  spin (1100);
+  qtr_test_spin (1100);
   g_assert_cmpuint (fixture->received->len, ==, 2);
 }
 
@@ -881,7 +842,7 @@ test_network_back (Fixture       *fixture,
   queue_activity (fixture, 2, inboxes, NULL);
   postpone_all (fixture, now_seconds () + 3600);
   qtr_delivery_queue_kick (fixture->queue);
-  spin (300);
+  qtr_test_spin (300);
   g_assert_cmpuint (fixture->received->len, ==, 0);
 
   /* The store's part: every waiting job becomes due now. */
@@ -901,7 +862,7 @@ test_network_back (Fixture       *fixture,
   queue_activity (fixture, 4, inboxes, NULL);
   postpone_all (fixture, now_seconds () + 3600);
   qtr_delivery_queue_kick (fixture->queue);
-  spin (300);
+  qtr_test_spin (300);
   g_assert_cmpuint (fixture->received->len, ==, 2);
   g_assert_cmpint (count_jobs (fixture), ==, 2);
 
@@ -936,7 +897,7 @@ test_restart (Fixture       *fixture,
   /* The old request is answered into a closed connection; it changes nothing. */
   fixture->pause = FALSE;
   release_all (fixture);
-  spin (100);
+  qtr_test_spin (100);
   g_assert_cmpint (count_jobs (fixture), ==, 1);
 
   fixture->queue = qtr_delivery_queue_new (fixture->store, fixture->fetcher);

@@ -7,7 +7,6 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include "qtr-node-store.h"
 
@@ -26,6 +25,10 @@ static const char *node_path;
 
 /* quitter-node with these arguments, run to its end. */
 #define run_node(run, ...) qtr_test_run ((run), node_path, __VA_ARGS__)
+/* Polls `quitter-node status` of @node for up to @seconds, until it prints every one of the
+ * words that follow, up to a NULL. */
+#define wait_for_status(node, seconds, ...) \
+  qtr_test_wait_for_status (node_path, (node)->dir, (seconds), __VA_ARGS__)
 
 typedef struct {
   char *dir;
@@ -49,9 +52,6 @@ init_node (TestNode   *node,
            const char *username)
 {
   g_auto(QtrTestRun) init = { 0 };
-  g_autofree char *conf_path = NULL;
-  g_autofree char *text = NULL;
-  g_autoptr(GString) edited = NULL;
 
   node->dir = g_build_filename (root, username, NULL);
   node->port = g_strdup_printf ("%u", qtr_test_pick_free_port ());
@@ -60,43 +60,14 @@ init_node (TestNode   *node,
   run_node (&init, "init", "--data-dir", node->dir, "--base-url", node->url, "--user", username,
             NULL);
   g_assert_cmpint (init.status, ==, 0);
-
-  conf_path = g_build_filename (node->dir, "node.conf", NULL);
-  g_assert_true (g_file_get_contents (conf_path, &text, NULL, NULL));
-  edited = g_string_new (text);
-  g_assert_cmpuint (g_string_replace (edited, "allow_private_addresses=false",
-                                      "allow_private_addresses=true", 0), ==, 1);
-  g_assert_true (g_file_set_contents (conf_path, edited->str, -1, NULL));
-}
-
-/* Runs in the child, before exec: a failed assertion must not leave nodes running. */
-static void
-die_with_test (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  qtr_test_allow_private_addresses (node->dir);
 }
 
 /* `quitter-node run`, once it says it serves. */
 static GSubprocess *
 serve (TestNode *node)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autofree char *line = NULL;
-  GSubprocess *server;
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_test, NULL, NULL);
-  server = g_subprocess_launcher_spawn (launcher, &error, node_path, "run", "--data-dir",
-                                        node->dir, "--port", node->port, NULL);
-  g_assert_no_error (error);
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_nonnull (strstr (line, "Serving"));
-  return server;
+  return qtr_test_serve (node_path, node->dir, node->port, NULL);
 }
 
 static void
@@ -110,47 +81,6 @@ kill_hard (GSubprocess **server)
   g_assert_true (g_subprocess_get_if_signaled (*server));
   g_assert_cmpint (g_subprocess_get_term_sig (*server), ==, SIGKILL);
   g_clear_object (server);
-}
-
-static void
-stop (GSubprocess **server)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_send_signal (*server, SIGTERM);
-  g_subprocess_wait (*server, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (*server));
-  g_assert_cmpint (g_subprocess_get_exit_status (*server), ==, 0);
-  g_clear_object (server);
-}
-
-/* Polls `quitter-node status` for up to @seconds, until it prints every one of @words. */
-static gboolean
-wait_for_status (TestNode   *node,
-                 guint       seconds,
-                 const char *first_words,
-                 ...)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (g_get_monotonic_time () < deadline)
-    {
-      g_auto(QtrTestRun) status = { 0 };
-      gboolean all = TRUE;
-      va_list args;
-
-      run_node (&status, "status", "--data-dir", node->dir, NULL);
-      g_assert_cmpint (status.status, ==, 0);
-      va_start (args, first_words);
-      for (const char *words = first_words; words != NULL; words = va_arg (args, const char *))
-        all = all && strstr (status.out, words) != NULL;
-      va_end (args);
-      if (all)
-        return TRUE;
-      g_usleep (100 * 1000);
-    }
-  return FALSE;
 }
 
 static QtrNodeStore *
@@ -241,8 +171,8 @@ test_kill_with_deliveries_queued (void)
   g_test_message ("Delivered %.1f s after the restart",
                   (g_get_monotonic_time () - restarted) / (double) G_USEC_PER_SEC);
 
-  stop (&alice_server);
-  stop (&bob_server);
+  qtr_test_stop_server (&alice_server);
+  qtr_test_stop_server (&bob_server);
 
   /* Bob's follower is alice, from one Follow; alice applied one Accept. */
   is_alice = g_strdup_printf ("SELECT count (*) FROM followers f JOIN remote_actors r"
@@ -390,7 +320,7 @@ test_kill_while_processing_inbox (void)
   /* The last start applies whatever is left, once. */
   server = serve (&alice);
   g_assert_true (wait_for_status (&alice, STATUS_WAIT_SECONDS, followers, waiting, NULL));
-  stop (&server);
+  qtr_test_stop_server (&server);
   g_assert_cmpint (check_applied_in_full (&alice), ==, FOLLOWERS);
 
   /* Without a kill that landed in the middle of the batch, this test proved nothing. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 #include "config.h"
 
-#include "qtr-test-util.h"
+#include "node-test-util.h"
 
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
@@ -14,88 +14,39 @@
 /* Real nodes on loopback ports federating with each other, and a hostile sender. */
 
 typedef struct {
-  char    *dir;
-  char    *base;
-  char    *handle;
-  QtrNode *node;
-} TestNode;
-
-typedef struct {
-  char     *root;
-  TestNode  alice;
-  TestNode  bob;
-  TestNode  carol;   /* started only by the three-node tests */
+  char        *root;
+  QtrTestNode  alice;
+  QtrTestNode  bob;
+  QtrTestNode  carol;   /* started only by the three-node tests */
 } Fixture;
 
-
-static void
-start_node (Fixture    *fixture,
-            TestNode   *node,
-            const char *username,
-            gboolean    manual_approval)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QtrNodeConfig) config = NULL;
-  g_autofree char *conf_path = NULL;
-  guint port = qtr_test_pick_free_port ();
-
-  node->dir = g_build_filename (fixture->root, username, NULL);
-  node->base = g_strdup_printf ("http://127.0.0.1:%u", port);
-  node->handle = g_strdup_printf ("@%s@127.0.0.1:%u", username, port);
-  g_assert_true (qtr_node_init_data_dir (node->dir, node->base, username, NULL, &error));
-  g_assert_no_error (error);
-
-  /* Both nodes live on loopback: let them reach each other. */
-  conf_path = g_build_filename (node->dir, "node.conf", NULL);
-  config = qtr_node_config_load (conf_path, &error);
-  g_assert_no_error (error);
-  config->allow_private_addresses = TRUE;
-  config->manual_approval = manual_approval;
-  config->port = port;
-  g_assert_true (qtr_node_config_save (config, conf_path, &error));
-
-  node->node = qtr_node_open (node->dir, &error);
-  g_assert_no_error (error);
-  g_assert_true (qtr_node_start (node->node, &error));
-  g_assert_no_error (error);
-}
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   fixture->root = g_dir_make_tmp ("quitter-test-federation-XXXXXX", NULL);
-  start_node (fixture, &fixture->alice, "alice", FALSE);
-  start_node (fixture, &fixture->bob, "bob", GPOINTER_TO_INT (data));
+  qtr_test_node_start (&fixture->alice, fixture->root, "alice", NULL);
+  qtr_test_node_start (&fixture->bob, fixture->root, "bob",
+                       &(QtrTestNodeOptions) { .manual_approval = GPOINTER_TO_INT (data) });
 }
 
-
-static void
-stop_node (TestNode *node)
-{
-  qtr_node_stop (node->node);
-  g_assert_finalize_object (g_steal_pointer (&node->node));
-  g_free (node->dir);
-  g_free (node->base);
-  g_free (node->handle);
-}
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  stop_node (&fixture->alice);
-  stop_node (&fixture->bob);
-  if (fixture->carol.node != NULL)
-    stop_node (&fixture->carol);
+  qtr_test_node_stop (&fixture->alice);
+  qtr_test_node_stop (&fixture->bob);
+  qtr_test_node_stop (&fixture->carol);
   qtr_test_remove_tree (fixture->root);
   g_free (fixture->root);
 }
 
 static gint64
-count (TestNode   *node,
-       const char *table,
-       gboolean    accepted_only)
+count (QtrTestNode *node,
+       const char  *table,
+       gboolean     accepted_only)
 {
   g_autoptr(GError) error = NULL;
   gint64 n = qtr_node_store_count_follows (qtr_node_get_store (node->node), table,
@@ -103,66 +54,6 @@ count (TestNode   *node,
 
   g_assert_no_error (error);
   return n;
-}
-
-static gint64
-count_rows (TestNode   *node,
-            const char *sql)
-{
-  QtrDb *db = qtr_node_store_get_db (qtr_node_get_store (node->node));
-  g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt = qtr_db_prepare (db, sql, &error);
-  gint64 n;
-
-  g_assert_no_error (error);
-  g_assert_cmpint (qtr_db_step (db, stmt, &error), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return n;
-}
-
-typedef gboolean (*Condition) (Fixture *fixture);
-
-static void
-wait_until (Fixture   *fixture,
-            Condition  condition,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-
-  while (!condition (fixture))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting until %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
-follow_done_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  char **actor = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *actor = qtr_node_follow_finish (QTR_NODE (source), result, &error);
-  g_assert_no_error (error);
-}
-
-static char *
-follow (TestNode   *follower,
-        const char *handle)
-{
-  char *actor = NULL;
-  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-
-  qtr_node_follow_async (follower->node, handle, NULL, follow_done_cb, &actor);
-  while (actor == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (actor);
-  return actor;
 }
 
 static gboolean
@@ -186,8 +77,8 @@ bob_has_pending_follower (Fixture *fixture)
 static gboolean
 queues_empty (Fixture *fixture)
 {
-  return count_rows (&fixture->alice, "SELECT count (*) FROM deliveries") == 0 &&
-         count_rows (&fixture->bob, "SELECT count (*) FROM deliveries") == 0;
+  return qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM deliveries") == 0 &&
+         qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM deliveries") == 0;
 }
 
 static void
@@ -195,22 +86,26 @@ test_follow_accept (Fixture       *fixture,
                     gconstpointer  data)
 {
   g_autofree char *bob_actor = g_strdup_printf ("%s/users/bob", fixture->bob.base);
-  g_autofree char *actor = follow (&fixture->alice, fixture->bob.handle);
+  g_autofree char *actor = qtr_test_node_follow (&fixture->alice, fixture->bob.handle);
 
   g_assert_cmpstr (actor, ==, bob_actor);
-  wait_until (fixture, bob_has_accepted_follower, "bob has alice as a follower");
-  wait_until (fixture, alice_follow_accepted, "alice's follow is accepted");
-  wait_until (fixture, queues_empty, "every delivery is done");
+  qtr_test_wait_until (bob_has_accepted_follower, fixture, "bob has alice as a follower");
+  qtr_test_wait_until (alice_follow_accepted, fixture, "alice's follow is accepted");
+  qtr_test_wait_until (queues_empty, fixture, "every delivery is done");
 
   /* Each side stored the other's actor, fetched from its own host. */
-  g_assert_cmpint (count_rows (&fixture->bob, "SELECT count (*) FROM remote_actors"), ==, 1);
-  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM remote_actors"), ==, 1);
-  /* Bob's inbox holds the Follow, alice's the Accept; both applied without error. */
-  g_assert_cmpint (count_rows (&fixture->bob, "SELECT count (*) FROM inbox WHERE"
-                                              " processed_at IS NOT NULL AND error IS NULL"),
+  g_assert_cmpint (qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM remote_actors"),
                    ==, 1);
-  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM inbox WHERE"
-                                                " processed_at IS NOT NULL AND error IS NULL"),
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM remote_actors"),
+                   ==, 1);
+  /* Bob's inbox holds the Follow, alice's the Accept; both applied without error. */
+  g_assert_cmpint (qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM inbox WHERE"
+                                                       " processed_at IS NOT NULL"
+                                                       " AND error IS NULL"),
+                   ==, 1);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM inbox WHERE"
+                                                         " processed_at IS NOT NULL"
+                                                       " AND error IS NULL"),
                    ==, 1);
 }
 
@@ -225,16 +120,16 @@ test_unfollow (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *actor = follow (&fixture->alice, fixture->bob.handle);
+  g_autofree char *actor = qtr_test_node_follow (&fixture->alice, fixture->bob.handle);
   g_autofree char *unfollowed = NULL;
 
-  wait_until (fixture, alice_follow_accepted, "alice's follow is accepted");
+  qtr_test_wait_until (alice_follow_accepted, fixture, "alice's follow is accepted");
   unfollowed = qtr_node_unfollow (fixture->alice.node, fixture->bob.handle, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (unfollowed, ==, actor);
   g_assert_cmpint (count (&fixture->alice, "following", FALSE), ==, 0);
-  wait_until (fixture, bob_has_no_follower, "bob lost his follower");
-  wait_until (fixture, queues_empty, "every delivery is done");
+  qtr_test_wait_until (bob_has_no_follower, fixture, "bob lost his follower");
+  qtr_test_wait_until (queues_empty, fixture, "every delivery is done");
 
   g_assert_null (qtr_node_unfollow (fixture->alice.node, fixture->bob.handle, &error));
   g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED);
@@ -244,48 +139,16 @@ static void
 test_follow_manual_approval (Fixture       *fixture,
                              gconstpointer  data)
 {
-  g_autofree char *actor = follow (&fixture->alice, fixture->bob.handle);
+  g_autofree char *actor = qtr_test_node_follow (&fixture->alice, fixture->bob.handle);
 
-  wait_until (fixture, bob_has_pending_follower, "bob has a follow request");
-  wait_until (fixture, queues_empty, "every delivery is done");
+  qtr_test_wait_until (bob_has_pending_follower, fixture, "bob has a follow request");
+  qtr_test_wait_until (queues_empty, fixture, "every delivery is done");
   g_assert_cmpint (count (&fixture->bob, "followers", TRUE), ==, 0);
   g_assert_cmpint (count (&fixture->alice, "following", TRUE), ==, 0);
   g_assert_cmpint (count (&fixture->alice, "following", FALSE), ==, 1);
 }
 
 /* Hostile deliveries to bob's inbox: each refused, none stored. */
-
-typedef struct {
-  guint status;
-  char *body;
-} Answer;
-
-static void
-sent_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-  *out = g_object_ref (result);
-}
-
-static void
-send_request (SoupMessage *msg,
-              Answer      *answer)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  bytes = soup_session_send_and_read_finish (session, result, &error);
-  g_assert_no_error (error);
-  answer->status = soup_message_get_status (msg);
-  answer->body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-}
 
 static char *
 make_follow (Fixture    *fixture,
@@ -299,29 +162,27 @@ make_follow (Fixture    *fixture,
                           fixture->bob.base);
 }
 
+/* A POST of @body to bob's inbox, signed by alice unless @sign is FALSE. */
 static SoupMessage *
 signed_post (Fixture    *fixture,
              const char *body,
              gboolean    sign)
 {
-  g_autofree char *inbox = g_strdup_printf ("%s/users/bob/inbox", fixture->bob.base);
-  g_autofree char *actor = g_strdup_printf ("%s/users/alice", fixture->alice.base);
-  g_autofree char *key_id = g_strconcat (actor, "#main-key", NULL);
-  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-  g_autoptr(GError) error = NULL;
-  SoupMessage *msg = soup_message_new ("POST", inbox);
+  g_autofree char *inbox = g_strconcat (fixture->bob.actor, "/inbox", NULL);
+  g_autofree char *key_id = qtr_test_node_get_key_id (&fixture->alice);
 
-  if (sign)
-    {
-      g_assert_true (qtr_http_signature_sign_message (msg, "application/activity+json", bytes,
-                                                      key_id,
-                                                      qtr_node_get_owner (fixture->alice.node)->key,
-                                                      &error));
-      g_assert_no_error (error);
-    }
-  else
-    soup_message_set_request_body_from_bytes (msg, "application/activity+json", bytes);
-  return msg;
+  return qtr_test_signed_post (inbox, body, key_id,
+                               sign ? qtr_test_node_get_key (&fixture->alice) : NULL);
+}
+
+/* Delivers @body to bob's inbox, signed by alice; bob's node must take it. */
+static void
+assert_accepted (Fixture    *fixture,
+                 const char *body)
+{
+  g_autofree char *inbox = g_strconcat (fixture->bob.actor, "/inbox", NULL);
+
+  qtr_test_node_deliver (&fixture->alice, inbox, body);
 }
 
 static void
@@ -330,15 +191,14 @@ assert_refused (Fixture     *fixture,
                 guint        status,
                 const char  *words)
 {
-  Answer answer = { 0 };
+  g_auto(QtrTestAnswer) answer = { 0 };
 
-  send_request (msg, &answer);
+  qtr_test_send (msg, &answer);
   if (answer.status != status || (words && strstr (answer.body, words) == NULL))
     g_error ("expected %u with “%s”, got %u: %s", status, words ? words : "", answer.status,
              answer.body);
-  g_free (answer.body);
   g_object_unref (msg);
-  g_assert_cmpint (count_rows (&fixture->bob, "SELECT count (*) FROM inbox"), ==, 0);
+  g_assert_cmpint (qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM inbox"), ==, 0);
 }
 
 static void
@@ -402,19 +262,14 @@ post_as_alice (Fixture    *fixture,
                                            "\"actor\":\"%s/users/alice\",\"object\":\"%s\"}",
                                            fixture->alice.base, uuid, type,
                                            fixture->alice.base, object);
-  g_autoptr(SoupMessage) msg = signed_post (fixture, body, TRUE);
-  Answer answer = { 0 };
 
-  send_request (msg, &answer);
-  if (answer.status != 202)
-    g_error ("%s: %u %s", type, answer.status, answer.body);
-  g_free (answer.body);
+  assert_accepted (fixture, body);
 }
 
 static gboolean
 bob_forgot_alice (Fixture *fixture)
 {
-  return count_rows (&fixture->bob, "SELECT count (*) FROM remote_actors") == 0;
+  return qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM remote_actors") == 0;
 }
 
 /* alice blocks bob: as on Mastodon, the follow between them ends. Then alice's account is
@@ -425,16 +280,16 @@ test_block_and_delete (Fixture       *fixture,
 {
   g_autofree char *bob = g_strdup_printf ("%s/users/bob", fixture->bob.base);
   g_autofree char *alice = g_strdup_printf ("%s/users/alice", fixture->alice.base);
-  g_autofree char *actor = follow (&fixture->alice, fixture->bob.handle);
+  g_autofree char *actor = qtr_test_node_follow (&fixture->alice, fixture->bob.handle);
 
-  wait_until (fixture, bob_has_accepted_follower, "bob has alice as a follower");
+  qtr_test_wait_until (bob_has_accepted_follower, fixture, "bob has alice as a follower");
   post_as_alice (fixture, "Block", bob);
-  wait_until (fixture, bob_has_no_follower, "the block ended the follow");
+  qtr_test_wait_until (bob_has_no_follower, fixture, "the block ended the follow");
 
-  follow (&fixture->alice, fixture->bob.handle);
-  wait_until (fixture, bob_has_accepted_follower, "alice follows bob again");
+  qtr_test_node_follow (&fixture->alice, fixture->bob.handle);
+  qtr_test_wait_until (bob_has_accepted_follower, fixture, "alice follows bob again");
   post_as_alice (fixture, "Delete", alice);
-  wait_until (fixture, bob_forgot_alice, "bob forgot the deleted account");
+  qtr_test_wait_until (bob_forgot_alice, fixture, "bob forgot the deleted account");
   g_assert_cmpint (count (&fixture->bob, "followers", FALSE), ==, 0);
 }
 
@@ -445,7 +300,7 @@ test_rate_limited (Fixture       *fixture,
   g_autofree char *alice = g_strdup_printf ("%s/users/alice", fixture->alice.base);
   g_autofree char *body = make_follow (fixture, alice);
   g_autoptr(SoupMessage) last = NULL;
-  Answer answer = { 0 };
+  g_auto(QtrTestAnswer) answer = { 0 };
 
   /* Three deliveries a minute from one address: the fourth waits, whatever it carries. */
   qtr_node_get_config (fixture->bob.node)->inbox_rate_limit = 3;
@@ -453,36 +308,23 @@ test_rate_limited (Fixture       *fixture,
     assert_refused (fixture, signed_post (fixture, body, FALSE), 401, NULL);
 
   last = signed_post (fixture, body, TRUE);
-  send_request (last, &answer);
+  qtr_test_send (last, &answer);
   g_assert_cmpuint (answer.status, ==, 429);
   g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (last),
                                                  "Retry-After"), ==, "20");
-  g_free (answer.body);
-  g_assert_cmpint (count_rows (&fixture->bob, "SELECT count (*) FROM inbox"), ==, 0);
+  g_assert_cmpint (qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM inbox"), ==, 0);
 }
 
 static gboolean
 alice_has_two_posts (Fixture *fixture)
 {
-  return count_rows (&fixture->alice, "SELECT count (*) FROM statuses") == 2;
+  return qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM statuses") == 2;
 }
 
 static gboolean
 alice_has_one_post (Fixture *fixture)
 {
-  return count_rows (&fixture->alice, "SELECT count (*) FROM statuses") == 1;
-}
-
-static void
-get (const char *url,
-     const char *accept,
-     Answer     *answer)
-{
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-
-  if (accept != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", accept);
-  send_request (msg, answer);
+  return qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM statuses") == 1;
 }
 
 /* bob posts publicly and to followers only; alice, his follower, gets both; the public one is
@@ -492,14 +334,14 @@ test_posts (Fixture       *fixture,
             gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *actor = follow (&fixture->alice, fixture->bob.handle);
+  g_autofree char *actor = qtr_test_node_follow (&fixture->alice, fixture->bob.handle);
   g_autofree char *public_uri = NULL;
   g_autofree char *private_uri = NULL;
   g_autofree char *mention = NULL;
   g_autoptr(QtrStatus) received = NULL;
-  Answer answer = { 0 };
+  g_auto(QtrTestAnswer) answer = { 0 };
 
-  wait_until (fixture, bob_has_accepted_follower, "bob has alice as a follower");
+  qtr_test_wait_until (bob_has_accepted_follower, fixture, "bob has alice as a follower");
   mention = g_strdup_printf ("Hello %s, see #Quitter and https://example.org/page",
                              fixture->alice.handle);
   public_uri = qtr_node_post (fixture->bob.node,
@@ -514,7 +356,7 @@ test_posts (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (public_uri, fixture->bob.base));
 
-  wait_until (fixture, alice_has_two_posts, "alice got both posts");
+  qtr_test_wait_until (alice_has_two_posts, fixture, "alice got both posts");
   received = qtr_node_store_find_status (qtr_node_get_store (fixture->alice.node), public_uri,
                                          NULL, &error);
   g_assert_no_error (error);
@@ -535,43 +377,37 @@ test_posts (Fixture       *fixture,
   }
 
   /* Served at its id: the public post as ActivityStreams and as a page; not the other. */
-  get (public_uri, "application/activity+json", &answer);
+  qtr_test_get (public_uri, "application/activity+json", &answer);
   g_assert_cmpuint (answer.status, ==, 200);
   g_assert_nonnull (strstr (answer.body, public_uri));
-  g_clear_pointer (&answer.body, g_free);
-  get (public_uri, "text/html", &answer);
+  qtr_test_get (public_uri, "text/html", &answer);
   g_assert_cmpuint (answer.status, ==, 200);
   g_assert_nonnull (strstr (answer.body, "<article>"));
-  g_clear_pointer (&answer.body, g_free);
-  get (private_uri, "application/activity+json", &answer);
+  qtr_test_get (private_uri, "application/activity+json", &answer);
   g_assert_cmpuint (answer.status, ==, 404);
-  g_clear_pointer (&answer.body, g_free);
 
   /* The outbox lists the public post's Create, not the followers-only one. */
   {
     g_autofree char *outbox = g_strdup_printf ("%s/users/bob/outbox", fixture->bob.base);
     g_autofree char *first = g_strconcat (outbox, "?page=true", NULL);
 
-    get (outbox, "application/activity+json", &answer);
+    qtr_test_get (outbox, "application/activity+json", &answer);
     g_assert_cmpuint (answer.status, ==, 200);
     g_assert_nonnull (strstr (answer.body, "\"totalItems\":1"));
     g_assert_nonnull (strstr (answer.body, first));
-    g_clear_pointer (&answer.body, g_free);
-    get (first, "application/activity+json", &answer);
+      qtr_test_get (first, "application/activity+json", &answer);
     g_assert_cmpuint (answer.status, ==, 200);
     g_assert_nonnull (strstr (answer.body, "OrderedCollectionPage"));
     g_assert_nonnull (strstr (answer.body, public_uri));
     g_assert_null (strstr (answer.body, private_uri));
-    g_clear_pointer (&answer.body, g_free);
-  }
+    }
 
   g_assert_true (qtr_node_delete_post (fixture->bob.node, public_uri, &error));
   g_assert_no_error (error);
-  wait_until (fixture, alice_has_one_post, "alice's copy is deleted");
-  get (public_uri, "application/activity+json", &answer);
+  qtr_test_wait_until (alice_has_one_post, fixture, "alice's copy is deleted");
+  qtr_test_get (public_uri, "application/activity+json", &answer);
   g_assert_cmpuint (answer.status, ==, 410);
   g_assert_nonnull (strstr (answer.body, "Tombstone"));
-  g_clear_pointer (&answer.body, g_free);
 
   g_assert_false (qtr_node_delete_post (fixture->bob.node, public_uri, &error));
   g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_NOT_FOUND);
@@ -597,7 +433,7 @@ test_outbox_pages (Fixture       *fixture,
   g_autofree char *first = g_strconcat (outbox, "?page=true", NULL);
   g_autofree char *next = NULL;
   g_auto(GStrv) uris = g_new0 (char *, 26);
-  Answer answer = { 0 };
+  g_auto(QtrTestAnswer) answer = { 0 };
 
   for (int i = 0; i < 25; i++)
     {
@@ -610,7 +446,7 @@ test_outbox_pages (Fixture       *fixture,
       g_assert_no_error (error);
     }
 
-  get (first, "application/activity+json", &answer);
+  qtr_test_get (first, "application/activity+json", &answer);
   g_assert_cmpuint (answer.status, ==, 200);
   g_assert_cmpuint (count_occurrences (answer.body, "\"type\":\"Create\""), ==, 20);
   /* Newest first: post 24 down to post 5. */
@@ -624,22 +460,19 @@ test_outbox_pages (Fixture       *fixture,
     start += strlen ("\"next\":\"");
     next = g_strndup (start, strchr (start, '"') - start);
   }
-  g_clear_pointer (&answer.body, g_free);
 
-  get (next, "application/activity+json", &answer);
+  qtr_test_get (next, "application/activity+json", &answer);
   g_assert_cmpuint (answer.status, ==, 200);
   g_assert_cmpuint (count_occurrences (answer.body, "\"type\":\"Create\""), ==, 5);
   g_assert_nonnull (strstr (answer.body, uris[0]));
   g_assert_nonnull (strstr (answer.body, uris[4]));
   g_assert_null (strstr (answer.body, "\"next\""));
-  g_clear_pointer (&answer.body, g_free);
 
   {
     g_autofree char *bad = g_strconcat (outbox, "?page=true&max_id=-4", NULL);
-    get (bad, NULL, &answer);
+    qtr_test_get (bad, NULL, &answer);
   }
   g_assert_cmpuint (answer.status, ==, 400);
-  g_clear_pointer (&answer.body, g_free);
 }
 
 static void
@@ -660,46 +493,28 @@ post_note_as_alice (Fixture    *fixture,
     "\"to\":[\"https://www.w3.org/ns/activitystreams#Public\"],\"cc\":[%s]}}",
     fixture->alice.base, uuid, type, fixture->alice.base, note_id, fixture->alice.base,
     content, cc);
-  g_autoptr(SoupMessage) msg = signed_post (fixture, body, TRUE);
-  Answer answer = { 0 };
 
-  send_request (msg, &answer);
-  if (answer.status != 202)
-    g_error ("%s: %u %s", type, answer.status, answer.body);
-  g_free (answer.body);
-}
-
-static void
-assert_accepted (Fixture    *fixture,
-                 const char *body)
-{
-  g_autoptr(SoupMessage) msg = signed_post (fixture, body, TRUE);
-  Answer answer = { 0 };
-
-  send_request (msg, &answer);
-  if (answer.status != 202)
-    g_error ("%u %s for %s", answer.status, answer.body, body);
-  g_free (answer.body);
+  assert_accepted (fixture, body);
 }
 
 static gboolean
 bob_has_one_post (Fixture *fixture)
 {
-  return count_rows (&fixture->bob, "SELECT count (*) FROM statuses") == 1;
+  return qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM statuses") == 1;
 }
 
 static gboolean
 bob_post_edited (Fixture *fixture)
 {
-  return count_rows (&fixture->bob, "SELECT count (*) FROM statuses WHERE content LIKE"
-                                    " '%edited%' AND updated IS NOT NULL") == 1;
+  return qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM statuses WHERE content LIKE"
+                                             " '%edited%' AND updated IS NOT NULL") == 1;
 }
 
 static gboolean
 inbox_processed (Fixture *fixture)
 {
-  return count_rows (&fixture->bob, "SELECT count (*) FROM inbox WHERE processed_at IS NULL")
-         == 0;
+  return qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM inbox"
+                                             " WHERE processed_at IS NULL") == 0;
 }
 
 /* Posts from someone bob does not follow reach him only when they address him. */
@@ -711,26 +526,26 @@ test_incoming_posts (Fixture       *fixture,
   g_autofree char *second = g_strdup_printf ("%s/users/alice/statuses/2", fixture->alice.base);
 
   post_note_as_alice (fixture, "Create", first, "<p>not for bob</p>", FALSE);
-  wait_until (fixture, inbox_processed, "bob processed the post");
-  g_assert_cmpint (count_rows (&fixture->bob, "SELECT count (*) FROM statuses"), ==, 0);
+  qtr_test_wait_until (inbox_processed, fixture, "bob processed the post");
+  g_assert_cmpint (qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM statuses"), ==, 0);
 
   post_note_as_alice (fixture, "Create", second, "<p>hello bob</p>", TRUE);
-  wait_until (fixture, bob_has_one_post, "bob kept the post addressed to him");
+  qtr_test_wait_until (bob_has_one_post, fixture, "bob kept the post addressed to him");
   post_note_as_alice (fixture, "Update", second, "<p>hello bob, edited</p>", TRUE);
-  wait_until (fixture, bob_post_edited, "bob applied the edit");
+  qtr_test_wait_until (bob_post_edited, fixture, "bob applied the edit");
 
   post_as_alice (fixture, "Delete", second);
-  wait_until (fixture, inbox_processed, "bob processed the delete");
-  g_assert_cmpint (count_rows (&fixture->bob, "SELECT count (*) FROM statuses"), ==, 0);
+  qtr_test_wait_until (inbox_processed, fixture, "bob processed the delete");
+  g_assert_cmpint (qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM statuses"), ==, 0);
 }
 
 static gint64
-count_notifications (TestNode   *node,
-                     const char *type)
+count_notifications (QtrTestNode *node,
+                     const char  *type)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM notifications WHERE type = '%s'",
                                           type);
-  return count_rows (node, sql);
+  return qtr_test_node_count (node, sql);
 }
 
 static gboolean
@@ -757,14 +572,14 @@ test_notifications (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *bob = g_strdup_printf ("%s/users/bob", fixture->bob.base);
   g_autofree char *note = g_strdup_printf ("%s/users/alice/statuses/9", fixture->alice.base);
-  g_autofree char *actor = follow (&fixture->alice, fixture->bob.handle);
+  g_autofree char *actor = qtr_test_node_follow (&fixture->alice, fixture->bob.handle);
   g_autofree char *post = NULL;
   g_autofree char *like_id = g_strdup_printf ("%s/likes/1", fixture->alice.base);
   g_autofree char *like = NULL;
   g_autofree char *undo = NULL;
   g_autofree char *flag = NULL;
 
-  wait_until (fixture, bob_has_accepted_follower, "bob has alice as a follower");
+  qtr_test_wait_until (bob_has_accepted_follower, fixture, "bob has alice as a follower");
   post = qtr_node_post (fixture->bob.node,
       &(QtrPostRequest) { .text = "Something to like", .visibility = QTR_VISIBILITY_PUBLIC },
       &error);
@@ -780,14 +595,15 @@ test_notifications (Fixture       *fixture,
                           "\"content\":\"spam\"}", fixture->alice.base, fixture->alice.base,
                           bob, post);
   assert_accepted (fixture, flag);
-  wait_until (fixture, bob_told_of_everything, "bob was told of each");
-  g_assert_cmpint (count_rows (&fixture->bob, "SELECT count (*) FROM notifications WHERE"
-                                              " type = 'report' AND comment = 'spam'"), ==, 1);
+  qtr_test_wait_until (bob_told_of_everything, fixture, "bob was told of each");
+  g_assert_cmpint (qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM notifications WHERE"
+                                                       " type = 'report' AND comment = 'spam'"),
+                   ==, 1);
 
   undo = g_strdup_printf ("{\"id\":\"%s/undo/1\",\"type\":\"Undo\",\"actor\":\"%s/users/alice\","
                           "\"object\":%s}", fixture->alice.base, fixture->alice.base, like);
   assert_accepted (fixture, undo);
-  wait_until (fixture, bob_like_undone, "the undone like is forgotten");
+  qtr_test_wait_until (bob_like_undone, fixture, "the undone like is forgotten");
   /* Undoing a like is not unfollowing. */
   g_assert_cmpint (count (&fixture->bob, "followers", TRUE), ==, 1);
 }
@@ -795,8 +611,8 @@ test_notifications (Fixture       *fixture,
 static gboolean
 bob_sees_new_name (Fixture *fixture)
 {
-  return count_rows (&fixture->bob, "SELECT count (*) FROM remote_actors"
-                                    " WHERE display_name = 'Alice Renamed'") == 1;
+  return qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM remote_actors"
+                                             " WHERE display_name = 'Alice Renamed'") == 1;
 }
 
 /* alice edits her profile: bob's copy of her actor follows, key included. */
@@ -805,14 +621,14 @@ test_profile_update (Fixture       *fixture,
                      gconstpointer  data)
 {
   g_autofree char *actor_url = g_strdup_printf ("%s/users/alice", fixture->alice.base);
-  g_autofree char *actor = follow (&fixture->alice, fixture->bob.handle);
+  g_autofree char *actor = qtr_test_node_follow (&fixture->alice, fixture->bob.handle);
   g_autofree char *pem = NULL;
   g_autofree char *escaped = NULL;
   g_autofree char *body = NULL;
   g_autoptr(GString) pem_json = NULL;
   g_autoptr(GError) error = NULL;
 
-  wait_until (fixture, bob_has_accepted_follower, "bob has alice as a follower");
+  qtr_test_wait_until (bob_has_accepted_follower, fixture, "bob has alice as a follower");
   pem = qtr_key_export_public_pem (qtr_node_get_owner (fixture->alice.node)->key, &error);
   g_assert_no_error (error);
   pem_json = g_string_new (pem);
@@ -826,7 +642,7 @@ test_profile_update (Fixture       *fixture,
                           actor_url, actor_url, actor_url, actor_url, actor_url, actor_url,
                           pem_json->str);
   assert_accepted (fixture, body);
-  wait_until (fixture, bob_sees_new_name, "bob has alice's new name");
+  qtr_test_wait_until (bob_sees_new_name, fixture, "bob has alice's new name");
 }
 
 static gboolean
@@ -838,15 +654,15 @@ bob_has_two_followers (Fixture *fixture)
 static gboolean
 both_got_the_post (Fixture *fixture)
 {
-  return count_rows (&fixture->alice, "SELECT count (*) FROM statuses") == 1 &&
-         count_rows (&fixture->carol, "SELECT count (*) FROM statuses") == 1;
+  return qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM statuses") == 1 &&
+         qtr_test_node_count (&fixture->carol, "SELECT count (*) FROM statuses") == 1;
 }
 
 static gboolean
 carol_got_the_reply (Fixture *fixture)
 {
-  return count_rows (&fixture->carol, "SELECT count (*) FROM notifications"
-                                      " WHERE type = 'mention'") == 1;
+  return qtr_test_node_count (&fixture->carol, "SELECT count (*) FROM notifications"
+                                               " WHERE type = 'mention'") == 1;
 }
 
 /* Three nodes: alice and carol follow bob; bob's post reaches both servers; alice mentions
@@ -862,33 +678,33 @@ test_three_nodes (Fixture       *fixture,
   g_autofree char *mention = NULL;
   g_autofree char *text = NULL;
 
-  start_node (fixture, &fixture->carol, "carol", FALSE);
-  a = follow (&fixture->alice, fixture->bob.handle);
-  c = follow (&fixture->carol, fixture->bob.handle);
-  wait_until (fixture, bob_has_two_followers, "bob has two followers");
+  qtr_test_node_start (&fixture->carol, fixture->root, "carol", NULL);
+  a = qtr_test_node_follow (&fixture->alice, fixture->bob.handle);
+  c = qtr_test_node_follow (&fixture->carol, fixture->bob.handle);
+  qtr_test_wait_until (bob_has_two_followers, fixture, "bob has two followers");
 
   post = qtr_node_post (fixture->bob.node,
       &(QtrPostRequest) { .text = "Hello to both of you", .visibility = QTR_VISIBILITY_PUBLIC },
       &error);
   g_assert_no_error (error);
-  wait_until (fixture, both_got_the_post, "both servers got bob's post");
+  qtr_test_wait_until (both_got_the_post, fixture, "both servers got bob's post");
 
   /* alice knows carol once she has looked her up; then her mention links and is delivered. */
-  g_free (follow (&fixture->alice, fixture->carol.handle));
+  g_free (qtr_test_node_follow (&fixture->alice, fixture->carol.handle));
   text = g_strdup_printf ("Hi %s, have you seen bob's post?", fixture->carol.handle);
   mention = qtr_node_post (fixture->alice.node,
       &(QtrPostRequest) { .text = text, .visibility = QTR_VISIBILITY_DIRECT },
       &error);
   g_assert_no_error (error);
-  wait_until (fixture, carol_got_the_reply, "carol is told of the mention");
-  g_assert_cmpint (count_rows (&fixture->carol, "SELECT count (*) FROM statuses"
-                                                " WHERE visibility = 'direct'"), ==, 1);
+  qtr_test_wait_until (carol_got_the_reply, fixture, "carol is told of the mention");
+  g_assert_cmpint (qtr_test_node_count (&fixture->carol, "SELECT count (*) FROM statuses"
+                                                         " WHERE visibility = 'direct'"), ==, 1);
 }
 
 static char *
-status_column (TestNode   *node,
-               const char *column,
-               const char *uri)
+status_column (QtrTestNode *node,
+               const char  *column,
+               const char  *uri)
 {
   QtrDb *db = qtr_node_store_get_db (qtr_node_get_store (node->node));
   g_autoptr(GError) error = NULL;
@@ -946,12 +762,13 @@ test_edits (Fixture       *fixture,
   g_autoptr(GBytes) png = qtr_test_make_png (4, 3, 0);
   g_autoptr(QtrMedia) media = NULL;
   g_autoptr(QtrStatus) mine = NULL;
-  Answer answer = { 0 };
+  g_auto(QtrTestAnswer) answer = { 0 };
 
-  start_node (fixture, &fixture->carol, "carol", FALSE);
-  a = follow (&fixture->alice, fixture->bob.handle);
-  c = follow (&fixture->bob, fixture->carol.handle);  /* bob knows carol; she is not a follower */
-  wait_until (fixture, bob_has_accepted_follower, "bob has alice as a follower");
+  qtr_test_node_start (&fixture->carol, fixture->root, "carol", NULL);
+  a = qtr_test_node_follow (&fixture->alice, fixture->bob.handle);
+  /* bob knows carol; she is not a follower */
+  c = qtr_test_node_follow (&fixture->bob, fixture->carol.handle);
+  qtr_test_wait_until (bob_has_accepted_follower, fixture, "bob has alice as a follower");
 
   media = qtr_node_add_media (fixture->bob.node, png, "A tiny picture", &error);
   g_assert_no_error (error);
@@ -965,7 +782,7 @@ test_edits (Fixture       *fixture,
       &(QtrPostRequest) { .text = direct_text, .visibility = QTR_VISIBILITY_DIRECT },
       &error);
   g_assert_no_error (error);
-  wait_until (fixture, carol_got_the_reply, "carol got the direct post");
+  qtr_test_wait_until (carol_got_the_reply, fixture, "carol got the direct post");
 
   /* The public post: new text and a content warning; the picture stays. */
   g_assert_true (qtr_node_edit_post (fixture->bob.node, public_uri,
@@ -974,13 +791,14 @@ test_edits (Fixture       *fixture,
       &error));
   g_assert_no_error (error);
   edit_uri = public_uri;
-  wait_until (fixture, alice_has_the_edit, "alice has the new version");
+  qtr_test_wait_until (alice_has_the_edit, fixture, "alice has the new version");
   summary = status_column (&fixture->alice, "summary", public_uri);
   g_assert_cmpstr (summary, ==, "now with a warning");
   updated = status_column (&fixture->alice, "updated", public_uri);
   g_assert_nonnull (updated);
   g_assert_cmpint (g_ascii_strtoll (updated, NULL, 10), >, 0);
-  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM attachments"), ==, 1);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM attachments"),
+                   ==, 1);
 
   mine = qtr_node_store_find_status (qtr_node_get_store (fixture->bob.node), public_uri, NULL,
                                      &error);
@@ -988,12 +806,11 @@ test_edits (Fixture       *fixture,
   g_assert_cmpuint (mine->attachments->len, ==, 1);
   g_assert_cmpstr (((QtrAttachment *) g_ptr_array_index (mine->attachments, 0))->url, ==,
                    media->url);
-  get (public_uri, "application/activity+json", &answer);
+  qtr_test_get (public_uri, "application/activity+json", &answer);
   g_assert_cmpuint (answer.status, ==, 200);
   g_assert_nonnull (strstr (answer.body, "Second version"));
   g_assert_nonnull (strstr (answer.body, "\"updated\""));
   g_assert_null (strstr (answer.body, "First version"));
-  g_clear_pointer (&answer.body, g_free);
 
   /* The direct post: only carol is told, as only she got it. */
   edited_text = g_strdup_printf ("%s said privately, edited", fixture->carol.handle);
@@ -1001,7 +818,7 @@ test_edits (Fixture       *fixture,
       &(QtrPostRequest) { .text = edited_text }, &error));
   g_assert_no_error (error);
   edit_uri = direct_uri;
-  wait_until (fixture, carol_has_the_edit, "carol has the edited direct post");
+  qtr_test_wait_until (carol_has_the_edit, fixture, "carol has the edited direct post");
   {
     g_autofree char *visibility = status_column (&fixture->carol, "visibility", direct_uri);
     g_autofree char *at_alice = status_column (&fixture->alice, "content", direct_uri);
@@ -1013,7 +830,7 @@ test_edits (Fixture       *fixture,
   /* Its deletion goes to carol as well, not only to followers. */
   g_assert_true (qtr_node_delete_post (fixture->bob.node, direct_uri, &error));
   g_assert_no_error (error);
-  wait_until (fixture, carol_lost_the_post, "carol's copy is deleted");
+  qtr_test_wait_until (carol_lost_the_post, fixture, "carol's copy is deleted");
 
   /* Not bob's post, not a post at all, an empty edit: refused, nothing queued. */
   g_assert_false (qtr_node_edit_post (fixture->alice.node, public_uri,
@@ -1032,6 +849,75 @@ test_edits (Fixture       *fixture,
     g_autofree char *content = status_column (&fixture->bob, "content", public_uri);
     g_assert_nonnull (strstr (content, "Second version"));
   }
+}
+
+static gboolean
+alice_forgot_bob (Fixture *fixture)
+{
+  return count_rows (&fixture->alice, "SELECT count (*) FROM remote_actors"
+                                      " WHERE username = 'bob'") == 0;
+}
+
+/* bob deletes his account: alice's node, which followed him, forgets him and his posts; his
+ * addresses answer 410 Gone, his actor as a Tombstone; his node sends nothing more. */
+static void
+test_delete_account (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *actor = follow (&fixture->alice, fixture->bob.handle);
+  g_autofree char *post = NULL;
+  g_autofree char *webfinger = NULL;
+  g_autofree char *inbox = g_strdup_printf ("%s/users/bob/inbox", fixture->bob.base);
+  Answer answer = { 0 };
+
+  wait_until (fixture, bob_has_accepted_follower, "bob has alice as a follower");
+  post = qtr_node_post (fixture->bob.node, &(QtrPostRequest) { .text = "Goodbye, all" },
+                        &error);
+  g_assert_no_error (error);
+  wait_until (fixture, alice_has_one_post, "alice got bob's post");
+
+  g_assert_true (qtr_node_delete_account (fixture->bob.node, &error));
+  g_assert_no_error (error);
+  wait_until (fixture, alice_forgot_bob, "alice's node forgot bob");
+  g_assert_cmpint (count (&fixture->alice, "following", FALSE), ==, 0);
+  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM statuses"), ==, 0);
+
+  get (actor, "application/activity+json", &answer);
+  g_assert_cmpuint (answer.status, ==, 410);
+  g_assert_nonnull (strstr (answer.body, "\"Tombstone\""));
+  g_clear_pointer (&answer.body, g_free);
+  webfinger = g_strdup_printf ("%s/.well-known/webfinger?resource=acct:%s", fixture->bob.base,
+                               fixture->bob.handle + 1);
+  get (webfinger, NULL, &answer);
+  g_assert_cmpuint (answer.status, ==, 410);
+  g_clear_pointer (&answer.body, g_free);
+  get (post, "application/activity+json", &answer);
+  g_assert_cmpuint (answer.status, ==, 410);
+  g_clear_pointer (&answer.body, g_free);
+  {
+    g_autoptr(SoupMessage) msg = soup_message_new ("POST", inbox);
+    g_autoptr(GBytes) body = g_bytes_new_static ("{}", 2);
+
+    soup_message_set_request_body_from_bytes (msg, "application/activity+json", body);
+    send_request (msg, &answer);
+    g_assert_cmpuint (answer.status, ==, 410);
+    g_clear_pointer (&answer.body, g_free);
+  }
+  /* The node itself still answers what is not the account's. */
+  g_free (webfinger);
+  webfinger = g_strdup_printf ("%s/.well-known/nodeinfo", fixture->bob.base);
+  get (webfinger, NULL, &answer);
+  g_assert_cmpuint (answer.status, ==, 200);
+  g_clear_pointer (&answer.body, g_free);
+
+  /* Nothing more goes out, and deleting twice is an error. */
+  g_assert_null (qtr_node_post (fixture->bob.node,
+                                &(QtrPostRequest) { .text = "Still here?" }, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_false (qtr_node_delete_account (fixture->bob.node, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED);
 }
 
 /* Interactions: likes, blocks, who may fetch what, the follow collections, catching up. */
@@ -1069,7 +955,7 @@ fetched_cb (GObject      *source,
 
 /* GETs @url signed as the owner of @as (as its fetcher signs every request); the HTTP status. */
 static guint
-fetch_signed (TestNode    *as,
+fetch_signed (QtrTestNode  *as,
               const char  *url,
               char       **body)
 {
@@ -1088,17 +974,17 @@ fetch_signed (TestNode    *as,
 static guint
 fetch_unsigned (const char *url)
 {
-  Answer answer = { 0 };
+  g_auto(QtrTestAnswer) answer = { 0 };
 
-  get (url, "application/activity+json", &answer);
-  g_free (answer.body);
+  qtr_test_get (url, "application/activity+json", &answer);
   return answer.status;
 }
 
 static gboolean
 alice_has_bobs_post (Fixture *fixture)
 {
-  return count_rows (&fixture->alice, "SELECT count (*) FROM statuses WHERE actor_id IS NOT NULL")
+  return qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM statuses"
+                                               " WHERE actor_id IS NOT NULL")
          == 1;
 }
 
@@ -1115,16 +1001,16 @@ test_like (Fixture       *fixture,
            gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *actor = follow (&fixture->alice, fixture->bob.handle);
+  g_autofree char *actor = qtr_test_node_follow (&fixture->alice, fixture->bob.handle);
   g_autofree char *post = NULL;
   g_autofree char *own = NULL;
   g_autofree char *unknown = g_strdup_printf ("%s/users/bob/statuses/1", fixture->bob.base);
 
-  wait_until (fixture, bob_has_accepted_follower, "bob has alice as a follower");
+  qtr_test_wait_until (bob_has_accepted_follower, fixture, "bob has alice as a follower");
   post = qtr_node_post (fixture->bob.node,
       &(QtrPostRequest) { .text = "Like this", .visibility = QTR_VISIBILITY_PUBLIC }, &error);
   g_assert_no_error (error);
-  wait_until (fixture, alice_has_bobs_post, "alice got bob's post");
+  qtr_test_wait_until (alice_has_bobs_post, fixture, "alice got bob's post");
 
   /* Only posts the node knows. */
   g_assert_false (qtr_node_like (fixture->alice.node, unknown, &error));
@@ -1133,19 +1019,19 @@ test_like (Fixture       *fixture,
 
   g_assert_true (qtr_node_like (fixture->alice.node, post, &error));
   g_assert_no_error (error);
-  wait_until (fixture, bob_notified_of_like, "bob is told of the like");
+  qtr_test_wait_until (bob_notified_of_like, fixture, "bob is told of the like");
   g_assert_true (qtr_node_like (fixture->alice.node, post, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM activities"
-                                                " WHERE type = 'Like'"), ==, 1);
-  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM likes"), ==, 1);
-  wait_until (fixture, queues_empty, "every delivery is done");
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM activities"
+                                                         " WHERE type = 'Like'"), ==, 1);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM likes"), ==, 1);
+  qtr_test_wait_until (queues_empty, fixture, "every delivery is done");
   g_assert_cmpint (count_notifications (&fixture->bob, "favourite"), ==, 1);
 
   g_assert_true (qtr_node_unlike (fixture->alice.node, post, &error));
   g_assert_no_error (error);
-  wait_until (fixture, bob_like_undone, "the like is taken back");
-  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM likes"), ==, 0);
+  qtr_test_wait_until (bob_like_undone, fixture, "the like is taken back");
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM likes"), ==, 0);
   g_assert_false (qtr_node_unlike (fixture->alice.node, post, &error));
   g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED);
   g_clear_error (&error);
@@ -1156,32 +1042,22 @@ test_like (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_true (qtr_node_like (fixture->alice.node, own, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM deliveries"), ==, 0);
-  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM likes"), ==, 1);
-}
-
-static void
-block_done_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  char **actor = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *actor = qtr_node_block_finish (QTR_NODE (source), result, &error);
-  g_assert_no_error (error);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM deliveries"),
+                   ==, 0);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM likes"), ==, 1);
 }
 
 static char *
-block (TestNode   *blocker,
-       const char *handle)
+block (QtrTestNode *blocker,
+       const char  *handle)
 {
-  char *actor = NULL;
-  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *actor;
 
-  qtr_node_block_async (blocker->node, handle, NULL, block_done_cb, &actor);
-  while (actor == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  qtr_node_block_async (blocker->node, handle, NULL, qtr_test_got_result_cb, &result);
+  actor = qtr_node_block_finish (blocker->node, qtr_test_wait_result (&result), &error);
+  g_assert_no_error (error);
   g_assert_nonnull (actor);
   return actor;
 }
@@ -1189,7 +1065,8 @@ block (TestNode   *blocker,
 static gboolean
 bob_processed_everything (Fixture *fixture)
 {
-  return count_rows (&fixture->bob, "SELECT count (*) FROM inbox WHERE processed_at IS NULL")
+  return qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM inbox"
+                                             " WHERE processed_at IS NULL")
          == 0 && queues_empty (fixture);
 }
 
@@ -1214,24 +1091,17 @@ static guint
 deliver_as_bob (Fixture *fixture)
 {
   g_autofree char *inbox = g_strdup_printf ("%s/inbox", fixture->alice.base);
-  g_autofree char *actor = g_strdup_printf ("%s/users/bob", fixture->bob.base);
-  g_autofree char *key_id = g_strconcat (actor, "#main-key", NULL);
+  g_autofree char *key_id = qtr_test_node_get_key_id (&fixture->bob);
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *body = g_strdup_printf ("{\"id\":\"%s/activities/%s\",\"type\":\"Follow\","
                                            "\"actor\":\"%s\",\"object\":\"%s/users/alice\"}",
-                                           fixture->bob.base, uuid, actor, fixture->alice.base);
-  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-  g_autoptr(SoupMessage) msg = soup_message_new ("POST", inbox);
-  g_autoptr(GError) error = NULL;
-  Answer answer = { 0 };
+                                           fixture->bob.base, uuid, fixture->bob.actor,
+                                           fixture->alice.base);
+  g_autoptr(SoupMessage) msg = qtr_test_signed_post (inbox, body, key_id,
+                                                     qtr_test_node_get_key (&fixture->bob));
+  g_auto(QtrTestAnswer) answer = { 0 };
 
-  g_assert_true (qtr_http_signature_sign_message (msg, "application/activity+json", bytes,
-                                                  key_id,
-                                                  qtr_node_get_owner (fixture->bob.node)->key,
-                                                  &error));
-  g_assert_no_error (error);
-  send_request (msg, &answer);
-  g_free (answer.body);
+  qtr_test_send (msg, &answer);
   return answer.status;
 }
 
@@ -1253,17 +1123,17 @@ test_block (Fixture       *fixture,
   /* Blocking an account the node does not know yet looks it up first. */
   blocked = block (&fixture->alice, fixture->bob.handle);
   g_assert_cmpstr (blocked, ==, bob);
-  wait_until (fixture, bob_processed_everything, "bob got the Block");
-  g_assert_cmpint (count_rows (&fixture->bob, "SELECT count (*) FROM inbox"
-                                              " WHERE body LIKE '%\"Block\"%'"), ==, 1);
+  qtr_test_wait_until (bob_processed_everything, fixture, "bob got the Block");
+  g_assert_cmpint (qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM inbox"
+                                                       " WHERE body LIKE '%\"Block\"%'"), ==, 1);
   unblocked = qtr_node_unblock (fixture->alice.node, fixture->bob.handle, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (unblocked, ==, bob);
-  wait_until (fixture, bob_processed_everything, "bob got the Undo");
+  qtr_test_wait_until (bob_processed_everything, fixture, "bob got the Undo");
 
-  g_free (follow (&fixture->alice, fixture->bob.handle));
-  g_free (follow (&fixture->bob, fixture->alice.handle));
-  wait_until (fixture, follows_both_ways, "alice and bob follow each other");
+  g_free (qtr_test_node_follow (&fixture->alice, fixture->bob.handle));
+  g_free (qtr_test_node_follow (&fixture->bob, fixture->alice.handle));
+  qtr_test_wait_until (follows_both_ways, fixture, "alice and bob follow each other");
   post = qtr_node_post (fixture->alice.node,
       &(QtrPostRequest) { .text = "Before the block", .visibility = QTR_VISIBILITY_PUBLIC },
       &error);
@@ -1273,9 +1143,9 @@ test_block (Fixture       *fixture,
   /* By actor URL this time, known already. Blocking twice sends one Block. */
   g_free (block (&fixture->alice, bob));
   g_free (block (&fixture->alice, bob));
-  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM activities"
-                                                " WHERE type = 'Block'"), ==, 2);
-  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM blocks"), ==, 1);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM activities"
+                                                         " WHERE type = 'Block'"), ==, 2);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM blocks"), ==, 1);
   {
     g_auto(GStrv) blocks = qtr_node_store_list_blocks (qtr_node_get_store (fixture->alice.node),
                                                        &error);
@@ -1285,13 +1155,13 @@ test_block (Fixture       *fixture,
   }
   g_assert_cmpint (count (&fixture->alice, "following", FALSE), ==, 0);
   g_assert_cmpint (count (&fixture->alice, "followers", FALSE), ==, 0);
-  wait_until (fixture, bob_follows_nobody, "the block ended bob's follows too");
+  qtr_test_wait_until (bob_follows_nobody, fixture, "the block ended bob's follows too");
 
   /* bob's deliveries are refused. */
   g_assert_cmpuint (deliver_as_bob (fixture), ==, 403);
 
   /* Nothing of alice's goes to bob: not to followers (he is none), not by mention. */
-  wait_until (fixture, queues_empty, "every delivery is done");
+  qtr_test_wait_until (queues_empty, fixture, "every delivery is done");
   g_free (qtr_node_post (fixture->alice.node,
       &(QtrPostRequest) { .text = "After the block", .visibility = QTR_VISIBILITY_PUBLIC },
       &error));
@@ -1300,7 +1170,8 @@ test_block (Fixture       *fixture,
   direct = qtr_node_post (fixture->alice.node,
       &(QtrPostRequest) { .text = mention, .visibility = QTR_VISIBILITY_DIRECT }, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM deliveries"), ==, 0);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM deliveries"),
+                   ==, 0);
 
   /* alice's posts are hidden from bob's signed fetches, not from others. */
   g_assert_cmpuint (fetch_signed (&fixture->bob, post, NULL), ==, 404);
@@ -1333,14 +1204,11 @@ parse_page (const char *body)
 static JsonObject *
 fetch_page (const char *url)
 {
-  Answer answer = { 0 };
-  JsonObject *json;
+  g_auto(QtrTestAnswer) answer = { 0 };
 
-  get (url, "application/activity+json", &answer);
+  qtr_test_get (url, "application/activity+json", &answer);
   g_assert_cmpuint (answer.status, ==, 200);
-  json = parse_page (answer.body);
-  g_free (answer.body);
-  return json;
+  return parse_page (answer.body);
 }
 
 /* 30 accepted followers and 2 requests: paged by 12, as Mastodon does. */
@@ -1415,8 +1283,8 @@ test_follow_collections (Fixture       *fixture,
   }
 
   /* Following lists accepted follows too. */
-  g_free (follow (&fixture->alice, fixture->bob.handle));
-  wait_until (fixture, alice_follow_accepted, "alice's follow is accepted");
+  g_free (qtr_test_node_follow (&fixture->alice, fixture->bob.handle));
+  qtr_test_wait_until (alice_follow_accepted, fixture, "alice's follow is accepted");
   {
     g_autofree char *following = g_strdup_printf ("%s/users/alice/following?page=1",
                                                   fixture->alice.base);
@@ -1449,16 +1317,17 @@ test_private_fetch (Fixture       *fixture,
   g_autofree char *text = NULL;
   g_autofree char *body = NULL;
 
-  start_node (fixture, &fixture->carol, "carol", FALSE);
-  g_free (follow (&fixture->alice, fixture->bob.handle));
-  g_free (follow (&fixture->carol, fixture->bob.handle));
+  qtr_test_node_start (&fixture->carol, fixture->root, "carol", NULL);
+  g_free (qtr_test_node_follow (&fixture->alice, fixture->bob.handle));
+  g_free (qtr_test_node_follow (&fixture->carol, fixture->bob.handle));
   /* bob knows carol once he has followed her: then his mention of her links. */
-  g_free (follow (&fixture->bob, fixture->carol.handle));
-  wait_until (fixture, bob_has_two_followers_and_follows_carol, "the follows are accepted");
+  g_free (qtr_test_node_follow (&fixture->bob, fixture->carol.handle));
+  qtr_test_wait_until (bob_has_two_followers_and_follows_carol, fixture,
+                       "the follows are accepted");
   /* carol stops following bob: she is no longer in the audience of his followers' posts. */
   g_free (qtr_node_unfollow (fixture->carol.node, fixture->bob.handle, &error));
   g_assert_no_error (error);
-  wait_until (fixture, bob_has_accepted_follower, "carol's follow is undone");
+  qtr_test_wait_until (bob_has_accepted_follower, fixture, "carol's follow is undone");
 
   private_uri = qtr_node_post (fixture->bob.node,
       &(QtrPostRequest) { .text = "For my followers", .visibility = QTR_VISIBILITY_PRIVATE },
@@ -1478,18 +1347,17 @@ test_private_fetch (Fixture       *fixture,
   {
     g_autofree char *page = g_strdup_printf ("%s/users/bob/outbox?page=true", fixture->bob.base);
     g_autofree char *seen = NULL;
-    Answer answer = { 0 };
+    g_auto(QtrTestAnswer) answer = { 0 };
 
     g_assert_cmpuint (fetch_signed (&fixture->alice, page, &seen), ==, 200);
     g_assert_nonnull (strstr (seen, private_uri));
     g_clear_pointer (&seen, g_free);
     g_assert_cmpuint (fetch_signed (&fixture->carol, page, &seen), ==, 200);
     g_assert_null (strstr (seen, private_uri));
-    get (page, "application/activity+json", &answer);
+    qtr_test_get (page, "application/activity+json", &answer);
     g_assert_cmpuint (answer.status, ==, 200);
     g_assert_null (strstr (answer.body, private_uri));
-    g_free (answer.body);
-  }
+    }
 
   text = g_strdup_printf ("Only for %s", fixture->carol.handle);
   direct_uri = qtr_node_post (fixture->bob.node,
@@ -1503,17 +1371,18 @@ test_private_fetch (Fixture       *fixture,
 static gboolean
 bob_tried_every_delivery (Fixture *fixture)
 {
-  return count_rows (&fixture->bob, "SELECT count (*) FROM deliveries WHERE attempts = 0") == 0;
+  return qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM deliveries"
+                                             " WHERE attempts = 0") == 0;
 }
 
 static gboolean
 alice_caught_up (Fixture *fixture)
 {
-  return count_rows (&fixture->alice, "SELECT count (*) FROM statuses") == 5;
+  return qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM statuses") == 5;
 }
 
 static void
-restart_after_two_hours (TestNode *node)
+restart_after_two_hours (QtrTestNode *node)
 {
   g_autoptr(GError) error = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -1542,9 +1411,9 @@ test_catch_up (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) posts = g_new0 (char *, 4);
 
-  g_free (follow (&fixture->alice, fixture->bob.handle));
-  wait_until (fixture, alice_follow_accepted, "alice's follow is accepted");
-  wait_until (fixture, queues_empty, "every delivery is done");
+  g_free (qtr_test_node_follow (&fixture->alice, fixture->bob.handle));
+  qtr_test_wait_until (alice_follow_accepted, fixture, "alice's follow is accepted");
+  qtr_test_wait_until (queues_empty, fixture, "every delivery is done");
   {
     g_autofree char *before = qtr_node_post (fixture->bob.node,
         &(QtrPostRequest) { .text = "Seen before", .visibility = QTR_VISIBILITY_PUBLIC },
@@ -1553,7 +1422,7 @@ test_catch_up (Fixture       *fixture,
     g_free (qtr_node_post (fixture->alice.node,
         &(QtrPostRequest) { .text = "Mine", .visibility = QTR_VISIBILITY_PUBLIC }, &error));
     g_assert_no_error (error);
-    wait_until (fixture, alice_has_two_posts, "alice got bob's first post");
+    qtr_test_wait_until (alice_has_two_posts, fixture, "alice got bob's first post");
   }
 
   qtr_node_stop (fixture->alice.node);
@@ -1571,14 +1440,14 @@ test_catch_up (Fixture       *fixture,
       &error);
   g_assert_no_error (error);
   /* bob's deliveries failed, and are dropped: they will not reach alice. */
-  wait_until (fixture, bob_tried_every_delivery, "bob tried to deliver");
+  qtr_test_wait_until (bob_tried_every_delivery, fixture, "bob tried to deliver");
   g_assert_true (qtr_db_exec (qtr_node_store_get_db (qtr_node_get_store (fixture->bob.node)),
                               "DELETE FROM deliveries", &error));
   g_assert_no_error (error);
 
   restart_after_two_hours (&fixture->alice);
   /* Read with alice's signature, the outbox holds bob's followers-only post too. */
-  wait_until (fixture, alice_caught_up, "alice read bob's outbox");
+  qtr_test_wait_until (alice_caught_up, fixture, "alice read bob's outbox");
   for (guint i = 0; i < 3; i++)
     {
       g_autoptr(QtrStatus) status =
@@ -1587,8 +1456,9 @@ test_catch_up (Fixture       *fixture,
       g_assert_no_error (error);
       g_assert_nonnull (status);
     }
-  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM inbox WHERE"
-                                                " body LIKE '%While you were away%'"), ==, 0);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM inbox WHERE"
+                                                         " body LIKE '%While you were away%'"),
+                   ==, 0);
 
   /* Away again: what is stored already is not stored twice. */
   qtr_node_stop (fixture->alice.node);
@@ -1600,7 +1470,7 @@ test_catch_up (Fixture       *fixture,
     while (g_get_monotonic_time () < deadline)
       g_main_context_iteration (NULL, FALSE);
   }
-  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM statuses"), ==, 5);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM statuses"), ==, 5);
 }
 
 int
@@ -1629,6 +1499,8 @@ main (int   argc,
               fixture_set_up, test_outbox_pages, fixture_tear_down);
   g_test_add ("/node/federation/profile-update", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_profile_update, fixture_tear_down);
+  g_test_add ("/node/federation/delete-account", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_delete_account, fixture_tear_down);
   g_test_add ("/node/federation/edits", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_edits, fixture_tear_down);
   g_test_add ("/node/federation/three-nodes", Fixture, GINT_TO_POINTER (FALSE),

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 #include "config.h"
 
-#include "qtr-test-util.h"
+#include "node-test-util.h"
 
 #include <libsoup/soup.h>
 #include <string.h>
@@ -16,108 +16,22 @@
 
 #define PUBLIC "https://www.w3.org/ns/activitystreams#Public"
 
+/* mallory's server: an actor with a key, and the documents each test gives it. */
 typedef struct {
-  char    *dir;
-  char    *base;
-  char    *handle;
-  char    *actor;
-  QtrNode *node;
-} TestNode;
-
-typedef struct {
-  SoupServer *server;
-  char       *base;
-  char       *actor;
-  QtrKey     *key;
-  GHashTable *documents;  /* path -> body */
-  GHashTable *types;      /* path -> content type, when not ActivityStreams */
-  GPtrArray  *requests;   /* paths asked for, in order */
+  QtrTestServer  http;
+  char          *actor;
+  QtrKey        *key;
 } FakeServer;
 
 typedef struct {
-  char       *root;
-  TestNode    alice;
-  TestNode    bob;
-  TestNode    carol;
-  FakeServer  mallory;
+  char        *root;
+  QtrTestNode  alice;
+  QtrTestNode  bob;
+  QtrTestNode  carol;
+  FakeServer   mallory;
 } Fixture;
 
-/* Nodes */
-
-static void
-start_node (Fixture    *fixture,
-            TestNode   *node,
-            const char *username)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QtrNodeConfig) config = NULL;
-  g_autofree char *conf_path = NULL;
-  guint port = qtr_test_pick_free_port ();
-
-  node->dir = g_build_filename (fixture->root, username, NULL);
-  node->base = g_strdup_printf ("http://127.0.0.1:%u", port);
-  node->handle = g_strdup_printf ("@%s@127.0.0.1:%u", username, port);
-  node->actor = g_strdup_printf ("%s/users/%s", node->base, username);
-  g_assert_true (qtr_node_init_data_dir (node->dir, node->base, username, NULL, &error));
-  g_assert_no_error (error);
-
-  conf_path = g_build_filename (node->dir, "node.conf", NULL);
-  config = qtr_node_config_load (conf_path, &error);
-  g_assert_no_error (error);
-  config->allow_private_addresses = TRUE;
-  config->port = port;
-  g_assert_true (qtr_node_config_save (config, conf_path, &error));
-
-  node->node = qtr_node_open (node->dir, &error);
-  g_assert_no_error (error);
-  g_assert_true (qtr_node_start (node->node, &error));
-  g_assert_no_error (error);
-}
-
-static void
-stop_node (TestNode *node)
-{
-  if (node->node == NULL)
-    return;
-  qtr_node_stop (node->node);
-  g_assert_finalize_object (g_steal_pointer (&node->node));
-  g_free (node->dir);
-  g_free (node->base);
-  g_free (node->handle);
-  g_free (node->actor);
-}
-
 /* The fake server */
-
-static void
-fake_request_cb (SoupServer        *server,
-                 SoupServerMessage *msg,
-                 const char        *path,
-                 GHashTable        *query,
-                 gpointer           user_data)
-{
-  FakeServer *fake = user_data;
-  const char *body = g_hash_table_lookup (fake->documents, path);
-  const char *type = g_hash_table_lookup (fake->types, path);
-
-  g_ptr_array_add (fake->requests, g_strdup (path));
-  if (body == NULL)
-    {
-      soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
-      return;
-    }
-  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (msg, type ? type : "application/activity+json",
-                                    SOUP_MEMORY_COPY, body, strlen (body));
-}
-
-static void
-fake_add (FakeServer *fake,
-          const char *path,
-          const char *body)
-{
-  g_hash_table_insert (fake->documents, g_strdup (path), g_strdup (body));
-}
 
 /* A note of mallory's at @path, answering @in_reply_to (a path of the fake server, or NULL),
  * addressed to the public and to @cc. */
@@ -127,13 +41,14 @@ fake_note_json (FakeServer *fake,
                 const char *in_reply_to,
                 const char *cc)
 {
-  g_autofree char *reply = in_reply_to ? g_strdup_printf ("\"%s%s\"", fake->base, in_reply_to)
+  g_autofree char *reply = in_reply_to ? g_strdup_printf ("\"%s%s\"", fake->http.base,
+                                                          in_reply_to)
                                        : g_strdup ("null");
 
   return g_strdup_printf ("{\"id\":\"%s%s\",\"type\":\"Note\",\"attributedTo\":\"%s\","
                           "\"content\":\"<p>note %s</p>\",\"published\":\"2026-11-27T10:00:00Z\","
                           "\"to\":[\"" PUBLIC "\"],\"cc\":[%s%s%s],\"inReplyTo\":%s}",
-                          fake->base, path, fake->actor, path, cc ? "\"" : "", cc ? cc : "",
+                          fake->http.base, path, fake->actor, path, cc ? "\"" : "", cc ? cc : "",
                           cc ? "\"" : "", reply);
 }
 
@@ -144,42 +59,19 @@ fake_add_note (FakeServer *fake,
 {
   g_autofree char *json = fake_note_json (fake, path, in_reply_to, NULL);
 
-  fake_add (fake, path, json);
-}
-
-static guint
-fake_count_requests (FakeServer *fake,
-                     const char *path)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < fake->requests->len; i++)
-    n += g_str_equal (g_ptr_array_index (fake->requests, i), path);
-  return n;
+  qtr_test_server_add (&fake->http, path, NULL, json);
 }
 
 static void
 start_fake (FakeServer *fake)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GInetAddress) address = g_inet_address_new_from_string ("127.0.0.2");
-  g_autoptr(GSocketAddress) socket_address = g_inet_socket_address_new (address, 0);
   g_autofree char *pem = NULL;
   g_autoptr(GString) pem_json = NULL;
   g_autofree char *actor_json = NULL;
-  GSList *uris;
 
-  fake->documents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  fake->types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  fake->requests = g_ptr_array_new_with_free_func (g_free);
-  fake->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (fake->server, NULL, fake_request_cb, fake, NULL);
-  g_assert_true (soup_server_listen (fake->server, socket_address, 0, &error));
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (fake->server);
-  fake->base = g_strdup_printf ("http://127.0.0.2:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  fake->actor = g_strconcat (fake->base, "/users/mallory", NULL);
+  qtr_test_server_start (&fake->http, "127.0.0.2");
+  fake->actor = g_strconcat (fake->http.base, "/users/mallory", NULL);
 
   fake->key = qtr_key_generate (QTR_KEY_DEFAULT_BITS, &error);
   g_assert_no_error (error);
@@ -195,22 +87,15 @@ start_fake (FakeServer *fake)
                                 "\"publicKeyPem\":\"%s\"}}",
                                 fake->actor, fake->actor, fake->actor, fake->actor, fake->actor,
                                 pem_json->str);
-  fake_add (fake, "/users/mallory", actor_json);
+  qtr_test_server_add (&fake->http, "/users/mallory", NULL, actor_json);
 }
 
 static void
 stop_fake (FakeServer *fake)
 {
-  if (fake->server == NULL)
-    return;
-  soup_server_disconnect (fake->server);
-  g_clear_object (&fake->server);
+  qtr_test_server_stop (&fake->http);
   g_clear_object (&fake->key);
-  g_clear_pointer (&fake->documents, g_hash_table_unref);
-  g_clear_pointer (&fake->types, g_hash_table_unref);
-  g_clear_pointer (&fake->requests, g_ptr_array_unref);
-  g_free (fake->base);
-  g_free (fake->actor);
+  g_clear_pointer (&fake->actor, g_free);
 }
 
 /* Fixture */
@@ -220,20 +105,17 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   fixture->root = g_dir_make_tmp ("quitter-test-fetching-XXXXXX", NULL);
-  start_node (fixture, &fixture->alice, "alice");
-  start_node (fixture, &fixture->bob, "bob");
-  start_node (fixture, &fixture->carol, "carol");
+  qtr_test_node_start (&fixture->alice, fixture->root, "alice", NULL);
+  qtr_test_node_start (&fixture->bob, fixture->root, "bob", NULL);
+  qtr_test_node_start (&fixture->carol, fixture->root, "carol", NULL);
   start_fake (&fixture->mallory);
 }
 
-static gint64 count_rows (TestNode *node, const char *sql);
-
 static gboolean
-node_is_idle (TestNode *node)
+nodes_are_idle (Fixture *fixture)
 {
-  return qtr_node_count_fetches (node->node) == 0 &&
-         count_rows (node, "SELECT count (*) FROM inbox WHERE processed_at IS NULL") == 0 &&
-         count_rows (node, "SELECT count (*) FROM deliveries") == 0;
+  return qtr_test_node_is_idle (&fixture->alice) && qtr_test_node_is_idle (&fixture->bob) &&
+         qtr_test_node_is_idle (&fixture->carol);
 }
 
 /* Waits until every node has applied what it got, fetched what it wanted and delivered what
@@ -241,16 +123,7 @@ node_is_idle (TestNode *node)
 static void
 settle (Fixture *fixture)
 {
-  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-
-  while (!node_is_idle (&fixture->alice) || !node_is_idle (&fixture->bob) ||
-         !node_is_idle (&fixture->carol))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for the nodes to settle");
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
+  qtr_test_wait_until (nodes_are_idle, fixture, "the nodes settle");
 }
 
 static void
@@ -258,9 +131,9 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   settle (fixture);
-  stop_node (&fixture->alice);
-  stop_node (&fixture->bob);
-  stop_node (&fixture->carol);
+  qtr_test_node_stop (&fixture->alice);
+  qtr_test_node_stop (&fixture->bob);
+  qtr_test_node_stop (&fixture->carol);
   stop_fake (&fixture->mallory);
   qtr_test_remove_tree (fixture->root);
   g_free (fixture->root);
@@ -268,61 +141,9 @@ fixture_tear_down (Fixture       *fixture,
 
 /* Reading node.db */
 
-static gint64
-count_rows (TestNode   *node,
-            const char *sql)
-{
-  QtrDb *db = qtr_node_store_get_db (qtr_node_get_store (node->node));
-  g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt = qtr_db_prepare (db, sql, &error);
-  gint64 n;
-
-  g_assert_no_error (error);
-  g_assert_cmpint (qtr_db_step (db, stmt, &error), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return n;
-}
-
-static gint64
-count_printf (TestNode   *node,
-              const char *format,
-              ...) G_GNUC_PRINTF (2, 3);
-
-static gint64
-count_printf (TestNode   *node,
-              const char *format,
-              ...)
-{
-  g_autofree char *sql = NULL;
-  va_list args;
-
-  va_start (args, format);
-  sql = g_strdup_vprintf (format, args);
-  va_end (args);
-  return count_rows (node, sql);
-}
-
-/* Waits until @sql counts @expected rows in @node's database. */
-static void
-wait_rows (TestNode   *node,
-           gint64      expected,
-           const char *sql)
-{
-  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-
-  while (count_rows (node, sql) != expected)
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %" G_GINT64_FORMAT " rows of: %s", expected, sql);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
 static QtrStatus *
-find_status (TestNode   *node,
-             const char *uri)
+find_status (QtrTestNode *node,
+             const char  *uri)
 {
   g_autoptr(GError) error = NULL;
   QtrStatus *status = qtr_node_store_find_status (qtr_node_get_store (node->node), uri, NULL,
@@ -354,29 +175,8 @@ audience_has (const char *document,
 
 /* Async calls of the node, run to their end */
 
-static void
-got_result_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static void
-wait_result (GAsyncResult **result)
-{
-  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-
-  while (*result == NULL)
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for an async call");
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
-
 static char *
-post (TestNode    *node,
+post (QtrTestNode *node,
       const char  *text,
       int          visibility,
       const char  *in_reply_to,
@@ -386,96 +186,50 @@ post (TestNode    *node,
   QtrPostRequest request = { .text = text, .visibility = visibility,
                              .in_reply_to = in_reply_to };
 
-  qtr_node_post_async (node->node, &request, NULL, got_result_cb, &result);
-  wait_result (&result);
-  return qtr_node_post_finish (node->node, result, error);
+  qtr_node_post_async (node->node, &request, NULL, qtr_test_got_result_cb, &result);
+  return qtr_node_post_finish (node->node, qtr_test_wait_result (&result), error);
 }
 
 static char *
-boost (TestNode    *node,
+boost (QtrTestNode *node,
        const char  *uri,
        GError     **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  qtr_node_boost_async (node->node, uri, NULL, got_result_cb, &result);
-  wait_result (&result);
-  return qtr_node_boost_finish (node->node, result, error);
+  qtr_node_boost_async (node->node, uri, NULL, qtr_test_got_result_cb, &result);
+  return qtr_node_boost_finish (node->node, qtr_test_wait_result (&result), error);
 }
 
 static QtrStatus *
-resolve (TestNode    *node,
+resolve (QtrTestNode *node,
          const char  *uri,
          GError     **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  qtr_node_resolve_note_async (node->node, uri, NULL, got_result_cb, &result);
-  wait_result (&result);
-  return qtr_node_resolve_note_finish (node->node, result, error);
+  qtr_node_resolve_note_async (node->node, uri, NULL, qtr_test_got_result_cb, &result);
+  return qtr_node_resolve_note_finish (node->node, qtr_test_wait_result (&result), error);
 }
 
+/* @follower follows @followed, who accepts. */
 static void
-follow (TestNode *follower,
-        TestNode *followed)
+follow (QtrTestNode *follower,
+        QtrTestNode *followed)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *actor = NULL;
-
-  qtr_node_follow_async (follower->node, followed->handle, NULL, got_result_cb, &result);
-  wait_result (&result);
-  actor = qtr_node_follow_finish (follower->node, result, &error);
-  g_assert_no_error (error);
-  wait_rows (follower, 1, "SELECT count (*) FROM following WHERE accepted = 1");
-}
-
-/* Sends @body to @inbox, signed with @key as @key_id; the inbox must take it. */
-static void
-deliver (const char *inbox,
-         const char *body,
-         const char *key_id,
-         QtrKey     *key)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) msg = soup_message_new ("POST", inbox);
-  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (qtr_http_signature_sign_message (msg, "application/activity+json", bytes,
-                                                  key_id, key, &error));
-  g_assert_no_error (error);
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, got_result_cb,
-                                    &result);
-  wait_result (&result);
-  answer = soup_session_send_and_read_finish (session, result, &error);
-  g_assert_no_error (error);
-  if (soup_message_get_status (msg) != SOUP_STATUS_ACCEPTED)
-    g_error ("%s refused a delivery (%u): %.*s", inbox, soup_message_get_status (msg),
-             (int) g_bytes_get_size (answer), (const char *) g_bytes_get_data (answer, NULL));
+  g_free (qtr_test_node_follow (follower, followed->handle));
+  qtr_test_node_wait_rows (follower, 1, "SELECT count (*) FROM following WHERE accepted = 1");
 }
 
 /* GETs @url as ActivityStreams; it must answer 200. */
 static char *
 get_json (const char *url)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(GError) error = NULL;
+  g_auto(QtrTestAnswer) answer = { 0 };
 
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept",
-                                "application/activity+json");
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, got_result_cb,
-                                    &result);
-  wait_result (&result);
-  answer = soup_session_send_and_read_finish (session, result, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
-  return g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+  qtr_test_get (url, "application/activity+json", &answer);
+  g_assert_cmpuint (answer.status, ==, SOUP_STATUS_OK);
+  return g_steal_pointer (&answer.body);
 }
 
 /* mallory's Create of the note at @path, addressed to alice. */
@@ -492,11 +246,11 @@ mallory_creates (Fixture    *fixture,
                                            "\"id\":\"%s%s/activity\",\"type\":\"Create\","
                                            "\"actor\":\"%s\",\"to\":[\"" PUBLIC "\"],"
                                            "\"cc\":[\"%s\"],\"object\":%s}",
-                                           fake->base, path, fake->actor,
+                                           fake->http.base, path, fake->actor,
                                            fixture->alice.actor, note);
 
-  fake_add (fake, path, note);
-  deliver (inbox, body, key_id, fake->key);
+  qtr_test_server_add (&fake->http, path, NULL, note);
+  qtr_test_deliver (inbox, body, key_id, fake->key);
 }
 
 /* Tests */
@@ -531,30 +285,32 @@ test_reply_thread (Fixture       *fixture,
   g_assert_true (audience_has (sent->document, "cc", fixture->alice.actor));
   g_assert_nonnull (strstr (sent->document, "\"type\":\"Mention\""));
   /* bob's node kept what it fetched: alice's post, and alice. */
-  g_assert_cmpint (count_printf (&fixture->bob, "SELECT count (*) FROM statuses s JOIN"
+  g_assert_cmpint (qtr_test_node_countf (&fixture->bob, "SELECT count (*) FROM statuses s JOIN"
                                  " remote_actors a ON a.id = s.actor_id WHERE s.uri = '%s'"
                                  " AND a.uri = '%s'", first, fixture->alice.actor), ==, 1);
 
   /* alice, the parent's author, gets the reply, and is told. */
-  wait_rows (&fixture->alice, 1,
-             "SELECT count (*) FROM notifications WHERE type = 'mention'");
-  g_assert_cmpint (count_printf (&fixture->alice, "SELECT count (*) FROM statuses WHERE"
+  qtr_test_node_wait_rows (&fixture->alice, 1,
+                           "SELECT count (*) FROM notifications WHERE type = 'mention'");
+  g_assert_cmpint (qtr_test_node_countf (&fixture->alice, "SELECT count (*) FROM statuses WHERE"
                                  " uri = '%s' AND in_reply_to_uri = '%s'", bob_reply, first),
                    ==, 1);
 
   carol_reply = post (&fixture->carol, "Not me", QTR_VISIBILITY_PUBLIC, bob_reply, &error);
   g_assert_no_error (error);
-  wait_rows (&fixture->bob, 1, "SELECT count (*) FROM notifications WHERE type = 'mention'");
+  qtr_test_node_wait_rows (&fixture->bob, 1, "SELECT count (*) FROM notifications"
+                                             " WHERE type = 'mention'");
   settle (fixture);
   /* alice has never heard of carol. */
-  g_assert_cmpint (count_printf (&fixture->alice, "SELECT count (*) FROM remote_actors"
+  g_assert_cmpint (qtr_test_node_countf (&fixture->alice, "SELECT count (*) FROM remote_actors"
                                  " WHERE uri = '%s'", fixture->carol.actor), ==, 0);
   g_assert_null (find_status (&fixture->alice, carol_reply));
 
   text = g_strdup_printf ("Why not, %s?", fixture->alice.handle);
   last = post (&fixture->bob, text, QTR_VISIBILITY_PUBLIC, carol_reply, &error);
   g_assert_no_error (error);
-  wait_rows (&fixture->alice, 2, "SELECT count (*) FROM notifications WHERE type = 'mention'");
+  qtr_test_node_wait_rows (&fixture->alice, 2, "SELECT count (*) FROM notifications"
+                                               " WHERE type = 'mention'");
   settle (fixture);
 
   fetched = find_status (&fixture->alice, carol_reply);
@@ -562,10 +318,10 @@ test_reply_thread (Fixture       *fixture,
   g_assert_cmpstr (fetched->in_reply_to, ==, bob_reply);
   g_assert_cmpstr (fetched->visibility, ==, "public");
   g_assert_nonnull (strstr (fetched->content, "Not me"));
-  g_assert_cmpint (count_printf (&fixture->alice, "SELECT count (*) FROM remote_actors"
+  g_assert_cmpint (qtr_test_node_countf (&fixture->alice, "SELECT count (*) FROM remote_actors"
                                  " WHERE uri = '%s'", fixture->carol.actor), ==, 1);
   /* Four posts: alice's, bob's two, carol's; nothing fetched twice, nothing left over. */
-  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM statuses"), ==, 4);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM statuses"), ==, 4);
 }
 
 /* How replies are addressed and where they go, and what cannot be replied to. */
@@ -603,11 +359,12 @@ test_reply_addressing (Fixture       *fixture,
   g_assert_true (audience_has (private->document, "cc", fixture->alice.actor));
 
   /* bob has no followers: alice gets both because she is the parent's author. */
-  wait_rows (&fixture->alice, 2, "SELECT count (*) FROM notifications WHERE type = 'mention'");
-  g_assert_cmpint (count_printf (&fixture->alice, "SELECT count (*) FROM statuses WHERE"
+  qtr_test_node_wait_rows (&fixture->alice, 2, "SELECT count (*) FROM notifications"
+                                               " WHERE type = 'mention'");
+  g_assert_cmpint (qtr_test_node_countf (&fixture->alice, "SELECT count (*) FROM statuses WHERE"
                                  " in_reply_to_uri = '%s' AND visibility = 'direct'", first),
                    ==, 1);
-  g_assert_cmpint (count_printf (&fixture->alice, "SELECT count (*) FROM statuses WHERE"
+  g_assert_cmpint (qtr_test_node_countf (&fixture->alice, "SELECT count (*) FROM statuses WHERE"
                                  " in_reply_to_uri = '%s' AND visibility = 'private'", first),
                    ==, 1);
 
@@ -620,7 +377,7 @@ test_reply_addressing (Fixture       *fixture,
   g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "cannot be seen"));
   g_clear_error (&error);
-  g_assert_cmpint (count_rows (&fixture->carol, "SELECT count (*) FROM statuses"), ==, 0);
+  g_assert_cmpint (qtr_test_node_count (&fixture->carol, "SELECT count (*) FROM statuses"), ==, 0);
 
   /* A reply to nothing known, without a way to fetch it. */
   refused = qtr_node_post (fixture->carol.node,
@@ -651,46 +408,46 @@ test_thread_bounds (Fixture       *fixture,
   mallory_creates (fixture, "/notes/deep", "/notes/20");
   settle (fixture);
   /* The reply, and 20 down to 5. */
-  g_assert_cmpint (count_printf (&fixture->alice, "SELECT count (*) FROM statuses WHERE"
-                                 " uri LIKE '%s/notes/%%'", fake->base), ==, 17);
+  g_assert_cmpint (qtr_test_node_countf (&fixture->alice, "SELECT count (*) FROM statuses WHERE"
+                                 " uri LIKE '%s/notes/%%'", fake->http.base), ==, 17);
   for (int i = 5; i <= 20; i++)
     {
       g_autofree char *path = g_strdup_printf ("/notes/%d", i);
-      g_autofree char *uri = g_strconcat (fake->base, path, NULL);
+      g_autofree char *uri = g_strconcat (fake->http.base, path, NULL);
       g_autoptr(QtrStatus) status = find_status (&fixture->alice, uri);
 
       g_assert_nonnull (status);
-      g_assert_cmpuint (fake_count_requests (fake, path), ==, 1);
+      g_assert_cmpuint (qtr_test_server_count_requests (&fake->http, path), ==, 1);
     }
-  g_assert_cmpuint (fake_count_requests (fake, "/notes/4"), ==, 0);
+  g_assert_cmpuint (qtr_test_server_count_requests (&fake->http, "/notes/4"), ==, 0);
 
   /* a answers b, b answers a. */
   mallory_creates (fixture, "/notes/loop", "/notes/a");
   settle (fixture);
-  g_assert_cmpuint (fake_count_requests (fake, "/notes/a"), ==, 1);
-  g_assert_cmpuint (fake_count_requests (fake, "/notes/b"), ==, 1);
-  g_assert_cmpint (count_printf (&fixture->alice, "SELECT count (*) FROM statuses WHERE"
-                                 " uri LIKE '%s/notes/%%'", fake->base), ==, 20);
+  g_assert_cmpuint (qtr_test_server_count_requests (&fake->http, "/notes/a"), ==, 1);
+  g_assert_cmpuint (qtr_test_server_count_requests (&fake->http, "/notes/b"), ==, 1);
+  g_assert_cmpint (qtr_test_node_countf (&fixture->alice, "SELECT count (*) FROM statuses WHERE"
+                                 " uri LIKE '%s/notes/%%'", fake->http.base), ==, 20);
 
   /* A reply to itself, and a reply whose parent is gone: both kept, nothing else. */
-  for (guint i = 0; i < fake->requests->len; i++)
-    note_requests += g_str_has_prefix (g_ptr_array_index (fake->requests, i), "/notes/");
+  for (guint i = 0; i < fake->http.requests->len; i++)
+    note_requests += g_str_has_prefix (g_ptr_array_index (fake->http.requests, i), "/notes/");
   mallory_creates (fixture, "/notes/self", "/notes/self");
   mallory_creates (fixture, "/notes/orphan", "/notes/missing");
   settle (fixture);
-  g_assert_cmpuint (fake_count_requests (fake, "/notes/self"), ==, 0);
-  g_assert_cmpuint (fake_count_requests (fake, "/notes/missing"), ==, 1);
+  g_assert_cmpuint (qtr_test_server_count_requests (&fake->http, "/notes/self"), ==, 0);
+  g_assert_cmpuint (qtr_test_server_count_requests (&fake->http, "/notes/missing"), ==, 1);
   {
     guint now = 0;
-    for (guint i = 0; i < fake->requests->len; i++)
-      now += g_str_has_prefix (g_ptr_array_index (fake->requests, i), "/notes/");
+    for (guint i = 0; i < fake->http.requests->len; i++)
+      now += g_str_has_prefix (g_ptr_array_index (fake->http.requests, i), "/notes/");
     g_assert_cmpuint (now, ==, note_requests + 1);
   }
-  g_assert_cmpint (count_printf (&fixture->alice, "SELECT count (*) FROM statuses WHERE"
-                                 " uri LIKE '%s/notes/%%'", fake->base), ==, 22);
+  g_assert_cmpint (qtr_test_node_countf (&fixture->alice, "SELECT count (*) FROM statuses WHERE"
+                                 " uri LIKE '%s/notes/%%'", fake->http.base), ==, 22);
   /* Each reply told alice once; fetched ancestors did not. */
-  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM notifications"
-                                                " WHERE type = 'mention'"), ==, 4);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM notifications"
+                                                         " WHERE type = 'mention'"), ==, 4);
 }
 
 /* carol follows bob; bob boosts alice's post; carol's node keeps a reblog pointing at alice's
@@ -737,9 +494,10 @@ test_boosts (Fixture       *fixture,
                                 " WHERE r.uri = '%s' AND o.uri = '%s' AND booster.uri = '%s'"
                                 " AND author.uri = '%s' AND o.content LIKE '%%Worth sharing%%'",
                                 reblog, original, fixture->bob.actor, fixture->alice.actor);
-  wait_rows (&fixture->carol, 1, reblog_sql);
+  qtr_test_node_wait_rows (&fixture->carol, 1, reblog_sql);
   /* alice, the author, got the Announce and is told. */
-  wait_rows (&fixture->alice, 1, "SELECT count (*) FROM notifications WHERE type = 'reblog'");
+  qtr_test_node_wait_rows (&fixture->alice, 1, "SELECT count (*) FROM notifications"
+                                               " WHERE type = 'reblog'");
 
   /* bob's outbox lists the Announce, and it is served at its id. */
   settle (fixture);
@@ -755,10 +513,11 @@ test_boosts (Fixture       *fixture,
   g_assert_true (qtr_node_unboost (fixture->bob.node, original, &error));
   g_assert_no_error (error);
   g_assert_null (find_status (&fixture->bob, reblog));
-  wait_rows (&fixture->carol, 0, reblog_sql);
-  wait_rows (&fixture->alice, 0, "SELECT count (*) FROM notifications WHERE type = 'reblog'");
+  qtr_test_node_wait_rows (&fixture->carol, 0, reblog_sql);
+  qtr_test_node_wait_rows (&fixture->alice, 0, "SELECT count (*) FROM notifications"
+                                               " WHERE type = 'reblog'");
   /* The boosted post stays. */
-  g_assert_cmpint (count_printf (&fixture->carol, "SELECT count (*) FROM statuses WHERE"
+  g_assert_cmpint (qtr_test_node_countf (&fixture->carol, "SELECT count (*) FROM statuses WHERE"
                                  " uri = '%s'", original), ==, 1);
   g_assert_false (qtr_node_unboost (fixture->bob.node, original, &error));
   g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED);
@@ -778,13 +537,13 @@ test_boosts (Fixture       *fixture,
   {
     g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM statuses WHERE uri = '%s'"
                                             " AND visibility = 'private'", secret);
-    wait_rows (&fixture->bob, 1, sql);
+    qtr_test_node_wait_rows (&fixture->bob, 1, sql);
   }
   refused = boost (&fixture->bob, secret, &error);
   g_assert_null (refused);
   g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED);
-  g_assert_cmpint (count_rows (&fixture->bob, "SELECT count (*) FROM statuses"
-                                              " WHERE reblog_of_id IS NOT NULL"), ==, 0);
+  g_assert_cmpint (qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM statuses"
+                                                       " WHERE reblog_of_id IS NOT NULL"), ==, 0);
 }
 
 /* An Announce by @actor that embeds a note with words of its own, claiming @object_id. */
@@ -822,24 +581,25 @@ test_announce_untrusted (Fixture       *fixture,
   {
     g_autofree char *body = forge_announce (fixture->bob.actor, 1, original,
                                             fixture->alice.actor);
-    deliver (inbox, body, key_id, bob_key);
+    qtr_test_deliver (inbox, body, key_id, bob_key);
   }
   {
     g_autofree char *body = forge_announce (fixture->bob.actor, 2, made_up,
                                             fixture->alice.actor);
-    deliver (inbox, body, key_id, bob_key);
+    qtr_test_deliver (inbox, body, key_id, bob_key);
   }
-  wait_rows (&fixture->carol, 1, "SELECT count (*) FROM statuses WHERE reblog_of_id IS NOT NULL");
+  qtr_test_node_wait_rows (&fixture->carol, 1, "SELECT count (*) FROM statuses"
+                                               " WHERE reblog_of_id IS NOT NULL");
   settle (fixture);
 
   kept = find_status (&fixture->carol, original);
   g_assert_nonnull (kept);
   g_assert_nonnull (strstr (kept->content, "The real words"));
   g_assert_null (strstr (kept->document, "forged"));
-  g_assert_cmpint (count_rows (&fixture->carol, "SELECT count (*) FROM statuses WHERE"
-                                                " content LIKE '%forged%'"), ==, 0);
+  g_assert_cmpint (qtr_test_node_count (&fixture->carol, "SELECT count (*) FROM statuses WHERE"
+                                                         " content LIKE '%forged%'"), ==, 0);
   g_assert_null (find_status (&fixture->carol, made_up));
-  g_assert_cmpint (count_rows (&fixture->carol, "SELECT count (*) FROM statuses"), ==, 2);
+  g_assert_cmpint (qtr_test_node_count (&fixture->carol, "SELECT count (*) FROM statuses"), ==, 2);
 }
 
 /* What the resolver refuses, it keeps nothing of. */
@@ -851,18 +611,20 @@ test_fetch_refusals (Fixture       *fixture,
   QtrNodeConfig *config = qtr_node_get_config (fixture->alice.node);
   g_autoptr(GError) error = NULL;
   g_autoptr(QtrStatus) status = NULL;
-  g_autofree char *html = g_strconcat (fake->base, "/notes/html", NULL);
-  g_autofree char *foreign = g_strconcat (fake->base, "/notes/foreign", NULL);
-  g_autofree char *fine = g_strconcat (fake->base, "/notes/fine", NULL);
+  g_autofree char *html = g_strconcat (fake->http.base, "/notes/html", NULL);
+  g_autofree char *foreign = g_strconcat (fake->http.base, "/notes/foreign", NULL);
+  g_autofree char *fine = g_strconcat (fake->http.base, "/notes/fine", NULL);
 
-  fake_add_note (fake, "/notes/html", NULL);
-  g_hash_table_insert (fake->types, g_strdup ("/notes/html"), g_strdup ("text/html"));
+  {
+    g_autofree char *json = fake_note_json (fake, "/notes/html", NULL, NULL);
+    qtr_test_server_add (&fake->http, "/notes/html", "text/html", json);
+  }
   {
     g_autofree char *json = g_strdup_printf ("{\"id\":\"%s\",\"type\":\"Note\","
                                              "\"attributedTo\":\"%s\",\"content\":\"x\","
                                              "\"to\":[\"" PUBLIC "\"]}", foreign,
                                              fixture->bob.actor);
-    fake_add (fake, "/notes/foreign", json);
+    qtr_test_server_add (&fake->http, "/notes/foreign", NULL, json);
   }
   fake_add_note (fake, "/notes/fine", NULL);
 
@@ -883,10 +645,11 @@ test_fetch_refusals (Fixture       *fixture,
   g_assert_null (status);
   g_assert_error (error, QTR_FETCH_ERROR, QTR_FETCH_ERROR_BLOCKED_DOMAIN);
   g_clear_error (&error);
-  g_assert_cmpuint (fake_count_requests (fake, "/notes/fine"), ==, 0);
+  g_assert_cmpuint (qtr_test_server_count_requests (&fake->http, "/notes/fine"), ==, 0);
 
-  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM statuses"), ==, 0);
-  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM remote_actors"), ==, 0);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM statuses"), ==, 0);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM remote_actors"),
+                   ==, 0);
 
   /* Unblocked, the same post is fetched, with its author, and kept once. */
   g_strfreev (config->blocked_domains);
@@ -898,9 +661,10 @@ test_fetch_refusals (Fixture       *fixture,
   g_clear_pointer (&status, qtr_status_free);
   status = resolve (&fixture->alice, fine, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (fake_count_requests (fake, "/notes/fine"), ==, 1);
-  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM statuses"), ==, 1);
-  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM remote_actors"), ==, 1);
+  g_assert_cmpuint (qtr_test_server_count_requests (&fake->http, "/notes/fine"), ==, 1);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM statuses"), ==, 1);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM remote_actors"),
+                   ==, 1);
 }
 
 int

@@ -1,14 +1,12 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 #include "config.h"
 
-#include "qtr-test-util.h"
+#include "node-test-util.h"
 
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#include "qtr-node-private.h"
 
 /* Media: the type and size read from crafted files' bytes, refusals, and the files as a real
  * node serves them over loopback. */
@@ -149,70 +147,34 @@ test_sniff (void)
 /* A real node, on a loopback port. */
 
 typedef struct {
-  char    *dir;
-  char    *base;
-  QtrNode *node;
+  QtrTestNode alice;
 } Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  guint port = qtr_test_pick_free_port ();
-
-  fixture->dir = g_dir_make_tmp ("quitter-test-media-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->base = g_strdup_printf ("http://127.0.0.1:%u", port);
-  g_assert_true (qtr_node_init_data_dir (fixture->dir, fixture->base, "alice", NULL, &error));
-  g_assert_no_error (error);
-  fixture->node = qtr_node_open (fixture->dir, &error);
-  g_assert_no_error (error);
-  qtr_node_set_listen (fixture->node, NULL, (int) port);
-  g_assert_true (qtr_node_start (fixture->node, &error));
-  g_assert_no_error (error);
+  qtr_test_node_start (&fixture->alice, NULL, "alice", NULL);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  qtr_node_stop (fixture->node);
-  g_assert_finalize_object (g_steal_pointer (&fixture->node));
-  qtr_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->base);
+  qtr_test_node_stop (&fixture->alice);
 }
 
+/* GETs @url, or the part @range of it if not %NULL. */
 static void
-sent_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+fetch (const char    *url,
+       const char    *range,
+       QtrTestAnswer *answer)
 {
-  GAsyncResult **out = user_data;
-  *out = g_object_ref (result);
-}
-
-static GBytes *
-fetch (const char  *url,
-       const char  *range,
-       SoupMessage **out_msg)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  SoupMessage *msg = soup_message_new ("GET", url);
-  GBytes *bytes;
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
 
   if (range != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Range", range);
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  bytes = soup_session_send_and_read_finish (session, result, &error);
-  g_assert_no_error (error);
-  *out_msg = msg;
-  return bytes;
+  qtr_test_send (msg, answer);
 }
 
 static void
@@ -223,27 +185,25 @@ test_store_and_serve (Fixture       *fixture,
   g_autoptr(QtrMedia) media = NULL;
   g_autoptr(QtrMedia) found = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) served = NULL;
-  g_autoptr(GBytes) part = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(SoupMessage) range_msg = NULL;
-  g_autoptr(SoupMessage) wrong_msg = NULL;
-  g_autoptr(GBytes) wrong = NULL;
+  g_auto(QtrTestAnswer) served = { 0 };
+  g_auto(QtrTestAnswer) part = { 0 };
+  g_auto(QtrTestAnswer) wrong = { 0 };
   g_autofree char *expected_url = NULL;
   g_autofree char *wrong_url = NULL;
   g_autofree char *path = NULL;
-  g_autofree char *folder = g_build_filename (fixture->dir, "media", NULL);
+  g_autofree char *folder = g_build_filename (fixture->alice.dir, "media", NULL);
   SoupMessageHeaders *headers;
   GStatBuf info;
 
-  media = qtr_node_add_media (fixture->node, png, "Three red pixels over three blue", &error);
+  media = qtr_node_add_media (fixture->alice.node, png, "Three red pixels over three blue", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (media->media_type, ==, "image/png");
   g_assert_cmpint (media->size, ==, g_bytes_get_size (png));
   g_assert_cmpuint (media->width, ==, 3);
   g_assert_cmpuint (media->height, ==, 2);
   g_assert_cmpint (media->status_id, ==, 0);
-  expected_url = g_strdup_printf ("%s/media/%" G_GINT64_FORMAT ".png", fixture->base, media->id);
+  expected_url = g_strdup_printf ("%s/media/%" G_GINT64_FORMAT ".png", fixture->alice.base,
+                                  media->id);
   g_assert_cmpstr (media->url, ==, expected_url);
 
   /* Kept under a name of the node's, readable by the owner alone. */
@@ -252,24 +212,25 @@ test_store_and_serve (Fixture       *fixture,
   g_assert_cmpint (info.st_mode & 0777, ==, 0600);
 
   /* The alt text changes; the rest stays. */
-  g_assert_true (qtr_node_set_media_description (fixture->node, media->id, "Stripes", &error));
+  g_assert_true (qtr_node_set_media_description (fixture->alice.node, media->id, "Stripes",
+                                                 &error));
   g_assert_no_error (error);
-  found = qtr_node_find_media (fixture->node, media->id, &error);
+  found = qtr_node_find_media (fixture->alice.node, media->id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (found->description, ==, "Stripes");
   g_assert_cmpstr (found->url, ==, expected_url);
-  g_assert_null (qtr_node_find_media (fixture->node, media->id + 1, &error));
+  g_assert_null (qtr_node_find_media (fixture->alice.node, media->id + 1, &error));
   g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_false (qtr_node_set_media_description (fixture->node, media->id + 1, "x", &error));
+  g_assert_false (qtr_node_set_media_description (fixture->alice.node, media->id + 1, "x", &error));
   g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
   /* Served as stored, with headers that keep it an image. */
-  served = fetch (media->url, NULL, &msg);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
-  g_assert_true (g_bytes_equal (served, png));
-  headers = soup_message_get_response_headers (msg);
+  fetch (media->url, NULL, &served);
+  g_assert_cmpuint (served.status, ==, SOUP_STATUS_OK);
+  g_assert_true (g_bytes_equal (served.bytes, png));
+  headers = served.headers;
   g_assert_cmpstr (soup_message_headers_get_content_type (headers, NULL), ==, "image/png");
   g_assert_cmpstr (soup_message_headers_get_one (headers, "X-Content-Type-Options"), ==,
                    "nosniff");
@@ -278,36 +239,22 @@ test_store_and_serve (Fixture       *fixture,
   g_assert_nonnull (strstr (soup_message_headers_get_one (headers, "Cache-Control"), "max-age="));
 
   /* A part of it, for players that seek. */
-  part = fetch (media->url, "bytes=1-3", &range_msg);
-  g_assert_cmpuint (soup_message_get_status (range_msg), ==, SOUP_STATUS_PARTIAL_CONTENT);
-  g_assert_cmpmem (g_bytes_get_data (part, NULL), g_bytes_get_size (part), "PNG", 3);
+  fetch (media->url, "bytes=1-3", &part);
+  g_assert_cmpuint (part.status, ==, SOUP_STATUS_PARTIAL_CONTENT);
+  g_assert_cmpmem (g_bytes_get_data (part.bytes, NULL), g_bytes_get_size (part.bytes), "PNG", 3);
 
   /* Only under its own extension. */
-  wrong_url = g_strdup_printf ("%s/media/%" G_GINT64_FORMAT ".html", fixture->base, media->id);
-  wrong = fetch (wrong_url, NULL, &wrong_msg);
-  g_assert_cmpuint (soup_message_get_status (wrong_msg), ==, SOUP_STATUS_NOT_FOUND);
-}
-
-static gint64
-count_media (Fixture *fixture)
-{
-  QtrDb *db = qtr_node_store_get_db (qtr_node_get_store (fixture->node));
-  g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt = qtr_db_prepare (db, "SELECT count (*) FROM media", &error);
-  gint64 n;
-
-  g_assert_no_error (error);
-  g_assert_cmpint (qtr_db_step (db, stmt, &error), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return n;
+  wrong_url = g_strdup_printf ("%s/media/%" G_GINT64_FORMAT ".html", fixture->alice.base,
+                               media->id);
+  fetch (wrong_url, NULL, &wrong);
+  g_assert_cmpuint (wrong.status, ==, SOUP_STATUS_NOT_FOUND);
 }
 
 static void
 test_refusals (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autofree char *fake = g_build_filename (fixture->dir, "photo.png", NULL);
+  g_autofree char *fake = g_build_filename (fixture->alice.dir, "photo.png", NULL);
   g_autoptr(GBytes) too_big = qtr_test_make_png (10, 10, QTR_MEDIA_MAX_IMAGE_SIZE);
   g_autoptr(GBytes) just_right = qtr_test_make_png (10, 10, QTR_MEDIA_MAX_IMAGE_SIZE - 45);
   g_autoptr(QtrMedia) accepted = NULL;
@@ -315,30 +262,30 @@ test_refusals (Fixture       *fixture,
 
   /* HTML named like a PNG: the name is not read, the bytes say what it is. */
   g_assert_true (g_file_set_contents (fake, html, -1, &error));
-  g_assert_null (qtr_node_add_media_file (fixture->node, fake, "Not a photo", &error));
+  g_assert_null (qtr_node_add_media_file (fixture->alice.node, fake, "Not a photo", &error));
   g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID_MEDIA);
   g_assert_nonnull (strstr (error->message, "PNG"));
   g_clear_error (&error);
 
   g_assert_cmpuint (g_bytes_get_size (too_big), >, QTR_MEDIA_MAX_IMAGE_SIZE);
-  g_assert_null (qtr_node_add_media (fixture->node, too_big, NULL, &error));
+  g_assert_null (qtr_node_add_media (fixture->alice.node, too_big, NULL, &error));
   g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_TOO_LARGE);
   g_clear_error (&error);
-  g_assert_cmpint (count_media (fixture), ==, 0);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM media"), ==, 0);
 
   /* The limit itself is allowed. */
   g_assert_cmpuint (g_bytes_get_size (just_right), ==, QTR_MEDIA_MAX_IMAGE_SIZE);
-  accepted = qtr_node_add_media (fixture->node, just_right, NULL, &error);
+  accepted = qtr_node_add_media (fixture->alice.node, just_right, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (count_media (fixture), ==, 1);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM media"), ==, 1);
 
-  g_assert_null (qtr_node_add_media_file (fixture->node, "/nonexistent/file", NULL, &error));
+  g_assert_null (qtr_node_add_media_file (fixture->alice.node, "/nonexistent/file", NULL, &error));
   g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_null (qtr_node_add_media_file (fixture->node, fixture->dir, NULL, &error));
+  g_assert_null (qtr_node_add_media_file (fixture->alice.node, fixture->alice.dir, NULL, &error));
   g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID_MEDIA);
   g_clear_error (&error);
-  g_assert_cmpint (count_media (fixture), ==, 1);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM media"), ==, 1);
 }
 
 int

@@ -1,135 +1,68 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 #include "config.h"
 
-#include "qtr-test-util.h"
+#include "node-test-util.h"
 
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "qtr-keys.h"
-#include "qtr-node-private.h"
 
 /* A real node on a loopback port, asked over real HTTP what other servers ask it. */
 
 typedef struct {
-  char        *dir;
-  guint        port;
-  char        *base;
-  QtrNode     *node;
-  SoupSession *session;
+  QtrTestNode alice;
 } Fixture;
-
-typedef struct {
-  guint   status;
-  char   *content_type;
-  char   *location;
-  char   *allow;
-  char   *cors;
-  GBytes *body;
-} Response;
-
-static void
-response_clear (Response *response)
-{
-  g_free (response->content_type);
-  g_free (response->location);
-  g_free (response->allow);
-  g_free (response->cors);
-  g_clear_pointer (&response->body, g_bytes_unref);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Response, response_clear)
-
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("quitter-test-node-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->port = qtr_test_pick_free_port ();
-  fixture->base = g_strdup_printf ("http://127.0.0.1:%u", fixture->port);
-
-  g_assert_true (qtr_node_init_data_dir (fixture->dir, fixture->base, "alice",
-                                         "Alice <script>alert(1)</script>", &error));
-  g_assert_no_error (error);
-
-  fixture->node = qtr_node_open (fixture->dir, &error);
-  g_assert_no_error (error);
-  qtr_node_set_listen (fixture->node, "127.0.0.1", (int) fixture->port);
-  g_assert_true (qtr_node_start (fixture->node, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (qtr_node_get_port (fixture->node), ==, fixture->port);
-
-  fixture->session = soup_session_new ();
+  qtr_test_node_start (&fixture->alice, NULL, "alice",
+                       &(QtrTestNodeOptions) { .display_name = "Alice <script>alert(1)</script>" });
+  g_assert_cmpuint (qtr_node_get_port (fixture->alice.node), ==, fixture->alice.port);
 }
-
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_clear_object (&fixture->session);
-  g_assert_finalize_object (g_steal_pointer (&fixture->node));
-  qtr_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->base);
+  qtr_test_node_stop (&fixture->alice);
 }
 
+/* @method @path of alice's node, without following redirects. */
 static void
-sent_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+request (Fixture       *fixture,
+         const char    *method,
+         const char    *path,
+         const char    *accept,
+         QtrTestAnswer *response)
 {
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static void
-request (Fixture    *fixture,
-         const char *method,
-         const char *path,
-         const char *accept,
-         Response   *response)
-{
-  g_autofree char *url = g_strconcat (fixture->base, path, NULL);
+  g_autofree char *url = g_strconcat (fixture->alice.base, path, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  SoupMessageHeaders *headers;
 
   g_assert_nonnull (msg);
   soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
   if (accept != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", accept);
+  qtr_test_send (msg, response);
+}
 
-  soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb,
-                                    &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  response->body = soup_session_send_and_read_finish (fixture->session, result, &error);
-  g_assert_no_error (error);
-
-  headers = soup_message_get_response_headers (msg);
-  response->status = soup_message_get_status (msg);
-  response->content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
-  response->location = g_strdup (soup_message_headers_get_one (headers, "Location"));
-  response->allow = g_strdup (soup_message_headers_get_one (headers, "Allow"));
-  response->cors = g_strdup (soup_message_headers_get_one (headers,
-                                                           "Access-Control-Allow-Origin"));
+static const char *
+header (QtrTestAnswer *response,
+        const char    *name)
+{
+  return soup_message_headers_get_one (response->headers, name);
 }
 
 static JsonObject *
-parse_object (Response *response)
+parse_object (QtrTestAnswer *response)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   gsize length;
-  const char *data = g_bytes_get_data (response->body, &length);
+  const char *data = g_bytes_get_data (response->bytes, &length);
 
   json_parser_load_from_data (parser, data, (gssize) length, &error);
   g_assert_no_error (error);
@@ -137,29 +70,22 @@ parse_object (Response *response)
   return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
 
-static const char *
-body_text (Response *response)
-{
-  /* Bodies from the node are text; GBytes from libsoup end with a NUL past the data. */
-  return g_bytes_get_data (response->body, NULL);
-}
-
 static void
 test_webfinger (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autofree char *actor = g_strdup_printf ("%s/users/alice", fixture->base);
-  g_autofree char *subject = g_strdup_printf ("acct:alice@127.0.0.1:%u", fixture->port);
+  g_autofree char *actor = g_strdup_printf ("%s/users/alice", fixture->alice.base);
+  g_autofree char *subject = g_strdup_printf ("acct:alice@127.0.0.1:%u", fixture->alice.port);
   g_autofree char *path = g_strdup_printf ("/.well-known/webfinger?resource=%s", subject);
-  g_auto(Response) response = { 0 };
+  g_auto(QtrTestAnswer) response = { 0 };
   g_autoptr(JsonObject) jrd = NULL;
   JsonArray *links;
   gboolean found_self = FALSE;
 
   request (fixture, "GET", path, NULL, &response);
   g_assert_cmpuint (response.status, ==, 200);
-  g_assert_cmpstr (response.content_type, ==, "application/jrd+json; charset=utf-8");
-  g_assert_cmpstr (response.cors, ==, "*");
+  g_assert_cmpstr (header (&response, "Content-Type"), ==, "application/jrd+json; charset=utf-8");
+  g_assert_cmpstr (header (&response, "Access-Control-Allow-Origin"), ==, "*");
 
   jrd = parse_object (&response);
   g_assert_cmpstr (json_object_get_string_member (jrd, "subject"), ==, subject);
@@ -190,7 +116,7 @@ test_webfinger_spellings (Fixture       *fixture,
     "acct:bob@127.0.0.1:PORT", "acct:alice@example.org", "acct:alice@127.0.0.1:PORT9",
     "http://127.0.0.1:PORT/users/bob", "https://evil.example/users/alice?PORT", "PORT",
   };
-  g_autofree char *port = g_strdup_printf ("%u", fixture->port);
+  g_autofree char *port = g_strdup_printf ("%u", fixture->alice.port);
 
   for (guint i = 0; i < G_N_ELEMENTS (ok) + G_N_ELEMENTS (missing); i++)
     {
@@ -200,7 +126,7 @@ test_webfinger_spellings (Fixture       *fixture,
       g_autofree char *resource = NULL;
       g_autofree char *escaped = NULL;
       g_autofree char *path = NULL;
-      g_auto(Response) response = { 0 };
+      g_auto(QtrTestAnswer) response = { 0 };
 
       g_string_replace (text, "PORT", port, 0);
       resource = g_strdup (text->str);
@@ -213,10 +139,10 @@ test_webfinger_spellings (Fixture       *fixture,
     }
 
   {
-    g_auto(Response) response = { 0 };
+    g_auto(QtrTestAnswer) response = { 0 };
     request (fixture, "GET", "/.well-known/webfinger", NULL, &response);
     g_assert_cmpuint (response.status, ==, 400);
-    g_assert_nonnull (strstr (body_text (&response), "\"error\""));
+    g_assert_nonnull (strstr (response.body, "\"error\""));
   }
 }
 
@@ -224,21 +150,21 @@ static void
 test_host_meta (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_auto(Response) response = { 0 };
+  g_auto(QtrTestAnswer) response = { 0 };
   g_autofree char *template = g_strdup_printf ("template=\"%s/.well-known/webfinger?resource={uri}\"",
-                                               fixture->base);
+                                               fixture->alice.base);
 
   request (fixture, "GET", "/.well-known/host-meta", NULL, &response);
   g_assert_cmpuint (response.status, ==, 200);
-  g_assert_cmpstr (response.content_type, ==, "application/xrd+xml; charset=utf-8");
-  g_assert_nonnull (strstr (body_text (&response), template));
+  g_assert_cmpstr (header (&response, "Content-Type"), ==, "application/xrd+xml; charset=utf-8");
+  g_assert_nonnull (strstr (response.body, template));
 }
 
 static void
 test_nodeinfo (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_auto(Response) links_response = { 0 };
+  g_auto(QtrTestAnswer) links_response = { 0 };
   g_autoptr(JsonObject) links = NULL;
   JsonArray *array;
 
@@ -255,15 +181,16 @@ test_nodeinfo (Fixture       *fixture,
       const char *version = i == 0 ? "2.0" : "2.1";
       g_autofree char *rel = g_strconcat ("http://nodeinfo.diaspora.software/ns/schema/",
                                           version, NULL);
-      g_auto(Response) response = { 0 };
+      g_auto(QtrTestAnswer) response = { 0 };
       g_autoptr(JsonObject) info = NULL;
       JsonObject *software;
 
       g_assert_cmpstr (json_object_get_string_member (link, "rel"), ==, rel);
-      g_assert_true (g_str_has_prefix (href, fixture->base));
-      request (fixture, "GET", href + strlen (fixture->base), NULL, &response);
+      g_assert_true (g_str_has_prefix (href, fixture->alice.base));
+      request (fixture, "GET", href + strlen (fixture->alice.base), NULL, &response);
       g_assert_cmpuint (response.status, ==, 200);
-      g_assert_true (g_str_has_prefix (response.content_type, "application/json; profile="));
+      g_assert_true (g_str_has_prefix (header (&response, "Content-Type"),
+                                       "application/json; profile="));
       info = parse_object (&response);
       g_assert_cmpstr (json_object_get_string_member (info, "version"), ==, version);
       software = json_object_get_object_member (info, "software");
@@ -281,7 +208,7 @@ test_nodeinfo (Fixture       *fixture,
     }
 
   {
-    g_auto(Response) response = { 0 };
+    g_auto(QtrTestAnswer) response = { 0 };
     request (fixture, "GET", "/nodeinfo/1.0", NULL, &response);
     g_assert_cmpuint (response.status, ==, 404);
   }
@@ -299,19 +226,20 @@ test_actor (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (accepts); i++)
     {
-      g_auto(Response) response = { 0 };
+      g_auto(QtrTestAnswer) response = { 0 };
       g_autoptr(JsonObject) actor = NULL;
       g_autoptr(QtrKey) key = NULL;
       g_autoptr(GError) error = NULL;
-      g_autofree char *id = g_strdup_printf ("%s/users/alice", fixture->base);
+      g_autofree char *id = g_strdup_printf ("%s/users/alice", fixture->alice.base);
       g_autofree char *key_id = g_strdup_printf ("%s#main-key", id);
       g_autofree char *inbox = g_strdup_printf ("%s/inbox", id);
-      g_autofree char *shared_inbox = g_strdup_printf ("%s/inbox", fixture->base);
+      g_autofree char *shared_inbox = g_strdup_printf ("%s/inbox", fixture->alice.base);
       JsonObject *public_key;
 
       request (fixture, "GET", "/users/alice", accepts[i], &response);
       g_assert_cmpuint (response.status, ==, 200);
-      g_assert_cmpstr (response.content_type, ==, "application/activity+json; charset=utf-8");
+      g_assert_cmpstr (header (&response, "Content-Type"), ==,
+                       "application/activity+json; charset=utf-8");
 
       actor = parse_object (&response);
       g_assert_cmpstr (json_object_get_string_member (actor, "id"), ==, id);
@@ -325,7 +253,7 @@ test_actor (Fixture       *fixture,
           const char *member = (const char *[]) { "outbox", "followers", "following",
                                                   "featured", "url" }[j];
           g_assert_true (g_str_has_prefix (json_object_get_string_member (actor, member),
-                                           fixture->base));
+                                           fixture->alice.base));
         }
       g_assert_false (json_object_get_boolean_member (actor, "manuallyApprovesFollowers"));
       g_assert_true (json_object_get_boolean_member (actor, "discoverable"));
@@ -342,7 +270,7 @@ test_actor (Fixture       *fixture,
                                          -1, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (qtr_key_get_bits (key), ==, 2048);
-      g_assert_true (qtr_key_equal_public (key, qtr_node_get_owner (fixture->node)->key));
+      g_assert_true (qtr_key_equal_public (key, qtr_node_get_owner (fixture->alice.node)->key));
     }
 }
 
@@ -350,24 +278,24 @@ static void
 test_actor_page (Fixture       *fixture,
                  gconstpointer  data)
 {
-  g_auto(Response) page = { 0 };
-  g_auto(Response) redirect = { 0 };
-  g_auto(Response) profile = { 0 };
-  g_autofree char *id = g_strdup_printf ("%s/users/alice", fixture->base);
+  g_auto(QtrTestAnswer) page = { 0 };
+  g_auto(QtrTestAnswer) redirect = { 0 };
+  g_auto(QtrTestAnswer) profile = { 0 };
+  g_autofree char *id = g_strdup_printf ("%s/users/alice", fixture->alice.base);
 
   request (fixture, "GET", "/users/alice", "text/html,application/xhtml+xml", &page);
   g_assert_cmpuint (page.status, ==, 200);
-  g_assert_cmpstr (page.content_type, ==, "text/html; charset=utf-8");
-  g_assert_nonnull (strstr (body_text (&page), "Alice &lt;script&gt;"));
-  g_assert_null (strstr (body_text (&page), "<script>"));
+  g_assert_cmpstr (header (&page, "Content-Type"), ==, "text/html; charset=utf-8");
+  g_assert_nonnull (strstr (page.body, "Alice &lt;script&gt;"));
+  g_assert_null (strstr (page.body, "<script>"));
 
   request (fixture, "GET", "/@alice", "application/activity+json", &redirect);
   g_assert_cmpuint (redirect.status, ==, 301);
-  g_assert_cmpstr (redirect.location, ==, id);
+  g_assert_cmpstr (header (&redirect, "Location"), ==, id);
 
   request (fixture, "GET", "/@alice", NULL, &profile);
   g_assert_cmpuint (profile.status, ==, 200);
-  g_assert_nonnull (strstr (body_text (&profile), "@alice@127.0.0.1"));
+  g_assert_nonnull (strstr (profile.body, "@alice@127.0.0.1"));
 }
 
 static void
@@ -378,19 +306,19 @@ test_not_found (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
     {
-      g_auto(Response) response = { 0 };
+      g_auto(QtrTestAnswer) response = { 0 };
 
       request (fixture, "GET", paths[i], "application/activity+json", &response);
       if (response.status != 404)
         g_error ("%s: expected 404, got %u", paths[i], response.status);
-      g_assert_nonnull (strstr (body_text (&response), "\"error\""));
+      g_assert_nonnull (strstr (response.body, "\"error\""));
     }
 
   {
-    g_auto(Response) response = { 0 };
+    g_auto(QtrTestAnswer) response = { 0 };
     request (fixture, "DELETE", "/users/alice", NULL, &response);
     g_assert_cmpuint (response.status, ==, 405);
-    g_assert_cmpstr (response.allow, ==, "GET");
+    g_assert_cmpstr (header (&response, "Allow"), ==, "GET");
   }
 }
 
@@ -399,7 +327,7 @@ test_locked (Fixture       *fixture,
              gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(QtrNode) second = qtr_node_open (fixture->dir, &error);
+  g_autoptr(QtrNode) second = qtr_node_open (fixture->alice.dir, &error);
 
   /* Opening beside a running node is allowed (commands do it); serving is not. */
   g_assert_no_error (error);
@@ -414,12 +342,13 @@ test_init_twice (Fixture       *fixture,
                  gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *other = g_build_filename (fixture->dir, "other", NULL);
+  g_autofree char *other = g_build_filename (fixture->alice.dir, "other", NULL);
   g_autofree char *db = g_build_filename (other, "node.db", NULL);
   QtrNode *node;
 
   /* The running node holds the lock: init cannot touch its folder. */
-  g_assert_false (qtr_node_init_data_dir (fixture->dir, fixture->base, "alice", NULL, &error));
+  g_assert_false (qtr_node_init_data_dir (fixture->alice.dir, fixture->alice.base, "alice", NULL,
+                                          &error));
   g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_LOCKED);
   g_clear_error (&error);
 
@@ -446,13 +375,13 @@ test_port_in_use (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *other = g_build_filename (fixture->dir, "second", NULL);
+  g_autofree char *other = g_build_filename (fixture->alice.dir, "second", NULL);
   g_autoptr(QtrNode) node = NULL;
 
   g_assert_true (qtr_node_init_data_dir (other, "https://example.org", "bob", NULL, &error));
   node = qtr_node_open (other, &error);
   g_assert_no_error (error);
-  qtr_node_set_listen (node, "127.0.0.1", (int) fixture->port);
+  qtr_node_set_listen (node, "127.0.0.1", (int) fixture->alice.port);
   g_assert_false (qtr_node_start (node, &error));
   g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_LISTEN);
   g_assert_nonnull (strstr (error->message, "in use"));
