@@ -854,7 +854,7 @@ test_edits (Fixture       *fixture,
 static gboolean
 alice_forgot_bob (Fixture *fixture)
 {
-  return count_rows (&fixture->alice, "SELECT count (*) FROM remote_actors"
+  return qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM remote_actors"
                                       " WHERE username = 'bob'") == 0;
 }
 
@@ -865,51 +865,46 @@ test_delete_account (Fixture       *fixture,
                      gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *actor = follow (&fixture->alice, fixture->bob.handle);
+  g_autofree char *actor = qtr_test_node_follow (&fixture->alice, fixture->bob.handle);
   g_autofree char *post = NULL;
   g_autofree char *webfinger = NULL;
   g_autofree char *inbox = g_strdup_printf ("%s/users/bob/inbox", fixture->bob.base);
-  Answer answer = { 0 };
+  g_auto(QtrTestAnswer) answer = { 0 };
 
-  wait_until (fixture, bob_has_accepted_follower, "bob has alice as a follower");
+  qtr_test_wait_until (bob_has_accepted_follower, fixture, "bob has alice as a follower");
   post = qtr_node_post (fixture->bob.node, &(QtrPostRequest) { .text = "Goodbye, all" },
                         &error);
   g_assert_no_error (error);
-  wait_until (fixture, alice_has_one_post, "alice got bob's post");
+  qtr_test_wait_until (alice_has_one_post, fixture, "alice got bob's post");
 
   g_assert_true (qtr_node_delete_account (fixture->bob.node, &error));
   g_assert_no_error (error);
-  wait_until (fixture, alice_forgot_bob, "alice's node forgot bob");
+  qtr_test_wait_until (alice_forgot_bob, fixture, "alice's node forgot bob");
   g_assert_cmpint (count (&fixture->alice, "following", FALSE), ==, 0);
-  g_assert_cmpint (count_rows (&fixture->alice, "SELECT count (*) FROM statuses"), ==, 0);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM statuses"), ==, 0);
 
-  get (actor, "application/activity+json", &answer);
+  qtr_test_get (actor, "application/activity+json", &answer);
   g_assert_cmpuint (answer.status, ==, 410);
   g_assert_nonnull (strstr (answer.body, "\"Tombstone\""));
-  g_clear_pointer (&answer.body, g_free);
   webfinger = g_strdup_printf ("%s/.well-known/webfinger?resource=acct:%s", fixture->bob.base,
                                fixture->bob.handle + 1);
-  get (webfinger, NULL, &answer);
+  qtr_test_get (webfinger, NULL, &answer);
   g_assert_cmpuint (answer.status, ==, 410);
-  g_clear_pointer (&answer.body, g_free);
-  get (post, "application/activity+json", &answer);
+  qtr_test_get (post, "application/activity+json", &answer);
   g_assert_cmpuint (answer.status, ==, 410);
-  g_clear_pointer (&answer.body, g_free);
   {
     g_autoptr(SoupMessage) msg = soup_message_new ("POST", inbox);
     g_autoptr(GBytes) body = g_bytes_new_static ("{}", 2);
 
     soup_message_set_request_body_from_bytes (msg, "application/activity+json", body);
-    send_request (msg, &answer);
+    qtr_test_send (msg, &answer);
     g_assert_cmpuint (answer.status, ==, 410);
-    g_clear_pointer (&answer.body, g_free);
   }
   /* The node itself still answers what is not the account's. */
   g_free (webfinger);
   webfinger = g_strdup_printf ("%s/.well-known/nodeinfo", fixture->bob.base);
-  get (webfinger, NULL, &answer);
+  qtr_test_get (webfinger, NULL, &answer);
   g_assert_cmpuint (answer.status, ==, 200);
-  g_clear_pointer (&answer.body, g_free);
 
   /* Nothing more goes out, and deleting twice is an error. */
   g_assert_null (qtr_node_post (fixture->bob.node,
