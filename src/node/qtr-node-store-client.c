@@ -21,24 +21,6 @@ get_db (QtrNodeStore *self)
   return qtr_node_store_get_db (self);
 }
 
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
-{
-  if (text == NULL)
-    sqlite3_bind_null (stmt, index);
-  else
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-}
-
-static char *
-dup_column (sqlite3_stmt *stmt,
-            int           column)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
-}
-
 static gboolean
 run_done (QtrNodeStore  *self,
           sqlite3_stmt  *stmt,
@@ -181,7 +163,7 @@ qtr_node_store_get_follower_uri (QtrNodeStore  *self,
   sqlite3_bind_int64 (stmt, 1, actor_row);
   if (qtr_db_step (get_db (self), stmt, error) != SQLITE_ROW)
     return NULL;
-  uri = dup_column (stmt, 0);
+  uri = qtr_db_column_dup_text (stmt, 0);
   *accepted = sqlite3_column_int (stmt, 1) != 0;
   sqlite3_reset (stmt);
   return uri;
@@ -316,9 +298,9 @@ qtr_node_store_search_actors (QtrNodeStore  *self,
       g_string_append_c (pattern, *p);
     }
   g_string_append_c (pattern, '%');
-  bind_text (stmt, 1, pattern->str);
+  qtr_db_bind_text (stmt, 1, pattern->str);
   sqlite3_bind_int (stmt, 2, following_only ? 1 : 0);
-  bind_text (stmt, 3, query);
+  qtr_db_bind_text (stmt, 3, query);
   sqlite3_bind_int64 (stmt, 4, limit);
   sqlite3_bind_int64 (stmt, 5, offset);
   return collect_ids (self, stmt, error);
@@ -353,8 +335,8 @@ qtr_node_store_add_list (QtrNodeStore   *self,
 
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, list->title);
-  bind_text (stmt, 2, list->replies_policy);
+  qtr_db_bind_text (stmt, 1, list->title);
+  qtr_db_bind_text (stmt, 2, list->replies_policy);
   sqlite3_bind_int (stmt, 3, list->exclusive ? 1 : 0);
   sqlite3_bind_int64 (stmt, 4, now_seconds ());
   if (!run_done (self, stmt, error))
@@ -381,8 +363,8 @@ qtr_node_store_update_list (QtrNodeStore   *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, list->id);
-  bind_text (stmt, 2, list->title);
-  bind_text (stmt, 3, list->replies_policy);
+  qtr_db_bind_text (stmt, 2, list->title);
+  qtr_db_bind_text (stmt, 3, list->replies_policy);
   sqlite3_bind_int (stmt, 4, list->exclusive ? 1 : 0);
   return run_done (self, stmt, error) &&
          sqlite3_changes (qtr_db_get_handle (get_db (self))) > 0;
@@ -415,8 +397,8 @@ read_list (sqlite3_stmt *stmt)
   QtrList *list = g_new0 (QtrList, 1);
 
   list->id = sqlite3_column_int64 (stmt, 0);
-  list->title = dup_column (stmt, 1);
-  list->replies_policy = dup_column (stmt, 2);
+  list->title = qtr_db_column_dup_text (stmt, 1);
+  list->replies_policy = qtr_db_column_dup_text (stmt, 2);
   list->exclusive = sqlite3_column_int (stmt, 3) != 0;
   return list;
 }
@@ -589,13 +571,13 @@ qtr_node_store_get_marker (QtrNodeStore  *self,
   *last_read_id = NULL;
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, timeline);
+  qtr_db_bind_text (stmt, 1, timeline);
   rc = qtr_db_step (get_db (self), stmt, error);
   if (rc == SQLITE_DONE)
     return TRUE;
   if (rc != SQLITE_ROW)
     return FALSE;
-  *last_read_id = dup_column (stmt, 0);
+  *last_read_id = qtr_db_column_dup_text (stmt, 0);
   *version = sqlite3_column_int64 (stmt, 1);
   *updated_at = sqlite3_column_int64 (stmt, 2);
   sqlite3_reset (stmt);
@@ -622,8 +604,8 @@ qtr_node_store_set_marker (QtrNodeStore  *self,
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, timeline);
-  bind_text (stmt, 2, last_read_id);
+  qtr_db_bind_text (stmt, 1, timeline);
+  qtr_db_bind_text (stmt, 2, last_read_id);
   sqlite3_bind_int64 (stmt, 3, now_seconds ());
   return run_done (self, stmt, error);
 }
@@ -694,9 +676,9 @@ qtr_node_store_save_filter (QtrNodeStore     *self,
 
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, filter->title);
-  bind_text (stmt, 2, context);
-  bind_text (stmt, 3, filter->action);
+  qtr_db_bind_text (stmt, 1, filter->title);
+  qtr_db_bind_text (stmt, 2, context);
+  qtr_db_bind_text (stmt, 3, filter->action);
   sqlite3_bind_int64 (stmt, 4, filter->expires_at);
   if (filter->id == 0)
     sqlite3_bind_int64 (stmt, 5, now_seconds ());
@@ -756,7 +738,7 @@ read_filter_parts (QtrNodeStore  *self,
       QtrFilterKeyword *keyword = g_new0 (QtrFilterKeyword, 1);
 
       keyword->id = sqlite3_column_int64 (stmt, 0);
-      keyword->keyword = dup_column (stmt, 1);
+      keyword->keyword = qtr_db_column_dup_text (stmt, 1);
       keyword->whole_word = sqlite3_column_int (stmt, 2) != 0;
       g_ptr_array_add (filter->keywords, keyword);
     }
@@ -773,7 +755,7 @@ read_filter_parts (QtrNodeStore  *self,
       QtrFilterStatus *status = g_new0 (QtrFilterStatus, 1);
 
       status->id = sqlite3_column_int64 (stmt, 0);
-      status->status_id = dup_column (stmt, 1);
+      status->status_id = qtr_db_column_dup_text (stmt, 1);
       g_ptr_array_add (filter->statuses, status);
     }
   return rc == SQLITE_DONE;
@@ -800,9 +782,9 @@ read_filters (QtrNodeStore  *self,
       QtrFilter *filter = qtr_filter_new ();
 
       filter->id = sqlite3_column_int64 (stmt, 0);
-      filter->title = dup_column (stmt, 1);
+      filter->title = qtr_db_column_dup_text (stmt, 1);
       filter->context = g_strsplit ((const char *) sqlite3_column_text (stmt, 2), " ", -1);
-      filter->action = dup_column (stmt, 3);
+      filter->action = qtr_db_column_dup_text (stmt, 3);
       filter->expires_at = sqlite3_column_int64 (stmt, 4);
       g_ptr_array_add (filters, filter);
     }
@@ -866,7 +848,7 @@ qtr_node_store_add_filter_keyword (QtrNodeStore  *self,
   if (stmt == NULL)
     return -1;
   sqlite3_bind_int64 (stmt, 1, filter_id);
-  bind_text (stmt, 2, keyword);
+  qtr_db_bind_text (stmt, 2, keyword);
   sqlite3_bind_int (stmt, 3, whole_word ? 1 : 0);
   if (!run_done (self, stmt, error))
     return -1;
@@ -893,7 +875,7 @@ qtr_node_store_update_filter_keyword (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
-  bind_text (stmt, 2, keyword);
+  qtr_db_bind_text (stmt, 2, keyword);
   sqlite3_bind_int (stmt, 3, whole_word ? 1 : 0);
   return run_done (self, stmt, error) &&
          sqlite3_changes (qtr_db_get_handle (get_db (self))) > 0;
@@ -970,7 +952,7 @@ qtr_node_store_add_filter_status (QtrNodeStore  *self,
   if (stmt == NULL)
     return -1;
   sqlite3_bind_int64 (stmt, 1, filter_id);
-  bind_text (stmt, 2, status_id);
+  qtr_db_bind_text (stmt, 2, status_id);
   if (!run_done (self, stmt, error))
     return -1;
   if (sqlite3_changes (qtr_db_get_handle (get_db (self))) == 0)
@@ -1140,7 +1122,7 @@ qtr_node_store_set_media_focus (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
-  bind_text (stmt, 2, focus);
+  qtr_db_bind_text (stmt, 2, focus);
   return run_done (self, stmt, error) &&
          sqlite3_changes (qtr_db_get_handle (get_db (self))) > 0;
 }
@@ -1165,7 +1147,7 @@ qtr_node_store_get_media_focus (QtrNodeStore  *self,
   sqlite3_bind_int64 (stmt, 1, id);
   if (qtr_db_step (get_db (self), stmt, error) != SQLITE_ROW)
     return NULL;
-  focus = dup_column (stmt, 0);
+  focus = qtr_db_column_dup_text (stmt, 0);
   sqlite3_reset (stmt);
   return focus;
 }
@@ -1192,7 +1174,7 @@ qtr_node_store_follow_tag (QtrNodeStore  *self,
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, name);
+  qtr_db_bind_text (stmt, 1, name);
   if (follow)
     sqlite3_bind_int64 (stmt, 2, now_seconds ());
   return run_done (self, stmt, error);
@@ -1216,7 +1198,7 @@ qtr_node_store_get_followed_tag (QtrNodeStore  *self,
 
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, name);
+  qtr_db_bind_text (stmt, 1, name);
   if (qtr_db_step (get_db (self), stmt, error) != SQLITE_ROW)
     return -1;
   id = sqlite3_column_int64 (stmt, 0);
@@ -1254,7 +1236,7 @@ qtr_node_store_page_followed_tags (QtrNodeStore   *self,
       sqlite3_bind_int64 (stmt, 1, g_array_index (found, QtrPageItem, i).id);
       if (qtr_db_step (get_db (self), stmt, error) != SQLITE_ROW)
         return NULL;
-      g_ptr_array_add (names, dup_column (stmt, 0));
+      g_ptr_array_add (names, qtr_db_column_dup_text (stmt, 0));
       sqlite3_reset (stmt);
     }
   *items = g_steal_pointer (&found);
