@@ -86,6 +86,15 @@ find_account (QtrNode            *node,
   return TRUE;
 }
 
+static void
+add_flag (JsonBuilder *builder,
+          const char  *name,
+          gboolean     value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_boolean_value (builder, value);
+}
+
 static gboolean
 add_relationship (JsonBuilder  *builder,
                   QtrNode      *node,
@@ -112,25 +121,21 @@ add_relationship (JsonBuilder  *builder,
 
   json_builder_begin_object (builder);
   qtr_json_builder_add_string (builder, "id", id);
-#define ADD_FLAG(name, value) \
-  json_builder_set_member_name (builder, name); \
-  json_builder_add_boolean_value (builder, value)
-  ADD_FLAG ("following", state.following);
-  ADD_FLAG ("showing_reblogs", state.following || state.requested);
-  ADD_FLAG ("notifying", FALSE);
+  add_flag (builder, "following", state.following);
+  add_flag (builder, "showing_reblogs", state.following || state.requested);
+  add_flag (builder, "notifying", FALSE);
   json_builder_set_member_name (builder, "languages");
   json_builder_add_null_value (builder);
-  ADD_FLAG ("followed_by", state.followed_by);
-  ADD_FLAG ("blocking", state.blocking);
+  add_flag (builder, "followed_by", state.followed_by);
+  add_flag (builder, "blocking", state.blocking);
   /* A Block that reached us ends the follows; it is not kept, as Mastodon does not tell. */
-  ADD_FLAG ("blocked_by", FALSE);
-  ADD_FLAG ("muting", state.muting);
-  ADD_FLAG ("muting_notifications", state.muting_notifications);
-  ADD_FLAG ("requested", state.requested);
-  ADD_FLAG ("requested_by", state.requested_by);
-  ADD_FLAG ("domain_blocking", domain_blocking);
-  ADD_FLAG ("endorsed", FALSE);
-#undef ADD_FLAG
+  add_flag (builder, "blocked_by", FALSE);
+  add_flag (builder, "muting", state.muting);
+  add_flag (builder, "muting_notifications", state.muting_notifications);
+  add_flag (builder, "requested", state.requested);
+  add_flag (builder, "requested_by", state.requested_by);
+  add_flag (builder, "domain_blocking", domain_blocking);
+  add_flag (builder, "endorsed", FALSE);
   qtr_json_builder_add_string (builder, "note", "");
   json_builder_end_object (builder);
   return TRUE;
@@ -260,10 +265,10 @@ qtr_node_api_respond_node_error (SoupServerMessage *msg,
     qtr_node_respond_error (msg, status, error->message);
 }
 
-/* `fields_attributes[N][name]` and `[value]`, as Rails forms send them, in the order of N. */
+/* `fields_attributes[N][name]` and `[value]`, as Rails forms send them, in the order of N;
+ * %NULL (@error unset) when the request changes no fields. */
 static GStrv
 read_fields (GHashTable  *params,
-             gboolean    *present,
              GError     **error)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
@@ -295,7 +300,6 @@ read_fields (GHashTable  *params,
       any = TRUE;
       highest = MAX (highest, n + 1);
     }
-  *present = any;
   if (!any)
     return NULL;
   if (highest > QTR_PROFILE_MAX_FIELDS)
@@ -373,7 +377,6 @@ qtr_node_handle_update_credentials (QtrNode           *node,
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) fields = NULL;
   QtrProfileEdit edit = { 0 };
-  gboolean has_fields = FALSE;
   guint status = SOUP_STATUS_BAD_REQUEST;
   const char *value;
 
@@ -387,7 +390,7 @@ qtr_node_handle_update_credentials (QtrNode           *node,
       qtr_node_respond_error (msg, status, error->message);
       return;
     }
-  fields = read_fields (form, &has_fields, &error);
+  fields = read_fields (form, &error);
   if (error != NULL)
     {
       qtr_node_api_respond_node_error (msg, error);
