@@ -14,24 +14,6 @@ get_db (QtrNodeStore *self)
   return qtr_node_store_get_db (self);
 }
 
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
-{
-  if (text == NULL)
-    sqlite3_bind_null (stmt, index);
-  else
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-}
-
-static char *
-dup_column (sqlite3_stmt *stmt,
-            int           column)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
-}
-
 static gboolean
 run_done (QtrNodeStore  *self,
           sqlite3_stmt  *stmt,
@@ -96,9 +78,9 @@ qtr_node_store_page (QtrNodeStore       *self,
   sqlite3_bind_int64 (stmt, 2, MAX (page->since_id, 0));
   sqlite3_bind_int64 (stmt, 3, MAX (page->min_id, 0));
   sqlite3_bind_int64 (stmt, 4, page->limit);
-  bind_text (stmt, 5, query->text);
+  qtr_db_bind_text (stmt, 5, query->text);
   sqlite3_bind_int64 (stmt, 6, query->number);
-  bind_text (stmt, 7, query->text2);
+  qtr_db_bind_text (stmt, 7, query->text2);
   while ((rc = qtr_db_step (get_db (self), stmt, error)) == SQLITE_ROW)
     {
       QtrPageItem item = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1) };
@@ -133,7 +115,7 @@ qtr_node_store_find_status_by_id (QtrNodeStore  *self,
   sqlite3_bind_int64 (stmt, 1, id);
   if (qtr_db_step (get_db (self), stmt, error) != SQLITE_ROW)
     return NULL;
-  uri = dup_column (stmt, 0);
+  uri = qtr_db_column_dup_text (stmt, 0);
   sqlite3_reset (stmt);
   return qtr_node_store_find_status (self, uri, NULL, error);
 }
@@ -158,7 +140,7 @@ qtr_node_store_find_status_row (QtrNodeStore  *self,
 
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, uri);
+  qtr_db_bind_text (stmt, 1, uri);
   rc = qtr_db_step (get_db (self), stmt, error);
   if (rc == SQLITE_DONE)
     return 0;
@@ -200,7 +182,7 @@ qtr_node_store_status_counts (QtrNodeStore     *self,
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, status->uri);
+  qtr_db_bind_text (stmt, 1, status->uri);
   sqlite3_bind_int64 (stmt, 2, status->id);
   if (qtr_db_step (get_db (self), stmt, error) != SQLITE_ROW)
     return FALSE;
@@ -230,7 +212,7 @@ qtr_node_store_list_replies (QtrNodeStore  *self,
 
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, uri);
+  qtr_db_bind_text (stmt, 1, uri);
   while ((rc = qtr_db_step (get_db (self), stmt, error)) == SQLITE_ROW)
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
@@ -277,7 +259,7 @@ qtr_node_store_status_actors (QtrNodeStore     *self,
                            " GROUP BY actor ORDER BY 2 DESC LIMIT ?3", error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, status->uri);
+  qtr_db_bind_text (stmt, 1, status->uri);
   sqlite3_bind_int64 (stmt, 2, status->id);
   sqlite3_bind_int64 (stmt, 3, limit);
   while ((rc = qtr_db_step (get_db (self), stmt, error)) == SQLITE_ROW)
@@ -416,7 +398,7 @@ qtr_node_store_set_status_source (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, status_id);
-  bind_text (stmt, 2, text);
+  qtr_db_bind_text (stmt, 2, text);
   if (app_row > 0)
     sqlite3_bind_int64 (stmt, 3, app_row);
   else
@@ -448,7 +430,7 @@ qtr_node_store_get_status_source (QtrNodeStore  *self,
   sqlite3_bind_int64 (stmt, 1, status_id);
   if (qtr_db_step (get_db (self), stmt, error) != SQLITE_ROW)
     return NULL;
-  text = dup_column (stmt, 0);
+  text = qtr_db_column_dup_text (stmt, 0);
   *app_row = sqlite3_column_int64 (stmt, 1);
   sqlite3_reset (stmt);
   return text;
@@ -472,7 +454,7 @@ qtr_node_store_find_idempotent_post (QtrNodeStore  *self,
 
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, key);
+  qtr_db_bind_text (stmt, 1, key);
   sqlite3_bind_int64 (stmt, 2, now_seconds () - QTR_IDEMPOTENCY_SECONDS);
   return query_int64 (self, stmt, 0, error);
 }
@@ -503,7 +485,7 @@ qtr_node_store_add_idempotent_post (QtrNodeStore  *self,
                          " VALUES (?1, ?2, ?3)", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, key);
+  qtr_db_bind_text (stmt, 1, key);
   sqlite3_bind_int64 (stmt, 2, status_id);
   sqlite3_bind_int64 (stmt, 3, now_seconds ());
   return run_done (self, stmt, error);
@@ -538,13 +520,13 @@ qtr_node_store_keep_status_version (QtrNodeStore     *self,
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, edited->uri);
+  qtr_db_bind_text (stmt, 1, edited->uri);
   if (edited->actor_row > 0)
     sqlite3_bind_int64 (stmt, 2, edited->actor_row);
   else
     sqlite3_bind_null (stmt, 2);
-  bind_text (stmt, 3, edited->content);
-  bind_text (stmt, 4, edited->summary);
+  qtr_db_bind_text (stmt, 3, edited->content);
+  qtr_db_bind_text (stmt, 4, edited->summary);
   sqlite3_bind_int (stmt, 5, edited->sensitive ? 1 : 0);
   sqlite3_bind_int64 (stmt, 6, edited->attachments ? edited->attachments->len : 0);
   if (!run_done (self, stmt, error))
@@ -596,8 +578,8 @@ qtr_node_store_list_status_versions (QtrNodeStore  *self,
       gint64 edit_id = sqlite3_column_int64 (stmt, 0);
 
       version->id = status_id;
-      version->content = dup_column (stmt, 1);
-      version->summary = dup_column (stmt, 2);
+      version->content = qtr_db_column_dup_text (stmt, 1);
+      version->summary = qtr_db_column_dup_text (stmt, 2);
       version->sensitive = sqlite3_column_int (stmt, 3);
       version->published = sqlite3_column_int64 (stmt, 4);
       version->attachments = g_ptr_array_new_with_free_func (
@@ -624,9 +606,9 @@ qtr_node_store_list_status_versions (QtrNodeStore  *self,
           QtrAttachment *attachment = g_new0 (QtrAttachment, 1);
 
           attachment->type = sqlite3_column_int (stmt, 0);
-          attachment->url = dup_column (stmt, 1);
-          attachment->media_type = dup_column (stmt, 2);
-          attachment->description = dup_column (stmt, 3);
+          attachment->url = qtr_db_column_dup_text (stmt, 1);
+          attachment->media_type = qtr_db_column_dup_text (stmt, 2);
+          attachment->description = qtr_db_column_dup_text (stmt, 3);
           attachment->width = sqlite3_column_int64 (stmt, 4);
           attachment->height = sqlite3_column_int64 (stmt, 5);
           g_ptr_array_add (version->attachments, attachment);
@@ -671,9 +653,9 @@ qtr_node_store_find_notification (QtrNodeStore  *self,
     return NULL;
   notification = g_new0 (QtrNotification, 1);
   notification->id = sqlite3_column_int64 (stmt, 0);
-  notification->type = dup_column (stmt, 1);
+  notification->type = qtr_db_column_dup_text (stmt, 1);
   notification->actor_row = sqlite3_column_int64 (stmt, 2);
-  notification->status_uri = dup_column (stmt, 3);
+  notification->status_uri = qtr_db_column_dup_text (stmt, 3);
   notification->created_at = sqlite3_column_int64 (stmt, 4);
   sqlite3_reset (stmt);
   return notification;

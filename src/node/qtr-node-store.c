@@ -625,24 +625,6 @@ now_seconds (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
-static char *
-dup_column (sqlite3_stmt *stmt,
-            int           column)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
-}
-
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
-{
-  if (text == NULL)
-    sqlite3_bind_null (stmt, index);
-  else
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-}
-
 /**
  * qtr_node_store_save_remote_actor:
  *
@@ -668,17 +650,17 @@ qtr_node_store_save_remote_actor (QtrNodeStore          *self,
                          " followers = ?11 RETURNING id", error);
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, actor->uri);
-  bind_text (stmt, 2, actor->host);
-  bind_text (stmt, 3, actor->username ? actor->username : "");
-  bind_text (stmt, 4, actor->display_name ? actor->display_name : "");
-  bind_text (stmt, 5, actor->inbox);
-  bind_text (stmt, 6, actor->shared_inbox);
-  bind_text (stmt, 7, actor->key_id);
-  bind_text (stmt, 8, actor->public_key_pem);
-  bind_text (stmt, 9, actor->document);
+  qtr_db_bind_text (stmt, 1, actor->uri);
+  qtr_db_bind_text (stmt, 2, actor->host);
+  qtr_db_bind_text (stmt, 3, actor->username ? actor->username : "");
+  qtr_db_bind_text (stmt, 4, actor->display_name ? actor->display_name : "");
+  qtr_db_bind_text (stmt, 5, actor->inbox);
+  qtr_db_bind_text (stmt, 6, actor->shared_inbox);
+  qtr_db_bind_text (stmt, 7, actor->key_id);
+  qtr_db_bind_text (stmt, 8, actor->public_key_pem);
+  qtr_db_bind_text (stmt, 9, actor->document);
   sqlite3_bind_int64 (stmt, 10, actor->fetched_at ? actor->fetched_at : now_seconds ());
-  bind_text (stmt, 11, actor->followers);
+  qtr_db_bind_text (stmt, 11, actor->followers);
   if (qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
     return -1;
   {
@@ -735,10 +717,10 @@ qtr_node_store_find_remote_actor (QtrNodeStore  *self,
       if (at == NULL)
         return NULL;
       sqlite3_bind_text (stmt, 1, value, (int) (at - value), SQLITE_TRANSIENT);
-      bind_text (stmt, 2, at + 1);
+      qtr_db_bind_text (stmt, 2, at + 1);
     }
   else
-    bind_text (stmt, 1, value);
+    qtr_db_bind_text (stmt, 1, value);
   return read_remote_actor (self, stmt, error);
 }
 
@@ -779,17 +761,17 @@ read_remote_actor (QtrNodeStore  *self,
 
   actor = g_new0 (QtrRemoteActor, 1);
   actor->row = sqlite3_column_int64 (stmt, 0);
-  actor->uri = dup_column (stmt, 1);
-  actor->host = dup_column (stmt, 2);
-  actor->username = dup_column (stmt, 3);
-  actor->display_name = dup_column (stmt, 4);
-  actor->inbox = dup_column (stmt, 5);
-  actor->shared_inbox = dup_column (stmt, 6);
-  actor->key_id = dup_column (stmt, 7);
-  actor->public_key_pem = dup_column (stmt, 8);
-  actor->document = dup_column (stmt, 9);
+  actor->uri = qtr_db_column_dup_text (stmt, 1);
+  actor->host = qtr_db_column_dup_text (stmt, 2);
+  actor->username = qtr_db_column_dup_text (stmt, 3);
+  actor->display_name = qtr_db_column_dup_text (stmt, 4);
+  actor->inbox = qtr_db_column_dup_text (stmt, 5);
+  actor->shared_inbox = qtr_db_column_dup_text (stmt, 6);
+  actor->key_id = qtr_db_column_dup_text (stmt, 7);
+  actor->public_key_pem = qtr_db_column_dup_text (stmt, 8);
+  actor->document = qtr_db_column_dup_text (stmt, 9);
   actor->fetched_at = sqlite3_column_int64 (stmt, 10);
-  actor->followers = dup_column (stmt, 11);
+  actor->followers = qtr_db_column_dup_text (stmt, 11);
   sqlite3_reset (stmt);
   return actor;
 }
@@ -815,10 +797,10 @@ qtr_node_store_add_activity (QtrNodeStore  *self,
 
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, uri);
-  bind_text (stmt, 2, type);
-  bind_text (stmt, 3, object_uri);
-  bind_text (stmt, 4, body);
+  qtr_db_bind_text (stmt, 1, uri);
+  qtr_db_bind_text (stmt, 2, type);
+  qtr_db_bind_text (stmt, 3, object_uri);
+  qtr_db_bind_text (stmt, 4, body);
   sqlite3_bind_int64 (stmt, 5, now_seconds ());
   if (qtr_db_step (self->db, stmt, error) != SQLITE_DONE)
     return -1;
@@ -842,10 +824,10 @@ qtr_node_store_get_activity_body (QtrNodeStore  *self,
 
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, uri);
+  qtr_db_bind_text (stmt, 1, uri);
   if (qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
     return NULL;
-  body = dup_column (stmt, 0);
+  body = qtr_db_column_dup_text (stmt, 0);
   sqlite3_reset (stmt);
   return body;
 }
@@ -879,8 +861,8 @@ qtr_node_store_queue_delivery (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, activity_row);
-  bind_text (stmt, 2, inbox);
-  bind_text (stmt, 3, g_uri_get_host (uri));
+  qtr_db_bind_text (stmt, 2, inbox);
+  qtr_db_bind_text (stmt, 3, g_uri_get_host (uri));
   sqlite3_bind_int64 (stmt, 4, not_before);
   sqlite3_bind_int64 (stmt, 5, now_seconds ());
   return qtr_db_step (self->db, stmt, error) == SQLITE_DONE;
@@ -925,8 +907,8 @@ qtr_node_store_due_deliveries (QtrNodeStore  *self,
       QtrDeliveryJob *job = g_new0 (QtrDeliveryJob, 1);
 
       job->row = sqlite3_column_int64 (stmt, 0);
-      job->inbox = dup_column (stmt, 1);
-      job->host = dup_column (stmt, 2);
+      job->inbox = qtr_db_column_dup_text (stmt, 1);
+      job->host = qtr_db_column_dup_text (stmt, 2);
       job->attempts = (guint) sqlite3_column_int (stmt, 3);
       job->created_at = sqlite3_column_int64 (stmt, 4);
       job->body = g_bytes_new (sqlite3_column_blob (stmt, 5), sqlite3_column_bytes (stmt, 5));
@@ -979,7 +961,7 @@ qtr_node_store_postpone_delivery (QtrNodeStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, row);
   sqlite3_bind_int64 (stmt, 2, next_attempt_at);
-  bind_text (stmt, 3, last_error);
+  qtr_db_bind_text (stmt, 3, last_error);
   sqlite3_bind_int64 (stmt, 4, not_before);
   return qtr_db_step (self->db, stmt, error) == SQLITE_DONE;
 }
@@ -1070,8 +1052,8 @@ qtr_node_store_add_inbox_activity (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   data = g_bytes_get_data (body, &length);
-  bind_text (stmt, 1, activity_uri);
-  bind_text (stmt, 2, actor_uri);
+  qtr_db_bind_text (stmt, 1, activity_uri);
+  qtr_db_bind_text (stmt, 2, actor_uri);
   sqlite3_bind_text (stmt, 3, data, (int) length, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 4, now_seconds ());
   return run_done (self, stmt, error);
@@ -1128,7 +1110,7 @@ qtr_node_store_finish_inbox (QtrNodeStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, row);
   sqlite3_bind_int64 (stmt, 2, now_seconds ());
-  bind_text (stmt, 3, error_text);
+  qtr_db_bind_text (stmt, 3, error_text);
   return run_done (self, stmt, error);
 }
 
@@ -1148,7 +1130,7 @@ qtr_node_store_add_follower (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, actor_row);
-  bind_text (stmt, 2, follow_uri);
+  qtr_db_bind_text (stmt, 2, follow_uri);
   sqlite3_bind_int (stmt, 3, accepted);
   sqlite3_bind_int64 (stmt, 4, now_seconds ());
   return run_done (self, stmt, error);
@@ -1171,7 +1153,7 @@ qtr_node_store_remove_follower (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, actor_row);
-  bind_text (stmt, 2, follow_uri);
+  qtr_db_bind_text (stmt, 2, follow_uri);
   return run_done (self, stmt, error);
 }
 
@@ -1190,7 +1172,7 @@ qtr_node_store_add_following (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, actor_row);
-  bind_text (stmt, 2, follow_uri);
+  qtr_db_bind_text (stmt, 2, follow_uri);
   sqlite3_bind_int64 (stmt, 3, now_seconds ());
   return run_done (self, stmt, error);
 }
@@ -1218,7 +1200,7 @@ qtr_node_store_update_following (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, actor_row);
-  bind_text (stmt, 2, follow_uri);
+  qtr_db_bind_text (stmt, 2, follow_uri);
   return run_done (self, stmt, error);
 }
 
@@ -1322,7 +1304,7 @@ qtr_node_store_get_following_uri (QtrNodeStore  *self,
   sqlite3_bind_int64 (stmt, 1, actor_row);
   if (qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
     return NULL;
-  uri = dup_column (stmt, 0);
+  uri = qtr_db_column_dup_text (stmt, 0);
   sqlite3_reset (stmt);
   return uri;
 }
@@ -1403,9 +1385,9 @@ save_attachments (QtrNodeStore  *self,
       sqlite3_bind_int64 (stmt, 1, status_id);
       sqlite3_bind_int (stmt, 2, (int) i);
       sqlite3_bind_int (stmt, 3, attachment->type);
-      bind_text (stmt, 4, attachment->url);
-      bind_text (stmt, 5, attachment->media_type);
-      bind_text (stmt, 6, attachment->description);
+      qtr_db_bind_text (stmt, 4, attachment->url);
+      qtr_db_bind_text (stmt, 5, attachment->media_type);
+      qtr_db_bind_text (stmt, 6, attachment->description);
       sqlite3_bind_int64 (stmt, 7, attachment->width);
       sqlite3_bind_int64 (stmt, 8, attachment->height);
       if (!run_done (self, stmt, error))
@@ -1440,24 +1422,24 @@ qtr_node_store_add_status (QtrNodeStore     *self,
     sqlite3_bind_int64 (stmt, 1, status->id);
   else
     sqlite3_bind_null (stmt, 1);
-  bind_text (stmt, 2, status->uri);
-  bind_text (stmt, 3, status->url);
+  qtr_db_bind_text (stmt, 2, status->uri);
+  qtr_db_bind_text (stmt, 3, status->url);
   if (status->actor_row > 0)
     sqlite3_bind_int64 (stmt, 4, status->actor_row);
   else
     sqlite3_bind_null (stmt, 4);
-  bind_text (stmt, 5, status->in_reply_to);
-  bind_text (stmt, 6, status->content);
-  bind_text (stmt, 7, status->summary);
+  qtr_db_bind_text (stmt, 5, status->in_reply_to);
+  qtr_db_bind_text (stmt, 6, status->content);
+  qtr_db_bind_text (stmt, 7, status->summary);
   sqlite3_bind_int (stmt, 8, status->sensitive);
-  bind_text (stmt, 9, status->language);
-  bind_text (stmt, 10, status->visibility);
+  qtr_db_bind_text (stmt, 9, status->language);
+  qtr_db_bind_text (stmt, 10, status->visibility);
   sqlite3_bind_int64 (stmt, 11, status->published);
   if (status->updated > 0)
     sqlite3_bind_int64 (stmt, 12, status->updated);
   else
     sqlite3_bind_null (stmt, 12);
-  bind_text (stmt, 13, status->document);
+  qtr_db_bind_text (stmt, 13, status->document);
   if (status->reblog_of_id > 0)
     sqlite3_bind_int64 (stmt, 14, status->reblog_of_id);
   else
@@ -1495,17 +1477,17 @@ qtr_node_store_update_status (QtrNodeStore     *self,
                          " AND actor_id IS ?2 RETURNING id", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, status->uri);
+  qtr_db_bind_text (stmt, 1, status->uri);
   if (status->actor_row > 0)
     sqlite3_bind_int64 (stmt, 2, status->actor_row);
   else
     sqlite3_bind_null (stmt, 2);
-  bind_text (stmt, 3, status->content);
-  bind_text (stmt, 4, status->summary);
+  qtr_db_bind_text (stmt, 3, status->content);
+  qtr_db_bind_text (stmt, 4, status->summary);
   sqlite3_bind_int (stmt, 5, status->sensitive);
-  bind_text (stmt, 6, status->language);
+  qtr_db_bind_text (stmt, 6, status->language);
   sqlite3_bind_int64 (stmt, 7, status->updated > 0 ? status->updated : now_seconds ());
-  bind_text (stmt, 8, status->document);
+  qtr_db_bind_text (stmt, 8, status->document);
   rc = qtr_db_step (self->db, stmt, error);
   if (rc == SQLITE_DONE)
     return TRUE;  /* no such post of that author */
@@ -1535,7 +1517,7 @@ qtr_node_store_delete_status (QtrNodeStore  *self,
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, uri);
+  qtr_db_bind_text (stmt, 1, uri);
   if (actor_row > 0)
     sqlite3_bind_int64 (stmt, 2, actor_row);
   else
@@ -1552,7 +1534,7 @@ qtr_node_store_delete_status (QtrNodeStore  *self,
                          error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, uri);
+  qtr_db_bind_text (stmt, 1, uri);
   sqlite3_bind_int64 (stmt, 2, now_seconds ());
   return run_done (self, stmt, error);
 }
@@ -1583,14 +1565,14 @@ qtr_node_store_find_status (QtrNodeStore  *self,
     *deleted = FALSE;
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, uri);
+  qtr_db_bind_text (stmt, 1, uri);
   rc = qtr_db_step (self->db, stmt, error);
   if (rc == SQLITE_DONE && deleted != NULL)
     {
       stmt = qtr_db_prepare (self->db, "SELECT 1 FROM tombstones WHERE uri = ?1", error);
       if (stmt == NULL)
         return NULL;
-      bind_text (stmt, 1, uri);
+      qtr_db_bind_text (stmt, 1, uri);
       rc = qtr_db_step (self->db, stmt, error);
       *deleted = rc == SQLITE_ROW;
       if (rc == SQLITE_ROW)
@@ -1602,18 +1584,18 @@ qtr_node_store_find_status (QtrNodeStore  *self,
 
   status = g_new0 (QtrStatus, 1);
   status->id = sqlite3_column_int64 (stmt, 0);
-  status->uri = dup_column (stmt, 1);
-  status->url = dup_column (stmt, 2);
+  status->uri = qtr_db_column_dup_text (stmt, 1);
+  status->url = qtr_db_column_dup_text (stmt, 2);
   status->actor_row = sqlite3_column_int64 (stmt, 3);
-  status->in_reply_to = dup_column (stmt, 4);
-  status->content = dup_column (stmt, 5);
-  status->summary = dup_column (stmt, 6);
+  status->in_reply_to = qtr_db_column_dup_text (stmt, 4);
+  status->content = qtr_db_column_dup_text (stmt, 5);
+  status->summary = qtr_db_column_dup_text (stmt, 6);
   status->sensitive = sqlite3_column_int (stmt, 7);
-  status->language = dup_column (stmt, 8);
-  status->visibility = dup_column (stmt, 9);
+  status->language = qtr_db_column_dup_text (stmt, 8);
+  status->visibility = qtr_db_column_dup_text (stmt, 9);
   status->published = sqlite3_column_int64 (stmt, 10);
   status->updated = sqlite3_column_int64 (stmt, 11);
-  status->document = dup_column (stmt, 12);
+  status->document = qtr_db_column_dup_text (stmt, 12);
   status->reblog_of_id = sqlite3_column_int64 (stmt, 13);
   sqlite3_reset (stmt);
   status->attachments = qtr_node_store_get_attachments (self, status->id, error);
@@ -1683,11 +1665,11 @@ qtr_node_store_add_notification (QtrNodeStore  *self,
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, type);
+  qtr_db_bind_text (stmt, 1, type);
   sqlite3_bind_int64 (stmt, 2, actor_row);
-  bind_text (stmt, 3, status_uri);
-  bind_text (stmt, 4, activity_uri);
-  bind_text (stmt, 5, comment);
+  qtr_db_bind_text (stmt, 3, status_uri);
+  qtr_db_bind_text (stmt, 4, activity_uri);
+  qtr_db_bind_text (stmt, 5, comment);
   sqlite3_bind_int64 (stmt, 6, now_seconds ());
   return run_done (self, stmt, error);
 }
@@ -1709,7 +1691,7 @@ qtr_node_store_remove_notification (QtrNodeStore  *self,
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, activity_uri);
+  qtr_db_bind_text (stmt, 1, activity_uri);
   sqlite3_bind_int64 (stmt, 2, actor_row);
   return run_done (self, stmt, error);
 }
@@ -1794,7 +1776,7 @@ qtr_node_store_outbox_page (QtrNodeStore  *self,
       QtrStatus *status = g_new0 (QtrStatus, 1);
 
       status->id = sqlite3_column_int64 (stmt, 0);
-      status->document = dup_column (stmt, 1);
+      status->document = qtr_db_column_dup_text (stmt, 1);
       g_ptr_array_add (page, status);
     }
   if (rc != SQLITE_DONE)
@@ -1861,9 +1843,9 @@ qtr_node_store_get_attachments (QtrNodeStore  *self,
       QtrAttachment *attachment = g_new0 (QtrAttachment, 1);
 
       attachment->type = sqlite3_column_int (stmt, 0);
-      attachment->url = dup_column (stmt, 1);
-      attachment->media_type = dup_column (stmt, 2);
-      attachment->description = dup_column (stmt, 3);
+      attachment->url = qtr_db_column_dup_text (stmt, 1);
+      attachment->media_type = qtr_db_column_dup_text (stmt, 2);
+      attachment->description = qtr_db_column_dup_text (stmt, 3);
       attachment->width = sqlite3_column_int64 (stmt, 4);
       attachment->height = sqlite3_column_int64 (stmt, 5);
       g_ptr_array_add (attachments, attachment);
@@ -1894,8 +1876,8 @@ qtr_node_store_save_profile (QtrNodeStore        *self,
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, owner->display_name);
-  bind_text (stmt, 2, owner->summary);
+  qtr_db_bind_text (stmt, 1, owner->display_name);
+  qtr_db_bind_text (stmt, 2, owner->summary);
   if (owner->avatar_id > 0)
     sqlite3_bind_int64 (stmt, 3, owner->avatar_id);
   else
@@ -1904,8 +1886,8 @@ qtr_node_store_save_profile (QtrNodeStore        *self,
     sqlite3_bind_int64 (stmt, 4, owner->header_id);
   else
     sqlite3_bind_null (stmt, 4);
-  bind_text (stmt, 5, aliases);
-  bind_text (stmt, 6, owner->moved_to);
+  qtr_db_bind_text (stmt, 5, aliases);
+  qtr_db_bind_text (stmt, 6, owner->moved_to);
   sqlite3_bind_int64 (stmt, 7, owner->updated_at);
   bind_text (stmt, 8, fields);
   sqlite3_bind_int (stmt, 9, owner->bot ? 1 : 0);
@@ -1930,11 +1912,11 @@ qtr_node_store_add_media (QtrNodeStore    *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, media->id);
-  bind_text (stmt, 2, media->media_type);
+  qtr_db_bind_text (stmt, 2, media->media_type);
   sqlite3_bind_int64 (stmt, 3, media->size);
   sqlite3_bind_int64 (stmt, 4, media->width);
   sqlite3_bind_int64 (stmt, 5, media->height);
-  bind_text (stmt, 6, media->description ? media->description : "");
+  qtr_db_bind_text (stmt, 6, media->description ? media->description : "");
   sqlite3_bind_int64 (stmt, 7, media->created_at);
   return run_done (self, stmt, error);
 }
@@ -1963,11 +1945,11 @@ qtr_node_store_find_media (QtrNodeStore  *self,
     return NULL;
   media = g_new0 (QtrMedia, 1);
   media->id = id;
-  media->media_type = dup_column (stmt, 0);
+  media->media_type = qtr_db_column_dup_text (stmt, 0);
   media->size = sqlite3_column_int64 (stmt, 1);
   media->width = (guint) sqlite3_column_int64 (stmt, 2);
   media->height = (guint) sqlite3_column_int64 (stmt, 3);
-  media->description = dup_column (stmt, 4);
+  media->description = qtr_db_column_dup_text (stmt, 4);
   media->created_at = sqlite3_column_int64 (stmt, 5);
   media->status_id = sqlite3_column_int64 (stmt, 6);
   sqlite3_reset (stmt);
@@ -2023,7 +2005,7 @@ qtr_node_store_set_media_description (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
-  bind_text (stmt, 2, description ? description : "");
+  qtr_db_bind_text (stmt, 2, description ? description : "");
   return run_done (self, stmt, error) && sqlite3_changes (qtr_db_get_handle (self->db)) == 1;
 }
 
@@ -2075,7 +2057,7 @@ qtr_node_store_add_move_notification (QtrNodeStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, actor_row);
   sqlite3_bind_int64 (stmt, 2, target_row);
-  bind_text (stmt, 3, activity_uri);
+  qtr_db_bind_text (stmt, 3, activity_uri);
   sqlite3_bind_int64 (stmt, 4, now_seconds ());
   return run_done (self, stmt, error);
 }
@@ -2186,9 +2168,9 @@ qtr_node_store_add_pending_move (QtrNodeStore  *self,
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, activity_uri);
+  qtr_db_bind_text (stmt, 1, activity_uri);
   sqlite3_bind_int64 (stmt, 2, origin_row);
-  bind_text (stmt, 3, target);
+  qtr_db_bind_text (stmt, 3, target);
   sqlite3_bind_int64 (stmt, 4, now_seconds ());
   return run_done (self, stmt, error);
 }
@@ -2212,7 +2194,7 @@ qtr_node_store_take_pending_move (QtrNodeStore  *self,
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, activity_uri);
+  qtr_db_bind_text (stmt, 1, activity_uri);
   return run_done (self, stmt, error) && sqlite3_changes (qtr_db_get_handle (self->db)) == 1;
 }
 
@@ -2240,10 +2222,10 @@ qtr_node_store_pending_moves (QtrNodeStore  *self,
     {
       QtrPendingMove *move = g_new0 (QtrPendingMove, 1);
 
-      move->activity_uri = dup_column (stmt, 0);
+      move->activity_uri = qtr_db_column_dup_text (stmt, 0);
       move->origin_row = sqlite3_column_int64 (stmt, 1);
-      move->target = dup_column (stmt, 2);
-      move->origin = dup_column (stmt, 3);
+      move->target = qtr_db_column_dup_text (stmt, 2);
+      move->origin = qtr_db_column_dup_text (stmt, 3);
       g_ptr_array_add (moves, move);
     }
   if (rc != SQLITE_DONE)
@@ -2279,7 +2261,7 @@ qtr_node_store_find_reblog (QtrNodeStore  *self,
     sqlite3_bind_null (stmt, 2);
   if (qtr_db_step (self->db, stmt, error) == SQLITE_ROW)
     {
-      uri = dup_column (stmt, 0);
+      uri = qtr_db_column_dup_text (stmt, 0);
       sqlite3_reset (stmt);
     }
   return uri;
@@ -2296,7 +2278,7 @@ query_text (QtrNodeStore  *self,
 
   if (qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
     return NULL;
-  text = dup_column (stmt, 0);
+  text = qtr_db_column_dup_text (stmt, 0);
   sqlite3_reset (stmt);
   return text;
 }
@@ -2320,8 +2302,8 @@ qtr_node_store_add_like (QtrNodeStore  *self,
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, status_uri);
-  bind_text (stmt, 2, activity_uri);
+  qtr_db_bind_text (stmt, 1, status_uri);
+  qtr_db_bind_text (stmt, 2, activity_uri);
   sqlite3_bind_int64 (stmt, 3, now_seconds ());
   return run_done (self, stmt, error);
 }
@@ -2343,7 +2325,7 @@ qtr_node_store_get_like (QtrNodeStore  *self,
 
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, status_uri);
+  qtr_db_bind_text (stmt, 1, status_uri);
   return query_text (self, stmt, error);
 }
 
@@ -2357,7 +2339,7 @@ qtr_node_store_remove_like (QtrNodeStore  *self,
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, status_uri);
+  qtr_db_bind_text (stmt, 1, status_uri);
   return run_done (self, stmt, error);
 }
 
@@ -2380,7 +2362,7 @@ qtr_node_store_add_block (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, actor_row);
-  bind_text (stmt, 2, activity_uri);
+  qtr_db_bind_text (stmt, 2, activity_uri);
   sqlite3_bind_int64 (stmt, 3, now_seconds ());
   return run_done (self, stmt, error);
 }
@@ -2452,7 +2434,7 @@ qtr_node_store_is_blocked (QtrNodeStore  *self,
                          : g_str_equal (column, "key_id") ? by_key : by_inbox, error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, value);
+  qtr_db_bind_text (stmt, 1, value);
   if (qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
     return FALSE;
   blocked = sqlite3_column_int64 (stmt, 0) > 0;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 #pragma once
 
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 G_BEGIN_DECLS
@@ -40,6 +41,26 @@ void           qtr_test_result_cb        (GObject            *source,
                                           GAsyncResult       *result,
                                           gpointer            user_data);
 GAsyncResult  *qtr_test_wait             (GAsyncResult      **slot);
+
+/* A timeline endpoint the way Mastodon pages it: numeric ids, newest first, `max_id`,
+ * `since_id`, `min_id` (the page right above it) and `limit`, and a Link header. It lives as
+ * long as its server. */
+typedef struct _QtrTestTimeline QtrTestTimeline;
+
+QtrTestTimeline *qtr_test_timeline_new      (QtrTestServer      *server,
+                                             const char         *path);
+char            *qtr_test_timeline_post     (QtrTestTimeline    *timeline,
+                                             const char         *text);
+char            *qtr_test_timeline_notify   (QtrTestTimeline    *timeline,
+                                             const char         *type,
+                                             const char         *text);
+void             qtr_test_timeline_remove   (QtrTestTimeline    *timeline,
+                                             const char         *id);
+JsonObject      *qtr_test_timeline_get      (QtrTestTimeline    *timeline,
+                                             const char         *id);
+const char      *qtr_test_timeline_last_query (QtrTestTimeline  *timeline);
+JsonObject      *qtr_test_status_new        (const char         *id,
+                                             const char         *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtrTestServer, qtr_test_server_free)
 
