@@ -1889,7 +1889,7 @@ qtr_node_store_save_profile (QtrNodeStore        *self,
   qtr_db_bind_text (stmt, 5, aliases);
   qtr_db_bind_text (stmt, 6, owner->moved_to);
   sqlite3_bind_int64 (stmt, 7, owner->updated_at);
-  bind_text (stmt, 8, fields);
+  qtr_db_bind_text (stmt, 8, fields);
   sqlite3_bind_int (stmt, 9, owner->bot ? 1 : 0);
   sqlite3_bind_int (stmt, 10, owner->discoverable ? 1 : 0);
   return run_done (self, stmt, error);
