@@ -417,7 +417,11 @@ bind_status (QtrStatusRow *self)
   gtk_widget_set_visible (self->warning_box, warning != NULL && *warning != '\0');
   gtk_label_set_label (self->warning_label, warning);
   gtk_toggle_button_set_active (self->reveal_button, FALSE);
+  /* A recycled row takes its new state at once, without sliding. */
+  gtk_revealer_set_transition_type (self->content_revealer, GTK_REVEALER_TRANSITION_TYPE_NONE);
   gtk_revealer_set_reveal_child (self->content_revealer, warning == NULL || *warning == '\0');
+  gtk_revealer_set_transition_type (self->content_revealer,
+                                    GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
 
   show_media (self, shown);
   show_counts (self, shown);
