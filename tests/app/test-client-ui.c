@@ -26,6 +26,7 @@
 #define CLIENT_ID "app-test-client-id"
 #define CLIENT_SECRET "app-test-client-secret"
 #define TOKEN "app-test-token-4f2a"
+#define TOKEN2 "app-test-token-93c0"
 
 /* Helpers */
 
@@ -822,7 +823,7 @@ typedef struct {
   char          *redirect_uri;
   char          *challenge;     /* of the code issued */
   char          *code;
-  gboolean       token_issued;
+  guint          tokens_issued;
 } LoginServer;
 
 static GHashTable *
@@ -889,16 +890,30 @@ token_cb (SoupServer        *server,
       qtr_test_reply_json (message, 400, "{\"error\":\"invalid_grant\"}");
       return;
     }
-  login->token_issued = TRUE;
-  qtr_test_reply_json (message, 200, "{\"access_token\":\"" TOKEN "\",\"token_type\":\"Bearer\","
-                                     "\"scope\":\"read write follow push\",\"created_at\":1}");
+  /* A code works once. */
+  g_clear_pointer (&login->code, g_free);
+  /* The first login is Alice's, the second Grace's. */
+  if (login->tokens_issued++ == 0)
+    qtr_test_reply_json (message, 200, "{\"access_token\":\"" TOKEN "\",\"token_type\":\"Bearer\","
+                                       "\"scope\":\"read write follow push\",\"created_at\":1}");
+  else
+    qtr_test_reply_json (message, 200, "{\"access_token\":\"" TOKEN2 "\",\"token_type\":"
+                                       "\"Bearer\",\"scope\":\"read write follow push\","
+                                       "\"created_at\":2}");
 }
 
-static gboolean
+/* Returns: 1 for Alice's token, 2 for Grace's, 0 for anything else */
+static guint
 authorized (SoupServerMessage *message)
 {
-  return g_strcmp0 (soup_message_headers_get_one (soup_server_message_get_request_headers (message),
-                                                  "Authorization"), "Bearer " TOKEN) == 0;
+  const char *header = soup_message_headers_get_one (
+    soup_server_message_get_request_headers (message), "Authorization");
+
+  if (g_strcmp0 (header, "Bearer " TOKEN) == 0)
+    return 1;
+  if (g_strcmp0 (header, "Bearer " TOKEN2) == 0)
+    return 2;
+  return 0;
 }
 
 static void
@@ -920,12 +935,14 @@ verify_credentials_cb (SoupServer        *server,
                        GHashTable        *query,
                        gpointer           user_data)
 {
-  if (!authorized (message))
+  guint who = authorized (message);
+
+  if (who == 0)
     {
       qtr_test_reply_json (message, 401, "{\"error\":\"The access token is invalid\"}");
       return;
     }
-  serve_file (message, "client/mastodon", "account.json");
+  serve_file (message, who == 1 ? "client/mastodon" : "client/akkoma", "account.json");
 }
 
 static void
@@ -993,8 +1010,8 @@ login_server_free (LoginServer *login)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoginServer, login_server_free)
 
 /* The user approves in the browser: the server issues a code for the authorization's
- * challenge. */
-static void
+ * challenge. Returns the state to send back. */
+static char *
 approve (LoginServer *login,
          const char  *authorize_url)
 {
@@ -1009,6 +1026,28 @@ approve (LoginServer *login,
   login->challenge = g_strdup (g_hash_table_lookup (params, "code_challenge"));
   g_free (login->code);
   login->code = g_strdup ("pasted-code-8d1e");
+  return g_strdup (g_hash_table_lookup (params, "state"));
+}
+
+/* The browser follows the server's redirect back to Quitter's loopback receiver. */
+static guint
+browse_back (const char *redirect_uri,
+             const char *code,
+             const char *state)
+{
+  g_autoptr(SoupSession) browser = soup_session_new ();
+  g_autofree char *escaped = g_uri_escape_string (state, NULL, FALSE);
+  g_autofree char *url = g_strdup_printf ("%s?code=%s&state=%s", redirect_uri, code, escaped);
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_session_send_and_read_async (browser, message, G_PRIORITY_DEFAULT, NULL,
+                                    qtr_test_result_cb, &result);
+  body = soup_session_send_and_read_finish (browser, qtr_test_wait (&result), &error);
+  g_assert_no_error (error);
+  return soup_message_get_status (message);
 }
 
 static AdwEntryRow *
@@ -1083,6 +1122,75 @@ lookup_token (const char *handle)
   return secret;
 }
 
+static gboolean
+two_accounts (gpointer view)
+{
+  return qtr_main_view_get_n_accounts (view) == 2;
+}
+
+static gboolean
+one_account (gpointer view)
+{
+  return qtr_main_view_get_n_accounts (view) == 1;
+}
+
+/* The active account as the saved list has it. */
+static const char *
+active_account (void)
+{
+  static char *active;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrAccountStore) store = qtr_account_store_new (NULL, &error);
+
+  g_assert_no_error (error);
+  g_free (active);
+  active = g_strdup (qtr_account_store_get_active (store));
+  return active;
+}
+
+static void
+activate_account_row (QtrMainView *view,
+                      const char  *handle)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect_widgets (GTK_WIDGET (view), GTK_TYPE_LIST_BOX_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      if (g_str_equal (gtk_widget_get_name (rows->pdata[i]), handle))
+        {
+          g_assert_true (gtk_widget_activate (rows->pdata[i]));
+          return;
+        }
+    }
+  g_error ("No row for %s in the sidebar", handle);
+}
+
+static void
+log_out_confirmed (QtrWindow  *window,
+                   const char *handle)
+{
+  AdwMessageDialog *dialog = NULL;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.log-out", NULL));
+  while (dialog == NULL && g_get_monotonic_time () < deadline)
+    {
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+        {
+          g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+          if (ADW_IS_MESSAGE_DIALOG (toplevel) && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+            dialog = ADW_MESSAGE_DIALOG (toplevel);
+        }
+      g_main_context_iteration (NULL, FALSE);
+    }
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), handle));
+  adw_message_dialog_response (dialog, "log-out");
+}
+
 static void
 submit (QtrLoginPage *page)
 {
@@ -1152,7 +1260,7 @@ test_login (void)
   wait_for (login_at_code, page, "the login asks for the code");
   wait_for (login_has_error, page, "the page says there is no browser");
   g_assert_cmpstr (login->redirect_uri, ==, "urn:ietf:wg:oauth:2.0:oob");
-  approve (login, qtr_login_page_get_authorize_url (page));
+  g_free (approve (login, qtr_login_page_get_authorize_url (page)));
   code_row = find_entry_row (GTK_WIDGET (page), "Authorization Code");
   g_assert_nonnull (code_row);
 
@@ -1160,13 +1268,13 @@ test_login (void)
   gtk_editable_set_text (GTK_EDITABLE (code_row), "not-the-code");
   submit (page);
   g_assert_nonnull (strstr (qtr_login_page_get_error (page), "did not accept the sign-in"));
-  g_assert_false (login->token_issued);
+  g_assert_cmpuint (login->tokens_issued, ==, 0);
   save_screenshot (GTK_WIDGET (window), "login-code-refused");
 
   gtk_editable_set_text (GTK_EDITABLE (code_row), "  pasted-code-8d1e \n");
   gtk_widget_activate_action (GTK_WIDGET (page), "login.continue", NULL);
   wait_for (window_at_main, window, "the main view opens");
-  g_assert_true (login->token_issued);
+  g_assert_cmpuint (login->tokens_issued, ==, 1);
 
   /* The account is in the sidebar, its token in the keyring, and Home reads the server. */
   g_assert_cmpuint (qtr_main_view_get_n_accounts (main_view), ==, 1);
@@ -1191,33 +1299,49 @@ test_login (void)
   g_assert_cmpstr (qtr_window_get_page (window), ==, "main");
   wait_for (home_shown, main_view, "Home shows at start");
 
-  /* Logging out (confirmed) revokes, forgets the secret, and with no account left goes back
-   * to the welcome page. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.log-out", NULL));
+  /* A second account, this time through the loopback redirect: the test plays the browser
+   * coming back to Quitter. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-account", NULL));
+  page = qtr_window_get_login_page (window);
+  server_row = find_entry_row (GTK_WIDGET (page), "Server or Account");
+  gtk_editable_set_text (GTK_EDITABLE (server_row), address);
+  gtk_widget_activate_action (GTK_WIDGET (page), "login.continue", NULL);
+  wait_for (login_at_browser, page, "the second login waits for the browser");
   {
-    AdwMessageDialog *dialog = NULL;
-    GListModel *toplevels = gtk_window_get_toplevels ();
-    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    g_autofree char *state = approve (login, qtr_login_page_get_authorize_url (page));
 
-    while (dialog == NULL && g_get_monotonic_time () < deadline)
-      {
-        for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-          {
-            g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
-
-            if (ADW_IS_MESSAGE_DIALOG (toplevel))
-              dialog = ADW_MESSAGE_DIALOG (toplevel);
-          }
-        g_main_context_iteration (NULL, FALSE);
-      }
-    g_assert_nonnull (dialog);
-    g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "@alice@mastodon.example"));
-    adw_message_dialog_response (dialog, "log-out");
+    /* A redirect with another state is refused; the right one completes the login. */
+    g_assert_cmpuint (browse_back (login->redirect_uri, login->code, "forged-state"), ==, 400);
+    g_assert_cmpuint (browse_back (login->redirect_uri, login->code, state), ==, 200);
   }
-  wait_for (window_at_welcome, window, "the welcome page is back");
-  g_assert_cmpuint (qtr_test_server_count (login->server, "POST /oauth/revoke"), ==, 1);
+  wait_for (window_at_main, window, "the main view opens again");
+  wait_for (two_accounts, main_view, "both accounts are listed");
+  g_assert_cmpuint (login->tokens_issued, ==, 2);
+  g_assert_true (label_shows (GTK_WIDGET (main_view), "@grace@mastodon.example"));
+  g_assert_cmpstr (active_account (), ==, "@grace@mastodon.example");
+  save_screenshot (GTK_WIDGET (window), "main-two-accounts");
+
+  /* Switching from the sidebar. */
+  activate_account_row (main_view, "@alice@mastodon.example");
+  g_assert_cmpstr (active_account (), ==, "@alice@mastodon.example");
+  wait_for (home_shown, main_view, "Alice's home shows");
+
+  /* Logging out (confirmed) revokes and forgets the secret; the other account opens; with no
+   * account left, the welcome page is back. */
+  log_out_confirmed (window, "@alice@mastodon.example");
+  wait_for (one_account, main_view, "one account is left");
+  g_assert_cmpstr (qtr_window_get_page (window), ==, "main");
+  g_assert_cmpstr (qtr_main_view_get_account_handle (main_view, 0), ==,
+                   "@grace@mastodon.example");
+  g_assert_cmpstr (active_account (), ==, "@grace@mastodon.example");
   g_clear_pointer (&secret, g_free);
   secret = lookup_token ("@alice@mastodon.example");
+  g_assert_null (secret);
+
+  log_out_confirmed (window, "@grace@mastodon.example");
+  wait_for (window_at_welcome, window, "the welcome page is back");
+  g_assert_cmpuint (qtr_test_server_count (login->server, "POST /oauth/revoke"), ==, 2);
+  secret = lookup_token ("@grace@mastodon.example");
   g_assert_null (secret);
   gtk_window_destroy (GTK_WINDOW (window));
   settle ();
