@@ -7,6 +7,7 @@
 
 #include "qtr-clock.h"
 #include "qtr-html.h"
+#include "qtr-open-uri.h"
 
 /* QtrStatusRow: one post in a timeline.
  *
@@ -221,7 +222,7 @@ thumbnail_clicked_cb (GtkWidget    *button,
     }
   url = qtr_media_attachment_get_url (media);
   if (url != NULL)
-    gtk_show_uri (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), url, GDK_CURRENT_TIME);
+    qtr_open_uri (GTK_WIDGET (self), url);
 }
 
 /* Media are built here rather than in the template: their number is the post's. */
@@ -829,6 +830,6 @@ qtr_status_row_activate_link (QtrStatusRow *self,
         }
       break;
     }
-  gtk_show_uri (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), uri, GDK_CURRENT_TIME);
+  qtr_open_uri (GTK_WIDGET (self), uri);
   return TRUE;
 }

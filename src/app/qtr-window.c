@@ -9,6 +9,7 @@
 #include "qtr-api-client.h"
 #include "qtr-login-page.h"
 #include "qtr-main-view.h"
+#include "qtr-open-uri.h"
 #include "qtr-status.h"
 
 /* QtrWindow: the welcome page, the login page, or the main view of the active account.
@@ -213,6 +214,47 @@ main_view_account_activated_cb (QtrWindow  *self,
   show_accounts (self);
 }
 
+/* Until the app has its thread, profile and hashtag pages, posts, profiles and hashtags open
+ * on the server's web pages. */
+static void
+open_in_browser (QtrWindow  *self,
+                 const char *url)
+{
+  qtr_open_uri (GTK_WIDGET (self->main_view), url);
+}
+
+static void
+main_view_status_activated_cb (QtrWindow *self,
+                               QtrStatus *status)
+{
+  QtrStatus *shown = qtr_status_get_shown (status);
+
+  open_in_browser (self, qtr_status_get_url (shown) != NULL ? qtr_status_get_url (shown)
+                                                            : qtr_status_get_uri (shown));
+}
+
+static void
+main_view_mention_activated_cb (QtrWindow  *self,
+                                const char *url)
+{
+  open_in_browser (self, url);
+}
+
+static void
+main_view_hashtag_activated_cb (QtrWindow  *self,
+                                const char *name)
+{
+  const char *active = qtr_account_store_get_active (self->store);
+  const QtrStoredAccount *account = active ? qtr_account_store_lookup (self->store, active) : NULL;
+  g_autofree char *escaped = g_uri_escape_string (name, NULL, FALSE);
+  g_autofree char *url = NULL;
+
+  if (account == NULL)
+    return;
+  url = g_strconcat (account->server, "/tags/", escaped, NULL);
+  open_in_browser (self, url);
+}
+
 static void
 add_account_activated_cb (GtkWidget  *widget,
                           const char *action_name,
@@ -328,6 +370,9 @@ qtr_window_class_init (QtrWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, login_page_logged_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, login_page_cancelled_cb);
   gtk_widget_class_bind_template_callback (widget_class, main_view_account_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, main_view_status_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, main_view_mention_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, main_view_hashtag_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "win.add-account", NULL,
                                    add_account_activated_cb);

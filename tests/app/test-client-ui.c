@@ -1123,6 +1123,12 @@ lookup_token (const char *handle)
 }
 
 static gboolean
+toast_shown (gpointer window)
+{
+  return label_shows (window, "Could not open https://mastodon.example/@alice/113400000000000001");
+}
+
+static gboolean
 two_accounts (gpointer view)
 {
   return qtr_main_view_get_n_accounts (view) == 2;
@@ -1289,6 +1295,16 @@ test_login (void)
   g_assert_true (label_shows (GTK_WIDGET (main_view), "bob boosted"));
   g_assert_true (label_shows (GTK_WIDGET (main_view), "Garden photos"));
   save_screenshot (GTK_WIDGET (window), "main-home");
+
+  /* Enter opens the post on its server's page (the thread view is not in the app yet); with
+   * no browser in the test session, a toast says so. */
+  {
+    QtrTimelineView *home = qtr_main_view_get_timeline (main_view, "home");
+
+    gtk_widget_activate_action (GTK_WIDGET (home), "timeline.next", NULL);
+    gtk_widget_activate_action (GTK_WIDGET (home), "timeline.open", NULL);
+    wait_for (toast_shown, window, "a toast says the post could not be opened");
+  }
   gtk_window_destroy (GTK_WINDOW (window));
   settle ();
 
