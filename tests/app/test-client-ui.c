@@ -1363,6 +1363,48 @@ test_login (void)
   settle ();
 }
 
+/* Without a keyring, the login says what to do and keeps what it has, to try again. */
+static void
+test_login_no_keyring (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(LoginServer) login = login_server_new ();
+      QtrWindow *window = g_object_new (QTR_TYPE_WINDOW, NULL);
+      QtrLoginPage *page = qtr_window_get_login_page (window);
+      g_autofree char *address = g_strdup (login->server->base + strlen ("http://"));
+      AdwEntryRow *code_row;
+
+      gtk_window_present (GTK_WINDOW (window));
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-account", NULL));
+      gtk_editable_set_text (GTK_EDITABLE (find_entry_row (GTK_WIDGET (page),
+                                                           "Server or Account")), address);
+      gtk_widget_activate_action (GTK_WIDGET (page), "login.continue", NULL);
+      wait_for (login_at_browser, page, "the login waits for the browser");
+      gtk_widget_activate_action (GTK_WIDGET (page), "login.use-code", NULL);
+      wait_for (login_at_code, page, "the login asks for the code");
+      wait_for (login_has_error, page, "the page says there is no browser");
+      g_free (approve (login, qtr_login_page_get_authorize_url (page)));
+      code_row = find_entry_row (GTK_WIDGET (page), "Authorization Code");
+      gtk_editable_set_text (GTK_EDITABLE (code_row), "pasted-code-8d1e");
+      submit (page);
+      g_assert_cmpuint (login->tokens_issued, ==, 1);
+      g_assert_true (g_str_has_prefix (qtr_login_page_get_error (page), "No keyring answers"));
+      g_assert_true (label_shows (GTK_WIDGET (page), "Try Again"));
+      save_screenshot (GTK_WIDGET (window), "login-no-keyring");
+
+      /* Trying again asks the keyring again, and still says so. */
+      submit (page);
+      g_assert_true (g_str_has_prefix (qtr_login_page_get_error (page), "No keyring answers"));
+      g_assert_cmpstr (qtr_window_get_page (window), ==, "login");
+      g_assert_null (active_account ());
+      gtk_window_destroy (GTK_WINDOW (window));
+      return;
+    }
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1384,6 +1426,10 @@ main (int   argc,
     g_content_type_set_mime_dirs ((const char * const *) mime_dirs->pdata);
   }
   qtr_client_test_init (&argc, &argv);
+  /* The one subprocess test runs without a D-Bus session, so without a keyring: set before GTK
+   * and libadwaita connect to the bus. */
+  if (g_test_subprocess ())
+    g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/quitter-no-bus", TRUE);
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     g_error ("No display: run the tests through build-aux/quitter.sh test, which starts Xvfb");
   gtk_init ();
@@ -1401,6 +1447,7 @@ main (int   argc,
   g_test_add_func ("/app/status-row/images", test_row_images);
   g_test_add_func ("/app/main-view/adaptive", test_main_view_adaptive);
   g_test_add_func ("/app/login", test_login);
+  g_test_add_func ("/app/login/no-keyring", test_login_no_keyring);
 
   return g_test_run ();
 }
