@@ -395,7 +395,7 @@ qtr_window_init (QtrWindow *self)
   if (self->store == NULL)
     {
       show_toast (self, describe_store_error (error));
-      g_warning ("%s", error->message);
+      g_debug ("%s", error->message);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-account", FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.log-out", FALSE);
       return;
