@@ -136,9 +136,15 @@ decoded_cb (GObject      *source,
   finish_waiters (self, url, texture, error);
 }
 
+#define READ_CHUNK (64 * 1024)
+
+/* One download, read in chunks so that no more than %QTR_IMAGE_LOADER_MAX_DOWNLOAD is ever
+ * held, whatever the server claims or sends. */
 typedef struct {
   QtrImageLoader *self;
   char           *url;
+  GInputStream   *stream;
+  GByteArray     *body;
 } Download;
 
 static void
@@ -146,53 +152,103 @@ download_free (Download *download)
 {
   g_object_unref (download->self);
   g_free (download->url);
+  g_clear_object (&download->stream);
+  g_clear_pointer (&download->body, g_byte_array_unref);
   g_free (download);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Download, download_free)
+static void
+fail_download (Download *download,
+               GError   *error)
+{
+  finish_waiters (download->self, download->url, NULL, error);
+  download_free (download);
+}
 
 static void
-downloaded_cb (GObject      *source,
+decode_download (Download *download)
+{
+  GBytes *bytes = g_byte_array_free_to_bytes (g_steal_pointer (&download->body));
+  GTask *decode = g_task_new (download->self, NULL, decoded_cb, g_strdup (download->url));
+
+  g_task_set_source_tag (decode, decode_in_thread);
+  g_task_set_task_data (decode, bytes, (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (decode, decode_in_thread);
+  g_object_unref (decode);
+  download_free (download);
+}
+
+static void
+chunk_read_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(Download) download = user_data;
-  QtrImageLoader *self = download->self;
-  const char *url = download->url;
-  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr(GBytes) bytes = NULL;
+  Download *download = user_data;
+  g_autoptr(GBytes) chunk = NULL;
   g_autoptr(GError) error = NULL;
-  GTask *decode;
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (bytes != NULL && !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (chunk == NULL)
+    {
+      g_prefix_error (&error, "Could not download %s: ", download->url);
+      fail_download (download, error);
+      return;
+    }
+  if (g_bytes_get_size (chunk) == 0)
+    {
+      decode_download (download);
+      return;
+    }
+  if (download->body->len + g_bytes_get_size (chunk) > QTR_IMAGE_LOADER_MAX_DOWNLOAD)
+    {
+      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                   "The image at %s is larger than %d MiB", download->url,
+                   QTR_IMAGE_LOADER_MAX_DOWNLOAD / (1024 * 1024));
+      fail_download (download, error);
+      return;
+    }
+  g_byte_array_append (download->body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+  g_input_stream_read_bytes_async (download->stream, READ_CHUNK, G_PRIORITY_LOW, NULL,
+                                   chunk_read_cb, download);
+}
+
+static void
+sent_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Download *download = user_data;
+  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GError) error = NULL;
+  goffset length;
+
+  download->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (download->stream == NULL)
+    {
+      g_prefix_error (&error, "Could not download %s: ", download->url);
+      fail_download (download, error);
+      return;
+    }
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
     {
       g_set_error (&error, G_IO_ERROR, G_IO_ERROR_FAILED, "The server answered %u %s for %s",
                    soup_message_get_status (message),
-                   soup_message_get_reason_phrase (message), url);
-      g_clear_pointer (&bytes, g_bytes_unref);
-    }
-  else if (bytes != NULL && g_bytes_get_size (bytes) > QTR_IMAGE_LOADER_MAX_DOWNLOAD)
-    {
-      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                   "The image at %s is larger than %d MiB", url,
-                   QTR_IMAGE_LOADER_MAX_DOWNLOAD / (1024 * 1024));
-      g_clear_pointer (&bytes, g_bytes_unref);
-    }
-  else if (bytes == NULL)
-    g_prefix_error (&error, "Could not download %s: ", url);
-
-  if (bytes == NULL)
-    {
-      finish_waiters (self, url, NULL, error);
+                   soup_message_get_reason_phrase (message), download->url);
+      fail_download (download, error);
       return;
     }
-
-  decode = g_task_new (self, NULL, decoded_cb, g_strdup (url));
-  g_task_set_source_tag (decode, decode_in_thread);
-  g_task_set_task_data (decode, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
-  g_task_run_in_thread (decode, decode_in_thread);
-  g_object_unref (decode);
+  length = soup_message_headers_get_content_length (soup_message_get_response_headers (message));
+  if (length > QTR_IMAGE_LOADER_MAX_DOWNLOAD)
+    {
+      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                   "The image at %s is larger than %d MiB", download->url,
+                   QTR_IMAGE_LOADER_MAX_DOWNLOAD / (1024 * 1024));
+      fail_download (download, error);
+      return;
+    }
+  download->body = g_byte_array_sized_new (length > 0 ? (guint) length : READ_CHUNK);
+  g_input_stream_read_bytes_async (download->stream, READ_CHUNK, G_PRIORITY_LOW, NULL,
+                                   chunk_read_cb, download);
 }
 
 static void
@@ -383,8 +439,7 @@ qtr_image_loader_load_async (QtrImageLoader      *self,
   download = g_new0 (Download, 1);
   download->self = g_object_ref (self);
   download->url = g_strdup (url);
-  soup_session_send_and_read_async (self->session, message, G_PRIORITY_LOW, NULL,
-                                    downloaded_cb, download);
+  soup_session_send_async (self->session, message, G_PRIORITY_LOW, NULL, sent_cb, download);
 }
 
 /**
