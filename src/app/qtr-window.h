@@ -4,12 +4,17 @@
 #include <adwaita.h>
 
 #include "qtr-application.h"
+#include "qtr-login-page.h"
+#include "qtr-main-view.h"
 
 G_BEGIN_DECLS
 
 #define QTR_TYPE_WINDOW (qtr_window_get_type ())
 G_DECLARE_FINAL_TYPE (QtrWindow, qtr_window, QTR, WINDOW, AdwApplicationWindow)
 
-QtrWindow *qtr_window_new (QtrApplication *application);
+QtrWindow    *qtr_window_new            (QtrApplication *application);
+QtrMainView  *qtr_window_get_main_view  (QtrWindow      *self);
+QtrLoginPage *qtr_window_get_login_page (QtrWindow      *self);
+const char   *qtr_window_get_page       (QtrWindow      *self);
 
 G_END_DECLS

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "qtr-node-private.h"
+#include "qtr-node-store-client.h"
 
 #include "qtr-activity.h"
 #include "qtr-delivery-queue.h"
@@ -209,6 +210,30 @@ new_activity (QtrNode    *node,
   return activity;
 }
 
+/* Queues the Accept or Reject (@type) of the Follow @follow_id of @follower. */
+static gboolean
+queue_follow_answer (QtrNode         *node,
+                     QtrRemoteActor  *follower,
+                     const char      *follow_id,
+                     const char      *type,
+                     GError         **error)
+{
+  g_autofree char *our_actor = qtr_node_get_actor_url (node);
+  g_autoptr(JsonObject) answer = new_activity (node, type);
+  JsonObject *follow = json_object_new ();
+  const char *inboxes[] = { follower->inbox, NULL };
+
+  /* Mastodon wants the Follow itself as the object of the Accept. */
+  json_object_set_string_member (follow, "id", follow_id);
+  json_object_set_string_member (follow, "type", "Follow");
+  json_object_set_string_member (follow, "actor", follower->uri);
+  json_object_set_string_member (follow, "object", our_actor);
+  json_object_set_object_member (answer, "object", follow);
+  json_object_set_array_member (answer, "to", json_array_new ());
+  json_array_add_string_element (json_object_get_array_member (answer, "to"), follower->uri);
+  return qtr_node_queue_activity (node, answer, inboxes, error);
+}
+
 /* An Undo of the owner's earlier @type activity @undone_id, whose object was @object. */
 static JsonObject *
 new_undo (QtrNode    *node,
@@ -236,10 +261,7 @@ handle_follow (QtrNode      *node,
 {
   g_autofree char *our_actor = qtr_node_get_actor_url (node);
   g_autoptr(QtrRemoteActor) follower = NULL;
-  g_autoptr(JsonObject) accept = NULL;
-  JsonObject *follow;
   gboolean accepted = !qtr_node_get_config (node)->manual_approval;
-  const char *inboxes[] = { NULL, NULL };
 
   if (g_strcmp0 (activity->object_id, our_actor) != 0)
     {
@@ -259,20 +281,70 @@ handle_follow (QtrNode      *node,
     return FALSE;
   if (!accepted)
     return TRUE;
+  return queue_follow_answer (node, follower, activity->id, "Accept", error);
+}
 
-  /* Mastodon wants the Follow itself as the object of the Accept. */
-  accept = new_activity (node, "Accept");
-  follow = json_object_new ();
-  json_object_set_string_member (follow, "id", activity->id);
-  json_object_set_string_member (follow, "type", "Follow");
-  json_object_set_string_member (follow, "actor", activity->actor);
-  json_object_set_string_member (follow, "object", our_actor);
-  json_object_set_object_member (accept, "object", follow);
-  json_object_set_array_member (accept, "to", json_array_new ());
-  json_array_add_string_element (json_object_get_array_member (accept, "to"), activity->actor);
+typedef struct {
+  QtrNode  *node;
+  gint64    actor_row;
+  gboolean  accept;
+} AnswerTransaction;
 
-  inboxes[0] = follower->inbox;
-  return qtr_node_queue_activity (node, accept, inboxes, error);
+static gboolean
+answer_in_transaction (QtrDb    *db,
+                       gpointer  user_data,
+                       GError  **error)
+{
+  AnswerTransaction *tx = user_data;
+  QtrNodeStore *store = qtr_node_get_store (tx->node);
+  g_autoptr(QtrRemoteActor) follower = NULL;
+  g_autofree char *follow_uri = NULL;
+  gboolean accepted = FALSE;
+
+  follow_uri = qtr_node_store_get_follower_uri (store, tx->actor_row, &accepted, error);
+  if (follow_uri == NULL || accepted)
+    {
+      if (error == NULL || *error == NULL)
+        g_set_error_literal (error, QTR_NODE_ERROR, QTR_NODE_ERROR_NOT_FOUND,
+                             "This account has not asked to follow the owner");
+      return FALSE;
+    }
+  follower = qtr_node_store_find_remote_actor_by_row (store, tx->actor_row, error);
+  if (follower == NULL)
+    return FALSE;
+  if (tx->accept
+      ? !qtr_node_store_add_follower (store, tx->actor_row, follow_uri, TRUE, error)
+      : !qtr_node_store_remove_follower (store, tx->actor_row, follow_uri, error))
+    return FALSE;
+  return queue_follow_answer (tx->node, follower, follow_uri, tx->accept ? "Accept" : "Reject",
+                              error);
+}
+
+/**
+ * qtr_node_answer_follow_request:
+ * @actor_row: the row of an actor whose Follow waits for the owner's approval
+ * @accept: accept the follow, or reject it
+ *
+ * Answers a follow request, as a node with manual approval keeps them: accepted, the actor
+ * becomes a follower; rejected, the request is forgotten. Either way the Accept or Reject of
+ * its Follow is queued for the actor's server.
+ *
+ * Returns: %FALSE with @error set on failure (%QTR_NODE_ERROR_NOT_FOUND when the actor has no
+ *   follow request waiting)
+ */
+gboolean
+qtr_node_answer_follow_request (QtrNode   *node,
+                                gint64     actor_row,
+                                gboolean   accept,
+                                GError   **error)
+{
+  AnswerTransaction tx = { node, actor_row, accept };
+
+  if (!qtr_db_transaction (qtr_node_store_get_db (qtr_node_get_store (node)),
+                           answer_in_transaction, &tx, error))
+    return FALSE;
+  qtr_node_kick_deliveries (node);
+  return TRUE;
 }
 
 static gboolean
@@ -653,8 +725,14 @@ is_actor_url (const char *handle)
   return g_str_has_prefix (handle, "https://") || g_str_has_prefix (handle, "http://");
 }
 
-static void
-lookup_actor_async (QtrNode             *node,
+/**
+ * qtr_node_lookup_actor_async:
+ * @handle: `@user@host`, or an actor URL
+ *
+ * Looks an account up (WebFinger, then its actor from its own host) and remembers it.
+ */
+void
+qtr_node_lookup_actor_async (QtrNode             *node,
                     const char          *handle,
                     GCancellable        *cancellable,
                     GAsyncReadyCallback  callback,
@@ -662,12 +740,17 @@ lookup_actor_async (QtrNode             *node,
 {
   GTask *task = g_task_new (node, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, lookup_actor_async);
+  g_task_set_source_tag (task, qtr_node_lookup_actor_async);
   qtr_node_fetch_actor_async (node, handle, cancellable, lookup_actor_fetched_cb, task);
 }
 
-static QtrRemoteActor *
-lookup_actor_finish (QtrNode       *node,
+/**
+ * qtr_node_lookup_actor_finish:
+ *
+ * Returns: (transfer full): the stored actor, or %NULL with @error set
+ */
+QtrRemoteActor *
+qtr_node_lookup_actor_finish (QtrNode       *node,
                      GAsyncResult  *result,
                      GError       **error)
 {
@@ -742,7 +825,7 @@ follow_looked_up_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   FollowTransaction tx = { node, NULL };
 
-  actor = lookup_actor_finish (node, result, &error);
+  actor = qtr_node_lookup_actor_finish (node, result, &error);
   tx.actor = actor;
   if (actor == NULL ||
       !qtr_db_transaction (qtr_node_store_get_db (qtr_node_get_store (node)),
@@ -773,7 +856,8 @@ qtr_node_follow_async (QtrNode             *node,
   g_autoptr(GTask) task = g_task_new (node, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, qtr_node_follow_async);
-  lookup_actor_async (node, handle, cancellable, follow_looked_up_cb, g_steal_pointer (&task));
+  qtr_node_lookup_actor_async (node, handle, cancellable, follow_looked_up_cb,
+                               g_steal_pointer (&task));
 }
 
 /**
@@ -1129,7 +1213,7 @@ block_looked_up_cb (GObject      *source,
   g_autoptr(QtrRemoteActor) actor = NULL;
   g_autoptr(GError) error = NULL;
 
-  actor = lookup_actor_finish (node, result, &error);
+  actor = qtr_node_lookup_actor_finish (node, result, &error);
   if (actor == NULL || !block_actor (node, actor, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -1168,7 +1252,7 @@ qtr_node_block_async (QtrNode             *node,
     }
   if (known == NULL)
     {
-      lookup_actor_async (node, handle, cancellable, block_looked_up_cb,
+      qtr_node_lookup_actor_async (node, handle, cancellable, block_looked_up_cb,
                           g_steal_pointer (&task));
       return;
     }

@@ -34,6 +34,9 @@ add_context (JsonBuilder *builder)
     { "alsoKnownAs", "as:alsoKnownAs", TRUE },
     { "movedTo", "as:movedTo", TRUE },
     { "discoverable", "toot:discoverable", FALSE },
+    { "schema", "http://schema.org#", FALSE },
+    { "PropertyValue", "schema:PropertyValue", FALSE },
+    { "value", "schema:value", FALSE },
   };
 
   json_builder_set_member_name (builder, "@context");
@@ -92,6 +95,27 @@ add_image (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
+/* The profile's fields, as Mastodon publishes them: PropertyValue attachments, values as
+ * HTML. */
+static void
+add_fields (JsonBuilder *builder,
+            GStrv        fields)
+{
+  json_builder_set_member_name (builder, "attachment");
+  json_builder_begin_array (builder);
+  for (guint i = 0; fields[i] != NULL && fields[i + 1] != NULL; i += 2)
+    {
+      g_autofree char *value = qtr_node_format_field_value (fields[i + 1]);
+
+      json_builder_begin_object (builder);
+      qtr_json_builder_add_string (builder, "type", "PropertyValue");
+      qtr_json_builder_add_string (builder, "name", fields[i]);
+      qtr_json_builder_add_string (builder, "value", value);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
 /**
  * qtr_node_build_person:
  *
@@ -122,7 +146,7 @@ qtr_node_build_person (QtrNode *node)
   json_builder_begin_object (builder);
   add_context (builder);
   qtr_json_builder_add_string (builder, "id", actor_url);
-  qtr_json_builder_add_string (builder, "type", "Person");
+  qtr_json_builder_add_string (builder, "type", owner->bot ? "Service" : "Person");
   add_url (builder, "following", actor_url, "/following");
   add_url (builder, "followers", actor_url, "/followers");
   add_url (builder, "inbox", actor_url, "/inbox");
@@ -135,7 +159,8 @@ qtr_node_build_person (QtrNode *node)
   json_builder_set_member_name (builder, "manuallyApprovesFollowers");
   json_builder_add_boolean_value (builder, config->manual_approval);
   json_builder_set_member_name (builder, "discoverable");
-  json_builder_add_boolean_value (builder, TRUE);
+  json_builder_add_boolean_value (builder, owner->discoverable);
+  add_fields (builder, owner->fields);
   qtr_json_builder_add_string (builder, "published", published);
   json_builder_set_member_name (builder, "alsoKnownAs");
   json_builder_begin_array (builder);

@@ -282,6 +282,72 @@ read_form (GHashTable  *params,
   return TRUE;
 }
 
+static char *
+json_value_to_string (JsonNode *node)
+{
+  GType type = json_node_get_value_type (node);
+
+  if (type == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (node));
+  if (type == G_TYPE_BOOLEAN)
+    return g_strdup (json_node_get_boolean (node) ? "true" : "false");
+  if (type == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+  if (type == G_TYPE_DOUBLE)
+    return g_strdup_printf ("%g", json_node_get_double (node));
+  return NULL;
+}
+
+/* A member named @name: values as they are, arrays of values as arrays, and objects (and
+ * arrays of objects) as Rails forms name their parts: `name[member]`, `name[index][member]`.
+ * @depth bounds the nesting. */
+static void
+read_json_member (GHashTable *params,
+                  const char *name,
+                  JsonNode   *member,
+                  guint       depth)
+{
+  if (JSON_NODE_HOLDS_VALUE (member))
+    {
+      g_autofree char *value = json_value_to_string (member);
+
+      if (value != NULL)
+        add_param (params, name, value);
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (member))
+    {
+      JsonArray *array = json_node_get_array (member);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_VALUE (element) &&
+              json_node_get_value_type (element) == G_TYPE_STRING)
+            add_param (params, name, json_node_get_string (element));
+          else if (JSON_NODE_HOLDS_OBJECT (element) && depth > 0)
+            {
+              g_autofree char *indexed = g_strdup_printf ("%s[%u]", name, i);
+
+              read_json_member (params, indexed, element, depth - 1);
+            }
+        }
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (member) && depth > 0)
+    {
+      JsonObject *object = json_node_get_object (member);
+      g_autoptr(GList) names = json_object_get_members (object);
+
+      for (GList *l = names; l != NULL; l = l->next)
+        {
+          g_autofree char *nested = g_strdup_printf ("%s[%s]", name, (const char *) l->data);
+
+          read_json_member (params, nested, json_object_get_member (object, l->data),
+                            depth - 1);
+        }
+    }
+}
+
 static gboolean
 read_json (GHashTable  *params,
            const char  *text,
@@ -295,39 +361,7 @@ read_json (GHashTable  *params,
     return FALSE;
   members = json_object_get_members (object);
   for (GList *l = members; l != NULL; l = l->next)
-    {
-      JsonNode *member = json_object_get_member (object, l->data);
-
-      if (JSON_NODE_HOLDS_VALUE (member))
-        {
-          GType type = json_node_get_value_type (member);
-          g_autofree char *value = NULL;
-
-          if (type == G_TYPE_STRING)
-            value = g_strdup (json_node_get_string (member));
-          else if (type == G_TYPE_BOOLEAN)
-            value = g_strdup (json_node_get_boolean (member) ? "true" : "false");
-          else if (type == G_TYPE_INT64)
-            value = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (member));
-          else if (type == G_TYPE_DOUBLE)
-            value = g_strdup_printf ("%g", json_node_get_double (member));
-          if (value != NULL)
-            add_param (params, l->data, value);
-        }
-      else if (JSON_NODE_HOLDS_ARRAY (member))
-        {
-          JsonArray *array = json_node_get_array (member);
-
-          for (guint i = 0; i < json_array_get_length (array); i++)
-            {
-              JsonNode *element = json_array_get_element (array, i);
-
-              if (JSON_NODE_HOLDS_VALUE (element) &&
-                  json_node_get_value_type (element) == G_TYPE_STRING)
-                add_param (params, l->data, json_node_get_string (element));
-            }
-        }
-    }
+    read_json_member (params, l->data, json_object_get_member (object, l->data), 2);
   return TRUE;
 }
 
@@ -335,6 +369,7 @@ read_json (GHashTable  *params,
  * take files. */
 static gboolean
 read_multipart (GHashTable          *params,
+                GHashTable          *files,
                 SoupMessageHeaders  *headers,
                 GBytes              *body,
                 GError             **error)
@@ -363,8 +398,14 @@ read_multipart (GHashTable          *params,
                                                          &disposition_params))
         continue;
       name = g_hash_table_lookup (disposition_params, "name");
-      if (name == NULL || g_hash_table_contains (disposition_params, "filename"))
+      if (name == NULL)
         continue;
+      if (g_hash_table_contains (disposition_params, "filename"))
+        {
+          if (files != NULL && g_utf8_validate (name, -1, NULL))
+            g_hash_table_insert (files, g_strdup (name), g_bytes_ref (part_body));
+          continue;
+        }
       data = g_bytes_get_data (part_body, &length);
       value = g_strndup (data, length);
       if (strlen (value) != length || !g_utf8_validate (value, -1, NULL) ||
@@ -396,6 +437,26 @@ qtr_node_api_read_params (SoupServerMessage  *msg,
                           guint              *status,
                           GError            **error)
 {
+  return qtr_node_api_read_params_full (msg, QTR_API_MAX_BODY_SIZE, NULL, status, error);
+}
+
+/**
+ * qtr_node_api_read_params_full:
+ * @max_size: the largest body taken
+ * @files: (nullable): where to put the files of a multipart body: name → #GBytes
+ * @status: (out): on failure, the HTTP status to answer with
+ *
+ * Like qtr_node_api_read_params(), for the endpoints that take files (uploads).
+ *
+ * Returns: (transfer full): name → value, or %NULL with @error set
+ */
+GHashTable *
+qtr_node_api_read_params_full (SoupServerMessage  *msg,
+                               gsize               max_size,
+                               GHashTable         *files,
+                               guint              *status,
+                               GError            **error)
+{
   g_autoptr(GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
@@ -413,11 +474,11 @@ qtr_node_api_read_params (SoupServerMessage  *msg,
   if (body->length == 0)
     return g_steal_pointer (&params);
 
-  if (body->length > QTR_API_MAX_BODY_SIZE)
+  if ((gsize) body->length > max_size)
     {
       *status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                   "The body is larger than %u bytes", QTR_API_MAX_BODY_SIZE);
+                   "The body is larger than %" G_GSIZE_FORMAT " bytes", max_size);
       return NULL;
     }
   bytes = soup_message_body_flatten (body);
@@ -433,7 +494,7 @@ qtr_node_api_read_params (SoupServerMessage  *msg,
     }
   else if (g_strcmp0 (content_type, "multipart/form-data") == 0)
     {
-      if (!read_multipart (params, headers, bytes, error))
+      if (!read_multipart (params, files, headers, bytes, error))
         {
           *status = SOUP_STATUS_BAD_REQUEST;
           return NULL;
@@ -458,6 +519,61 @@ qtr_node_api_read_params (SoupServerMessage  *msg,
   return g_steal_pointer (&params);
 }
 
+/* Refuses a request from its headers. libsoup reads no body after an answer to a request
+ * that expects `100 Continue`; of any other request it would read the whole body first, so
+ * the answer is written on the socket now and the connection closed. */
+static void
+refuse_body (SoupServerMessage *msg,
+             const char        *path,
+             guint              status,
+             const char        *message)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  GSocket *socket = soup_server_message_get_socket (msg);
+  g_autofree char *response = NULL;
+  g_autofree char *body = NULL;
+
+  qtr_node_api_apply_cors (msg, path);
+  qtr_node_respond_error (msg, status, message);
+  if ((soup_message_headers_get_expectations (headers) & SOUP_EXPECTATION_CONTINUE) != 0 ||
+      socket == NULL)
+    return;
+  if (!g_str_equal (g_uri_get_scheme (soup_server_message_get_uri (msg)), "https"))
+    {
+      body = g_strdup_printf ("{\"error\":\"%s\"}", message);
+      response = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
+                                  "Content-Type: application/json; charset=utf-8\r\n"
+                                  "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                                  "Access-Control-Allow-Origin: *\r\n"
+                                  "Connection: close\r\n\r\n%s",
+                                  status, soup_status_get_phrase (status), strlen (body), body);
+      g_socket_send (socket, response, strlen (response), NULL, NULL);
+    }
+  g_socket_shutdown (socket, TRUE, TRUE, NULL);
+}
+
+/**
+ * qtr_node_api_get_upload_limit:
+ * @path: a request's path
+ *
+ * Returns: the largest body the endpoint at @path takes when it takes files (media, profile
+ *   images), 0 for the others (they take %QTR_API_MAX_BODY_SIZE)
+ */
+gsize
+qtr_node_api_get_upload_limit (const char *path)
+{
+  g_autofree char *trimmed = g_strdup (path);
+
+  if (g_str_has_suffix (trimmed, "/"))
+    trimmed[strlen (trimmed) - 1] = '\0';
+  /* The file and the form around it. */
+  if (g_str_equal (trimmed, "/api/v1/media") || g_str_equal (trimmed, "/api/v2/media"))
+    return QTR_API_VIDEO_SIZE_LIMIT + QTR_API_MAX_BODY_SIZE;
+  if (g_str_equal (trimmed, "/api/v1/accounts/update_credentials"))
+    return 2 * QTR_API_IMAGE_SIZE_LIMIT + QTR_API_MAX_BODY_SIZE;
+  return 0;
+}
+
 /**
  * qtr_node_api_early_cb:
  *
@@ -473,15 +589,26 @@ qtr_node_api_early_cb (SoupServer        *server,
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
 
+  gsize upload_limit;
+
   if (!g_str_has_prefix (path, "/api/") && !g_str_has_prefix (path, "/oauth/"))
     return;
+  upload_limit = qtr_node_api_get_upload_limit (path);
+  if (upload_limit > 0)
+    {
+      /* Uploads are read whole: their size must be known, and within the limit, first. */
+      if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH &&
+          soup_message_headers_get_encoding (headers) != SOUP_ENCODING_NONE)
+        refuse_body (msg, path, SOUP_STATUS_LENGTH_REQUIRED, "Uploads need a Content-Length");
+      else if (soup_message_headers_get_content_length (headers) > (goffset) upload_limit)
+        refuse_body (msg, path, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                     "The file is larger than the node takes");
+      return;
+    }
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > QTR_API_MAX_BODY_SIZE)
-    {
-      qtr_node_api_apply_cors (msg, path);
-      qtr_node_respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
-                              "The body is larger than the node takes (64 KiB)");
-    }
+    refuse_body (msg, path, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                 "The body is larger than the node takes (64 KiB)");
 }
 
 /**
@@ -634,6 +761,45 @@ typedef struct {
   gint64 follow_requests;
 } AccountCounts;
 
+static QtrMedia *
+get_profile_image (QtrNode *node,
+                   gint64   media_id)
+{
+  g_autoptr(GError) error = NULL;
+  QtrMedia *media;
+
+  if (media_id <= 0)
+    return NULL;
+  media = qtr_node_find_media (node, media_id, &error);
+  if (media == NULL)
+    g_warning ("The profile's image %" G_GINT64_FORMAT " cannot be shown: %s", media_id,
+               error->message);
+  return media;
+}
+
+/* The owner's fields: as HTML in the account, as typed in its source. */
+static void
+add_owner_fields (JsonBuilder *builder,
+                  GStrv        fields,
+                  gboolean     html)
+{
+  json_builder_set_member_name (builder, "fields");
+  json_builder_begin_array (builder);
+  for (guint i = 0; fields[i] != NULL && fields[i + 1] != NULL; i += 2)
+    {
+      g_autofree char *value = html ? qtr_node_format_field_value (fields[i + 1])
+                                    : g_strdup (fields[i + 1]);
+
+      json_builder_begin_object (builder);
+      qtr_json_builder_add_string (builder, "name", fields[i]);
+      qtr_json_builder_add_string (builder, "value", value);
+      json_builder_set_member_name (builder, "verified_at");
+      json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
 static void
 add_owner_account (JsonBuilder         *builder,
                    QtrNode             *node,
@@ -655,21 +821,26 @@ add_owner_account (JsonBuilder         *builder,
   qtr_json_builder_add_string (builder, "acct", owner->username);
   qtr_json_builder_add_string (builder, "display_name", owner->display_name);
   add_boolean (builder, "locked", config->manual_approval);
-  add_boolean (builder, "bot", FALSE);
-  add_boolean (builder, "discoverable", TRUE);
+  add_boolean (builder, "bot", owner->bot);
+  add_boolean (builder, "discoverable", owner->discoverable);
   add_boolean (builder, "indexable", FALSE);
   add_boolean (builder, "group", FALSE);
   qtr_json_builder_add_string (builder, "created_at", created_at);
   qtr_json_builder_add_string (builder, "note", note);
   qtr_json_builder_add_string (builder, "url", profile_url);
   qtr_json_builder_add_string (builder, "uri", actor_url);
-  add_images (builder, node, NULL, NULL);
+  {
+    g_autoptr(QtrMedia) avatar = get_profile_image (node, owner->avatar_id);
+    g_autoptr(QtrMedia) header = get_profile_image (node, owner->header_id);
+
+    add_images (builder, node, avatar ? avatar->url : NULL, header ? header->url : NULL);
+  }
   add_int (builder, "followers_count", counts->followers);
   add_int (builder, "following_count", counts->following);
   add_int (builder, "statuses_count", counts->statuses);
   add_date_or_null (builder, "last_status_at", counts->last_status_at);
   add_empty_array (builder, "emojis");
-  add_empty_array (builder, "fields");
+  add_owner_fields (builder, owner->fields, TRUE);
   add_empty_array (builder, "roles");
 
   if (with_source)
@@ -682,7 +853,7 @@ add_owner_account (JsonBuilder         *builder,
       add_boolean (builder, "sensitive", FALSE);
       qtr_json_builder_add_string (builder, "language", "");
       qtr_json_builder_add_string (builder, "note", plain_note);
-      add_empty_array (builder, "fields");
+      add_owner_fields (builder, owner->fields, FALSE);
       add_int (builder, "follow_requests_count", counts->follow_requests);
       json_builder_end_object (builder);
     }

@@ -63,6 +63,12 @@ char       *qtr_node_api_get_bearer_token (SoupServerMessage  *msg);
 GHashTable *qtr_node_api_read_params      (SoupServerMessage  *msg,
                                            guint              *status,
                                            GError            **error);
+GHashTable *qtr_node_api_read_params_full (SoupServerMessage *msg,
+                                           gsize               max_size,
+                                           GHashTable         *files,
+                                           guint              *status,
+                                           GError            **error);
+gsize       qtr_node_api_get_upload_limit (const char         *path);
 void        qtr_node_api_early_cb         (SoupServer         *server,
                                            SoupServerMessage  *msg,
                                            const char         *path,

@@ -157,8 +157,24 @@ QtrActorDoc   *qtr_node_fetch_actor_finish (QtrNode       *node,
                                             GAsyncResult  *result,
                                             JsonObject   **json,
                                             GError       **error);
+void           qtr_node_lookup_actor_async (QtrNode             *node,
+                                            const char          *handle,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+QtrRemoteActor *qtr_node_lookup_actor_finish (QtrNode       *node,
+                                             GAsyncResult  *result,
+                                             GError       **error);
+gboolean       qtr_node_answer_follow_request (QtrNode   *node,
+                                               gint64     actor_row,
+                                               gboolean   accept,
+                                               GError   **error);
 JsonNode      *qtr_node_build_person (QtrNode *node);
 QtrNodeOwner  *qtr_node_copy_profile (const QtrNodeOwner *owner);
+char          *qtr_node_format_field_value (const char *value);
+gboolean       qtr_node_check_profile_edit (QtrNode               *node,
+                                            const QtrProfileEdit  *edit,
+                                            GError               **error);
 gboolean       qtr_node_save_profile (QtrNode             *node,
                                       const QtrNodeOwner  *profile,
                                       JsonObject          *extra,

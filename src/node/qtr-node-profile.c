@@ -126,6 +126,24 @@ qtr_node_fetch_actor_finish (QtrNode       *node,
   return doc;
 }
 
+/**
+ * qtr_node_format_field_value:
+ * @value: a profile field's value, plain text
+ *
+ * Returns: (transfer full): @value as the HTML Mastodon publishes: escaped, a web address
+ *   made a link
+ */
+char *
+qtr_node_format_field_value (const char *value)
+{
+  if ((g_str_has_prefix (value, "https://") || g_str_has_prefix (value, "http://")) &&
+      strpbrk (value, " \t\r\n") == NULL)
+    return g_markup_printf_escaped ("<a href=\"%s\" target=\"_blank\" "
+                                    "rel=\"nofollow noopener noreferrer me\">%s</a>",
+                                    value, value);
+  return g_markup_escape_text (value, -1);
+}
+
 /* Storing a profile and announcing it. */
 
 /**
@@ -148,6 +166,9 @@ qtr_node_copy_profile (const QtrNodeOwner *owner)
   copy->header_id = owner->header_id;
   copy->also_known_as = g_strdupv (owner->also_known_as);
   copy->moved_to = g_strdup (owner->moved_to);
+  copy->fields = g_strdupv (owner->fields);
+  copy->bot = owner->bot;
+  copy->discoverable = owner->discoverable;
   return copy;
 }
 
@@ -254,23 +275,61 @@ check_image (QtrNode     *node,
   return TRUE;
 }
 
+static gboolean
+check_fields (const char * const  *fields,
+              GError             **error)
+{
+  guint count;
+
+  if (fields == NULL)
+    return TRUE;
+  count = g_strv_length ((GStrv) fields);
+  if (count % 2 != 0)
+    {
+      g_set_error_literal (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID,
+                           "Every profile field needs a name and a value");
+      return FALSE;
+    }
+  if (count / 2 > QTR_PROFILE_MAX_FIELDS)
+    {
+      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID,
+                   "A profile may have at most %d fields", QTR_PROFILE_MAX_FIELDS);
+      return FALSE;
+    }
+  for (guint i = 0; i < count; i++)
+    {
+      if (!g_utf8_validate (fields[i], -1, NULL))
+        {
+          g_set_error_literal (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID,
+                               "A profile field is not valid UTF-8");
+          return FALSE;
+        }
+      if (g_utf8_strlen (fields[i], -1) > QTR_PROFILE_MAX_FIELD_LENGTH)
+        {
+          g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID,
+                       "The names and values of profile fields may be at most %d characters "
+                       "long", QTR_PROFILE_MAX_FIELD_LENGTH);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /**
- * qtr_node_update_profile:
- * @edit: what changes
+ * qtr_node_check_profile_edit:
+ * @edit: a change of the owner's profile
  *
- * Changes the owner's profile: display name, profile text (plain text, linked as posts are),
- * avatar and header (images of the media store), and whether follows wait for approval. The
- * profile is stored and an Update{Person} goes to every follower's server (one per server).
+ * Checks @edit as qtr_node_update_profile() does, without changing anything: callers that
+ * store files for it (profile images) check first.
+ *
+ * Returns: %TRUE when qtr_node_update_profile() would take @edit; else %FALSE with @error set
+ *   (%QTR_NODE_ERROR_INVALID, or an error of the media store for the images)
  */
 gboolean
-qtr_node_update_profile (QtrNode               *node,
-                         const QtrProfileEdit  *edit,
-                         GError               **error)
+qtr_node_check_profile_edit (QtrNode               *node,
+                             const QtrProfileEdit  *edit,
+                             GError               **error)
 {
-  g_autoptr(QtrNodeOwner) profile = qtr_node_copy_profile (qtr_node_get_owner (node));
-  QtrNodeConfig *config = qtr_node_get_config (node);
-  gboolean changed_approval = FALSE;
-
   if (edit->display_name != NULL && g_utf8_strlen (edit->display_name, -1) > MAX_DISPLAY_NAME)
     {
       g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID,
@@ -291,9 +350,33 @@ qtr_node_update_profile (QtrNode               *node,
       return FALSE;
     }
   if (!check_image (node, edit->avatar_id, "avatar", error) ||
-      !check_image (node, edit->header_id, "header", error))
+      !check_image (node, edit->header_id, "header", error) ||
+      !check_fields (edit->fields, error))
     return FALSE;
+  return TRUE;
+}
 
+/**
+ * qtr_node_update_profile:
+ * @edit: what changes
+ *
+ * Changes the owner's profile: display name, profile text (plain text, linked as posts are),
+ * avatar and header (images of the media store), whether follows wait for approval, the
+ * profile's fields (PropertyValue attachments of the actor), and the bot and discoverable
+ * flags. The
+ * profile is stored and an Update{Person} goes to every follower's server (one per server).
+ */
+gboolean
+qtr_node_update_profile (QtrNode               *node,
+                         const QtrProfileEdit  *edit,
+                         GError               **error)
+{
+  g_autoptr(QtrNodeOwner) profile = qtr_node_copy_profile (qtr_node_get_owner (node));
+  QtrNodeConfig *config = qtr_node_get_config (node);
+  gboolean changed_approval = FALSE;
+
+  if (!qtr_node_check_profile_edit (node, edit, error))
+    return FALSE;
   if (edit->display_name != NULL)
     {
       g_free (profile->display_name);
@@ -312,6 +395,28 @@ qtr_node_update_profile (QtrNode               *node,
     profile->avatar_id = MAX (edit->avatar_id, 0);
   if (edit->header_id != 0)
     profile->header_id = MAX (edit->header_id, 0);
+  if (edit->fields != NULL)
+    {
+      g_autoptr(GStrvBuilder) fields = g_strv_builder_new ();
+
+      /* A field without a name is no field: Mastodon drops those too. */
+      for (guint i = 0; edit->fields[i] != NULL && edit->fields[i + 1] != NULL; i += 2)
+        {
+          g_autofree char *name = g_strstrip (g_strdup (edit->fields[i]));
+          g_autofree char *value = g_strstrip (g_strdup (edit->fields[i + 1]));
+
+          if (*name == '\0')
+            continue;
+          g_strv_builder_add (fields, name);
+          g_strv_builder_add (fields, value);
+        }
+      g_strfreev (profile->fields);
+      profile->fields = g_strv_builder_end (fields);
+    }
+  if (edit->set_bot)
+    profile->bot = edit->bot;
+  if (edit->set_discoverable)
+    profile->discoverable = edit->discoverable;
 
   if (edit->set_manual_approval && config->manual_approval != edit->manual_approval)
     {

@@ -4,6 +4,7 @@
 #include "qtr-node-store.h"
 #include "qtr-node-store-statuses.h"
 
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 /* node.db: the node's own data. Migrations only ever append: a file written by an older
@@ -299,6 +300,65 @@ static const char * const migrations[] = {
   "CREATE INDEX statuses_replies ON statuses (in_reply_to_uri)"
   "  WHERE in_reply_to_uri IS NOT NULL;"
   "ALTER TABLE notifications ADD COLUMN dismissed INTEGER NOT NULL DEFAULT 0;",
+
+  /* 13: what the owner's clients keep: the profile's fields (a JSON array of name and value,
+   * plain text) and its bot and discoverable flags; mutes, which stay on this node; lists of
+   * followed accounts; read markers with their version; filters (v2) with their keywords and
+   * statuses; followed hashtags; the focal point of uploaded media ("x,y"). */
+  "ALTER TABLE owner ADD COLUMN fields TEXT NOT NULL DEFAULT '[]';"
+  "ALTER TABLE owner ADD COLUMN bot INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE owner ADD COLUMN discoverable INTEGER NOT NULL DEFAULT 1;"
+  "CREATE TABLE mutes ("
+  "  actor_id INTEGER PRIMARY KEY REFERENCES remote_actors (id) ON DELETE CASCADE,"
+  "  notifications INTEGER NOT NULL,"
+  "  expires_at INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE lists ("
+  "  id INTEGER PRIMARY KEY,"
+  "  title TEXT NOT NULL,"
+  "  replies_policy TEXT NOT NULL CHECK (replies_policy IN ('followed', 'list', 'none')),"
+  "  exclusive INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE list_members ("
+  "  list_id INTEGER NOT NULL REFERENCES lists (id) ON DELETE CASCADE,"
+  "  actor_id INTEGER NOT NULL REFERENCES remote_actors (id) ON DELETE CASCADE,"
+  "  PRIMARY KEY (list_id, actor_id)"
+  ");"
+  "CREATE INDEX list_members_by_actor ON list_members (actor_id);"
+  "CREATE TABLE markers ("
+  "  timeline TEXT PRIMARY KEY CHECK (timeline IN ('home', 'notifications')),"
+  "  last_read_id TEXT NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE filters ("
+  "  id INTEGER PRIMARY KEY,"
+  "  title TEXT NOT NULL,"
+  "  context TEXT NOT NULL,"
+  "  action TEXT NOT NULL CHECK (action IN ('warn', 'hide')),"
+  "  expires_at INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE filter_keywords ("
+  "  id INTEGER PRIMARY KEY,"
+  "  filter_id INTEGER NOT NULL REFERENCES filters (id) ON DELETE CASCADE,"
+  "  keyword TEXT NOT NULL,"
+  "  whole_word INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE filter_statuses ("
+  "  id INTEGER PRIMARY KEY,"
+  "  filter_id INTEGER NOT NULL REFERENCES filters (id) ON DELETE CASCADE,"
+  "  status_id TEXT NOT NULL,"
+  "  UNIQUE (filter_id, status_id)"
+  ");"
+  "ALTER TABLE media ADD COLUMN focus TEXT;"
+  "CREATE TABLE followed_tags ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+  "  created_at INTEGER NOT NULL"
+  ");",
 };
 
 void
@@ -311,6 +371,7 @@ qtr_node_owner_free (QtrNodeOwner *owner)
   g_free (owner->summary);
   g_strfreev (owner->also_known_as);
   g_free (owner->moved_to);
+  g_strfreev (owner->fields);
   g_clear_object (&owner->key);
   g_free (owner);
 }
@@ -403,6 +464,57 @@ qtr_node_store_create_owner (QtrNodeStore  *self,
   return qtr_db_step (self->db, stmt, error) == SQLITE_DONE;
 }
 
+/* The profile's fields are kept as a JSON array of {"name", "value"}, plain text. */
+static GStrv
+fields_from_json (const char *text)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (text != NULL && json_parser_load_from_data (parser, text, -1, NULL) &&
+      (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_ARRAY (root))
+    {
+      JsonArray *array = json_node_get_array (root);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          JsonObject *field;
+
+          if (!JSON_NODE_HOLDS_OBJECT (element))
+            continue;
+          field = json_node_get_object (element);
+          g_strv_builder_add (builder,
+                              json_object_get_string_member_with_default (field, "name", ""));
+          g_strv_builder_add (builder,
+                              json_object_get_string_member_with_default (field, "value", ""));
+        }
+    }
+  return g_strv_builder_end (builder);
+}
+
+static char *
+fields_to_json (const char * const *fields)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; fields != NULL && fields[i] != NULL && fields[i + 1] != NULL; i += 2)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, fields[i]);
+      json_builder_set_member_name (builder, "value");
+      json_builder_add_string_value (builder, fields[i + 1]);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
 /**
  * qtr_node_store_load_owner:
  *
@@ -423,7 +535,8 @@ qtr_node_store_load_owner (QtrNodeStore  *self,
   stmt = qtr_db_prepare (self->db,
                          "SELECT username, display_name, summary, private_key_pem, created_at,"
                          " updated_at, coalesce (avatar_id, 0), coalesce (header_id, 0),"
-                         " also_known_as, moved_to, coalesce (deleted_at, 0)"
+                         " also_known_as, moved_to, coalesce (deleted_at, 0), fields, bot,"
+                         " discoverable"
                          " FROM owner WHERE id = 1", error);
   if (stmt == NULL)
     return NULL;
@@ -450,6 +563,9 @@ qtr_node_store_load_owner (QtrNodeStore  *self,
   owner->also_known_as = g_strsplit ((const char *) sqlite3_column_text (stmt, 8), "\n", -1);
   owner->moved_to = g_strdup ((const char *) sqlite3_column_text (stmt, 9));
   owner->deleted_at = sqlite3_column_int64 (stmt, 10);
+  owner->fields = fields_from_json ((const char *) sqlite3_column_text (stmt, 11));
+  owner->bot = sqlite3_column_int (stmt, 12) != 0;
+  owner->discoverable = sqlite3_column_int (stmt, 13) != 0;
   sqlite3_reset (stmt);
 
   owner->key = qtr_key_new_from_private_pem (private_pem, -1, error);
@@ -1751,10 +1867,12 @@ qtr_node_store_save_profile (QtrNodeStore        *self,
                              GError             **error)
 {
   g_autofree char *aliases = g_strjoinv ("\n", owner->also_known_as);
+  g_autofree char *fields = fields_to_json ((const char * const *) owner->fields);
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
                                        "UPDATE owner SET display_name = ?1, summary = ?2,"
                                        " avatar_id = ?3, header_id = ?4, also_known_as = ?5,"
-                                       " moved_to = ?6, updated_at = ?7 WHERE id = 1", error);
+                                       " moved_to = ?6, updated_at = ?7, fields = ?8, bot = ?9,"
+                                       " discoverable = ?10 WHERE id = 1", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -1771,6 +1889,9 @@ qtr_node_store_save_profile (QtrNodeStore        *self,
   qtr_db_bind_text (stmt, 5, aliases);
   qtr_db_bind_text (stmt, 6, owner->moved_to);
   sqlite3_bind_int64 (stmt, 7, owner->updated_at);
+  qtr_db_bind_text (stmt, 8, fields);
+  sqlite3_bind_int (stmt, 9, owner->bot ? 1 : 0);
+  sqlite3_bind_int (stmt, 10, owner->discoverable ? 1 : 0);
   return run_done (self, stmt, error);
 }
 

@@ -22,6 +22,9 @@ G_BEGIN_DECLS
  * @header_id: the media shown as header, 0 for none
  * @also_known_as: the owner's other accounts (actor ids), never %NULL
  * @moved_to: (nullable): the account the owner moved to
+ * @fields: the profile's fields as plain text, name and value alternating, never %NULL
+ * @bot: whether the account is automated (published as a Service)
+ * @discoverable: whether the account may be featured in directories and searches
  * @deleted_at: when the owner deleted the account (Unix seconds), 0 while it lives
  *
  * The person the node belongs to: its one local actor.
@@ -37,6 +40,9 @@ typedef struct {
   gint64  header_id;
   GStrv   also_known_as;
   char   *moved_to;
+  GStrv    fields;
+  gboolean bot;
+  gboolean discoverable;
   gint64  deleted_at;
 } QtrNodeOwner;
 

@@ -201,6 +201,12 @@ gboolean    qtr_node_delete_post      (QtrNode             *node,
  * @header_id: a media id (an image) for the header, 0 to keep it, -1 to remove it
  * @set_manual_approval: whether to change @manual_approval
  * @manual_approval: follows wait for the owner's approval (manuallyApprovesFollowers)
+ * @fields: (nullable): the new profile fields, name and value alternating (plain text), at
+ *   most %QTR_PROFILE_MAX_FIELDS pairs; %NULL to keep them, an empty array to remove them
+ * @set_bot: whether to change @bot
+ * @bot: the account is automated (published as a Service)
+ * @set_discoverable: whether to change @discoverable
+ * @discoverable: the account may be featured in directories and searches
  *
  * A change of the owner's profile, for qtr_node_update_profile(). Start from `{ 0 }`.
  */
@@ -211,7 +217,16 @@ typedef struct {
   gint64      header_id;
   gboolean    set_manual_approval;
   gboolean    manual_approval;
+  const char * const *fields;
+  gboolean    set_bot;
+  gboolean    bot;
+  gboolean    set_discoverable;
+  gboolean    discoverable;
 } QtrProfileEdit;
+
+/* Mastodon's limits for profile fields. */
+#define QTR_PROFILE_MAX_FIELDS 4
+#define QTR_PROFILE_MAX_FIELD_LENGTH 255
 
 gboolean    qtr_node_update_profile   (QtrNode              *node,
                                        const QtrProfileEdit *edit,

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "qtr-timeline-view.h"
+
+G_BEGIN_DECLS
+
+#define QTR_TYPE_MAIN_VIEW (qtr_main_view_get_type ())
+
+G_DECLARE_FINAL_TYPE (QtrMainView, qtr_main_view, QTR, MAIN_VIEW, AdwBin)
+
+GtkWidget       *qtr_main_view_new                (void);
+void             qtr_main_view_set_accounts       (QtrMainView *self,
+                                                   GPtrArray   *accounts,
+                                                   const char  *active);
+guint            qtr_main_view_get_n_accounts     (QtrMainView *self);
+const char      *qtr_main_view_get_account_handle (QtrMainView *self,
+                                                   guint        index);
+void             qtr_main_view_set_timeline       (QtrMainView *self,
+                                                   const char  *section,
+                                                   GListModel  *model);
+QtrTimelineView *qtr_main_view_get_timeline       (QtrMainView *self,
+                                                   const char  *section);
+gboolean         qtr_main_view_has_section        (QtrMainView *self,
+                                                   const char  *section);
+const char      *qtr_main_view_get_section_label  (QtrMainView *self,
+                                                   const char  *section);
+void             qtr_main_view_select_section     (QtrMainView *self,
+                                                   const char  *section);
+const char      *qtr_main_view_get_section        (QtrMainView *self);
+void             qtr_main_view_show_status        (QtrMainView *self,
+                                                   const char  *title,
+                                                   const char  *description);
+AdwLeaflet      *qtr_main_view_get_leaflet        (QtrMainView *self);
+
+G_END_DECLS

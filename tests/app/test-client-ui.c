@@ -1,0 +1,1453 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <libsecret/secret.h>
+#include <locale.h>
+
+#include "qtr-client-test.h"
+#include "qtr-clock.h"
+#include "qtr-image-loader.h"
+#include "qtr-login-page.h"
+#include "qtr-main-view.h"
+#include "qtr-status-row.h"
+#include "qtr-test-util.h"
+#include "qtr-timeline-view.h"
+#include "qtr-window.h"
+
+/* The client's windows under Xvfb, in real windows: logging in against a loopback server that
+ * answers like Mastodon (discovery, apps, token, verify_credentials, the home timeline) with
+ * the test session's real keyring; the timeline's rows from the JSON fixtures; keyboard
+ * navigation; the leaflet folding at phone width; the image loader's cache against a loopback
+ * server of PNGs. With QTR_SCREENSHOT_DIR set, the windows are saved there as PNG files. */
+
+#define CLIENT_ID "app-test-client-id"
+#define CLIENT_SECRET "app-test-client-secret"
+#define TOKEN "app-test-token-4f2a"
+#define TOKEN2 "app-test-token-93c0"
+
+/* Helpers */
+
+static void
+wait_for (gboolean (*condition) (gpointer),
+          gpointer   data,
+          const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting until %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+is_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
+/* Lets the window lay out and draw a few frames. */
+static void
+settle (void)
+{
+  gint64 until = g_get_monotonic_time () + 300 * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* Takes the screen (Xvfb's, where the window sits at the top left without a window manager)
+ * with ImageMagick's import, as a person's screenshot would: what was really drawn. */
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  const char *dir = g_getenv ("QTR_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  g_autofree char *crop = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (dir == NULL || *dir == '\0')
+    return;
+  settle ();
+  path = g_strdup_printf ("%s/%s.png", dir, name);
+  crop = g_strdup_printf ("%dx%d+0+0", gtk_widget_get_width (widget),
+                          gtk_widget_get_height (widget));
+  g_spawn_sync (NULL, (char *[]) { (char *) "import", (char *) "-window", (char *) "root",
+                                   (char *) "-crop", crop, path, NULL },
+                NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error);
+  if (error != NULL || status != 0)
+    g_test_message ("Could not save %s: %s", path, error ? error->message : "import failed");
+  else
+    g_test_message ("Saved %s", path);
+}
+
+static void
+collect_widgets (GtkWidget *root,
+                 GType      type,
+                 GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && gtk_widget_get_mapped (root))
+    g_ptr_array_add (found, root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_widgets (child, type, found);
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  collect_widgets (root, type, found);
+  return found->len > 0 ? found->pdata[0] : NULL;
+}
+
+static QtrStatus *
+load_status (const char *flavour)
+{
+  g_autofree char *folder = g_build_filename ("client", flavour, NULL);
+  g_autoptr(GBytes) bytes = qtr_test_load_data (folder, "status.json");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  QtrStatus *status;
+
+  json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                              &error);
+  g_assert_no_error (error);
+  status = qtr_status_new_from_json (json_node_get_object (json_parser_get_root (parser)),
+                                     &error);
+  g_assert_no_error (error);
+  return status;
+}
+
+static GListStore *
+load_fixture_timeline (void)
+{
+  static const char *flavours[] = { "mastodon", "gotosocial", "akkoma", "snac" };
+  GListStore *store = g_list_store_new (QTR_TYPE_STATUS);
+
+  for (guint i = 0; i < G_N_ELEMENTS (flavours); i++)
+    {
+      g_autoptr(QtrStatus) status = load_status (flavours[i]);
+
+      g_list_store_append (store, status);
+    }
+  return store;
+}
+
+static GtkWindow *
+new_window (int width,
+            int height)
+{
+  GtkWindow *window = GTK_WINDOW (adw_window_new ());
+
+  gtk_window_set_default_size (window, width, height);
+  return window;
+}
+
+static GBytes *
+make_real_png (int width,
+               int height)
+{
+  gsize stride = (gsize) width * 4;
+  g_autofree guint8 *pixels = g_malloc (stride * height);
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  for (gsize i = 0; i < stride * height; i += 4)
+    {
+      pixels[i] = 0x33;
+      pixels[i + 1] = 0x99;
+      pixels[i + 2] = (guint8) (i / 4);
+      pixels[i + 3] = 0xff;
+    }
+  data = g_bytes_new (pixels, stride * height);
+  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, data, stride);
+  return gdk_texture_save_to_png_bytes (texture);
+}
+
+/* A server of PNGs: /WIDTHxHEIGHT.png */
+static void
+png_cb (SoupServer        *server,
+        SoupServerMessage *message,
+        const char        *path,
+        GHashTable        *query,
+        gpointer           user_data)
+{
+  int width, height;
+  g_autoptr(GBytes) png = NULL;
+
+  if (sscanf (path, "/img/%dx%d.png", &width, &height) != 2)
+    {
+      soup_server_message_set_status (message, SOUP_STATUS_NOT_FOUND, NULL);
+      return;
+    }
+  png = make_real_png (width, height);
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (message, "image/png", SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (png, NULL), g_bytes_get_size (png));
+}
+
+/* The image loader */
+
+static GdkPaintable *
+load_image (QtrImageLoader *loader,
+            const char     *url,
+            GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  qtr_image_loader_load_async (loader, url, NULL, qtr_test_result_cb, &result);
+  return qtr_image_loader_load_finish (loader, qtr_test_wait (&result), error);
+}
+
+static void
+test_image_loader (void)
+{
+  g_autoptr(QtrTestServer) server = qtr_test_server_new ();
+  /* Room for one 64×64 image (16 KiB decoded) and a 32×32 one (4 KiB), not two 64×64. */
+  g_autoptr(QtrImageLoader) loader = qtr_image_loader_new (64 * 64 * 4 + 32 * 32 * 4);
+  g_autofree char *big = NULL;
+  g_autofree char *big2 = NULL;
+  g_autofree char *small = NULL;
+  g_autofree char *missing = NULL;
+  g_autoptr(GdkPaintable) image = NULL;
+  g_autoptr(GdkPaintable) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(GdkPaintable) one = NULL;
+  g_autoptr(GdkPaintable) two = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) cancelled = NULL;
+  g_autoptr(GdkPaintable) none = NULL;
+
+  qtr_test_server_add (server, "/img", png_cb, NULL);
+  big = g_strdup_printf ("%s/img/64x64.png", server->base);
+  big2 = g_strdup_printf ("%s/img/60x64.png", server->base);
+  small = g_strdup_printf ("%s/img/32x32.png", server->base);
+  missing = g_strdup_printf ("%s/nothing.png", server->base);
+
+  image = load_image (loader, big, &error);
+  g_assert_no_error (error);
+  g_assert_true (GDK_IS_TEXTURE (image));
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (image), ==, 64);
+  g_assert_cmpuint (qtr_image_loader_get_cached_bytes (loader), ==, 64 * 64 * 4);
+
+  /* From the cache: the same texture, no second request. */
+  again = load_image (loader, big, &error);
+  g_assert_no_error (error);
+  g_assert_true (again == image);
+  g_assert_cmpuint (qtr_test_server_count (server, "GET /img/64x64.png"), ==, 1);
+
+  /* Two requests at once for one URL make one download. */
+  qtr_image_loader_load_async (loader, small, NULL, qtr_test_result_cb, &first);
+  qtr_image_loader_load_async (loader, small, NULL, qtr_test_result_cb, &second);
+  one = qtr_image_loader_load_finish (loader, qtr_test_wait (&first), &error);
+  g_assert_no_error (error);
+  two = qtr_image_loader_load_finish (loader, qtr_test_wait (&second), &error);
+  g_assert_no_error (error);
+  g_assert_true (one == two);
+  g_assert_cmpuint (qtr_test_server_count (server, "GET /img/32x32.png"), ==, 1);
+  g_assert_cmpuint (qtr_image_loader_get_n_cached (loader), ==, 2);
+
+  /* The bound holds: another big image pushes out the least recently used (the big one, since
+   * the small one was used last). */
+  g_clear_object (&again);
+  again = load_image (loader, big2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (qtr_image_loader_get_cached_bytes (loader), <=,
+                    qtr_image_loader_get_max_bytes (loader));
+  g_assert_null (qtr_image_loader_lookup (loader, big));
+  g_clear_object (&one);
+  one = qtr_image_loader_lookup (loader, small);
+  g_assert_nonnull (one);
+
+  /* A missing image and a cancelled request are errors, not crashes. */
+  none = load_image (loader, missing, &error);
+  g_assert_null (none);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "404"));
+  g_clear_error (&error);
+
+  g_cancellable_cancel (cancellable);
+  qtr_image_loader_load_async (loader, small, cancellable, qtr_test_result_cb, &cancelled);
+  g_assert_null (qtr_image_loader_load_finish (loader, qtr_test_wait (&cancelled), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* The relative time */
+
+static void
+test_relative_time (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_utc (2026, 11, 27, 12, 0, 0);
+  g_autoptr(GDateTime) seconds = g_date_time_add_seconds (now, -20);
+  g_autoptr(GDateTime) minutes = g_date_time_add_minutes (now, -5);
+  g_autoptr(GDateTime) hours = g_date_time_add_hours (now, -3);
+  g_autoptr(GDateTime) days = g_date_time_add_days (now, -2);
+  g_autofree char *a = qtr_format_relative_time (seconds, now);
+  g_autofree char *b = qtr_format_relative_time (minutes, now);
+  g_autofree char *c = qtr_format_relative_time (hours, now);
+  g_autofree char *d = qtr_format_relative_time (days, now);
+  g_autofree char *e = qtr_format_relative_time_long (minutes, now);
+  g_autofree char *f = qtr_format_relative_time_long (hours, now);
+
+  g_assert_cmpstr (a, ==, "now");
+  g_assert_cmpstr (b, ==, "5 min");
+  g_assert_cmpstr (c, ==, "3 h");
+  g_assert_cmpstr (d, ==, "2 d");
+  g_assert_cmpstr (e, ==, "5 minutes ago");
+  g_assert_cmpstr (f, ==, "3 hours ago");
+}
+
+/* A model with `n-pending`, as a streaming timeline has. */
+
+#define TEST_TYPE_PENDING_MODEL (test_pending_model_get_type ())
+G_DECLARE_FINAL_TYPE (TestPendingModel, test_pending_model, TEST, PENDING_MODEL, GObject)
+
+struct _TestPendingModel
+{
+  GObject     parent_instance;
+  GListModel *items;
+  guint       n_pending;
+};
+
+static GType
+test_pending_model_get_item_type (GListModel *model)
+{
+  return QTR_TYPE_STATUS;
+}
+
+static guint
+test_pending_model_get_n_items (GListModel *model)
+{
+  return g_list_model_get_n_items (TEST_PENDING_MODEL (model)->items);
+}
+
+static gpointer
+test_pending_model_get_item (GListModel *model,
+                             guint       position)
+{
+  return g_list_model_get_item (TEST_PENDING_MODEL (model)->items, position);
+}
+
+static void
+test_pending_model_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = test_pending_model_get_item_type;
+  iface->get_n_items = test_pending_model_get_n_items;
+  iface->get_item = test_pending_model_get_item;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestPendingModel, test_pending_model, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      test_pending_model_list_model_init))
+
+static void
+test_pending_model_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  g_value_set_uint (value, TEST_PENDING_MODEL (object)->n_pending);
+}
+
+static void
+test_pending_model_finalize (GObject *object)
+{
+  g_clear_object (&TEST_PENDING_MODEL (object)->items);
+  G_OBJECT_CLASS (test_pending_model_parent_class)->finalize (object);
+}
+
+static void
+test_pending_model_class_init (TestPendingModelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = test_pending_model_get_property;
+  object_class->finalize = test_pending_model_finalize;
+  g_object_class_install_property (object_class, 1,
+                                   g_param_spec_uint ("n-pending", NULL, NULL, 0, G_MAXUINT, 0,
+                                                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+}
+
+static void
+test_pending_model_init (TestPendingModel *self)
+{
+}
+
+static void
+set_n_pending (TestPendingModel *model,
+               guint             n)
+{
+  model->n_pending = n;
+  g_object_notify (G_OBJECT (model), "n-pending");
+}
+
+/* The timeline */
+
+static QtrStatusRow *
+find_row_for (GtkWidget  *root,
+              const char *acct)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect_widgets (root, QTR_TYPE_STATUS_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      QtrStatus *status = qtr_status_row_get_status (rows->pdata[i]);
+
+      if (status != NULL &&
+          g_str_equal (qtr_account_get_acct (qtr_status_get_account (qtr_status_get_shown (status))),
+                       acct))
+        return rows->pdata[i];
+    }
+  return NULL;
+}
+
+static gboolean
+has_four_rows (gpointer root)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect_widgets (root, QTR_TYPE_STATUS_ROW, rows);
+  return rows->len == 4;
+}
+
+static gboolean
+has_rows (gpointer root)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect_widgets (root, QTR_TYPE_STATUS_ROW, rows);
+  return rows->len > 0;
+}
+
+static gboolean
+label_shows (GtkWidget  *root,
+             const char *text)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  collect_widgets (root, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      if (strstr (gtk_label_get_text (labels->pdata[i]), text) != NULL &&
+          gtk_widget_is_drawable (labels->pdata[i]))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+record_string_cb (GObject    *object,
+                  const char *value,
+                  char      **slot)
+{
+  g_free (*slot);
+  *slot = g_strdup (value);
+}
+
+static void
+record_status_cb (GObject    *object,
+                  QtrStatus  *status,
+                  QtrStatus **slot)
+{
+  *slot = status;
+}
+
+static gboolean
+has_binding (GtkWidget  *widget,
+             const char *trigger,
+             const char *action)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  g_autoptr(GtkShortcutTrigger) wanted = gtk_shortcut_trigger_parse_string (trigger);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutAction *named = gtk_shortcut_get_action (shortcut);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted) &&
+              GTK_IS_NAMED_ACTION (named) &&
+              g_str_equal (gtk_named_action_get_action_name (GTK_NAMED_ACTION (named)), action))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+test_timeline (void)
+{
+  g_autoptr(GListStore) statuses = load_fixture_timeline ();
+  GtkWindow *window = new_window (600, 900);
+  QtrTimelineView *view = QTR_TIMELINE_VIEW (qtr_timeline_view_new ());
+  QtrStatusRow *alice, *grace, *erin;
+  g_autofree char *text = NULL;
+  g_autofree char *mention = NULL;
+  g_autofree char *hashtag = NULL;
+  QtrStatus *opened = NULL;
+  QtrClock *clock = qtr_clock_get_default ();
+  g_autoptr(GDateTime) now = g_date_time_new_utc (2024, 10, 30, 12, 5, 0);
+
+  qtr_clock_set_now (clock, now);
+  qtr_timeline_view_set_model (view, G_LIST_MODEL (statuses));
+  adw_window_set_content (ADW_WINDOW (window), GTK_WIDGET (view));
+  g_signal_connect (view, "mention-activated", G_CALLBACK (record_string_cb), &mention);
+  g_signal_connect (view, "hashtag-activated", G_CALLBACK (record_string_cb), &hashtag);
+  g_signal_connect (view, "status-activated", G_CALLBACK (record_status_cb), &opened);
+  gtk_window_present (window);
+  wait_for (is_mapped, view, "the timeline shows");
+  wait_for (has_four_rows, view, "the four posts have rows");
+
+  /* Rows held the one clock while they show. */
+  g_assert_true (qtr_clock_is_running (clock));
+
+  /* The boost: Alice's post under "bob boosted", with its content warning collapsed. */
+  alice = find_row_for (GTK_WIDGET (view), "alice");
+  g_assert_nonnull (alice);
+  g_assert_true (label_shows (GTK_WIDGET (alice), "Alice 🌻"));
+  g_assert_true (label_shows (GTK_WIDGET (alice), "@alice"));
+  g_assert_true (label_shows (GTK_WIDGET (alice), "bob boosted"));
+  g_assert_true (label_shows (GTK_WIDGET (alice), "Garden photos"));
+  g_assert_true (label_shows (GTK_WIDGET (alice), "6 min"));
+  g_assert_false (qtr_status_row_get_content_revealed (alice));
+  g_assert_false (label_shows (GTK_WIDGET (alice), "Tomatoes"));
+  text = qtr_status_row_dup_accessible_text (alice);
+  g_assert_true (g_str_has_prefix (text, "Alice 🌻 (@alice), 6 minutes ago. bob boosted. "));
+  g_assert_nonnull (strstr (text, "Content warning: Garden photos."));
+  g_assert_null (strstr (text, "Tomatoes"));
+  g_clear_pointer (&text, g_free);
+  /* Counts of the boosted post, not of the boost. */
+  g_assert_true (label_shows (GTK_WIDGET (alice), "17"));
+
+  /* Revealed, the content reads and its links go where they should. */
+  qtr_status_row_set_content_revealed (alice, TRUE);
+  settle ();
+  g_assert_true (qtr_status_row_get_content_revealed (alice));
+  g_assert_true (label_shows (GTK_WIDGET (alice), "Tomatoes!"));
+  text = qtr_status_row_dup_accessible_text (alice);
+  g_assert_nonnull (strstr (text, "Tomatoes!"));
+  g_assert_true (qtr_status_row_activate_link (alice, "https://other.example/@carol"));
+  g_assert_cmpstr (mention, ==, "https://other.example/@carol");
+  g_assert_true (qtr_status_row_activate_link (alice, "https://mastodon.example/tags/gardening"));
+  g_assert_cmpstr (hashtag, ==, "gardening");
+
+  /* Other servers' posts: names, text, and a display name that falls back to the handle. */
+  grace = find_row_for (GTK_WIDGET (view), "grace");
+  g_assert_true (label_shows (GTK_WIDGET (grace), "Grace"));
+  g_assert_true (label_shows (GTK_WIDGET (grace), "Which one?"));
+  g_assert_true (qtr_status_row_get_content_revealed (grace));
+  erin = find_row_for (GTK_WIDGET (view), "erin");
+  g_assert_true (label_shows (GTK_WIDGET (erin), "Followers only, with a picture."));
+  g_assert_true (label_shows (GTK_WIDGET (erin), "erin"));
+  save_screenshot (GTK_WIDGET (window), "timeline");
+
+  /* The time moves on with the clock's tick. */
+  {
+    g_autoptr(GDateTime) later = g_date_time_add_hours (now, 2);
+
+    qtr_clock_set_now (clock, later);
+    g_assert_true (label_shows (GTK_WIDGET (alice), "2 h"));
+  }
+
+  /* Keyboard: j and k are bound, and move the selection; Enter opens the selected post. */
+  g_assert_true (has_binding (GTK_WIDGET (view), "j", "timeline.next"));
+  g_assert_true (has_binding (GTK_WIDGET (view), "k", "timeline.previous"));
+  g_assert_true (has_binding (GTK_WIDGET (view), "Return", "timeline.open"));
+  g_assert_cmpuint (qtr_timeline_view_get_selected (view), ==, GTK_INVALID_LIST_POSITION);
+  gtk_widget_activate_action (GTK_WIDGET (view), "timeline.next", NULL);
+  g_assert_cmpuint (qtr_timeline_view_get_selected (view), ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (view), "timeline.next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (view), "timeline.next", NULL);
+  g_assert_cmpuint (qtr_timeline_view_get_selected (view), ==, 2);
+  gtk_widget_activate_action (GTK_WIDGET (view), "timeline.previous", NULL);
+  g_assert_cmpuint (qtr_timeline_view_get_selected (view), ==, 1);
+  for (guint i = 0; i < 6; i++)
+    gtk_widget_activate_action (GTK_WIDGET (view), "timeline.next", NULL);
+  g_assert_cmpuint (qtr_timeline_view_get_selected (view), ==, 3);
+  settle ();
+  /* The focus followed the selection. */
+  {
+    GtkWidget *focus = gtk_window_get_focus (window);
+
+    g_assert_nonnull (focus);
+    g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (view)));
+  }
+  gtk_widget_activate_action (GTK_WIDGET (view), "timeline.open", NULL);
+  g_assert_true (opened == g_list_model_get_item (G_LIST_MODEL (statuses), 3));
+  g_object_unref (opened);
+
+  gtk_window_destroy (window);
+  settle ();
+  /* No row shows: the clock sleeps. */
+  g_assert_false (qtr_clock_is_running (clock));
+  qtr_clock_set_now (clock, NULL);
+}
+
+static GtkWidget *
+find_pending_button (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  collect_widgets (root, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      if (g_strcmp0 (gtk_actionable_get_action_name (buttons->pdata[i]),
+                     "timeline.show-pending") == 0)
+        return buttons->pdata[i];
+    }
+  return NULL;
+}
+
+static void
+count_cb (GObject *object,
+          guint   *count)
+{
+  (*count)++;
+}
+
+static void
+test_pending (void)
+{
+  TestPendingModel *model = g_object_new (TEST_TYPE_PENDING_MODEL, NULL);
+  GtkWindow *window = new_window (500, 600);
+  QtrTimelineView *view = QTR_TIMELINE_VIEW (qtr_timeline_view_new ());
+  GtkWidget *button;
+  guint shown = 0;
+
+  model->items = G_LIST_MODEL (load_fixture_timeline ());
+  qtr_timeline_view_set_model (view, G_LIST_MODEL (model));
+  g_signal_connect (view, "show-pending", G_CALLBACK (count_cb), &shown);
+  adw_window_set_content (ADW_WINDOW (window), GTK_WIDGET (view));
+  gtk_window_present (window);
+  wait_for (is_mapped, view, "the timeline shows");
+
+  g_assert_null (find_pending_button (GTK_WIDGET (view)));
+  set_n_pending (model, 3);
+  settle ();
+  button = find_pending_button (GTK_WIDGET (view));
+  g_assert_nonnull (button);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "3 new posts");
+  g_assert_cmpuint (qtr_timeline_view_get_n_pending (view), ==, 3);
+  save_screenshot (GTK_WIDGET (window), "timeline-new-posts");
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_cmpuint (shown, ==, 1);
+  set_n_pending (model, 0);
+  settle ();
+  g_assert_null (find_pending_button (GTK_WIDGET (view)));
+
+  /* A plain GListStore has no such property: no button, ever. */
+  {
+    g_autoptr(GListStore) plain = load_fixture_timeline ();
+
+    qtr_timeline_view_set_model (view, G_LIST_MODEL (plain));
+    g_assert_cmpuint (qtr_timeline_view_get_n_pending (view), ==, 0);
+  }
+  gtk_window_destroy (window);
+  g_assert_finalize_object (model);
+}
+
+/* The row asks its loader for the avatar and the media */
+
+static void
+test_row_images (void)
+{
+  g_autoptr(QtrTestServer) server = qtr_test_server_new ();
+  g_autoptr(QtrImageLoader) loader = qtr_image_loader_new (1024 * 1024);
+  g_autofree char *json = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrStatus) status = NULL;
+  GtkWindow *window = new_window (500, 400);
+  QtrStatusRow *row = QTR_STATUS_ROW (qtr_status_row_new ());
+  AdwAvatar *avatar;
+  g_autoptr(GPtrArray) pictures = g_ptr_array_new ();
+  GtkWidget *thumbnail;
+
+  qtr_test_server_add (server, "/img", png_cb, NULL);
+  json = g_strdup_printf (
+    "{\"id\":\"1\",\"created_at\":\"2024-10-30T12:00:00.000Z\",\"content\":\"<p>Look</p>\","
+    "\"sensitive\":true,\"spoiler_text\":\"\",\"visibility\":\"public\",\"uri\":\"https://a.example/1\","
+    "\"account\":{\"id\":\"9\",\"username\":\"dan\",\"acct\":\"dan@a.example\","
+    "\"display_name\":\"Dan\",\"url\":\"https://a.example/@dan\",\"avatar\":\"%s/img/48x48.png\"},"
+    "\"media_attachments\":[{\"id\":\"5\",\"type\":\"image\",\"url\":\"%s/img/80x60.png\","
+    "\"preview_url\":\"%s/img/40x30.png\",\"description\":\"A red kite\"}]}",
+    server->base, server->base, server->base);
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  status = qtr_status_new_from_json (json_node_get_object (json_parser_get_root (parser)), &error);
+  g_assert_no_error (error);
+
+  qtr_status_row_set_image_loader (row, loader);
+  qtr_status_row_set_status (row, status);
+  adw_window_set_content (ADW_WINDOW (window), GTK_WIDGET (row));
+  gtk_window_present (window);
+  wait_for (is_mapped, row, "the row shows");
+
+  /* The avatar arrives from the loader; the sensitive thumbnail is not even fetched. */
+  avatar = ADW_AVATAR (find_widget (GTK_WIDGET (row), ADW_TYPE_AVATAR));
+  while (adw_avatar_get_custom_image (avatar) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (adw_avatar_get_custom_image (avatar)), ==,
+                   48);
+  g_assert_true (label_shows (GTK_WIDGET (row), "Sensitive Media"));
+  g_assert_cmpuint (qtr_test_server_count (server, "GET /img/40x30.png"), ==, 0);
+
+  /* A click shows it. */
+  thumbnail = find_widget (GTK_WIDGET (row), GTK_TYPE_BUTTON);
+  while (thumbnail != NULL && !gtk_widget_has_css_class (thumbnail, "media-thumbnail"))
+    thumbnail = NULL;
+  {
+    g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+    collect_widgets (GTK_WIDGET (row), GTK_TYPE_BUTTON, buttons);
+    for (guint i = 0; i < buttons->len; i++)
+      if (gtk_widget_has_css_class (buttons->pdata[i], "media-thumbnail"))
+        thumbnail = buttons->pdata[i];
+  }
+  g_assert_nonnull (thumbnail);
+  g_signal_emit_by_name (thumbnail, "clicked");
+  g_assert_false (label_shows (GTK_WIDGET (row), "Sensitive Media"));
+  collect_widgets (GTK_WIDGET (row), GTK_TYPE_PICTURE, pictures);
+  g_assert_cmpuint (pictures->len, ==, 1);
+  while (gtk_picture_get_paintable (pictures->pdata[0]) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (qtr_test_server_count (server, "GET /img/40x30.png"), ==, 1);
+  save_screenshot (GTK_WIDGET (window), "row-media");
+
+  gtk_window_destroy (window);
+  settle ();
+}
+
+/* The main view */
+
+static gboolean
+is_folded (gpointer leaflet)
+{
+  return adw_leaflet_get_folded (leaflet);
+}
+
+static gboolean
+is_unfolded (gpointer leaflet)
+{
+  return !adw_leaflet_get_folded (leaflet);
+}
+
+static void
+test_main_view_adaptive (void)
+{
+  g_autoptr(GListStore) statuses = load_fixture_timeline ();
+  GtkWindow *window = new_window (1000, 700);
+  QtrMainView *view = QTR_MAIN_VIEW (qtr_main_view_new ());
+  AdwLeaflet *leaflet = qtr_main_view_get_leaflet (view);
+  g_autoptr(GPtrArray) accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) qtr_stored_account_free);
+  static const char *sections[] = {
+    "home", "notifications", "mentions", "local", "federated", "bookmarks", "favourites",
+    "lists", "search",
+  };
+
+  g_ptr_array_add (accounts, qtr_stored_account_new ("https://a.example", "1", "@ann@a.example",
+                                                     "Ann"));
+  g_ptr_array_add (accounts, qtr_stored_account_new ("https://b.example", "2", "@bo@b.example",
+                                                     NULL));
+  qtr_main_view_set_accounts (view, accounts, "@ann@a.example");
+  adw_window_set_content (ADW_WINDOW (window), GTK_WIDGET (view));
+  gtk_window_present (window);
+  wait_for (is_mapped, view, "the main view shows");
+
+  /* No section has a page yet: none shows in the sidebar. */
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+    g_assert_false (qtr_main_view_has_section (view, sections[i]));
+  qtr_main_view_set_timeline (view, "home", G_LIST_MODEL (statuses));
+  g_assert_true (qtr_main_view_has_section (view, "home"));
+  g_assert_false (qtr_main_view_has_section (view, "notifications"));
+  g_assert_cmpstr (qtr_main_view_get_section (view), ==, "home");
+  g_assert_cmpstr (qtr_main_view_get_section_label (view, "home"), ==,
+                   g_dgettext (GETTEXT_PACKAGE, "Home"));
+  g_assert_cmpuint (qtr_main_view_get_n_accounts (view), ==, 2);
+  g_assert_true (label_shows (GTK_WIDGET (view), "@bo@b.example"));
+  g_assert_true (label_shows (GTK_WIDGET (view), "Ann"));
+
+  /* Wide: sidebar and content side by side. */
+  wait_for (is_unfolded, leaflet, "the leaflet unfolds at 1000 px");
+  wait_for (has_rows, view, "the home timeline shows");
+  save_screenshot (GTK_WIDGET (window), "main-wide");
+
+  /* Phone width: one pane, and a back button from the content to the sidebar. */
+  gtk_window_set_default_size (window, 360, 700);
+  wait_for (is_folded, leaflet, "the leaflet folds at 360 px");
+  adw_leaflet_set_visible_child_name (leaflet, "content");
+  settle ();
+  save_screenshot (GTK_WIDGET (window), "main-narrow-content");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "main.back", NULL));
+  settle ();
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "sidebar");
+  save_screenshot (GTK_WIDGET (window), "main-narrow-sidebar");
+
+  gtk_window_set_default_size (window, 1000, 700);
+  wait_for (is_unfolded, leaflet, "the leaflet unfolds again");
+
+  /* A section without a model goes away again. */
+  qtr_main_view_set_timeline (view, "home", NULL);
+  g_assert_false (qtr_main_view_has_section (view, "home"));
+  gtk_window_destroy (window);
+}
+
+/* Logging in, as a person does, against a loopback server that answers like Mastodon. */
+
+typedef struct {
+  QtrTestServer *server;
+  char          *redirect_uri;
+  char          *challenge;     /* of the code issued */
+  char          *code;
+  guint          tokens_issued;
+} LoginServer;
+
+static GHashTable *
+read_form (SoupServerMessage *message)
+{
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (message));
+  g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+
+  return soup_form_decode (text);
+}
+
+static void
+apps_cb (SoupServer        *server,
+         SoupServerMessage *message,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  LoginServer *login = user_data;
+  g_autoptr(GHashTable) form = read_form (message);
+
+  g_free (login->redirect_uri);
+  login->redirect_uri = g_strdup (g_hash_table_lookup (form, "redirect_uris"));
+  qtr_test_reply_json (message, 200,
+                       "{\"id\":\"1\",\"name\":\"Quitter\",\"client_id\":\"" CLIENT_ID "\","
+                       "\"client_secret\":\"" CLIENT_SECRET "\"}");
+}
+
+static char *
+s256 (const char *verifier)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize length = sizeof digest;
+  g_autofree char *base64 = NULL;
+  GString *text = g_string_new (NULL);
+
+  g_checksum_update (checksum, (const guchar *) verifier, strlen (verifier));
+  g_checksum_get_digest (checksum, digest, &length);
+  base64 = g_base64_encode (digest, length);
+  for (const char *p = base64; *p != '\0' && *p != '='; p++)
+    g_string_append_c (text, *p == '+' ? '-' : *p == '/' ? '_' : *p);
+  return g_string_free (text, FALSE);
+}
+
+static void
+token_cb (SoupServer        *server,
+          SoupServerMessage *message,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  LoginServer *login = user_data;
+  g_autoptr(GHashTable) form = read_form (message);
+  const char *verifier = g_hash_table_lookup (form, "code_verifier");
+  g_autofree char *computed = verifier ? s256 (verifier) : NULL;
+
+  if (login->code == NULL ||
+      g_strcmp0 (g_hash_table_lookup (form, "code"), login->code) != 0 ||
+      g_strcmp0 (g_hash_table_lookup (form, "client_id"), CLIENT_ID) != 0 ||
+      g_strcmp0 (g_hash_table_lookup (form, "redirect_uri"), login->redirect_uri) != 0 ||
+      g_strcmp0 (computed, login->challenge) != 0)
+    {
+      qtr_test_reply_json (message, 400, "{\"error\":\"invalid_grant\"}");
+      return;
+    }
+  /* A code works once. */
+  g_clear_pointer (&login->code, g_free);
+  /* The first login is Alice's, the second Grace's. */
+  if (login->tokens_issued++ == 0)
+    qtr_test_reply_json (message, 200, "{\"access_token\":\"" TOKEN "\",\"token_type\":\"Bearer\","
+                                       "\"scope\":\"read write follow push\",\"created_at\":1}");
+  else
+    qtr_test_reply_json (message, 200, "{\"access_token\":\"" TOKEN2 "\",\"token_type\":"
+                                       "\"Bearer\",\"scope\":\"read write follow push\","
+                                       "\"created_at\":2}");
+}
+
+/* Returns: 1 for Alice's token, 2 for Grace's, 0 for anything else */
+static guint
+authorized (SoupServerMessage *message)
+{
+  const char *header = soup_message_headers_get_one (
+    soup_server_message_get_request_headers (message), "Authorization");
+
+  if (g_strcmp0 (header, "Bearer " TOKEN) == 0)
+    return 1;
+  if (g_strcmp0 (header, "Bearer " TOKEN2) == 0)
+    return 2;
+  return 0;
+}
+
+static void
+serve_file (SoupServerMessage *message,
+            const char        *folder,
+            const char        *name)
+{
+  g_autoptr(GBytes) bytes = qtr_test_load_data (folder, name);
+
+  soup_server_message_set_status (message, 200, NULL);
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+static void
+verify_credentials_cb (SoupServer        *server,
+                       SoupServerMessage *message,
+                       const char        *path,
+                       GHashTable        *query,
+                       gpointer           user_data)
+{
+  guint who = authorized (message);
+
+  if (who == 0)
+    {
+      qtr_test_reply_json (message, 401, "{\"error\":\"The access token is invalid\"}");
+      return;
+    }
+  serve_file (message, who == 1 ? "client/mastodon" : "client/akkoma", "account.json");
+}
+
+static void
+home_cb (SoupServer        *server,
+         SoupServerMessage *message,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  static const char *flavours[] = { "mastodon", "gotosocial", "akkoma", "snac" };
+  g_autoptr(GString) json = g_string_new ("[");
+
+  if (!authorized (message))
+    {
+      qtr_test_reply_json (message, 401, "{\"error\":\"The access token is invalid\"}");
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (flavours); i++)
+    {
+      g_autofree char *folder = g_build_filename ("client", flavours[i], NULL);
+      g_autofree char *text = qtr_test_load_text (folder, "status.json");
+
+      g_string_append_printf (json, "%s%s", i > 0 ? "," : "", text);
+    }
+  g_string_append (json, "]");
+  qtr_test_reply_json (message, 200, json->str);
+}
+
+static void
+revoke_cb (SoupServer        *server,
+           SoupServerMessage *message,
+           const char        *path,
+           GHashTable        *query,
+           gpointer           user_data)
+{
+  qtr_test_reply_json (message, 200, "{}");
+}
+
+static LoginServer *
+login_server_new (void)
+{
+  LoginServer *login = g_new0 (LoginServer, 1);
+
+  login->server = qtr_test_server_new ();
+  qtr_test_server_serve_flavour (login->server, "mastodon");
+  qtr_test_server_add (login->server, "/api/v1/apps", apps_cb, login);
+  qtr_test_server_add (login->server, "/oauth/token", token_cb, login);
+  qtr_test_server_add (login->server, "/oauth/revoke", revoke_cb, login);
+  qtr_test_server_add (login->server, "/api/v1/accounts/verify_credentials",
+                       verify_credentials_cb, login);
+  qtr_test_server_add (login->server, "/api/v1/timelines/home", home_cb, login);
+  return login;
+}
+
+static void
+login_server_free (LoginServer *login)
+{
+  qtr_test_server_free (login->server);
+  g_free (login->redirect_uri);
+  g_free (login->challenge);
+  g_free (login->code);
+  g_free (login);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoginServer, login_server_free)
+
+/* The user approves in the browser: the server issues a code for the authorization's
+ * challenge. Returns the state to send back. */
+static char *
+approve (LoginServer *login,
+         const char  *authorize_url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (authorize_url, G_URI_FLAGS_ENCODED_QUERY, NULL);
+  g_autoptr(GHashTable) params = NULL;
+
+  g_assert_nonnull (uri);
+  params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, NULL);
+  g_assert_cmpstr (g_hash_table_lookup (params, "redirect_uri"), ==, login->redirect_uri);
+  g_assert_cmpstr (g_hash_table_lookup (params, "code_challenge_method"), ==, "S256");
+  g_free (login->challenge);
+  login->challenge = g_strdup (g_hash_table_lookup (params, "code_challenge"));
+  g_free (login->code);
+  login->code = g_strdup ("pasted-code-8d1e");
+  return g_strdup (g_hash_table_lookup (params, "state"));
+}
+
+/* The browser follows the server's redirect back to Quitter's loopback receiver. */
+static guint
+browse_back (const char *redirect_uri,
+             const char *code,
+             const char *state)
+{
+  g_autoptr(SoupSession) browser = soup_session_new ();
+  g_autofree char *escaped = g_uri_escape_string (state, NULL, FALSE);
+  g_autofree char *url = g_strdup_printf ("%s?code=%s&state=%s", redirect_uri, code, escaped);
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_session_send_and_read_async (browser, message, G_PRIORITY_DEFAULT, NULL,
+                                    qtr_test_result_cb, &result);
+  body = soup_session_send_and_read_finish (browser, qtr_test_wait (&result), &error);
+  g_assert_no_error (error);
+  return soup_message_get_status (message);
+}
+
+static AdwEntryRow *
+find_entry_row (GtkWidget  *root,
+                const char *title)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect_widgets (root, ADW_TYPE_ENTRY_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_str_equal (adw_preferences_row_get_title (rows->pdata[i]), title))
+      return rows->pdata[i];
+  return NULL;
+}
+
+static gboolean
+login_settled (gpointer page)
+{
+  return !qtr_login_page_get_busy (page);
+}
+
+static gboolean
+login_at_code (gpointer page)
+{
+  return g_strcmp0 (qtr_login_page_get_stage (page), "code") == 0 &&
+         !qtr_login_page_get_busy (page);
+}
+
+static gboolean
+login_has_error (gpointer page)
+{
+  return qtr_login_page_get_error (page) != NULL;
+}
+
+static gboolean
+login_at_browser (gpointer page)
+{
+  return g_strcmp0 (qtr_login_page_get_stage (page), "browser") == 0 &&
+         !qtr_login_page_get_busy (page);
+}
+
+static gboolean
+window_at_main (gpointer window)
+{
+  return g_strcmp0 (qtr_window_get_page (window), "main") == 0;
+}
+
+static gboolean
+window_at_welcome (gpointer window)
+{
+  return g_strcmp0 (qtr_window_get_page (window), "welcome") == 0;
+}
+
+static gboolean
+home_shown (gpointer view)
+{
+  return qtr_main_view_has_section (view, "home");
+}
+
+static char *
+lookup_token (const char *handle)
+{
+  static const SecretSchema schema = {
+    APP_ID, SECRET_SCHEMA_DONT_MATCH_NAME,
+    { { "handle", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } },
+    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  };
+  g_autoptr(GError) error = NULL;
+  char *secret = secret_password_lookup_sync (&schema, NULL, &error, "handle", handle, NULL);
+
+  g_assert_no_error (error);
+  return secret;
+}
+
+static gboolean
+toast_shown (gpointer window)
+{
+  return label_shows (window, "Could not open https://mastodon.example/@alice/113400000000000001");
+}
+
+static gboolean
+two_accounts (gpointer view)
+{
+  return qtr_main_view_get_n_accounts (view) == 2;
+}
+
+static gboolean
+one_account (gpointer view)
+{
+  return qtr_main_view_get_n_accounts (view) == 1;
+}
+
+/* The active account as the saved list has it. */
+static const char *
+active_account (void)
+{
+  static char *active;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrAccountStore) store = qtr_account_store_new (NULL, &error);
+
+  g_assert_no_error (error);
+  g_free (active);
+  active = g_strdup (qtr_account_store_get_active (store));
+  return active;
+}
+
+static void
+activate_account_row (QtrMainView *view,
+                      const char  *handle)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect_widgets (GTK_WIDGET (view), GTK_TYPE_LIST_BOX_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      if (g_str_equal (gtk_widget_get_name (rows->pdata[i]), handle))
+        {
+          g_assert_true (gtk_widget_activate (rows->pdata[i]));
+          return;
+        }
+    }
+  g_error ("No row for %s in the sidebar", handle);
+}
+
+static void
+log_out_confirmed (QtrWindow  *window,
+                   const char *handle)
+{
+  AdwMessageDialog *dialog = NULL;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.log-out", NULL));
+  while (dialog == NULL && g_get_monotonic_time () < deadline)
+    {
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+        {
+          g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+          if (ADW_IS_MESSAGE_DIALOG (toplevel) && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+            dialog = ADW_MESSAGE_DIALOG (toplevel);
+        }
+      g_main_context_iteration (NULL, FALSE);
+    }
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), handle));
+  adw_message_dialog_response (dialog, "log-out");
+}
+
+static void
+submit (QtrLoginPage *page)
+{
+  gtk_widget_activate_action (GTK_WIDGET (page), "login.continue", NULL);
+  wait_for (login_settled, page, "the login page has an answer");
+}
+
+static void
+test_login (void)
+{
+  g_autoptr(LoginServer) login = login_server_new ();
+  g_autoptr(QtrTestServer) not_mastodon = qtr_test_server_new ();
+  QtrWindow *window = g_object_new (QTR_TYPE_WINDOW, NULL);
+  QtrLoginPage *page = qtr_window_get_login_page (window);
+  QtrMainView *main_view = qtr_window_get_main_view (window);
+  AdwEntryRow *server_row;
+  AdwEntryRow *code_row;
+  g_autofree char *unreachable = g_strdup_printf ("127.0.0.1:%u", qtr_test_pick_free_port ());
+  g_autofree char *address = g_strdup (login->server->base + strlen ("http://"));
+  g_autofree char *secret = NULL;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (is_mapped, window, "the window shows");
+
+  /* No account yet: the welcome page, and its button leads to the login page. */
+  g_assert_cmpstr (qtr_window_get_page (window), ==, "welcome");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-account", NULL));
+  g_assert_cmpstr (qtr_window_get_page (window), ==, "login");
+  g_assert_cmpstr (qtr_login_page_get_stage (page), ==, "server");
+  server_row = find_entry_row (GTK_WIDGET (page), "Server or Account");
+  g_assert_nonnull (server_row);
+
+  /* Nothing typed, nothing listening, not a Mastodon API: each says so. */
+  submit (page);
+  g_assert_nonnull (strstr (qtr_login_page_get_error (page), "Type a server name"));
+  gtk_editable_set_text (GTK_EDITABLE (server_row), unreachable);
+  submit (page);
+  g_assert_true (g_str_has_prefix (qtr_login_page_get_error (page), "Could not reach"));
+  g_assert_cmpstr (qtr_login_page_get_stage (page), ==, "server");
+  save_screenshot (GTK_WIDGET (window), "login-unreachable");
+  {
+    g_autofree char *other = g_strdup (not_mastodon->base + strlen ("http://"));
+
+    gtk_editable_set_text (GTK_EDITABLE (server_row), other);
+    submit (page);
+    g_assert_nonnull (strstr (qtr_login_page_get_error (page),
+                              "does not look like a Mastodon-compatible server"));
+  }
+
+  /* The real one: discovery, then the browser (there is none in the test session: the page
+   * says so and offers the link), waiting on the loopback redirect. */
+  gtk_editable_set_text (GTK_EDITABLE (server_row), address);
+  gtk_widget_activate_action (GTK_WIDGET (page), "login.continue", NULL);
+  wait_for (login_at_browser, page, "the login waits for the browser");
+  g_assert_true (g_str_has_prefix (login->redirect_uri, "http://127.0.0.1:"));
+  g_assert_true (g_str_has_prefix (qtr_login_page_get_authorize_url (page),
+                                   login->server->base));
+  /* The test session has no browser: the page says so, and the wait goes on. */
+  wait_for (login_has_error, page, "the page says there is no browser");
+  g_assert_true (g_str_has_prefix (qtr_login_page_get_error (page), "Could not open a web browser"));
+  g_assert_cmpstr (qtr_login_page_get_stage (page), ==, "browser");
+  save_screenshot (GTK_WIDGET (window), "login-browser");
+
+  /* "Paste a code instead": registered again for the out-of-band redirect. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "login.use-code", NULL);
+  wait_for (login_at_code, page, "the login asks for the code");
+  wait_for (login_has_error, page, "the page says there is no browser");
+  g_assert_cmpstr (login->redirect_uri, ==, "urn:ietf:wg:oauth:2.0:oob");
+  g_free (approve (login, qtr_login_page_get_authorize_url (page)));
+  code_row = find_entry_row (GTK_WIDGET (page), "Authorization Code");
+  g_assert_nonnull (code_row);
+
+  /* A wrong code is refused, and the page says what to do. */
+  gtk_editable_set_text (GTK_EDITABLE (code_row), "not-the-code");
+  submit (page);
+  g_assert_nonnull (strstr (qtr_login_page_get_error (page), "did not accept the sign-in"));
+  g_assert_cmpuint (login->tokens_issued, ==, 0);
+  save_screenshot (GTK_WIDGET (window), "login-code-refused");
+
+  gtk_editable_set_text (GTK_EDITABLE (code_row), "  pasted-code-8d1e \n");
+  gtk_widget_activate_action (GTK_WIDGET (page), "login.continue", NULL);
+  wait_for (window_at_main, window, "the main view opens");
+  g_assert_cmpuint (login->tokens_issued, ==, 1);
+
+  /* The account is in the sidebar, its token in the keyring, and Home reads the server. */
+  g_assert_cmpuint (qtr_main_view_get_n_accounts (main_view), ==, 1);
+  g_assert_cmpstr (qtr_main_view_get_account_handle (main_view, 0), ==,
+                   "@alice@mastodon.example");
+  g_assert_true (label_shows (GTK_WIDGET (main_view), "@alice@mastodon.example"));
+  secret = lookup_token ("@alice@mastodon.example");
+  g_assert_nonnull (secret);
+  g_assert_nonnull (strstr (secret, TOKEN));
+  wait_for (home_shown, main_view, "Home shows");
+  wait_for (has_rows, main_view, "the home timeline has its posts");
+  g_assert_true (label_shows (GTK_WIDGET (main_view), "bob boosted"));
+  g_assert_true (label_shows (GTK_WIDGET (main_view), "Garden photos"));
+  save_screenshot (GTK_WIDGET (window), "main-home");
+
+  /* Enter opens the post on its server's page (the thread view is not in the app yet); with
+   * no browser in the test session, a toast says so. */
+  {
+    QtrTimelineView *home = qtr_main_view_get_timeline (main_view, "home");
+
+    gtk_widget_activate_action (GTK_WIDGET (home), "timeline.next", NULL);
+    gtk_widget_activate_action (GTK_WIDGET (home), "timeline.open", NULL);
+    wait_for (toast_shown, window, "a toast says the post could not be opened");
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+
+  /* At the next start, the saved account opens directly. */
+  window = g_object_new (QTR_TYPE_WINDOW, NULL);
+  main_view = qtr_window_get_main_view (window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpstr (qtr_window_get_page (window), ==, "main");
+  wait_for (home_shown, main_view, "Home shows at start");
+
+  /* A second account, this time through the loopback redirect: the test plays the browser
+   * coming back to Quitter. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-account", NULL));
+  page = qtr_window_get_login_page (window);
+  server_row = find_entry_row (GTK_WIDGET (page), "Server or Account");
+  gtk_editable_set_text (GTK_EDITABLE (server_row), address);
+  gtk_widget_activate_action (GTK_WIDGET (page), "login.continue", NULL);
+  wait_for (login_at_browser, page, "the second login waits for the browser");
+  {
+    g_autofree char *state = approve (login, qtr_login_page_get_authorize_url (page));
+
+    /* A redirect with another state is refused; the right one completes the login. */
+    g_assert_cmpuint (browse_back (login->redirect_uri, login->code, "forged-state"), ==, 400);
+    g_assert_cmpuint (browse_back (login->redirect_uri, login->code, state), ==, 200);
+  }
+  wait_for (window_at_main, window, "the main view opens again");
+  wait_for (two_accounts, main_view, "both accounts are listed");
+  g_assert_cmpuint (login->tokens_issued, ==, 2);
+  g_assert_true (label_shows (GTK_WIDGET (main_view), "@grace@mastodon.example"));
+  g_assert_cmpstr (active_account (), ==, "@grace@mastodon.example");
+  save_screenshot (GTK_WIDGET (window), "main-two-accounts");
+
+  /* Switching from the sidebar. */
+  activate_account_row (main_view, "@alice@mastodon.example");
+  g_assert_cmpstr (active_account (), ==, "@alice@mastodon.example");
+  wait_for (home_shown, main_view, "Alice's home shows");
+
+  /* Logging out (confirmed) revokes and forgets the secret; the other account opens; with no
+   * account left, the welcome page is back. */
+  log_out_confirmed (window, "@alice@mastodon.example");
+  wait_for (one_account, main_view, "one account is left");
+  g_assert_cmpstr (qtr_window_get_page (window), ==, "main");
+  g_assert_cmpstr (qtr_main_view_get_account_handle (main_view, 0), ==,
+                   "@grace@mastodon.example");
+  g_assert_cmpstr (active_account (), ==, "@grace@mastodon.example");
+  g_clear_pointer (&secret, g_free);
+  secret = lookup_token ("@alice@mastodon.example");
+  g_assert_null (secret);
+
+  log_out_confirmed (window, "@grace@mastodon.example");
+  wait_for (window_at_welcome, window, "the welcome page is back");
+  g_assert_cmpuint (qtr_test_server_count (login->server, "POST /oauth/revoke"), ==, 2);
+  secret = lookup_token ("@grace@mastodon.example");
+  g_assert_null (secret);
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
+/* Without a keyring, the login says what to do and keeps what it has, to try again. */
+static void
+test_login_no_keyring (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(LoginServer) login = login_server_new ();
+      QtrWindow *window = g_object_new (QTR_TYPE_WINDOW, NULL);
+      QtrLoginPage *page = qtr_window_get_login_page (window);
+      g_autofree char *address = g_strdup (login->server->base + strlen ("http://"));
+      AdwEntryRow *code_row;
+
+      gtk_window_present (GTK_WINDOW (window));
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-account", NULL));
+      gtk_editable_set_text (GTK_EDITABLE (find_entry_row (GTK_WIDGET (page),
+                                                           "Server or Account")), address);
+      gtk_widget_activate_action (GTK_WIDGET (page), "login.continue", NULL);
+      wait_for (login_at_browser, page, "the login waits for the browser");
+      gtk_widget_activate_action (GTK_WIDGET (page), "login.use-code", NULL);
+      wait_for (login_at_code, page, "the login asks for the code");
+      wait_for (login_has_error, page, "the page says there is no browser");
+      g_free (approve (login, qtr_login_page_get_authorize_url (page)));
+      code_row = find_entry_row (GTK_WIDGET (page), "Authorization Code");
+      gtk_editable_set_text (GTK_EDITABLE (code_row), "pasted-code-8d1e");
+      submit (page);
+      g_assert_cmpuint (login->tokens_issued, ==, 1);
+      g_assert_true (g_str_has_prefix (qtr_login_page_get_error (page), "No keyring answers"));
+      g_assert_true (label_shows (GTK_WIDGET (page), "Try Again"));
+      save_screenshot (GTK_WIDGET (window), "login-no-keyring");
+
+      /* Trying again asks the keyring again, and still says so. */
+      submit (page);
+      g_assert_true (g_str_has_prefix (qtr_login_page_get_error (page), "No keyring answers"));
+      g_assert_cmpstr (qtr_window_get_page (window), ==, "login");
+      g_assert_null (active_account ());
+      gtk_window_destroy (GTK_WINDOW (window));
+      return;
+    }
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, TEST_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* Each test isolates its XDG dirs; GTK's icons and gdk-pixbuf's SVG loader still need the
+   * system's MIME database and icon themes, found here before that happens. */
+  {
+    const char * const *data_dirs = g_get_system_data_dirs ();
+    g_autoptr(GPtrArray) mime_dirs = g_ptr_array_new_with_free_func (g_free);
+
+    for (guint i = 0; data_dirs[i] != NULL; i++)
+      g_ptr_array_add (mime_dirs, g_build_filename (data_dirs[i], "mime", NULL));
+    g_ptr_array_add (mime_dirs, NULL);
+    g_content_type_set_mime_dirs ((const char * const *) mime_dirs->pdata);
+  }
+  qtr_client_test_init (&argc, &argv);
+  /* The one subprocess test runs without a D-Bus session, so without a keyring: set before GTK
+   * and libadwaita connect to the bus. */
+  if (g_test_subprocess ())
+    g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/quitter-no-bus", TRUE);
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    g_error ("No display: run the tests through build-aux/quitter.sh test, which starts Xvfb");
+  gtk_init ();
+  adw_init ();
+  /* Under Xvfb the frame clock runs unevenly: pages switch at once, as with reduced motion. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  /* The icon theme reads the data dirs once: here, before each test isolates its own. */
+  g_assert_true (gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                          "go-previous-symbolic"));
+
+  g_test_add_func ("/app/image-loader", test_image_loader);
+  g_test_add_func ("/app/relative-time", test_relative_time);
+  g_test_add_func ("/app/timeline/rows", test_timeline);
+  g_test_add_func ("/app/timeline/pending", test_pending);
+  g_test_add_func ("/app/status-row/images", test_row_images);
+  g_test_add_func ("/app/main-view/adaptive", test_main_view_adaptive);
+  g_test_add_func ("/app/login", test_login);
+  g_test_add_func ("/app/login/no-keyring", test_login_no_keyring);
+
+  return g_test_run ();
+}
