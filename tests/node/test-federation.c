@@ -150,6 +150,23 @@ test_follow_manual_approval (Fixture       *fixture,
 
 /* Hostile deliveries to bob's inbox: each refused, none stored. */
 
+static gboolean bob_processed_everything (Fixture *fixture);
+
+static gboolean
+bob_inbox_processed (Fixture *fixture)
+{
+  return qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM inbox"
+                                             " WHERE processed_at IS NULL") == 0;
+}
+
+static void
+copy_header_cb (const char *name,
+                const char *value,
+                gpointer    user_data)
+{
+  soup_message_headers_append (user_data, name, value);
+}
+
 static char *
 make_follow (Fixture    *fixture,
              const char *actor)
@@ -249,6 +266,53 @@ test_attacks (Fixture       *fixture,
   assert_refused (fixture, signed_post (fixture, "{\"type\":\"Follow\",\"id\":\"\xff\"}", TRUE),
                   400, NULL);
   assert_refused (fixture, signed_post (fixture, "not json", TRUE), 400, NULL);
+
+  /* A Create by alice of a Note that claims to live on another host (bob's): it is not
+   * alice's to create; refused before anything is stored. */
+  {
+    g_autofree char *uuid = g_uuid_string_random ();
+    g_autofree char *create = g_strdup_printf (
+      "{\"@context\":\"https://www.w3.org/ns/activitystreams\","
+      "\"id\":\"%s/activities/%s\",\"type\":\"Create\",\"actor\":\"%s\","
+      "\"to\":[\"https://www.w3.org/ns/activitystreams#Public\"],"
+      "\"object\":{\"id\":\"%s/users/bob/statuses/999\",\"type\":\"Note\","
+      "\"attributedTo\":\"%s\",\"content\":\"forged\","
+      "\"to\":[\"https://www.w3.org/ns/activitystreams#Public\"]}}",
+      fixture->alice.base, uuid, alice, fixture->bob.base, alice);
+
+    assert_refused (fixture, signed_post (fixture, create, TRUE), 400,
+                    "not on the actor's host");
+    g_assert_cmpint (qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM statuses"), ==,
+                     0);
+  }
+
+  /* A replay: the very same signed request, sent again, changes nothing. */
+  {
+    g_autofree char *again_body = make_follow (fixture, alice);
+    SoupMessage *first = signed_post (fixture, again_body, TRUE);
+    g_autoptr(SoupMessage) replay = soup_message_new_from_uri ("POST",
+                                                               soup_message_get_uri (first));
+    g_autoptr(GBytes) bytes = g_bytes_new (again_body, strlen (again_body));
+    g_auto(QtrTestAnswer) answer = { 0 };
+    gint64 before;
+
+    soup_message_headers_foreach (soup_message_get_request_headers (first), copy_header_cb,
+                                  soup_message_get_request_headers (replay));
+    soup_message_set_request_body_from_bytes (replay, "application/activity+json", bytes);
+    qtr_test_send (first, &answer);
+    g_assert_cmpuint (answer.status, ==, 202);
+    g_object_unref (first);
+    qtr_test_wait_until (bob_inbox_processed, fixture, "bob processed the Follow");
+    before = qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM inbox");
+    qtr_test_send (replay, &answer);
+    g_assert_cmpuint (answer.status, ==, 202);
+    qtr_test_wait_until (bob_inbox_processed, fixture, "bob looked at the replay");
+    g_assert_cmpint (qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM inbox"), ==,
+                     before);
+    g_assert_cmpint (qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM notifications"
+                                                         " WHERE type = 'follow'"), ==, 1);
+    qtr_test_wait_until (bob_processed_everything, fixture, "bob's Accept went out");
+  }
 }
 
 static void
