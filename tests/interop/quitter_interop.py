@@ -10,12 +10,14 @@ import os
 import re
 import socket
 import sqlite3
+import struct
 import subprocess
 import sys
 import time
 import traceback
 import urllib.error
 import urllib.request
+import zlib
 
 
 class Failure(AssertionError):
@@ -48,6 +50,19 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(('127.0.0.1', 0))
         return probe.getsockname()[1]
+
+
+def png(width, height, extra=b'', rgb=(0x80, 0x80, 0x80)):
+    """A real PNG of @width×@height pixels of the colour @rgb, with @extra bytes in a private
+    chunk if any."""
+    def chunk(kind, data):
+        return (struct.pack('>I', len(data)) + kind + data +
+                struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff))
+    rows = b''.join(b'\x00' + bytes(rgb) * width for _ in range(height))
+    return (b'\x89PNG\r\n\x1a\n' +
+            chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0)) +
+            (chunk(b'prVt', extra) if extra else b'') +
+            chunk(b'IDAT', zlib.compress(rows)) + chunk(b'IEND', b''))
 
 
 # The node's CLI output is read by the tests: in English, whatever the machine's locale.

@@ -16,17 +16,15 @@ import os
 import re
 import select
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
-import zlib
 
 import quitter_interop
-from quitter_interop import Failure, attempt, check, tap_comment, tap_result
+from quitter_interop import Failure, attempt, check, png, tap_comment, tap_result
 
 QUITTER_NODE, PEER_DIR = sys.argv[1:3]
 USERNAME = 'alice'
@@ -219,22 +217,16 @@ def our_latest_post(node):
     return rows[0]['uri']
 
 
-def tiny_png(workdir):
+def red_png(workdir):
     """A real 2×2 PNG file, made here."""
-    def chunk(kind, data):
-        return (struct.pack('>I', len(data)) + kind + data +
-                struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff))
-    pixels = b''.join(b'\x00' + bytes([200, 30, 30]) * 2 for _ in range(2))
     path = os.path.join(workdir, 'red.png')
     with open(path, 'wb') as file:
-        file.write(b'\x89PNG\r\n\x1a\n' +
-                   chunk(b'IHDR', struct.pack('>IIBBBBB', 2, 2, 8, 2, 0, 0, 0)) +
-                   chunk(b'IDAT', zlib.compress(pixels)) + chunk(b'IEND', b''))
+        file.write(png(2, 2, rgb=(200, 30, 30)))
     return path
 
 
 def post_picture(node, peer, state):
-    image = tiny_png(node.workdir)
+    image = red_png(node.workdir)
     node.cli('post', 'Hello Fedify, from <Quitter> & #interop')
     state['our_post'] = our_latest_post(node)
     node.cli('post', '--visibility', 'private', 'For followers only')

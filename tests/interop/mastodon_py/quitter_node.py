@@ -29,7 +29,7 @@ except ImportError:
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import quitter_interop  # noqa: E402
-from quitter_interop import Failure, free_port  # noqa: E402,F401  (re-exported)
+from quitter_interop import free_port, png  # noqa: E402,F401  (re-exported)
 
 NODE = sys.argv[1] if len(sys.argv) > 1 else None
 PASSWORD = "correct horse battery staple"
