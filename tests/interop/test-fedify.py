@@ -16,17 +16,15 @@ import os
 import re
 import select
 import shutil
-import socket
-import struct
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-import traceback
 import urllib.error
 import urllib.request
-import zlib
+
+import quitter_interop
+from quitter_interop import Failure, attempt, check, png, tap_comment, tap_result
 
 QUITTER_NODE, PEER_DIR = sys.argv[1:3]
 USERNAME = 'alice'
@@ -34,33 +32,9 @@ PEER_USERNAME = 'fedi'
 WAIT = 12.0   # seconds for one thing to happen; deliveries from the CLI wait up to 5 s
 
 
-class Failure(Exception):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise Failure(message)
-
-
 def wait_until(what, predicate, timeout=WAIT):
     """Polls @predicate until it returns something true, and returns that."""
-    deadline = time.monotonic() + timeout
-    delay = 0.05
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise Failure(f'timed out after {timeout:.0f} s waiting for {what}')
-        time.sleep(delay)
-        delay = min(delay * 2, 0.25)
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(('127.0.0.1', 0))
-        return probe.getsockname()[1]
+    return quitter_interop.wait_until(what, predicate, timeout)
 
 
 def version_tuple(text):
@@ -86,70 +60,24 @@ def skip_reason():
     return None
 
 
-class Node:
-    """A quitter-node process on a data folder of its own."""
+class Node(quitter_interop.Node):
+    """Our owner's quitter-node, on a data folder of its own in @workdir."""
+
+    rows_as_dicts = True
+    cli_timeout = 30
 
     def __init__(self, workdir):
-        self.dir = os.path.join(workdir, 'node')
-        self.port = free_port()
-        self.base_url = f'http://127.0.0.1:{self.port}'
-        self.actor = f'{self.base_url}/users/{USERNAME}'
-        self.handle = f'@{USERNAME}@127.0.0.1:{self.port}'
-        self.log_path = os.path.join(workdir, 'node.log')
+        super().__init__(QUITTER_NODE, os.path.join(workdir, 'node'),
+                         os.path.join(workdir, 'node.log'), USERNAME)
+        self.handle = '@' + self.handle
         self.workdir = workdir
-        self.process = None
-        self.env = dict(os.environ, LANGUAGE='en', LC_ALL='C.UTF-8')
-
-    def cli(self, *args):
-        result = subprocess.run([QUITTER_NODE, args[0], '--data-dir', self.dir, *args[1:]],
-                                capture_output=True, text=True, env=self.env, timeout=30)
-        if result.returncode != 0:
-            raise Failure(f'quitter-node {" ".join(args)} failed ({result.returncode}): '
-                          f'{result.stderr.strip()}')
-        return result.stdout
 
     def start(self):
-        self.cli('init', '--base-url', self.base_url, '--user', USERNAME)
-        conf_path = os.path.join(self.dir, 'node.conf')
-        with open(conf_path, encoding='utf-8') as file:
-            conf = file.read()
-        # The peer lives on 127.0.0.1, which the node refuses to reach by default.
-        conf, count = re.subn(r'^allow_private_addresses=.*$', 'allow_private_addresses=true',
-                              conf, flags=re.M)
-        check(count == 1, 'node.conf has no allow_private_addresses line to change')
-        with open(conf_path, 'w', encoding='utf-8') as file:
-            file.write(conf)
-
-        log = open(self.log_path, 'w', encoding='utf-8')
-        self.process = subprocess.Popen([QUITTER_NODE, 'run', '--data-dir', self.dir,
-                                         '--port', str(self.port)],
-                                        stdout=log, stderr=subprocess.STDOUT, env=self.env)
-        log.close()
-        wait_until('quitter-node to listen', lambda: self.exited() or self.answers())
-        check(self.process.poll() is None, f'quitter-node run exited: {self.log()}')
-
-    def exited(self):
-        return self.process.poll() is not None
-
-    def answers(self):
-        try:
-            with urllib.request.urlopen(f'{self.base_url}/.well-known/nodeinfo', timeout=2):
-                return True
-        except (OSError, urllib.error.URLError):
-            return False
-
-    def log(self):
-        with open(self.log_path, encoding='utf-8', errors='replace') as file:
-            return file.read()
+        self.init()
+        super().start(timeout=WAIT)
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        return super().stop(timeout=10)
 
     def status(self):
         text = self.cli('status')
@@ -158,16 +86,6 @@ class Node:
         check(followers and following, f'quitter-node status says neither followers nor '
               f'following: {text!r}')
         return {'followers': int(followers.group(1)), 'following': int(following.group(1))}
-
-    def query(self, sql, *params):
-        """Rows of node.db, opened read-only beside the running node."""
-        db = sqlite3.connect(f'file:{os.path.join(self.dir, "node.db")}?mode=ro', uri=True,
-                             timeout=5)
-        try:
-            db.row_factory = sqlite3.Row
-            return [dict(row) for row in db.execute(sql, params)]
-        finally:
-            db.close()
 
 
 class Peer:
@@ -202,13 +120,7 @@ class Peer:
             return file.read()
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        quitter_interop.stop_process(self.process, timeout=10)
 
     def control(self, path, body=None):
         data = None if body is None else json.dumps(body).encode()
@@ -264,7 +176,7 @@ def test_lookup(node, peer, state):
     check(actor['preferredUsername'] == USERNAME, f'preferredUsername is '
           f'{actor["preferredUsername"]!r}')
     check(actor['inbox'] == f'{node.actor}/inbox', f'inbox is {actor["inbox"]!r}')
-    check(actor['sharedInbox'] == f'{node.base_url}/inbox',
+    check(actor['sharedInbox'] == f'{node.base}/inbox',
           f'sharedInbox is {actor["sharedInbox"]!r}')
     check(actor['followers'] == f'{node.actor}/followers',
           f'followers is {actor["followers"]!r}')
@@ -305,22 +217,16 @@ def our_latest_post(node):
     return rows[0]['uri']
 
 
-def tiny_png(workdir):
+def red_png(workdir):
     """A real 2×2 PNG file, made here."""
-    def chunk(kind, data):
-        return (struct.pack('>I', len(data)) + kind + data +
-                struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff))
-    pixels = b''.join(b'\x00' + bytes([200, 30, 30]) * 2 for _ in range(2))
     path = os.path.join(workdir, 'red.png')
     with open(path, 'wb') as file:
-        file.write(b'\x89PNG\r\n\x1a\n' +
-                   chunk(b'IHDR', struct.pack('>IIBBBBB', 2, 2, 8, 2, 0, 0, 0)) +
-                   chunk(b'IDAT', zlib.compress(pixels)) + chunk(b'IEND', b''))
+        file.write(png(2, 2, rgb=(200, 30, 30)))
     return path
 
 
 def post_picture(node, peer, state):
-    image = tiny_png(node.workdir)
+    image = red_png(node.workdir)
     node.cli('post', 'Hello Fedify, from <Quitter> & #interop')
     state['our_post'] = our_latest_post(node)
     node.cli('post', '--visibility', 'private', 'For followers only')
@@ -887,39 +793,20 @@ PLAN = [
 
 def run_round(subtests, node, peer, state, number):
     """Runs one round of the plan as TAP lines; returns how many failed."""
-    def attempt(step):
-        try:
-            step(node, peer, state)
-            return None
-        except Failure as error:
-            return [str(error)]
-        except Exception:  # a broken answer: say where, and go on
-            return traceback.format_exc().splitlines()
-
     acted, took = {}, {}
     for name, act, _ in subtests:
         begun = time.monotonic()
-        acted[name] = attempt(act) if act else None
+        acted[name] = attempt(act, node, peer, state) if act else None
         took[name] = time.monotonic() - begun
     failed = 0
     for name, _, test in subtests:
         begun = time.monotonic()
-        problems = acted[name] or attempt(test)
+        problems = acted[name] or attempt(test, node, peer, state)
         number += 1
-        if problems:
-            failed += 1
-            print(f'not ok {number} - {name}')
-            for line in problems[-20:]:
-                print(f'#   {line}')
-        else:
-            print(f'ok {number} - {name} ({took[name] + time.monotonic() - begun:.1f} s)')
-        sys.stdout.flush()
+        failed += bool(problems)
+        tap_result(number, name, problems, f'{took[name] + time.monotonic() - begun:.1f} s',
+                   last=20)
     return failed
-
-
-def diagnose(text):
-    for line in text.rstrip().splitlines()[-40:]:
-        print(f'#   {line}')
 
 
 def main():
@@ -947,8 +834,8 @@ def main():
             node.stop()
             peer.stop()
             print(f'Bail out! cannot start the servers: {error}')
-            diagnose(node.log() if os.path.exists(node.log_path) else '')
-            diagnose(peer.log() if os.path.exists(peer.log_path) else '')
+            tap_comment(node.read_log() if os.path.exists(node.log_path) else '')
+            tap_comment(peer.log() if os.path.exists(peer.log_path) else '')
             return 1
         state = {}
         try:
@@ -961,9 +848,9 @@ def main():
             peer.stop()
         if failed:
             print('# quitter-node log:')
-            diagnose(node.log())
+            tap_comment(node.read_log())
             print('# Fedify peer log:')
-            diagnose(peer.log())
+            tap_comment(peer.log())
     print(f'# {time.monotonic() - started:.1f} s')
     return 1 if failed else 0
 

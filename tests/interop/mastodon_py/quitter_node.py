@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""What the Mastodon.py tests share: real quitter-node processes on loopback, plain HTTP,
-the node's sign-in page driven as a browser would, and a TAP runner.
+"""What the Mastodon.py tests share, on top of ../quitter_interop.py (real quitter-node
+processes, waiting, TAP): Mastodon.py signed in with a node's token, plain HTTP, the node's
+sign-in page driven as a browser would, and a runner of checks.
 
 A test file registers its checks with @check, then calls run(setup) from its main: setup
 starts the nodes it needs (Node(...)), and every node started is stopped at the end.
@@ -12,13 +13,8 @@ import html.parser
 import os
 import secrets
 import shutil
-import socket
-import sqlite3
-import subprocess
 import sys
 import tempfile
-import time
-import traceback
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -30,6 +26,10 @@ except ImportError:
     print("Bail out! Mastodon.py is missing: install Debian's python3-mastodon "
           "(build-aux/quitter.sh deps does) and run this with /usr/bin/python3")
     sys.exit(1)
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import quitter_interop  # noqa: E402
+from quitter_interop import free_port, png  # noqa: E402,F401  (re-exported)
 
 NODE = sys.argv[1] if len(sys.argv) > 1 else None
 PASSWORD = "correct horse battery staple"
@@ -46,86 +46,34 @@ def check(function):
     return function
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def run_node(*args, stdin=None):
-    return subprocess.run([NODE, *args], input=stdin, capture_output=True, text=True,
-                          timeout=60)
+    return quitter_interop.run_node(NODE, *args, stdin=stdin, timeout=60)
 
 
 def wait_for(condition, what, seconds=30):
     """Polls @condition until it returns something true; fails after @seconds."""
-    deadline = time.time() + seconds
-    while True:
-        value = condition()
-        if value:
-            return value
-        assert time.time() < deadline, "timed out waiting until " + what
-        time.sleep(0.1)
+    return quitter_interop.wait_until(what, condition, seconds, longest_pause=0.1)
 
 
-class Node:
-    """A quitter-node process with its own data folder, federating over loopback."""
+class Node(quitter_interop.Node):
+    """The owner @user's quitter-node, started, with its own data folder in @parent (and a
+    password for the sign-in page, if given); its debug messages go to its log too."""
 
     def __init__(self, parent, user, password=None):
-        self.user = user
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.handle = f"{user}@127.0.0.1:{self.port}"
-        self.data = os.path.join(parent, user)
-        self.log = open(os.path.join(parent, user + ".log"), "w+")
-        result = run_node("init", "--data-dir", self.data, "--base-url", self.base,
-                          "--user", user, "--display-name", user.capitalize())
-        assert result.returncode == 0, result.stderr
-        conf = os.path.join(self.data, "node.conf")
-        with open(conf) as f:
-            text = f.read()
-        with open(conf, "w") as f:
-            f.write(text.replace("allow_private_addresses=false", "allow_private_addresses=true"))
+        super().__init__(NODE, os.path.join(parent, user), os.path.join(parent, user + ".log"),
+                         user, debug=True)
+        self.init("--display-name", user.capitalize())
         if password is not None:
-            result = run_node("password", "--data-dir", self.data, stdin=password + "\n")
-            assert result.returncode == 0, result.stderr
-        env = dict(os.environ, G_MESSAGES_DEBUG="all")
-        # Everything it prints, debug messages included, goes to the log, read at the end.
-        self.process = subprocess.Popen([NODE, "run", "--data-dir", self.data, "--port",
-                                         str(self.port)], stdout=self.log,
-                                        stderr=subprocess.STDOUT, text=True, env=env)
+            self.cli("password", stdin=password + "\n")
         nodes.append(self)
-        deadline = time.time() + 30
-        while "Serving" not in self.read_log():
-            assert time.time() < deadline and self.process.poll() is None, self.read_log()
-            time.sleep(0.05)
-
-    def read_log(self):
-        with open(self.log.name) as log:
-            return log.read()
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
-        return self.read_log()
-
-    def query(self, sql, *params):
-        """Rows of a read-only query of the node's node.db."""
-        db = sqlite3.connect(f"file:{os.path.join(self.data, 'node.db')}?mode=ro", uri=True)
-        try:
-            return db.execute(sql, params).fetchall()
-        finally:
-            db.close()
+        self.start(timeout=30)
 
     def tokens_issued(self):
         return self.query("SELECT count(*) FROM oauth_tokens")[0][0]
 
     def token(self, scopes="read write follow push"):
         """A token for the owner, minted by `quitter-node token`."""
-        result = run_node("token", "--data-dir", self.data, "--scopes", scopes)
-        assert result.returncode == 0, result.stderr
-        return result.stdout.strip()
+        return self.cli("token", "--scopes", scopes).strip()
 
     def client(self, scopes="read write follow push"):
         """Mastodon.py signed in as the owner with a token of @scopes."""
@@ -194,7 +142,7 @@ def api_error(call):
 
 def run(setup):
     """Runs @setup, then every check in order, printing TAP; stops every node. Returns the
-    exit status. A check that fails prints its traceback as TAP comments."""
+    exit status. A check that fails prints its traceback (or its Failure) as TAP comments."""
     if NODE is None:
         print(f"Bail out! Usage: {os.path.basename(sys.argv[0])} PATH-TO-QUITTER-NODE")
         return 1
@@ -204,18 +152,11 @@ def run(setup):
         setup(parent)
         print(f"1..{len(checks)}")
         for number, function in enumerate(checks, 1):
-            try:
-                function()
-                print(f"ok {number} - {function.__name__}")
-            except Exception:
-                failed += 1
-                print(f"not ok {number} - {function.__name__}")
-                for line in traceback.format_exc().splitlines():
-                    print("# " + line)
-            sys.stdout.flush()
+            problems = quitter_interop.attempt(function)
+            failed += bool(problems)
+            quitter_interop.tap_result(number, function.__name__, problems)
     finally:
         for node in nodes:
-            if node.process.poll() is None:
-                node.process.kill()
+            node.kill()
         shutil.rmtree(parent, ignore_errors=True)
     return 1 if failed else 0

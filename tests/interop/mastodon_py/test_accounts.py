@@ -14,15 +14,13 @@ requests get their 4xx and leave node.db as it was. Prints TAP.
 
 import json
 import socket
-import struct
 import sys
 import urllib.parse
 import urllib.request
-import zlib
 
 import requests  # noqa: F401  (Mastodon.py's own dependency; its absence is reported early)
 
-from quitter_node import (OUT_OF_SCOPE, Node, api_error, check, http, run, wait_for)
+from quitter_node import (OUT_OF_SCOPE, Node, api_error, check, http, png, run, wait_for)
 
 
 class Fixture:
@@ -30,18 +28,6 @@ class Fixture:
 
 
 f = Fixture()
-
-
-def png(width, height, extra=b""):
-    """A real PNG of @width×@height, grey, with @extra bytes in a private chunk."""
-    def chunk(kind, data):
-        return (struct.pack(">I", len(data)) + kind + data +
-                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
-    rows = b"".join(b"\x00" + b"\x80\x80\x80" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" +
-            chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) +
-            (chunk(b"prVt", extra) if extra else b"") +
-            chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 def multipart(fields, files, boundary="qtrBoundary7MA4YWxk"):

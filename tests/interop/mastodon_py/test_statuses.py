@@ -14,13 +14,12 @@ refusal is checked for what it leaves behind: nothing stored. Prints TAP.
 import json
 import os
 import re
-import struct
 import sys
 import time
 import urllib.parse
-import zlib
 
-from quitter_node import (Node, api_error, check, http, mastodon, run, run_node, wait_for)
+from quitter_node import (Node, api_error, check, http, mastodon, png, run, run_node,
+                          wait_for)
 
 
 class Fixture:
@@ -59,16 +58,6 @@ def row_of(node, uri):
 
 def arrives(node, uri, what):
     return wait_for(lambda: row_of(node, uri), what)
-
-
-def tiny_png(width, height):
-    def chunk(kind, data):
-        return (struct.pack(">I", len(data)) + kind + data +
-                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
-    rows = b"".join(b"\0" + b"\x80\x40\x20" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" +
-            chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) +
-            chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 def ids(statuses):
@@ -627,7 +616,7 @@ def setup(parent):
     f.carol_reblog_id = str(f.carol_reblog_id)
     f.png = os.path.join(parent, "square.png")
     with open(f.png, "wb") as out:
-        out.write(tiny_png(6, 4))
+        out.write(png(6, 4, rgb=(0x80, 0x40, 0x20)))
 
 
 if __name__ == "__main__":
