@@ -634,8 +634,14 @@ is_actor_url (const char *handle)
   return g_str_has_prefix (handle, "https://") || g_str_has_prefix (handle, "http://");
 }
 
-static void
-lookup_actor_async (QtrNode             *node,
+/**
+ * qtr_node_lookup_actor_async:
+ * @handle: `@user@host`, or an actor's id (http or https URL)
+ *
+ * Fetches an account (WebFinger for a handle, then its actor document) and remembers it.
+ */
+void
+qtr_node_lookup_actor_async (QtrNode             *node,
                     const char          *handle,
                     GCancellable        *cancellable,
                     GAsyncReadyCallback  callback,
@@ -643,12 +649,17 @@ lookup_actor_async (QtrNode             *node,
 {
   GTask *task = g_task_new (node, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, lookup_actor_async);
+  g_task_set_source_tag (task, qtr_node_lookup_actor_async);
   qtr_node_fetch_actor_async (node, handle, cancellable, lookup_actor_fetched_cb, task);
 }
 
-static QtrRemoteActor *
-lookup_actor_finish (QtrNode       *node,
+/**
+ * qtr_node_lookup_actor_finish:
+ *
+ * Returns: (transfer full): the account as stored, or %NULL with @error set
+ */
+QtrRemoteActor *
+qtr_node_lookup_actor_finish (QtrNode       *node,
                      GAsyncResult  *result,
                      GError       **error)
 {
@@ -723,7 +734,7 @@ follow_looked_up_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   FollowTransaction tx = { node, NULL };
 
-  actor = lookup_actor_finish (node, result, &error);
+  actor = qtr_node_lookup_actor_finish (node, result, &error);
   tx.actor = actor;
   if (actor == NULL ||
       !qtr_db_transaction (qtr_node_store_get_db (qtr_node_get_store (node)),
@@ -754,7 +765,7 @@ qtr_node_follow_async (QtrNode             *node,
   g_autoptr(GTask) task = g_task_new (node, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, qtr_node_follow_async);
-  lookup_actor_async (node, handle, cancellable, follow_looked_up_cb, g_steal_pointer (&task));
+  qtr_node_lookup_actor_async (node, handle, cancellable, follow_looked_up_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -1123,7 +1134,7 @@ block_looked_up_cb (GObject      *source,
   g_autoptr(QtrRemoteActor) actor = NULL;
   g_autoptr(GError) error = NULL;
 
-  actor = lookup_actor_finish (node, result, &error);
+  actor = qtr_node_lookup_actor_finish (node, result, &error);
   if (actor == NULL || !block_actor (node, actor, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -1162,7 +1173,7 @@ qtr_node_block_async (QtrNode             *node,
     }
   if (known == NULL)
     {
-      lookup_actor_async (node, handle, cancellable, block_looked_up_cb,
+      qtr_node_lookup_actor_async (node, handle, cancellable, block_looked_up_cb,
                           g_steal_pointer (&task));
       return;
     }

@@ -157,6 +157,14 @@ QtrActorDoc   *qtr_node_fetch_actor_finish (QtrNode       *node,
                                             GAsyncResult  *result,
                                             JsonObject   **json,
                                             GError       **error);
+void           qtr_node_lookup_actor_async  (QtrNode             *node,
+                                             const char          *handle,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+QtrRemoteActor *qtr_node_lookup_actor_finish (QtrNode            *node,
+                                             GAsyncResult        *result,
+                                             GError             **error);
 JsonNode      *qtr_node_build_person (QtrNode *node);
 QtrNodeOwner  *qtr_node_copy_profile (const QtrNodeOwner *owner);
 gboolean       qtr_node_save_profile (QtrNode             *node,
