@@ -261,9 +261,11 @@ actor_resolved_cb (GObject      *source,
 
   if (actor == NULL && is_url (search->text) && (search->types & SEARCH_STATUSES))
     {
+      Search *next = g_steal_pointer (&search);
+
       /* Not an account: perhaps a post. */
-      qtr_node_resolve_note_async (search->node, search->text, NULL, note_resolved_cb,
-                                   g_steal_pointer (&search));
+      qtr_node_resolve_note_async (next->node, next->text, qtr_node_get_cancellable (next->node),
+                                   note_resolved_cb, next);
       return;
     }
   soup_server_message_unpause (search->msg);
@@ -370,13 +372,15 @@ handle_search (QtrNode           *node,
     }
   if (resolve && is_url (search->text))
     {
+      Search *pending = g_steal_pointer (&search);
+
       soup_server_message_pause (msg);
-      if (search->types & SEARCH_ACCOUNTS)
-        qtr_node_lookup_actor_async (node, search->text, qtr_node_get_cancellable (node),
-                                     actor_resolved_cb, g_steal_pointer (&search));
+      if (pending->types & SEARCH_ACCOUNTS)
+        qtr_node_lookup_actor_async (node, pending->text, qtr_node_get_cancellable (node),
+                                     actor_resolved_cb, pending);
       else
-        qtr_node_resolve_note_async (node, search->text, qtr_node_get_cancellable (node),
-                                     note_resolved_cb, g_steal_pointer (&search));
+        qtr_node_resolve_note_async (node, pending->text, qtr_node_get_cancellable (node),
+                                     note_resolved_cb, pending);
       return;
     }
   respond_results (search);
