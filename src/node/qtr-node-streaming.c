@@ -31,11 +31,15 @@ typedef enum {
   STREAM_PUBLIC,
   STREAM_PUBLIC_LOCAL,
   STREAM_PUBLIC_REMOTE,
+  STREAM_PUBLIC_MEDIA,
+  STREAM_PUBLIC_LOCAL_MEDIA,
+  STREAM_PUBLIC_REMOTE_MEDIA,
   STREAM_HASHTAG,
   STREAM_HASHTAG_LOCAL,
 } StreamKind;
 
-/* The streams, by Mastodon's names, with the scope each needs. */
+/* The streams, by Mastodon's names, with the scope each needs (the public ones need a
+ * valid token, but no scope, as on Mastodon). */
 static const struct {
   const char *name;
   StreamKind  kind;
@@ -44,25 +48,30 @@ static const struct {
 } stream_kinds[] = {
   { "user", STREAM_USER, "read:statuses", TRUE },
   { "user:notification", STREAM_USER_NOTIFICATION, "read:notifications", TRUE },
-  { "public", STREAM_PUBLIC, "read:statuses", FALSE },
-  { "public:local", STREAM_PUBLIC_LOCAL, "read:statuses", FALSE },
-  { "public:remote", STREAM_PUBLIC_REMOTE, "read:statuses", FALSE },
-  { "hashtag", STREAM_HASHTAG, "read:statuses", FALSE },
-  { "hashtag:local", STREAM_HASHTAG_LOCAL, "read:statuses", FALSE },
+  { "public", STREAM_PUBLIC, NULL, FALSE },
+  { "public:local", STREAM_PUBLIC_LOCAL, NULL, FALSE },
+  { "public:remote", STREAM_PUBLIC_REMOTE, NULL, FALSE },
+  { "public:media", STREAM_PUBLIC_MEDIA, NULL, FALSE },
+  { "public:local:media", STREAM_PUBLIC_LOCAL_MEDIA, NULL, FALSE },
+  { "public:remote:media", STREAM_PUBLIC_REMOTE_MEDIA, NULL, FALSE },
+  { "hashtag", STREAM_HASHTAG, NULL, FALSE },
+  { "hashtag:local", STREAM_HASHTAG_LOCAL, NULL, FALSE },
 };
 
-/* The server-sent event paths (/api/v1/streaming/PATH) and their streams. */
+/* The server-sent event paths (/api/v1/streaming/PATH) and their streams, without and with
+ * `only_media=true`. */
 static const struct {
   const char *path;
   const char *stream;
+  const char *media_stream;
 } event_paths[] = {
-  { "user", "user" },
-  { "user/notification", "user:notification" },
-  { "public", "public" },
-  { "public/local", "public:local" },
-  { "public/remote", "public:remote" },
-  { "hashtag", "hashtag" },
-  { "hashtag/local", "hashtag:local" },
+  { "user", "user", NULL },
+  { "user/notification", "user:notification", NULL },
+  { "public", "public", "public:media" },
+  { "public/local", "public:local", "public:local:media" },
+  { "public/remote", "public:remote", "public:remote:media" },
+  { "hashtag", "hashtag", NULL },
+  { "hashtag/local", "hashtag:local", NULL },
 };
 
 typedef struct {
@@ -315,7 +324,8 @@ parse_subscription (Connection    *connection,
     {
       if (!g_str_equal (name, stream_kinds[i].name))
         continue;
-      if (!qtr_oauth_scopes_allow (connection->granted, stream_kinds[i].scope))
+      if (stream_kinds[i].scope != NULL &&
+          !qtr_oauth_scopes_allow (connection->granted, stream_kinds[i].scope))
         {
           *status = FORBIDDEN;
           *message = "Access token does not have the required scopes";
@@ -529,6 +539,7 @@ status_event_matches (StatusEvent        *event,
   const QtrStatus *status = event->status;
   gboolean is_public = g_strcmp0 (status->visibility, "public") == 0 &&
                        status->reblog_of_id == 0;
+  gboolean has_media = status->attachments != NULL && status->attachments->len > 0;
 
   switch (stream_kinds[subscription->index].kind)
     {
@@ -542,6 +553,12 @@ status_event_matches (StatusEvent        *event,
       return is_public && status->actor_row == 0;
     case STREAM_PUBLIC_REMOTE:
       return is_public && status->actor_row != 0;
+    case STREAM_PUBLIC_MEDIA:
+      return is_public && has_media;
+    case STREAM_PUBLIC_LOCAL_MEDIA:
+      return is_public && has_media && status->actor_row == 0;
+    case STREAM_PUBLIC_REMOTE_MEDIA:
+      return is_public && has_media && status->actor_row != 0;
     case STREAM_HASHTAG:
       return is_public && g_strv_contains (status_event_get_tags (event), subscription->tag);
     case STREAM_HASHTAG_LOCAL:
@@ -833,6 +850,15 @@ read_query_or_respond (SoupServerMessage *msg)
   return query;
 }
 
+static gboolean
+is_true (GHashTable *query,
+         const char *name)
+{
+  const char *value = g_hash_table_lookup (query, name);
+
+  return value != NULL && (g_ascii_strcasecmp (value, "true") == 0 || g_str_equal (value, "1"));
+}
+
 static const char *
 get_stream_param (GHashTable *query)
 {
@@ -949,7 +975,10 @@ qtr_node_handle_streaming_events (QtrNode           *node,
       query = read_query_or_respond (msg);
       if (query == NULL)
         return;
-      connection = open_connection (node, msg, query, event_paths[i].stream, TRUE);
+      connection = open_connection (node, msg, query,
+                                    event_paths[i].media_stream != NULL &&
+                                    is_true (query, "only_media") ? event_paths[i].media_stream
+                                                                 : event_paths[i].stream, TRUE);
       if (connection != NULL)
         start_event_stream (node, msg, connection);
       return;

@@ -19,6 +19,7 @@ import struct
 import sys
 import threading
 import time
+import zlib
 
 from quitter_node import Node, check, http, mastodon, run, run_node, wait_for
 
@@ -340,7 +341,7 @@ def bad_tokens_and_scopes_are_refused():
     status, _, body = raw(f.alice, "/api/v1/streaming/user", write_only)
     assert status == 403, (status, body)
     notes_only = f.alice.token("read:notifications")
-    status, _, body = raw(f.alice, "/api/v1/streaming/public", notes_only)
+    status, _, body = raw(f.alice, "/api/v1/streaming/user", notes_only)
     assert status == 403, (status, body)
     status, _, body = raw(f.alice, "/api/v1/streaming/hashtag", f.token)
     assert status == 400, (status, body)
@@ -413,6 +414,37 @@ def websocket_with_protocol_token_and_deletes():
     ws = WebSocket(f.alice, "/api/v1/streaming?stream=user",
                    {"Sec-WebSocket-Protocol": f.alice.token("read:notifications")})
     assert ws.status == 403, ws.status
+    ws.close()
+
+
+def tiny_png():
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    rows = b"".join(b"\0" + b"\x80\x40\x20" * 4 for _ in range(3))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 3, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+@check
+def media_streams_have_posts_with_media_only():
+    ws = WebSocket(f.alice, f"/api/v1/streaming?stream=public:media&access_token={f.token}")
+    assert ws.status == 101, ws.status
+    plain = f.api.status_post("No picture here")
+    # The client API takes media on another branch: bob posts one from his command line, and
+    # his node delivers it to alice's.
+    png = os.path.join(f.parent, "dot.png")
+    with open(png, "wb") as out:
+        out.write(tiny_png())
+    result = run_node("post", "--data-dir", f.bob.data, "--attach", png, "--alt", "A dot",
+                      "A picture")
+    assert result.returncode == 0, result.stderr
+    message = ws.wait(lambda m: "A picture" in (payload_status(m) or {}).get("content", ""),
+                      "the media stream has bob's post with media")
+    assert message["stream"] == ["public:media"], message
+    assert len(json.loads(message["payload"])["media_attachments"]) == 1
+    for earlier in ws.messages:
+        assert (payload_status(earlier) or {}).get("uri") != plain["uri"], earlier
     ws.close()
 
 
@@ -517,6 +549,7 @@ def follow(who, whom):
 
 
 def setup(parent):
+    f.parent = parent
     f.streams = []
     f.alice = Node(parent, "alice")
     f.bob = Node(parent, "bob")
