@@ -19,8 +19,11 @@
  * carry public posts only, no reblogs.
  *
  * A client that reads too slowly is disconnected instead of growing the node's memory: each
- * connection holds at most QTR_STREAMING_MAX_QUEUED events that the network has not taken. */
+ * connection holds at most QTR_STREAMING_MAX_QUEUED events that the network has not taken.
+ * A connection whose token is revoked ends at its next event or heartbeat. */
 
+#define TOO_SLOW "The client does not read its events"
+#define REVOKED "The access token was revoked"
 #define BAD_REQUEST 400
 #define UNAUTHORIZED 401
 #define FORBIDDEN 403
@@ -87,9 +90,11 @@ struct _QtrStreaming
 
 typedef struct {
   QtrStreaming            *streaming;
+  char                    *token_hash;      /* the token's, checked again before events */
   QtrOAuthScopes           granted;
   gboolean                 has_user;
   GPtrArray               *subscriptions;   /* Subscription */
+  GSource                 *heartbeat_source;
 
   /* A WebSocket: events wait in @queue until the socket takes more. */
   SoupWebsocketConnection *websocket;
@@ -99,7 +104,6 @@ typedef struct {
   /* Server-sent events: chunks of @msg's body written by no one yet. */
   SoupServerMessage       *msg;
   guint                    unwritten;
-  GSource                  *heartbeat_source;
 } Connection;
 
 /* What the node knows about a post, worked out once for all connections. */
@@ -140,7 +144,25 @@ builder_to_string (JsonBuilder *builder)
   return json_to_string (root, FALSE);
 }
 
-static void connection_close (Connection *connection);
+static void connection_close (Connection *connection,
+                              const char *reason);
+
+/* Whether the connection's token is still valid: a revoked one ends the connection. */
+static gboolean
+connection_is_authorized (Connection *connection)
+{
+  g_autoptr(QtrOAuthToken) token = NULL;
+  g_autoptr(GError) error = NULL;
+
+  token = qtr_node_store_find_token (qtr_node_get_store (connection->streaming->node),
+                                     connection->token_hash, &error);
+  if (error != NULL)
+    {
+      g_debug ("Cannot check a streaming token again: %s", error->message);
+      return TRUE;
+    }
+  return token != NULL;
+}
 
 static gboolean
 connection_output_is_writable (Connection *connection)
@@ -204,7 +226,7 @@ connection_send (Connection *connection,
       if (g_queue_get_length (&connection->queue) >= QTR_STREAMING_MAX_QUEUED)
         {
           g_debug ("A streaming client reads too slowly; disconnecting it");
-          connection_close (connection);
+          connection_close (connection, TOO_SLOW);
           return;
         }
       g_queue_push_tail (&connection->queue, g_strdup (text));
@@ -215,7 +237,7 @@ connection_send (Connection *connection,
   if (connection->unwritten >= QTR_STREAMING_MAX_QUEUED)
     {
       g_debug ("A streaming client reads too slowly; disconnecting it");
-      connection_close (connection);
+      connection_close (connection, TOO_SLOW);
       return;
     }
   connection->unwritten++;
@@ -233,6 +255,11 @@ send_event (Connection         *connection,
 {
   g_autofree char *text = NULL;
 
+  if (!connection_is_authorized (connection))
+    {
+      connection_close (connection, REVOKED);
+      return;
+    }
   if (connection->websocket != NULL)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -274,6 +301,7 @@ connection_free (Connection *connection)
   qtr_source_clear (&connection->heartbeat_source);
   g_queue_clear_full (&connection->queue, g_free);
   g_clear_pointer (&connection->subscriptions, g_ptr_array_unref);
+  g_free (connection->token_hash);
   if (connection->websocket != NULL)
     g_signal_handlers_disconnect_by_data (connection->websocket, connection);
   g_clear_object (&connection->websocket);
@@ -283,9 +311,10 @@ connection_free (Connection *connection)
   g_free (connection);
 }
 
-/* Ends a connection and forgets it. */
+/* Ends a connection and forgets it; @reason goes in a WebSocket's close frame. */
 static void
-connection_close (Connection *connection)
+connection_close (Connection *connection,
+                  const char *reason)
 {
   QtrStreaming *streaming = connection->streaming;
 
@@ -294,8 +323,7 @@ connection_close (Connection *connection)
     {
       g_signal_handlers_disconnect_by_data (connection->websocket, connection);
       soup_websocket_connection_close (connection->websocket,
-                                       SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
-                                       "The client does not read its events");
+                                       SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, reason);
     }
   if (connection->msg != NULL)
     {
@@ -460,12 +488,20 @@ message_wrote_chunk_cb (SoupServerMessage *msg,
     connection->unwritten--;
 }
 
+/* Every QTR_STREAMING_HEARTBEAT_SECONDS: the token is checked again, and an event stream
+ * hears `:thump` (a WebSocket gets libsoup's pings). */
 static gboolean
 heartbeat_cb (gpointer user_data)
 {
   Connection *connection = user_data;
 
-  connection_send (connection, ":thump\n");
+  if (!connection_is_authorized (connection))
+    {
+      connection_close (connection, REVOKED);
+      return G_SOURCE_REMOVE;
+    }
+  if (connection->msg != NULL)
+    connection_send (connection, ":thump\n");
   return G_SOURCE_CONTINUE;
 }
 
@@ -755,7 +791,8 @@ qtr_streaming_free (QtrStreaming *self)
 {
   g_signal_handlers_disconnect_by_data (self->node, self);
   while (self->connections->len > 0)
-    connection_close (g_ptr_array_index (self->connections, self->connections->len - 1));
+    connection_close (g_ptr_array_index (self->connections, self->connections->len - 1),
+                      "The server stops");
   g_ptr_array_unref (self->connections);
   g_free (self);
 }
@@ -809,6 +846,7 @@ open_connection (QtrNode           *node,
                  gboolean           stream_required)
 {
   g_auto(QtrApiAuth) auth = { 0 };
+  g_autofree char *token = NULL;
   Connection *connection;
   Subscription *subscription = NULL;
   const char *message = NULL;
@@ -821,6 +859,8 @@ open_connection (QtrNode           *node,
   connection = g_new0 (Connection, 1);
   connection->streaming = qtr_node_get_streaming (node);
   connection->has_user = auth.token->has_user;
+  token = qtr_node_api_get_bearer_token (msg);
+  connection->token_hash = qtr_oauth_hash_token (token);
   qtr_oauth_scopes_parse (auth.token->scopes, &connection->granted, NULL);
   connection->subscriptions = g_ptr_array_new_with_free_func (subscription_free);
   g_queue_init (&connection->queue);
@@ -954,6 +994,9 @@ qtr_streaming_websocket_cb (SoupServer              *server,
   g_signal_connect (websocket, "message", G_CALLBACK (websocket_message_cb), connection);
   g_signal_connect (websocket, "closed", G_CALLBACK (websocket_closed_cb), connection);
   g_ptr_array_add (self->connections, connection);
+  connection->heartbeat_source = qtr_source_attach (g_main_context_get_thread_default (),
+                                                    QTR_STREAMING_HEARTBEAT_SECONDS,
+                                                    heartbeat_cb, connection, NULL);
 }
 
 /* GET /api/v1/streaming/STREAM[/VARIANT]: server-sent events. */

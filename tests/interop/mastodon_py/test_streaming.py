@@ -449,6 +449,32 @@ def media_streams_have_posts_with_media_only():
 
 
 @check
+def a_revoked_token_ends_its_streams():
+    doomed = app_token()
+    ws = WebSocket(f.alice, "/api/v1/streaming?stream=public&access_token=" + doomed)
+    assert ws.status == 101, ws.status
+    before = f.api.status_post("Before the revocation")
+    ws.wait(lambda m: (payload_status(m) or {}).get("uri") == before["uri"],
+            "an app-only token reads the public stream")
+    status, _, body = http("POST", f.alice.base + "/oauth/revoke",
+                           {"client_id": f.app["client_id"],
+                            "client_secret": f.app["client_secret"],
+                            "token": doomed})
+    assert status == 200, (status, body)
+    after = f.api.status_post("After the revocation")
+    while not ws.closed:
+        message = ws.read_message(WAIT)
+        assert message is None or (payload_status(message) or {}).get("uri") != after["uri"], \
+            "a revoked token still streams"
+        if message is None:
+            break
+    assert ws.closed, "the node closes the stream of a revoked token"
+    ws.close()
+    f.public.collector.wait("update", lambda s: s["uri"] == after["uri"],
+                            "other streams go on")
+
+
+@check
 def clients_that_hang_up_leave_the_others_served():
     for path in ("/api/v1/streaming/public", f"/api/v1/streaming?stream=public&access_token={f.token}"):
         sock = socket.create_connection(("127.0.0.1", f.alice.port), timeout=WAIT)
@@ -555,6 +581,13 @@ def follow(who, whom):
              f"{who.user} follows {whom.user}")
 
 
+def app_token():
+    token = json.loads(http("POST", f.alice.base + "/oauth/token",
+                            {"grant_type": "client_credentials", "client_id": f.app["client_id"],
+                             "client_secret": f.app["client_secret"], "scope": "read"})[2])
+    return token["access_token"]
+
+
 def setup(parent):
     f.parent = parent
     f.streams = []
@@ -575,10 +608,8 @@ def setup(parent):
     app = json.loads(http("POST", f.alice.base + "/api/v1/apps",
                           {"client_name": "streaming test", "redirect_uris":
                            "urn:ietf:wg:oauth:2.0:oob", "scopes": "read"})[2])
-    token = json.loads(http("POST", f.alice.base + "/oauth/token",
-                            {"grant_type": "client_credentials", "client_id": app["client_id"],
-                             "client_secret": app["client_secret"], "scope": "read"})[2])
-    f.alice_app_token = token["access_token"]
+    f.app = app
+    f.alice_app_token = app_token()
     f.user = Stream(f.api.stream_user)
     f.public = Stream(f.api.stream_public)
     f.local = Stream(f.api.stream_local)
