@@ -31,6 +31,8 @@ typedef struct {
   SearchTypes        types;
   gboolean           following;
   gint64             account_row;  /* -1: anyone */
+  gint64             max_id;       /* statuses below this row, 0: no bound */
+  gint64             min_id;       /* statuses above this row, 0: no bound */
   guint              limit;
   guint              offset;
   gboolean           v1;
@@ -76,6 +78,18 @@ read_count (GHashTable *query,
   if (value < 0)
     value = 0;
   return (guint) MIN (value, (gint64) max);
+}
+
+/* A status id bounding the statuses, 0 when none (or none that is a status id). */
+static gint64
+read_id (GHashTable *query,
+         const char *name)
+{
+  gint64 row = 0;
+
+  if (!qtr_node_api_parse_status_id (g_hash_table_lookup (query, name), &row))
+    return 0;
+  return row;
 }
 
 /* `user@host` or `@user@host`. */
@@ -155,8 +169,9 @@ add_statuses (JsonBuilder  *builder,
     {
       rows = qtr_node_store_search_statuses (qtr_node_get_store (search->node), search->text,
                                              qtr_node_api_is_owner (&search->auth),
-                                             search->account_row, search->limit,
-                                             search->offset, error);
+                                             search->account_row, search->max_id,
+                                             search->min_id, search->limit, search->offset,
+                                             error);
       if (rows == NULL)
         return FALSE;
       for (guint i = 0; i < rows->len; i++)
@@ -347,6 +362,8 @@ handle_search (QtrNode           *node,
   search->limit = read_count (query, "limit", DEFAULT_LIMIT, MAX_LIMIT);
   search->offset = read_count (query, "offset", 0, G_MAXINT);
   search->following = is_true (query, "following");
+  search->max_id = read_id (query, "max_id");
+  search->min_id = read_id (query, "min_id");
   account_id = g_hash_table_lookup (query, "account_id");
   if (account_id != NULL && *account_id != '\0' &&
       !qtr_node_api_parse_account_id (account_id, &search->account_row))

@@ -124,6 +124,8 @@ qtr_node_store_search_accounts (QtrNodeStore  *self,
  * @text: words the post's text contains
  * @with_private: include private and direct posts (the owner searches)
  * @actor_row: only posts of this account (0: the owner), or -1 for anyone's
+ * @max_id: only posts below this row, 0 for no bound
+ * @min_id: only posts above this row, 0 for no bound
  *
  * Finds stored posts (not reblogs) whose text contains @text, newest first.
  *
@@ -134,6 +136,8 @@ qtr_node_store_search_statuses (QtrNodeStore  *self,
                                 const char    *text,
                                 gboolean       with_private,
                                 gint64         actor_row,
+                                gint64         max_id,
+                                gint64         min_id,
                                 guint          limit,
                                 guint          offset,
                                 GError       **error)
@@ -142,6 +146,7 @@ qtr_node_store_search_statuses (QtrNodeStore  *self,
   g_autofree char *pattern = build_like_pattern (text);
   sqlite3_stmt *stmt = qtr_db_prepare (db,
     "SELECT id FROM statuses WHERE reblog_of_id IS NULL"
+    " AND (?6 = 0 OR id < ?6) AND (?7 = 0 OR id > ?7)"
     " AND (content LIKE ?1 ESCAPE '\\' OR summary LIKE ?1 ESCAPE '\\')"
     " AND (?2 OR visibility IN ('public', 'unlisted'))"
     " AND (?3 < 0 OR coalesce (actor_id, 0) = ?3)"
@@ -154,6 +159,8 @@ qtr_node_store_search_statuses (QtrNodeStore  *self,
   sqlite3_bind_int64 (stmt, 3, actor_row);
   sqlite3_bind_int64 (stmt, 4, limit);
   sqlite3_bind_int64 (stmt, 5, offset);
+  sqlite3_bind_int64 (stmt, 6, max_id);
+  sqlite3_bind_int64 (stmt, 7, min_id);
   return collect_ids (db, stmt, error);
 }
 

@@ -33,6 +33,8 @@ GArray     *qtr_node_store_search_statuses  (QtrNodeStore  *self,
                                              const char    *text,
                                              gboolean       with_private,
                                              gint64         actor_row,
+                                             gint64         max_id,
+                                             gint64         min_id,
                                              guint          limit,
                                              guint          offset,
                                              GError       **error);

@@ -531,6 +531,12 @@ def search_finds_local_accounts_statuses_and_hashtags():
                 f.token)[2]
     assert len(page["statuses"]) == 1 and len(later["statuses"]) == 1
     assert page["statuses"][0]["id"] != later["statuses"][0]["id"]
+    older = raw(f.alice, "/api/v2/search?q=zeppelins&type=statuses&max_id=" +
+                page["statuses"][0]["id"], f.token)[2]
+    assert [s["id"] for s in older["statuses"]] == [later["statuses"][0]["id"]], older
+    newer = raw(f.alice, "/api/v2/search?q=zeppelins&type=statuses&min_id=" +
+                later["statuses"][0]["id"], f.token)[2]
+    assert [s["id"] for s in newer["statuses"]] == [page["statuses"][0]["id"]], newer
     status, _, body = raw(f.alice, "/api/v2/search", f.token)
     assert status == 400 and "error" in body, (status, body)
     status, _, body = raw(f.alice, "/api/v2/search?q=x&type=toots", f.token)
