@@ -964,6 +964,9 @@ qtr_node_handle_streaming (QtrNode           *node,
       start_event_stream (node, msg, connection);
       return;
     }
+  /* libsoup reads the peer's address when it hands the socket over after the handshake,
+   * and warns when the client has hung up by then; read now, it is kept. */
+  soup_server_message_get_remote_address (msg);
   g_object_set_data_full (G_OBJECT (msg), "qtr-streaming-connection", connection,
                           (GDestroyNotify) connection_free);
 }
