@@ -446,11 +446,30 @@ is_status_notification (const char *type)
          g_str_equal (type, "reblog");
 }
 
-static gboolean
-add_notification (JsonBuilder            *builder,
-                  QtrNode                *node,
-                  const QtrNotification  *notification,
-                  GError                **error)
+/**
+ * qtr_node_api_notification_is_shown:
+ * @type: a notification's type as stored
+ *
+ * Returns: whether the API shows notifications of @type
+ */
+gboolean
+qtr_node_api_notification_is_shown (const char *type)
+{
+  return type != NULL && g_strv_contains (notification_types, type);
+}
+
+/**
+ * qtr_node_api_add_notification:
+ *
+ * Adds the Notification entity of @notification, its status as the owner sees it.
+ *
+ * Returns: %FALSE with @error set on failure
+ */
+gboolean
+qtr_node_api_add_notification (JsonBuilder            *builder,
+                               QtrNode                *node,
+                               const QtrNotification  *notification,
+                               GError                **error)
 {
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, notification->id);
   g_autofree char *group_key = g_strconcat ("ungrouped-", id, NULL);
@@ -569,7 +588,7 @@ qtr_node_handle_notifications (QtrNode           *node,
                                                        g_array_index (items, QtrPageItem, i).id,
                                                        &error);
       if ((notification == NULL && error != NULL) ||
-          (notification != NULL && !add_notification (builder, node, notification, &error)))
+          (notification != NULL && !qtr_node_api_add_notification (builder, node, notification, &error)))
         {
           qtr_node_api_respond_internal_error (msg, error);
           return;
@@ -623,7 +642,7 @@ qtr_node_handle_notification (QtrNode           *node,
   notification = find_notification (node, msg, route);
   if (notification == NULL)
     return;
-  if (!add_notification (builder, node, notification, &error))
+  if (!qtr_node_api_add_notification (builder, node, notification, &error))
     {
       qtr_node_api_respond_internal_error (msg, error);
       return;

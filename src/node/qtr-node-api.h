@@ -3,6 +3,7 @@
 
 #include "qtr-node-private.h"
 #include "qtr-node-store-api.h"
+#include "qtr-node-store-search.h"
 #include "qtr-node-store-statuses.h"
 #include "qtr-oauth.h"
 
@@ -141,6 +142,11 @@ void        qtr_node_api_respond_status_page (QtrNode         *node,
                                            const char * const *kept,
                                            const QtrPageQuery *list,
                                            const QtrPage      *page);
+gboolean    qtr_node_api_notification_is_shown (const char *type);
+gboolean    qtr_node_api_add_notification (JsonBuilder        *builder,
+                                           QtrNode            *node,
+                                           const QtrNotification *notification,
+                                           GError            **error);
 
 /* Handlers, one per route (see the table in qtr-node.c). */
 void qtr_node_handle_apps            (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
@@ -185,5 +191,8 @@ void qtr_node_handle_notifications   (QtrNode *node, SoupServerMessage *msg, GHa
 void qtr_node_handle_notification    (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_notification_dismiss (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_notifications_clear (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+/* qtr-node-api-search.c */
+void qtr_node_handle_search_v2       (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_search_v1       (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 
 G_END_DECLS

@@ -19,6 +19,23 @@ struct _QtrNodeStore
 
 G_DEFINE_FINAL_TYPE (QtrNodeStore, qtr_node_store, G_TYPE_OBJECT)
 
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Tells listeners what was written: @visibility only for a deleted post (its row is gone). */
+static void
+emit_changed (QtrNodeStore   *self,
+              QtrStoreChange  change,
+              gint64          row,
+              const char     *visibility)
+{
+  g_signal_emit (self, signals[CHANGED], 0, (guint) change, row, visibility);
+}
+
 static const char * const migrations[] = {
   /* 1: the owner, with the actor's key pair. */
   "CREATE TABLE owner ("
@@ -390,6 +407,19 @@ static void
 qtr_node_store_class_init (QtrNodeStoreClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = qtr_node_store_dispose;
+
+  /**
+   * QtrNodeStore::changed:
+   * @change: a #QtrStoreChange
+   * @row: the post's or notification's row id
+   * @visibility: (nullable): a deleted post's visibility
+   *
+   * A post or notification was written. Emitted by the writing function, maybe inside a
+   * transaction: the row may yet be rolled back.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_UINT,
+                                   G_TYPE_INT64, G_TYPE_STRING);
 }
 
 static void
@@ -1415,6 +1445,7 @@ qtr_node_store_add_status (QtrNodeStore     *self,
                                        " reblog_of_id)"
                                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
                                        " ?12, ?13, ?14) ON CONFLICT (uri) DO NOTHING", error);
+  gint64 row;
 
   if (stmt == NULL)
     return FALSE;
@@ -1448,8 +1479,11 @@ qtr_node_store_add_status (QtrNodeStore     *self,
     return FALSE;
   if (sqlite3_changes (qtr_db_get_handle (self->db)) == 0)
     return TRUE;
-  return save_attachments (self, sqlite3_last_insert_rowid (qtr_db_get_handle (self->db)),
-                           status->attachments, error);
+  row = sqlite3_last_insert_rowid (qtr_db_get_handle (self->db));
+  if (!save_attachments (self, row, status->attachments, error))
+    return FALSE;
+  emit_changed (self, QTR_STORE_STATUS_ADDED, row, NULL);
+  return TRUE;
 }
 
 /**
@@ -1495,7 +1529,10 @@ qtr_node_store_update_status (QtrNodeStore     *self,
     return FALSE;
   id = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
-  return save_attachments (self, id, status->attachments, error);
+  if (!save_attachments (self, id, status->attachments, error))
+    return FALSE;
+  emit_changed (self, QTR_STORE_STATUS_UPDATED, id, NULL);
+  return TRUE;
 }
 
 /**
@@ -1512,8 +1549,11 @@ qtr_node_store_delete_status (QtrNodeStore  *self,
                               GError       **error)
 {
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
-                                       "DELETE FROM statuses WHERE uri = ?1 AND actor_id IS ?2",
-                                       error);
+                                       "DELETE FROM statuses WHERE uri = ?1 AND actor_id IS ?2"
+                                       " RETURNING id, visibility", error);
+  g_autofree char *visibility = NULL;
+  gint64 row;
+  int rc;
 
   if (stmt == NULL)
     return FALSE;
@@ -1522,10 +1562,14 @@ qtr_node_store_delete_status (QtrNodeStore  *self,
     sqlite3_bind_int64 (stmt, 2, actor_row);
   else
     sqlite3_bind_null (stmt, 2);
-  if (!run_done (self, stmt, error))
+  rc = qtr_db_step (self->db, stmt, error);
+  if (rc != SQLITE_ROW)
+    return FALSE;  /* none matched (@error unset), or a failure */
+  row = sqlite3_column_int64 (stmt, 0);
+  visibility = qtr_db_column_dup_text (stmt, 1);
+  if (qtr_db_step (self->db, stmt, error) != SQLITE_DONE)
     return FALSE;
-  if (sqlite3_changes (qtr_db_get_handle (self->db)) == 0)
-    return FALSE;
+  emit_changed (self, QTR_STORE_STATUS_DELETED, row, visibility);
   if (actor_row > 0)
     return TRUE;
 
@@ -1671,7 +1715,12 @@ qtr_node_store_add_notification (QtrNodeStore  *self,
   qtr_db_bind_text (stmt, 4, activity_uri);
   qtr_db_bind_text (stmt, 5, comment);
   sqlite3_bind_int64 (stmt, 6, now_seconds ());
-  return run_done (self, stmt, error);
+  if (!run_done (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (qtr_db_get_handle (self->db)) > 0)
+    emit_changed (self, QTR_STORE_NOTIFICATION_ADDED,
+                  sqlite3_last_insert_rowid (qtr_db_get_handle (self->db)), NULL);
+  return TRUE;
 }
 
 /**

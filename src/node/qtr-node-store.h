@@ -52,6 +52,25 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtrNodeOwner, qtr_node_owner_free)
 #define QTR_TYPE_NODE_STORE (qtr_node_store_get_type ())
 G_DECLARE_FINAL_TYPE (QtrNodeStore, qtr_node_store, QTR, NODE_STORE, GObject)
 
+/**
+ * QtrStoreChange:
+ * @QTR_STORE_STATUS_ADDED: a post (or a reblog) was stored
+ * @QTR_STORE_STATUS_UPDATED: a stored post was edited
+ * @QTR_STORE_STATUS_DELETED: a stored post (or reblog) was deleted
+ * @QTR_STORE_NOTIFICATION_ADDED: a notification for the owner was stored
+ *
+ * What the store's #QtrNodeStore::changed signal reports. It is emitted by the store
+ * functions that write posts and notifications, whatever path called them, possibly inside a
+ * transaction that is later rolled back: listeners check the row when the transaction is
+ * over (see qtr-node.c).
+ */
+typedef enum {
+  QTR_STORE_STATUS_ADDED,
+  QTR_STORE_STATUS_UPDATED,
+  QTR_STORE_STATUS_DELETED,
+  QTR_STORE_NOTIFICATION_ADDED,
+} QtrStoreChange;
+
 QtrNodeStore *qtr_node_store_open         (const char    *path,
                                            GError       **error);
 QtrDb        *qtr_node_store_get_db       (QtrNodeStore  *self);

@@ -6,6 +6,7 @@
 #include "qtr-delivery-queue.h"
 #include "qtr-node-api.h"
 #include "qtr-node-api-client.h"
+#include "qtr-node-streaming.h"
 #include "qtr-source.h"
 
 #include <errno.h>
@@ -57,7 +58,27 @@ struct _QtrNode
   GCancellable     *cancellable; /* fetches of the node's own, cancelled when it stops */
   GHashTable       *fetches;     /* what those fetches are for (a post's or boost's id) */
   GSource          *heartbeat_source;
+  GArray           *changes;     /* QtrChange: what the store wrote, announced when idle */
+  GSource          *changes_source;
+  QtrStreaming     *streaming;
 };
+
+/* A write the store reported (QtrNodeStore::changed), kept until its transaction is over. */
+typedef struct {
+  QtrStoreChange  change;
+  gint64          row;
+  char           *visibility;
+} QtrChange;
+
+enum {
+  STATUS_ADDED,
+  STATUS_UPDATED,
+  STATUS_DELETED,
+  NOTIFICATION_ADDED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (QtrNode, qtr_node, G_TYPE_OBJECT)
 
@@ -186,6 +207,12 @@ static const QtrRoute routes[] = {
   { "POST", "/api/v1/notifications/clear", qtr_node_handle_notifications_clear },
   { "GET", "/api/v1/notifications/:id", qtr_node_handle_notification },
   { "POST", "/api/v1/notifications/:id/dismiss", qtr_node_handle_notification_dismiss },
+  { "GET", "/api/v1/streaming", qtr_node_handle_streaming },
+  { "GET", "/api/v1/streaming/health", qtr_node_handle_streaming_health },
+  { "GET", "/api/v1/streaming/:stream", qtr_node_handle_streaming_events },
+  { "GET", "/api/v1/streaming/:stream/:variant", qtr_node_handle_streaming_events },
+  { "GET", "/api/v2/search", qtr_node_handle_search_v2 },
+  { "GET", "/api/v1/search", qtr_node_handle_search_v1 },
   { "GET", "/avatars/original/missing.png", qtr_node_handle_default_image },
   { "GET", "/headers/original/missing.png", qtr_node_handle_default_image },
 };
@@ -379,11 +406,109 @@ server_early_cb (SoupServer        *server,
 }
 
 static void
+clear_change (gpointer data)
+{
+  QtrChange *change = data;
+
+  g_free (change->visibility);
+}
+
+/* Whether what a change reports is still so now that its transaction is over: the row is
+ * there (or, for a deletion, gone). */
+static gboolean
+change_holds (QtrNode         *self,
+              const QtrChange *change)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (change->change == QTR_STORE_NOTIFICATION_ADDED)
+    {
+      g_autoptr(QtrNotification) notification = NULL;
+
+      notification = qtr_node_store_find_notification (self->store, change->row, &error);
+      return notification != NULL;
+    }
+  else
+    {
+      g_autoptr(QtrStatus) status = qtr_node_store_find_status_by_id (self->store, change->row,
+                                                                      &error);
+
+      if (error != NULL)
+        return FALSE;
+      return change->change == QTR_STORE_STATUS_DELETED ? status == NULL : status != NULL;
+    }
+}
+
+static gboolean
+announce_changes_cb (gpointer user_data)
+{
+  QtrNode *self = QTR_NODE (user_data);
+  g_autoptr(GArray) changes = g_steal_pointer (&self->changes);
+
+  g_clear_pointer (&self->changes_source, g_source_unref);
+  for (guint i = 0; changes != NULL && i < changes->len; i++)
+    {
+      const QtrChange *change = &g_array_index (changes, QtrChange, i);
+
+      if (!change_holds (self, change))
+        continue;
+      switch (change->change)
+        {
+        case QTR_STORE_STATUS_ADDED:
+          g_signal_emit (self, signals[STATUS_ADDED], 0, change->row);
+          break;
+        case QTR_STORE_STATUS_UPDATED:
+          g_signal_emit (self, signals[STATUS_UPDATED], 0, change->row);
+          break;
+        case QTR_STORE_STATUS_DELETED:
+          g_signal_emit (self, signals[STATUS_DELETED], 0, change->row, change->visibility);
+          break;
+        case QTR_STORE_NOTIFICATION_ADDED:
+          g_signal_emit (self, signals[NOTIFICATION_ADDED], 0, change->row);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Every write of a post or notification, whichever path made it (the inbox, a resolve, a
+ * boost, catching up, the owner's posts, edits and deletions), passes the store: it is
+ * announced from here once the running node's loop is idle again, after the transaction. */
+static void
+store_changed_cb (QtrNodeStore *store,
+                  guint         change,
+                  gint64        row,
+                  const char   *visibility,
+                  gpointer      user_data)
+{
+  QtrNode *self = QTR_NODE (user_data);
+  QtrChange item = { change, row, g_strdup (visibility) };
+
+  if (self->server == NULL)
+    {
+      g_free (item.visibility);
+      return;
+    }
+  if (self->changes == NULL)
+    {
+      self->changes = g_array_new (FALSE, FALSE, sizeof (QtrChange));
+      g_array_set_clear_func (self->changes, clear_change);
+    }
+  g_array_append_val (self->changes, item);
+  if (self->changes_source == NULL)
+    self->changes_source = qtr_source_attach (self->context, 0, announce_changes_cb, self, NULL);
+}
+
+static void
 qtr_node_dispose (GObject *object)
 {
   QtrNode *self = QTR_NODE (object);
 
   qtr_node_stop (self);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->queue);
   g_clear_object (&self->fetcher);
   g_clear_object (&self->store);
@@ -407,6 +532,7 @@ qtr_node_finalize (GObject *object)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->login_limiter, qtr_rate_limiter_free);
   g_clear_pointer (&self->form_tokens, g_hash_table_unref);
+  g_clear_pointer (&self->changes, g_array_unref);
   g_free (self->data_dir);
   g_free (self->listen_address);
   g_free (self->listen_url);
@@ -421,6 +547,46 @@ qtr_node_class_init (QtrNodeClass *klass)
 
   object_class->dispose = qtr_node_dispose;
   object_class->finalize = qtr_node_finalize;
+
+  /**
+   * QtrNode::status-added:
+   * @row: the post's row in statuses
+   *
+   * A post or reblog was stored, the owner's or another's; emitted on the running node's
+   * context after the transaction that stored it. Who should see it is for the listener to
+   * decide (the streaming API applies the timelines' rules).
+   */
+  signals[STATUS_ADDED] = g_signal_new ("status-added", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                        G_TYPE_NONE, 1, G_TYPE_INT64);
+  /**
+   * QtrNode::status-updated:
+   * @row: the post's row in statuses
+   *
+   * A stored post was edited.
+   */
+  signals[STATUS_UPDATED] = g_signal_new ("status-updated", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 1, G_TYPE_INT64);
+  /**
+   * QtrNode::status-deleted:
+   * @row: the row the post had
+   * @visibility: the post's visibility
+   *
+   * A stored post or reblog was deleted.
+   */
+  signals[STATUS_DELETED] = g_signal_new ("status-deleted", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRING);
+  /**
+   * QtrNode::notification-added:
+   * @row: the notification's row
+   *
+   * The owner got a notification.
+   */
+  signals[NOTIFICATION_ADDED] = g_signal_new ("notification-added", G_TYPE_FROM_CLASS (klass),
+                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
@@ -567,6 +733,7 @@ qtr_node_open (const char  *data_dir,
   self->owner = qtr_node_store_load_owner (self->store, error);
   if (self->owner == NULL)
     return NULL;
+  g_signal_connect (self->store, "changed", G_CALLBACK (store_changed_cb), self);
   if (!g_str_equal (self->owner->username, self->config->username))
     {
       g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
@@ -719,6 +886,13 @@ qtr_node_start (QtrNode  *self,
   /* One early handler per path: a second one for the same path would replace the first. */
   soup_server_add_early_handler (self->server, NULL, server_early_cb, self, NULL);
   soup_server_add_handler (self->server, NULL, server_request_cb, self, NULL);
+  /* The streaming API's paths: the route table answers first (tokens, event streams);
+   * a WebSocket upgrade it let through is completed by libsoup. */
+  soup_server_add_early_handler (self->server, QTR_STREAMING_PATH, server_early_cb, self, NULL);
+  soup_server_add_handler (self->server, QTR_STREAMING_PATH, server_request_cb, self, NULL);
+  self->streaming = qtr_streaming_new (self);
+  soup_server_add_websocket_handler (self->server, QTR_STREAMING_PATH, NULL, NULL,
+                                     qtr_streaming_websocket_cb, self->streaming, NULL);
   if (!soup_server_listen_socket (self->server, socket, 0, error))
     {
       g_clear_object (&self->server);
@@ -756,11 +930,25 @@ qtr_node_stop (QtrNode *self)
   qtr_source_clear (&self->heartbeat_source);
   if (self->queue != NULL)
     qtr_delivery_queue_stop (self->queue);
+  qtr_source_clear (&self->changes_source);
+  g_clear_pointer (&self->changes, g_array_unref);
   if (self->server == NULL)
     return;
   note_running (self);
+  g_clear_pointer (&self->streaming, qtr_streaming_free);
   soup_server_disconnect (self->server);
   g_clear_object (&self->server);
+}
+
+/**
+ * qtr_node_get_streaming:
+ *
+ * Returns: (transfer none) (nullable): the streaming API's connections while the node runs
+ */
+QtrStreaming *
+qtr_node_get_streaming (QtrNode *self)
+{
+  return self->streaming;
 }
 
 /**
