@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "qtr-node-api.h"
+#include "qtr-node-store-client.h"
 
 #include "qtr-json.h"
 
@@ -235,8 +236,62 @@ qtr_node_handle_timeline_home (QtrNode           *node,
   qtr_node_api_read_page (query, &page, DEFAULT_LIMIT, MAX_LIMIT);
   /* The owner's posts and boosts, and those of the accounts the owner follows: not every
    * post stored (others' posts fetched for a thread or a boost are no home posts). */
-  list.where = "s.actor_id IS NULL"
-               " OR s.actor_id IN (SELECT actor_id FROM following WHERE accepted = 1)";
+  list.where = "(s.actor_id IS NULL"
+               " OR s.actor_id IN (SELECT actor_id FROM following WHERE accepted = 1))"
+               /* Members of an exclusive list are read in that list only, as on Mastodon. */
+               " AND (s.actor_id IS NULL OR s.actor_id NOT IN (SELECT m.actor_id"
+               " FROM list_members m JOIN lists l ON l.id = m.list_id WHERE l.exclusive))";
+  qtr_node_api_respond_status_page (node, msg, &auth, query, kept, &list, &page);
+}
+
+/* The replies a list shows, by its replies_policy: to anyone followed (or the owner), to its
+ * own members, or none. ?6 is the list's id. */
+#define LIST_MEMBERS "(SELECT actor_id FROM list_members WHERE list_id = ?6)"
+#define REPLY_PARENT "(SELECT p.actor_id FROM statuses p WHERE p.uri = s.in_reply_to_uri)"
+
+void
+qtr_node_handle_timeline_list (QtrNode           *node,
+                               SoupServerMessage *msg,
+                               GHashTable        *route)
+{
+  static const char * const kept[] = { "limit", NULL };
+  g_auto(QtrApiAuth) auth = { 0 };
+  g_autoptr(GHashTable) query = NULL;
+  g_autoptr(QtrList) found = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *id = g_hash_table_lookup (route, "id");
+  QtrPageQuery list = { SELECT_STATUSES, "s.id", NULL, NULL, 0, NULL };
+  QtrPage page;
+  guint64 value = 0;
+
+  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "read:lists", &auth))
+    return;
+  if (id != NULL && g_ascii_string_to_unsigned (id, 10, 1, G_MAXINT64, &value, NULL))
+    found = qtr_node_store_find_list (qtr_node_get_store (node), (gint64) value, &error);
+  if (error != NULL)
+    {
+      qtr_node_api_respond_internal_error (msg, error);
+      return;
+    }
+  if (found == NULL)
+    {
+      qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "Record not found");
+      return;
+    }
+  query = read_query_or_respond (msg);
+  if (query == NULL)
+    return;
+  qtr_node_api_read_page (query, &page, DEFAULT_LIMIT, MAX_LIMIT);
+  if (g_str_equal (found->replies_policy, "none"))
+    list.where = "s.actor_id IN " LIST_MEMBERS " AND s.in_reply_to_uri IS NULL";
+  else if (g_str_equal (found->replies_policy, "list"))
+    list.where = "s.actor_id IN " LIST_MEMBERS " AND (s.in_reply_to_uri IS NULL"
+                 " OR " REPLY_PARENT " IN " LIST_MEMBERS ")";
+  else
+    list.where = "s.actor_id IN " LIST_MEMBERS " AND (s.in_reply_to_uri IS NULL"
+                 " OR " REPLY_PARENT " IS NULL"
+                 " OR " REPLY_PARENT " IN (SELECT actor_id FROM following WHERE accepted = 1))";
+  list.number = found->id;
   qtr_node_api_respond_status_page (node, msg, &auth, query, kept, &list, &page);
 }
 

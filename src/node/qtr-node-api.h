@@ -184,6 +184,7 @@ void qtr_node_handle_status_reblogged_by (QtrNode *node, SoupServerMessage *msg,
 void qtr_node_handle_timeline_home   (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_timeline_public (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_timeline_tag    (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_timeline_list   (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_bookmarks       (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_favourites      (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_account_statuses (QtrNode *node, SoupServerMessage *msg, GHashTable *params);

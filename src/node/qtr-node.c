@@ -201,6 +201,7 @@ static const QtrRoute routes[] = {
   { "GET", "/api/v1/timelines/home", qtr_node_handle_timeline_home },
   { "GET", "/api/v1/timelines/public", qtr_node_handle_timeline_public },
   { "GET", "/api/v1/timelines/tag/:hashtag", qtr_node_handle_timeline_tag },
+  { "GET", "/api/v1/timelines/list/:id", qtr_node_handle_timeline_list },
   { "GET", "/api/v1/bookmarks", qtr_node_handle_bookmarks },
   { "GET", "/api/v1/favourites", qtr_node_handle_favourites },
   { "GET", "/api/v1/notifications", qtr_node_handle_notifications },

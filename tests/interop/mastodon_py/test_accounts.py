@@ -355,6 +355,41 @@ def lists_of_followed_accounts():
     assert status == 404
 
 
+@check
+def list_timeline_shows_its_members():
+    f.a.account_follow(f.bob_id)
+    wait_for(lambda: f.a.account_relationships(f.bob_id)[0].following, "alice follows bob")
+    made = f.a.list_create("Bob only")
+    f.a.list_accounts_add(made.id, [f.bob_id])
+    first = f.b.status_post("Hello to my lists")
+    f.b.status_post("And a word more on that", in_reply_to_id=first.id)
+    f.a.status_post("Alice's own post, in no list")
+
+    def texts(statuses):
+        return [s.content for s in statuses]
+
+    wait_for(lambda: len(f.a.timeline_list(made.id)) == 2, "bob's posts reach alice's list")
+    listed = texts(f.a.timeline_list(made.id))
+    assert any("Hello to my lists" in t for t in listed), listed
+    assert not any("Alice" in t for t in listed), listed
+    # replies_policy "none": the reply leaves the list; "list" brings it back.
+    api(f.alice, "PUT", f"/api/v1/lists/{made.id}", form={"replies_policy": "none"})
+    listed = texts(f.a.timeline_list(made.id))
+    assert len(listed) == 1 and "Hello to my lists" in listed[0], listed
+    api(f.alice, "PUT", f"/api/v1/lists/{made.id}", form={"replies_policy": "list"})
+    assert len(f.a.timeline_list(made.id)) == 2
+    # An exclusive list takes its members' posts out of home.
+    assert any("Hello to my lists" in t for t in texts(f.a.timeline_home()))
+    api(f.alice, "PUT", f"/api/v1/lists/{made.id}", body={"exclusive": True})
+    home = texts(f.a.timeline_home())
+    assert not any("Hello to my lists" in t for t in home), home
+    assert any("Alice's own post" in t for t in home), home
+    f.a.list_delete(made.id)
+    assert any("Hello to my lists" in t for t in texts(f.a.timeline_home()))
+    status, _ = api_error(lambda: f.a.timeline_list(made.id))
+    assert status == 404
+
+
 # ---- Markers, preferences, filters, tags, the small endpoints ----------------------------
 
 @check
