@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "qtr-node-store.h"
+#include "qtr-node-store-private.h"
 #include "qtr-node-store-statuses.h"
 
 #include <json-glib/json-glib.h>
@@ -422,6 +423,130 @@ qtr_node_store_get_db (QtrNodeStore *self)
   return self->db;
 }
 
+/* The statement helpers of qtr-node-store-private.h. */
+
+gint64
+qtr_node_store_now (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* Prepares @sql and binds ?1 to @row. */
+sqlite3_stmt *
+qtr_node_store_prepare_row (QtrNodeStore  *self,
+                            const char    *sql,
+                            gint64         row,
+                            GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db, sql, error);
+
+  if (stmt != NULL)
+    sqlite3_bind_int64 (stmt, 1, row);
+  return stmt;
+}
+
+/* Prepares @sql and binds ?1 to @text. */
+sqlite3_stmt *
+qtr_node_store_prepare_text (QtrNodeStore  *self,
+                             const char    *sql,
+                             const char    *text,
+                             GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db, sql, error);
+
+  if (stmt != NULL)
+    qtr_db_bind_text (stmt, 1, text);
+  return stmt;
+}
+
+/* Steps @stmt (bound), a statement that returns no rows. */
+gboolean
+qtr_node_store_run_done (QtrNodeStore  *self,
+                         sqlite3_stmt  *stmt,
+                         GError       **error)
+{
+  return stmt != NULL && qtr_db_step (self->db, stmt, error) == SQLITE_DONE;
+}
+
+/* The first column of the one row of @stmt (bound): @fallback when there is none, -1 on
+ * failure with @error set. */
+gint64
+qtr_node_store_query_int64 (QtrNodeStore  *self,
+                            sqlite3_stmt  *stmt,
+                            gint64         fallback,
+                            GError       **error)
+{
+  gint64 value;
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  rc = qtr_db_step (self->db, stmt, error);
+  if (rc == SQLITE_DONE)
+    return fallback;
+  if (rc != SQLITE_ROW)
+    return -1;
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return value;
+}
+
+/* The text of the first column of the one row @stmt (bound) returns: %NULL when there is no
+ * row (@error unset) or on failure (@error set). */
+char *
+qtr_node_store_query_text (QtrNodeStore  *self,
+                           sqlite3_stmt  *stmt,
+                           GError       **error)
+{
+  char *text;
+
+  if (stmt == NULL || qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
+    return NULL;
+  text = qtr_db_column_dup_text (stmt, 0);
+  sqlite3_reset (stmt);
+  return text;
+}
+
+/* Gathers the first column of @stmt's rows as gint64s, or %NULL with @error set. */
+GArray *
+qtr_node_store_collect_ids (QtrNodeStore  *self,
+                            sqlite3_stmt  *stmt,
+                            GError       **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_steal_pointer (&ids);
+}
+
+/* Gathers the first column of @stmt's rows as text, or %NULL with @error set. */
+GStrv
+qtr_node_store_collect_text (QtrNodeStore  *self,
+                             sqlite3_stmt  *stmt,
+                             GError       **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_strv_builder_end (builder);
+}
+
 /**
  * qtr_node_store_create_owner:
  * @key: the actor's key pair, with its private part
@@ -609,20 +734,7 @@ query_int64 (QtrNodeStore  *self,
              const char    *sql,
              GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db, sql, error);
-  gint64 value;
-
-  if (stmt == NULL || qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
-    return -1;
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return value;
-}
-
-static gint64
-now_seconds (void)
-{
-  return g_get_real_time () / G_USEC_PER_SEC;
+  return qtr_node_store_query_int64 (self, qtr_db_prepare (self->db, sql, error), -1, error);
 }
 
 /**
@@ -659,7 +771,7 @@ qtr_node_store_save_remote_actor (QtrNodeStore          *self,
   qtr_db_bind_text (stmt, 7, actor->key_id);
   qtr_db_bind_text (stmt, 8, actor->public_key_pem);
   qtr_db_bind_text (stmt, 9, actor->document);
-  sqlite3_bind_int64 (stmt, 10, actor->fetched_at ? actor->fetched_at : now_seconds ());
+  sqlite3_bind_int64 (stmt, 10, actor->fetched_at ? actor->fetched_at : qtr_node_store_now ());
   qtr_db_bind_text (stmt, 11, actor->followers);
   if (qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
     return -1;
@@ -801,7 +913,7 @@ qtr_node_store_add_activity (QtrNodeStore  *self,
   qtr_db_bind_text (stmt, 2, type);
   qtr_db_bind_text (stmt, 3, object_uri);
   qtr_db_bind_text (stmt, 4, body);
-  sqlite3_bind_int64 (stmt, 5, now_seconds ());
+  sqlite3_bind_int64 (stmt, 5, qtr_node_store_now ());
   if (qtr_db_step (self->db, stmt, error) != SQLITE_DONE)
     return -1;
   return sqlite3_last_insert_rowid (qtr_db_get_handle (self->db));
@@ -864,7 +976,7 @@ qtr_node_store_queue_delivery (QtrNodeStore  *self,
   qtr_db_bind_text (stmt, 2, inbox);
   qtr_db_bind_text (stmt, 3, g_uri_get_host (uri));
   sqlite3_bind_int64 (stmt, 4, not_before);
-  sqlite3_bind_int64 (stmt, 5, now_seconds ());
+  sqlite3_bind_int64 (stmt, 5, qtr_node_store_now ());
   return qtr_db_step (self->db, stmt, error) == SQLITE_DONE;
 }
 
@@ -1021,14 +1133,6 @@ qtr_inbox_entry_free (QtrInboxEntry *entry)
   g_free (entry);
 }
 
-static gboolean
-run_done (QtrNodeStore  *self,
-          sqlite3_stmt  *stmt,
-          GError       **error)
-{
-  return qtr_db_step (self->db, stmt, error) == SQLITE_DONE;
-}
-
 /**
  * qtr_node_store_add_inbox_activity:
  *
@@ -1055,8 +1159,8 @@ qtr_node_store_add_inbox_activity (QtrNodeStore  *self,
   qtr_db_bind_text (stmt, 1, activity_uri);
   qtr_db_bind_text (stmt, 2, actor_uri);
   sqlite3_bind_text (stmt, 3, data, (int) length, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, now_seconds ());
-  return run_done (self, stmt, error);
+  sqlite3_bind_int64 (stmt, 4, qtr_node_store_now ());
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -1109,9 +1213,9 @@ qtr_node_store_finish_inbox (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, row);
-  sqlite3_bind_int64 (stmt, 2, now_seconds ());
+  sqlite3_bind_int64 (stmt, 2, qtr_node_store_now ());
   qtr_db_bind_text (stmt, 3, error_text);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 gboolean
@@ -1132,8 +1236,8 @@ qtr_node_store_add_follower (QtrNodeStore  *self,
   sqlite3_bind_int64 (stmt, 1, actor_row);
   qtr_db_bind_text (stmt, 2, follow_uri);
   sqlite3_bind_int (stmt, 3, accepted);
-  sqlite3_bind_int64 (stmt, 4, now_seconds ());
-  return run_done (self, stmt, error);
+  sqlite3_bind_int64 (stmt, 4, qtr_node_store_now ());
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -1154,7 +1258,7 @@ qtr_node_store_remove_follower (QtrNodeStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, actor_row);
   qtr_db_bind_text (stmt, 2, follow_uri);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 gboolean
@@ -1173,8 +1277,8 @@ qtr_node_store_add_following (QtrNodeStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, actor_row);
   qtr_db_bind_text (stmt, 2, follow_uri);
-  sqlite3_bind_int64 (stmt, 3, now_seconds ());
-  return run_done (self, stmt, error);
+  sqlite3_bind_int64 (stmt, 3, qtr_node_store_now ());
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -1201,7 +1305,7 @@ qtr_node_store_update_following (QtrNodeStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, actor_row);
   qtr_db_bind_text (stmt, 2, follow_uri);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -1280,7 +1384,7 @@ qtr_node_store_forget_actor (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, actor_row);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -1325,7 +1429,7 @@ qtr_node_store_remove_following (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, actor_row);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -1339,21 +1443,13 @@ GStrv
 qtr_node_store_follower_inboxes (QtrNodeStore  *self,
                                  GError       **error)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
                                        "SELECT DISTINCT coalesce (a.shared_inbox, a.inbox)"
                                        " FROM followers f JOIN remote_actors a"
                                        " ON a.id = f.actor_id WHERE f.accepted = 1"
                                        " ORDER BY 1", error);
-  int rc;
 
-  if (stmt == NULL)
-    return NULL;
-  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
-    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
-  if (rc != SQLITE_DONE)
-    return NULL;
-  return g_strv_builder_end (builder);
+  return qtr_node_store_collect_text (self, stmt, error);
 }
 
 /* Replaces the attachments of post @status_id with @attachments (nullable). */
@@ -1369,7 +1465,7 @@ save_attachments (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, status_id);
-  if (!run_done (self, stmt, error))
+  if (!qtr_node_store_run_done (self, stmt, error))
     return FALSE;
 
   for (guint i = 0; attachments != NULL && i < attachments->len; i++)
@@ -1390,7 +1486,7 @@ save_attachments (QtrNodeStore  *self,
       qtr_db_bind_text (stmt, 6, attachment->description);
       sqlite3_bind_int64 (stmt, 7, attachment->width);
       sqlite3_bind_int64 (stmt, 8, attachment->height);
-      if (!run_done (self, stmt, error))
+      if (!qtr_node_store_run_done (self, stmt, error))
         return FALSE;
     }
   return TRUE;
@@ -1444,7 +1540,7 @@ qtr_node_store_add_status (QtrNodeStore     *self,
     sqlite3_bind_int64 (stmt, 14, status->reblog_of_id);
   else
     sqlite3_bind_null (stmt, 14);
-  if (!run_done (self, stmt, error))
+  if (!qtr_node_store_run_done (self, stmt, error))
     return FALSE;
   if (sqlite3_changes (qtr_db_get_handle (self->db)) == 0)
     return TRUE;
@@ -1486,7 +1582,7 @@ qtr_node_store_update_status (QtrNodeStore     *self,
   qtr_db_bind_text (stmt, 4, status->summary);
   sqlite3_bind_int (stmt, 5, status->sensitive);
   qtr_db_bind_text (stmt, 6, status->language);
-  sqlite3_bind_int64 (stmt, 7, status->updated > 0 ? status->updated : now_seconds ());
+  sqlite3_bind_int64 (stmt, 7, status->updated > 0 ? status->updated : qtr_node_store_now ());
   qtr_db_bind_text (stmt, 8, status->document);
   rc = qtr_db_step (self->db, stmt, error);
   if (rc == SQLITE_DONE)
@@ -1522,7 +1618,7 @@ qtr_node_store_delete_status (QtrNodeStore  *self,
     sqlite3_bind_int64 (stmt, 2, actor_row);
   else
     sqlite3_bind_null (stmt, 2);
-  if (!run_done (self, stmt, error))
+  if (!qtr_node_store_run_done (self, stmt, error))
     return FALSE;
   if (sqlite3_changes (qtr_db_get_handle (self->db)) == 0)
     return FALSE;
@@ -1535,8 +1631,8 @@ qtr_node_store_delete_status (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   qtr_db_bind_text (stmt, 1, uri);
-  sqlite3_bind_int64 (stmt, 2, now_seconds ());
-  return run_done (self, stmt, error);
+  sqlite3_bind_int64 (stmt, 2, qtr_node_store_now ());
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -1670,8 +1766,8 @@ qtr_node_store_add_notification (QtrNodeStore  *self,
   qtr_db_bind_text (stmt, 3, status_uri);
   qtr_db_bind_text (stmt, 4, activity_uri);
   qtr_db_bind_text (stmt, 5, comment);
-  sqlite3_bind_int64 (stmt, 6, now_seconds ());
-  return run_done (self, stmt, error);
+  sqlite3_bind_int64 (stmt, 6, qtr_node_store_now ());
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -1693,7 +1789,7 @@ qtr_node_store_remove_notification (QtrNodeStore  *self,
     return FALSE;
   qtr_db_bind_text (stmt, 1, activity_uri);
   sqlite3_bind_int64 (stmt, 2, actor_row);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -1726,7 +1822,7 @@ qtr_node_store_lease_deliveries (QtrNodeStore  *self,
         goto failed;
       sqlite3_bind_int64 (stmt, 1, job->row);
       sqlite3_bind_int64 (stmt, 2, until);
-      if (!run_done (self, stmt, error))
+      if (!qtr_node_store_run_done (self, stmt, error))
         goto failed;
     }
   return qtr_db_commit (self->db, error);
@@ -1892,7 +1988,7 @@ qtr_node_store_save_profile (QtrNodeStore        *self,
   qtr_db_bind_text (stmt, 8, fields);
   sqlite3_bind_int (stmt, 9, owner->bot ? 1 : 0);
   sqlite3_bind_int (stmt, 10, owner->discoverable ? 1 : 0);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -1918,7 +2014,7 @@ qtr_node_store_add_media (QtrNodeStore    *self,
   sqlite3_bind_int64 (stmt, 5, media->height);
   qtr_db_bind_text (stmt, 6, media->description ? media->description : "");
   sqlite3_bind_int64 (stmt, 7, media->created_at);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -1971,20 +2067,11 @@ qtr_node_store_list_post_media (QtrNodeStore  *self,
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
                                        "SELECT id FROM media WHERE status_id = ?1 ORDER BY id",
                                        error);
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, status_id);
-  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (ids, id);
-    }
-  if (rc != SQLITE_DONE)
-    return NULL;
-  return g_steal_pointer (&ids);
+  return qtr_node_store_collect_ids (self, stmt, error);
 }
 
 /**
@@ -2006,7 +2093,8 @@ qtr_node_store_set_media_description (QtrNodeStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
   qtr_db_bind_text (stmt, 2, description ? description : "");
-  return run_done (self, stmt, error) && sqlite3_changes (qtr_db_get_handle (self->db)) == 1;
+  return qtr_node_store_run_done (self, stmt, error)
+         && sqlite3_changes (qtr_db_get_handle (self->db)) == 1;
 }
 
 /**
@@ -2031,7 +2119,8 @@ qtr_node_store_attach_media (QtrNodeStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_int64 (stmt, 2, status_id);
-  return run_done (self, stmt, error) && sqlite3_changes (qtr_db_get_handle (self->db)) == 1;
+  return qtr_node_store_run_done (self, stmt, error)
+         && sqlite3_changes (qtr_db_get_handle (self->db)) == 1;
 }
 
 /**
@@ -2058,8 +2147,8 @@ qtr_node_store_add_move_notification (QtrNodeStore  *self,
   sqlite3_bind_int64 (stmt, 1, actor_row);
   sqlite3_bind_int64 (stmt, 2, target_row);
   qtr_db_bind_text (stmt, 3, activity_uri);
-  sqlite3_bind_int64 (stmt, 4, now_seconds ());
-  return run_done (self, stmt, error);
+  sqlite3_bind_int64 (stmt, 4, qtr_node_store_now ());
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -2092,10 +2181,10 @@ qtr_node_store_mark_deleted (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, when);
-  if (!run_done (self, stmt, error))
+  if (!qtr_node_store_run_done (self, stmt, error))
     return FALSE;
   stmt = qtr_db_prepare (self->db, "DELETE FROM oauth_tokens", error);
-  return stmt != NULL && run_done (self, stmt, error);
+  return stmt != NULL && qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -2111,16 +2200,8 @@ qtr_node_store_known_inboxes (QtrNodeStore  *self,
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
                                        "SELECT DISTINCT coalesce (shared_inbox, inbox)"
                                        " FROM remote_actors ORDER BY 1", error);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  int rc;
 
-  if (stmt == NULL)
-    return NULL;
-  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
-    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
-  if (rc != SQLITE_DONE)
-    return NULL;
-  return g_strv_builder_end (builder);
+  return qtr_node_store_collect_text (self, stmt, error);
 }
 
 /**
@@ -2171,8 +2252,8 @@ qtr_node_store_add_pending_move (QtrNodeStore  *self,
   qtr_db_bind_text (stmt, 1, activity_uri);
   sqlite3_bind_int64 (stmt, 2, origin_row);
   qtr_db_bind_text (stmt, 3, target);
-  sqlite3_bind_int64 (stmt, 4, now_seconds ());
-  return run_done (self, stmt, error);
+  sqlite3_bind_int64 (stmt, 4, qtr_node_store_now ());
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -2195,7 +2276,8 @@ qtr_node_store_take_pending_move (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   qtr_db_bind_text (stmt, 1, activity_uri);
-  return run_done (self, stmt, error) && sqlite3_changes (qtr_db_get_handle (self->db)) == 1;
+  return qtr_node_store_run_done (self, stmt, error)
+         && sqlite3_changes (qtr_db_get_handle (self->db)) == 1;
 }
 
 /**
@@ -2267,22 +2349,6 @@ qtr_node_store_find_reblog (QtrNodeStore  *self,
   return uri;
 }
 
-/* The text of the first column of the one row @stmt (bound) returns: %NULL when there is no
- * row (@error unset) or on failure (@error set). */
-static char *
-query_text (QtrNodeStore  *self,
-            sqlite3_stmt  *stmt,
-            GError       **error)
-{
-  char *text;
-
-  if (qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
-    return NULL;
-  text = qtr_db_column_dup_text (stmt, 0);
-  sqlite3_reset (stmt);
-  return text;
-}
-
 /**
  * qtr_node_store_add_like:
  * @status_uri: the liked post
@@ -2304,8 +2370,8 @@ qtr_node_store_add_like (QtrNodeStore  *self,
     return FALSE;
   qtr_db_bind_text (stmt, 1, status_uri);
   qtr_db_bind_text (stmt, 2, activity_uri);
-  sqlite3_bind_int64 (stmt, 3, now_seconds ());
-  return run_done (self, stmt, error);
+  sqlite3_bind_int64 (stmt, 3, qtr_node_store_now ());
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -2319,14 +2385,10 @@ qtr_node_store_get_like (QtrNodeStore  *self,
                          const char    *status_uri,
                          GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
-                                       "SELECT activity_uri FROM likes WHERE status_uri = ?1",
-                                       error);
+  sqlite3_stmt *stmt = qtr_node_store_prepare_text (self, "SELECT activity_uri FROM likes"
+                                                    " WHERE status_uri = ?1", status_uri, error);
 
-  if (stmt == NULL)
-    return NULL;
-  qtr_db_bind_text (stmt, 1, status_uri);
-  return query_text (self, stmt, error);
+  return qtr_node_store_query_text (self, stmt, error);
 }
 
 gboolean
@@ -2334,13 +2396,10 @@ qtr_node_store_remove_like (QtrNodeStore  *self,
                             const char    *status_uri,
                             GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db, "DELETE FROM likes WHERE status_uri = ?1",
-                                       error);
+  sqlite3_stmt *stmt = qtr_node_store_prepare_text (self, "DELETE FROM likes WHERE status_uri = ?1",
+                                                    status_uri, error);
 
-  if (stmt == NULL)
-    return FALSE;
-  qtr_db_bind_text (stmt, 1, status_uri);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -2363,8 +2422,8 @@ qtr_node_store_add_block (QtrNodeStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, actor_row);
   qtr_db_bind_text (stmt, 2, activity_uri);
-  sqlite3_bind_int64 (stmt, 3, now_seconds ());
-  return run_done (self, stmt, error);
+  sqlite3_bind_int64 (stmt, 3, qtr_node_store_now ());
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -2378,14 +2437,10 @@ qtr_node_store_get_block (QtrNodeStore  *self,
                           gint64         actor_row,
                           GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
-                                       "SELECT activity_uri FROM blocks WHERE actor_id = ?1",
-                                       error);
+  sqlite3_stmt *stmt = qtr_node_store_prepare_row (self, "SELECT activity_uri FROM blocks"
+                                                   " WHERE actor_id = ?1", actor_row, error);
 
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, actor_row);
-  return query_text (self, stmt, error);
+  return qtr_node_store_query_text (self, stmt, error);
 }
 
 gboolean
@@ -2393,13 +2448,10 @@ qtr_node_store_remove_block (QtrNodeStore  *self,
                              gint64         actor_row,
                              GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db, "DELETE FROM blocks WHERE actor_id = ?1",
-                                       error);
+  sqlite3_stmt *stmt = qtr_node_store_prepare_row (self, "DELETE FROM blocks WHERE actor_id = ?1",
+                                                   actor_row, error);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, actor_row);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -2452,20 +2504,12 @@ GStrv
 qtr_node_store_list_blocks (QtrNodeStore  *self,
                             GError       **error)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
                                        "SELECT a.uri FROM blocks b JOIN remote_actors a"
                                        " ON a.id = b.actor_id"
                                        " ORDER BY b.created_at DESC, b.actor_id DESC", error);
-  int rc;
 
-  if (stmt == NULL)
-    return NULL;
-  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
-    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
-  if (rc != SQLITE_DONE)
-    return NULL;
-  return g_strv_builder_end (builder);
+  return qtr_node_store_collect_text (self, stmt, error);
 }
 
 /**
@@ -2510,7 +2554,6 @@ qtr_node_store_list_follows (QtrNodeStore  *self,
                              guint          limit,
                              GError       **error)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
                                        g_str_equal (table, "followers")
                                        ? "SELECT a.uri FROM followers f JOIN remote_actors a"
@@ -2521,17 +2564,12 @@ qtr_node_store_list_follows (QtrNodeStore  *self,
                                          " ON a.id = f.actor_id WHERE f.accepted = 1"
                                          " ORDER BY f.created_at DESC, f.actor_id DESC"
                                          " LIMIT ?2 OFFSET ?1", error);
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, offset);
   sqlite3_bind_int64 (stmt, 2, limit);
-  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
-    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
-  if (rc != SQLITE_DONE)
-    return NULL;
-  return g_strv_builder_end (builder);
+  return qtr_node_store_collect_text (self, stmt, error);
 }
 
 /**
@@ -2558,12 +2596,9 @@ qtr_node_store_set_last_seen (QtrNodeStore  *self,
                               gint64         when,
                               GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
-                                       "INSERT INTO heartbeat (id, last_seen) VALUES (1, ?1)"
-                                       " ON CONFLICT (id) DO UPDATE SET last_seen = ?1", error);
+  sqlite3_stmt *stmt = qtr_node_store_prepare_row (self, "INSERT INTO heartbeat (id, last_seen)"
+                                                   " VALUES (1, ?1) ON CONFLICT (id)"
+                                                   " DO UPDATE SET last_seen = ?1", when, error);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, when);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
