@@ -157,30 +157,6 @@ respond_relationship (QtrNode           *node,
   qtr_node_api_respond (msg, builder);
 }
 
-/* Answers an array of the accounts of @rows (actor rows, 0 for the owner). */
-static void
-respond_accounts (QtrNode           *node,
-                  SoupServerMessage *msg,
-                  GArray            *rows)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < rows->len; i++)
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (!qtr_node_api_add_account (builder, node, g_array_index (rows, gint64, i), FALSE,
-                                     &error) && error != NULL)
-        {
-          qtr_node_api_respond_internal_error (msg, error);
-          return;
-        }
-    }
-  json_builder_end_array (builder);
-  qtr_node_api_respond (msg, builder);
-}
-
 /**
  * qtr_node_api_respond_account_page:
  * @items: (element-type QtrPageItem): a page of accounts: actor rows as ids
@@ -199,7 +175,7 @@ qtr_node_api_respond_account_page (QtrNode           *node,
   for (guint i = 0; i < items->len; i++)
     g_array_append_val (rows, g_array_index (items, QtrPageItem, i).id);
   qtr_node_api_set_link_header (node, msg, query, kept, items);
-  respond_accounts (node, msg, rows);
+  qtr_node_api_respond_accounts (node, msg, rows);
 }
 
 static void
@@ -460,7 +436,7 @@ qtr_node_handle_account_follows (QtrNode           *node,
     {
       g_autoptr(GArray) none = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-      respond_accounts (node, msg, none);
+      qtr_node_api_respond_accounts (node, msg, none);
       return;
     }
   respond_account_list (node, msg, query,
@@ -847,7 +823,7 @@ respond_search (QtrNode           *node,
       if (rows->len > page.limit)
         g_array_set_size (rows, page.limit);
     }
-  respond_accounts (node, msg, rows);
+  qtr_node_api_respond_accounts (node, msg, rows);
 }
 
 static void
@@ -921,18 +897,28 @@ qtr_node_handle_account_search (QtrNode           *node,
 
 /* ---- Blocks, mutes, follow requests --------------------------------------------------- */
 
+/* Answers a page of the owner's own account list @kind to a user token with @scope. */
+static void
+respond_owner_list (QtrNode            *node,
+                    SoupServerMessage  *msg,
+                    const char         *scope,
+                    QtrAccountListKind  kind)
+{
+  g_auto(QtrApiAuth) auth = { 0 };
+  g_autoptr(GHashTable) query = NULL;
+
+  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, scope, &auth) ||
+      (query = qtr_node_api_read_params_or_refuse (msg)) == NULL)
+    return;
+  respond_account_list (node, msg, query, kind);
+}
+
 void
 qtr_node_handle_blocks (QtrNode           *node,
                         SoupServerMessage *msg,
                         GHashTable        *params)
 {
-  g_auto(QtrApiAuth) auth = { 0 };
-  g_autoptr(GHashTable) query = NULL;
-
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "read:blocks follow", &auth) ||
-      (query = qtr_node_api_read_params_or_refuse (msg)) == NULL)
-    return;
-  respond_account_list (node, msg, query, QTR_ACCOUNT_LIST_BLOCKS);
+  respond_owner_list (node, msg, "read:blocks follow", QTR_ACCOUNT_LIST_BLOCKS);
 }
 
 void
@@ -940,13 +926,7 @@ qtr_node_handle_mutes (QtrNode           *node,
                        SoupServerMessage *msg,
                        GHashTable        *params)
 {
-  g_auto(QtrApiAuth) auth = { 0 };
-  g_autoptr(GHashTable) query = NULL;
-
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "read:mutes follow", &auth) ||
-      (query = qtr_node_api_read_params_or_refuse (msg)) == NULL)
-    return;
-  respond_account_list (node, msg, query, QTR_ACCOUNT_LIST_MUTES);
+  respond_owner_list (node, msg, "read:mutes follow", QTR_ACCOUNT_LIST_MUTES);
 }
 
 void
@@ -954,13 +934,7 @@ qtr_node_handle_follow_requests (QtrNode           *node,
                                  SoupServerMessage *msg,
                                  GHashTable        *params)
 {
-  g_auto(QtrApiAuth) auth = { 0 };
-  g_autoptr(GHashTable) query = NULL;
-
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "read:follows follow", &auth) ||
-      (query = qtr_node_api_read_params_or_refuse (msg)) == NULL)
-    return;
-  respond_account_list (node, msg, query, QTR_ACCOUNT_LIST_REQUESTS);
+  respond_owner_list (node, msg, "read:follows follow", QTR_ACCOUNT_LIST_REQUESTS);
 }
 
 static void

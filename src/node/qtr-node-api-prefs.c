@@ -19,16 +19,6 @@ static const char * const filter_contexts[] = {
   "home", "notifications", "public", "thread", "account", NULL
 };
 
-static void
-respond_empty_object (SoupServerMessage *msg)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_end_object (builder);
-  qtr_node_api_respond (msg, builder);
-}
-
 static gboolean
 parse_positive (const char *text,
                 gint64     *value)
@@ -38,21 +28,6 @@ parse_positive (const char *text,
   if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &parsed, NULL))
     return FALSE;
   *value = (gint64) parsed;
-  return TRUE;
-}
-
-static gboolean
-parse_boolean (const char *text,
-               gboolean   *value)
-{
-  if (text == NULL)
-    return TRUE;
-  if (g_ascii_strcasecmp (text, "true") == 0 || g_str_equal (text, "1"))
-    *value = TRUE;
-  else if (g_ascii_strcasecmp (text, "false") == 0 || g_str_equal (text, "0") || *text == '\0')
-    *value = FALSE;
-  else
-    return FALSE;
   return TRUE;
 }
 
@@ -443,8 +418,8 @@ read_keyword_changes (SoupServerMessage *msg,
       KeywordChange change = { 0, NULL, TRUE, FALSE, whole_word != NULL };
 
       if ((id != NULL && !parse_positive (id, &change.id)) ||
-          !parse_boolean (whole_word, &change.whole_word) ||
-          !parse_boolean (destroy, &change.destroy))
+          !qtr_node_api_parse_boolean (whole_word, &change.whole_word) ||
+          !qtr_node_api_parse_boolean (destroy, &change.destroy))
         {
           unprocessable (msg, "Validation failed: a keyword's id, whole_word or _destroy is "
                          "not well formed");
@@ -779,7 +754,7 @@ qtr_node_handle_filter_delete (QtrNode           *node,
       qtr_node_api_respond_internal_error (msg, error);
       return;
     }
-  respond_empty_object (msg);
+  qtr_node_api_respond_empty (msg);
 }
 
 /* The keyword @keyword_id of the filter @filter_id, or 404. */
@@ -842,7 +817,7 @@ read_keyword (SoupServerMessage *msg,
   g_autofree char *keyword = g_strstrip (g_strdup (given ? given : current ? current : ""));
 
   if (*keyword == '\0' || g_utf8_strlen (keyword, -1) > MAX_KEYWORD ||
-      !parse_boolean (g_hash_table_lookup (form, "whole_word"), whole_word))
+      !qtr_node_api_parse_boolean (g_hash_table_lookup (form, "whole_word"), whole_word))
     {
       unprocessable (msg, "Validation failed: keyword must be 1 to 255 characters, whole_word "
                      "true or false");
@@ -974,7 +949,7 @@ qtr_node_handle_filter_keyword_delete (QtrNode           *node,
       qtr_node_api_respond_internal_error (msg, error);
       return;
     }
-  respond_empty_object (msg);
+  qtr_node_api_respond_empty (msg);
 }
 
 /* The entry @status_row of the filter @filter_id, or 404. */
@@ -1117,7 +1092,7 @@ qtr_node_handle_filter_status_delete (QtrNode           *node,
       qtr_node_api_respond_internal_error (msg, error);
       return;
     }
-  respond_empty_object (msg);
+  qtr_node_api_respond_empty (msg);
 }
 
 /* ---- Hashtags ------------------------------------------------------------------------- */

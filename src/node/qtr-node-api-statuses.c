@@ -865,6 +865,27 @@ qtr_node_handle_status_create (QtrNode           *node,
   respond_status_row (node, msg, row, QTR_API_STATUS_VIEWER);
 }
 
+typedef QtrStatus *(*StatusFinder) (QtrNode           *node,
+                                    SoupServerMessage *msg,
+                                    GHashTable        *route,
+                                    const QtrApiAuth  *auth);
+
+/* Authorizes the request (@access, @scopes) and finds the route's post with @find: %NULL
+ * when either failed, the request answered. */
+static QtrStatus *
+authorize_status (QtrNode           *node,
+                  SoupServerMessage *msg,
+                  GHashTable        *route,
+                  QtrApiAccess       access,
+                  const char        *scopes,
+                  StatusFinder       find,
+                  QtrApiAuth        *auth)
+{
+  if (!qtr_node_api_authorize (node, msg, access, scopes, auth))
+    return NULL;
+  return find (node, msg, route, auth);
+}
+
 void
 qtr_node_handle_status_get (QtrNode           *node,
                             SoupServerMessage *msg,
@@ -873,9 +894,8 @@ qtr_node_handle_status_get (QtrNode           *node,
   g_auto(QtrApiAuth) auth = { 0 };
   g_autoptr(QtrStatus) status = NULL;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_PUBLIC, "read:statuses", &auth))
-    return;
-  status = find_visible_status (node, msg, route, &auth);
+  status = authorize_status (node, msg, route, QTR_API_PUBLIC, "read:statuses",
+                            find_visible_status, &auth);
   if (status != NULL)
     respond_status (node, msg, status, flags_for (&auth));
 }
@@ -909,9 +929,8 @@ qtr_node_handle_status_delete (QtrNode           *node,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GError) error = NULL;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "write:statuses", &auth))
-    return;
-  status = find_own_status (node, msg, route, &auth);
+  status = authorize_status (node, msg, route, QTR_API_USER, "write:statuses",
+                            find_own_status, &auth);
   if (status == NULL)
     return;
   /* The post as it was, with its text, for delete and redraft. */
@@ -941,9 +960,8 @@ qtr_node_handle_status_edit (QtrNode           *node,
   gboolean media_valid;
   gint64 app_row;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "write:statuses", &auth))
-    return;
-  status = find_own_status (node, msg, route, &auth);
+  status = authorize_status (node, msg, route, QTR_API_USER, "write:statuses",
+                            find_own_status, &auth);
   if (status == NULL)
     return;
   params = read_params_or_respond (msg);
@@ -1037,9 +1055,8 @@ qtr_node_handle_status_history (QtrNode           *node,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GError) error = NULL;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_PUBLIC, "read:statuses", &auth))
-    return;
-  status = find_visible_status (node, msg, route, &auth);
+  status = authorize_status (node, msg, route, QTR_API_PUBLIC, "read:statuses",
+                            find_visible_status, &auth);
   if (status == NULL)
     return;
   versions = qtr_node_store_list_status_versions (qtr_node_get_store (node), status->id,
@@ -1084,9 +1101,8 @@ qtr_node_handle_status_source (QtrNode           *node,
   g_autofree char *id = NULL;
   gint64 app_row;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "read:statuses", &auth))
-    return;
-  status = find_own_status (node, msg, route, &auth);
+  status = authorize_status (node, msg, route, QTR_API_USER, "read:statuses",
+                            find_own_status, &auth);
   if (status == NULL)
     return;
   text = qtr_node_store_get_status_source (qtr_node_get_store (node), status->id, &app_row,
@@ -1182,9 +1198,8 @@ qtr_node_handle_status_context (QtrNode           *node,
   g_autoptr(GError) error = NULL;
   const char *parent_uri;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_PUBLIC, "read:statuses", &auth))
-    return;
-  status = find_visible_status (node, msg, route, &auth);
+  status = authorize_status (node, msg, route, QTR_API_PUBLIC, "read:statuses",
+                            find_visible_status, &auth);
   if (status == NULL)
     return;
 
@@ -1257,9 +1272,8 @@ set_favourite (QtrNode           *node,
   g_autoptr(GError) error = NULL;
   g_autofree char *like = NULL;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "write:favourites", &auth))
-    return;
-  status = find_action_target (node, msg, route, &auth);
+  status = authorize_status (node, msg, route, QTR_API_USER, "write:favourites",
+                            find_action_target, &auth);
   if (status == NULL)
     return;
   like = qtr_node_store_get_like (qtr_node_get_store (node), status->uri, &error);
@@ -1319,9 +1333,8 @@ qtr_node_handle_status_reblog (QtrNode           *node,
   g_auto(QtrApiAuth) auth = { 0 };
   g_autoptr(QtrStatus) status = NULL;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "write:statuses", &auth))
-    return;
-  status = find_action_target (node, msg, route, &auth);
+  status = authorize_status (node, msg, route, QTR_API_USER, "write:statuses",
+                            find_action_target, &auth);
   if (status == NULL)
     return;
   if (g_strcmp0 (status->visibility, "direct") == 0 ||
@@ -1345,9 +1358,8 @@ qtr_node_handle_status_unreblog (QtrNode           *node,
   g_autoptr(GError) error = NULL;
   g_autofree char *reblog = NULL;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "write:statuses", &auth))
-    return;
-  status = find_action_target (node, msg, route, &auth);
+  status = authorize_status (node, msg, route, QTR_API_USER, "write:statuses",
+                            find_action_target, &auth);
   if (status == NULL)
     return;
   reblog = qtr_node_store_find_reblog (qtr_node_get_store (node), 0, status->id, &error);
@@ -1371,9 +1383,8 @@ set_bookmark (QtrNode           *node,
   g_autoptr(QtrStatus) status = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "write:bookmarks", &auth))
-    return;
-  status = find_action_target (node, msg, route, &auth);
+  status = authorize_status (node, msg, route, QTR_API_USER, "write:bookmarks",
+                            find_action_target, &auth);
   if (status == NULL)
     return;
   if (!qtr_node_store_set_status_mark (qtr_node_get_store (node), "bookmarks", status->id,
@@ -1413,9 +1424,8 @@ set_pin (QtrNode           *node,
   g_autoptr(GError) error = NULL;
   gint64 pinned, count;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "write:accounts", &auth))
-    return;
-  status = find_visible_status (node, msg, route, &auth);
+  status = authorize_status (node, msg, route, QTR_API_USER, "write:accounts",
+                            find_visible_status, &auth);
   if (status == NULL)
     return;
   if (pin && (status->actor_row != 0 || status->reblog_of_id != 0))
@@ -1475,13 +1485,11 @@ respond_status_actors (QtrNode           *node,
   g_autoptr(QtrStatus) status = NULL;
   g_autoptr(GHashTable) query = NULL;
   g_autoptr(GArray) actors = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GError) error = NULL;
   QtrPage page;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_PUBLIC, "read:accounts", &auth))
-    return;
-  status = find_action_target (node, msg, route, &auth);
+  status = authorize_status (node, msg, route, QTR_API_PUBLIC, "read:accounts",
+                            find_action_target, &auth);
   if (status == NULL)
     return;
   query = read_params_or_respond (msg);
@@ -1495,18 +1503,7 @@ respond_status_actors (QtrNode           *node,
       qtr_node_api_respond_internal_error (msg, error);
       return;
     }
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < actors->len; i++)
-    {
-      if (!qtr_node_api_add_account (builder, node, g_array_index (actors, gint64, i), FALSE,
-                                     &error) && error != NULL)
-        {
-          qtr_node_api_respond_internal_error (msg, error);
-          return;
-        }
-    }
-  json_builder_end_array (builder);
-  qtr_node_api_respond (msg, builder);
+  qtr_node_api_respond_accounts (node, msg, actors);
 }
 
 void

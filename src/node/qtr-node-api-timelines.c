@@ -631,16 +631,6 @@ qtr_node_handle_notification (QtrNode           *node,
   qtr_node_api_respond (msg, builder);
 }
 
-static void
-respond_empty_object (SoupServerMessage *msg)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_end_object (builder);
-  qtr_node_api_respond (msg, builder);
-}
-
 void
 qtr_node_handle_notification_dismiss (QtrNode           *node,
                                       SoupServerMessage *msg,
@@ -661,7 +651,7 @@ qtr_node_handle_notification_dismiss (QtrNode           *node,
       qtr_node_api_respond_internal_error (msg, error);
       return;
     }
-  respond_empty_object (msg);
+  qtr_node_api_respond_empty (msg);
 }
 
 void
@@ -679,5 +669,5 @@ qtr_node_handle_notifications_clear (QtrNode           *node,
       qtr_node_api_respond_internal_error (msg, error);
       return;
     }
-  respond_empty_object (msg);
+  qtr_node_api_respond_empty (msg);
 }

@@ -80,6 +80,9 @@ void        qtr_node_api_respond          (SoupServerMessage  *msg,
                                            JsonBuilder        *builder);
 void        qtr_node_api_respond_internal_error (SoupServerMessage *msg,
                                            const GError       *error);
+void        qtr_node_api_respond_empty    (SoupServerMessage  *msg);
+gboolean    qtr_node_api_parse_boolean    (const char         *text,
+                                           gboolean           *value);
 
 void        qtr_node_api_add_strings      (JsonBuilder        *builder,
                                            const char         *name,
@@ -95,6 +98,9 @@ gboolean    qtr_node_api_add_account      (JsonBuilder        *builder,
 void        qtr_node_api_add_remote_account (JsonBuilder      *builder,
                                            QtrNode            *node,
                                            const QtrRemoteActor *actor);
+void        qtr_node_api_respond_accounts (QtrNode            *node,
+                                           SoupServerMessage  *msg,
+                                           GArray             *rows);
 
 /**
  * QtrApiStatusFlags:
