@@ -705,6 +705,17 @@ begin_filter (QtrNode           *node,
   return filter;
 }
 
+/* Answers a removal: {} unless it failed with @error. */
+static void
+respond_removed (SoupServerMessage *msg,
+                 const GError      *error)
+{
+  if (error != NULL)
+    qtr_node_api_respond_internal_error (msg, error);
+  else
+    qtr_node_api_respond_empty (msg);
+}
+
 void
 qtr_node_handle_filter_get (QtrNode           *node,
                             SoupServerMessage *msg,
@@ -748,42 +759,77 @@ qtr_node_handle_filter_delete (QtrNode           *node,
 
   if (filter == NULL)
     return;
-  if (!qtr_node_store_delete_filter (qtr_node_get_store (node), filter->id, &error) &&
-      error != NULL)
-    {
-      qtr_node_api_respond_internal_error (msg, error);
-      return;
-    }
-  qtr_node_api_respond_empty (msg);
+  qtr_node_store_delete_filter (qtr_node_get_store (node), filter->id, &error);
+  respond_removed (msg, error);
 }
 
-/* The keyword @keyword_id of the filter @filter_id, or 404. */
+/* Writes @filter's keywords (else its statuses) as an array; with @part_id > 0, only that
+ * one, as an object. Returns %FALSE when @filter has no @part_id. */
+static gboolean
+add_filter_parts (JsonBuilder     *builder,
+                  const QtrFilter *filter,
+                  gboolean         keywords,
+                  gint64           part_id)
+{
+  GPtrArray *parts = keywords ? filter->keywords : filter->statuses;
+  gboolean found = FALSE;
+
+  if (part_id == 0)
+    json_builder_begin_array (builder);
+  for (guint i = 0; i < parts->len; i++)
+    {
+      gconstpointer part = g_ptr_array_index (parts, i);
+
+      if (part_id != 0 && part_id != (keywords ? ((const QtrFilterKeyword *) part)->id
+                                               : ((const QtrFilterStatus *) part)->id))
+        continue;
+      if (keywords)
+        add_keyword (builder, part);
+      else
+        add_filter_status (builder, part);
+      found = TRUE;
+    }
+  if (part_id == 0)
+    json_builder_end_array (builder);
+  return found || part_id == 0;
+}
+
+/* The keyword (else status entry) @part_id of the filter @filter_id, or 404. */
 static void
-respond_keyword (QtrNode           *node,
-                 SoupServerMessage *msg,
-                 gint64             filter_id,
-                 gint64             keyword_id)
+respond_filter_part (QtrNode           *node,
+                     SoupServerMessage *msg,
+                     gint64             filter_id,
+                     gboolean           keywords,
+                     gint64             part_id)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(QtrFilter) filter = qtr_node_store_find_filter (qtr_node_get_store (node),
                                                             filter_id, &error);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-  for (guint i = 0; filter != NULL && i < filter->keywords->len; i++)
-    {
-      const QtrFilterKeyword *keyword = g_ptr_array_index (filter->keywords, i);
-
-      if (keyword->id == keyword_id)
-        {
-          add_keyword (builder, keyword);
-          qtr_node_api_respond (msg, builder);
-          return;
-        }
-    }
-  if (error != NULL)
+  if (filter != NULL && add_filter_parts (builder, filter, keywords, part_id))
+    qtr_node_api_respond (msg, builder);
+  else if (error != NULL)
     qtr_node_api_respond_internal_error (msg, error);
   else
     qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, RECORD_NOT_FOUND);
+}
+
+/* The keywords (else status entries) of the route's filter. */
+static void
+respond_filter_parts (QtrNode           *node,
+                      SoupServerMessage *msg,
+                      GHashTable        *params,
+                      gboolean           keywords)
+{
+  g_autoptr(QtrFilter) filter = begin_filter (node, msg, "read:filters",
+                                              g_hash_table_lookup (params, "id"));
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  if (filter == NULL)
+    return;
+  add_filter_parts (builder, filter, keywords, 0);
+  qtr_node_api_respond (msg, builder);
 }
 
 /* GET /api/v2/filters/:id/keywords */
@@ -792,17 +838,7 @@ qtr_node_handle_filter_keywords_get (QtrNode           *node,
                                      SoupServerMessage *msg,
                                      GHashTable        *params)
 {
-  g_autoptr(QtrFilter) filter = begin_filter (node, msg, "read:filters",
-                                              g_hash_table_lookup (params, "id"));
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  if (filter == NULL)
-    return;
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < filter->keywords->len; i++)
-    add_keyword (builder, g_ptr_array_index (filter->keywords, i));
-  json_builder_end_array (builder);
-  qtr_node_api_respond (msg, builder);
+  respond_filter_parts (node, msg, params, TRUE);
 }
 
 /* Reads `keyword` (or keeps @current) and `whole_word`; answers 422 and returns %NULL when
@@ -850,7 +886,7 @@ qtr_node_handle_filter_keyword_create (QtrNode           *node,
       qtr_node_api_respond_internal_error (msg, error);
       return;
     }
-  respond_keyword (node, msg, filter->id, id);
+  respond_filter_part (node, msg, filter->id, TRUE, id);
 }
 
 /* The token, then the filter that keyword `:id` belongs to; answers and returns %NULL when
@@ -890,7 +926,7 @@ qtr_node_handle_filter_keyword_get (QtrNode           *node,
   g_autoptr(QtrFilter) filter = begin_keyword (node, msg, params, "read:filters", &id);
 
   if (filter != NULL)
-    respond_keyword (node, msg, filter->id, id);
+    respond_filter_part (node, msg, filter->id, TRUE, id);
 }
 
 /* PUT /api/v2/filters/keywords/:id */
@@ -928,7 +964,7 @@ qtr_node_handle_filter_keyword_update (QtrNode           *node,
       qtr_node_api_respond_internal_error (msg, error);
       return;
     }
-  respond_keyword (node, msg, filter->id, id);
+  respond_filter_part (node, msg, filter->id, TRUE, id);
 }
 
 /* DELETE /api/v2/filters/keywords/:id */
@@ -943,42 +979,8 @@ qtr_node_handle_filter_keyword_delete (QtrNode           *node,
 
   if (filter == NULL)
     return;
-  if (!qtr_node_store_delete_filter_keyword (qtr_node_get_store (node), id, &error) &&
-      error != NULL)
-    {
-      qtr_node_api_respond_internal_error (msg, error);
-      return;
-    }
-  qtr_node_api_respond_empty (msg);
-}
-
-/* The entry @status_row of the filter @filter_id, or 404. */
-static void
-respond_filter_status (QtrNode           *node,
-                       SoupServerMessage *msg,
-                       gint64             filter_id,
-                       gint64             status_row)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QtrFilter) filter = qtr_node_store_find_filter (qtr_node_get_store (node),
-                                                            filter_id, &error);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  for (guint i = 0; filter != NULL && i < filter->statuses->len; i++)
-    {
-      const QtrFilterStatus *status = g_ptr_array_index (filter->statuses, i);
-
-      if (status->id == status_row)
-        {
-          add_filter_status (builder, status);
-          qtr_node_api_respond (msg, builder);
-          return;
-        }
-    }
-  if (error != NULL)
-    qtr_node_api_respond_internal_error (msg, error);
-  else
-    qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, RECORD_NOT_FOUND);
+  qtr_node_store_delete_filter_keyword (qtr_node_get_store (node), id, &error);
+  respond_removed (msg, error);
 }
 
 /* GET /api/v2/filters/:id/statuses */
@@ -987,17 +989,7 @@ qtr_node_handle_filter_statuses_get (QtrNode           *node,
                                      SoupServerMessage *msg,
                                      GHashTable        *params)
 {
-  g_autoptr(QtrFilter) filter = begin_filter (node, msg, "read:filters",
-                                              g_hash_table_lookup (params, "id"));
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  if (filter == NULL)
-    return;
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < filter->statuses->len; i++)
-    add_filter_status (builder, g_ptr_array_index (filter->statuses, i));
-  json_builder_end_array (builder);
-  qtr_node_api_respond (msg, builder);
+  respond_filter_parts (node, msg, params, FALSE);
 }
 
 /* POST /api/v2/filters/:id/statuses */
@@ -1032,7 +1024,7 @@ qtr_node_handle_filter_status_create (QtrNode           *node,
       unprocessable (msg, "Validation failed: the filter has this status already");
       return;
     }
-  respond_filter_status (node, msg, filter->id, id);
+  respond_filter_part (node, msg, filter->id, FALSE, id);
 }
 
 /* The token, then the filter the entry `:id` of filter_statuses belongs to (0 when there is
@@ -1072,7 +1064,7 @@ qtr_node_handle_filter_status_get (QtrNode           *node,
   gint64 filter_id = begin_filter_status (node, msg, params, "read:filters", &id);
 
   if (filter_id > 0)
-    respond_filter_status (node, msg, filter_id, id);
+    respond_filter_part (node, msg, filter_id, FALSE, id);
 }
 
 /* DELETE /api/v2/filters/statuses/:id */
@@ -1086,13 +1078,8 @@ qtr_node_handle_filter_status_delete (QtrNode           *node,
 
   if (begin_filter_status (node, msg, params, "write:filters", &id) <= 0)
     return;
-  if (!qtr_node_store_delete_filter_status (qtr_node_get_store (node), id, &error) &&
-      error != NULL)
-    {
-      qtr_node_api_respond_internal_error (msg, error);
-      return;
-    }
-  qtr_node_api_respond_empty (msg);
+  qtr_node_store_delete_filter_status (qtr_node_get_store (node), id, &error);
+  respond_removed (msg, error);
 }
 
 /* ---- Hashtags ------------------------------------------------------------------------- */
