@@ -631,10 +631,13 @@ qtr_node_handle_account_follow (QtrNode           *node,
                            pend (node, msg, actor_row));
 }
 
-void
-qtr_node_handle_account_unfollow (QtrNode           *node,
-                                  SoupServerMessage *msg,
-                                  GHashTable        *params)
+/* Unfollows (else unblocks) the route's account, when there is a follow (or a block) to
+ * undo. */
+static void
+undo_action (QtrNode           *node,
+             SoupServerMessage *msg,
+             GHashTable        *params,
+             gboolean           block)
 {
   g_autoptr(QtrRemoteActor) actor = NULL;
   g_autoptr(GError) error = NULL;
@@ -642,15 +645,28 @@ qtr_node_handle_account_unfollow (QtrNode           *node,
   QtrFollowState state;
   gint64 actor_row;
 
-  if (!begin_action (node, msg, params, "write:follows follow", &actor_row, &actor, &state))
+  if (!begin_action (node, msg, params, block ? "write:blocks follow" : "write:follows follow",
+                     &actor_row, &actor, &state))
     return;
-  if ((state.following || state.requested) &&
-      (uri = qtr_node_unfollow (node, actor->uri, &error)) == NULL)
+  if (block ? state.blocking : (state.following || state.requested))
     {
-      qtr_node_api_respond_node_error (msg, error);
-      return;
+      uri = block ? qtr_node_unblock (node, actor->uri, &error)
+                  : qtr_node_unfollow (node, actor->uri, &error);
+      if (uri == NULL)
+        {
+          qtr_node_api_respond_node_error (msg, error);
+          return;
+        }
     }
   respond_relationship (node, msg, actor_row);
+}
+
+void
+qtr_node_handle_account_unfollow (QtrNode           *node,
+                                  SoupServerMessage *msg,
+                                  GHashTable        *params)
+{
+  undo_action (node, msg, params, FALSE);
 }
 
 void
@@ -676,20 +692,7 @@ qtr_node_handle_account_unblock (QtrNode           *node,
                                  SoupServerMessage *msg,
                                  GHashTable        *params)
 {
-  g_autoptr(QtrRemoteActor) actor = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *uri = NULL;
-  QtrFollowState state;
-  gint64 actor_row;
-
-  if (!begin_action (node, msg, params, "write:blocks follow", &actor_row, &actor, &state))
-    return;
-  if (state.blocking && (uri = qtr_node_unblock (node, actor->uri, &error)) == NULL)
-    {
-      qtr_node_api_respond_node_error (msg, error);
-      return;
-    }
-  respond_relationship (node, msg, actor_row);
+  undo_action (node, msg, params, TRUE);
 }
 
 /* Mutes stay on this node: nothing is sent. `notifications` (default true) hides the
