@@ -340,25 +340,36 @@ qtr_node_handle_timeline_tag (QtrNode           *node,
     respond_public_page (node, msg, &auth, query, g_hash_table_lookup (route, "hashtag"));
 }
 
-void
-qtr_node_handle_bookmarks (QtrNode           *node,
-                           SoupServerMessage *msg,
-                           GHashTable        *route)
+/* Answers a page of one of the owner's own lists of posts, to a user token with @scope. */
+static void
+respond_owner_page (QtrNode            *node,
+                    SoupServerMessage  *msg,
+                    const char         *scope,
+                    const QtrPageQuery *list)
 {
   static const char * const kept[] = { "limit", NULL };
   g_auto(QtrApiAuth) auth = { 0 };
   g_autoptr(GHashTable) query = NULL;
-  QtrPageQuery list = { "SELECT b.id, b.status_id FROM bookmarks b", "b.id", NULL, NULL, 0,
-                        NULL };
   QtrPage page;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "read:bookmarks", &auth))
+  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, scope, &auth))
     return;
   query = read_query_or_respond (msg);
   if (query == NULL)
     return;
   qtr_node_api_read_page (query, &page, DEFAULT_LIMIT, MAX_LIMIT);
-  qtr_node_api_respond_status_page (node, msg, &auth, query, kept, &list, &page);
+  qtr_node_api_respond_status_page (node, msg, &auth, query, kept, list, &page);
+}
+
+void
+qtr_node_handle_bookmarks (QtrNode           *node,
+                           SoupServerMessage *msg,
+                           GHashTable        *route)
+{
+  static const QtrPageQuery list = { "SELECT b.id, b.status_id FROM bookmarks b", "b.id",
+                                     NULL, NULL, 0, NULL };
+
+  respond_owner_page (node, msg, "read:bookmarks", &list);
 }
 
 void
@@ -366,21 +377,11 @@ qtr_node_handle_favourites (QtrNode           *node,
                             SoupServerMessage *msg,
                             GHashTable        *route)
 {
-  static const char * const kept[] = { "limit", NULL };
-  g_auto(QtrApiAuth) auth = { 0 };
-  g_autoptr(GHashTable) query = NULL;
-  QtrPageQuery list = { "SELECT l.rowid, s.id FROM likes l"
-                        " JOIN statuses s ON s.uri = l.status_uri", "l.rowid", NULL, NULL, 0,
-                        NULL };
-  QtrPage page;
+  static const QtrPageQuery list = { "SELECT l.rowid, s.id FROM likes l"
+                                     " JOIN statuses s ON s.uri = l.status_uri", "l.rowid",
+                                     NULL, NULL, 0, NULL };
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "read:favourites", &auth))
-    return;
-  query = read_query_or_respond (msg);
-  if (query == NULL)
-    return;
-  qtr_node_api_read_page (query, &page, DEFAULT_LIMIT, MAX_LIMIT);
-  qtr_node_api_respond_status_page (node, msg, &auth, query, kept, &list, &page);
+  respond_owner_page (node, msg, "read:favourites", &list);
 }
 
 void

@@ -1737,6 +1737,38 @@ qtr_status_free (QtrStatus *status)
   g_free (status);
 }
 
+/* Adds a notification; @target_row is the account a Move went to, 0 for none. */
+static gboolean
+insert_notification (QtrNodeStore  *self,
+                     const char    *type,
+                     gint64         actor_row,
+                     gint64         target_row,
+                     const char    *status_uri,
+                     const char    *activity_uri,
+                     const char    *comment,
+                     GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "INSERT INTO notifications (type, actor_id,"
+                                       " target_actor_id, status_uri, activity_uri, comment,"
+                                       " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                                       " ON CONFLICT (activity_uri) DO NOTHING", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  qtr_db_bind_text (stmt, 1, type);
+  sqlite3_bind_int64 (stmt, 2, actor_row);
+  if (target_row > 0)
+    sqlite3_bind_int64 (stmt, 3, target_row);
+  else
+    sqlite3_bind_null (stmt, 3);
+  qtr_db_bind_text (stmt, 4, status_uri);
+  qtr_db_bind_text (stmt, 5, activity_uri);
+  qtr_db_bind_text (stmt, 6, comment);
+  sqlite3_bind_int64 (stmt, 7, qtr_node_store_now ());
+  return qtr_node_store_run_done (self, stmt, error);
+}
+
 /**
  * qtr_node_store_add_notification:
  * @type: mention, favourite, reblog, follow, follow_request or report
@@ -1753,21 +1785,8 @@ qtr_node_store_add_notification (QtrNodeStore  *self,
                                  const char    *comment,
                                  GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
-                                       "INSERT INTO notifications (type, actor_id, status_uri,"
-                                       " activity_uri, comment, created_at)"
-                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-                                       " ON CONFLICT (activity_uri) DO NOTHING", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  qtr_db_bind_text (stmt, 1, type);
-  sqlite3_bind_int64 (stmt, 2, actor_row);
-  qtr_db_bind_text (stmt, 3, status_uri);
-  qtr_db_bind_text (stmt, 4, activity_uri);
-  qtr_db_bind_text (stmt, 5, comment);
-  sqlite3_bind_int64 (stmt, 6, qtr_node_store_now ());
-  return qtr_node_store_run_done (self, stmt, error);
+  return insert_notification (self, type, actor_row, 0, status_uri, activity_uri, comment,
+                              error);
 }
 
 /**
@@ -2136,19 +2155,8 @@ qtr_node_store_add_move_notification (QtrNodeStore  *self,
                                       const char    *activity_uri,
                                       GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
-                                       "INSERT INTO notifications (type, actor_id,"
-                                       " target_actor_id, activity_uri, created_at)"
-                                       " VALUES ('move', ?1, ?2, ?3, ?4)"
-                                       " ON CONFLICT (activity_uri) DO NOTHING", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, actor_row);
-  sqlite3_bind_int64 (stmt, 2, target_row);
-  qtr_db_bind_text (stmt, 3, activity_uri);
-  sqlite3_bind_int64 (stmt, 4, qtr_node_store_now ());
-  return qtr_node_store_run_done (self, stmt, error);
+  return insert_notification (self, "move", actor_row, target_row, NULL, activity_uri, NULL,
+                              error);
 }
 
 /**
