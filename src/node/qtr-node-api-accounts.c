@@ -443,22 +443,33 @@ qtr_node_handle_account_follows (QtrNode           *node,
                         followers ? QTR_ACCOUNT_LIST_FOLLOWERS : QTR_ACCOUNT_LIST_FOLLOWING);
 }
 
+/* The accounts a relationship request asks about (`id[]`), to a token with read:follows;
+ * %NULL when the request was answered. */
+static GStrv
+read_account_ids (QtrNode           *node,
+                  SoupServerMessage *msg)
+{
+  g_auto(QtrApiAuth) auth = { 0 };
+  g_autoptr(GHashTable) query = NULL;
+  const char *id;
+
+  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "read:follows", &auth) ||
+      (query = qtr_node_api_read_params_or_refuse (msg)) == NULL)
+    return NULL;
+  id = g_hash_table_lookup (query, "id");
+  return g_strsplit (id ? id : "", "\n", -1);
+}
+
 void
 qtr_node_handle_relationships (QtrNode           *node,
                                SoupServerMessage *msg,
                                GHashTable        *params)
 {
-  g_auto(QtrApiAuth) auth = { 0 };
-  g_autoptr(GHashTable) query = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_auto(GStrv) ids = NULL;
-  const char *id;
+  g_auto(GStrv) ids = read_account_ids (node, msg);
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "read:follows", &auth) ||
-      (query = qtr_node_api_read_params_or_refuse (msg)) == NULL)
+  if (ids == NULL)
     return;
-  id = g_hash_table_lookup (query, "id");
-  ids = g_strsplit (id ? id : "", "\n", -1);
   json_builder_begin_array (builder);
   for (guint i = 0; ids[i] != NULL; i++)
     {
@@ -491,17 +502,11 @@ qtr_node_handle_familiar_followers (QtrNode           *node,
                                     SoupServerMessage *msg,
                                     GHashTable        *params)
 {
-  g_auto(QtrApiAuth) auth = { 0 };
-  g_autoptr(GHashTable) query = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_auto(GStrv) ids = NULL;
-  const char *id;
+  g_auto(GStrv) ids = read_account_ids (node, msg);
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "read:follows", &auth) ||
-      (query = qtr_node_api_read_params_or_refuse (msg)) == NULL)
+  if (ids == NULL)
     return;
-  id = g_hash_table_lookup (query, "id");
-  ids = g_strsplit (id ? id : "", "\n", -1);
   json_builder_begin_array (builder);
   for (guint i = 0; ids[i] != NULL; i++)
     {

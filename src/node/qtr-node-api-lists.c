@@ -156,10 +156,10 @@ find_list (QtrNode           *node,
   g_autoptr(GError) error = NULL;
   const char *id = g_hash_table_lookup (params, "id");
   QtrList *list = NULL;
-  guint64 value;
+  gint64 value;
 
-  if (id != NULL && g_ascii_string_to_unsigned (id, 10, 1, G_MAXINT64, &value, NULL))
-    list = qtr_node_store_find_list (qtr_node_get_store (node), (gint64) value, &error);
+  if (qtr_node_api_parse_id (id, &value))
+    list = qtr_node_store_find_list (qtr_node_get_store (node), value, &error);
   if (error != NULL)
     qtr_node_api_respond_internal_error (msg, error);
   else if (list == NULL)

@@ -19,18 +19,6 @@ static const char * const filter_contexts[] = {
   "home", "notifications", "public", "thread", "account", NULL
 };
 
-static gboolean
-parse_positive (const char *text,
-                gint64     *value)
-{
-  guint64 parsed;
-
-  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &parsed, NULL))
-    return FALSE;
-  *value = (gint64) parsed;
-  return TRUE;
-}
-
 static void
 add_time (JsonBuilder *builder,
           const char  *name,
@@ -417,7 +405,7 @@ read_keyword_changes (SoupServerMessage *msg,
       g_autofree char *destroy = get_attribute (form, i, "_destroy");
       KeywordChange change = { 0, NULL, TRUE, FALSE, whole_word != NULL };
 
-      if ((id != NULL && !parse_positive (id, &change.id)) ||
+      if ((id != NULL && !qtr_node_api_parse_id (id, &change.id)) ||
           !qtr_node_api_parse_boolean (whole_word, &change.whole_word) ||
           !qtr_node_api_parse_boolean (destroy, &change.destroy))
         {
@@ -514,7 +502,7 @@ read_filter_form (SoupServerMessage *msg,
     {
       gint64 seconds = 0;
 
-      if (*expires_in != '\0' && !parse_positive (expires_in, &seconds))
+      if (*expires_in != '\0' && !qtr_node_api_parse_id (expires_in, &seconds))
         {
           unprocessable (msg, "Validation failed: expires_in is a number of seconds");
           return FALSE;
@@ -696,7 +684,7 @@ begin_filter (QtrNode           *node,
 
   if (!qtr_node_api_authorize (node, msg, QTR_API_USER, scopes, &auth))
     return NULL;
-  if (parse_positive (id_text, &id))
+  if (qtr_node_api_parse_id (id_text, &id))
     filter = qtr_node_store_find_filter (qtr_node_get_store (node), id, &error);
   if (error != NULL)
     qtr_node_api_respond_internal_error (msg, error);
@@ -905,7 +893,7 @@ begin_keyword (QtrNode           *node,
 
   if (!qtr_node_api_authorize (node, msg, QTR_API_USER, scopes, &auth))
     return NULL;
-  if (parse_positive (g_hash_table_lookup (params, "id"), id))
+  if (qtr_node_api_parse_id (g_hash_table_lookup (params, "id"), id))
     filter_id = qtr_node_store_find_filter_keyword (qtr_node_get_store (node), *id, &error);
   if (filter_id > 0)
     filter = qtr_node_store_find_filter (qtr_node_get_store (node), filter_id, &error);
@@ -1007,7 +995,7 @@ qtr_node_handle_filter_status_create (QtrNode           *node,
   if (filter == NULL || (form = qtr_node_api_read_params_or_refuse (msg)) == NULL)
     return;
   /* Status ids are numbers, as the client API gives them. */
-  if (!parse_positive (g_hash_table_lookup (form, "status_id"), &status_id))
+  if (!qtr_node_api_parse_id (g_hash_table_lookup (form, "status_id"), &status_id))
     {
       unprocessable (msg, "Validation failed: status_id is not a status's id");
       return;
@@ -1042,7 +1030,7 @@ begin_filter_status (QtrNode           *node,
 
   if (!qtr_node_api_authorize (node, msg, QTR_API_USER, scopes, &auth))
     return 0;
-  if (parse_positive (g_hash_table_lookup (params, "id"), id))
+  if (qtr_node_api_parse_id (g_hash_table_lookup (params, "id"), id))
     filter_id = qtr_node_store_find_filter_status (qtr_node_get_store (node), *id, &error);
   if (filter_id < 0)
     {

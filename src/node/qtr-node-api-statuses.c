@@ -65,12 +65,7 @@ gboolean
 qtr_node_api_parse_status_id (const char *id,
                               gint64     *row)
 {
-  guint64 value;
-
-  if (id == NULL || !g_ascii_string_to_unsigned (id, 10, 1, G_MAXINT64, &value, NULL))
-    return FALSE;
-  *row = (gint64) value;
-  return TRUE;
+  return qtr_node_api_parse_id (id, row);
 }
 
 static char *

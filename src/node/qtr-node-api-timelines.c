@@ -589,12 +589,10 @@ find_notification (QtrNode           *node,
 {
   g_autoptr(QtrNotification) notification = NULL;
   g_autoptr(GError) error = NULL;
-  guint64 id;
+  gint64 id;
 
-  if (g_ascii_string_to_unsigned (g_hash_table_lookup (route, "id"), 10, 1, G_MAXINT64, &id,
-                                  NULL))
-    notification = qtr_node_store_find_notification (qtr_node_get_store (node), (gint64) id,
-                                                     &error);
+  if (qtr_node_api_parse_id (g_hash_table_lookup (route, "id"), &id))
+    notification = qtr_node_store_find_notification (qtr_node_get_store (node), id, &error);
   if (error != NULL)
     {
       qtr_node_api_respond_internal_error (msg, error);

@@ -703,6 +703,27 @@ qtr_node_api_account_id (gint64 actor_row)
 }
 
 /**
+ * qtr_node_api_parse_id:
+ * @text: (nullable): a parameter
+ * @value: (out): its number, set only on success
+ *
+ * Reads the ids (and counts) the client API takes: positive decimal numbers.
+ *
+ * Returns: %TRUE when @text is one
+ */
+gboolean
+qtr_node_api_parse_id (const char *text,
+                       gint64     *value)
+{
+  guint64 parsed;
+
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &parsed, NULL))
+    return FALSE;
+  *value = (gint64) parsed;
+  return TRUE;
+}
+
+/**
  * qtr_node_api_parse_account_id:
  * @actor_row: (out): the row in remote_actors, 0 for the owner
  *
@@ -712,11 +733,9 @@ gboolean
 qtr_node_api_parse_account_id (const char *id,
                                gint64     *actor_row)
 {
-  guint64 value;
-
-  if (id == NULL || !g_ascii_string_to_unsigned (id, 10, 1, G_MAXINT64, &value, NULL))
+  if (!qtr_node_api_parse_id (id, actor_row))
     return FALSE;
-  *actor_row = (gint64) value - 1;
+  *actor_row -= 1;
   return TRUE;
 }
 

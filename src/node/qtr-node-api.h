@@ -88,6 +88,8 @@ void        qtr_node_api_add_strings      (JsonBuilder        *builder,
                                            const char         *name,
                                            const char * const *values);
 char       *qtr_node_api_account_id       (gint64              actor_row);
+gboolean    qtr_node_api_parse_id         (const char         *text,
+                                           gint64             *value);
 gboolean    qtr_node_api_parse_account_id (const char         *id,
                                            gint64             *actor_row);
 gboolean    qtr_node_api_add_account      (JsonBuilder        *builder,
