@@ -72,16 +72,10 @@ char *
 qtr_node_store_get_password_hash (QtrNodeStore  *self,
                                   GError       **error)
 {
-  QtrDb *db = qtr_node_store_get_db (self);
-  sqlite3_stmt *stmt = qtr_db_prepare (db, "SELECT password_hash FROM owner WHERE id = 1",
-                                       error);
-  char *hash;
+  sqlite3_stmt *stmt = qtr_db_prepare (qtr_node_store_get_db (self),
+                                       "SELECT password_hash FROM owner WHERE id = 1", error);
 
-  if (stmt == NULL || qtr_db_step (db, stmt, error) != SQLITE_ROW)
-    return NULL;
-  hash = qtr_db_column_dup_text (stmt, 0);
-  sqlite3_reset (stmt);
-  return hash;
+  return qtr_node_store_query_text (self, stmt, error);
 }
 
 /**

@@ -1089,18 +1089,10 @@ qtr_node_store_get_media_focus (QtrNodeStore  *self,
                                 gint64         id,
                                 GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (get_db (self), "SELECT focus FROM media WHERE id = ?1",
-                                       error);
-  char *focus;
+  sqlite3_stmt *stmt = qtr_node_store_prepare_row (self, "SELECT focus FROM media WHERE id = ?1",
+                                                   id, error);
 
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (qtr_db_step (get_db (self), stmt, error) != SQLITE_ROW)
-    return NULL;
-  focus = qtr_db_column_dup_text (stmt, 0);
-  sqlite3_reset (stmt);
-  return focus;
+  return qtr_node_store_query_text (self, stmt, error);
 }
 
 /* Followed hashtags. */

@@ -73,17 +73,12 @@ qtr_node_store_find_status_by_id (QtrNodeStore  *self,
                                   gint64         id,
                                   GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (get_db (self), "SELECT uri FROM statuses WHERE id = ?1",
-                                       error);
-  g_autofree char *uri = NULL;
+  sqlite3_stmt *stmt = qtr_node_store_prepare_row (self, "SELECT uri FROM statuses WHERE id = ?1",
+                                                   id, error);
+  g_autofree char *uri = qtr_node_store_query_text (self, stmt, error);
 
-  if (stmt == NULL)
+  if (uri == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (qtr_db_step (get_db (self), stmt, error) != SQLITE_ROW)
-    return NULL;
-  uri = qtr_db_column_dup_text (stmt, 0);
-  sqlite3_reset (stmt);
   return qtr_node_store_find_status (self, uri, NULL, error);
 }
 

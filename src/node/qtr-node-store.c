@@ -2340,7 +2340,6 @@ qtr_node_store_find_reblog (QtrNodeStore  *self,
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
                                        "SELECT uri FROM statuses WHERE reblog_of_id = ?1"
                                        " AND actor_id IS ?2", error);
-  char *uri = NULL;
 
   if (stmt == NULL)
     return NULL;
@@ -2349,12 +2348,7 @@ qtr_node_store_find_reblog (QtrNodeStore  *self,
     sqlite3_bind_int64 (stmt, 2, actor_row);
   else
     sqlite3_bind_null (stmt, 2);
-  if (qtr_db_step (self->db, stmt, error) == SQLITE_ROW)
-    {
-      uri = qtr_db_column_dup_text (stmt, 0);
-      sqlite3_reset (stmt);
-    }
-  return uri;
+  return qtr_node_store_query_text (self, stmt, error);
 }
 
 /**
@@ -2484,7 +2478,6 @@ qtr_node_store_is_blocked (QtrNodeStore  *self,
     "SELECT count (*) FROM blocks b JOIN remote_actors a ON a.id = b.actor_id"
     " WHERE a.inbox = ?1";
   sqlite3_stmt *stmt;
-  gboolean blocked;
 
   g_return_val_if_fail (g_str_equal (column, "uri") || g_str_equal (column, "key_id") ||
                         g_str_equal (column, "inbox"), FALSE);
@@ -2495,11 +2488,7 @@ qtr_node_store_is_blocked (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   qtr_db_bind_text (stmt, 1, value);
-  if (qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
-    return FALSE;
-  blocked = sqlite3_column_int64 (stmt, 0) > 0;
-  sqlite3_reset (stmt);
-  return blocked;
+  return qtr_node_store_query_int64 (self, stmt, 0, error) > 0;
 }
 
 /**
@@ -2531,19 +2520,11 @@ qtr_node_store_is_follower (QtrNodeStore  *self,
                             gint64         actor_row,
                             GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
-                                       "SELECT count (*) FROM followers"
-                                       " WHERE actor_id = ?1 AND accepted = 1", error);
-  gboolean follower;
+  sqlite3_stmt *stmt = qtr_node_store_prepare_row (self, "SELECT count (*) FROM followers"
+                                                   " WHERE actor_id = ?1 AND accepted = 1",
+                                                   actor_row, error);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, actor_row);
-  if (qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
-    return FALSE;
-  follower = sqlite3_column_int64 (stmt, 0) > 0;
-  sqlite3_reset (stmt);
-  return follower;
+  return qtr_node_store_query_int64 (self, stmt, 0, error) > 0;
 }
 
 /**
