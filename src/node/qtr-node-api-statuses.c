@@ -1256,6 +1256,19 @@ find_action_target (QtrNode           *node,
   return target;
 }
 
+/* Ends an action of the node on @status: the post as it is now, or the node's error. */
+static void
+respond_action (QtrNode           *node,
+                SoupServerMessage *msg,
+                const QtrStatus   *status,
+                const GError      *error)
+{
+  if (error != NULL)
+    respond_node_error (msg, error);
+  else
+    respond_status_row (node, msg, status->id, QTR_API_STATUS_VIEWER);
+}
+
 static void
 set_favourite (QtrNode           *node,
                SoupServerMessage *msg,
@@ -1276,12 +1289,7 @@ set_favourite (QtrNode           *node,
     qtr_node_like (node, status->uri, &error);
   else if (error == NULL && !favourite && like != NULL)
     qtr_node_unlike (node, status->uri, &error);
-  if (error != NULL)
-    {
-      respond_node_error (msg, error);
-      return;
-    }
-  respond_status_row (node, msg, status->id, QTR_API_STATUS_VIEWER);
+  respond_action (node, msg, status, error);
 }
 
 void
@@ -1360,12 +1368,7 @@ qtr_node_handle_status_unreblog (QtrNode           *node,
   reblog = qtr_node_store_find_reblog (qtr_node_get_store (node), 0, status->id, &error);
   if (reblog != NULL)
     qtr_node_unboost (node, status->uri, &error);
-  if (error != NULL)
-    {
-      respond_node_error (msg, error);
-      return;
-    }
-  respond_status_row (node, msg, status->id, QTR_API_STATUS_VIEWER);
+  respond_action (node, msg, status, error);
 }
 
 static void
