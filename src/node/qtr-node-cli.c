@@ -413,16 +413,37 @@ typedef struct {
   gboolean    tell_argument;
 } NodeCommand;
 
-/* Runs @command on the command line's argument. Returns the exit status; on success, @done
- * is the address to tell of. */
+/* Prints a line of @format, which run_node_command()'s callers give as a literal, where the
+ * compiler checks it. */
+static void
+print_line (const char *format,
+            ...)
+{
+  g_autofree char *line = NULL;
+  va_list args;
+
+  va_start (args, format);
+  line = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_print ("%s\n", line);
+}
+
+static int run_node_command (const NodeCommand  *command,
+                             int                 argc,
+                             char              **argv,
+                             const char         *told) G_GNUC_PRINTF (4, 0);
+
+/* Runs @command on the command line's argument and, when it worked, prints @told (translated,
+ * its %s the address the node returned, or the argument). Returns the exit status. */
 static int
-run_node_command (const NodeCommand   *command,
-                  int                  argc,
-                  char               **argv,
-                  char               **done)
+run_node_command (const NodeCommand  *command,
+                  int                 argc,
+                  char              **argv,
+                  const char         *told)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(QtrNode) node = NULL;
+  g_autofree char *done = NULL;
   NodeWait wait = { .finish = command->finish };
   int status = 0;
 
@@ -437,21 +458,17 @@ run_node_command (const NodeCommand   *command,
       status = wait_for_node (&wait);
       if (status != 0)
         return status;
-      *done = g_steal_pointer (&wait.result);
+      done = g_steal_pointer (&wait.result);
     }
   else if (command->act_uri != NULL)
     {
-      *done = command->act_uri (node, argv[1], &error);
-      if (*done == NULL)
+      done = command->act_uri (node, argv[1], &error);
+      if (done == NULL)
         return fail (error);
     }
   else if (!command->act (node, argv[1], &error))
     return fail (error);
-  if (*done == NULL || command->tell_argument)
-    {
-      g_free (*done);
-      *done = g_strdup (argv[1]);
-    }
+  print_line (told, done == NULL || command->tell_argument ? argv[1] : done);
   return 0;
 }
 
@@ -464,17 +481,14 @@ run_follow (int    argc,
     N_("Name one account to follow, e.g. @alice@example.org."),
     .start = qtr_node_follow_async, .finish = qtr_node_follow_finish,
   };
-  g_autofree char *done = NULL;
-  int status = run_node_command (&command, argc, argv, &done);
+  int status;
 
-  if (status != 0)
-    return status;
   /* Translators: %s is the followed account's address (a URL). */
-  g_print (_("Follow request for %s queued."), done);
-  g_print ("\n");
-  g_print ("%s\n", _("The running node delivers it; if the node is not running, it goes out "
-                      "when it next runs."));
-  return 0;
+  status = run_node_command (&command, argc, argv, _("Follow request for %s queued."));
+  if (status == 0)
+    g_print ("%s\n", _("The running node delivers it; if the node is not running, it goes "
+                        "out when it next runs."));
+  return status;
 }
 
 static int
@@ -486,15 +500,9 @@ run_unfollow (int    argc,
     N_("Name one account to stop following, e.g. @alice@example.org."),
     .act_uri = qtr_node_unfollow,
   };
-  g_autofree char *done = NULL;
-  int status = run_node_command (&command, argc, argv, &done);
 
-  if (status != 0)
-    return status;
   /* Translators: %s is the account's address (a URL). */
-  g_print (_("No longer following %s; the Undo is queued."), done);
-  g_print ("\n");
-  return 0;
+  return run_node_command (&command, argc, argv, _("No longer following %s; the Undo is queued."));
 }
 
 static int
@@ -911,15 +919,10 @@ run_boost (int    argc,
     N_("Give the address of the post to boost."),
     .start = qtr_node_boost_async, .finish = qtr_node_boost_finish, .tell_argument = TRUE,
   };
-  g_autofree char *done = NULL;
-  int status = run_node_command (&command, argc, argv, &done);
 
-  if (status != 0)
-    return status;
-  /* Translators: %s is the boosted post's address (a URL). */
-  g_print (_("Boosted %s; it is delivered while the node runs."), done);
-  g_print ("\n");
-  return 0;
+  return run_node_command (&command, argc, argv,
+                           /* Translators: %s is the boosted post's address (a URL). */
+                           _("Boosted %s; it is delivered while the node runs."));
 }
 
 static int
@@ -930,15 +933,9 @@ run_unboost (int    argc,
     N_("URL"), N_("Take back your boost of a post."),
     N_("Give the address of the boosted post."), .act = qtr_node_unboost,
   };
-  g_autofree char *done = NULL;
-  int status = run_node_command (&command, argc, argv, &done);
 
-  if (status != 0)
-    return status;
   /* Translators: %s is the post's address (a URL). */
-  g_print (_("No longer boosting %s; the Undo is queued."), done);
-  g_print ("\n");
-  return 0;
+  return run_node_command (&command, argc, argv, _("No longer boosting %s; the Undo is queued."));
 }
 
 static int
@@ -949,15 +946,9 @@ run_like (int    argc,
     N_("URL"), N_("Like a post: yours, or one that reached you."),
     N_("Give the address of the post to like."), .act = qtr_node_like,
   };
-  g_autofree char *done = NULL;
-  int status = run_node_command (&command, argc, argv, &done);
 
-  if (status != 0)
-    return status;
   /* Translators: %s is the liked post's address (a URL). */
-  g_print (_("Liked %s."), done);
-  g_print ("\n");
-  return 0;
+  return run_node_command (&command, argc, argv, _("Liked %s."));
 }
 
 static int
@@ -968,15 +959,9 @@ run_unlike (int    argc,
     N_("URL"), N_("Take a like back."),
     N_("Give the address of the post you liked."), .act = qtr_node_unlike,
   };
-  g_autofree char *done = NULL;
-  int status = run_node_command (&command, argc, argv, &done);
 
-  if (status != 0)
-    return status;
   /* Translators: %s is the post's address (a URL). */
-  g_print (_("No longer liking %s; the Undo is queued."), done);
-  g_print ("\n");
-  return 0;
+  return run_node_command (&command, argc, argv, _("No longer liking %s; the Undo is queued."));
 }
 
 static int
@@ -989,15 +974,9 @@ run_block (int    argc,
     N_("Name one account to block, e.g. @alice@example.org."),
     .start = qtr_node_block_async, .finish = qtr_node_block_finish,
   };
-  g_autofree char *done = NULL;
-  int status = run_node_command (&command, argc, argv, &done);
 
-  if (status != 0)
-    return status;
   /* Translators: %s is the blocked account's address (a URL). */
-  g_print (_("Blocked %s."), done);
-  g_print ("\n");
-  return 0;
+  return run_node_command (&command, argc, argv, _("Blocked %s."));
 }
 
 static int
@@ -1008,15 +987,9 @@ run_unblock (int    argc,
     N_("@USER@HOST|URL"), N_("Lift a block."),
     N_("Name one blocked account, e.g. @alice@example.org."), .act_uri = qtr_node_unblock,
   };
-  g_autofree char *done = NULL;
-  int status = run_node_command (&command, argc, argv, &done);
 
-  if (status != 0)
-    return status;
   /* Translators: %s is the account's address (a URL). */
-  g_print (_("No longer blocking %s; the Undo is queued."), done);
-  g_print ("\n");
-  return 0;
+  return run_node_command (&command, argc, argv, _("No longer blocking %s; the Undo is queued."));
 }
 
 static void
