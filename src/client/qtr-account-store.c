@@ -242,6 +242,19 @@ write_list (QtrAccountStore  *self,
   return TRUE;
 }
 
+/* Writes the list of accounts and returns the task's result: %TRUE, or the error. */
+static void
+return_list_written (QtrAccountStore *self,
+                     GTask           *task)
+{
+  GError *error = NULL;
+
+  if (write_list (self, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
 static gboolean
 read_list (QtrAccountStore  *self,
            GError          **error)
@@ -455,12 +468,7 @@ secret_stored_cb (GObject      *source,
   g_ptr_array_add (self->accounts, qtr_stored_account_copy (account));
   g_free (self->active);
   self->active = g_strdup (account->handle);
-  if (!write_list (self, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
+  return_list_written (self, task);
 }
 
 /**
@@ -696,12 +704,7 @@ secret_cleared_cb (GObject      *source,
                      ? g_strdup (((QtrStoredAccount *) self->accounts->pdata[0])->handle)
                      : NULL;
     }
-  if (!write_list (self, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
+  return_list_written (self, task);
 }
 
 /**

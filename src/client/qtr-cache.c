@@ -259,6 +259,25 @@ cache_call_free (CacheCall *call)
   g_free (call);
 }
 
+/* A task for @source_tag, to run on a worker thread, with a CacheCall for @timeline as its
+ * data. */
+static GTask *
+new_cache_task (QtrCache            *self,
+                gpointer             source_tag,
+                const char          *timeline,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  CacheCall *call = g_new0 (CacheCall, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  call->timeline = g_strdup (timeline);
+  g_task_set_task_data (task, call, (GDestroyNotify) cache_call_free);
+  return task;
+}
+
 static gboolean
 save_timeline (QtrDb     *db,
                gpointer   user_data,
@@ -390,14 +409,12 @@ qtr_cache_save_timeline_async (QtrCache            *self,
   g_return_if_fail (timeline != NULL);
   g_return_if_fail (entries != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, qtr_cache_save_timeline_async);
-  call = g_new0 (CacheCall, 1);
-  call->timeline = g_strdup (timeline);
+  task = new_cache_task (self, qtr_cache_save_timeline_async, timeline, cancellable, callback,
+                         user_data);
+  call = g_task_get_task_data (task);
   call->entries = g_ptr_array_new_full (MIN (entries->len, self->items_per_timeline), g_free);
   for (guint i = 0; i < entries->len && i < self->items_per_timeline; i++)
     g_ptr_array_add (call->entries, g_strdup (entries->pdata[i]));
-  g_task_set_task_data (task, call, (GDestroyNotify) cache_call_free);
   g_task_run_in_thread (task, save_timeline_thread);
 }
 
@@ -509,16 +526,12 @@ qtr_cache_load_timeline_async (QtrCache            *self,
                                gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  CacheCall *call;
 
   g_return_if_fail (QTR_IS_CACHE (self));
   g_return_if_fail (timeline != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, qtr_cache_load_timeline_async);
-  call = g_new0 (CacheCall, 1);
-  call->timeline = g_strdup (timeline);
-  g_task_set_task_data (task, call, (GDestroyNotify) cache_call_free);
+  task = new_cache_task (self, qtr_cache_load_timeline_async, timeline, cancellable, callback,
+                         user_data);
   g_task_run_in_thread (task, load_timeline_thread);
 }
 
@@ -592,12 +605,10 @@ qtr_cache_save_marker_async (QtrCache            *self,
   g_return_if_fail (timeline != NULL);
   g_return_if_fail (last_read_id != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, qtr_cache_save_marker_async);
-  call = g_new0 (CacheCall, 1);
-  call->timeline = g_strdup (timeline);
+  task = new_cache_task (self, qtr_cache_save_marker_async, timeline, cancellable, callback,
+                         user_data);
+  call = g_task_get_task_data (task);
   call->last_read_id = g_strdup (last_read_id);
-  g_task_set_task_data (task, call, (GDestroyNotify) cache_call_free);
   g_task_run_in_thread (task, save_marker_thread);
 }
 
@@ -659,16 +670,12 @@ qtr_cache_load_marker_async (QtrCache            *self,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  CacheCall *call;
 
   g_return_if_fail (QTR_IS_CACHE (self));
   g_return_if_fail (timeline != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, qtr_cache_load_marker_async);
-  call = g_new0 (CacheCall, 1);
-  call->timeline = g_strdup (timeline);
-  g_task_set_task_data (task, call, (GDestroyNotify) cache_call_free);
+  task = new_cache_task (self, qtr_cache_load_marker_async, timeline, cancellable, callback,
+                         user_data);
   g_task_run_in_thread (task, load_marker_thread);
 }
 

@@ -157,30 +157,6 @@ respond_relationship (QtrNode           *node,
   qtr_node_api_respond (msg, builder);
 }
 
-/* Answers an array of the accounts of @rows (actor rows, 0 for the owner). */
-static void
-respond_accounts (QtrNode           *node,
-                  SoupServerMessage *msg,
-                  GArray            *rows)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < rows->len; i++)
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (!qtr_node_api_add_account (builder, node, g_array_index (rows, gint64, i), FALSE,
-                                     &error) && error != NULL)
-        {
-          qtr_node_api_respond_internal_error (msg, error);
-          return;
-        }
-    }
-  json_builder_end_array (builder);
-  qtr_node_api_respond (msg, builder);
-}
-
 /**
  * qtr_node_api_respond_account_page:
  * @items: (element-type QtrPageItem): a page of accounts: actor rows as ids
@@ -199,7 +175,7 @@ qtr_node_api_respond_account_page (QtrNode           *node,
   for (guint i = 0; i < items->len; i++)
     g_array_append_val (rows, g_array_index (items, QtrPageItem, i).id);
   qtr_node_api_set_link_header (node, msg, query, kept, items);
-  respond_accounts (node, msg, rows);
+  qtr_node_api_respond_accounts (node, msg, rows);
 }
 
 static void
@@ -460,11 +436,28 @@ qtr_node_handle_account_follows (QtrNode           *node,
     {
       g_autoptr(GArray) none = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-      respond_accounts (node, msg, none);
+      qtr_node_api_respond_accounts (node, msg, none);
       return;
     }
   respond_account_list (node, msg, query,
                         followers ? QTR_ACCOUNT_LIST_FOLLOWERS : QTR_ACCOUNT_LIST_FOLLOWING);
+}
+
+/* The accounts a relationship request asks about (`id[]`), to a token with read:follows;
+ * %NULL when the request was answered. */
+static GStrv
+read_account_ids (QtrNode           *node,
+                  SoupServerMessage *msg)
+{
+  g_auto(QtrApiAuth) auth = { 0 };
+  g_autoptr(GHashTable) query = NULL;
+  const char *id;
+
+  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "read:follows", &auth) ||
+      (query = qtr_node_api_read_params_or_refuse (msg)) == NULL)
+    return NULL;
+  id = g_hash_table_lookup (query, "id");
+  return g_strsplit (id ? id : "", "\n", -1);
 }
 
 void
@@ -472,17 +465,11 @@ qtr_node_handle_relationships (QtrNode           *node,
                                SoupServerMessage *msg,
                                GHashTable        *params)
 {
-  g_auto(QtrApiAuth) auth = { 0 };
-  g_autoptr(GHashTable) query = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_auto(GStrv) ids = NULL;
-  const char *id;
+  g_auto(GStrv) ids = read_account_ids (node, msg);
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "read:follows", &auth) ||
-      (query = qtr_node_api_read_params_or_refuse (msg)) == NULL)
+  if (ids == NULL)
     return;
-  id = g_hash_table_lookup (query, "id");
-  ids = g_strsplit (id ? id : "", "\n", -1);
   json_builder_begin_array (builder);
   for (guint i = 0; ids[i] != NULL; i++)
     {
@@ -515,17 +502,11 @@ qtr_node_handle_familiar_followers (QtrNode           *node,
                                     SoupServerMessage *msg,
                                     GHashTable        *params)
 {
-  g_auto(QtrApiAuth) auth = { 0 };
-  g_autoptr(GHashTable) query = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_auto(GStrv) ids = NULL;
-  const char *id;
+  g_auto(GStrv) ids = read_account_ids (node, msg);
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "read:follows", &auth) ||
-      (query = qtr_node_api_read_params_or_refuse (msg)) == NULL)
+  if (ids == NULL)
     return;
-  id = g_hash_table_lookup (query, "id");
-  ids = g_strsplit (id ? id : "", "\n", -1);
   json_builder_begin_array (builder);
   for (guint i = 0; ids[i] != NULL; i++)
     {
@@ -655,10 +636,13 @@ qtr_node_handle_account_follow (QtrNode           *node,
                            pend (node, msg, actor_row));
 }
 
-void
-qtr_node_handle_account_unfollow (QtrNode           *node,
-                                  SoupServerMessage *msg,
-                                  GHashTable        *params)
+/* Unfollows (else unblocks) the route's account, when there is a follow (or a block) to
+ * undo. */
+static void
+undo_action (QtrNode           *node,
+             SoupServerMessage *msg,
+             GHashTable        *params,
+             gboolean           block)
 {
   g_autoptr(QtrRemoteActor) actor = NULL;
   g_autoptr(GError) error = NULL;
@@ -666,15 +650,28 @@ qtr_node_handle_account_unfollow (QtrNode           *node,
   QtrFollowState state;
   gint64 actor_row;
 
-  if (!begin_action (node, msg, params, "write:follows follow", &actor_row, &actor, &state))
+  if (!begin_action (node, msg, params, block ? "write:blocks follow" : "write:follows follow",
+                     &actor_row, &actor, &state))
     return;
-  if ((state.following || state.requested) &&
-      (uri = qtr_node_unfollow (node, actor->uri, &error)) == NULL)
+  if (block ? state.blocking : (state.following || state.requested))
     {
-      qtr_node_api_respond_node_error (msg, error);
-      return;
+      uri = block ? qtr_node_unblock (node, actor->uri, &error)
+                  : qtr_node_unfollow (node, actor->uri, &error);
+      if (uri == NULL)
+        {
+          qtr_node_api_respond_node_error (msg, error);
+          return;
+        }
     }
   respond_relationship (node, msg, actor_row);
+}
+
+void
+qtr_node_handle_account_unfollow (QtrNode           *node,
+                                  SoupServerMessage *msg,
+                                  GHashTable        *params)
+{
+  undo_action (node, msg, params, FALSE);
 }
 
 void
@@ -700,20 +697,7 @@ qtr_node_handle_account_unblock (QtrNode           *node,
                                  SoupServerMessage *msg,
                                  GHashTable        *params)
 {
-  g_autoptr(QtrRemoteActor) actor = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *uri = NULL;
-  QtrFollowState state;
-  gint64 actor_row;
-
-  if (!begin_action (node, msg, params, "write:blocks follow", &actor_row, &actor, &state))
-    return;
-  if (state.blocking && (uri = qtr_node_unblock (node, actor->uri, &error)) == NULL)
-    {
-      qtr_node_api_respond_node_error (msg, error);
-      return;
-    }
-  respond_relationship (node, msg, actor_row);
+  undo_action (node, msg, params, TRUE);
 }
 
 /* Mutes stay on this node: nothing is sent. `notifications` (default true) hides the
@@ -847,7 +831,7 @@ respond_search (QtrNode           *node,
       if (rows->len > page.limit)
         g_array_set_size (rows, page.limit);
     }
-  respond_accounts (node, msg, rows);
+  qtr_node_api_respond_accounts (node, msg, rows);
 }
 
 static void
@@ -921,18 +905,28 @@ qtr_node_handle_account_search (QtrNode           *node,
 
 /* ---- Blocks, mutes, follow requests --------------------------------------------------- */
 
+/* Answers a page of the owner's own account list @kind to a user token with @scope. */
+static void
+respond_owner_list (QtrNode            *node,
+                    SoupServerMessage  *msg,
+                    const char         *scope,
+                    QtrAccountListKind  kind)
+{
+  g_auto(QtrApiAuth) auth = { 0 };
+  g_autoptr(GHashTable) query = NULL;
+
+  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, scope, &auth) ||
+      (query = qtr_node_api_read_params_or_refuse (msg)) == NULL)
+    return;
+  respond_account_list (node, msg, query, kind);
+}
+
 void
 qtr_node_handle_blocks (QtrNode           *node,
                         SoupServerMessage *msg,
                         GHashTable        *params)
 {
-  g_auto(QtrApiAuth) auth = { 0 };
-  g_autoptr(GHashTable) query = NULL;
-
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "read:blocks follow", &auth) ||
-      (query = qtr_node_api_read_params_or_refuse (msg)) == NULL)
-    return;
-  respond_account_list (node, msg, query, QTR_ACCOUNT_LIST_BLOCKS);
+  respond_owner_list (node, msg, "read:blocks follow", QTR_ACCOUNT_LIST_BLOCKS);
 }
 
 void
@@ -940,13 +934,7 @@ qtr_node_handle_mutes (QtrNode           *node,
                        SoupServerMessage *msg,
                        GHashTable        *params)
 {
-  g_auto(QtrApiAuth) auth = { 0 };
-  g_autoptr(GHashTable) query = NULL;
-
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "read:mutes follow", &auth) ||
-      (query = qtr_node_api_read_params_or_refuse (msg)) == NULL)
-    return;
-  respond_account_list (node, msg, query, QTR_ACCOUNT_LIST_MUTES);
+  respond_owner_list (node, msg, "read:mutes follow", QTR_ACCOUNT_LIST_MUTES);
 }
 
 void
@@ -954,13 +942,7 @@ qtr_node_handle_follow_requests (QtrNode           *node,
                                  SoupServerMessage *msg,
                                  GHashTable        *params)
 {
-  g_auto(QtrApiAuth) auth = { 0 };
-  g_autoptr(GHashTable) query = NULL;
-
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "read:follows follow", &auth) ||
-      (query = qtr_node_api_read_params_or_refuse (msg)) == NULL)
-    return;
-  respond_account_list (node, msg, query, QTR_ACCOUNT_LIST_REQUESTS);
+  respond_owner_list (node, msg, "read:follows follow", QTR_ACCOUNT_LIST_REQUESTS);
 }
 
 static void

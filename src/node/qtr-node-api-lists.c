@@ -52,31 +52,6 @@ respond_list (SoupServerMessage *msg,
   qtr_node_api_respond (msg, builder);
 }
 
-static void
-respond_empty_object (SoupServerMessage *msg)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_end_object (builder);
-  qtr_node_api_respond (msg, builder);
-}
-
-static gboolean
-read_boolean (const char *text,
-              gboolean   *value)
-{
-  if (text == NULL)
-    return TRUE;
-  if (g_ascii_strcasecmp (text, "true") == 0 || g_str_equal (text, "1"))
-    *value = TRUE;
-  else if (g_ascii_strcasecmp (text, "false") == 0 || g_str_equal (text, "0") || *text == '\0')
-    *value = FALSE;
-  else
-    return FALSE;
-  return TRUE;
-}
-
 /* Applies the form's title, replies_policy and exclusive to @list; answers 422 when one is
  * wrong. */
 static gboolean
@@ -113,7 +88,7 @@ read_list_form (SoupServerMessage *msg,
       g_free (list->replies_policy);
       list->replies_policy = g_strdup (policy);
     }
-  if (!read_boolean (g_hash_table_lookup (form, "exclusive"), &list->exclusive))
+  if (!qtr_node_api_parse_boolean (g_hash_table_lookup (form, "exclusive"), &list->exclusive))
     {
       qtr_node_respond_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY,
                               "Validation failed: exclusive is true or false");
@@ -181,10 +156,10 @@ find_list (QtrNode           *node,
   g_autoptr(GError) error = NULL;
   const char *id = g_hash_table_lookup (params, "id");
   QtrList *list = NULL;
-  guint64 value;
+  gint64 value;
 
-  if (id != NULL && g_ascii_string_to_unsigned (id, 10, 1, G_MAXINT64, &value, NULL))
-    list = qtr_node_store_find_list (qtr_node_get_store (node), (gint64) value, &error);
+  if (qtr_node_api_parse_id (id, &value))
+    list = qtr_node_store_find_list (qtr_node_get_store (node), value, &error);
   if (error != NULL)
     qtr_node_api_respond_internal_error (msg, error);
   else if (list == NULL)
@@ -254,7 +229,7 @@ qtr_node_handle_list_delete (QtrNode           *node,
       qtr_node_api_respond_internal_error (msg, error);
       return;
     }
-  respond_empty_object (msg);
+  qtr_node_api_respond_empty (msg);
 }
 
 /* The accounts of `account_ids[]`, all of them followed by the owner; answers 404 or 422
@@ -358,7 +333,7 @@ change_members (QtrNode           *node,
           return;
         }
     }
-  respond_empty_object (msg);
+  qtr_node_api_respond_empty (msg);
 }
 
 void

@@ -209,14 +209,14 @@ find_unattached_media (QtrNode           *node,
   g_autoptr(GError) error = NULL;
   g_autoptr(QtrMedia) media = NULL;
   const char *id = g_hash_table_lookup (params, "id");
-  guint64 value;
+  gint64 value;
 
-  if (id == NULL || !g_ascii_string_to_unsigned (id, 10, 1, G_MAXINT64, &value, NULL))
+  if (!qtr_node_api_parse_id (id, &value))
     {
       qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "Record not found");
       return NULL;
     }
-  media = qtr_node_find_media (node, (gint64) value, &error);
+  media = qtr_node_find_media (node, value, &error);
   if (media == NULL && !g_error_matches (error, QTR_NODE_ERROR, QTR_NODE_ERROR_NOT_FOUND))
     {
       qtr_node_api_respond_internal_error (msg, error);

@@ -20,43 +20,6 @@ static const char * const filter_contexts[] = {
 };
 
 static void
-respond_empty_object (SoupServerMessage *msg)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_end_object (builder);
-  qtr_node_api_respond (msg, builder);
-}
-
-static gboolean
-parse_positive (const char *text,
-                gint64     *value)
-{
-  guint64 parsed;
-
-  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &parsed, NULL))
-    return FALSE;
-  *value = (gint64) parsed;
-  return TRUE;
-}
-
-static gboolean
-parse_boolean (const char *text,
-               gboolean   *value)
-{
-  if (text == NULL)
-    return TRUE;
-  if (g_ascii_strcasecmp (text, "true") == 0 || g_str_equal (text, "1"))
-    *value = TRUE;
-  else if (g_ascii_strcasecmp (text, "false") == 0 || g_str_equal (text, "0") || *text == '\0')
-    *value = FALSE;
-  else
-    return FALSE;
-  return TRUE;
-}
-
-static void
 add_time (JsonBuilder *builder,
           const char  *name,
           gint64       unix_seconds)
@@ -442,9 +405,9 @@ read_keyword_changes (SoupServerMessage *msg,
       g_autofree char *destroy = get_attribute (form, i, "_destroy");
       KeywordChange change = { 0, NULL, TRUE, FALSE, whole_word != NULL };
 
-      if ((id != NULL && !parse_positive (id, &change.id)) ||
-          !parse_boolean (whole_word, &change.whole_word) ||
-          !parse_boolean (destroy, &change.destroy))
+      if ((id != NULL && !qtr_node_api_parse_id (id, &change.id)) ||
+          !qtr_node_api_parse_boolean (whole_word, &change.whole_word) ||
+          !qtr_node_api_parse_boolean (destroy, &change.destroy))
         {
           unprocessable (msg, "Validation failed: a keyword's id, whole_word or _destroy is "
                          "not well formed");
@@ -539,7 +502,7 @@ read_filter_form (SoupServerMessage *msg,
     {
       gint64 seconds = 0;
 
-      if (*expires_in != '\0' && !parse_positive (expires_in, &seconds))
+      if (*expires_in != '\0' && !qtr_node_api_parse_id (expires_in, &seconds))
         {
           unprocessable (msg, "Validation failed: expires_in is a number of seconds");
           return FALSE;
@@ -721,13 +684,24 @@ begin_filter (QtrNode           *node,
 
   if (!qtr_node_api_authorize (node, msg, QTR_API_USER, scopes, &auth))
     return NULL;
-  if (parse_positive (id_text, &id))
+  if (qtr_node_api_parse_id (id_text, &id))
     filter = qtr_node_store_find_filter (qtr_node_get_store (node), id, &error);
   if (error != NULL)
     qtr_node_api_respond_internal_error (msg, error);
   else if (filter == NULL)
     qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, RECORD_NOT_FOUND);
   return filter;
+}
+
+/* Answers a removal: {} unless it failed with @error. */
+static void
+respond_removed (SoupServerMessage *msg,
+                 const GError      *error)
+{
+  if (error != NULL)
+    qtr_node_api_respond_internal_error (msg, error);
+  else
+    qtr_node_api_respond_empty (msg);
 }
 
 void
@@ -773,42 +747,77 @@ qtr_node_handle_filter_delete (QtrNode           *node,
 
   if (filter == NULL)
     return;
-  if (!qtr_node_store_delete_filter (qtr_node_get_store (node), filter->id, &error) &&
-      error != NULL)
-    {
-      qtr_node_api_respond_internal_error (msg, error);
-      return;
-    }
-  respond_empty_object (msg);
+  qtr_node_store_delete_filter (qtr_node_get_store (node), filter->id, &error);
+  respond_removed (msg, error);
 }
 
-/* The keyword @keyword_id of the filter @filter_id, or 404. */
+/* Writes @filter's keywords (else its statuses) as an array; with @part_id > 0, only that
+ * one, as an object. Returns %FALSE when @filter has no @part_id. */
+static gboolean
+add_filter_parts (JsonBuilder     *builder,
+                  const QtrFilter *filter,
+                  gboolean         keywords,
+                  gint64           part_id)
+{
+  GPtrArray *parts = keywords ? filter->keywords : filter->statuses;
+  gboolean found = FALSE;
+
+  if (part_id == 0)
+    json_builder_begin_array (builder);
+  for (guint i = 0; i < parts->len; i++)
+    {
+      gconstpointer part = g_ptr_array_index (parts, i);
+
+      if (part_id != 0 && part_id != (keywords ? ((const QtrFilterKeyword *) part)->id
+                                               : ((const QtrFilterStatus *) part)->id))
+        continue;
+      if (keywords)
+        add_keyword (builder, part);
+      else
+        add_filter_status (builder, part);
+      found = TRUE;
+    }
+  if (part_id == 0)
+    json_builder_end_array (builder);
+  return found || part_id == 0;
+}
+
+/* The keyword (else status entry) @part_id of the filter @filter_id, or 404. */
 static void
-respond_keyword (QtrNode           *node,
-                 SoupServerMessage *msg,
-                 gint64             filter_id,
-                 gint64             keyword_id)
+respond_filter_part (QtrNode           *node,
+                     SoupServerMessage *msg,
+                     gint64             filter_id,
+                     gboolean           keywords,
+                     gint64             part_id)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(QtrFilter) filter = qtr_node_store_find_filter (qtr_node_get_store (node),
                                                             filter_id, &error);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-  for (guint i = 0; filter != NULL && i < filter->keywords->len; i++)
-    {
-      const QtrFilterKeyword *keyword = g_ptr_array_index (filter->keywords, i);
-
-      if (keyword->id == keyword_id)
-        {
-          add_keyword (builder, keyword);
-          qtr_node_api_respond (msg, builder);
-          return;
-        }
-    }
-  if (error != NULL)
+  if (filter != NULL && add_filter_parts (builder, filter, keywords, part_id))
+    qtr_node_api_respond (msg, builder);
+  else if (error != NULL)
     qtr_node_api_respond_internal_error (msg, error);
   else
     qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, RECORD_NOT_FOUND);
+}
+
+/* The keywords (else status entries) of the route's filter. */
+static void
+respond_filter_parts (QtrNode           *node,
+                      SoupServerMessage *msg,
+                      GHashTable        *params,
+                      gboolean           keywords)
+{
+  g_autoptr(QtrFilter) filter = begin_filter (node, msg, "read:filters",
+                                              g_hash_table_lookup (params, "id"));
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  if (filter == NULL)
+    return;
+  add_filter_parts (builder, filter, keywords, 0);
+  qtr_node_api_respond (msg, builder);
 }
 
 /* GET /api/v2/filters/:id/keywords */
@@ -817,17 +826,7 @@ qtr_node_handle_filter_keywords_get (QtrNode           *node,
                                      SoupServerMessage *msg,
                                      GHashTable        *params)
 {
-  g_autoptr(QtrFilter) filter = begin_filter (node, msg, "read:filters",
-                                              g_hash_table_lookup (params, "id"));
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  if (filter == NULL)
-    return;
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < filter->keywords->len; i++)
-    add_keyword (builder, g_ptr_array_index (filter->keywords, i));
-  json_builder_end_array (builder);
-  qtr_node_api_respond (msg, builder);
+  respond_filter_parts (node, msg, params, TRUE);
 }
 
 /* Reads `keyword` (or keeps @current) and `whole_word`; answers 422 and returns %NULL when
@@ -842,7 +841,7 @@ read_keyword (SoupServerMessage *msg,
   g_autofree char *keyword = g_strstrip (g_strdup (given ? given : current ? current : ""));
 
   if (*keyword == '\0' || g_utf8_strlen (keyword, -1) > MAX_KEYWORD ||
-      !parse_boolean (g_hash_table_lookup (form, "whole_word"), whole_word))
+      !qtr_node_api_parse_boolean (g_hash_table_lookup (form, "whole_word"), whole_word))
     {
       unprocessable (msg, "Validation failed: keyword must be 1 to 255 characters, whole_word "
                      "true or false");
@@ -875,7 +874,7 @@ qtr_node_handle_filter_keyword_create (QtrNode           *node,
       qtr_node_api_respond_internal_error (msg, error);
       return;
     }
-  respond_keyword (node, msg, filter->id, id);
+  respond_filter_part (node, msg, filter->id, TRUE, id);
 }
 
 /* The token, then the filter that keyword `:id` belongs to; answers and returns %NULL when
@@ -894,7 +893,7 @@ begin_keyword (QtrNode           *node,
 
   if (!qtr_node_api_authorize (node, msg, QTR_API_USER, scopes, &auth))
     return NULL;
-  if (parse_positive (g_hash_table_lookup (params, "id"), id))
+  if (qtr_node_api_parse_id (g_hash_table_lookup (params, "id"), id))
     filter_id = qtr_node_store_find_filter_keyword (qtr_node_get_store (node), *id, &error);
   if (filter_id > 0)
     filter = qtr_node_store_find_filter (qtr_node_get_store (node), filter_id, &error);
@@ -915,7 +914,7 @@ qtr_node_handle_filter_keyword_get (QtrNode           *node,
   g_autoptr(QtrFilter) filter = begin_keyword (node, msg, params, "read:filters", &id);
 
   if (filter != NULL)
-    respond_keyword (node, msg, filter->id, id);
+    respond_filter_part (node, msg, filter->id, TRUE, id);
 }
 
 /* PUT /api/v2/filters/keywords/:id */
@@ -953,7 +952,7 @@ qtr_node_handle_filter_keyword_update (QtrNode           *node,
       qtr_node_api_respond_internal_error (msg, error);
       return;
     }
-  respond_keyword (node, msg, filter->id, id);
+  respond_filter_part (node, msg, filter->id, TRUE, id);
 }
 
 /* DELETE /api/v2/filters/keywords/:id */
@@ -968,42 +967,8 @@ qtr_node_handle_filter_keyword_delete (QtrNode           *node,
 
   if (filter == NULL)
     return;
-  if (!qtr_node_store_delete_filter_keyword (qtr_node_get_store (node), id, &error) &&
-      error != NULL)
-    {
-      qtr_node_api_respond_internal_error (msg, error);
-      return;
-    }
-  respond_empty_object (msg);
-}
-
-/* The entry @status_row of the filter @filter_id, or 404. */
-static void
-respond_filter_status (QtrNode           *node,
-                       SoupServerMessage *msg,
-                       gint64             filter_id,
-                       gint64             status_row)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QtrFilter) filter = qtr_node_store_find_filter (qtr_node_get_store (node),
-                                                            filter_id, &error);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  for (guint i = 0; filter != NULL && i < filter->statuses->len; i++)
-    {
-      const QtrFilterStatus *status = g_ptr_array_index (filter->statuses, i);
-
-      if (status->id == status_row)
-        {
-          add_filter_status (builder, status);
-          qtr_node_api_respond (msg, builder);
-          return;
-        }
-    }
-  if (error != NULL)
-    qtr_node_api_respond_internal_error (msg, error);
-  else
-    qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, RECORD_NOT_FOUND);
+  qtr_node_store_delete_filter_keyword (qtr_node_get_store (node), id, &error);
+  respond_removed (msg, error);
 }
 
 /* GET /api/v2/filters/:id/statuses */
@@ -1012,17 +977,7 @@ qtr_node_handle_filter_statuses_get (QtrNode           *node,
                                      SoupServerMessage *msg,
                                      GHashTable        *params)
 {
-  g_autoptr(QtrFilter) filter = begin_filter (node, msg, "read:filters",
-                                              g_hash_table_lookup (params, "id"));
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  if (filter == NULL)
-    return;
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < filter->statuses->len; i++)
-    add_filter_status (builder, g_ptr_array_index (filter->statuses, i));
-  json_builder_end_array (builder);
-  qtr_node_api_respond (msg, builder);
+  respond_filter_parts (node, msg, params, FALSE);
 }
 
 /* POST /api/v2/filters/:id/statuses */
@@ -1040,7 +995,7 @@ qtr_node_handle_filter_status_create (QtrNode           *node,
   if (filter == NULL || (form = qtr_node_api_read_params_or_refuse (msg)) == NULL)
     return;
   /* Status ids are numbers, as the client API gives them. */
-  if (!parse_positive (g_hash_table_lookup (form, "status_id"), &status_id))
+  if (!qtr_node_api_parse_id (g_hash_table_lookup (form, "status_id"), &status_id))
     {
       unprocessable (msg, "Validation failed: status_id is not a status's id");
       return;
@@ -1057,7 +1012,7 @@ qtr_node_handle_filter_status_create (QtrNode           *node,
       unprocessable (msg, "Validation failed: the filter has this status already");
       return;
     }
-  respond_filter_status (node, msg, filter->id, id);
+  respond_filter_part (node, msg, filter->id, FALSE, id);
 }
 
 /* The token, then the filter the entry `:id` of filter_statuses belongs to (0 when there is
@@ -1075,7 +1030,7 @@ begin_filter_status (QtrNode           *node,
 
   if (!qtr_node_api_authorize (node, msg, QTR_API_USER, scopes, &auth))
     return 0;
-  if (parse_positive (g_hash_table_lookup (params, "id"), id))
+  if (qtr_node_api_parse_id (g_hash_table_lookup (params, "id"), id))
     filter_id = qtr_node_store_find_filter_status (qtr_node_get_store (node), *id, &error);
   if (filter_id < 0)
     {
@@ -1097,7 +1052,7 @@ qtr_node_handle_filter_status_get (QtrNode           *node,
   gint64 filter_id = begin_filter_status (node, msg, params, "read:filters", &id);
 
   if (filter_id > 0)
-    respond_filter_status (node, msg, filter_id, id);
+    respond_filter_part (node, msg, filter_id, FALSE, id);
 }
 
 /* DELETE /api/v2/filters/statuses/:id */
@@ -1111,13 +1066,8 @@ qtr_node_handle_filter_status_delete (QtrNode           *node,
 
   if (begin_filter_status (node, msg, params, "write:filters", &id) <= 0)
     return;
-  if (!qtr_node_store_delete_filter_status (qtr_node_get_store (node), id, &error) &&
-      error != NULL)
-    {
-      qtr_node_api_respond_internal_error (msg, error);
-      return;
-    }
-  respond_empty_object (msg);
+  qtr_node_store_delete_filter_status (qtr_node_get_store (node), id, &error);
+  respond_removed (msg, error);
 }
 
 /* ---- Hashtags ------------------------------------------------------------------------- */

@@ -65,12 +65,7 @@ gboolean
 qtr_node_api_parse_status_id (const char *id,
                               gint64     *row)
 {
-  guint64 value;
-
-  if (id == NULL || !g_ascii_string_to_unsigned (id, 10, 1, G_MAXINT64, &value, NULL))
-    return FALSE;
-  *row = (gint64) value;
-  return TRUE;
+  return qtr_node_api_parse_id (id, row);
 }
 
 static char *
@@ -865,6 +860,27 @@ qtr_node_handle_status_create (QtrNode           *node,
   respond_status_row (node, msg, row, QTR_API_STATUS_VIEWER);
 }
 
+typedef QtrStatus *(*StatusFinder) (QtrNode           *node,
+                                    SoupServerMessage *msg,
+                                    GHashTable        *route,
+                                    const QtrApiAuth  *auth);
+
+/* Authorizes the request (@access, @scopes) and finds the route's post with @find: %NULL
+ * when either failed, the request answered. */
+static QtrStatus *
+authorize_status (QtrNode           *node,
+                  SoupServerMessage *msg,
+                  GHashTable        *route,
+                  QtrApiAccess       access,
+                  const char        *scopes,
+                  StatusFinder       find,
+                  QtrApiAuth        *auth)
+{
+  if (!qtr_node_api_authorize (node, msg, access, scopes, auth))
+    return NULL;
+  return find (node, msg, route, auth);
+}
+
 void
 qtr_node_handle_status_get (QtrNode           *node,
                             SoupServerMessage *msg,
@@ -873,9 +889,8 @@ qtr_node_handle_status_get (QtrNode           *node,
   g_auto(QtrApiAuth) auth = { 0 };
   g_autoptr(QtrStatus) status = NULL;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_PUBLIC, "read:statuses", &auth))
-    return;
-  status = find_visible_status (node, msg, route, &auth);
+  status = authorize_status (node, msg, route, QTR_API_PUBLIC, "read:statuses",
+                            find_visible_status, &auth);
   if (status != NULL)
     respond_status (node, msg, status, flags_for (&auth));
 }
@@ -909,9 +924,8 @@ qtr_node_handle_status_delete (QtrNode           *node,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GError) error = NULL;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "write:statuses", &auth))
-    return;
-  status = find_own_status (node, msg, route, &auth);
+  status = authorize_status (node, msg, route, QTR_API_USER, "write:statuses",
+                            find_own_status, &auth);
   if (status == NULL)
     return;
   /* The post as it was, with its text, for delete and redraft. */
@@ -941,9 +955,8 @@ qtr_node_handle_status_edit (QtrNode           *node,
   gboolean media_valid;
   gint64 app_row;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "write:statuses", &auth))
-    return;
-  status = find_own_status (node, msg, route, &auth);
+  status = authorize_status (node, msg, route, QTR_API_USER, "write:statuses",
+                            find_own_status, &auth);
   if (status == NULL)
     return;
   params = read_params_or_respond (msg);
@@ -1037,9 +1050,8 @@ qtr_node_handle_status_history (QtrNode           *node,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GError) error = NULL;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_PUBLIC, "read:statuses", &auth))
-    return;
-  status = find_visible_status (node, msg, route, &auth);
+  status = authorize_status (node, msg, route, QTR_API_PUBLIC, "read:statuses",
+                            find_visible_status, &auth);
   if (status == NULL)
     return;
   versions = qtr_node_store_list_status_versions (qtr_node_get_store (node), status->id,
@@ -1084,9 +1096,8 @@ qtr_node_handle_status_source (QtrNode           *node,
   g_autofree char *id = NULL;
   gint64 app_row;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "read:statuses", &auth))
-    return;
-  status = find_own_status (node, msg, route, &auth);
+  status = authorize_status (node, msg, route, QTR_API_USER, "read:statuses",
+                            find_own_status, &auth);
   if (status == NULL)
     return;
   text = qtr_node_store_get_status_source (qtr_node_get_store (node), status->id, &app_row,
@@ -1182,9 +1193,8 @@ qtr_node_handle_status_context (QtrNode           *node,
   g_autoptr(GError) error = NULL;
   const char *parent_uri;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_PUBLIC, "read:statuses", &auth))
-    return;
-  status = find_visible_status (node, msg, route, &auth);
+  status = authorize_status (node, msg, route, QTR_API_PUBLIC, "read:statuses",
+                            find_visible_status, &auth);
   if (status == NULL)
     return;
 
@@ -1246,6 +1256,19 @@ find_action_target (QtrNode           *node,
   return target;
 }
 
+/* Ends an action of the node on @status: the post as it is now, or the node's error. */
+static void
+respond_action (QtrNode           *node,
+                SoupServerMessage *msg,
+                const QtrStatus   *status,
+                const GError      *error)
+{
+  if (error != NULL)
+    respond_node_error (msg, error);
+  else
+    respond_status_row (node, msg, status->id, QTR_API_STATUS_VIEWER);
+}
+
 static void
 set_favourite (QtrNode           *node,
                SoupServerMessage *msg,
@@ -1257,9 +1280,8 @@ set_favourite (QtrNode           *node,
   g_autoptr(GError) error = NULL;
   g_autofree char *like = NULL;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "write:favourites", &auth))
-    return;
-  status = find_action_target (node, msg, route, &auth);
+  status = authorize_status (node, msg, route, QTR_API_USER, "write:favourites",
+                            find_action_target, &auth);
   if (status == NULL)
     return;
   like = qtr_node_store_get_like (qtr_node_get_store (node), status->uri, &error);
@@ -1267,12 +1289,7 @@ set_favourite (QtrNode           *node,
     qtr_node_like (node, status->uri, &error);
   else if (error == NULL && !favourite && like != NULL)
     qtr_node_unlike (node, status->uri, &error);
-  if (error != NULL)
-    {
-      respond_node_error (msg, error);
-      return;
-    }
-  respond_status_row (node, msg, status->id, QTR_API_STATUS_VIEWER);
+  respond_action (node, msg, status, error);
 }
 
 void
@@ -1319,9 +1336,8 @@ qtr_node_handle_status_reblog (QtrNode           *node,
   g_auto(QtrApiAuth) auth = { 0 };
   g_autoptr(QtrStatus) status = NULL;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "write:statuses", &auth))
-    return;
-  status = find_action_target (node, msg, route, &auth);
+  status = authorize_status (node, msg, route, QTR_API_USER, "write:statuses",
+                            find_action_target, &auth);
   if (status == NULL)
     return;
   if (g_strcmp0 (status->visibility, "direct") == 0 ||
@@ -1345,20 +1361,14 @@ qtr_node_handle_status_unreblog (QtrNode           *node,
   g_autoptr(GError) error = NULL;
   g_autofree char *reblog = NULL;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "write:statuses", &auth))
-    return;
-  status = find_action_target (node, msg, route, &auth);
+  status = authorize_status (node, msg, route, QTR_API_USER, "write:statuses",
+                            find_action_target, &auth);
   if (status == NULL)
     return;
   reblog = qtr_node_store_find_reblog (qtr_node_get_store (node), 0, status->id, &error);
   if (reblog != NULL)
     qtr_node_unboost (node, status->uri, &error);
-  if (error != NULL)
-    {
-      respond_node_error (msg, error);
-      return;
-    }
-  respond_status_row (node, msg, status->id, QTR_API_STATUS_VIEWER);
+  respond_action (node, msg, status, error);
 }
 
 static void
@@ -1371,9 +1381,8 @@ set_bookmark (QtrNode           *node,
   g_autoptr(QtrStatus) status = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "write:bookmarks", &auth))
-    return;
-  status = find_action_target (node, msg, route, &auth);
+  status = authorize_status (node, msg, route, QTR_API_USER, "write:bookmarks",
+                            find_action_target, &auth);
   if (status == NULL)
     return;
   if (!qtr_node_store_set_status_mark (qtr_node_get_store (node), "bookmarks", status->id,
@@ -1413,9 +1422,8 @@ set_pin (QtrNode           *node,
   g_autoptr(GError) error = NULL;
   gint64 pinned, count;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "write:accounts", &auth))
-    return;
-  status = find_visible_status (node, msg, route, &auth);
+  status = authorize_status (node, msg, route, QTR_API_USER, "write:accounts",
+                            find_visible_status, &auth);
   if (status == NULL)
     return;
   if (pin && (status->actor_row != 0 || status->reblog_of_id != 0))
@@ -1475,13 +1483,11 @@ respond_status_actors (QtrNode           *node,
   g_autoptr(QtrStatus) status = NULL;
   g_autoptr(GHashTable) query = NULL;
   g_autoptr(GArray) actors = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GError) error = NULL;
   QtrPage page;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_PUBLIC, "read:accounts", &auth))
-    return;
-  status = find_action_target (node, msg, route, &auth);
+  status = authorize_status (node, msg, route, QTR_API_PUBLIC, "read:accounts",
+                            find_action_target, &auth);
   if (status == NULL)
     return;
   query = read_params_or_respond (msg);
@@ -1495,18 +1501,7 @@ respond_status_actors (QtrNode           *node,
       qtr_node_api_respond_internal_error (msg, error);
       return;
     }
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < actors->len; i++)
-    {
-      if (!qtr_node_api_add_account (builder, node, g_array_index (actors, gint64, i), FALSE,
-                                     &error) && error != NULL)
-        {
-          qtr_node_api_respond_internal_error (msg, error);
-          return;
-        }
-    }
-  json_builder_end_array (builder);
-  qtr_node_api_respond (msg, builder);
+  qtr_node_api_respond_accounts (node, msg, actors);
 }
 
 void

@@ -395,25 +395,36 @@ qtr_node_handle_timeline_tag (QtrNode           *node,
     respond_public_page (node, msg, &auth, query, g_hash_table_lookup (route, "hashtag"));
 }
 
-void
-qtr_node_handle_bookmarks (QtrNode           *node,
-                           SoupServerMessage *msg,
-                           GHashTable        *route)
+/* Answers a page of one of the owner's own lists of posts, to a user token with @scope. */
+static void
+respond_owner_page (QtrNode            *node,
+                    SoupServerMessage  *msg,
+                    const char         *scope,
+                    const QtrPageQuery *list)
 {
   static const char * const kept[] = { "limit", NULL };
   g_auto(QtrApiAuth) auth = { 0 };
   g_autoptr(GHashTable) query = NULL;
-  QtrPageQuery list = { "SELECT b.id, b.status_id FROM bookmarks b", "b.id", NULL, NULL, 0,
-                        NULL };
   QtrPage page;
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "read:bookmarks", &auth))
+  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, scope, &auth))
     return;
   query = read_query_or_respond (msg);
   if (query == NULL)
     return;
   qtr_node_api_read_page (query, &page, DEFAULT_LIMIT, MAX_LIMIT);
-  qtr_node_api_respond_status_page (node, msg, &auth, query, kept, &list, &page);
+  qtr_node_api_respond_status_page (node, msg, &auth, query, kept, list, &page);
+}
+
+void
+qtr_node_handle_bookmarks (QtrNode           *node,
+                           SoupServerMessage *msg,
+                           GHashTable        *route)
+{
+  static const QtrPageQuery list = { "SELECT b.id, b.status_id FROM bookmarks b", "b.id",
+                                     NULL, NULL, 0, NULL };
+
+  respond_owner_page (node, msg, "read:bookmarks", &list);
 }
 
 void
@@ -421,21 +432,11 @@ qtr_node_handle_favourites (QtrNode           *node,
                             SoupServerMessage *msg,
                             GHashTable        *route)
 {
-  static const char * const kept[] = { "limit", NULL };
-  g_auto(QtrApiAuth) auth = { 0 };
-  g_autoptr(GHashTable) query = NULL;
-  QtrPageQuery list = { "SELECT l.rowid, s.id FROM likes l"
-                        " JOIN statuses s ON s.uri = l.status_uri", "l.rowid", NULL, NULL, 0,
-                        NULL };
-  QtrPage page;
+  static const QtrPageQuery list = { "SELECT l.rowid, s.id FROM likes l"
+                                     " JOIN statuses s ON s.uri = l.status_uri", "l.rowid",
+                                     NULL, NULL, 0, NULL };
 
-  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "read:favourites", &auth))
-    return;
-  query = read_query_or_respond (msg);
-  if (query == NULL)
-    return;
-  qtr_node_api_read_page (query, &page, DEFAULT_LIMIT, MAX_LIMIT);
-  qtr_node_api_respond_status_page (node, msg, &auth, query, kept, &list, &page);
+  respond_owner_page (node, msg, "read:favourites", &list);
 }
 
 void
@@ -662,12 +663,10 @@ find_notification (QtrNode           *node,
 {
   g_autoptr(QtrNotification) notification = NULL;
   g_autoptr(GError) error = NULL;
-  guint64 id;
+  gint64 id;
 
-  if (g_ascii_string_to_unsigned (g_hash_table_lookup (route, "id"), 10, 1, G_MAXINT64, &id,
-                                  NULL))
-    notification = qtr_node_store_find_notification (qtr_node_get_store (node), (gint64) id,
-                                                     &error);
+  if (qtr_node_api_parse_id (g_hash_table_lookup (route, "id"), &id))
+    notification = qtr_node_store_find_notification (qtr_node_get_store (node), id, &error);
   if (error != NULL)
     {
       qtr_node_api_respond_internal_error (msg, error);
@@ -705,16 +704,6 @@ qtr_node_handle_notification (QtrNode           *node,
   qtr_node_api_respond (msg, builder);
 }
 
-static void
-respond_empty_object (SoupServerMessage *msg)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_end_object (builder);
-  qtr_node_api_respond (msg, builder);
-}
-
 void
 qtr_node_handle_notification_dismiss (QtrNode           *node,
                                       SoupServerMessage *msg,
@@ -735,7 +724,7 @@ qtr_node_handle_notification_dismiss (QtrNode           *node,
       qtr_node_api_respond_internal_error (msg, error);
       return;
     }
-  respond_empty_object (msg);
+  qtr_node_api_respond_empty (msg);
 }
 
 void
@@ -753,5 +742,5 @@ qtr_node_handle_notifications_clear (QtrNode           *node,
       qtr_node_api_respond_internal_error (msg, error);
       return;
     }
-  respond_empty_object (msg);
+  qtr_node_api_respond_empty (msg);
 }

@@ -94,6 +94,45 @@ qtr_node_api_respond (SoupServerMessage *msg,
 }
 
 /**
+ * qtr_node_api_respond_empty:
+ *
+ * Answers 200 with an empty JSON object, as Mastodon does for a removal.
+ */
+void
+qtr_node_api_respond_empty (SoupServerMessage *msg)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_end_object (builder);
+  qtr_node_api_respond (msg, builder);
+}
+
+/**
+ * qtr_node_api_parse_boolean:
+ * @text: (nullable): a form or query value
+ * @value: (inout): set when @text is a boolean; left as it is when @text is %NULL
+ *
+ * Reads a boolean parameter: "true"/"1" or "false"/"0"/"" (case does not matter).
+ *
+ * Returns: %FALSE when @text is something else
+ */
+gboolean
+qtr_node_api_parse_boolean (const char *text,
+                            gboolean   *value)
+{
+  if (text == NULL)
+    return TRUE;
+  if (g_ascii_strcasecmp (text, "true") == 0 || g_str_equal (text, "1"))
+    *value = TRUE;
+  else if (g_ascii_strcasecmp (text, "false") == 0 || g_str_equal (text, "0") || *text == '\0')
+    *value = FALSE;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/**
  * qtr_node_api_respond_internal_error:
  *
  * Logs @error and answers 500 without its details.
@@ -664,6 +703,27 @@ qtr_node_api_account_id (gint64 actor_row)
 }
 
 /**
+ * qtr_node_api_parse_id:
+ * @text: (nullable): a parameter
+ * @value: (out): its number, set only on success
+ *
+ * Reads the ids (and counts) the client API takes: positive decimal numbers.
+ *
+ * Returns: %TRUE when @text is one
+ */
+gboolean
+qtr_node_api_parse_id (const char *text,
+                       gint64     *value)
+{
+  guint64 parsed;
+
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &parsed, NULL))
+    return FALSE;
+  *value = (gint64) parsed;
+  return TRUE;
+}
+
+/**
  * qtr_node_api_parse_account_id:
  * @actor_row: (out): the row in remote_actors, 0 for the owner
  *
@@ -673,11 +733,9 @@ gboolean
 qtr_node_api_parse_account_id (const char *id,
                                gint64     *actor_row)
 {
-  guint64 value;
-
-  if (id == NULL || !g_ascii_string_to_unsigned (id, 10, 1, G_MAXINT64, &value, NULL))
+  if (!qtr_node_api_parse_id (id, actor_row))
     return FALSE;
-  *actor_row = (gint64) value - 1;
+  *actor_row -= 1;
   return TRUE;
 }
 
@@ -990,6 +1048,35 @@ qtr_node_api_add_account (JsonBuilder  *builder,
     qtr_node_api_add_remote_account (builder, node, actor);
     return TRUE;
   }
+}
+
+/**
+ * qtr_node_api_respond_accounts:
+ * @rows: (element-type gint64): actor rows, 0 for the owner
+ *
+ * Answers an array of the accounts of @rows; rows no longer stored are left out.
+ */
+void
+qtr_node_api_respond_accounts (QtrNode           *node,
+                               SoupServerMessage *msg,
+                               GArray            *rows)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!qtr_node_api_add_account (builder, node, g_array_index (rows, gint64, i), FALSE,
+                                     &error) && error != NULL)
+        {
+          qtr_node_api_respond_internal_error (msg, error);
+          return;
+        }
+    }
+  json_builder_end_array (builder);
+  qtr_node_api_respond (msg, builder);
 }
 
 static void

@@ -81,11 +81,16 @@ void        qtr_node_api_respond          (SoupServerMessage  *msg,
                                            JsonBuilder        *builder);
 void        qtr_node_api_respond_internal_error (SoupServerMessage *msg,
                                            const GError       *error);
+void        qtr_node_api_respond_empty    (SoupServerMessage  *msg);
+gboolean    qtr_node_api_parse_boolean    (const char         *text,
+                                           gboolean           *value);
 
 void        qtr_node_api_add_strings      (JsonBuilder        *builder,
                                            const char         *name,
                                            const char * const *values);
 char       *qtr_node_api_account_id       (gint64              actor_row);
+gboolean    qtr_node_api_parse_id         (const char         *text,
+                                           gint64             *value);
 gboolean    qtr_node_api_parse_account_id (const char         *id,
                                            gint64             *actor_row);
 gboolean    qtr_node_api_add_account      (JsonBuilder        *builder,
@@ -96,6 +101,9 @@ gboolean    qtr_node_api_add_account      (JsonBuilder        *builder,
 void        qtr_node_api_add_remote_account (JsonBuilder      *builder,
                                            QtrNode            *node,
                                            const QtrRemoteActor *actor);
+void        qtr_node_api_respond_accounts (QtrNode            *node,
+                                           SoupServerMessage  *msg,
+                                           GArray             *rows);
 
 /**
  * QtrApiStatusFlags:

@@ -398,58 +398,111 @@ wait_for_node (NodeWait *wait)
   return status;
 }
 
+/* A command that takes --data-dir and one argument, and makes one call of the node on it:
+ * @act (or @act_uri, which returns the account's address) at once, or @start and @finish
+ * while the loop runs. The strings are untranslated (N_()). With @tell_argument, the
+ * command tells of its argument rather than of what @act_uri or @finish returned. */
+typedef struct {
+  const char *parameter;
+  const char *summary;
+  const char *missing_argument;
+  gboolean  (*act) (QtrNode *, const char *, GError **);
+  char     *(*act_uri) (QtrNode *, const char *, GError **);
+  void      (*start) (QtrNode *, const char *, GCancellable *, GAsyncReadyCallback, gpointer);
+  char     *(*finish) (QtrNode *, GAsyncResult *, GError **);
+  gboolean    tell_argument;
+} NodeCommand;
+
+/* Prints a line of @format, which run_node_command()'s callers give as a literal, where the
+ * compiler checks it. */
+static void
+print_line (const char *format,
+            ...)
+{
+  g_autofree char *line = NULL;
+  va_list args;
+
+  va_start (args, format);
+  line = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_print ("%s\n", line);
+}
+
+static int run_node_command (const NodeCommand  *command,
+                             int                 argc,
+                             char              **argv,
+                             const char         *told) G_GNUC_PRINTF (4, 0);
+
+/* Runs @command on the command line's argument and, when it worked, prints @told (translated,
+ * its %s the address the node returned, or the argument). Returns the exit status. */
+static int
+run_node_command (const NodeCommand  *command,
+                  int                 argc,
+                  char              **argv,
+                  const char         *told)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrNode) node = NULL;
+  g_autofree char *done = NULL;
+  NodeWait wait = { .finish = command->finish };
+  int status = 0;
+
+  node = open_node_with_argument (&argc, &argv, _(command->parameter), _(command->summary),
+                                  _(command->missing_argument), &status);
+  if (node == NULL)
+    return status;
+  if (command->start != NULL)
+    {
+      wait.loop = g_main_loop_new (NULL, FALSE);
+      command->start (node, argv[1], NULL, node_done_cb, &wait);
+      status = wait_for_node (&wait);
+      if (status != 0)
+        return status;
+      done = g_steal_pointer (&wait.result);
+    }
+  else if (command->act_uri != NULL)
+    {
+      done = command->act_uri (node, argv[1], &error);
+      if (done == NULL)
+        return fail (error);
+    }
+  else if (!command->act (node, argv[1], &error))
+    return fail (error);
+  print_line (told, done == NULL || command->tell_argument ? argv[1] : done);
+  return 0;
+}
+
 static int
 run_follow (int    argc,
             char **argv)
 {
-  g_autoptr(QtrNode) node = NULL;
-  NodeWait wait = { .finish = qtr_node_follow_finish };
-  int status = 0;
-
-  node = open_node_with_argument (&argc, &argv, _("@USER@HOST"),
-                                  _("Follow an account of another server."),
-                                  _("Name one account to follow, e.g. @alice@example.org."),
-                                  &status);
-  if (node == NULL)
-    return status;
-
-  wait.loop = g_main_loop_new (NULL, FALSE);
-  qtr_node_follow_async (node, argv[1], NULL, node_done_cb, &wait);
-  status = wait_for_node (&wait);
-  if (status != 0)
-    return status;
+  static const NodeCommand command = {
+    N_("@USER@HOST"), N_("Follow an account of another server."),
+    N_("Name one account to follow, e.g. @alice@example.org."),
+    .start = qtr_node_follow_async, .finish = qtr_node_follow_finish,
+  };
+  int status;
 
   /* Translators: %s is the followed account's address (a URL). */
-  g_print (_("Follow request for %s queued."), wait.result);
-  g_print ("\n");
-  g_print ("%s\n", _("The running node delivers it; if the node is not running, it goes out "
-                      "when it next runs."));
-  g_free (wait.result);
-  return 0;
+  status = run_node_command (&command, argc, argv, _("Follow request for %s queued."));
+  if (status == 0)
+    g_print ("%s\n", _("The running node delivers it; if the node is not running, it goes "
+                        "out when it next runs."));
+  return status;
 }
 
 static int
 run_unfollow (int    argc,
               char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QtrNode) node = NULL;
-  g_autofree char *actor = NULL;
-  int status = 0;
-
-  node = open_node_with_argument (&argc, &argv, _("@USER@HOST"), _("Stop following an account."),
-                                  _("Name one account to stop following, e.g. "
-                                    "@alice@example.org."), &status);
-  if (node == NULL)
-    return status;
-  actor = qtr_node_unfollow (node, argv[1], &error);
-  if (actor == NULL)
-    return fail (error);
+  static const NodeCommand command = {
+    N_("@USER@HOST"), N_("Stop following an account."),
+    N_("Name one account to stop following, e.g. @alice@example.org."),
+    .act_uri = qtr_node_unfollow,
+  };
 
   /* Translators: %s is the account's address (a URL). */
-  g_print (_("No longer following %s; the Undo is queued."), actor);
-  g_print ("\n");
-  return 0;
+  return run_node_command (&command, argc, argv, _("No longer following %s; the Undo is queued."));
 }
 
 static int
@@ -861,145 +914,82 @@ static int
 run_boost (int    argc,
            char **argv)
 {
-  g_autoptr(QtrNode) node = NULL;
-  NodeWait wait = { .finish = qtr_node_boost_finish };
-  int status = 0;
+  static const NodeCommand command = {
+    N_("URL"), N_("Boost a post to your followers (fetched from its server when not known)."),
+    N_("Give the address of the post to boost."),
+    .start = qtr_node_boost_async, .finish = qtr_node_boost_finish, .tell_argument = TRUE,
+  };
 
-  node = open_node_with_argument (&argc, &argv, _("URL"),
-                                  _("Boost a post to your followers (fetched from its server "
-                                    "when not known)."),
-                                  _("Give the address of the post to boost."), &status);
-  if (node == NULL)
-    return status;
-
-  wait.loop = g_main_loop_new (NULL, FALSE);
-  qtr_node_boost_async (node, argv[1], NULL, node_done_cb, &wait);
-  status = wait_for_node (&wait);
-  if (status != 0)
-    return status;
-
-  /* Translators: %s is the boosted post's address (a URL). */
-  g_print (_("Boosted %s; it is delivered while the node runs."), argv[1]);
-  g_print ("\n");
-  g_free (wait.result);
-  return 0;
+  return run_node_command (&command, argc, argv,
+                           /* Translators: %s is the boosted post's address (a URL). */
+                           _("Boosted %s; it is delivered while the node runs."));
 }
 
 static int
 run_unboost (int    argc,
              char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QtrNode) node = NULL;
-  int status = 0;
-
-  node = open_node_with_argument (&argc, &argv, _("URL"), _("Take back your boost of a post."),
-                                  _("Give the address of the boosted post."), &status);
-  if (node == NULL)
-    return status;
-  if (!qtr_node_unboost (node, argv[1], &error))
-    return fail (error);
+  static const NodeCommand command = {
+    N_("URL"), N_("Take back your boost of a post."),
+    N_("Give the address of the boosted post."), .act = qtr_node_unboost,
+  };
 
   /* Translators: %s is the post's address (a URL). */
-  g_print (_("No longer boosting %s; the Undo is queued."), argv[1]);
-  g_print ("\n");
-  return 0;
+  return run_node_command (&command, argc, argv, _("No longer boosting %s; the Undo is queued."));
 }
 
 static int
 run_like (int    argc,
           char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QtrNode) node = NULL;
-  int status = 0;
-
-  node = open_node_with_argument (&argc, &argv, _("URL"),
-                                  _("Like a post: yours, or one that reached you."),
-                                  _("Give the address of the post to like."), &status);
-  if (node == NULL)
-    return status;
-  if (!qtr_node_like (node, argv[1], &error))
-    return fail (error);
+  static const NodeCommand command = {
+    N_("URL"), N_("Like a post: yours, or one that reached you."),
+    N_("Give the address of the post to like."), .act = qtr_node_like,
+  };
 
   /* Translators: %s is the liked post's address (a URL). */
-  g_print (_("Liked %s."), argv[1]);
-  g_print ("\n");
-  return 0;
+  return run_node_command (&command, argc, argv, _("Liked %s."));
 }
 
 static int
 run_unlike (int    argc,
             char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QtrNode) node = NULL;
-  int status = 0;
-
-  node = open_node_with_argument (&argc, &argv, _("URL"), _("Take a like back."),
-                                  _("Give the address of the post you liked."), &status);
-  if (node == NULL)
-    return status;
-  if (!qtr_node_unlike (node, argv[1], &error))
-    return fail (error);
+  static const NodeCommand command = {
+    N_("URL"), N_("Take a like back."),
+    N_("Give the address of the post you liked."), .act = qtr_node_unlike,
+  };
 
   /* Translators: %s is the post's address (a URL). */
-  g_print (_("No longer liking %s; the Undo is queued."), argv[1]);
-  g_print ("\n");
-  return 0;
+  return run_node_command (&command, argc, argv, _("No longer liking %s; the Undo is queued."));
 }
 
 static int
 run_block (int    argc,
            char **argv)
 {
-  g_autoptr(QtrNode) node = NULL;
-  NodeWait wait = { .finish = qtr_node_block_finish };
-  int status = 0;
-
-  node = open_node_with_argument (&argc, &argv, _("@USER@HOST|URL"),
-                                  _("Block an account: follows between you end, and nothing "
-                                    "goes either way any more."),
-                                  _("Name one account to block, e.g. @alice@example.org."),
-                                  &status);
-  if (node == NULL)
-    return status;
-
-  wait.loop = g_main_loop_new (NULL, FALSE);
-  qtr_node_block_async (node, argv[1], NULL, node_done_cb, &wait);
-  status = wait_for_node (&wait);
-  if (status != 0)
-    return status;
+  static const NodeCommand command = {
+    N_("@USER@HOST|URL"),
+    N_("Block an account: follows between you end, and nothing goes either way any more."),
+    N_("Name one account to block, e.g. @alice@example.org."),
+    .start = qtr_node_block_async, .finish = qtr_node_block_finish,
+  };
 
   /* Translators: %s is the blocked account's address (a URL). */
-  g_print (_("Blocked %s."), wait.result);
-  g_print ("\n");
-  g_free (wait.result);
-  return 0;
+  return run_node_command (&command, argc, argv, _("Blocked %s."));
 }
 
 static int
 run_unblock (int    argc,
              char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QtrNode) node = NULL;
-  g_autofree char *actor = NULL;
-  int status = 0;
-
-  node = open_node_with_argument (&argc, &argv, _("@USER@HOST|URL"), _("Lift a block."),
-                                  _("Name one blocked account, e.g. @alice@example.org."),
-                                  &status);
-  if (node == NULL)
-    return status;
-  actor = qtr_node_unblock (node, argv[1], &error);
-  if (actor == NULL)
-    return fail (error);
+  static const NodeCommand command = {
+    N_("@USER@HOST|URL"), N_("Lift a block."),
+    N_("Name one blocked account, e.g. @alice@example.org."), .act_uri = qtr_node_unblock,
+  };
 
   /* Translators: %s is the account's address (a URL). */
-  g_print (_("No longer blocking %s; the Undo is queued."), actor);
-  g_print ("\n");
-  return 0;
+  return run_node_command (&command, argc, argv, _("No longer blocking %s; the Undo is queued."));
 }
 
 static void

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "qtr-node-store-api.h"
+#include "qtr-node-store-private.h"
 
 /* Statements on the client API's tables (migration 6 of qtr-node-store.c). */
 
@@ -40,12 +41,6 @@ qtr_oauth_token_free (QtrOAuthToken *token)
   g_free (token);
 }
 
-static gint64
-now_seconds (void)
-{
-  return g_get_real_time () / G_USEC_PER_SEC;
-}
-
 /**
  * qtr_node_store_set_password_hash:
  * @hash: what qtr_oauth_hash_password() returned
@@ -77,16 +72,10 @@ char *
 qtr_node_store_get_password_hash (QtrNodeStore  *self,
                                   GError       **error)
 {
-  QtrDb *db = qtr_node_store_get_db (self);
-  sqlite3_stmt *stmt = qtr_db_prepare (db, "SELECT password_hash FROM owner WHERE id = 1",
-                                       error);
-  char *hash;
+  sqlite3_stmt *stmt = qtr_db_prepare (qtr_node_store_get_db (self),
+                                       "SELECT password_hash FROM owner WHERE id = 1", error);
 
-  if (stmt == NULL || qtr_db_step (db, stmt, error) != SQLITE_ROW)
-    return NULL;
-  hash = qtr_db_column_dup_text (stmt, 0);
-  sqlite3_reset (stmt);
-  return hash;
+  return qtr_node_store_query_text (self, stmt, error);
 }
 
 /**
@@ -115,7 +104,7 @@ qtr_node_store_add_app (QtrNodeStore       *self,
   qtr_db_bind_text (stmt, 4, app->scopes);
   qtr_db_bind_text (stmt, 5, app->client_id);
   qtr_db_bind_text (stmt, 6, app->secret_hash);
-  sqlite3_bind_int64 (stmt, 7, now_seconds ());
+  sqlite3_bind_int64 (stmt, 7, qtr_node_store_now ());
   if (qtr_db_step (db, stmt, error) != SQLITE_ROW)
     return -1;
   row = sqlite3_column_int64 (stmt, 0);
@@ -211,7 +200,7 @@ qtr_node_store_add_code (QtrNodeStore        *self,
   stmt = qtr_db_prepare (db, "DELETE FROM oauth_codes WHERE expires_at < ?1", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, now_seconds ());
+  sqlite3_bind_int64 (stmt, 1, qtr_node_store_now ());
   if (qtr_db_step (db, stmt, error) != SQLITE_DONE)
     return FALSE;
 
@@ -272,7 +261,7 @@ qtr_node_store_take_code (QtrNodeStore  *self,
       qtr_oauth_code_free (code);
       return NULL;
     }
-  if (expires_at < now_seconds ())
+  if (expires_at < qtr_node_store_now ())
     {
       qtr_oauth_code_free (code);
       return NULL;
@@ -312,7 +301,7 @@ qtr_node_store_add_token (QtrNodeStore  *self,
     sqlite3_bind_null (stmt, 2);
   sqlite3_bind_int (stmt, 3, has_user ? 1 : 0);
   qtr_db_bind_text (stmt, 4, scopes);
-  sqlite3_bind_int64 (stmt, 5, now_seconds ());
+  sqlite3_bind_int64 (stmt, 5, qtr_node_store_now ());
   if (qtr_db_step (db, stmt, error) != SQLITE_ROW)
     return -1;
   row = sqlite3_column_int64 (stmt, 0);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "qtr-node-store-client.h"
+#include "qtr-node-store-private.h"
 
 #include <sqlite3.h>
 #include <string.h>
@@ -9,44 +10,10 @@
 /* The owner's client-side state in node.db: mutes, lists, markers, filters, followed tags.
  * Pages of rows go through qtr_node_store_page(). */
 
-static gint64
-now_seconds (void)
-{
-  return g_get_real_time () / G_USEC_PER_SEC;
-}
-
 static QtrDb *
 get_db (QtrNodeStore *self)
 {
   return qtr_node_store_get_db (self);
-}
-
-static gboolean
-run_done (QtrNodeStore  *self,
-          sqlite3_stmt  *stmt,
-          GError       **error)
-{
-  return stmt != NULL && qtr_db_step (get_db (self), stmt, error) == SQLITE_DONE;
-}
-
-/* Gathers the first column of @stmt's rows. */
-static GArray *
-collect_ids (QtrNodeStore  *self,
-             sqlite3_stmt  *stmt,
-             GError       **error)
-{
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  int rc;
-
-  while ((rc = qtr_db_step (get_db (self), stmt, error)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (ids, id);
-    }
-  if (rc != SQLITE_DONE)
-    return NULL;
-  return g_steal_pointer (&ids);
 }
 
 /**
@@ -78,7 +45,7 @@ qtr_node_store_page_accounts (QtrNodeStore        *self,
 
   g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (lists), NULL);
   query = lists[kind];
-  query.number = now_seconds ();
+  query.number = qtr_node_store_now ();
   return qtr_node_store_page (self, &query, page, error);
 }
 
@@ -94,7 +61,7 @@ count_rows (QtrNodeStore  *self,
   if (stmt == NULL)
     return -1;
   sqlite3_bind_int64 (stmt, 1, actor_row);
-  sqlite3_bind_int64 (stmt, 2, now_seconds ());
+  sqlite3_bind_int64 (stmt, 2, qtr_node_store_now ());
   if (qtr_db_step (get_db (self), stmt, error) != SQLITE_ROW)
     return -1;
   count = sqlite3_column_int (stmt, 0);
@@ -194,8 +161,8 @@ qtr_node_store_add_mute (QtrNodeStore  *self,
   sqlite3_bind_int64 (stmt, 1, actor_row);
   sqlite3_bind_int (stmt, 2, notifications ? 1 : 0);
   sqlite3_bind_int64 (stmt, 3, expires_at);
-  sqlite3_bind_int64 (stmt, 4, now_seconds ());
-  return run_done (self, stmt, error);
+  sqlite3_bind_int64 (stmt, 4, qtr_node_store_now ());
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -214,7 +181,7 @@ qtr_node_store_remove_mute (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, actor_row);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -248,18 +215,10 @@ GStrv
 qtr_node_store_known_hosts (QtrNodeStore  *self,
                             GError       **error)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   sqlite3_stmt *stmt = qtr_db_prepare (get_db (self), "SELECT DISTINCT host FROM remote_actors"
                                        " ORDER BY host", error);
-  int rc;
 
-  if (stmt == NULL)
-    return NULL;
-  while ((rc = qtr_db_step (get_db (self), stmt, error)) == SQLITE_ROW)
-    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
-  if (rc != SQLITE_DONE)
-    return NULL;
-  return g_strv_builder_end (builder);
+  return qtr_node_store_collect_text (self, stmt, error);
 }
 
 /**
@@ -303,7 +262,7 @@ qtr_node_store_search_actors (QtrNodeStore  *self,
   qtr_db_bind_text (stmt, 3, query);
   sqlite3_bind_int64 (stmt, 4, limit);
   sqlite3_bind_int64 (stmt, 5, offset);
-  return collect_ids (self, stmt, error);
+  return qtr_node_store_collect_ids (self, stmt, error);
 }
 
 /* Lists. */
@@ -338,8 +297,8 @@ qtr_node_store_add_list (QtrNodeStore   *self,
   qtr_db_bind_text (stmt, 1, list->title);
   qtr_db_bind_text (stmt, 2, list->replies_policy);
   sqlite3_bind_int (stmt, 3, list->exclusive ? 1 : 0);
-  sqlite3_bind_int64 (stmt, 4, now_seconds ());
-  if (!run_done (self, stmt, error))
+  sqlite3_bind_int64 (stmt, 4, qtr_node_store_now ());
+  if (!qtr_node_store_run_done (self, stmt, error))
     return -1;
   return sqlite3_last_insert_rowid (qtr_db_get_handle (get_db (self)));
 }
@@ -366,7 +325,7 @@ qtr_node_store_update_list (QtrNodeStore   *self,
   qtr_db_bind_text (stmt, 2, list->title);
   qtr_db_bind_text (stmt, 3, list->replies_policy);
   sqlite3_bind_int (stmt, 4, list->exclusive ? 1 : 0);
-  return run_done (self, stmt, error) &&
+  return qtr_node_store_run_done (self, stmt, error) &&
          sqlite3_changes (qtr_db_get_handle (get_db (self))) > 0;
 }
 
@@ -382,12 +341,10 @@ qtr_node_store_delete_list (QtrNodeStore  *self,
                             gint64         id,
                             GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (get_db (self), "DELETE FROM lists WHERE id = ?1", error);
+  sqlite3_stmt *stmt = qtr_node_store_prepare_row (self, "DELETE FROM lists WHERE id = ?1",
+                                                   id, error);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  return run_done (self, stmt, error) &&
+  return qtr_node_store_run_done (self, stmt, error) &&
          sqlite3_changes (qtr_db_get_handle (get_db (self))) > 0;
 }
 
@@ -477,7 +434,7 @@ qtr_node_store_add_list_member (QtrNodeStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, list_id);
   sqlite3_bind_int64 (stmt, 2, actor_row);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -499,7 +456,7 @@ qtr_node_store_remove_list_member (QtrNodeStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, list_id);
   sqlite3_bind_int64 (stmt, 2, actor_row);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -534,14 +491,11 @@ qtr_node_store_get_list_members (QtrNodeStore  *self,
                                  gint64         list_id,
                                  GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (get_db (self),
-                                       "SELECT actor_id FROM list_members WHERE list_id = ?1"
-                                       " ORDER BY actor_id DESC", error);
+  sqlite3_stmt *stmt = qtr_node_store_prepare_row (self, "SELECT actor_id FROM list_members"
+                                                   " WHERE list_id = ?1 ORDER BY actor_id DESC",
+                                                   list_id, error);
 
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, list_id);
-  return collect_ids (self, stmt, error);
+  return qtr_node_store_collect_ids (self, stmt, error);
 }
 
 /* Markers. */
@@ -606,8 +560,8 @@ qtr_node_store_set_marker (QtrNodeStore  *self,
     return FALSE;
   qtr_db_bind_text (stmt, 1, timeline);
   qtr_db_bind_text (stmt, 2, last_read_id);
-  sqlite3_bind_int64 (stmt, 3, now_seconds ());
-  return run_done (self, stmt, error);
+  sqlite3_bind_int64 (stmt, 3, qtr_node_store_now ());
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /* Filters. */
@@ -681,10 +635,10 @@ qtr_node_store_save_filter (QtrNodeStore     *self,
   qtr_db_bind_text (stmt, 3, filter->action);
   sqlite3_bind_int64 (stmt, 4, filter->expires_at);
   if (filter->id == 0)
-    sqlite3_bind_int64 (stmt, 5, now_seconds ());
+    sqlite3_bind_int64 (stmt, 5, qtr_node_store_now ());
   else
     sqlite3_bind_int64 (stmt, 6, filter->id);
-  if (!run_done (self, stmt, error))
+  if (!qtr_node_store_run_done (self, stmt, error))
     return -1;
   if (filter->id == 0)
     return sqlite3_last_insert_rowid (qtr_db_get_handle (get_db (self)));
@@ -697,12 +651,9 @@ delete_by_id (QtrNodeStore  *self,
               gint64         id,
               GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (get_db (self), sql, error);
+  sqlite3_stmt *stmt = qtr_node_store_prepare_row (self, sql, id, error);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  return run_done (self, stmt, error) &&
+  return qtr_node_store_run_done (self, stmt, error) &&
          sqlite3_changes (qtr_db_get_handle (get_db (self))) > 0;
 }
 
@@ -850,7 +801,7 @@ qtr_node_store_add_filter_keyword (QtrNodeStore  *self,
   sqlite3_bind_int64 (stmt, 1, filter_id);
   qtr_db_bind_text (stmt, 2, keyword);
   sqlite3_bind_int (stmt, 3, whole_word ? 1 : 0);
-  if (!run_done (self, stmt, error))
+  if (!qtr_node_store_run_done (self, stmt, error))
     return -1;
   return sqlite3_last_insert_rowid (qtr_db_get_handle (get_db (self)));
 }
@@ -877,7 +828,7 @@ qtr_node_store_update_filter_keyword (QtrNodeStore  *self,
   sqlite3_bind_int64 (stmt, 1, id);
   qtr_db_bind_text (stmt, 2, keyword);
   sqlite3_bind_int (stmt, 3, whole_word ? 1 : 0);
-  return run_done (self, stmt, error) &&
+  return qtr_node_store_run_done (self, stmt, error) &&
          sqlite3_changes (qtr_db_get_handle (get_db (self))) > 0;
 }
 
@@ -953,7 +904,7 @@ qtr_node_store_add_filter_status (QtrNodeStore  *self,
     return -1;
   sqlite3_bind_int64 (stmt, 1, filter_id);
   qtr_db_bind_text (stmt, 2, status_id);
-  if (!run_done (self, stmt, error))
+  if (!qtr_node_store_run_done (self, stmt, error))
     return -1;
   if (sqlite3_changes (qtr_db_get_handle (get_db (self))) == 0)
     return 0;
@@ -1055,7 +1006,7 @@ qtr_node_store_match_filters (QtrNodeStore  *self,
   g_autoptr(GPtrArray) filters = read_filters (self, -1, error);
   g_autoptr(GPtrArray) matches = NULL;
   g_autofree char *folded = g_utf8_casefold (text ? text : "", -1);
-  gint64 now = now_seconds ();
+  gint64 now = qtr_node_store_now ();
 
   if (filters == NULL)
     return NULL;
@@ -1123,7 +1074,7 @@ qtr_node_store_set_media_focus (QtrNodeStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
   qtr_db_bind_text (stmt, 2, focus);
-  return run_done (self, stmt, error) &&
+  return qtr_node_store_run_done (self, stmt, error) &&
          sqlite3_changes (qtr_db_get_handle (get_db (self))) > 0;
 }
 
@@ -1138,18 +1089,10 @@ qtr_node_store_get_media_focus (QtrNodeStore  *self,
                                 gint64         id,
                                 GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (get_db (self), "SELECT focus FROM media WHERE id = ?1",
-                                       error);
-  char *focus;
+  sqlite3_stmt *stmt = qtr_node_store_prepare_row (self, "SELECT focus FROM media WHERE id = ?1",
+                                                   id, error);
 
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (qtr_db_step (get_db (self), stmt, error) != SQLITE_ROW)
-    return NULL;
-  focus = qtr_db_column_dup_text (stmt, 0);
-  sqlite3_reset (stmt);
-  return focus;
+  return qtr_node_store_query_text (self, stmt, error);
 }
 
 /* Followed hashtags. */
@@ -1176,8 +1119,8 @@ qtr_node_store_follow_tag (QtrNodeStore  *self,
     return FALSE;
   qtr_db_bind_text (stmt, 1, name);
   if (follow)
-    sqlite3_bind_int64 (stmt, 2, now_seconds ());
-  return run_done (self, stmt, error);
+    sqlite3_bind_int64 (stmt, 2, qtr_node_store_now ());
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "qtr-node-store-statuses.h"
+#include "qtr-node-store-private.h"
 
 #include <string.h>
 
@@ -12,40 +13,6 @@ static QtrDb *
 get_db (QtrNodeStore *self)
 {
   return qtr_node_store_get_db (self);
-}
-
-static gboolean
-run_done (QtrNodeStore  *self,
-          sqlite3_stmt  *stmt,
-          GError       **error)
-{
-  return qtr_db_step (get_db (self), stmt, error) == SQLITE_DONE;
-}
-
-/* The first column of the one row of @stmt (bound): @fallback when there is none, -1 on
- * failure with @error set. */
-static gint64
-query_int64 (QtrNodeStore  *self,
-             sqlite3_stmt  *stmt,
-             gint64         fallback,
-             GError       **error)
-{
-  gint64 value;
-  int rc = qtr_db_step (get_db (self), stmt, error);
-
-  if (rc == SQLITE_DONE)
-    return fallback;
-  if (rc != SQLITE_ROW)
-    return -1;
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return value;
-}
-
-static gint64
-now_seconds (void)
-{
-  return g_get_real_time () / G_USEC_PER_SEC;
 }
 
 /**
@@ -106,17 +73,12 @@ qtr_node_store_find_status_by_id (QtrNodeStore  *self,
                                   gint64         id,
                                   GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (get_db (self), "SELECT uri FROM statuses WHERE id = ?1",
-                                       error);
-  g_autofree char *uri = NULL;
+  sqlite3_stmt *stmt = qtr_node_store_prepare_row (self, "SELECT uri FROM statuses WHERE id = ?1",
+                                                   id, error);
+  g_autofree char *uri = qtr_node_store_query_text (self, stmt, error);
 
-  if (stmt == NULL)
+  if (uri == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (qtr_db_step (get_db (self), stmt, error) != SQLITE_ROW)
-    return NULL;
-  uri = qtr_db_column_dup_text (stmt, 0);
-  sqlite3_reset (stmt);
   return qtr_node_store_find_status (self, uri, NULL, error);
 }
 
@@ -307,8 +269,8 @@ qtr_node_store_set_status_mark (QtrNodeStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, status_id);
   if (marked)
-    sqlite3_bind_int64 (stmt, 2, now_seconds ());
-  return run_done (self, stmt, error);
+    sqlite3_bind_int64 (stmt, 2, qtr_node_store_now ());
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -324,12 +286,9 @@ qtr_node_store_has_status_mark (QtrNodeStore  *self,
 {
   g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM %s WHERE status_id = ?1",
                                           check_mark_table (table));
-  sqlite3_stmt *stmt = qtr_db_prepare (get_db (self), sql, error);
+  sqlite3_stmt *stmt = qtr_node_store_prepare_row (self, sql, status_id, error);
 
-  if (stmt == NULL)
-    return -1;
-  sqlite3_bind_int64 (stmt, 1, status_id);
-  return query_int64 (self, stmt, 0, error);
+  return qtr_node_store_query_int64 (self, stmt, 0, error);
 }
 
 /**
@@ -345,7 +304,7 @@ qtr_node_store_count_pins (QtrNodeStore  *self,
 
   if (stmt == NULL)
     return -1;
-  return query_int64 (self, stmt, 0, error);
+  return qtr_node_store_query_int64 (self, stmt, 0, error);
 }
 
 /**
@@ -358,22 +317,14 @@ GStrv
 qtr_node_store_list_pinned_documents (QtrNodeStore  *self,
                                       GError       **error)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   sqlite3_stmt *stmt = qtr_db_prepare (get_db (self),
                                        "SELECT s.document FROM pins p"
                                        " JOIN statuses s ON s.id = p.status_id"
                                        " WHERE s.actor_id IS NULL"
                                        " AND s.visibility IN ('public', 'unlisted')"
                                        " ORDER BY p.id DESC", error);
-  int rc;
 
-  if (stmt == NULL)
-    return NULL;
-  while ((rc = qtr_db_step (get_db (self), stmt, error)) == SQLITE_ROW)
-    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
-  if (rc != SQLITE_DONE)
-    return NULL;
-  return g_strv_builder_end (builder);
+  return qtr_node_store_collect_text (self, stmt, error);
 }
 
 /**
@@ -403,7 +354,7 @@ qtr_node_store_set_status_source (QtrNodeStore  *self,
     sqlite3_bind_int64 (stmt, 3, app_row);
   else
     sqlite3_bind_null (stmt, 3);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -455,8 +406,8 @@ qtr_node_store_find_idempotent_post (QtrNodeStore  *self,
   if (stmt == NULL)
     return -1;
   qtr_db_bind_text (stmt, 1, key);
-  sqlite3_bind_int64 (stmt, 2, now_seconds () - QTR_IDEMPOTENCY_SECONDS);
-  return query_int64 (self, stmt, 0, error);
+  sqlite3_bind_int64 (stmt, 2, qtr_node_store_now () - QTR_IDEMPOTENCY_SECONDS);
+  return qtr_node_store_query_int64 (self, stmt, 0, error);
 }
 
 /**
@@ -477,8 +428,8 @@ qtr_node_store_add_idempotent_post (QtrNodeStore  *self,
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, now_seconds () - QTR_IDEMPOTENCY_SECONDS);
-  if (!run_done (self, stmt, error))
+  sqlite3_bind_int64 (stmt, 1, qtr_node_store_now () - QTR_IDEMPOTENCY_SECONDS);
+  if (!qtr_node_store_run_done (self, stmt, error))
     return FALSE;
   stmt = qtr_db_prepare (get_db (self),
                          "INSERT OR REPLACE INTO idempotency_keys (key, status_id, created_at)"
@@ -487,8 +438,8 @@ qtr_node_store_add_idempotent_post (QtrNodeStore  *self,
     return FALSE;
   qtr_db_bind_text (stmt, 1, key);
   sqlite3_bind_int64 (stmt, 2, status_id);
-  sqlite3_bind_int64 (stmt, 3, now_seconds ());
-  return run_done (self, stmt, error);
+  sqlite3_bind_int64 (stmt, 3, qtr_node_store_now ());
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -529,7 +480,7 @@ qtr_node_store_keep_status_version (QtrNodeStore     *self,
   qtr_db_bind_text (stmt, 4, edited->summary);
   sqlite3_bind_int (stmt, 5, edited->sensitive ? 1 : 0);
   sqlite3_bind_int64 (stmt, 6, edited->attachments ? edited->attachments->len : 0);
-  if (!run_done (self, stmt, error))
+  if (!qtr_node_store_run_done (self, stmt, error))
     return FALSE;
   if (sqlite3_changes (qtr_db_get_handle (get_db (self))) == 0)
     return TRUE;
@@ -545,7 +496,7 @@ qtr_node_store_keep_status_version (QtrNodeStore     *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, edit_id);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -673,12 +624,8 @@ qtr_node_store_dismiss_notifications (QtrNodeStore  *self,
                                       gint64         id,
                                       GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (get_db (self),
-                                       "UPDATE notifications SET dismissed = 1"
-                                       " WHERE ?1 = 0 OR id = ?1", error);
+  sqlite3_stmt *stmt = qtr_node_store_prepare_row (self, "UPDATE notifications SET dismissed = 1"
+                                                   " WHERE ?1 = 0 OR id = ?1", id, error);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }

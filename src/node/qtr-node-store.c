@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "qtr-node-store.h"
+#include "qtr-node-store-private.h"
 #include "qtr-node-store-statuses.h"
 
 #include <json-glib/json-glib.h>
@@ -452,6 +453,130 @@ qtr_node_store_get_db (QtrNodeStore *self)
   return self->db;
 }
 
+/* The statement helpers of qtr-node-store-private.h. */
+
+gint64
+qtr_node_store_now (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* Prepares @sql and binds ?1 to @row. */
+sqlite3_stmt *
+qtr_node_store_prepare_row (QtrNodeStore  *self,
+                            const char    *sql,
+                            gint64         row,
+                            GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db, sql, error);
+
+  if (stmt != NULL)
+    sqlite3_bind_int64 (stmt, 1, row);
+  return stmt;
+}
+
+/* Prepares @sql and binds ?1 to @text. */
+sqlite3_stmt *
+qtr_node_store_prepare_text (QtrNodeStore  *self,
+                             const char    *sql,
+                             const char    *text,
+                             GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db, sql, error);
+
+  if (stmt != NULL)
+    qtr_db_bind_text (stmt, 1, text);
+  return stmt;
+}
+
+/* Steps @stmt (bound), a statement that returns no rows. */
+gboolean
+qtr_node_store_run_done (QtrNodeStore  *self,
+                         sqlite3_stmt  *stmt,
+                         GError       **error)
+{
+  return stmt != NULL && qtr_db_step (self->db, stmt, error) == SQLITE_DONE;
+}
+
+/* The first column of the one row of @stmt (bound): @fallback when there is none, -1 on
+ * failure with @error set. */
+gint64
+qtr_node_store_query_int64 (QtrNodeStore  *self,
+                            sqlite3_stmt  *stmt,
+                            gint64         fallback,
+                            GError       **error)
+{
+  gint64 value;
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  rc = qtr_db_step (self->db, stmt, error);
+  if (rc == SQLITE_DONE)
+    return fallback;
+  if (rc != SQLITE_ROW)
+    return -1;
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return value;
+}
+
+/* The text of the first column of the one row @stmt (bound) returns: %NULL when there is no
+ * row (@error unset) or on failure (@error set). */
+char *
+qtr_node_store_query_text (QtrNodeStore  *self,
+                           sqlite3_stmt  *stmt,
+                           GError       **error)
+{
+  char *text;
+
+  if (stmt == NULL || qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
+    return NULL;
+  text = qtr_db_column_dup_text (stmt, 0);
+  sqlite3_reset (stmt);
+  return text;
+}
+
+/* Gathers the first column of @stmt's rows as gint64s, or %NULL with @error set. */
+GArray *
+qtr_node_store_collect_ids (QtrNodeStore  *self,
+                            sqlite3_stmt  *stmt,
+                            GError       **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_steal_pointer (&ids);
+}
+
+/* Gathers the first column of @stmt's rows as text, or %NULL with @error set. */
+GStrv
+qtr_node_store_collect_text (QtrNodeStore  *self,
+                             sqlite3_stmt  *stmt,
+                             GError       **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_strv_builder_end (builder);
+}
+
 /**
  * qtr_node_store_create_owner:
  * @key: the actor's key pair, with its private part
@@ -639,20 +764,7 @@ query_int64 (QtrNodeStore  *self,
              const char    *sql,
              GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db, sql, error);
-  gint64 value;
-
-  if (stmt == NULL || qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
-    return -1;
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return value;
-}
-
-static gint64
-now_seconds (void)
-{
-  return g_get_real_time () / G_USEC_PER_SEC;
+  return qtr_node_store_query_int64 (self, qtr_db_prepare (self->db, sql, error), -1, error);
 }
 
 /**
@@ -689,7 +801,7 @@ qtr_node_store_save_remote_actor (QtrNodeStore          *self,
   qtr_db_bind_text (stmt, 7, actor->key_id);
   qtr_db_bind_text (stmt, 8, actor->public_key_pem);
   qtr_db_bind_text (stmt, 9, actor->document);
-  sqlite3_bind_int64 (stmt, 10, actor->fetched_at ? actor->fetched_at : now_seconds ());
+  sqlite3_bind_int64 (stmt, 10, actor->fetched_at ? actor->fetched_at : qtr_node_store_now ());
   qtr_db_bind_text (stmt, 11, actor->followers);
   if (qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
     return -1;
@@ -831,7 +943,7 @@ qtr_node_store_add_activity (QtrNodeStore  *self,
   qtr_db_bind_text (stmt, 2, type);
   qtr_db_bind_text (stmt, 3, object_uri);
   qtr_db_bind_text (stmt, 4, body);
-  sqlite3_bind_int64 (stmt, 5, now_seconds ());
+  sqlite3_bind_int64 (stmt, 5, qtr_node_store_now ());
   if (qtr_db_step (self->db, stmt, error) != SQLITE_DONE)
     return -1;
   return sqlite3_last_insert_rowid (qtr_db_get_handle (self->db));
@@ -894,7 +1006,7 @@ qtr_node_store_queue_delivery (QtrNodeStore  *self,
   qtr_db_bind_text (stmt, 2, inbox);
   qtr_db_bind_text (stmt, 3, g_uri_get_host (uri));
   sqlite3_bind_int64 (stmt, 4, not_before);
-  sqlite3_bind_int64 (stmt, 5, now_seconds ());
+  sqlite3_bind_int64 (stmt, 5, qtr_node_store_now ());
   return qtr_db_step (self->db, stmt, error) == SQLITE_DONE;
 }
 
@@ -1051,14 +1163,6 @@ qtr_inbox_entry_free (QtrInboxEntry *entry)
   g_free (entry);
 }
 
-static gboolean
-run_done (QtrNodeStore  *self,
-          sqlite3_stmt  *stmt,
-          GError       **error)
-{
-  return qtr_db_step (self->db, stmt, error) == SQLITE_DONE;
-}
-
 /**
  * qtr_node_store_add_inbox_activity:
  *
@@ -1085,8 +1189,8 @@ qtr_node_store_add_inbox_activity (QtrNodeStore  *self,
   qtr_db_bind_text (stmt, 1, activity_uri);
   qtr_db_bind_text (stmt, 2, actor_uri);
   sqlite3_bind_text (stmt, 3, data, (int) length, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, now_seconds ());
-  return run_done (self, stmt, error);
+  sqlite3_bind_int64 (stmt, 4, qtr_node_store_now ());
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -1139,9 +1243,9 @@ qtr_node_store_finish_inbox (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, row);
-  sqlite3_bind_int64 (stmt, 2, now_seconds ());
+  sqlite3_bind_int64 (stmt, 2, qtr_node_store_now ());
   qtr_db_bind_text (stmt, 3, error_text);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 gboolean
@@ -1162,8 +1266,8 @@ qtr_node_store_add_follower (QtrNodeStore  *self,
   sqlite3_bind_int64 (stmt, 1, actor_row);
   qtr_db_bind_text (stmt, 2, follow_uri);
   sqlite3_bind_int (stmt, 3, accepted);
-  sqlite3_bind_int64 (stmt, 4, now_seconds ());
-  return run_done (self, stmt, error);
+  sqlite3_bind_int64 (stmt, 4, qtr_node_store_now ());
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -1184,7 +1288,7 @@ qtr_node_store_remove_follower (QtrNodeStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, actor_row);
   qtr_db_bind_text (stmt, 2, follow_uri);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 gboolean
@@ -1203,8 +1307,8 @@ qtr_node_store_add_following (QtrNodeStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, actor_row);
   qtr_db_bind_text (stmt, 2, follow_uri);
-  sqlite3_bind_int64 (stmt, 3, now_seconds ());
-  return run_done (self, stmt, error);
+  sqlite3_bind_int64 (stmt, 3, qtr_node_store_now ());
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -1231,7 +1335,7 @@ qtr_node_store_update_following (QtrNodeStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, actor_row);
   qtr_db_bind_text (stmt, 2, follow_uri);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -1310,7 +1414,7 @@ qtr_node_store_forget_actor (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, actor_row);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -1355,7 +1459,7 @@ qtr_node_store_remove_following (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, actor_row);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -1369,21 +1473,13 @@ GStrv
 qtr_node_store_follower_inboxes (QtrNodeStore  *self,
                                  GError       **error)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
                                        "SELECT DISTINCT coalesce (a.shared_inbox, a.inbox)"
                                        " FROM followers f JOIN remote_actors a"
                                        " ON a.id = f.actor_id WHERE f.accepted = 1"
                                        " ORDER BY 1", error);
-  int rc;
 
-  if (stmt == NULL)
-    return NULL;
-  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
-    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
-  if (rc != SQLITE_DONE)
-    return NULL;
-  return g_strv_builder_end (builder);
+  return qtr_node_store_collect_text (self, stmt, error);
 }
 
 /* Replaces the attachments of post @status_id with @attachments (nullable). */
@@ -1399,7 +1495,7 @@ save_attachments (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, status_id);
-  if (!run_done (self, stmt, error))
+  if (!qtr_node_store_run_done (self, stmt, error))
     return FALSE;
 
   for (guint i = 0; attachments != NULL && i < attachments->len; i++)
@@ -1420,7 +1516,7 @@ save_attachments (QtrNodeStore  *self,
       qtr_db_bind_text (stmt, 6, attachment->description);
       sqlite3_bind_int64 (stmt, 7, attachment->width);
       sqlite3_bind_int64 (stmt, 8, attachment->height);
-      if (!run_done (self, stmt, error))
+      if (!qtr_node_store_run_done (self, stmt, error))
         return FALSE;
     }
   return TRUE;
@@ -1475,7 +1571,7 @@ qtr_node_store_add_status (QtrNodeStore     *self,
     sqlite3_bind_int64 (stmt, 14, status->reblog_of_id);
   else
     sqlite3_bind_null (stmt, 14);
-  if (!run_done (self, stmt, error))
+  if (!qtr_node_store_run_done (self, stmt, error))
     return FALSE;
   if (sqlite3_changes (qtr_db_get_handle (self->db)) == 0)
     return TRUE;
@@ -1520,7 +1616,7 @@ qtr_node_store_update_status (QtrNodeStore     *self,
   qtr_db_bind_text (stmt, 4, status->summary);
   sqlite3_bind_int (stmt, 5, status->sensitive);
   qtr_db_bind_text (stmt, 6, status->language);
-  sqlite3_bind_int64 (stmt, 7, status->updated > 0 ? status->updated : now_seconds ());
+  sqlite3_bind_int64 (stmt, 7, status->updated > 0 ? status->updated : qtr_node_store_now ());
   qtr_db_bind_text (stmt, 8, status->document);
   rc = qtr_db_step (self->db, stmt, error);
   if (rc == SQLITE_DONE)
@@ -1579,8 +1675,8 @@ qtr_node_store_delete_status (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   qtr_db_bind_text (stmt, 1, uri);
-  sqlite3_bind_int64 (stmt, 2, now_seconds ());
-  return run_done (self, stmt, error);
+  sqlite3_bind_int64 (stmt, 2, qtr_node_store_now ());
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -1685,6 +1781,44 @@ qtr_status_free (QtrStatus *status)
   g_free (status);
 }
 
+/* Adds a notification; @target_row is the account a Move went to, 0 for none. */
+static gboolean
+insert_notification (QtrNodeStore  *self,
+                     const char    *type,
+                     gint64         actor_row,
+                     gint64         target_row,
+                     const char    *status_uri,
+                     const char    *activity_uri,
+                     const char    *comment,
+                     GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "INSERT INTO notifications (type, actor_id,"
+                                       " target_actor_id, status_uri, activity_uri, comment,"
+                                       " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                                       " ON CONFLICT (activity_uri) DO NOTHING", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  qtr_db_bind_text (stmt, 1, type);
+  sqlite3_bind_int64 (stmt, 2, actor_row);
+  if (target_row > 0)
+    sqlite3_bind_int64 (stmt, 3, target_row);
+  else
+    sqlite3_bind_null (stmt, 3);
+  qtr_db_bind_text (stmt, 4, status_uri);
+  qtr_db_bind_text (stmt, 5, activity_uri);
+  qtr_db_bind_text (stmt, 6, comment);
+  sqlite3_bind_int64 (stmt, 7, qtr_node_store_now ());
+  if (!qtr_node_store_run_done (self, stmt, error))
+    return FALSE;
+  /* Only a notification really added is announced (the same activity notifies once). */
+  if (sqlite3_changes (qtr_db_get_handle (self->db)) > 0)
+    emit_changed (self, QTR_STORE_NOTIFICATION_ADDED,
+                  sqlite3_last_insert_rowid (qtr_db_get_handle (self->db)), NULL);
+  return TRUE;
+}
+
 /**
  * qtr_node_store_add_notification:
  * @type: mention, favourite, reblog, follow, follow_request or report
@@ -1701,26 +1835,8 @@ qtr_node_store_add_notification (QtrNodeStore  *self,
                                  const char    *comment,
                                  GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
-                                       "INSERT INTO notifications (type, actor_id, status_uri,"
-                                       " activity_uri, comment, created_at)"
-                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-                                       " ON CONFLICT (activity_uri) DO NOTHING", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  qtr_db_bind_text (stmt, 1, type);
-  sqlite3_bind_int64 (stmt, 2, actor_row);
-  qtr_db_bind_text (stmt, 3, status_uri);
-  qtr_db_bind_text (stmt, 4, activity_uri);
-  qtr_db_bind_text (stmt, 5, comment);
-  sqlite3_bind_int64 (stmt, 6, now_seconds ());
-  if (!run_done (self, stmt, error))
-    return FALSE;
-  if (sqlite3_changes (qtr_db_get_handle (self->db)) > 0)
-    emit_changed (self, QTR_STORE_NOTIFICATION_ADDED,
-                  sqlite3_last_insert_rowid (qtr_db_get_handle (self->db)), NULL);
-  return TRUE;
+  return insert_notification (self, type, actor_row, 0, status_uri, activity_uri, comment,
+                              error);
 }
 
 /**
@@ -1742,7 +1858,7 @@ qtr_node_store_remove_notification (QtrNodeStore  *self,
     return FALSE;
   qtr_db_bind_text (stmt, 1, activity_uri);
   sqlite3_bind_int64 (stmt, 2, actor_row);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -1775,7 +1891,7 @@ qtr_node_store_lease_deliveries (QtrNodeStore  *self,
         goto failed;
       sqlite3_bind_int64 (stmt, 1, job->row);
       sqlite3_bind_int64 (stmt, 2, until);
-      if (!run_done (self, stmt, error))
+      if (!qtr_node_store_run_done (self, stmt, error))
         goto failed;
     }
   return qtr_db_commit (self->db, error);
@@ -1941,7 +2057,7 @@ qtr_node_store_save_profile (QtrNodeStore        *self,
   qtr_db_bind_text (stmt, 8, fields);
   sqlite3_bind_int (stmt, 9, owner->bot ? 1 : 0);
   sqlite3_bind_int (stmt, 10, owner->discoverable ? 1 : 0);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -1967,7 +2083,7 @@ qtr_node_store_add_media (QtrNodeStore    *self,
   sqlite3_bind_int64 (stmt, 5, media->height);
   qtr_db_bind_text (stmt, 6, media->description ? media->description : "");
   sqlite3_bind_int64 (stmt, 7, media->created_at);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -2020,20 +2136,11 @@ qtr_node_store_list_post_media (QtrNodeStore  *self,
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
                                        "SELECT id FROM media WHERE status_id = ?1 ORDER BY id",
                                        error);
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, status_id);
-  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (ids, id);
-    }
-  if (rc != SQLITE_DONE)
-    return NULL;
-  return g_steal_pointer (&ids);
+  return qtr_node_store_collect_ids (self, stmt, error);
 }
 
 /**
@@ -2055,7 +2162,8 @@ qtr_node_store_set_media_description (QtrNodeStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
   qtr_db_bind_text (stmt, 2, description ? description : "");
-  return run_done (self, stmt, error) && sqlite3_changes (qtr_db_get_handle (self->db)) == 1;
+  return qtr_node_store_run_done (self, stmt, error)
+         && sqlite3_changes (qtr_db_get_handle (self->db)) == 1;
 }
 
 /**
@@ -2080,7 +2188,8 @@ qtr_node_store_attach_media (QtrNodeStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_int64 (stmt, 2, status_id);
-  return run_done (self, stmt, error) && sqlite3_changes (qtr_db_get_handle (self->db)) == 1;
+  return qtr_node_store_run_done (self, stmt, error)
+         && sqlite3_changes (qtr_db_get_handle (self->db)) == 1;
 }
 
 /**
@@ -2096,19 +2205,8 @@ qtr_node_store_add_move_notification (QtrNodeStore  *self,
                                       const char    *activity_uri,
                                       GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
-                                       "INSERT INTO notifications (type, actor_id,"
-                                       " target_actor_id, activity_uri, created_at)"
-                                       " VALUES ('move', ?1, ?2, ?3, ?4)"
-                                       " ON CONFLICT (activity_uri) DO NOTHING", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, actor_row);
-  sqlite3_bind_int64 (stmt, 2, target_row);
-  qtr_db_bind_text (stmt, 3, activity_uri);
-  sqlite3_bind_int64 (stmt, 4, now_seconds ());
-  return run_done (self, stmt, error);
+  return insert_notification (self, "move", actor_row, target_row, NULL, activity_uri, NULL,
+                              error);
 }
 
 /**
@@ -2141,10 +2239,10 @@ qtr_node_store_mark_deleted (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, when);
-  if (!run_done (self, stmt, error))
+  if (!qtr_node_store_run_done (self, stmt, error))
     return FALSE;
   stmt = qtr_db_prepare (self->db, "DELETE FROM oauth_tokens", error);
-  return stmt != NULL && run_done (self, stmt, error);
+  return stmt != NULL && qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -2160,16 +2258,8 @@ qtr_node_store_known_inboxes (QtrNodeStore  *self,
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
                                        "SELECT DISTINCT coalesce (shared_inbox, inbox)"
                                        " FROM remote_actors ORDER BY 1", error);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  int rc;
 
-  if (stmt == NULL)
-    return NULL;
-  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
-    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
-  if (rc != SQLITE_DONE)
-    return NULL;
-  return g_strv_builder_end (builder);
+  return qtr_node_store_collect_text (self, stmt, error);
 }
 
 /**
@@ -2220,8 +2310,8 @@ qtr_node_store_add_pending_move (QtrNodeStore  *self,
   qtr_db_bind_text (stmt, 1, activity_uri);
   sqlite3_bind_int64 (stmt, 2, origin_row);
   qtr_db_bind_text (stmt, 3, target);
-  sqlite3_bind_int64 (stmt, 4, now_seconds ());
-  return run_done (self, stmt, error);
+  sqlite3_bind_int64 (stmt, 4, qtr_node_store_now ());
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -2244,7 +2334,8 @@ qtr_node_store_take_pending_move (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   qtr_db_bind_text (stmt, 1, activity_uri);
-  return run_done (self, stmt, error) && sqlite3_changes (qtr_db_get_handle (self->db)) == 1;
+  return qtr_node_store_run_done (self, stmt, error)
+         && sqlite3_changes (qtr_db_get_handle (self->db)) == 1;
 }
 
 /**
@@ -2299,7 +2390,6 @@ qtr_node_store_find_reblog (QtrNodeStore  *self,
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
                                        "SELECT uri FROM statuses WHERE reblog_of_id = ?1"
                                        " AND actor_id IS ?2", error);
-  char *uri = NULL;
 
   if (stmt == NULL)
     return NULL;
@@ -2308,28 +2398,7 @@ qtr_node_store_find_reblog (QtrNodeStore  *self,
     sqlite3_bind_int64 (stmt, 2, actor_row);
   else
     sqlite3_bind_null (stmt, 2);
-  if (qtr_db_step (self->db, stmt, error) == SQLITE_ROW)
-    {
-      uri = qtr_db_column_dup_text (stmt, 0);
-      sqlite3_reset (stmt);
-    }
-  return uri;
-}
-
-/* The text of the first column of the one row @stmt (bound) returns: %NULL when there is no
- * row (@error unset) or on failure (@error set). */
-static char *
-query_text (QtrNodeStore  *self,
-            sqlite3_stmt  *stmt,
-            GError       **error)
-{
-  char *text;
-
-  if (qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
-    return NULL;
-  text = qtr_db_column_dup_text (stmt, 0);
-  sqlite3_reset (stmt);
-  return text;
+  return qtr_node_store_query_text (self, stmt, error);
 }
 
 /**
@@ -2353,8 +2422,8 @@ qtr_node_store_add_like (QtrNodeStore  *self,
     return FALSE;
   qtr_db_bind_text (stmt, 1, status_uri);
   qtr_db_bind_text (stmt, 2, activity_uri);
-  sqlite3_bind_int64 (stmt, 3, now_seconds ());
-  return run_done (self, stmt, error);
+  sqlite3_bind_int64 (stmt, 3, qtr_node_store_now ());
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -2368,14 +2437,10 @@ qtr_node_store_get_like (QtrNodeStore  *self,
                          const char    *status_uri,
                          GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
-                                       "SELECT activity_uri FROM likes WHERE status_uri = ?1",
-                                       error);
+  sqlite3_stmt *stmt = qtr_node_store_prepare_text (self, "SELECT activity_uri FROM likes"
+                                                    " WHERE status_uri = ?1", status_uri, error);
 
-  if (stmt == NULL)
-    return NULL;
-  qtr_db_bind_text (stmt, 1, status_uri);
-  return query_text (self, stmt, error);
+  return qtr_node_store_query_text (self, stmt, error);
 }
 
 gboolean
@@ -2383,13 +2448,10 @@ qtr_node_store_remove_like (QtrNodeStore  *self,
                             const char    *status_uri,
                             GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db, "DELETE FROM likes WHERE status_uri = ?1",
-                                       error);
+  sqlite3_stmt *stmt = qtr_node_store_prepare_text (self, "DELETE FROM likes WHERE status_uri = ?1",
+                                                    status_uri, error);
 
-  if (stmt == NULL)
-    return FALSE;
-  qtr_db_bind_text (stmt, 1, status_uri);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -2412,8 +2474,8 @@ qtr_node_store_add_block (QtrNodeStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, actor_row);
   qtr_db_bind_text (stmt, 2, activity_uri);
-  sqlite3_bind_int64 (stmt, 3, now_seconds ());
-  return run_done (self, stmt, error);
+  sqlite3_bind_int64 (stmt, 3, qtr_node_store_now ());
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -2427,14 +2489,10 @@ qtr_node_store_get_block (QtrNodeStore  *self,
                           gint64         actor_row,
                           GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
-                                       "SELECT activity_uri FROM blocks WHERE actor_id = ?1",
-                                       error);
+  sqlite3_stmt *stmt = qtr_node_store_prepare_row (self, "SELECT activity_uri FROM blocks"
+                                                   " WHERE actor_id = ?1", actor_row, error);
 
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, actor_row);
-  return query_text (self, stmt, error);
+  return qtr_node_store_query_text (self, stmt, error);
 }
 
 gboolean
@@ -2442,13 +2500,10 @@ qtr_node_store_remove_block (QtrNodeStore  *self,
                              gint64         actor_row,
                              GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db, "DELETE FROM blocks WHERE actor_id = ?1",
-                                       error);
+  sqlite3_stmt *stmt = qtr_node_store_prepare_row (self, "DELETE FROM blocks WHERE actor_id = ?1",
+                                                   actor_row, error);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, actor_row);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
 
 /**
@@ -2476,7 +2531,6 @@ qtr_node_store_is_blocked (QtrNodeStore  *self,
     "SELECT count (*) FROM blocks b CROSS JOIN remote_actors a ON a.id = b.actor_id"
     " WHERE a.inbox = ?1";
   sqlite3_stmt *stmt;
-  gboolean blocked;
 
   g_return_val_if_fail (g_str_equal (column, "uri") || g_str_equal (column, "key_id") ||
                         g_str_equal (column, "inbox"), FALSE);
@@ -2487,11 +2541,7 @@ qtr_node_store_is_blocked (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   qtr_db_bind_text (stmt, 1, value);
-  if (qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
-    return FALSE;
-  blocked = sqlite3_column_int64 (stmt, 0) > 0;
-  sqlite3_reset (stmt);
-  return blocked;
+  return qtr_node_store_query_int64 (self, stmt, 0, error) > 0;
 }
 
 /**
@@ -2504,20 +2554,12 @@ GStrv
 qtr_node_store_list_blocks (QtrNodeStore  *self,
                             GError       **error)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
                                        "SELECT a.uri FROM blocks b JOIN remote_actors a"
                                        " ON a.id = b.actor_id"
                                        " ORDER BY b.created_at DESC, b.actor_id DESC", error);
-  int rc;
 
-  if (stmt == NULL)
-    return NULL;
-  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
-    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
-  if (rc != SQLITE_DONE)
-    return NULL;
-  return g_strv_builder_end (builder);
+  return qtr_node_store_collect_text (self, stmt, error);
 }
 
 /**
@@ -2531,19 +2573,11 @@ qtr_node_store_is_follower (QtrNodeStore  *self,
                             gint64         actor_row,
                             GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
-                                       "SELECT count (*) FROM followers"
-                                       " WHERE actor_id = ?1 AND accepted = 1", error);
-  gboolean follower;
+  sqlite3_stmt *stmt = qtr_node_store_prepare_row (self, "SELECT count (*) FROM followers"
+                                                   " WHERE actor_id = ?1 AND accepted = 1",
+                                                   actor_row, error);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, actor_row);
-  if (qtr_db_step (self->db, stmt, error) != SQLITE_ROW)
-    return FALSE;
-  follower = sqlite3_column_int64 (stmt, 0) > 0;
-  sqlite3_reset (stmt);
-  return follower;
+  return qtr_node_store_query_int64 (self, stmt, 0, error) > 0;
 }
 
 /**
@@ -2562,7 +2596,6 @@ qtr_node_store_list_follows (QtrNodeStore  *self,
                              guint          limit,
                              GError       **error)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
                                        g_str_equal (table, "followers")
                                        ? "SELECT a.uri FROM followers f JOIN remote_actors a"
@@ -2573,17 +2606,12 @@ qtr_node_store_list_follows (QtrNodeStore  *self,
                                          " ON a.id = f.actor_id WHERE f.accepted = 1"
                                          " ORDER BY f.created_at DESC, f.actor_id DESC"
                                          " LIMIT ?2 OFFSET ?1", error);
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, offset);
   sqlite3_bind_int64 (stmt, 2, limit);
-  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
-    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
-  if (rc != SQLITE_DONE)
-    return NULL;
-  return g_strv_builder_end (builder);
+  return qtr_node_store_collect_text (self, stmt, error);
 }
 
 /**
@@ -2610,12 +2638,9 @@ qtr_node_store_set_last_seen (QtrNodeStore  *self,
                               gint64         when,
                               GError       **error)
 {
-  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
-                                       "INSERT INTO heartbeat (id, last_seen) VALUES (1, ?1)"
-                                       " ON CONFLICT (id) DO UPDATE SET last_seen = ?1", error);
+  sqlite3_stmt *stmt = qtr_node_store_prepare_row (self, "INSERT INTO heartbeat (id, last_seen)"
+                                                   " VALUES (1, ?1) ON CONFLICT (id)"
+                                                   " DO UPDATE SET last_seen = ?1", when, error);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, when);
-  return run_done (self, stmt, error);
+  return qtr_node_store_run_done (self, stmt, error);
 }
