@@ -2,8 +2,10 @@
 #include "config.h"
 
 #include "qtr-node-api.h"
+#include "qtr-node-api-client.h"
 #include "qtr-node-store-client.h"
 
+#include "qtr-html.h"
 #include "qtr-json.h"
 
 #include <string.h>
@@ -159,11 +161,65 @@ read_query_or_respond (SoupServerMessage *msg)
   return query;
 }
 
+/* Writes the status of row @id into @builder, with its `filtered` results for the owner
+ * in @context (none when %NULL). Returns FALSE when a filter hides it (@error unset), or on
+ * failure (@error set). */
+static gboolean
+add_filtered_status (JsonBuilder       *builder,
+                     QtrNode           *node,
+                     gint64             id,
+                     QtrApiStatusFlags  flags,
+                     const char        *context,
+                     GError           **error)
+{
+  g_autoptr(JsonBuilder) one = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) matches = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *status;
+
+  if (context == NULL)
+    return qtr_node_api_add_status_by_id (builder, node, id, flags, error);
+  if (!qtr_node_api_add_status_by_id (one, node, id, flags, error))
+    return FALSE;
+  root = json_builder_get_root (one);
+  status = json_node_get_object (root);
+  {
+    g_autofree char *content = qtr_html_to_text (json_object_get_string_member_with_default (
+                                                   status, "content", ""));
+    text = g_strconcat (json_object_get_string_member_with_default (status, "spoiler_text", ""),
+                        "\n", content, NULL);
+  }
+  matches = qtr_node_store_match_filters (qtr_node_get_store (node), text,
+                                          json_object_get_string_member (status, "id"), context,
+                                          error);
+  if (matches == NULL)
+    return FALSE;
+  for (guint i = 0; i < matches->len; i++)
+    {
+      const QtrFilterMatch *match = g_ptr_array_index (matches, i);
+
+      if (g_strcmp0 (match->filter->action, "hide") == 0)
+        return FALSE;
+    }
+  {
+    g_autoptr(JsonBuilder) results = json_builder_new ();
+
+    qtr_node_api_add_filter_results (results, matches);
+    json_object_set_member (status, "filtered", json_builder_get_root (results));
+  }
+  json_builder_add_value (builder, g_steal_pointer (&root));
+  return TRUE;
+}
+
 /**
  * qtr_node_api_respond_status_page:
  * @list: the statuses to page through
+ * @filter_context: (nullable): where the statuses show, for the owner's filters ("home",
+ *   "public", "thread", "account"); %NULL applies none
  *
- * Answers with one page of @list, as Statuses, with its `Link` header.
+ * Answers with one page of @list, as Statuses, with its `Link` header. Statuses a filter
+ * hides are left out of the page, as Mastodon leaves them out.
  */
 void
 qtr_node_api_respond_status_page (QtrNode            *node,
@@ -172,7 +228,8 @@ qtr_node_api_respond_status_page (QtrNode            *node,
                                   GHashTable         *query,
                                   const char * const *kept,
                                   const QtrPageQuery *list,
-                                  const QtrPage      *page)
+                                  const QtrPage      *page,
+                                  const char         *filter_context)
 {
   g_autoptr(GArray) items = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -189,9 +246,9 @@ qtr_node_api_respond_status_page (QtrNode            *node,
   json_builder_begin_array (builder);
   for (guint i = 0; i < items->len; i++)
     {
-      if (!qtr_node_api_add_status_by_id (builder, node,
-                                          g_array_index (items, QtrPageItem, i).id, flags,
-                                          &error) && error != NULL)
+      if (!add_filtered_status (builder, node, g_array_index (items, QtrPageItem, i).id, flags,
+                                qtr_node_api_is_owner (auth) ? filter_context : NULL,
+                                &error) && error != NULL)
         {
           qtr_node_api_respond_internal_error (msg, error);
           return;
@@ -214,6 +271,12 @@ is_true (GHashTable *query,
 }
 
 #define SELECT_STATUSES "SELECT s.id, s.id FROM statuses s"
+/* Not by an account the owner mutes, nor a boost of one (a mute may expire). */
+#define NOW_SECONDS "CAST (strftime ('%s', 'now') AS INTEGER)"
+#define NOT_MUTED \
+  " AND NOT EXISTS (SELECT 1 FROM mutes m WHERE (m.expires_at = 0 OR m.expires_at > " \
+  NOW_SECONDS ") AND (m.actor_id = s.actor_id OR m.actor_id = (SELECT o.actor_id" \
+  " FROM statuses o WHERE o.id = s.reblog_of_id)))"
 #define ONLY_MEDIA " AND EXISTS (SELECT 1 FROM attachments a WHERE a.status_id = s.id)"
 #define TAGGED " AND s.document LIKE ?7 ESCAPE '\\'"
 
@@ -240,8 +303,10 @@ qtr_node_handle_timeline_home (QtrNode           *node,
                " OR s.actor_id IN (SELECT actor_id FROM following WHERE accepted = 1))"
                /* Members of an exclusive list are read in that list only, as on Mastodon. */
                " AND (s.actor_id IS NULL OR s.actor_id NOT IN (SELECT m.actor_id"
-               " FROM list_members m JOIN lists l ON l.id = m.list_id WHERE l.exclusive))";
-  qtr_node_api_respond_status_page (node, msg, &auth, query, kept, &list, &page);
+               " FROM list_members m JOIN lists l ON l.id = m.list_id WHERE l.exclusive))"
+               NOT_MUTED;
+  qtr_node_api_respond_status_page (node, msg, &auth, query, kept, &list, &page,
+                                    "home");
 }
 
 /* The replies a list shows, by its replies_policy: to anyone followed (or the owner), to its
@@ -283,16 +348,18 @@ qtr_node_handle_timeline_list (QtrNode           *node,
     return;
   qtr_node_api_read_page (query, &page, DEFAULT_LIMIT, MAX_LIMIT);
   if (g_str_equal (found->replies_policy, "none"))
-    list.where = "s.actor_id IN " LIST_MEMBERS " AND s.in_reply_to_uri IS NULL";
+    list.where = "s.actor_id IN " LIST_MEMBERS " AND s.in_reply_to_uri IS NULL" NOT_MUTED;
   else if (g_str_equal (found->replies_policy, "list"))
     list.where = "s.actor_id IN " LIST_MEMBERS " AND (s.in_reply_to_uri IS NULL"
-                 " OR " REPLY_PARENT " IN " LIST_MEMBERS ")";
+                 " OR " REPLY_PARENT " IN " LIST_MEMBERS ")" NOT_MUTED;
   else
     list.where = "s.actor_id IN " LIST_MEMBERS " AND (s.in_reply_to_uri IS NULL"
                  " OR " REPLY_PARENT " IS NULL"
-                 " OR " REPLY_PARENT " IN (SELECT actor_id FROM following WHERE accepted = 1))";
+                 " OR " REPLY_PARENT " IN (SELECT actor_id FROM following WHERE accepted = 1))"
+                 NOT_MUTED;
   list.number = found->id;
-  qtr_node_api_respond_status_page (node, msg, &auth, query, kept, &list, &page);
+  qtr_node_api_respond_status_page (node, msg, &auth, query, kept, &list, &page,
+                                    "home");
 }
 
 /* The LIKE pattern of a hashtag's name in a post's Note (`"name": "#cats"`), or %NULL when
@@ -333,7 +400,8 @@ respond_public_page (QtrNode           *node,
                      const char        *tag)
 {
   static const char * const kept[] = { "local", "remote", "only_media", "limit", NULL };
-  g_autoptr(GString) where = g_string_new ("s.visibility = 'public' AND s.reblog_of_id IS NULL");
+  g_autoptr(GString) where = g_string_new ("s.visibility = 'public' AND s.reblog_of_id IS NULL"
+                                           NOT_MUTED);
   g_autofree char *pattern = NULL;
   QtrPageQuery list = { SELECT_STATUSES, "s.id", NULL, NULL, 0, NULL };
   QtrPage page;
@@ -362,7 +430,8 @@ respond_public_page (QtrNode           *node,
       list.text2 = pattern;
     }
   list.where = where->str;
-  qtr_node_api_respond_status_page (node, msg, auth, query, kept, &list, &page);
+  qtr_node_api_respond_status_page (node, msg, auth, query, kept, &list, &page,
+                                    "public");
 }
 
 void
@@ -413,7 +482,8 @@ respond_owner_page (QtrNode            *node,
   if (query == NULL)
     return;
   qtr_node_api_read_page (query, &page, DEFAULT_LIMIT, MAX_LIMIT);
-  qtr_node_api_respond_status_page (node, msg, &auth, query, kept, list, &page);
+  qtr_node_api_respond_status_page (node, msg, &auth, query, kept, list, &page,
+                                    NULL);
 }
 
 void
@@ -490,7 +560,8 @@ qtr_node_handle_account_statuses (QtrNode           *node,
     }
   list.where = where->str;
   list.number = actor_row;
-  qtr_node_api_respond_status_page (node, msg, &auth, query, kept, &list, &page);
+  qtr_node_api_respond_status_page (node, msg, &auth, query, kept, &list, &page,
+                                    "account");
 }
 
 /* Notifications. */
@@ -624,9 +695,14 @@ qtr_node_handle_notifications (QtrNode           *node,
 
   types = build_type_condition (query);
   /* Those about a post no longer stored are gone, as on Mastodon. */
-  where = g_strdup_printf ("n.dismissed = 0 AND %s%s AND (n.status_uri IS NULL"
-                           " OR EXISTS (SELECT 1 FROM statuses WHERE uri = n.status_uri))",
-                           types, account_id != NULL ? " AND n.actor_id = ?6" : "");
+  where = g_strconcat ("n.dismissed = 0 AND ", types,
+                       account_id != NULL ? " AND n.actor_id = ?6" : "",
+                       " AND (n.status_uri IS NULL"
+                       " OR EXISTS (SELECT 1 FROM statuses WHERE uri = n.status_uri))"
+                       /* Accounts muted with their notifications stay silent. */
+                       " AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.actor_id = n.actor_id"
+                       " AND m.notifications AND (m.expires_at = 0 OR m.expires_at > "
+                       NOW_SECONDS "))", NULL);
   list.where = where;
   list.number = actor_row;
   items = qtr_node_store_page (store, &list, &page, &error);

@@ -149,7 +149,8 @@ void        qtr_node_api_respond_status_page (QtrNode         *node,
                                            GHashTable         *query,
                                            const char * const *kept,
                                            const QtrPageQuery *list,
-                                           const QtrPage      *page);
+                                           const QtrPage      *page,
+                                           const char         *filter_context);
 gboolean    qtr_node_api_notification_is_shown (const char *type);
 gboolean    qtr_node_api_add_notification (JsonBuilder        *builder,
                                            QtrNode            *node,

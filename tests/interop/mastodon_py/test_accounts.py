@@ -393,6 +393,56 @@ def list_timeline_shows_its_members():
 # ---- Markers, preferences, filters, tags, the small endpoints ----------------------------
 
 @check
+def filters_and_mutes_shape_the_timelines():
+    f.a.account_follow(f.bob_id)
+    wait_for(lambda: f.a.account_relationships(f.bob_id)[0].following, "alice follows bob")
+    _, _, hide = api(f.alice, "POST", "/api/v2/filters", body={
+        "title": "No greens", "context": ["home"], "filter_action": "hide",
+        "keywords_attributes": [{"keyword": "broccoli"}]})
+    _, _, warn = api(f.alice, "POST", "/api/v2/filters", body={
+        "title": "Dairy", "context": ["home"], "filter_action": "warn",
+        "keywords_attributes": [{"keyword": "cheese"}]})
+    f.b.status_post("Steamed broccoli again tonight")
+    f.b.status_post("A plate of cheese for the road")
+    f.b.status_post("Nothing to filter in this one")
+
+    def home():
+        status, _, body = api(f.alice, "GET", "/api/v1/timelines/home?limit=40")
+        assert status == 200, body
+        return body
+
+    wait_for(lambda: any("Nothing to filter" in s["content"] for s in home()),
+             "bob's posts reach alice")
+    statuses = home()
+    assert not any("broccoli" in s["content"] for s in statuses), statuses
+    cheese = [s for s in statuses if "cheese" in s["content"]]
+    assert len(cheese) == 1 and cheese[0]["filtered"][0]["filter"]["title"] == "Dairy", cheese
+    assert cheese[0]["filtered"][0]["keyword_matches"] == ["cheese"], cheese
+    plain = [s for s in statuses if "Nothing to filter" in s["content"]]
+    assert plain[0]["filtered"] == [], plain
+    # Other contexts are not filtered: the public timeline keeps the hidden post.
+    status, _, public = api(f.alice, "GET", "/api/v1/timelines/public?limit=40")
+    assert any("broccoli" in s["content"] for s in public), public
+    for made in (hide, warn):
+        api(f.alice, "DELETE", f"/api/v2/filters/{made['id']}")
+    assert any("broccoli" in s["content"] for s in home())
+
+    # A mute takes bob's posts out of home and public, and with notifications his
+    # notifications too; unmuting brings everything back.
+    f.b.status_post(f"@{f.alice.handle} are you there?")
+    wait_for(lambda: any(n.type == "mention" and "are you there" in n.status.content
+                         for n in f.a.notifications()), "bob's mention reaches alice")
+    f.a.account_mute(f.bob_id)
+    assert not any("Nothing to filter" in s["content"] for s in home())
+    status, _, public = api(f.alice, "GET", "/api/v1/timelines/public?limit=40")
+    assert not any("Nothing to filter" in s["content"] for s in public), public
+    assert not any(n.account.acct == f.bob.handle for n in f.a.notifications())
+    f.a.account_unmute(f.bob_id)
+    assert any("Nothing to filter" in s["content"] for s in home())
+    assert any(n.account.acct == f.bob.handle for n in f.a.notifications())
+
+
+@check
 def markers_count_their_versions():
     assert f.a.markers_get(["home", "notifications"]) == {}
     saved = f.a.markers_set(["home"], [1234])
