@@ -5,6 +5,7 @@
 
 #include "qtr-json.h"
 #include "qtr-node-api.h"
+#include "qtr-node-store-client.h"
 #include "qtr-source.h"
 
 #include <string.h>
@@ -25,6 +26,7 @@
 #define TOO_SLOW "The client does not read its events"
 #define REVOKED "The access token was revoked"
 #define BAD_REQUEST 400
+#define NOT_FOUND 404
 #define UNAUTHORIZED 401
 #define FORBIDDEN 403
 
@@ -39,6 +41,7 @@ typedef enum {
   STREAM_PUBLIC_REMOTE_MEDIA,
   STREAM_HASHTAG,
   STREAM_HASHTAG_LOCAL,
+  STREAM_LIST,
 } StreamKind;
 
 /* The streams, by Mastodon's names, with the scope each needs (the public ones need a
@@ -59,6 +62,7 @@ static const struct {
   { "public:remote:media", STREAM_PUBLIC_REMOTE_MEDIA, NULL, FALSE },
   { "hashtag", STREAM_HASHTAG, NULL, FALSE },
   { "hashtag:local", STREAM_HASHTAG_LOCAL, NULL, FALSE },
+  { "list", STREAM_LIST, "read:lists", TRUE },
 };
 
 /* The server-sent event paths (/api/v1/streaming/PATH) and their streams, without and with
@@ -75,11 +79,12 @@ static const struct {
   { "public/remote", "public:remote", "public:remote:media" },
   { "hashtag", "hashtag", NULL },
   { "hashtag/local", "hashtag:local", NULL },
+  { "list", "list", NULL },
 };
 
 typedef struct {
   guint  index;   /* in stream_kinds */
-  char  *tag;     /* a hashtag stream's tag, in lower case */
+  char  *tag;     /* a hashtag stream's tag, in lower case; a list stream's list id */
 } Subscription;
 
 struct _QtrStreaming
@@ -344,6 +349,7 @@ static gboolean
 parse_subscription (Connection    *connection,
                     const char    *name,
                     const char    *tag,
+                    const char    *list,
                     Subscription **subscription,
                     guint         *status,
                     const char   **message)
@@ -371,6 +377,25 @@ parse_subscription (Connection    *connection,
           *status = BAD_REQUEST;
           *message = "No tag for stream provided";
           return FALSE;
+        }
+      if (stream_kinds[i].kind == STREAM_LIST)
+        {
+          g_autoptr(QtrList) found = NULL;
+          guint64 id = 0;
+
+          if (list != NULL && g_ascii_string_to_unsigned (list, 10, 1, G_MAXINT64, &id, NULL))
+            found = qtr_node_store_find_list (qtr_node_get_store (connection->streaming->node),
+                                              (gint64) id, NULL);
+          if (found == NULL)
+            {
+              *status = NOT_FOUND;
+              *message = "No such list";
+              return FALSE;
+            }
+          *subscription = g_new0 (Subscription, 1);
+          (*subscription)->index = i;
+          (*subscription)->tag = g_strdup_printf ("%" G_GINT64_FORMAT, found->id);
+          return TRUE;
         }
       *subscription = g_new0 (Subscription, 1);
       (*subscription)->index = i;
@@ -426,7 +451,9 @@ websocket_message_cb (SoupWebsocketConnection *websocket,
   Connection *connection = user_data;
   g_autoptr(JsonObject) json = NULL;
   Subscription *subscription = NULL;
-  const char *kind, *stream, *tag, *error = NULL;
+  const char *kind, *stream, *tag, *list, *error = NULL;
+  g_autofree char *list_text = NULL;
+  gint64 list_number = 0;
   guint status = BAD_REQUEST;
   gsize length;
   const char *data = g_bytes_get_data (message, &length);
@@ -441,12 +468,17 @@ websocket_message_cb (SoupWebsocketConnection *websocket,
   kind = qtr_json_get_string (json, "type");
   stream = qtr_json_get_string (json, "stream");
   tag = qtr_json_get_string (json, "tag");
+  list = qtr_json_get_string (json, "list");
+  /* Some clients send the list's id as a number. */
+  list_number = qtr_json_get_int (json, "list", 0);
+  if (list == NULL && list_number > 0)
+    list = list_text = g_strdup_printf ("%" G_GINT64_FORMAT, list_number);
   if (g_strcmp0 (kind, "subscribe") != 0 && g_strcmp0 (kind, "unsubscribe") != 0)
     {
       send_error (connection, BAD_REQUEST, "Unknown message type");
       return;
     }
-  if (!parse_subscription (connection, stream, tag, &subscription, &status, &error))
+  if (!parse_subscription (connection, stream, tag, list, &subscription, &status, &error))
     {
       send_error (connection, status, error);
       return;
@@ -567,6 +599,31 @@ status_event_get_tags (StatusEvent *event)
   return (const char * const *) event->tags;
 }
 
+/* Whether the author of @event's post is a member of list @list_id (as the list timeline
+ * takes them). */
+static gboolean
+status_event_in_list (StatusEvent *event,
+                      gint64       list_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) members = NULL;
+
+  if (event->status->actor_row == 0)
+    return FALSE;
+  members = qtr_node_store_get_list_members (qtr_node_get_store (event->streaming->node),
+                                             list_id, &error);
+  if (members == NULL)
+    {
+      g_warning ("Cannot read the members of list %" G_GINT64_FORMAT ": %s", list_id,
+                 error->message);
+      return FALSE;
+    }
+  for (guint i = 0; i < members->len; i++)
+    if (g_array_index (members, gint64, i) == event->status->actor_row)
+      return TRUE;
+  return FALSE;
+}
+
 /* Whether @subscription carries @event: the timelines' rules. */
 static gboolean
 status_event_matches (StatusEvent        *event,
@@ -600,6 +657,8 @@ status_event_matches (StatusEvent        *event,
     case STREAM_HASHTAG_LOCAL:
       return is_public && status->actor_row == 0 &&
              g_strv_contains (status_event_get_tags (event), subscription->tag);
+    case STREAM_LIST:
+      return status_event_in_list (event, g_ascii_strtoll (subscription->tag, NULL, 10));
     default:
       g_assert_not_reached ();
     }
@@ -867,7 +926,8 @@ open_connection (QtrNode           *node,
   if (stream == NULL && !stream_required)
     return connection;
   if (!parse_subscription (connection, stream, g_hash_table_lookup (query, "tag"),
-                           &subscription, &status, &message))
+                           g_hash_table_lookup (query, "list"), &subscription, &status,
+                           &message))
     {
       qtr_node_respond_error (msg, status, message);
       connection_free (connection);

@@ -417,6 +417,33 @@ def websocket_with_protocol_token_and_deletes():
     ws.close()
 
 
+@check
+def list_stream_carries_its_members_posts():
+    made = f.api.list_create("Just bob")
+    f.api.list_accounts_add(made["id"], [f.bob_id])
+    ws = WebSocket(f.alice, f"/api/v1/streaming?stream=list&list={made['id']}"
+                            f"&access_token={f.token}")
+    assert ws.status == 101, ws.status
+    own = f.api.status_post("Alice is in no list of hers")
+    listed = f.bob_api.status_post("For the list's readers")
+    message = ws.wait(lambda m: (payload_status(m) or {}).get("uri") == listed["uri"],
+                      "the list stream gets bob's post")
+    assert message["stream"] == ["list", str(made["id"])], message["stream"]
+    for earlier in ws.messages:
+        assert (payload_status(earlier) or {}).get("uri") != own["uri"], earlier
+    # Subscribing over the socket, with the id as a number, and to a list that is not there.
+    ws.send({"type": "unsubscribe", "stream": "list", "list": str(made["id"])})
+    ws.send({"type": "subscribe", "stream": "list", "list": int(made["id"])})
+    ws.send({"type": "subscribe", "stream": "list", "list": "987654"})
+    error = ws.wait(lambda m: "error" in m, "an unknown list is refused")
+    assert error["status"] == 404, error
+    again = f.bob_api.status_post("Still for the list")
+    ws.wait(lambda m: (payload_status(m) or {}).get("uri") == again["uri"],
+            "the list subscription made over the socket delivers")
+    ws.close()
+    f.api.list_delete(made["id"])
+
+
 def tiny_png():
     def chunk(kind, data):
         return (struct.pack(">I", len(data)) + kind + data +
