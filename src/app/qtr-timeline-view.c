@@ -5,30 +5,49 @@
 
 #include <glib/gi18n.h>
 
+#include "qtr-html.h"
 #include "qtr-status-row.h"
-#include "qtr-status.h"
 
-/* QtrTimelineView: a GtkListView of QtrStatusRow over any GListModel of QtrStatus.
+/* QtrTimelineView: a GtkListView over a QtrTimeline (posts, notifications and gaps).
  *
  * Rows are recycled by the list view: the factory binds a row to an item and unbinds it (which
- * cancels the row's image loads) when it scrolls away. Keyboard: j and k move the selection to
- * the next and previous post and bring it into view; Enter opens the selected post
- * (::status-activated, also on a double click). When the model has an `n-pending` property
- * (posts that arrived but are held back so that the view does not move), a "N new posts"
- * button shows while it is above zero; it scrolls to the top and emits ::show-pending for the
- * model's owner to let the posts in. */
+ * cancels the row's image loads) when it scrolls away. A status item shows a QtrStatusRow (bound
+ * again when the post is edited, notify::status); a gap shows a "Load missing posts" button
+ * (a spinner while it loads); a mention shows its post under "… mentioned you"; the other
+ * notifications (favourite, boost, follow, follow request, edit, poll) a compact line with the
+ * account and an excerpt of the post.
+ *
+ * Keyboard: j and k move the selection to the next and previous row and bring it into view;
+ * Enter opens the selected post (::status-activated, also on a double click) or loads the
+ * selected gap.
+ *
+ * Scrolling: the view tells the timeline whether its top shows ("at-top"): new items that
+ * arrive while the user reads further down are held by the timeline, so nothing moves; a
+ * "N new posts" button then shows, and lets them in and scrolls to the top. Near the end of the
+ * list, the older page is loaded. The first post in view is the timeline's reading position;
+ * at start the view scrolls to it once the timeline holds it. */
+
+/* How close to the end (in screen heights) the older page is asked for. */
+#define LOAD_OLDER_SCREENS 1.0
 
 struct _QtrTimelineView
 {
   AdwBin              parent_instance;
 
-  GListModel         *model;
+  QtrTimeline        *model;
   GtkSingleSelection *selection;
   QtrImageLoader     *loader;
+  GCancellable       *cancellable;   /* of the model's loads the view started */
   gulong              pending_id;
+  gulong              items_changed_id;
+  gulong              read_position_id;
   guint               focus_tick_id;
+  guint               position_idle_id;
+  gboolean            loading_older;
+  gboolean            position_restored;
 
   /* Template widgets */
+  GtkScrolledWindow  *scrolled_window;
   GtkListView        *list_view;
   GtkButton          *pending_button;
 };
@@ -83,19 +102,216 @@ row_hashtag_activated_cb (QtrTimelineView *self,
   g_signal_emit (self, signals[HASHTAG_ACTIVATED], 0, name);
 }
 
+/* One row of the list: the widgets for each kind of item, only those of its item shown. */
+typedef struct {
+  QtrTimelineItem *item;          /* bound, or NULL */
+  gulong           status_id;
+  gulong           loading_id;
+  GtkWidget       *box;
+  GtkLabel        *header;        /* "… mentioned you" */
+  QtrStatusRow    *status_row;
+  GtkButton       *gap_button;
+  GtkSpinner      *gap_spinner;
+  GtkWidget       *compact;
+  GtkLabel        *compact_title;
+  GtkLabel        *compact_excerpt;
+} Row;
+
+static void
+row_free (Row *row)
+{
+  g_free (row);
+}
+
+static Row *
+row_of (GtkWidget *box)
+{
+  return box != NULL ? g_object_get_data (G_OBJECT (box), "qtr-row") : NULL;
+}
+
+static void load_gap (QtrTimelineView *self,
+                      QtrTimelineItem *gap);
+
+static void
+gap_clicked_cb (GtkButton       *button,
+                QtrTimelineView *self)
+{
+  Row *row = g_object_get_data (G_OBJECT (button), "qtr-row");
+
+  if (row->item != NULL)
+    load_gap (self, row->item);
+}
+
 static void
 factory_setup_cb (GtkListItemFactory *factory,
                   GtkListItem        *item,
                   QtrTimelineView    *self)
 {
-  GtkWidget *row = qtr_status_row_new ();
+  Row *row = g_new0 (Row, 1);
+  GtkWidget *gap_box, *gap_label;
 
-  qtr_status_row_set_image_loader (QTR_STATUS_ROW (row), self->loader);
-  g_signal_connect_object (row, "mention-activated", G_CALLBACK (row_mention_activated_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (row, "hashtag-activated", G_CALLBACK (row_hashtag_activated_cb),
-                           self, G_CONNECT_SWAPPED);
-  gtk_list_item_set_child (item, row);
+  row->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_add_css_class (row->box, "timeline-row");
+
+  row->header = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (row->header, 0);
+  gtk_label_set_ellipsize (row->header, PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (GTK_WIDGET (row->header), "notification-header");
+  gtk_widget_add_css_class (GTK_WIDGET (row->header), "dim-label");
+  gtk_box_append (GTK_BOX (row->box), GTK_WIDGET (row->header));
+
+  row->status_row = QTR_STATUS_ROW (qtr_status_row_new ());
+  qtr_status_row_set_image_loader (row->status_row, self->loader);
+  g_signal_connect_object (row->status_row, "mention-activated",
+                           G_CALLBACK (row_mention_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (row->status_row, "hashtag-activated",
+                           G_CALLBACK (row_hashtag_activated_cb), self, G_CONNECT_SWAPPED);
+  gtk_box_append (GTK_BOX (row->box), GTK_WIDGET (row->status_row));
+
+  gap_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_halign (gap_box, GTK_ALIGN_CENTER);
+  row->gap_spinner = GTK_SPINNER (gtk_spinner_new ());
+  gtk_box_append (GTK_BOX (gap_box), GTK_WIDGET (row->gap_spinner));
+  gap_label = gtk_label_new (_("Load Missing Posts"));
+  gtk_box_append (GTK_BOX (gap_box), gap_label);
+  row->gap_button = GTK_BUTTON (gtk_button_new ());
+  gtk_button_set_child (row->gap_button, gap_box);
+  gtk_widget_set_halign (GTK_WIDGET (row->gap_button), GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (GTK_WIDGET (row->gap_button), 6);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (row->gap_button), 6);
+  gtk_widget_add_css_class (GTK_WIDGET (row->gap_button), "pill");
+  gtk_widget_add_css_class (GTK_WIDGET (row->gap_button), "gap");
+  g_object_set_data (G_OBJECT (row->gap_button), "qtr-row", row);
+  g_signal_connect_object (row->gap_button, "clicked", G_CALLBACK (gap_clicked_cb), self, 0);
+  gtk_box_append (GTK_BOX (row->box), GTK_WIDGET (row->gap_button));
+
+  row->compact = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  gtk_widget_add_css_class (row->compact, "notification-compact");
+  row->compact_title = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (row->compact_title, 0);
+  gtk_label_set_wrap (row->compact_title, TRUE);
+  gtk_label_set_wrap_mode (row->compact_title, PANGO_WRAP_WORD_CHAR);
+  gtk_box_append (GTK_BOX (row->compact), GTK_WIDGET (row->compact_title));
+  row->compact_excerpt = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (row->compact_excerpt, 0);
+  gtk_label_set_wrap (row->compact_excerpt, TRUE);
+  gtk_label_set_wrap_mode (row->compact_excerpt, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_lines (row->compact_excerpt, 2);
+  gtk_label_set_ellipsize (row->compact_excerpt, PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (GTK_WIDGET (row->compact_excerpt), "dim-label");
+  gtk_box_append (GTK_BOX (row->compact), GTK_WIDGET (row->compact_excerpt));
+  gtk_box_append (GTK_BOX (row->box), row->compact);
+
+  g_object_set_data_full (G_OBJECT (row->box), "qtr-row", row, (GDestroyNotify) row_free);
+  gtk_list_item_set_child (item, row->box);
+}
+
+static const char *
+account_name (QtrAccount *account)
+{
+  const char *name;
+
+  if (account == NULL)
+    return "";
+  name = qtr_account_get_display_name (account);
+  return name != NULL && *name != '\0' ? name : qtr_account_get_acct (account);
+}
+
+/* What a notification's line says, as the user reads it. */
+static char *
+describe_notification (QtrNotification *notification)
+{
+  const char *name = account_name (qtr_notification_get_account (notification));
+
+  switch (qtr_notification_get_kind (notification))
+    {
+    case QTR_NOTIFICATION_MENTION:
+      /* Translators: %s is who wrote the post */
+      return g_strdup_printf (_("%s mentioned you"), name);
+    case QTR_NOTIFICATION_STATUS:
+      /* Translators: %s is someone whose posts the user asked to be notified of */
+      return g_strdup_printf (_("%s posted"), name);
+    case QTR_NOTIFICATION_REBLOG:
+      return g_strdup_printf (_("%s boosted your post"), name);
+    case QTR_NOTIFICATION_FOLLOW:
+      return g_strdup_printf (_("%s followed you"), name);
+    case QTR_NOTIFICATION_FOLLOW_REQUEST:
+      return g_strdup_printf (_("%s asks to follow you"), name);
+    case QTR_NOTIFICATION_FAVOURITE:
+      return g_strdup_printf (_("%s favourited your post"), name);
+    case QTR_NOTIFICATION_POLL:
+      return g_strdup (_("A poll has ended"));
+    case QTR_NOTIFICATION_UPDATE:
+      return g_strdup_printf (_("%s edited a post"), name);
+    case QTR_NOTIFICATION_OTHER:
+    default:
+      return g_strdup_printf (_("%s did something this app does not know yet"), name);
+    }
+}
+
+static void
+show_item (Row *row)
+{
+  QtrTimelineItemKind kind = row->item != NULL ? qtr_timeline_item_get_kind (row->item)
+                                               : QTR_TIMELINE_ITEM_STATUS;
+  QtrStatus *status = NULL;
+  gboolean full = FALSE;   /* the status row */
+  gboolean compact = FALSE;
+
+  gtk_widget_set_visible (GTK_WIDGET (row->header), FALSE);
+  if (kind == QTR_TIMELINE_ITEM_STATUS && row->item != NULL)
+    {
+      status = qtr_timeline_item_get_status (row->item);
+      full = TRUE;
+    }
+  else if (kind == QTR_TIMELINE_ITEM_NOTIFICATION)
+    {
+      QtrNotification *notification = qtr_timeline_item_get_notification (row->item);
+      g_autofree char *line = describe_notification (notification);
+
+      status = qtr_notification_get_status (notification);
+      if (qtr_notification_get_kind (notification) == QTR_NOTIFICATION_MENTION ||
+          qtr_notification_get_kind (notification) == QTR_NOTIFICATION_STATUS)
+        {
+          full = status != NULL;
+          gtk_label_set_text (row->header, line);
+          gtk_widget_set_visible (GTK_WIDGET (row->header), TRUE);
+        }
+      if (!full)
+        {
+          g_autofree char *excerpt = NULL;
+
+          compact = TRUE;
+          gtk_label_set_text (row->compact_title, line);
+          if (status != NULL)
+            excerpt = qtr_html_to_text (qtr_status_get_content (qtr_status_get_shown (status)));
+          gtk_label_set_text (row->compact_excerpt, excerpt != NULL ? excerpt : "");
+          gtk_widget_set_visible (GTK_WIDGET (row->compact_excerpt),
+                                  excerpt != NULL && *excerpt != '\0');
+        }
+    }
+  qtr_status_row_set_status (row->status_row, full ? status : NULL);
+  gtk_widget_set_visible (GTK_WIDGET (row->status_row), full);
+  gtk_widget_set_visible (row->compact, compact);
+  gtk_widget_set_visible (GTK_WIDGET (row->gap_button), kind == QTR_TIMELINE_ITEM_GAP);
+  if (kind == QTR_TIMELINE_ITEM_GAP)
+    {
+      gboolean loading = qtr_timeline_item_get_loading (row->item);
+
+      gtk_spinner_set_spinning (row->gap_spinner, loading);
+      gtk_widget_set_visible (GTK_WIDGET (row->gap_spinner), loading);
+      gtk_widget_set_sensitive (GTK_WIDGET (row->gap_button), !loading);
+    }
+  else
+    gtk_spinner_set_spinning (row->gap_spinner, FALSE);
+}
+
+static void
+item_changed_cb (GObject    *item,
+                 GParamSpec *pspec,
+                 Row        *row)
+{
+  show_item (row);
 }
 
 static void
@@ -103,11 +319,15 @@ factory_bind_cb (GtkListItemFactory *factory,
                  GtkListItem        *item,
                  QtrTimelineView    *self)
 {
-  QtrStatusRow *row = QTR_STATUS_ROW (gtk_list_item_get_child (item));
-  gpointer status = gtk_list_item_get_item (item);
+  Row *row = row_of (gtk_list_item_get_child (item));
 
-  qtr_status_row_set_image_loader (row, self->loader);
-  qtr_status_row_set_status (row, QTR_IS_STATUS (status) ? status : NULL);
+  qtr_status_row_set_image_loader (row->status_row, self->loader);
+  row->item = gtk_list_item_get_item (item);
+  row->status_id = g_signal_connect (row->item, "notify::status",
+                                     G_CALLBACK (item_changed_cb), row);
+  row->loading_id = g_signal_connect (row->item, "notify::loading",
+                                      G_CALLBACK (item_changed_cb), row);
+  show_item (row);
 }
 
 static void
@@ -115,23 +335,195 @@ factory_unbind_cb (GtkListItemFactory *factory,
                    GtkListItem        *item,
                    QtrTimelineView    *self)
 {
-  qtr_status_row_set_status (QTR_STATUS_ROW (gtk_list_item_get_child (item)), NULL);
+  Row *row = row_of (gtk_list_item_get_child (item));
+
+  if (row->item != NULL)
+    {
+      g_clear_signal_handler (&row->status_id, row->item);
+      g_clear_signal_handler (&row->loading_id, row->item);
+    }
+  row->item = NULL;
+  show_item (row);
 }
 
-/* The row widget that shows @status now, if any. */
+/* The list view's child that shows @item now, if any. */
 static GtkWidget *
 find_row_widget (QtrTimelineView *self,
-                 QtrStatus       *status)
+                 gpointer         item)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
        child != NULL; child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *row = gtk_widget_get_first_child (child);
+      Row *row = row_of (gtk_widget_get_first_child (child));
 
-      if (QTR_IS_STATUS_ROW (row) && qtr_status_row_get_status (QTR_STATUS_ROW (row)) == status)
+      if (row != NULL && row->item == item)
         return child;
     }
   return NULL;
+}
+
+static void
+load_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (qtr_timeline_load_finish (QTR_TIMELINE (source), result, &error) < 0 &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("A page of %s did not load: %s", qtr_timeline_get_key (QTR_TIMELINE (source)),
+             error->message);
+}
+
+static void
+load_gap (QtrTimelineView *self,
+          QtrTimelineItem *gap)
+{
+  if (self->model == NULL || qtr_timeline_item_get_kind (gap) != QTR_TIMELINE_ITEM_GAP ||
+      qtr_timeline_item_get_loading (gap))
+    return;
+  qtr_timeline_load_gap_async (self->model, gap, self->cancellable, load_done_cb, NULL);
+}
+
+static void
+older_loaded_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(QtrTimelineView) self = user_data;
+
+  load_done_cb (source, result, NULL);
+  self->loading_older = FALSE;
+}
+
+/* Near the end of the list (or with a list shorter than the view), the older page. */
+static void
+maybe_load_older (QtrTimelineView *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+  double value = gtk_adjustment_get_value (adjustment);
+  double page = gtk_adjustment_get_page_size (adjustment);
+  double upper = gtk_adjustment_get_upper (adjustment);
+
+  if (self->model == NULL || self->loading_older || page <= 0 ||
+      g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0 ||
+      qtr_timeline_get_end_reached (self->model) ||
+      qtr_timeline_get_state (self->model) != QTR_TIMELINE_STATE_ONLINE)
+    return;
+  if (value + page < upper - LOAD_OLDER_SCREENS * page)
+    return;
+  self->loading_older = TRUE;
+  qtr_timeline_load_older_async (self->model, self->cancellable, older_loaded_cb,
+                                 g_object_ref (self));
+}
+
+/* The item of the first row whose bottom is below the top of the view. */
+static QtrTimelineItem *
+first_visible_item (QtrTimelineView *self)
+{
+  QtrTimelineItem *first = NULL;
+  double first_y = G_MAXDOUBLE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      Row *row = row_of (gtk_widget_get_first_child (child));
+      graphene_point_t top;
+
+      if (row == NULL || row->item == NULL || !gtk_widget_get_child_visible (child) ||
+          !gtk_widget_compute_point (child, GTK_WIDGET (self->scrolled_window),
+                                     &GRAPHENE_POINT_INIT (0, 0), &top))
+        continue;
+      if (top.y + gtk_widget_get_height (child) > 0 && top.y < first_y)
+        {
+          first_y = top.y;
+          first = row->item;
+        }
+    }
+  return first;
+}
+
+static gboolean
+save_position_idle_cb (gpointer user_data)
+{
+  QtrTimelineView *self = user_data;
+  QtrTimelineItem *item;
+
+  self->position_idle_id = 0;
+  item = self->model != NULL ? first_visible_item (self) : NULL;
+  if (item != NULL && qtr_timeline_item_get_kind (item) != QTR_TIMELINE_ITEM_GAP)
+    qtr_timeline_set_read_position (self->model, qtr_timeline_item_get_id (item));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+adjustment_value_changed_cb (QtrTimelineView *self,
+                             GtkAdjustment   *adjustment)
+{
+  if (self->model == NULL)
+    return;
+  qtr_timeline_set_at_top (self->model, gtk_adjustment_get_value (adjustment) <= 0);
+  maybe_load_older (self);
+  /* Scrolled away from the top (back to the saved position, or by the user before it came):
+   * what shows is the position from now on. The rows are laid out after the value changes:
+   * look then. */
+  if (gtk_adjustment_get_value (adjustment) > 0)
+    self->position_restored = TRUE;
+  if (self->position_restored && self->position_idle_id == 0)
+    self->position_idle_id = g_idle_add_full (G_PRIORITY_LOW, save_position_idle_cb, self, NULL);
+}
+
+static void
+adjustment_changed_cb (QtrTimelineView *self,
+                       GtkAdjustment   *adjustment)
+{
+  maybe_load_older (self);
+}
+
+static void
+edge_reached_cb (QtrTimelineView *self,
+                 GtkPositionType  position)
+{
+  if (position == GTK_POS_BOTTOM)
+    maybe_load_older (self);
+}
+
+/* Brings the reading position into view, once the timeline holds it. */
+static void
+restore_position (QtrTimelineView *self)
+{
+  const char *id;
+  guint position;
+
+  if (self->model == NULL || self->position_restored)
+    return;
+  id = qtr_timeline_get_read_position (self->model);
+  if (id == NULL || qtr_timeline_find (self->model, id, &position) == NULL)
+    return;
+  self->position_restored = TRUE;
+  if (position > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u",
+                                position);
+}
+
+static void
+model_items_changed_cb (QtrTimelineView *self,
+                        guint            position,
+                        guint            removed,
+                        guint            added)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+
+  /* Items let in at the top while the top showed: show them (held ones wait for the button). */
+  if (position == 0 && added > 0 && qtr_timeline_get_at_top (self->model) && gtk_adjustment_get_value (adjustment) <= 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
+  restore_position (self);
+}
+
+static void
+read_position_changed_cb (QtrTimelineView *self)
+{
+  restore_position (self);
 }
 
 static gboolean
@@ -140,14 +532,14 @@ focus_selected_tick_cb (GtkWidget     *widget,
                         gpointer       user_data)
 {
   QtrTimelineView *self = QTR_TIMELINE_VIEW (widget);
-  g_autoptr(QtrStatus) status = NULL;
+  g_autoptr(GObject) item = NULL;
   GtkWidget *row;
 
   self->focus_tick_id = 0;
-  status = g_list_model_get_item (G_LIST_MODEL (self->selection),
-                                  gtk_single_selection_get_selected (self->selection));
-  /* Keyboard focus follows the selection, so that Tab goes on from the selected post. */
-  if (status != NULL && (row = find_row_widget (self, status)) != NULL)
+  item = g_list_model_get_item (G_LIST_MODEL (self->selection),
+                                gtk_single_selection_get_selected (self->selection));
+  /* Keyboard focus follows the selection, so that Tab goes on from the selected row. */
+  if (item != NULL && (row = find_row_widget (self, item)) != NULL)
     gtk_widget_grab_focus (row);
   return G_SOURCE_REMOVE;
 }
@@ -191,10 +583,27 @@ static void
 emit_status_activated (QtrTimelineView *self,
                        guint            position)
 {
-  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  g_autoptr(QtrTimelineItem) item = g_list_model_get_item (G_LIST_MODEL (self->selection),
+                                                           position);
+  QtrStatus *status = NULL;
 
-  if (QTR_IS_STATUS (item))
-    g_signal_emit (self, signals[STATUS_ACTIVATED], 0, item);
+  if (item == NULL)
+    return;
+  switch (qtr_timeline_item_get_kind (item))
+    {
+    case QTR_TIMELINE_ITEM_STATUS:
+      status = qtr_timeline_item_get_status (item);
+      break;
+    case QTR_TIMELINE_ITEM_NOTIFICATION:
+      status = qtr_notification_get_status (qtr_timeline_item_get_notification (item));
+      break;
+    case QTR_TIMELINE_ITEM_GAP:
+    default:
+      load_gap (self, item);
+      break;
+    }
+  if (status != NULL)
+    g_signal_emit (self, signals[STATUS_ACTIVATED], 0, status);
 }
 
 static void
@@ -216,6 +625,9 @@ show_pending_activated_cb (GtkWidget  *widget,
 {
   QtrTimelineView *self = QTR_TIMELINE_VIEW (widget);
 
+  if (self->model == NULL)
+    return;
+  qtr_timeline_reveal_pending (self->model);
   g_signal_emit (self, signals[SHOW_PENDING], 0);
   if (g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
     gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
@@ -238,13 +650,12 @@ qtr_timeline_view_dispose (GObject *object)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->focus_tick_id);
       self->focus_tick_id = 0;
     }
-  if (self->model != NULL)
-    g_clear_signal_handler (&self->pending_id, self->model);
+  qtr_timeline_view_set_model (self, NULL);
+  g_clear_handle_id (&self->position_idle_id, g_source_remove);
   /* AdwBin keeps its child apart from the template's: let it go first. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), QTR_TYPE_TIMELINE_VIEW);
   g_clear_object (&self->selection);
-  g_clear_object (&self->model);
   g_clear_object (&self->loader);
 
   G_OBJECT_CLASS (qtr_timeline_view_parent_class)->dispose (object);
@@ -306,7 +717,7 @@ qtr_timeline_view_class_init (QtrTimelineViewClass *klass)
   object_class->set_property = qtr_timeline_view_set_property;
 
   properties[PROP_MODEL] =
-    g_param_spec_object ("model", NULL, NULL, G_TYPE_LIST_MODEL,
+    g_param_spec_object ("model", NULL, NULL, QTR_TYPE_TIMELINE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_IMAGE_LOADER] =
     g_param_spec_object ("image-loader", NULL, NULL, QTR_TYPE_IMAGE_LOADER,
@@ -320,7 +731,8 @@ qtr_timeline_view_class_init (QtrTimelineViewClass *klass)
    * QtrTimelineView::status-activated:
    * @status: the QtrStatus
    *
-   * The user opened a post (Enter, or a double click): show its thread.
+   * The user opened a post (Enter, or a double click), or the post of a notification: show
+   * its thread.
    */
   signals[STATUS_ACTIVATED] =
     g_signal_new ("status-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -334,7 +746,8 @@ qtr_timeline_view_class_init (QtrTimelineViewClass *klass)
   /**
    * QtrTimelineView::show-pending:
    *
-   * The user asked for the new posts that the model holds back: let them in.
+   * The user asked for the new posts that the model held back: they were let in, and the
+   * view scrolls to the top.
    */
   signals[SHOW_PENDING] =
     g_signal_new ("show-pending", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -353,6 +766,7 @@ qtr_timeline_view_class_init (QtrTimelineViewClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/quitter/Quitter/qtr-timeline-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, QtrTimelineView, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, QtrTimelineView, list_view);
   gtk_widget_class_bind_template_child (widget_class, QtrTimelineView, pending_button);
   gtk_widget_class_bind_template_callback (widget_class, list_view_activate_cb);
@@ -374,6 +788,14 @@ qtr_timeline_view_init (QtrTimelineView *self)
   g_signal_connect (factory, "unbind", G_CALLBACK (factory_unbind_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scrolled_window),
+                           "value-changed", G_CALLBACK (adjustment_value_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scrolled_window),
+                           "changed", G_CALLBACK (adjustment_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->scrolled_window, "edge-reached", G_CALLBACK (edge_reached_cb),
+                           self, G_CONNECT_SWAPPED);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->list_view),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Posts"), -1);
 }
@@ -392,9 +814,9 @@ qtr_timeline_view_new (void)
 /**
  * qtr_timeline_view_get_model:
  *
- * Returns: (transfer none) (nullable): the posts it shows
+ * Returns: (transfer none) (nullable): the timeline it shows
  */
-GListModel *
+QtrTimeline *
 qtr_timeline_view_get_model (QtrTimelineView *self)
 {
   g_return_val_if_fail (QTR_IS_TIMELINE_VIEW (self), NULL);
@@ -402,37 +824,52 @@ qtr_timeline_view_get_model (QtrTimelineView *self)
   return self->model;
 }
 
-static gboolean
-has_pending_property (GListModel *model)
-{
-  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (model), "n-pending");
-
-  return pspec != NULL && (pspec->flags & G_PARAM_READABLE) &&
-         g_value_type_transformable (pspec->value_type, G_TYPE_UINT);
-}
-
 /**
  * qtr_timeline_view_set_model:
- * @model: (nullable): a GListModel of QtrStatus; an `n-pending` property on it drives the
- *   "N new posts" button
+ * @model: (nullable): the timeline to show
+ *
+ * Shows @model, from its top (or from its reading position, once it holds it). The view
+ * tells the timeline whether its top shows, pages older items in at the end, and keeps the
+ * reading position.
  */
 void
 qtr_timeline_view_set_model (QtrTimelineView *self,
-                             GListModel      *model)
+                             QtrTimeline     *model)
 {
   g_return_if_fail (QTR_IS_TIMELINE_VIEW (self));
-  g_return_if_fail (model == NULL || G_IS_LIST_MODEL (model));
+  g_return_if_fail (model == NULL || QTR_IS_TIMELINE (model));
 
   if (self->model == model)
     return;
   if (self->model != NULL)
-    g_clear_signal_handler (&self->pending_id, self->model);
+    {
+      g_clear_signal_handler (&self->pending_id, self->model);
+      g_clear_signal_handler (&self->items_changed_id, self->model);
+      g_clear_signal_handler (&self->read_position_id, self->model);
+    }
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->loading_older = FALSE;
+  self->position_restored = FALSE;
   g_set_object (&self->model, model);
-  gtk_single_selection_set_model (self->selection, model);
-  if (model != NULL && has_pending_property (model))
-    self->pending_id = g_signal_connect_object (model, "notify::n-pending",
-                                                G_CALLBACK (update_pending), self,
-                                                G_CONNECT_SWAPPED);
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (model));
+  if (model != NULL)
+    {
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+
+      self->cancellable = g_cancellable_new ();
+      self->pending_id = g_signal_connect_object (model, "notify::n-pending",
+                                                  G_CALLBACK (update_pending), self,
+                                                  G_CONNECT_SWAPPED);
+      self->items_changed_id = g_signal_connect_object (model, "items-changed",
+                                                        G_CALLBACK (model_items_changed_cb),
+                                                        self, G_CONNECT_SWAPPED);
+      self->read_position_id = g_signal_connect_object (model, "notify::read-position",
+                                                        G_CALLBACK (read_position_changed_cb),
+                                                        self, G_CONNECT_SWAPPED);
+      qtr_timeline_set_at_top (model, gtk_adjustment_get_value (adjustment) <= 0);
+      restore_position (self);
+    }
   update_pending (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
 }
@@ -497,26 +934,27 @@ qtr_timeline_view_select (QtrTimelineView *self,
 /**
  * qtr_timeline_view_get_n_pending:
  *
- * Returns: the model's `n-pending`, or 0 when it has no such property
+ * Returns: how many new items the timeline holds back (the button says so)
  */
 guint
 qtr_timeline_view_get_n_pending (QtrTimelineView *self)
 {
-  g_auto(GValue) value = G_VALUE_INIT;
-  g_auto(GValue) as_uint = G_VALUE_INIT;
-  GParamSpec *pspec;
-
   g_return_val_if_fail (QTR_IS_TIMELINE_VIEW (self), 0);
 
-  if (self->model == NULL || !has_pending_property (self->model))
-    return 0;
-  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (self->model), "n-pending");
-  g_value_init (&value, pspec->value_type);
-  g_object_get_property (G_OBJECT (self->model), "n-pending", &value);
-  g_value_init (&as_uint, G_TYPE_UINT);
-  if (!g_value_transform (&value, &as_uint))
-    return 0;
-  return g_value_get_uint (&as_uint);
+  return self->model != NULL ? qtr_timeline_get_n_pending (self->model) : 0;
+}
+
+/**
+ * qtr_timeline_view_get_scrolled_window:
+ *
+ * Returns: (transfer none): the scrolled window around the list, for tests
+ */
+GtkScrolledWindow *
+qtr_timeline_view_get_scrolled_window (QtrTimelineView *self)
+{
+  g_return_val_if_fail (QTR_IS_TIMELINE_VIEW (self), NULL);
+
+  return self->scrolled_window;
 }
 
 /**

@@ -10,6 +10,7 @@
 #include "qtr-client-test.h"
 #include "qtr-clock.h"
 #include "qtr-image-loader.h"
+#include "qtr-json.h"
 #include "qtr-login-page.h"
 #include "qtr-main-view.h"
 #include "qtr-status-row.h"
@@ -115,37 +116,42 @@ find_widget (GtkWidget *root,
   return found->len > 0 ? found->pdata[0] : NULL;
 }
 
-static QtrStatus *
-load_status (const char *flavour)
+static JsonObject *
+load_status_json (const char *flavour)
 {
   g_autofree char *folder = g_build_filename ("client", flavour, NULL);
   g_autoptr(GBytes) bytes = qtr_test_load_data (folder, "status.json");
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  QtrStatus *status;
+  JsonObject *object;
 
-  json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                              &error);
+  object = qtr_json_parse_object (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                  &error);
   g_assert_no_error (error);
-  status = qtr_status_new_from_json (json_node_get_object (json_parser_get_root (parser)),
-                                     &error);
-  g_assert_no_error (error);
-  return status;
+  return object;
 }
 
-static GListStore *
+/* A home timeline (of a server that is never asked) holding the four fixture posts, Mastodon's
+ * first: as they would have come in by streaming, while its top showed. */
+static QtrTimeline *
 load_fixture_timeline (void)
 {
   static const char *flavours[] = { "mastodon", "gotosocial", "akkoma", "snac" };
-  GListStore *store = g_list_store_new (QTR_TYPE_STATUS);
+  g_autoptr(QtrApiClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  QtrTimeline *timeline;
 
-  for (guint i = 0; i < G_N_ELEMENTS (flavours); i++)
+  client = qtr_api_client_new ("http://127.0.0.1:9", "unused-token", &error);
+  g_assert_no_error (error);
+  timeline = qtr_timeline_new (client, NULL, NULL, QTR_TIMELINE_HOME, NULL);
+  qtr_timeline_set_at_top (timeline, TRUE);
+  for (guint i = G_N_ELEMENTS (flavours); i > 0; i--)
     {
-      g_autoptr(QtrStatus) status = load_status (flavours[i]);
+      g_autoptr(JsonObject) status = load_status_json (flavours[i - 1]);
 
-      g_list_store_append (store, status);
+      g_assert_true (qtr_timeline_add_entity (timeline, status));
     }
-  return store;
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (timeline)), ==, 4);
+  return timeline;
 }
 
 static GtkWindow *
@@ -314,90 +320,6 @@ test_relative_time (void)
   g_assert_cmpstr (f, ==, "3 hours ago");
 }
 
-/* A model with `n-pending`, as a streaming timeline has. */
-
-#define TEST_TYPE_PENDING_MODEL (test_pending_model_get_type ())
-G_DECLARE_FINAL_TYPE (TestPendingModel, test_pending_model, TEST, PENDING_MODEL, GObject)
-
-struct _TestPendingModel
-{
-  GObject     parent_instance;
-  GListModel *items;
-  guint       n_pending;
-};
-
-static GType
-test_pending_model_get_item_type (GListModel *model)
-{
-  return QTR_TYPE_STATUS;
-}
-
-static guint
-test_pending_model_get_n_items (GListModel *model)
-{
-  return g_list_model_get_n_items (TEST_PENDING_MODEL (model)->items);
-}
-
-static gpointer
-test_pending_model_get_item (GListModel *model,
-                             guint       position)
-{
-  return g_list_model_get_item (TEST_PENDING_MODEL (model)->items, position);
-}
-
-static void
-test_pending_model_list_model_init (GListModelInterface *iface)
-{
-  iface->get_item_type = test_pending_model_get_item_type;
-  iface->get_n_items = test_pending_model_get_n_items;
-  iface->get_item = test_pending_model_get_item;
-}
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestPendingModel, test_pending_model, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
-                                                      test_pending_model_list_model_init))
-
-static void
-test_pending_model_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
-{
-  g_value_set_uint (value, TEST_PENDING_MODEL (object)->n_pending);
-}
-
-static void
-test_pending_model_finalize (GObject *object)
-{
-  g_clear_object (&TEST_PENDING_MODEL (object)->items);
-  G_OBJECT_CLASS (test_pending_model_parent_class)->finalize (object);
-}
-
-static void
-test_pending_model_class_init (TestPendingModelClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->get_property = test_pending_model_get_property;
-  object_class->finalize = test_pending_model_finalize;
-  g_object_class_install_property (object_class, 1,
-                                   g_param_spec_uint ("n-pending", NULL, NULL, 0, G_MAXUINT, 0,
-                                                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-}
-
-static void
-test_pending_model_init (TestPendingModel *self)
-{
-}
-
-static void
-set_n_pending (TestPendingModel *model,
-               guint             n)
-{
-  model->n_pending = n;
-  g_object_notify (G_OBJECT (model), "n-pending");
-}
-
 /* The timeline */
 
 static QtrStatusRow *
@@ -501,7 +423,7 @@ has_binding (GtkWidget  *widget,
 static void
 test_timeline (void)
 {
-  g_autoptr(GListStore) statuses = load_fixture_timeline ();
+  g_autoptr(QtrTimeline) statuses = load_fixture_timeline ();
   GtkWindow *window = new_window (600, 900);
   QtrTimelineView *view = QTR_TIMELINE_VIEW (qtr_timeline_view_new ());
   QtrStatusRow *alice, *grace, *erin;
@@ -513,7 +435,7 @@ test_timeline (void)
   g_autoptr(GDateTime) now = g_date_time_new_utc (2024, 10, 30, 12, 5, 0);
 
   qtr_clock_set_now (clock, now);
-  qtr_timeline_view_set_model (view, G_LIST_MODEL (statuses));
+  qtr_timeline_view_set_model (view, statuses);
   adw_window_set_content (ADW_WINDOW (window), GTK_WIDGET (view));
   g_signal_connect (view, "mention-activated", G_CALLBACK (record_string_cb), &mention);
   g_signal_connect (view, "hashtag-activated", G_CALLBACK (record_string_cb), &hashtag);
@@ -597,8 +519,11 @@ test_timeline (void)
     g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (view)));
   }
   gtk_widget_activate_action (GTK_WIDGET (view), "timeline.open", NULL);
-  g_assert_true (opened == g_list_model_get_item (G_LIST_MODEL (statuses), 3));
-  g_object_unref (opened);
+  {
+    g_autoptr(QtrTimelineItem) last = g_list_model_get_item (G_LIST_MODEL (statuses), 3);
+
+    g_assert_true (opened == qtr_timeline_item_get_status (last));
+  }
 
   gtk_window_destroy (window);
   settle ();
@@ -629,45 +554,42 @@ count_cb (GObject *object,
   (*count)++;
 }
 
+/* A post that arrives while the user reads further down is held: the button says so, and
+ * lets it in. */
 static void
 test_pending (void)
 {
-  TestPendingModel *model = g_object_new (TEST_TYPE_PENDING_MODEL, NULL);
+  g_autoptr(QtrTimeline) model = load_fixture_timeline ();
+  g_autoptr(JsonObject) newer = qtr_test_status_new ("999999999999999999", "Held back");
   GtkWindow *window = new_window (500, 600);
   QtrTimelineView *view = QTR_TIMELINE_VIEW (qtr_timeline_view_new ());
   GtkWidget *button;
   guint shown = 0;
 
-  model->items = G_LIST_MODEL (load_fixture_timeline ());
-  qtr_timeline_view_set_model (view, G_LIST_MODEL (model));
+  qtr_timeline_view_set_model (view, model);
   g_signal_connect (view, "show-pending", G_CALLBACK (count_cb), &shown);
   adw_window_set_content (ADW_WINDOW (window), GTK_WIDGET (view));
   gtk_window_present (window);
   wait_for (is_mapped, view, "the timeline shows");
+  g_assert_true (qtr_timeline_get_at_top (model));
 
   g_assert_null (find_pending_button (GTK_WIDGET (view)));
-  set_n_pending (model, 3);
+  qtr_timeline_set_at_top (model, FALSE);  /* as when scrolled down */
+  g_assert_true (qtr_timeline_add_entity (model, newer));
   settle ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 4);
   button = find_pending_button (GTK_WIDGET (view));
   g_assert_nonnull (button);
-  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "3 new posts");
-  g_assert_cmpuint (qtr_timeline_view_get_n_pending (view), ==, 3);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "1 new post");
+  g_assert_cmpuint (qtr_timeline_view_get_n_pending (view), ==, 1);
   save_screenshot (GTK_WIDGET (window), "timeline-new-posts");
   g_signal_emit_by_name (button, "clicked");
   g_assert_cmpuint (shown, ==, 1);
-  set_n_pending (model, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 5);
   settle ();
   g_assert_null (find_pending_button (GTK_WIDGET (view)));
-
-  /* A plain GListStore has no such property: no button, ever. */
-  {
-    g_autoptr(GListStore) plain = load_fixture_timeline ();
-
-    qtr_timeline_view_set_model (view, G_LIST_MODEL (plain));
-    g_assert_cmpuint (qtr_timeline_view_get_n_pending (view), ==, 0);
-  }
+  g_assert_true (label_shows (GTK_WIDGET (view), "Held back"));
   gtk_window_destroy (window);
-  g_assert_finalize_object (model);
 }
 
 /* The row asks its loader for the avatar and the media */
@@ -759,7 +681,7 @@ is_unfolded (gpointer leaflet)
 static void
 test_main_view_adaptive (void)
 {
-  g_autoptr(GListStore) statuses = load_fixture_timeline ();
+  g_autoptr(QtrTimeline) statuses = load_fixture_timeline ();
   GtkWindow *window = new_window (1000, 700);
   QtrMainView *view = QTR_MAIN_VIEW (qtr_main_view_new ());
   AdwLeaflet *leaflet = qtr_main_view_get_leaflet (view);
@@ -781,7 +703,7 @@ test_main_view_adaptive (void)
   /* No section has a page yet: none shows in the sidebar. */
   for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
     g_assert_false (qtr_main_view_has_section (view, sections[i]));
-  qtr_main_view_set_timeline (view, "home", G_LIST_MODEL (statuses));
+  qtr_main_view_set_timeline (view, "home", statuses);
   g_assert_true (qtr_main_view_has_section (view, "home"));
   g_assert_false (qtr_main_view_has_section (view, "notifications"));
   g_assert_cmpstr (qtr_main_view_get_section (view), ==, "home");
