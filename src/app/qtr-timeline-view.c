@@ -42,9 +42,11 @@ struct _QtrTimelineView
   gulong              items_changed_id;
   gulong              read_position_id;
   guint               focus_tick_id;
+  guint               restore_tick_id;
   guint               position_idle_id;
   gboolean            loading_older;
   gboolean            position_restored;
+  gboolean            restore_scrolled;
 
   /* Template widgets */
   GtkScrolledWindow  *scrolled_window;
@@ -488,6 +490,49 @@ edge_reached_cb (QtrTimelineView *self,
     maybe_load_older (self);
 }
 
+/* Scrolls to the reading position once the list is laid out (before, the list view has no
+ * rows to scroll by): first the list brings the row into view, then, at the next frame, the
+ * row goes to the top of the view, where the user was. */
+static gboolean
+restore_tick_cb (GtkWidget     *widget,
+                 GdkFrameClock *clock,
+                 gpointer       user_data)
+{
+  QtrTimelineView *self = QTR_TIMELINE_VIEW (widget);
+  QtrTimelineItem *item = NULL;
+  const char *id;
+  guint position;
+
+  if (gtk_widget_get_height (GTK_WIDGET (self->list_view)) == 0)
+    return G_SOURCE_CONTINUE;
+  id = self->model != NULL ? qtr_timeline_get_read_position (self->model) : NULL;
+  if (id != NULL)
+    item = qtr_timeline_find (self->model, id, &position);
+  if (item == NULL)
+    {
+      self->restore_tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (!self->restore_scrolled)
+    {
+      self->restore_scrolled = TRUE;
+      gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u",
+                                  position);
+      return G_SOURCE_CONTINUE;
+    }
+  {
+    GtkWidget *row = find_row_widget (self, item);
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+    graphene_point_t top;
+
+    if (row != NULL && gtk_widget_compute_point (row, GTK_WIDGET (self->scrolled_window),
+                                                 &GRAPHENE_POINT_INIT (0, 0), &top))
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + top.y);
+  }
+  self->restore_tick_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
 /* Brings the reading position into view, once the timeline holds it. */
 static void
 restore_position (QtrTimelineView *self)
@@ -501,9 +546,14 @@ restore_position (QtrTimelineView *self)
   if (id == NULL || qtr_timeline_find (self->model, id, &position) == NULL)
     return;
   self->position_restored = TRUE;
-  if (position > 0)
-    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u",
-                                position);
+  if (position == 0)
+    return;
+  /* The view leaves the top now, before it is laid out again: what comes in above stays
+   * above. */
+  qtr_timeline_set_at_top (self->model, FALSE);
+  if (self->restore_tick_id == 0)
+    self->restore_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), restore_tick_cb,
+                                                          NULL, NULL);
 }
 
 static void
@@ -512,10 +562,8 @@ model_items_changed_cb (QtrTimelineView *self,
                         guint            removed,
                         guint            added)
 {
-  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
-
   /* Items let in at the top while the top showed: show them (held ones wait for the button). */
-  if (position == 0 && added > 0 && qtr_timeline_get_at_top (self->model) && gtk_adjustment_get_value (adjustment) <= 0)
+  if (position == 0 && added > 0 && qtr_timeline_get_at_top (self->model))
     gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
   restore_position (self);
 }
@@ -849,8 +897,14 @@ qtr_timeline_view_set_model (QtrTimelineView *self,
     }
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->restore_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->restore_tick_id);
+      self->restore_tick_id = 0;
+    }
   self->loading_older = FALSE;
   self->position_restored = FALSE;
+  self->restore_scrolled = FALSE;
   g_set_object (&self->model, model);
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (model));
   if (model != NULL)
