@@ -226,12 +226,18 @@ update_banner (Session *session)
     qtr_main_view_show_banner (view, NULL, FALSE);
 }
 
+static void discover (Session *session);
+
 static void
 timeline_state_changed_cb (QtrTimeline *timeline,
                            GParamSpec  *pspec,
                            Session     *session)
 {
   update_banner (session);
+  /* Started offline: now that the server answers, find out whether it streams. */
+  if (qtr_timeline_get_state (timeline) == QTR_TIMELINE_STATE_ONLINE &&
+      session->discovered && session->server_info == NULL)
+    discover (session);
 }
 
 static void
@@ -355,7 +361,21 @@ discovered_cb (GObject      *source,
     g_debug ("What the server can do is unknown (%s): its timelines are polled",
              error->message);
   session->discovered = TRUE;
+  /* A stream that polled because discovery had failed gives way to one that knows. */
+  if (session->streaming != NULL && session->server_info != NULL)
+    {
+      qtr_streaming_client_stop (session->streaming);
+      g_clear_object (&session->streaming);
+    }
   maybe_start_streaming (session);
+}
+
+static void
+discover (Session *session)
+{
+  session->discovered = FALSE;
+  qtr_server_info_discover_async (session->client, session->cancellable, discovered_cb,
+                                  session_ref (session));
 }
 
 static void
@@ -381,8 +401,7 @@ credentials_loaded_cb (GObject      *source,
                                  describe_store_error (error));
       return;
     }
-  qtr_server_info_discover_async (session->client, session->cancellable, discovered_cb,
-                                  session_ref (session));
+  discover (session);
   cache_path = qtr_cache_build_path (session->handle + (session->handle[0] == '@'));
   qtr_cache_open_async (cache_path, session->cancellable, cache_opened_cb,
                         session_ref (session));

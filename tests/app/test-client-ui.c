@@ -1589,6 +1589,25 @@ is_offline (gpointer view)
   return banner != NULL && g_str_has_prefix (banner, "Offline");
 }
 
+static GtkWidget *
+find_retry_button (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  collect_widgets (root, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), "_Retry") == 0 &&
+        gtk_widget_is_drawable (buttons->pdata[i]))
+      return buttons->pdata[i];
+  g_error ("No Retry button shows");
+}
+
+static gboolean
+is_online (gpointer view)
+{
+  return qtr_main_view_get_banner (view) == NULL;
+}
+
 static gboolean
 has_mentioned_you (gpointer view)
 {
@@ -1820,7 +1839,25 @@ test_window_timelines (void)
   wait_for (is_offline, main_view, "the window says it is offline");
   home = qtr_main_view_get_timeline (main_view, "home");
   g_assert_true (label_shows (GTK_WIDGET (main_view), "Offline"));
+  g_assert_true (label_shows (GTK_WIDGET (home), "Missed post number 45"));
   save_screenshot (GTK_WIDGET (window), "window-offline");
+
+  /* The server back (on its port): "Retry" reaches it, the banner goes, and the stream that
+   * discovery now knows of connects. */
+  {
+    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) address = NULL;
+    g_autoptr(GError) error = NULL;
+
+    address = g_inet_socket_address_new (loopback, (guint16) g_ascii_strtoull (
+                                           strrchr (stream->server->base, ':') + 1, NULL, 10));
+    g_ptr_array_set_size (stream->connections, 0);
+    soup_server_listen (stream->server->server, address, 0, &error);
+    g_assert_no_error (error);
+    g_signal_emit_by_name (find_retry_button (GTK_WIDGET (main_view)), "clicked");
+    wait_for (is_online, main_view, "the banner goes once the server answers");
+    wait_for (user_stream_open, stream, "the stream connects once the server answers");
+  }
   gtk_window_destroy (GTK_WINDOW (window));
   settle ();
 }
