@@ -922,6 +922,11 @@ login_server_new (void)
   qtr_test_server_add (login->server, "/api/v1/accounts/verify_credentials",
                        verify_credentials_cb, login);
   qtr_test_server_add (login->server, "/api/v1/timelines/home", home_cb, login);
+  /* The window's other timelines, empty. */
+  qtr_test_timeline_new (login->server, "/api/v1/notifications");
+  qtr_test_timeline_new (login->server, "/api/v1/timelines/public");
+  qtr_test_timeline_new (login->server, "/api/v1/bookmarks");
+  qtr_test_timeline_new (login->server, "/api/v1/favourites");
   return login;
 }
 
@@ -1344,6 +1349,17 @@ typedef struct {
   GPtrArray       *connections;  /* SoupWebsocketConnection, as the server accepted them */
 } StreamServer;
 
+/* Favourites, until the test serves them: a server error. */
+static void
+favourites_cb (SoupServer        *server,
+               SoupServerMessage *message,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  qtr_test_reply_json (message, 500, "{\"error\":\"The database is down for maintenance\"}");
+}
+
 static void
 stream_websocket_cb (SoupServer              *server,
                      SoupServerMessage       *message,
@@ -1402,7 +1418,7 @@ stream_server_new (void)
   stream->notifications = qtr_test_timeline_new (stream->server, "/api/v1/notifications");
   qtr_test_timeline_new (stream->server, "/api/v1/timelines/public");
   qtr_test_timeline_new (stream->server, "/api/v1/bookmarks");
-  qtr_test_timeline_new (stream->server, "/api/v1/favourites");
+  qtr_test_server_add (stream->server, "/api/v1/favourites", favourites_cb, stream);
   return stream;
 }
 
@@ -1603,6 +1619,14 @@ find_retry_button (GtkWidget *root)
 }
 
 static gboolean
+has_error_banner (gpointer view)
+{
+  const char *banner = qtr_main_view_get_banner (view);
+
+  return banner != NULL && g_str_has_prefix (banner, "Could not load posts");
+}
+
+static gboolean
 is_online (gpointer view)
 {
   return qtr_main_view_get_banner (view) == NULL;
@@ -1714,7 +1738,15 @@ test_window_timelines (void)
   g_assert_true (label_shows (GTK_WIDGET (home), "Home post number 60"));
   for (guint i = 0; i < G_N_ELEMENTS (timeline_section_names); i++)
     g_assert_true (qtr_main_view_has_section (main_view, timeline_section_names[i]));
-  g_assert_null (qtr_main_view_get_banner (main_view));
+  /* Favourites answered with an error: the banner says so, and "Retry" asks again. */
+  wait_for (has_error_banner, main_view, "the banner says what failed");
+  g_assert_cmpstr (qtr_main_view_get_banner (main_view), ==,
+                   "Could not load posts: 500 Internal Server Error: The database is down for "
+                   "maintenance");
+  save_screenshot (GTK_WIDGET (window), "window-error");
+  qtr_test_timeline_new (stream->server, "/api/v1/favourites");
+  g_signal_emit_by_name (find_retry_button (GTK_WIDGET (main_view)), "clicked");
+  wait_for (is_online, main_view, "the banner goes once favourites load");
   wait_for (user_stream_open, stream, "the home stream is connected");
   save_screenshot (GTK_WIDGET (window), "window-home");
 
