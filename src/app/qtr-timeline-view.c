@@ -5,17 +5,14 @@
 
 #include <glib/gi18n.h>
 
-#include "qtr-html.h"
 #include "qtr-status-row.h"
+#include "qtr-timeline-row.h"
 
-/* QtrTimelineView: a GtkListView over a QtrTimeline (posts, notifications and gaps).
+/* QtrTimelineView: a GtkListView of QtrTimelineRow over a QtrTimeline (posts, notifications
+ * and gaps).
  *
  * Rows are recycled by the list view: the factory binds a row to an item and unbinds it (which
- * cancels the row's image loads) when it scrolls away. A status item shows a QtrStatusRow (bound
- * again when the post is edited, notify::status); a gap shows a "Load missing posts" button
- * (a spinner while it loads); a mention shows its post under "… mentioned you"; the other
- * notifications (favourite, boost, follow, follow request, edit, poll) a compact line with the
- * account and an excerpt of the post.
+ * cancels the row's image loads) when it scrolls away. A gap's row loads the gap.
  *
  * Keyboard: j and k move the selection to the next and previous row and bring it into view;
  * Enter opens the selected post (::status-activated, also on a double click) or loads the
@@ -104,44 +101,14 @@ row_hashtag_activated_cb (QtrTimelineView *self,
   g_signal_emit (self, signals[HASHTAG_ACTIVATED], 0, name);
 }
 
-/* One row of the list: the widgets for each kind of item, only those of its item shown. */
-typedef struct {
-  QtrTimelineItem *item;          /* bound, or NULL */
-  gulong           status_id;
-  gulong           loading_id;
-  GtkWidget       *box;
-  GtkLabel        *header;        /* "… mentioned you" */
-  QtrStatusRow    *status_row;
-  GtkButton       *gap_button;
-  GtkSpinner      *gap_spinner;
-  GtkWidget       *compact;
-  GtkLabel        *compact_title;
-  GtkLabel        *compact_excerpt;
-} Row;
-
-static void
-row_free (Row *row)
-{
-  g_free (row);
-}
-
-static Row *
-row_of (GtkWidget *box)
-{
-  return box != NULL ? g_object_get_data (G_OBJECT (box), "qtr-row") : NULL;
-}
-
 static void load_gap (QtrTimelineView *self,
                       QtrTimelineItem *gap);
 
 static void
-gap_clicked_cb (GtkButton       *button,
-                QtrTimelineView *self)
+row_load_gap_cb (QtrTimelineView *self,
+                 QtrTimelineRow  *row)
 {
-  Row *row = g_object_get_data (G_OBJECT (button), "qtr-row");
-
-  if (row->item != NULL)
-    load_gap (self, row->item);
+  load_gap (self, qtr_timeline_row_get_item (row));
 }
 
 static void
@@ -149,171 +116,17 @@ factory_setup_cb (GtkListItemFactory *factory,
                   GtkListItem        *item,
                   QtrTimelineView    *self)
 {
-  Row *row = g_new0 (Row, 1);
-  GtkWidget *gap_box, *gap_label;
+  GtkWidget *row = qtr_timeline_row_new ();
+  QtrStatusRow *status_row = qtr_timeline_row_get_status_row (QTR_TIMELINE_ROW (row));
 
-  row->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_widget_add_css_class (row->box, "timeline-row");
-
-  row->header = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (row->header, 0);
-  gtk_label_set_ellipsize (row->header, PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (GTK_WIDGET (row->header), "notification-header");
-  gtk_widget_add_css_class (GTK_WIDGET (row->header), "dim-label");
-  gtk_box_append (GTK_BOX (row->box), GTK_WIDGET (row->header));
-
-  row->status_row = QTR_STATUS_ROW (qtr_status_row_new ());
-  qtr_status_row_set_image_loader (row->status_row, self->loader);
-  g_signal_connect_object (row->status_row, "mention-activated",
-                           G_CALLBACK (row_mention_activated_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (row->status_row, "hashtag-activated",
-                           G_CALLBACK (row_hashtag_activated_cb), self, G_CONNECT_SWAPPED);
-  gtk_box_append (GTK_BOX (row->box), GTK_WIDGET (row->status_row));
-
-  gap_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_halign (gap_box, GTK_ALIGN_CENTER);
-  row->gap_spinner = GTK_SPINNER (gtk_spinner_new ());
-  gtk_box_append (GTK_BOX (gap_box), GTK_WIDGET (row->gap_spinner));
-  gap_label = gtk_label_new (_("Load Missing Posts"));
-  gtk_box_append (GTK_BOX (gap_box), gap_label);
-  row->gap_button = GTK_BUTTON (gtk_button_new ());
-  gtk_button_set_child (row->gap_button, gap_box);
-  gtk_widget_set_halign (GTK_WIDGET (row->gap_button), GTK_ALIGN_CENTER);
-  gtk_widget_set_margin_top (GTK_WIDGET (row->gap_button), 6);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (row->gap_button), 6);
-  gtk_widget_add_css_class (GTK_WIDGET (row->gap_button), "pill");
-  gtk_widget_add_css_class (GTK_WIDGET (row->gap_button), "gap");
-  g_object_set_data (G_OBJECT (row->gap_button), "qtr-row", row);
-  g_signal_connect_object (row->gap_button, "clicked", G_CALLBACK (gap_clicked_cb), self, 0);
-  gtk_box_append (GTK_BOX (row->box), GTK_WIDGET (row->gap_button));
-
-  row->compact = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
-  gtk_widget_add_css_class (row->compact, "notification-compact");
-  row->compact_title = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (row->compact_title, 0);
-  gtk_label_set_wrap (row->compact_title, TRUE);
-  gtk_label_set_wrap_mode (row->compact_title, PANGO_WRAP_WORD_CHAR);
-  gtk_box_append (GTK_BOX (row->compact), GTK_WIDGET (row->compact_title));
-  row->compact_excerpt = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (row->compact_excerpt, 0);
-  gtk_label_set_wrap (row->compact_excerpt, TRUE);
-  gtk_label_set_wrap_mode (row->compact_excerpt, PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_lines (row->compact_excerpt, 2);
-  gtk_label_set_ellipsize (row->compact_excerpt, PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (GTK_WIDGET (row->compact_excerpt), "dim-label");
-  gtk_box_append (GTK_BOX (row->compact), GTK_WIDGET (row->compact_excerpt));
-  gtk_box_append (GTK_BOX (row->box), row->compact);
-
-  g_object_set_data_full (G_OBJECT (row->box), "qtr-row", row, (GDestroyNotify) row_free);
-  gtk_list_item_set_child (item, row->box);
-}
-
-static const char *
-account_name (QtrAccount *account)
-{
-  const char *name;
-
-  if (account == NULL)
-    return "";
-  name = qtr_account_get_display_name (account);
-  return name != NULL && *name != '\0' ? name : qtr_account_get_acct (account);
-}
-
-/* What a notification's line says, as the user reads it. */
-static char *
-describe_notification (QtrNotification *notification)
-{
-  const char *name = account_name (qtr_notification_get_account (notification));
-
-  switch (qtr_notification_get_kind (notification))
-    {
-    case QTR_NOTIFICATION_MENTION:
-      /* Translators: %s is who wrote the post */
-      return g_strdup_printf (_("%s mentioned you"), name);
-    case QTR_NOTIFICATION_STATUS:
-      /* Translators: %s is someone whose posts the user asked to be notified of */
-      return g_strdup_printf (_("%s posted"), name);
-    case QTR_NOTIFICATION_REBLOG:
-      return g_strdup_printf (_("%s boosted your post"), name);
-    case QTR_NOTIFICATION_FOLLOW:
-      return g_strdup_printf (_("%s followed you"), name);
-    case QTR_NOTIFICATION_FOLLOW_REQUEST:
-      return g_strdup_printf (_("%s asks to follow you"), name);
-    case QTR_NOTIFICATION_FAVOURITE:
-      return g_strdup_printf (_("%s favourited your post"), name);
-    case QTR_NOTIFICATION_POLL:
-      return g_strdup (_("A poll has ended"));
-    case QTR_NOTIFICATION_UPDATE:
-      return g_strdup_printf (_("%s edited a post"), name);
-    case QTR_NOTIFICATION_OTHER:
-    default:
-      return g_strdup_printf (_("%s did something this app does not know yet"), name);
-    }
-}
-
-static void
-show_item (Row *row)
-{
-  QtrTimelineItemKind kind = row->item != NULL ? qtr_timeline_item_get_kind (row->item)
-                                               : QTR_TIMELINE_ITEM_STATUS;
-  QtrStatus *status = NULL;
-  gboolean full = FALSE;   /* the status row */
-  gboolean compact = FALSE;
-
-  gtk_widget_set_visible (GTK_WIDGET (row->header), FALSE);
-  if (kind == QTR_TIMELINE_ITEM_STATUS && row->item != NULL)
-    {
-      status = qtr_timeline_item_get_status (row->item);
-      full = TRUE;
-    }
-  else if (kind == QTR_TIMELINE_ITEM_NOTIFICATION)
-    {
-      QtrNotification *notification = qtr_timeline_item_get_notification (row->item);
-      g_autofree char *line = describe_notification (notification);
-
-      status = qtr_notification_get_status (notification);
-      if (qtr_notification_get_kind (notification) == QTR_NOTIFICATION_MENTION ||
-          qtr_notification_get_kind (notification) == QTR_NOTIFICATION_STATUS)
-        {
-          full = status != NULL;
-          gtk_label_set_text (row->header, line);
-          gtk_widget_set_visible (GTK_WIDGET (row->header), TRUE);
-        }
-      if (!full)
-        {
-          g_autofree char *excerpt = NULL;
-
-          compact = TRUE;
-          gtk_label_set_text (row->compact_title, line);
-          if (status != NULL)
-            excerpt = qtr_html_to_text (qtr_status_get_content (qtr_status_get_shown (status)));
-          gtk_label_set_text (row->compact_excerpt, excerpt != NULL ? excerpt : "");
-          gtk_widget_set_visible (GTK_WIDGET (row->compact_excerpt),
-                                  excerpt != NULL && *excerpt != '\0');
-        }
-    }
-  qtr_status_row_set_status (row->status_row, full ? status : NULL);
-  gtk_widget_set_visible (GTK_WIDGET (row->status_row), full);
-  gtk_widget_set_visible (row->compact, compact);
-  gtk_widget_set_visible (GTK_WIDGET (row->gap_button), kind == QTR_TIMELINE_ITEM_GAP);
-  if (kind == QTR_TIMELINE_ITEM_GAP)
-    {
-      gboolean loading = qtr_timeline_item_get_loading (row->item);
-
-      gtk_spinner_set_spinning (row->gap_spinner, loading);
-      gtk_widget_set_visible (GTK_WIDGET (row->gap_spinner), loading);
-      gtk_widget_set_sensitive (GTK_WIDGET (row->gap_button), !loading);
-    }
-  else
-    gtk_spinner_set_spinning (row->gap_spinner, FALSE);
-}
-
-static void
-item_changed_cb (GObject    *item,
-                 GParamSpec *pspec,
-                 Row        *row)
-{
-  show_item (row);
+  qtr_status_row_set_image_loader (status_row, self->loader);
+  g_signal_connect_object (status_row, "mention-activated", G_CALLBACK (row_mention_activated_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (status_row, "hashtag-activated", G_CALLBACK (row_hashtag_activated_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (row, "load-gap", G_CALLBACK (row_load_gap_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_list_item_set_child (item, row);
 }
 
 static void
@@ -321,15 +134,10 @@ factory_bind_cb (GtkListItemFactory *factory,
                  GtkListItem        *item,
                  QtrTimelineView    *self)
 {
-  Row *row = row_of (gtk_list_item_get_child (item));
+  QtrTimelineRow *row = QTR_TIMELINE_ROW (gtk_list_item_get_child (item));
 
-  qtr_status_row_set_image_loader (row->status_row, self->loader);
-  row->item = gtk_list_item_get_item (item);
-  row->status_id = g_signal_connect (row->item, "notify::status",
-                                     G_CALLBACK (item_changed_cb), row);
-  row->loading_id = g_signal_connect (row->item, "notify::loading",
-                                      G_CALLBACK (item_changed_cb), row);
-  show_item (row);
+  qtr_status_row_set_image_loader (qtr_timeline_row_get_status_row (row), self->loader);
+  qtr_timeline_row_set_item (row, gtk_list_item_get_item (item));
 }
 
 static void
@@ -337,15 +145,16 @@ factory_unbind_cb (GtkListItemFactory *factory,
                    GtkListItem        *item,
                    QtrTimelineView    *self)
 {
-  Row *row = row_of (gtk_list_item_get_child (item));
+  qtr_timeline_row_set_item (QTR_TIMELINE_ROW (gtk_list_item_get_child (item)), NULL);
+}
 
-  if (row->item != NULL)
-    {
-      g_clear_signal_handler (&row->status_id, row->item);
-      g_clear_signal_handler (&row->loading_id, row->item);
-    }
-  row->item = NULL;
-  show_item (row);
+/* The item that the list view's child @child shows, if any. */
+static QtrTimelineItem *
+get_child_item (GtkWidget *child)
+{
+  GtkWidget *row = gtk_widget_get_first_child (child);
+
+  return QTR_IS_TIMELINE_ROW (row) ? qtr_timeline_row_get_item (QTR_TIMELINE_ROW (row)) : NULL;
 }
 
 /* The list view's child that shows @item now, if any. */
@@ -356,9 +165,7 @@ find_row_widget (QtrTimelineView *self,
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
        child != NULL; child = gtk_widget_get_next_sibling (child))
     {
-      Row *row = row_of (gtk_widget_get_first_child (child));
-
-      if (row != NULL && row->item == item)
+      if (item != NULL && get_child_item (child) == item)
         return child;
     }
   return NULL;
@@ -429,17 +236,17 @@ first_visible_item (QtrTimelineView *self)
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
        child != NULL; child = gtk_widget_get_next_sibling (child))
     {
-      Row *row = row_of (gtk_widget_get_first_child (child));
+      QtrTimelineItem *item = get_child_item (child);
       graphene_point_t top;
 
-      if (row == NULL || row->item == NULL || !gtk_widget_get_child_visible (child) ||
+      if (item == NULL || !gtk_widget_get_child_visible (child) ||
           !gtk_widget_compute_point (child, GTK_WIDGET (self->scrolled_window),
                                      &GRAPHENE_POINT_INIT (0, 0), &top))
         continue;
       if (top.y + gtk_widget_get_height (child) > 0 && top.y < first_y)
         {
           first_y = top.y;
-          first = row->item;
+          first = item;
         }
     }
   return first;

@@ -1536,8 +1536,12 @@ first_visible_post (QtrTimelineView *view)
       graphene_point_t top;
       QtrStatus *status = qtr_status_row_get_status (rows->pdata[i]);
 
-      if (status == NULL || !gtk_widget_get_child_visible (gtk_widget_get_parent (
-                                                             gtk_widget_get_parent (rows->pdata[i]))) ||
+      GtkWidget *list_row = rows->pdata[i];
+
+      /* The list view's own child: hidden (not child-visible) while it is recycled. */
+      while (!GTK_IS_LIST_VIEW (gtk_widget_get_parent (list_row)))
+        list_row = gtk_widget_get_parent (list_row);
+      if (status == NULL || !gtk_widget_get_child_visible (list_row) ||
           !gtk_widget_compute_point (rows->pdata[i], scrolled, &GRAPHENE_POINT_INIT (0, 0), &top))
         continue;
       if (top.y + gtk_widget_get_height (rows->pdata[i]) > 0 && top.y < best)
