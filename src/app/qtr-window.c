@@ -152,7 +152,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Session, session_unref)
 
 /* Stops everything the session does; what is still on its way finds it cancelled. */
 static void
-session_end (Session *session)
+session_stop (Session *session)
 {
   g_cancellable_cancel (session->cancellable);
   session->window = NULL;
@@ -180,7 +180,7 @@ end_session (QtrWindow *self)
   for (guint i = 0; i < G_N_ELEMENTS (timeline_sections); i++)
     qtr_main_view_set_timeline (self->main_view, timeline_sections[i].section, NULL);
   qtr_main_view_show_banner (self->main_view, NULL, FALSE);
-  g_clear_pointer (&self->session, session_end);
+  g_clear_pointer (&self->session, session_stop);
 }
 
 /* The banner: offline while the server cannot be reached, an error (with "Retry") while it
@@ -452,6 +452,9 @@ static void
 login_page_logged_in_cb (QtrWindow  *self,
                          const char *handle)
 {
+  /* Logged in again to the open account: its session starts over with the new token. */
+  if (self->session != NULL && g_str_equal (self->session->handle, handle))
+    end_session (self);
   show_accounts (self);
 }
 
@@ -614,7 +617,7 @@ qtr_window_dispose (GObject *object)
 {
   QtrWindow *self = QTR_WINDOW (object);
 
-  g_clear_pointer (&self->session, session_end);
+  g_clear_pointer (&self->session, session_stop);
   gtk_widget_dispose_template (GTK_WIDGET (self), QTR_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
