@@ -44,6 +44,8 @@ struct _QtrTimelineView
   gboolean            loading_older;
   gboolean            position_restored;
   gboolean            restore_scrolled;
+  char               *restore_id;     /* the position being gone back to */
+  guint               restore_attempts;
 
   /* Template widgets */
   GtkScrolledWindow  *scrolled_window;
@@ -259,6 +261,9 @@ save_position_idle_cb (gpointer user_data)
   QtrTimelineItem *item;
 
   self->position_idle_id = 0;
+  /* While the view goes back to the saved position, that is the position. */
+  if (self->restore_tick_id != 0)
+    return G_SOURCE_REMOVE;
   item = self->model != NULL ? first_visible_item (self) : NULL;
   if (item != NULL && qtr_timeline_item_get_kind (item) != QTR_TIMELINE_ITEM_GAP)
     qtr_timeline_set_read_position (self->model, qtr_timeline_item_get_id (item));
@@ -307,36 +312,36 @@ restore_tick_cb (GtkWidget     *widget,
 {
   QtrTimelineView *self = QTR_TIMELINE_VIEW (widget);
   QtrTimelineItem *item = NULL;
-  const char *id;
+  GtkWidget *row;
   guint position;
 
   if (gtk_widget_get_height (GTK_WIDGET (self->list_view)) == 0)
     return G_SOURCE_CONTINUE;
-  id = self->model != NULL ? qtr_timeline_get_read_position (self->model) : NULL;
-  if (id != NULL)
-    item = qtr_timeline_find (self->model, id, &position);
-  if (item == NULL)
+  if (self->model != NULL && self->restore_id != NULL)
+    item = qtr_timeline_find (self->model, self->restore_id, &position);
+  if (item == NULL || self->restore_attempts++ > 20)
+    goto done;
+  row = find_row_widget (self, item);
+  if (!self->restore_scrolled || row == NULL)
     {
-      self->restore_tick_id = 0;
-      return G_SOURCE_REMOVE;
-    }
-  if (!self->restore_scrolled)
-    {
+      /* Again if what came in above since moved the row out of view. */
       self->restore_scrolled = TRUE;
       gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u",
                                   position);
       return G_SOURCE_CONTINUE;
     }
   {
-    GtkWidget *row = find_row_widget (self, item);
     GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
     graphene_point_t top;
 
-    if (row != NULL && gtk_widget_compute_point (row, GTK_WIDGET (self->scrolled_window),
-                                                 &GRAPHENE_POINT_INIT (0, 0), &top))
+    if (gtk_widget_compute_point (row, GTK_WIDGET (self->scrolled_window),
+                                  &GRAPHENE_POINT_INIT (0, 0), &top))
       gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + top.y);
   }
+
+done:
   self->restore_tick_id = 0;
+  g_clear_pointer (&self->restore_id, g_free);
   return G_SOURCE_REMOVE;
 }
 
@@ -358,6 +363,10 @@ restore_position (QtrTimelineView *self)
   /* The view leaves the top now, before it is laid out again: what comes in above stays
    * above. */
   qtr_timeline_set_at_top (self->model, FALSE);
+  /* Kept apart: scrolling there moves the position until the row is at the top. */
+  g_free (self->restore_id);
+  self->restore_id = g_strdup (id);
+  self->restore_attempts = 0;
   if (self->restore_tick_id == 0)
     self->restore_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), restore_tick_cb,
                                                           NULL, NULL);
@@ -709,6 +718,7 @@ qtr_timeline_view_set_model (QtrTimelineView *self,
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->restore_tick_id);
       self->restore_tick_id = 0;
     }
+  g_clear_pointer (&self->restore_id, g_free);
   self->loading_older = FALSE;
   self->position_restored = FALSE;
   self->restore_scrolled = FALSE;
