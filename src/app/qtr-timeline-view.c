@@ -276,7 +276,10 @@ adjustment_value_changed_cb (QtrTimelineView *self,
 {
   if (self->model == NULL)
     return;
-  qtr_timeline_set_at_top (self->model, gtk_adjustment_get_value (adjustment) <= 0);
+  /* On the way back to the reading position, the view is not at the top, whatever the value
+   * says before the rows are laid out. */
+  if (self->restore_tick_id == 0)
+    qtr_timeline_set_at_top (self->model, gtk_adjustment_get_value (adjustment) <= 0);
   maybe_load_older (self);
   /* Scrolled away from the top (back to the saved position, or by the user before it came):
    * what shows is the position from now on. The rows are laid out after the value changes:
@@ -303,8 +306,8 @@ edge_reached_cb (QtrTimelineView *self,
 }
 
 /* Scrolls to the reading position once the list is laid out (before, the list view has no
- * rows to scroll by): first the list brings the row into view, then, at the next frame, the
- * row goes to the top of the view, where the user was. */
+ * rows to scroll by): first the list brings the row into view, then, frame by frame, the row
+ * goes to the top of the view, where the user was. Gives up after a few dozen frames. */
 static gboolean
 restore_tick_cb (GtkWidget     *widget,
                  GdkFrameClock *clock,
@@ -319,7 +322,7 @@ restore_tick_cb (GtkWidget     *widget,
     return G_SOURCE_CONTINUE;
   if (self->model != NULL && self->restore_id != NULL)
     item = qtr_timeline_find (self->model, self->restore_id, &position);
-  if (item == NULL || self->restore_attempts++ > 20)
+  if (item == NULL || self->restore_attempts++ > 30)
     goto done;
   row = find_row_widget (self, item);
   if (!self->restore_scrolled || row == NULL)
@@ -332,11 +335,20 @@ restore_tick_cb (GtkWidget     *widget,
     }
   {
     GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+    double value = gtk_adjustment_get_value (adjustment);
+    double last = gtk_adjustment_get_upper (adjustment) -
+                  gtk_adjustment_get_page_size (adjustment);
     graphene_point_t top;
 
+    /* Until the row is at the top (or the list can go no further), checked at each frame:
+     * rows that come in above before the list is laid out again move it. */
     if (gtk_widget_compute_point (row, GTK_WIDGET (self->scrolled_window),
-                                  &GRAPHENE_POINT_INIT (0, 0), &top))
-      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + top.y);
+                                  &GRAPHENE_POINT_INIT (0, 0), &top) &&
+        ABS (top.y) >= 1 && !(top.y > 0 && value >= last))
+      {
+        gtk_adjustment_set_value (adjustment, value + top.y);
+        return G_SOURCE_CONTINUE;
+      }
   }
 
 done:
@@ -379,7 +391,8 @@ model_items_changed_cb (QtrTimelineView *self,
                         guint            added)
 {
   /* Items let in at the top while the top showed: show them (held ones wait for the button). */
-  if (position == 0 && added > 0 && qtr_timeline_get_at_top (self->model))
+  if (position == 0 && added > 0 && qtr_timeline_get_at_top (self->model) &&
+      self->restore_tick_id == 0)
     gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
   restore_position (self);
 }
