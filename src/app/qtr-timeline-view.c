@@ -24,6 +24,9 @@
  * list, the older page is loaded. The first post in view is the timeline's reading position;
  * at start the view scrolls to it once the timeline holds it. */
 
+/* How often the way back to the reading position checks where the row is, in ms. */
+#define RESTORE_INTERVAL 16
+
 /* How close to the end (in screen heights) the older page is asked for. */
 #define LOAD_OLDER_SCREENS 1.0
 
@@ -39,7 +42,7 @@ struct _QtrTimelineView
   gulong              items_changed_id;
   gulong              read_position_id;
   guint               focus_tick_id;
-  guint               restore_tick_id;
+  guint               restore_source_id;
   guint               position_idle_id;
   gboolean            loading_older;
   gboolean            position_restored;
@@ -262,7 +265,7 @@ save_position_idle_cb (gpointer user_data)
 
   self->position_idle_id = 0;
   /* While the view goes back to the saved position, that is the position. */
-  if (self->restore_tick_id != 0)
+  if (self->restore_source_id != 0)
     return G_SOURCE_REMOVE;
   item = self->model != NULL ? first_visible_item (self) : NULL;
   if (item != NULL && qtr_timeline_item_get_kind (item) != QTR_TIMELINE_ITEM_GAP)
@@ -278,7 +281,7 @@ adjustment_value_changed_cb (QtrTimelineView *self,
     return;
   /* On the way back to the reading position, the view is not at the top, whatever the value
    * says before the rows are laid out. */
-  if (self->restore_tick_id == 0)
+  if (self->restore_source_id == 0)
     qtr_timeline_set_at_top (self->model, gtk_adjustment_get_value (adjustment) <= 0);
   maybe_load_older (self);
   /* Scrolled away from the top (back to the saved position, or by the user before it came):
@@ -306,23 +309,28 @@ edge_reached_cb (QtrTimelineView *self,
 }
 
 /* Scrolls to the reading position once the list is laid out (before, the list view has no
- * rows to scroll by): first the list brings the row into view, then, frame by frame, the row
- * goes to the top of the view, where the user was. Gives up after a few dozen frames. */
+ * rows to scroll by): first the list brings the row into view, then, a frame at a time, the
+ * row goes to the top of the view, where the user was. Gives up after a second or so. A
+ * timeout rather than a tick callback: it runs whether or not the view was realized yet. */
 static gboolean
-restore_tick_cb (GtkWidget     *widget,
-                 GdkFrameClock *clock,
-                 gpointer       user_data)
+restore_timeout_cb (gpointer user_data)
 {
-  QtrTimelineView *self = QTR_TIMELINE_VIEW (widget);
+  QtrTimelineView *self = QTR_TIMELINE_VIEW (user_data);
   QtrTimelineItem *item = NULL;
   GtkWidget *row;
   guint position;
 
+  /* Not shown (another section's page): on again once it is (see map). */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self->list_view)))
+    {
+      self->restore_source_id = 0;
+      return G_SOURCE_REMOVE;
+    }
   if (gtk_widget_get_height (GTK_WIDGET (self->list_view)) == 0)
     return G_SOURCE_CONTINUE;
   if (self->model != NULL && self->restore_id != NULL)
     item = qtr_timeline_find (self->model, self->restore_id, &position);
-  if (item == NULL || self->restore_attempts++ > 30)
+  if (item == NULL || self->restore_attempts++ > 60)
     goto done;
   row = find_row_widget (self, item);
   if (!self->restore_scrolled || row == NULL)
@@ -352,7 +360,7 @@ restore_tick_cb (GtkWidget     *widget,
   }
 
 done:
-  self->restore_tick_id = 0;
+  self->restore_source_id = 0;
   g_clear_pointer (&self->restore_id, g_free);
   return G_SOURCE_REMOVE;
 }
@@ -379,9 +387,8 @@ restore_position (QtrTimelineView *self)
   g_free (self->restore_id);
   self->restore_id = g_strdup (id);
   self->restore_attempts = 0;
-  if (self->restore_tick_id == 0)
-    self->restore_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), restore_tick_cb,
-                                                          NULL, NULL);
+  if (self->restore_source_id == 0)
+    self->restore_source_id = g_timeout_add (RESTORE_INTERVAL, restore_timeout_cb, self);
 }
 
 static void
@@ -392,7 +399,7 @@ model_items_changed_cb (QtrTimelineView *self,
 {
   /* Items let in at the top while the top showed: show them (held ones wait for the button). */
   if (position == 0 && added > 0 && qtr_timeline_get_at_top (self->model) &&
-      self->restore_tick_id == 0)
+      self->restore_source_id == 0)
     gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
   restore_position (self);
 }
@@ -518,6 +525,16 @@ list_view_activate_cb (QtrTimelineView *self,
 }
 
 static void
+qtr_timeline_view_map (GtkWidget *widget)
+{
+  QtrTimelineView *self = QTR_TIMELINE_VIEW (widget);
+
+  GTK_WIDGET_CLASS (qtr_timeline_view_parent_class)->map (widget);
+  if (self->restore_id != NULL && self->restore_source_id == 0)
+    self->restore_source_id = g_timeout_add (RESTORE_INTERVAL, restore_timeout_cb, self);
+}
+
+static void
 qtr_timeline_view_dispose (GObject *object)
 {
   QtrTimelineView *self = QTR_TIMELINE_VIEW (object);
@@ -592,6 +609,7 @@ qtr_timeline_view_class_init (QtrTimelineViewClass *klass)
   object_class->dispose = qtr_timeline_view_dispose;
   object_class->get_property = qtr_timeline_view_get_property;
   object_class->set_property = qtr_timeline_view_set_property;
+  widget_class->map = qtr_timeline_view_map;
 
   properties[PROP_MODEL] =
     g_param_spec_object ("model", NULL, NULL, QTR_TYPE_TIMELINE,
@@ -726,11 +744,7 @@ qtr_timeline_view_set_model (QtrTimelineView *self,
     }
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->restore_tick_id != 0)
-    {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->restore_tick_id);
-      self->restore_tick_id = 0;
-    }
+  g_clear_handle_id (&self->restore_source_id, g_source_remove);
   g_clear_pointer (&self->restore_id, g_free);
   self->loading_older = FALSE;
   self->position_restored = FALSE;
@@ -853,3 +867,4 @@ qtr_timeline_view_get_list_view (QtrTimelineView *self)
 
   return self->list_view;
 }
+

@@ -1553,6 +1553,13 @@ first_visible_post (QtrTimelineView *view)
   return id;
 }
 
+/* Whether the first post in view is the one set as "qtr-expected" on @view. */
+static gboolean
+shows_expected_first (gpointer view)
+{
+  return g_strcmp0 (first_visible_post (view), g_object_get_data (view, "qtr-expected")) == 0;
+}
+
 static GtkAdjustment *
 vadjustment (QtrTimelineView *view)
 {
@@ -1846,7 +1853,10 @@ test_window_timelines (void)
   wait_for (not_loading, home, "Home has loaded");
   n = n_items (home);
   g_assert_nonnull (find_gap (home, &position));
-  /* The reading position came back, and the newest page went in above it without moving it. */
+  /* The reading position came back (once the list is laid out), and the newest page went in
+   * above it without moving it. */
+  g_object_set_data_full (G_OBJECT (home), "qtr-expected", g_strdup (read_position), g_free);
+  wait_for (shows_expected_first, home, "the reading position is back at the top");
   settle ();
   g_assert_cmpstr (first_visible_post (home), ==, read_position);
   qtr_timeline_view_select (home, position);
