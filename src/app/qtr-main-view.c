@@ -30,6 +30,9 @@ struct _QtrMainView
   AdwWindowTitle *content_title;
   GtkStack       *content_stack;
   AdwStatusPage  *empty_page;
+  GtkRevealer    *banner_revealer;
+  GtkLabel       *banner_label;
+  GtkButton      *banner_button;
 };
 
 enum {
@@ -37,6 +40,7 @@ enum {
   STATUS_ACTIVATED,
   MENTION_ACTIVATED,
   HASHTAG_ACTIVATED,
+  BANNER_ACTIVATED,
   N_SIGNALS
 };
 
@@ -111,6 +115,12 @@ timeline_mention_activated_cb (QtrMainView *self,
 }
 
 static void
+banner_button_clicked_cb (QtrMainView *self)
+{
+  g_signal_emit (self, signals[BANNER_ACTIVATED], 0);
+}
+
+static void
 timeline_hashtag_activated_cb (QtrMainView *self,
                                const char  *name)
 {
@@ -156,6 +166,14 @@ qtr_main_view_class_init (QtrMainViewClass *klass)
   signals[HASHTAG_ACTIVATED] =
     g_signal_new ("hashtag-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * QtrMainView::banner-activated:
+   *
+   * The user pressed the banner's "Retry" button.
+   */
+  signals[BANNER_ACTIVATED] =
+    g_signal_new ("banner-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_install_action (widget_class, "main.back", NULL, back_activated_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "main.back",
@@ -169,6 +187,10 @@ qtr_main_view_class_init (QtrMainViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QtrMainView, content_title);
   gtk_widget_class_bind_template_child (widget_class, QtrMainView, content_stack);
   gtk_widget_class_bind_template_child (widget_class, QtrMainView, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, QtrMainView, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, QtrMainView, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, QtrMainView, banner_button);
+  gtk_widget_class_bind_template_callback (widget_class, banner_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, account_row_activated_cb);
 }
@@ -271,8 +293,7 @@ qtr_main_view_get_account_handle (QtrMainView *self,
  * qtr_main_view_set_timeline:
  * @section: `home`, `notifications`, `mentions`, `local`, `federated`, `bookmarks`,
  *   `favourites`, `lists` or `search`
- * @model: (nullable): its posts, a GListModel of QtrStatus; %NULL removes the page and hides
- *   the section
+ * @model: (nullable): its timeline; %NULL removes the page and hides the section
  *
  * Gives a section its page: a QtrTimelineView over @model. The first section with a page
  * shows.
@@ -280,7 +301,7 @@ qtr_main_view_get_account_handle (QtrMainView *self,
 void
 qtr_main_view_set_timeline (QtrMainView *self,
                             const char  *section,
-                            GListModel  *model)
+                            QtrTimeline *model)
 {
   GtkListBoxRow *row;
   QtrTimelineView *view;
@@ -438,4 +459,39 @@ qtr_main_view_get_leaflet (QtrMainView *self)
   g_return_val_if_fail (QTR_IS_MAIN_VIEW (self), NULL);
 
   return self->leaflet;
+}
+
+/**
+ * qtr_main_view_show_banner:
+ * @text: (nullable): what the banner above the content says; %NULL hides it
+ * @with_retry: whether it has a "Retry" button (::banner-activated)
+ *
+ * Says something about the whole account above its pages, such as being offline.
+ */
+void
+qtr_main_view_show_banner (QtrMainView *self,
+                           const char  *text,
+                           gboolean     with_retry)
+{
+  g_return_if_fail (QTR_IS_MAIN_VIEW (self));
+
+  if (text != NULL)
+    gtk_label_set_text (self->banner_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->banner_button), with_retry);
+  gtk_revealer_set_reveal_child (self->banner_revealer, text != NULL);
+}
+
+/**
+ * qtr_main_view_get_banner:
+ *
+ * Returns: (nullable): what the banner says, or %NULL while it is hidden
+ */
+const char *
+qtr_main_view_get_banner (QtrMainView *self)
+{
+  g_return_val_if_fail (QTR_IS_MAIN_VIEW (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->banner_revealer))
+    return NULL;
+  return gtk_label_get_text (self->banner_label);
 }

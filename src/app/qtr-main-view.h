@@ -20,7 +20,7 @@ const char      *qtr_main_view_get_account_handle (QtrMainView *self,
                                                    guint        index);
 void             qtr_main_view_set_timeline       (QtrMainView *self,
                                                    const char  *section,
-                                                   GListModel  *model);
+                                                   QtrTimeline *model);
 QtrTimelineView *qtr_main_view_get_timeline       (QtrMainView *self,
                                                    const char  *section);
 gboolean         qtr_main_view_has_section        (QtrMainView *self,
@@ -34,5 +34,9 @@ void             qtr_main_view_show_status        (QtrMainView *self,
                                                    const char  *title,
                                                    const char  *description);
 AdwLeaflet      *qtr_main_view_get_leaflet        (QtrMainView *self);
+void             qtr_main_view_show_banner        (QtrMainView *self,
+                                                   const char  *text,
+                                                   gboolean     with_retry);
+const char      *qtr_main_view_get_banner         (QtrMainView *self);
 
 G_END_DECLS

@@ -6,29 +6,52 @@
 #include <glib/gi18n.h>
 
 #include "qtr-status-row.h"
-#include "qtr-status.h"
+#include "qtr-timeline-row.h"
 
-/* QtrTimelineView: a GtkListView of QtrStatusRow over any GListModel of QtrStatus.
+/* QtrTimelineView: a GtkListView of QtrTimelineRow over a QtrTimeline (posts, notifications
+ * and gaps).
  *
  * Rows are recycled by the list view: the factory binds a row to an item and unbinds it (which
- * cancels the row's image loads) when it scrolls away. Keyboard: j and k move the selection to
- * the next and previous post and bring it into view; Enter opens the selected post
- * (::status-activated, also on a double click). When the model has an `n-pending` property
- * (posts that arrived but are held back so that the view does not move), a "N new posts"
- * button shows while it is above zero; it scrolls to the top and emits ::show-pending for the
- * model's owner to let the posts in. */
+ * cancels the row's image loads) when it scrolls away. A gap's row loads the gap.
+ *
+ * Keyboard: j and k move the selection to the next and previous row and bring it into view;
+ * Enter opens the selected post (::status-activated, also on a double click) or loads the
+ * selected gap.
+ *
+ * Scrolling: the view tells the timeline whether its top shows ("at-top"): new items that
+ * arrive while the user reads further down are held by the timeline, so nothing moves; a
+ * "N new posts" button then shows, and lets them in and scrolls to the top. Near the end of the
+ * list, the older page is loaded. The first post in view is the timeline's reading position;
+ * at start the view scrolls to it once the timeline holds it. */
+
+/* How often the way back to the reading position checks where the row is, in ms. */
+#define RESTORE_INTERVAL 16
+
+/* How close to the end (in screen heights) the older page is asked for. */
+#define LOAD_OLDER_SCREENS 1.0
 
 struct _QtrTimelineView
 {
   AdwBin              parent_instance;
 
-  GListModel         *model;
+  QtrTimeline        *model;
   GtkSingleSelection *selection;
   QtrImageLoader     *loader;
+  GCancellable       *cancellable;   /* of the model's loads the view started */
   gulong              pending_id;
+  gulong              items_changed_id;
+  gulong              read_position_id;
   guint               focus_tick_id;
+  guint               restore_source_id;
+  guint               position_idle_id;
+  gboolean            loading_older;
+  gboolean            position_restored;
+  gboolean            restore_scrolled;
+  char               *restore_id;     /* the position being gone back to */
+  guint               restore_attempts;
 
   /* Template widgets */
+  GtkScrolledWindow  *scrolled_window;
   GtkListView        *list_view;
   GtkButton          *pending_button;
 };
@@ -83,18 +106,31 @@ row_hashtag_activated_cb (QtrTimelineView *self,
   g_signal_emit (self, signals[HASHTAG_ACTIVATED], 0, name);
 }
 
+static void load_gap (QtrTimelineView *self,
+                      QtrTimelineItem *gap);
+
+static void
+row_load_gap_cb (QtrTimelineView *self,
+                 QtrTimelineRow  *row)
+{
+  load_gap (self, qtr_timeline_row_get_item (row));
+}
+
 static void
 factory_setup_cb (GtkListItemFactory *factory,
                   GtkListItem        *item,
                   QtrTimelineView    *self)
 {
-  GtkWidget *row = qtr_status_row_new ();
+  GtkWidget *row = qtr_timeline_row_new ();
+  QtrStatusRow *status_row = qtr_timeline_row_get_status_row (QTR_TIMELINE_ROW (row));
 
-  qtr_status_row_set_image_loader (QTR_STATUS_ROW (row), self->loader);
-  g_signal_connect_object (row, "mention-activated", G_CALLBACK (row_mention_activated_cb),
+  qtr_status_row_set_image_loader (status_row, self->loader);
+  g_signal_connect_object (status_row, "mention-activated", G_CALLBACK (row_mention_activated_cb),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (row, "hashtag-activated", G_CALLBACK (row_hashtag_activated_cb),
+  g_signal_connect_object (status_row, "hashtag-activated", G_CALLBACK (row_hashtag_activated_cb),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (row, "load-gap", G_CALLBACK (row_load_gap_cb), self,
+                           G_CONNECT_SWAPPED);
   gtk_list_item_set_child (item, row);
 }
 
@@ -103,11 +139,10 @@ factory_bind_cb (GtkListItemFactory *factory,
                  GtkListItem        *item,
                  QtrTimelineView    *self)
 {
-  QtrStatusRow *row = QTR_STATUS_ROW (gtk_list_item_get_child (item));
-  gpointer status = gtk_list_item_get_item (item);
+  QtrTimelineRow *row = QTR_TIMELINE_ROW (gtk_list_item_get_child (item));
 
-  qtr_status_row_set_image_loader (row, self->loader);
-  qtr_status_row_set_status (row, QTR_IS_STATUS (status) ? status : NULL);
+  qtr_status_row_set_image_loader (qtr_timeline_row_get_status_row (row), self->loader);
+  qtr_timeline_row_set_item (row, gtk_list_item_get_item (item));
 }
 
 static void
@@ -115,23 +150,264 @@ factory_unbind_cb (GtkListItemFactory *factory,
                    GtkListItem        *item,
                    QtrTimelineView    *self)
 {
-  qtr_status_row_set_status (QTR_STATUS_ROW (gtk_list_item_get_child (item)), NULL);
+  qtr_timeline_row_set_item (QTR_TIMELINE_ROW (gtk_list_item_get_child (item)), NULL);
 }
 
-/* The row widget that shows @status now, if any. */
+/* The item that the list view's child @child shows, if any. */
+static QtrTimelineItem *
+get_child_item (GtkWidget *child)
+{
+  GtkWidget *row = gtk_widget_get_first_child (child);
+
+  return QTR_IS_TIMELINE_ROW (row) ? qtr_timeline_row_get_item (QTR_TIMELINE_ROW (row)) : NULL;
+}
+
+/* The list view's child that shows @item now, if any. */
 static GtkWidget *
 find_row_widget (QtrTimelineView *self,
-                 QtrStatus       *status)
+                 gpointer         item)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
        child != NULL; child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *row = gtk_widget_get_first_child (child);
-
-      if (QTR_IS_STATUS_ROW (row) && qtr_status_row_get_status (QTR_STATUS_ROW (row)) == status)
+      if (item != NULL && get_child_item (child) == item)
         return child;
     }
   return NULL;
+}
+
+static void
+load_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (qtr_timeline_load_finish (QTR_TIMELINE (source), result, &error) < 0 &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("A page of %s did not load: %s", qtr_timeline_get_key (QTR_TIMELINE (source)),
+             error->message);
+}
+
+static void
+load_gap (QtrTimelineView *self,
+          QtrTimelineItem *gap)
+{
+  if (self->model == NULL || qtr_timeline_item_get_kind (gap) != QTR_TIMELINE_ITEM_GAP ||
+      qtr_timeline_item_get_loading (gap))
+    return;
+  qtr_timeline_load_gap_async (self->model, gap, self->cancellable, load_done_cb, NULL);
+}
+
+static void
+older_loaded_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(QtrTimelineView) self = user_data;
+
+  load_done_cb (source, result, NULL);
+  self->loading_older = FALSE;
+}
+
+/* Near the end of the list (or with a list shorter than the view), the older page. */
+static void
+maybe_load_older (QtrTimelineView *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+  double value = gtk_adjustment_get_value (adjustment);
+  double page = gtk_adjustment_get_page_size (adjustment);
+  double upper = gtk_adjustment_get_upper (adjustment);
+
+  if (self->model == NULL || self->loading_older || page <= 0 ||
+      g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0 ||
+      qtr_timeline_get_end_reached (self->model) ||
+      qtr_timeline_get_state (self->model) != QTR_TIMELINE_STATE_ONLINE)
+    return;
+  if (value + page < upper - LOAD_OLDER_SCREENS * page)
+    return;
+  self->loading_older = TRUE;
+  qtr_timeline_load_older_async (self->model, self->cancellable, older_loaded_cb,
+                                 g_object_ref (self));
+}
+
+/* The item of the first row whose bottom is below the top of the view. */
+static QtrTimelineItem *
+first_visible_item (QtrTimelineView *self)
+{
+  QtrTimelineItem *first = NULL;
+  double first_y = G_MAXDOUBLE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      QtrTimelineItem *item = get_child_item (child);
+      graphene_point_t top;
+
+      if (item == NULL || !gtk_widget_get_child_visible (child) ||
+          !gtk_widget_compute_point (child, GTK_WIDGET (self->scrolled_window),
+                                     &GRAPHENE_POINT_INIT (0, 0), &top))
+        continue;
+      if (top.y + gtk_widget_get_height (child) > 0 && top.y < first_y)
+        {
+          first_y = top.y;
+          first = item;
+        }
+    }
+  return first;
+}
+
+static gboolean
+save_position_idle_cb (gpointer user_data)
+{
+  QtrTimelineView *self = user_data;
+  QtrTimelineItem *item;
+
+  self->position_idle_id = 0;
+  /* While the view goes back to the saved position, that is the position. */
+  if (self->restore_source_id != 0)
+    return G_SOURCE_REMOVE;
+  item = self->model != NULL ? first_visible_item (self) : NULL;
+  if (item != NULL && qtr_timeline_item_get_kind (item) != QTR_TIMELINE_ITEM_GAP)
+    qtr_timeline_set_read_position (self->model, qtr_timeline_item_get_id (item));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+adjustment_value_changed_cb (QtrTimelineView *self,
+                             GtkAdjustment   *adjustment)
+{
+  if (self->model == NULL)
+    return;
+  /* On the way back to the reading position, the view is not at the top, whatever the value
+   * says before the rows are laid out. */
+  if (self->restore_source_id == 0)
+    qtr_timeline_set_at_top (self->model, gtk_adjustment_get_value (adjustment) <= 0);
+  maybe_load_older (self);
+  /* Scrolled away from the top (back to the saved position, or by the user before it came):
+   * what shows is the position from now on. The rows are laid out after the value changes:
+   * look then. */
+  if (gtk_adjustment_get_value (adjustment) > 0)
+    self->position_restored = TRUE;
+  if (self->position_restored && self->position_idle_id == 0)
+    self->position_idle_id = g_idle_add_full (G_PRIORITY_LOW, save_position_idle_cb, self, NULL);
+}
+
+static void
+adjustment_changed_cb (QtrTimelineView *self,
+                       GtkAdjustment   *adjustment)
+{
+  maybe_load_older (self);
+}
+
+static void
+edge_reached_cb (QtrTimelineView *self,
+                 GtkPositionType  position)
+{
+  if (position == GTK_POS_BOTTOM)
+    maybe_load_older (self);
+}
+
+/* Scrolls to the reading position once the list is laid out (before, the list view has no
+ * rows to scroll by): first the list brings the row into view, then, a frame at a time, the
+ * row goes to the top of the view, where the user was. Gives up after a second or so. A
+ * timeout rather than a tick callback: it runs whether or not the view was realized yet. */
+static gboolean
+restore_timeout_cb (gpointer user_data)
+{
+  QtrTimelineView *self = QTR_TIMELINE_VIEW (user_data);
+  QtrTimelineItem *item = NULL;
+  GtkWidget *row;
+  guint position;
+
+  /* Not shown (another section's page): on again once it is (see map). */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self->list_view)))
+    {
+      self->restore_source_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (gtk_widget_get_height (GTK_WIDGET (self->list_view)) == 0)
+    return G_SOURCE_CONTINUE;
+  if (self->model != NULL && self->restore_id != NULL)
+    item = qtr_timeline_find (self->model, self->restore_id, &position);
+  if (item == NULL || self->restore_attempts++ > 60)
+    goto done;
+  row = find_row_widget (self, item);
+  if (!self->restore_scrolled || row == NULL)
+    {
+      /* Again if what came in above since moved the row out of view. */
+      self->restore_scrolled = TRUE;
+      gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u",
+                                  position);
+      return G_SOURCE_CONTINUE;
+    }
+  {
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+    double value = gtk_adjustment_get_value (adjustment);
+    double last = gtk_adjustment_get_upper (adjustment) -
+                  gtk_adjustment_get_page_size (adjustment);
+    graphene_point_t top;
+
+    /* Until the row is at the top (or the list can go no further), checked at each frame:
+     * rows that come in above before the list is laid out again move it. */
+    if (gtk_widget_compute_point (row, GTK_WIDGET (self->scrolled_window),
+                                  &GRAPHENE_POINT_INIT (0, 0), &top) &&
+        ABS (top.y) >= 1 && !(top.y > 0 && value >= last))
+      {
+        gtk_adjustment_set_value (adjustment, value + top.y);
+        return G_SOURCE_CONTINUE;
+      }
+  }
+
+done:
+  self->restore_source_id = 0;
+  g_clear_pointer (&self->restore_id, g_free);
+  return G_SOURCE_REMOVE;
+}
+
+/* Brings the reading position into view, once the timeline holds it. */
+static void
+restore_position (QtrTimelineView *self)
+{
+  const char *id;
+  guint position;
+
+  if (self->model == NULL || self->position_restored)
+    return;
+  id = qtr_timeline_get_read_position (self->model);
+  if (id == NULL || qtr_timeline_find (self->model, id, &position) == NULL)
+    return;
+  self->position_restored = TRUE;
+  if (position == 0)
+    return;
+  /* The view leaves the top now, before it is laid out again: what comes in above stays
+   * above. */
+  qtr_timeline_set_at_top (self->model, FALSE);
+  /* Kept apart: scrolling there moves the position until the row is at the top. */
+  g_free (self->restore_id);
+  self->restore_id = g_strdup (id);
+  self->restore_attempts = 0;
+  if (self->restore_source_id == 0)
+    self->restore_source_id = g_timeout_add (RESTORE_INTERVAL, restore_timeout_cb, self);
+}
+
+static void
+model_items_changed_cb (QtrTimelineView *self,
+                        guint            position,
+                        guint            removed,
+                        guint            added)
+{
+  /* Items let in at the top while the top showed: show them (held ones wait for the button). */
+  if (position == 0 && added > 0 && qtr_timeline_get_at_top (self->model) &&
+      self->restore_source_id == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
+  restore_position (self);
+}
+
+static void
+read_position_changed_cb (QtrTimelineView *self)
+{
+  restore_position (self);
 }
 
 static gboolean
@@ -140,14 +416,14 @@ focus_selected_tick_cb (GtkWidget     *widget,
                         gpointer       user_data)
 {
   QtrTimelineView *self = QTR_TIMELINE_VIEW (widget);
-  g_autoptr(QtrStatus) status = NULL;
+  g_autoptr(GObject) item = NULL;
   GtkWidget *row;
 
   self->focus_tick_id = 0;
-  status = g_list_model_get_item (G_LIST_MODEL (self->selection),
-                                  gtk_single_selection_get_selected (self->selection));
-  /* Keyboard focus follows the selection, so that Tab goes on from the selected post. */
-  if (status != NULL && (row = find_row_widget (self, status)) != NULL)
+  item = g_list_model_get_item (G_LIST_MODEL (self->selection),
+                                gtk_single_selection_get_selected (self->selection));
+  /* Keyboard focus follows the selection, so that Tab goes on from the selected row. */
+  if (item != NULL && (row = find_row_widget (self, item)) != NULL)
     gtk_widget_grab_focus (row);
   return G_SOURCE_REMOVE;
 }
@@ -191,10 +467,27 @@ static void
 emit_status_activated (QtrTimelineView *self,
                        guint            position)
 {
-  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  g_autoptr(QtrTimelineItem) item = g_list_model_get_item (G_LIST_MODEL (self->selection),
+                                                           position);
+  QtrStatus *status = NULL;
 
-  if (QTR_IS_STATUS (item))
-    g_signal_emit (self, signals[STATUS_ACTIVATED], 0, item);
+  if (item == NULL)
+    return;
+  switch (qtr_timeline_item_get_kind (item))
+    {
+    case QTR_TIMELINE_ITEM_STATUS:
+      status = qtr_timeline_item_get_status (item);
+      break;
+    case QTR_TIMELINE_ITEM_NOTIFICATION:
+      status = qtr_notification_get_status (qtr_timeline_item_get_notification (item));
+      break;
+    case QTR_TIMELINE_ITEM_GAP:
+    default:
+      load_gap (self, item);
+      break;
+    }
+  if (status != NULL)
+    g_signal_emit (self, signals[STATUS_ACTIVATED], 0, status);
 }
 
 static void
@@ -216,6 +509,9 @@ show_pending_activated_cb (GtkWidget  *widget,
 {
   QtrTimelineView *self = QTR_TIMELINE_VIEW (widget);
 
+  if (self->model == NULL)
+    return;
+  qtr_timeline_reveal_pending (self->model);
   g_signal_emit (self, signals[SHOW_PENDING], 0);
   if (g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
     gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
@@ -229,6 +525,16 @@ list_view_activate_cb (QtrTimelineView *self,
 }
 
 static void
+qtr_timeline_view_map (GtkWidget *widget)
+{
+  QtrTimelineView *self = QTR_TIMELINE_VIEW (widget);
+
+  GTK_WIDGET_CLASS (qtr_timeline_view_parent_class)->map (widget);
+  if (self->restore_id != NULL && self->restore_source_id == 0)
+    self->restore_source_id = g_timeout_add (RESTORE_INTERVAL, restore_timeout_cb, self);
+}
+
+static void
 qtr_timeline_view_dispose (GObject *object)
 {
   QtrTimelineView *self = QTR_TIMELINE_VIEW (object);
@@ -238,13 +544,12 @@ qtr_timeline_view_dispose (GObject *object)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->focus_tick_id);
       self->focus_tick_id = 0;
     }
-  if (self->model != NULL)
-    g_clear_signal_handler (&self->pending_id, self->model);
+  qtr_timeline_view_set_model (self, NULL);
+  g_clear_handle_id (&self->position_idle_id, g_source_remove);
   /* AdwBin keeps its child apart from the template's: let it go first. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), QTR_TYPE_TIMELINE_VIEW);
   g_clear_object (&self->selection);
-  g_clear_object (&self->model);
   g_clear_object (&self->loader);
 
   G_OBJECT_CLASS (qtr_timeline_view_parent_class)->dispose (object);
@@ -304,9 +609,10 @@ qtr_timeline_view_class_init (QtrTimelineViewClass *klass)
   object_class->dispose = qtr_timeline_view_dispose;
   object_class->get_property = qtr_timeline_view_get_property;
   object_class->set_property = qtr_timeline_view_set_property;
+  widget_class->map = qtr_timeline_view_map;
 
   properties[PROP_MODEL] =
-    g_param_spec_object ("model", NULL, NULL, G_TYPE_LIST_MODEL,
+    g_param_spec_object ("model", NULL, NULL, QTR_TYPE_TIMELINE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_IMAGE_LOADER] =
     g_param_spec_object ("image-loader", NULL, NULL, QTR_TYPE_IMAGE_LOADER,
@@ -320,7 +626,8 @@ qtr_timeline_view_class_init (QtrTimelineViewClass *klass)
    * QtrTimelineView::status-activated:
    * @status: the QtrStatus
    *
-   * The user opened a post (Enter, or a double click): show its thread.
+   * The user opened a post (Enter, or a double click), or the post of a notification: show
+   * its thread.
    */
   signals[STATUS_ACTIVATED] =
     g_signal_new ("status-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -334,7 +641,8 @@ qtr_timeline_view_class_init (QtrTimelineViewClass *klass)
   /**
    * QtrTimelineView::show-pending:
    *
-   * The user asked for the new posts that the model holds back: let them in.
+   * The user asked for the new posts that the model held back: they were let in, and the
+   * view scrolls to the top.
    */
   signals[SHOW_PENDING] =
     g_signal_new ("show-pending", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -353,6 +661,7 @@ qtr_timeline_view_class_init (QtrTimelineViewClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/quitter/Quitter/qtr-timeline-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, QtrTimelineView, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, QtrTimelineView, list_view);
   gtk_widget_class_bind_template_child (widget_class, QtrTimelineView, pending_button);
   gtk_widget_class_bind_template_callback (widget_class, list_view_activate_cb);
@@ -374,6 +683,14 @@ qtr_timeline_view_init (QtrTimelineView *self)
   g_signal_connect (factory, "unbind", G_CALLBACK (factory_unbind_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scrolled_window),
+                           "value-changed", G_CALLBACK (adjustment_value_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scrolled_window),
+                           "changed", G_CALLBACK (adjustment_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->scrolled_window, "edge-reached", G_CALLBACK (edge_reached_cb),
+                           self, G_CONNECT_SWAPPED);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->list_view),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Posts"), -1);
 }
@@ -392,9 +709,9 @@ qtr_timeline_view_new (void)
 /**
  * qtr_timeline_view_get_model:
  *
- * Returns: (transfer none) (nullable): the posts it shows
+ * Returns: (transfer none) (nullable): the timeline it shows
  */
-GListModel *
+QtrTimeline *
 qtr_timeline_view_get_model (QtrTimelineView *self)
 {
   g_return_val_if_fail (QTR_IS_TIMELINE_VIEW (self), NULL);
@@ -402,37 +719,55 @@ qtr_timeline_view_get_model (QtrTimelineView *self)
   return self->model;
 }
 
-static gboolean
-has_pending_property (GListModel *model)
-{
-  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (model), "n-pending");
-
-  return pspec != NULL && (pspec->flags & G_PARAM_READABLE) &&
-         g_value_type_transformable (pspec->value_type, G_TYPE_UINT);
-}
-
 /**
  * qtr_timeline_view_set_model:
- * @model: (nullable): a GListModel of QtrStatus; an `n-pending` property on it drives the
- *   "N new posts" button
+ * @model: (nullable): the timeline to show
+ *
+ * Shows @model, from its top (or from its reading position, once it holds it). The view
+ * tells the timeline whether its top shows, pages older items in at the end, and keeps the
+ * reading position.
  */
 void
 qtr_timeline_view_set_model (QtrTimelineView *self,
-                             GListModel      *model)
+                             QtrTimeline     *model)
 {
   g_return_if_fail (QTR_IS_TIMELINE_VIEW (self));
-  g_return_if_fail (model == NULL || G_IS_LIST_MODEL (model));
+  g_return_if_fail (model == NULL || QTR_IS_TIMELINE (model));
 
   if (self->model == model)
     return;
   if (self->model != NULL)
-    g_clear_signal_handler (&self->pending_id, self->model);
+    {
+      g_clear_signal_handler (&self->pending_id, self->model);
+      g_clear_signal_handler (&self->items_changed_id, self->model);
+      g_clear_signal_handler (&self->read_position_id, self->model);
+    }
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->restore_source_id, g_source_remove);
+  g_clear_pointer (&self->restore_id, g_free);
+  self->loading_older = FALSE;
+  self->position_restored = FALSE;
+  self->restore_scrolled = FALSE;
   g_set_object (&self->model, model);
-  gtk_single_selection_set_model (self->selection, model);
-  if (model != NULL && has_pending_property (model))
-    self->pending_id = g_signal_connect_object (model, "notify::n-pending",
-                                                G_CALLBACK (update_pending), self,
-                                                G_CONNECT_SWAPPED);
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (model));
+  if (model != NULL)
+    {
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+
+      self->cancellable = g_cancellable_new ();
+      self->pending_id = g_signal_connect_object (model, "notify::n-pending",
+                                                  G_CALLBACK (update_pending), self,
+                                                  G_CONNECT_SWAPPED);
+      self->items_changed_id = g_signal_connect_object (model, "items-changed",
+                                                        G_CALLBACK (model_items_changed_cb),
+                                                        self, G_CONNECT_SWAPPED);
+      self->read_position_id = g_signal_connect_object (model, "notify::read-position",
+                                                        G_CALLBACK (read_position_changed_cb),
+                                                        self, G_CONNECT_SWAPPED);
+      qtr_timeline_set_at_top (model, gtk_adjustment_get_value (adjustment) <= 0);
+      restore_position (self);
+    }
   update_pending (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
 }
@@ -497,26 +832,27 @@ qtr_timeline_view_select (QtrTimelineView *self,
 /**
  * qtr_timeline_view_get_n_pending:
  *
- * Returns: the model's `n-pending`, or 0 when it has no such property
+ * Returns: how many new items the timeline holds back (the button says so)
  */
 guint
 qtr_timeline_view_get_n_pending (QtrTimelineView *self)
 {
-  g_auto(GValue) value = G_VALUE_INIT;
-  g_auto(GValue) as_uint = G_VALUE_INIT;
-  GParamSpec *pspec;
-
   g_return_val_if_fail (QTR_IS_TIMELINE_VIEW (self), 0);
 
-  if (self->model == NULL || !has_pending_property (self->model))
-    return 0;
-  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (self->model), "n-pending");
-  g_value_init (&value, pspec->value_type);
-  g_object_get_property (G_OBJECT (self->model), "n-pending", &value);
-  g_value_init (&as_uint, G_TYPE_UINT);
-  if (!g_value_transform (&value, &as_uint))
-    return 0;
-  return g_value_get_uint (&as_uint);
+  return self->model != NULL ? qtr_timeline_get_n_pending (self->model) : 0;
+}
+
+/**
+ * qtr_timeline_view_get_scrolled_window:
+ *
+ * Returns: (transfer none): the scrolled window around the list, for tests
+ */
+GtkScrolledWindow *
+qtr_timeline_view_get_scrolled_window (QtrTimelineView *self)
+{
+  g_return_val_if_fail (QTR_IS_TIMELINE_VIEW (self), NULL);
+
+  return self->scrolled_window;
 }
 
 /**
@@ -531,3 +867,4 @@ qtr_timeline_view_get_list_view (QtrTimelineView *self)
 
   return self->list_view;
 }
+

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "qtr-image-loader.h"
+#include "qtr-timeline.h"
 
 G_BEGIN_DECLS
 
@@ -12,9 +13,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (QtrTimelineView, qtr_timeline_view, QTR, TIMELINE_VIEW, AdwBin)
 
 GtkWidget      *qtr_timeline_view_new              (void);
-GListModel     *qtr_timeline_view_get_model        (QtrTimelineView *self);
+QtrTimeline    *qtr_timeline_view_get_model        (QtrTimelineView *self);
 void            qtr_timeline_view_set_model        (QtrTimelineView *self,
-                                                    GListModel      *model);
+                                                    QtrTimeline     *model);
 QtrImageLoader *qtr_timeline_view_get_image_loader (QtrTimelineView *self);
 void            qtr_timeline_view_set_image_loader (QtrTimelineView *self,
                                                     QtrImageLoader  *loader);
@@ -23,5 +24,6 @@ void            qtr_timeline_view_select           (QtrTimelineView *self,
                                                     guint            position);
 guint           qtr_timeline_view_get_n_pending    (QtrTimelineView *self);
 GtkListView    *qtr_timeline_view_get_list_view    (QtrTimelineView *self);
+GtkScrolledWindow *qtr_timeline_view_get_scrolled_window (QtrTimelineView *self);
 
 G_END_DECLS

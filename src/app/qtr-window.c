@@ -7,17 +7,56 @@
 
 #include "qtr-account-store.h"
 #include "qtr-api-client.h"
+#include "qtr-cache.h"
 #include "qtr-login-page.h"
 #include "qtr-main-view.h"
+#include "qtr-notification-list.h"
 #include "qtr-open-uri.h"
+#include "qtr-server-info.h"
 #include "qtr-status.h"
+#include "qtr-streaming-client.h"
 
 /* QtrWindow: the welcome page, the login page, or the main view of the active account.
  *
  * At start the saved active account opens the main view directly; without one the welcome
  * page offers to log in. The window owns the account store and does what the pages ask of it:
- * switch account, log out (the token revoked, the secret removed), and, once an account is
- * open, read its home timeline's newest page into the Home section. */
+ * switch account, log out (the token revoked, the secret removed).
+ *
+ * An open account is a session: its API client, its cache.db, one streaming client and the
+ * timelines of the sidebar (Home, Notifications, Mentions, Local, Federated, Bookmarks,
+ * Favourites). Each timeline shows what the cache kept at once, then asks the server for what
+ * is newer; the streaming client (or polling, where the server has no streaming) keeps them up
+ * to date. While the server cannot be reached a banner says so, and goes away once it answers
+ * again; a server that answers with an error gets a banner with a "Retry" button. Switching
+ * account or logging out ends the session (every request cancelled, the stream closed) and
+ * starts the next one. */
+
+/* The sidebar's sections with a timeline, as the window builds them. */
+static const struct {
+  const char      *section;
+  QtrTimelineKind  kind;
+  const char      *notification_type;  /* for a notification list of one type */
+} timeline_sections[] = {
+  { "home", QTR_TIMELINE_HOME, NULL },
+  { "notifications", QTR_TIMELINE_NOTIFICATIONS, NULL },
+  { "mentions", QTR_TIMELINE_NOTIFICATIONS, "mention" },
+  { "local", QTR_TIMELINE_LOCAL, NULL },
+  { "federated", QTR_TIMELINE_FEDERATED, NULL },
+  { "bookmarks", QTR_TIMELINE_BOOKMARKS, NULL },
+  { "favourites", QTR_TIMELINE_FAVOURITES, NULL },
+};
+
+typedef struct {
+  QtrWindow          *window;       /* unowned: the window ends its session before it goes */
+  char               *handle;
+  GCancellable       *cancellable;  /* of every request of the session */
+  QtrApiClient       *client;
+  QtrCache           *cache;        /* nullable: without one, nothing is kept */
+  QtrServerInfo      *server_info;  /* nullable: until (or unless) discovery succeeds */
+  QtrStreamingClient *streaming;    /* once the timelines and discovery are there */
+  GPtrArray          *timelines;    /* QtrTimeline, in timeline_sections order; or NULL */
+  gboolean            discovered;   /* discovery finished, well or not */
+} Session;
 
 struct _QtrWindow
 {
@@ -25,7 +64,7 @@ struct _QtrWindow
 
   GSettings            *settings;
   QtrAccountStore      *store;
-  GCancellable         *account_cancellable;  /* of the open account's requests */
+  Session              *session;  /* of the open account, or NULL */
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -86,42 +125,257 @@ describe_store_error (const GError *error)
 }
 
 static void
-home_loaded_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+session_clear (Session *session)
 {
-  g_autoptr(QtrApiResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GListStore) statuses = NULL;
-  QtrWindow *self;
-  JsonArray *array;
+  g_clear_object (&session->streaming);
+  g_clear_pointer (&session->timelines, g_ptr_array_unref);
+  g_clear_object (&session->server_info);
+  g_clear_object (&session->cache);
+  g_clear_object (&session->client);
+  g_clear_object (&session->cancellable);
+  g_free (session->handle);
+}
 
-  response = qtr_api_client_request_finish (QTR_API_CLIENT (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+static Session *
+session_ref (Session *session)
+{
+  return g_rc_box_acquire (session);
+}
+
+static void
+session_unref (Session *session)
+{
+  g_rc_box_release_full (session, (GDestroyNotify) session_clear);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Session, session_unref)
+
+/* Stops everything the session does; what is still on its way finds it cancelled. */
+static void
+session_stop (Session *session)
+{
+  g_cancellable_cancel (session->cancellable);
+  session->window = NULL;
+  if (session->streaming != NULL)
+    qtr_streaming_client_stop (session->streaming);
+  if (session->timelines != NULL)
+    for (guint i = 0; i < session->timelines->len; i++)
+      g_signal_handlers_disconnect_by_data (session->timelines->pdata[i], session);
+  session_unref (session);
+}
+
+/* Whether a callback of @session should do anything: not once the session ended. */
+static gboolean
+session_is_live (Session *session)
+{
+  return !g_cancellable_is_cancelled (session->cancellable);
+}
+
+/* Ends the open account's session: its pages go, its requests and its stream stop. */
+static void
+end_session (QtrWindow *self)
+{
+  if (self->session == NULL)
     return;
-  self = QTR_WINDOW (user_data);
-  array = response != NULL ? qtr_api_response_get_array (response, &error) : NULL;
-  if (array == NULL)
-    {
-      qtr_main_view_show_status (self->main_view, _("Could Not Load Home"), error->message);
-      return;
-    }
-  statuses = g_list_store_new (QTR_TYPE_STATUS);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-      g_autoptr(GError) entity_error = NULL;
-      g_autoptr(QtrStatus) status = NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (timeline_sections); i++)
+    qtr_main_view_set_timeline (self->main_view, timeline_sections[i].section, NULL);
+  qtr_main_view_show_banner (self->main_view, NULL, FALSE);
+  g_clear_pointer (&self->session, session_stop);
+}
 
-      if (JSON_NODE_HOLDS_OBJECT (node))
-        status = qtr_status_new_from_json (json_node_get_object (node), &entity_error);
-      if (status != NULL)
-        g_list_store_append (statuses, status);
-      else
-        g_debug ("Skipped a status of the home timeline: %s",
-                 entity_error != NULL ? entity_error->message : "not an object");
+/* The banner: offline while the server cannot be reached, an error (with "Retry") while it
+ * answers with one; nothing once every timeline that asked it got an answer. */
+static void
+update_banner (Session *session)
+{
+  QtrMainView *view = session->window->main_view;
+  const GError *failure = NULL;
+  gboolean offline = FALSE;
+
+  for (guint i = 0; i < session->timelines->len; i++)
+    {
+      QtrTimeline *timeline = session->timelines->pdata[i];
+
+      switch (qtr_timeline_get_state (timeline))
+        {
+        case QTR_TIMELINE_STATE_OFFLINE:
+          offline = TRUE;
+          break;
+        case QTR_TIMELINE_STATE_FAILED:
+          if (failure == NULL)
+            failure = qtr_timeline_get_error (timeline);
+          break;
+        case QTR_TIMELINE_STATE_INITIAL:
+        case QTR_TIMELINE_STATE_ONLINE:
+        default:
+          break;
+        }
     }
-  qtr_main_view_set_timeline (self->main_view, "home", G_LIST_MODEL (statuses));
+  if (offline)
+    qtr_main_view_show_banner (view, _("Offline: the server cannot be reached. Posts shown "
+                                       "are the ones saved on this computer."), TRUE);
+  else if (failure != NULL)
+    {
+      /* Translators: %s is the server's error, such as "The access token is invalid" */
+      g_autofree char *text = g_strdup_printf (_("Could not load posts: %s"),
+                                               failure->message);
+
+      qtr_main_view_show_banner (view, text, TRUE);
+    }
+  else
+    qtr_main_view_show_banner (view, NULL, FALSE);
+}
+
+static void discover (Session *session);
+
+static void
+timeline_state_changed_cb (QtrTimeline *timeline,
+                           GParamSpec  *pspec,
+                           Session     *session)
+{
+  update_banner (session);
+  /* Started offline: now that the server answers, find out whether it streams. */
+  if (qtr_timeline_get_state (timeline) == QTR_TIMELINE_STATE_ONLINE &&
+      session->discovered && session->server_info == NULL)
+    discover (session);
+}
+
+static void
+newer_loaded_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (qtr_timeline_load_finish (QTR_TIMELINE (source), result, &error) < 0 &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("%s did not load: %s", qtr_timeline_get_key (QTR_TIMELINE (source)),
+             error->message);
+}
+
+static void
+load_newer (Session     *session,
+            QtrTimeline *timeline)
+{
+  qtr_timeline_load_newer_async (timeline, session->cancellable, newer_loaded_cb, NULL);
+}
+
+static void
+timeline_restored_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(Session) session = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!qtr_timeline_restore_finish (QTR_TIMELINE (source), result, &error) &&
+      session_is_live (session))
+    g_debug ("%s was not restored from the cache: %s",
+               qtr_timeline_get_key (QTR_TIMELINE (source)), error->message);
+  if (session_is_live (session))
+    load_newer (session, QTR_TIMELINE (source));
+}
+
+/* Once the timelines exist and discovery said whether the server streams: the stream (or
+ * polling), for every timeline at once. */
+static void
+maybe_start_streaming (Session *session)
+{
+  if (session->timelines == NULL || !session->discovered || session->streaming != NULL)
+    return;
+  session->streaming = qtr_streaming_client_new (session->client, session->server_info);
+  for (guint i = 0; i < session->timelines->len; i++)
+    qtr_streaming_client_add_timeline (session->streaming, session->timelines->pdata[i]);
+  qtr_streaming_client_start (session->streaming);
+}
+
+static void
+build_timelines (Session *session)
+{
+  QtrWindow *self = session->window;
+
+  session->timelines = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < G_N_ELEMENTS (timeline_sections); i++)
+    {
+      QtrTimeline *timeline;
+
+      if (timeline_sections[i].kind == QTR_TIMELINE_NOTIFICATIONS)
+        {
+          const char *types[] = { timeline_sections[i].notification_type, NULL };
+
+          timeline = QTR_TIMELINE (qtr_notification_list_new (session->client,
+                                                              session->server_info,
+                                                              session->cache,
+                                                              types[0] != NULL ? types : NULL));
+        }
+      else
+        timeline = qtr_timeline_new (session->client, session->server_info, session->cache,
+                                     timeline_sections[i].kind, NULL);
+      g_ptr_array_add (session->timelines, timeline);
+      g_signal_connect (timeline, "notify::state", G_CALLBACK (timeline_state_changed_cb),
+                        session);
+      qtr_main_view_set_timeline (self->main_view, timeline_sections[i].section, timeline);
+      qtr_timeline_restore_async (timeline, session->cancellable, timeline_restored_cb,
+                                  session_ref (session));
+    }
+  maybe_start_streaming (session);
+}
+
+static void
+cache_opened_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(Session) session = user_data;
+  g_autoptr(QtrCache) cache = NULL;
+  g_autoptr(GError) error = NULL;
+
+  cache = qtr_cache_open_finish (result, &error);
+  if (!session_is_live (session))
+    return;
+  session->cache = g_steal_pointer (&cache);
+  if (session->cache == NULL)
+    {
+      /* Not fatal: the timelines work without it, but nothing is kept for the next start. */
+      g_debug ("%s", error->message);
+      show_toast (session->window, _("Posts cannot be saved on this computer: the cache could "
+                                     "not be opened. Check that your home folder has space."));
+    }
+  build_timelines (session);
+}
+
+static void
+discovered_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(Session) session = user_data;
+  g_autoptr(QtrServerInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  info = qtr_server_info_discover_finish (result, &error);
+  if (!session_is_live (session))
+    return;
+  session->server_info = g_steal_pointer (&info);
+  if (session->server_info == NULL)
+    g_debug ("What the server can do is unknown (%s): its timelines are polled",
+             error->message);
+  session->discovered = TRUE;
+  /* A stream that polled because discovery had failed gives way to one that knows. */
+  if (session->streaming != NULL && session->server_info != NULL)
+    {
+      qtr_streaming_client_stop (session->streaming);
+      g_clear_object (&session->streaming);
+    }
+  maybe_start_streaming (session);
+}
+
+static void
+discover (Session *session)
+{
+  session->discovered = FALSE;
+  qtr_server_info_discover_async (session->client, session->cancellable, discovered_cb,
+                                  session_ref (session));
 }
 
 static void
@@ -131,24 +385,26 @@ credentials_loaded_cb (GObject      *source,
 {
   g_autoptr(QtrCredentials) credentials = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(QtrApiClient) client = NULL;
-  QtrWindow *self;
+  g_autofree char *cache_path = NULL;
+  g_autoptr(Session) session = user_data;
 
   credentials = qtr_account_store_load_credentials_finish (QTR_ACCOUNT_STORE (source), result,
                                                            &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!session_is_live (session))
     return;
-  self = QTR_WINDOW (user_data);
   if (credentials != NULL)
-    client = qtr_api_client_new (credentials->server, credentials->access_token, &error);
-  if (client == NULL)
+    session->client = qtr_api_client_new (credentials->server, credentials->access_token,
+                                          &error);
+  if (session->client == NULL)
     {
-      qtr_main_view_show_status (self->main_view, _("Could Not Open the Account"),
+      qtr_main_view_show_status (session->window->main_view, _("Could Not Open the Account"),
                                  describe_store_error (error));
       return;
     }
-  qtr_api_client_get_async (client, "/api/v1/timelines/home", NULL, self->account_cancellable,
-                            home_loaded_cb, self);
+  discover (session);
+  cache_path = qtr_cache_build_path (session->handle + (session->handle[0] == '@'));
+  qtr_cache_open_async (cache_path, session->cancellable, cache_opened_cb,
+                        session_ref (session));
 }
 
 static void
@@ -168,27 +424,37 @@ show_accounts (QtrWindow *self)
     }
   if (active == NULL)
     {
+      end_session (self);
       gtk_stack_set_visible_child_name (self->main_stack, "welcome");
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.log-out", FALSE);
       return;
     }
 
-  g_cancellable_cancel (self->account_cancellable);
-  g_clear_object (&self->account_cancellable);
-  self->account_cancellable = g_cancellable_new ();
   qtr_main_view_set_accounts (self->main_view, accounts, active);
-  qtr_main_view_set_timeline (self->main_view, "home", NULL);
+  if (self->session != NULL && g_str_equal (self->session->handle, active))
+    {
+      gtk_stack_set_visible_child_name (self->main_stack, "main");
+      return;
+    }
+  end_session (self);
+  self->session = g_rc_box_new0 (Session);
+  self->session->window = self;
+  self->session->handle = g_strdup (active);
+  self->session->cancellable = g_cancellable_new ();
   qtr_main_view_show_status (self->main_view, _("Loading…"), NULL);
   gtk_stack_set_visible_child_name (self->main_stack, "main");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.log-out", TRUE);
-  qtr_account_store_load_credentials_async (self->store, active, self->account_cancellable,
-                                            credentials_loaded_cb, self);
+  qtr_account_store_load_credentials_async (self->store, active, self->session->cancellable,
+                                            credentials_loaded_cb, session_ref (self->session));
 }
 
 static void
 login_page_logged_in_cb (QtrWindow  *self,
                          const char *handle)
 {
+  /* Logged in again to the open account: its session starts over with the new token. */
+  if (self->session != NULL && g_str_equal (self->session->handle, handle))
+    end_session (self);
   show_accounts (self);
 }
 
@@ -253,6 +519,16 @@ main_view_hashtag_activated_cb (QtrWindow  *self,
     return;
   url = g_strconcat (account->server, "/tags/", escaped, NULL);
   open_in_browser (self, url);
+}
+
+/* "Retry" on the banner: every timeline asks the server again. */
+static void
+main_view_banner_activated_cb (QtrWindow *self)
+{
+  if (self->session == NULL || self->session->timelines == NULL)
+    return;
+  for (guint i = 0; i < self->session->timelines->len; i++)
+    load_newer (self->session, self->session->timelines->pdata[i]);
 }
 
 static void
@@ -341,8 +617,7 @@ qtr_window_dispose (GObject *object)
 {
   QtrWindow *self = QTR_WINDOW (object);
 
-  g_cancellable_cancel (self->account_cancellable);
-  g_clear_object (&self->account_cancellable);
+  g_clear_pointer (&self->session, session_stop);
   gtk_widget_dispose_template (GTK_WIDGET (self), QTR_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
@@ -373,6 +648,7 @@ qtr_window_class_init (QtrWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, main_view_status_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, main_view_mention_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, main_view_hashtag_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, main_view_banner_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "win.add-account", NULL,
                                    add_account_activated_cb);

@@ -10,7 +10,9 @@
 #include "qtr-client-test.h"
 #include "qtr-clock.h"
 #include "qtr-image-loader.h"
+#include "qtr-json.h"
 #include "qtr-login-page.h"
+#include "qtr-login.h"
 #include "qtr-main-view.h"
 #include "qtr-status-row.h"
 #include "qtr-test-util.h"
@@ -27,6 +29,11 @@
 #define CLIENT_SECRET "app-test-client-secret"
 #define TOKEN "app-test-token-4f2a"
 #define TOKEN2 "app-test-token-93c0"
+
+/* The sections that the window gives a timeline. */
+static const char *timeline_section_names[] = {
+  "home", "notifications", "mentions", "local", "federated", "bookmarks", "favourites",
+};
 
 /* Helpers */
 
@@ -115,37 +122,42 @@ find_widget (GtkWidget *root,
   return found->len > 0 ? found->pdata[0] : NULL;
 }
 
-static QtrStatus *
-load_status (const char *flavour)
+static JsonObject *
+load_status_json (const char *flavour)
 {
   g_autofree char *folder = g_build_filename ("client", flavour, NULL);
   g_autoptr(GBytes) bytes = qtr_test_load_data (folder, "status.json");
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  QtrStatus *status;
+  JsonObject *object;
 
-  json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                              &error);
+  object = qtr_json_parse_object (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                  &error);
   g_assert_no_error (error);
-  status = qtr_status_new_from_json (json_node_get_object (json_parser_get_root (parser)),
-                                     &error);
-  g_assert_no_error (error);
-  return status;
+  return object;
 }
 
-static GListStore *
+/* A home timeline (of a server that is never asked) holding the four fixture posts, Mastodon's
+ * first: as they would have come in by streaming, while its top showed. */
+static QtrTimeline *
 load_fixture_timeline (void)
 {
   static const char *flavours[] = { "mastodon", "gotosocial", "akkoma", "snac" };
-  GListStore *store = g_list_store_new (QTR_TYPE_STATUS);
+  g_autoptr(QtrApiClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  QtrTimeline *timeline;
 
-  for (guint i = 0; i < G_N_ELEMENTS (flavours); i++)
+  client = qtr_api_client_new ("http://127.0.0.1:9", "unused-token", &error);
+  g_assert_no_error (error);
+  timeline = qtr_timeline_new (client, NULL, NULL, QTR_TIMELINE_HOME, NULL);
+  qtr_timeline_set_at_top (timeline, TRUE);
+  for (guint i = G_N_ELEMENTS (flavours); i > 0; i--)
     {
-      g_autoptr(QtrStatus) status = load_status (flavours[i]);
+      g_autoptr(JsonObject) status = load_status_json (flavours[i - 1]);
 
-      g_list_store_append (store, status);
+      g_assert_true (qtr_timeline_add_entity (timeline, status));
     }
-  return store;
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (timeline)), ==, 4);
+  return timeline;
 }
 
 static GtkWindow *
@@ -314,90 +326,6 @@ test_relative_time (void)
   g_assert_cmpstr (f, ==, "3 hours ago");
 }
 
-/* A model with `n-pending`, as a streaming timeline has. */
-
-#define TEST_TYPE_PENDING_MODEL (test_pending_model_get_type ())
-G_DECLARE_FINAL_TYPE (TestPendingModel, test_pending_model, TEST, PENDING_MODEL, GObject)
-
-struct _TestPendingModel
-{
-  GObject     parent_instance;
-  GListModel *items;
-  guint       n_pending;
-};
-
-static GType
-test_pending_model_get_item_type (GListModel *model)
-{
-  return QTR_TYPE_STATUS;
-}
-
-static guint
-test_pending_model_get_n_items (GListModel *model)
-{
-  return g_list_model_get_n_items (TEST_PENDING_MODEL (model)->items);
-}
-
-static gpointer
-test_pending_model_get_item (GListModel *model,
-                             guint       position)
-{
-  return g_list_model_get_item (TEST_PENDING_MODEL (model)->items, position);
-}
-
-static void
-test_pending_model_list_model_init (GListModelInterface *iface)
-{
-  iface->get_item_type = test_pending_model_get_item_type;
-  iface->get_n_items = test_pending_model_get_n_items;
-  iface->get_item = test_pending_model_get_item;
-}
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestPendingModel, test_pending_model, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
-                                                      test_pending_model_list_model_init))
-
-static void
-test_pending_model_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
-{
-  g_value_set_uint (value, TEST_PENDING_MODEL (object)->n_pending);
-}
-
-static void
-test_pending_model_finalize (GObject *object)
-{
-  g_clear_object (&TEST_PENDING_MODEL (object)->items);
-  G_OBJECT_CLASS (test_pending_model_parent_class)->finalize (object);
-}
-
-static void
-test_pending_model_class_init (TestPendingModelClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->get_property = test_pending_model_get_property;
-  object_class->finalize = test_pending_model_finalize;
-  g_object_class_install_property (object_class, 1,
-                                   g_param_spec_uint ("n-pending", NULL, NULL, 0, G_MAXUINT, 0,
-                                                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-}
-
-static void
-test_pending_model_init (TestPendingModel *self)
-{
-}
-
-static void
-set_n_pending (TestPendingModel *model,
-               guint             n)
-{
-  model->n_pending = n;
-  g_object_notify (G_OBJECT (model), "n-pending");
-}
-
 /* The timeline */
 
 static QtrStatusRow *
@@ -501,7 +429,7 @@ has_binding (GtkWidget  *widget,
 static void
 test_timeline (void)
 {
-  g_autoptr(GListStore) statuses = load_fixture_timeline ();
+  g_autoptr(QtrTimeline) statuses = load_fixture_timeline ();
   GtkWindow *window = new_window (600, 900);
   QtrTimelineView *view = QTR_TIMELINE_VIEW (qtr_timeline_view_new ());
   QtrStatusRow *alice, *grace, *erin;
@@ -513,7 +441,7 @@ test_timeline (void)
   g_autoptr(GDateTime) now = g_date_time_new_utc (2024, 10, 30, 12, 5, 0);
 
   qtr_clock_set_now (clock, now);
-  qtr_timeline_view_set_model (view, G_LIST_MODEL (statuses));
+  qtr_timeline_view_set_model (view, statuses);
   adw_window_set_content (ADW_WINDOW (window), GTK_WIDGET (view));
   g_signal_connect (view, "mention-activated", G_CALLBACK (record_string_cb), &mention);
   g_signal_connect (view, "hashtag-activated", G_CALLBACK (record_string_cb), &hashtag);
@@ -597,8 +525,11 @@ test_timeline (void)
     g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (view)));
   }
   gtk_widget_activate_action (GTK_WIDGET (view), "timeline.open", NULL);
-  g_assert_true (opened == g_list_model_get_item (G_LIST_MODEL (statuses), 3));
-  g_object_unref (opened);
+  {
+    g_autoptr(QtrTimelineItem) last = g_list_model_get_item (G_LIST_MODEL (statuses), 3);
+
+    g_assert_true (opened == qtr_timeline_item_get_status (last));
+  }
 
   gtk_window_destroy (window);
   settle ();
@@ -629,45 +560,42 @@ count_cb (GObject *object,
   (*count)++;
 }
 
+/* A post that arrives while the user reads further down is held: the button says so, and
+ * lets it in. */
 static void
 test_pending (void)
 {
-  TestPendingModel *model = g_object_new (TEST_TYPE_PENDING_MODEL, NULL);
+  g_autoptr(QtrTimeline) model = load_fixture_timeline ();
+  g_autoptr(JsonObject) newer = qtr_test_status_new ("999999999999999999", "Held back");
   GtkWindow *window = new_window (500, 600);
   QtrTimelineView *view = QTR_TIMELINE_VIEW (qtr_timeline_view_new ());
   GtkWidget *button;
   guint shown = 0;
 
-  model->items = G_LIST_MODEL (load_fixture_timeline ());
-  qtr_timeline_view_set_model (view, G_LIST_MODEL (model));
+  qtr_timeline_view_set_model (view, model);
   g_signal_connect (view, "show-pending", G_CALLBACK (count_cb), &shown);
   adw_window_set_content (ADW_WINDOW (window), GTK_WIDGET (view));
   gtk_window_present (window);
   wait_for (is_mapped, view, "the timeline shows");
+  g_assert_true (qtr_timeline_get_at_top (model));
 
   g_assert_null (find_pending_button (GTK_WIDGET (view)));
-  set_n_pending (model, 3);
+  qtr_timeline_set_at_top (model, FALSE);  /* as when scrolled down */
+  g_assert_true (qtr_timeline_add_entity (model, newer));
   settle ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 4);
   button = find_pending_button (GTK_WIDGET (view));
   g_assert_nonnull (button);
-  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "3 new posts");
-  g_assert_cmpuint (qtr_timeline_view_get_n_pending (view), ==, 3);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "1 new post");
+  g_assert_cmpuint (qtr_timeline_view_get_n_pending (view), ==, 1);
   save_screenshot (GTK_WIDGET (window), "timeline-new-posts");
   g_signal_emit_by_name (button, "clicked");
   g_assert_cmpuint (shown, ==, 1);
-  set_n_pending (model, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 5);
   settle ();
   g_assert_null (find_pending_button (GTK_WIDGET (view)));
-
-  /* A plain GListStore has no such property: no button, ever. */
-  {
-    g_autoptr(GListStore) plain = load_fixture_timeline ();
-
-    qtr_timeline_view_set_model (view, G_LIST_MODEL (plain));
-    g_assert_cmpuint (qtr_timeline_view_get_n_pending (view), ==, 0);
-  }
+  g_assert_true (label_shows (GTK_WIDGET (view), "Held back"));
   gtk_window_destroy (window);
-  g_assert_finalize_object (model);
 }
 
 /* The row asks its loader for the avatar and the media */
@@ -759,7 +687,7 @@ is_unfolded (gpointer leaflet)
 static void
 test_main_view_adaptive (void)
 {
-  g_autoptr(GListStore) statuses = load_fixture_timeline ();
+  g_autoptr(QtrTimeline) statuses = load_fixture_timeline ();
   GtkWindow *window = new_window (1000, 700);
   QtrMainView *view = QTR_MAIN_VIEW (qtr_main_view_new ());
   AdwLeaflet *leaflet = qtr_main_view_get_leaflet (view);
@@ -781,7 +709,7 @@ test_main_view_adaptive (void)
   /* No section has a page yet: none shows in the sidebar. */
   for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
     g_assert_false (qtr_main_view_has_section (view, sections[i]));
-  qtr_main_view_set_timeline (view, "home", G_LIST_MODEL (statuses));
+  qtr_main_view_set_timeline (view, "home", statuses);
   g_assert_true (qtr_main_view_has_section (view, "home"));
   g_assert_false (qtr_main_view_has_section (view, "notifications"));
   g_assert_cmpstr (qtr_main_view_get_section (view), ==, "home");
@@ -994,6 +922,11 @@ login_server_new (void)
   qtr_test_server_add (login->server, "/api/v1/accounts/verify_credentials",
                        verify_credentials_cb, login);
   qtr_test_server_add (login->server, "/api/v1/timelines/home", home_cb, login);
+  /* The window's other timelines, empty. */
+  qtr_test_timeline_new (login->server, "/api/v1/notifications");
+  qtr_test_timeline_new (login->server, "/api/v1/timelines/public");
+  qtr_test_timeline_new (login->server, "/api/v1/bookmarks");
+  qtr_test_timeline_new (login->server, "/api/v1/favourites");
   return login;
 }
 
@@ -1405,6 +1338,576 @@ test_login_no_keyring (void)
   g_test_trap_assert_passed ();
 }
 
+/* The window's timelines against a loopback server that pages, streams and notifies: the one
+ * account's Home, Notifications and Mentions; a streamed post while the user reads further
+ * down; the older page at the end; a gap after a restart; an offline start from cache.db. */
+
+typedef struct {
+  QtrTestServer   *server;
+  QtrTestTimeline *home;
+  QtrTestTimeline *notifications;
+  GPtrArray       *connections;  /* SoupWebsocketConnection, as the server accepted them */
+} StreamServer;
+
+/* Favourites, until the test serves them: a server error. */
+static void
+favourites_cb (SoupServer        *server,
+               SoupServerMessage *message,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  qtr_test_reply_json (message, 500, "{\"error\":\"The database is down for maintenance\"}");
+}
+
+static void
+stream_websocket_cb (SoupServer              *server,
+                     SoupServerMessage       *message,
+                     const char              *path,
+                     SoupWebsocketConnection *connection,
+                     gpointer                 user_data)
+{
+  StreamServer *stream = user_data;
+
+  g_object_set_data_full (G_OBJECT (connection), "qtr-query",
+                          g_strdup (g_uri_get_query (soup_server_message_get_uri (message))),
+                          g_free);
+  g_ptr_array_add (stream->connections, g_object_ref (connection));
+}
+
+/* Mastodon's instance document, with its streaming URL on the loopback server. */
+static void
+stream_instance_cb (SoupServer        *server,
+                    SoupServerMessage *message,
+                    const char        *path,
+                    GHashTable        *query,
+                    gpointer           user_data)
+{
+  StreamServer *stream = user_data;
+  g_autoptr(GBytes) bytes = qtr_test_load_data ("client/mastodon", "instance-v2.json");
+  g_autoptr(JsonObject) instance = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strconcat ("ws", stream->server->base + strlen ("http"), NULL);
+  g_autofree char *json = NULL;
+
+  instance = qtr_json_parse_object (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                    &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (qtr_json_get_object (qtr_json_get_object (instance,
+                                                                           "configuration"),
+                                                      "urls"),
+                                 "streaming", url);
+  root = json_node_init_object (json_node_alloc (), instance);
+  json = json_to_string (root, FALSE);
+  qtr_test_reply_json (message, 200, json);
+}
+
+static StreamServer *
+stream_server_new (void)
+{
+  StreamServer *stream = g_new0 (StreamServer, 1);
+
+  stream->server = qtr_test_server_new ();
+  stream->connections = g_ptr_array_new_with_free_func (g_object_unref);
+  qtr_test_server_serve_flavour (stream->server, "mastodon");
+  qtr_test_server_add (stream->server, "/api/v2/instance", stream_instance_cb, stream);
+  soup_server_add_websocket_handler (stream->server->server, "/api/v1/streaming", NULL, NULL,
+                                     stream_websocket_cb, stream, NULL);
+  stream->home = qtr_test_timeline_new (stream->server, "/api/v1/timelines/home");
+  stream->notifications = qtr_test_timeline_new (stream->server, "/api/v1/notifications");
+  qtr_test_timeline_new (stream->server, "/api/v1/timelines/public");
+  qtr_test_timeline_new (stream->server, "/api/v1/bookmarks");
+  qtr_test_server_add (stream->server, "/api/v1/favourites", favourites_cb, stream);
+  return stream;
+}
+
+static void
+stream_server_free (StreamServer *stream)
+{
+  for (guint i = 0; i < stream->connections->len; i++)
+    if (soup_websocket_connection_get_state (stream->connections->pdata[i]) ==
+        SOUP_WEBSOCKET_STATE_OPEN)
+      soup_websocket_connection_close (stream->connections->pdata[i],
+                                       SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+  g_ptr_array_unref (stream->connections);
+  qtr_test_server_free (stream->server);
+  g_free (stream);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StreamServer, stream_server_free)
+
+static gboolean
+user_stream_open (gpointer user_data)
+{
+  StreamServer *stream = user_data;
+
+  for (guint i = 0; i < stream->connections->len; i++)
+    if (soup_websocket_connection_get_state (stream->connections->pdata[i]) ==
+          SOUP_WEBSOCKET_STATE_OPEN &&
+        g_strcmp0 (g_object_get_data (stream->connections->pdata[i], "qtr-query"),
+                   "stream=user") == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Sends the home post @id as Mastodon's streaming sends a new one. */
+static void
+stream_update (StreamServer *stream,
+               const char   *id)
+{
+  g_autoptr(JsonNode) payload = json_node_init_object (json_node_alloc (),
+                                                       qtr_test_timeline_get (stream->home, id));
+  g_autofree char *payload_text = json_to_string (payload, FALSE);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "stream");
+  json_builder_begin_array (builder);
+  json_builder_add_string_value (builder, "user");
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "event");
+  json_builder_add_string_value (builder, "update");
+  json_builder_set_member_name (builder, "payload");
+  json_builder_add_string_value (builder, payload_text);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
+  for (guint i = 0; i < stream->connections->len; i++)
+    if (soup_websocket_connection_get_state (stream->connections->pdata[i]) ==
+          SOUP_WEBSOCKET_STATE_OPEN &&
+        g_strcmp0 (g_object_get_data (stream->connections->pdata[i], "qtr-query"),
+                   "stream=user") == 0)
+      soup_websocket_connection_send_text (stream->connections->pdata[i], text);
+}
+
+static void
+account_saved_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (qtr_account_store_save_finish (QTR_ACCOUNT_STORE (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+is_true (gpointer flag)
+{
+  return *(gboolean *) flag;
+}
+
+/* The account @handle on @server, saved and active, as after a login. */
+static void
+save_account (const char *server,
+              const char *handle)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrAccountStore) store = qtr_account_store_new (NULL, &error);
+  g_autoptr(QtrStoredAccount) account = qtr_stored_account_new (server, "1", handle, "Reader");
+  g_autoptr(QtrCredentials) credentials = qtr_credentials_new (server, CLIENT_ID, CLIENT_SECRET,
+                                                               TOKEN);
+  gboolean saved = FALSE;
+
+  g_assert_no_error (error);
+  qtr_account_store_save_async (store, account, credentials, NULL, account_saved_cb, &saved);
+  wait_for (is_true, &saved, "the account is saved");
+  g_assert_true (qtr_account_store_set_active (store, handle, &error));
+  g_assert_no_error (error);
+}
+
+/* The id of the post at the top of what @view shows (the first row whose bottom is below the
+ * top of the viewport), measured on the widgets. */
+static const char *
+first_visible_post (QtrTimelineView *view)
+{
+  GtkWidget *scrolled = GTK_WIDGET (qtr_timeline_view_get_scrolled_window (view));
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  const char *id = NULL;
+  double best = G_MAXDOUBLE;
+
+  collect_widgets (scrolled, QTR_TYPE_STATUS_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      graphene_point_t top;
+      QtrStatus *status = qtr_status_row_get_status (rows->pdata[i]);
+
+      GtkWidget *list_row = rows->pdata[i];
+
+      /* The list view's own child: hidden (not child-visible) while it is recycled. */
+      while (!GTK_IS_LIST_VIEW (gtk_widget_get_parent (list_row)))
+        list_row = gtk_widget_get_parent (list_row);
+      if (status == NULL || !gtk_widget_get_child_visible (list_row) ||
+          !gtk_widget_compute_point (rows->pdata[i], scrolled, &GRAPHENE_POINT_INIT (0, 0), &top))
+        continue;
+      if (top.y + gtk_widget_get_height (rows->pdata[i]) > 0 && top.y < best)
+        {
+          best = top.y;
+          id = qtr_status_get_id (status);
+        }
+    }
+  return id;
+}
+
+/* Whether the first post in view is the one set as "qtr-expected" on @view. */
+static gboolean
+shows_expected_first (gpointer view)
+{
+  return g_strcmp0 (first_visible_post (view), g_object_get_data (view, "qtr-expected")) == 0;
+}
+
+static GtkAdjustment *
+vadjustment (QtrTimelineView *view)
+{
+  return gtk_scrolled_window_get_vadjustment (qtr_timeline_view_get_scrolled_window (view));
+}
+
+static guint
+n_items (QtrTimelineView *view)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (qtr_timeline_view_get_model (view)));
+}
+
+static gboolean
+home_has_40 (gpointer view)
+{
+  QtrTimelineView *home = qtr_main_view_get_timeline (view, "home");
+
+  return home != NULL && n_items (home) >= 40 && has_rows (home);
+}
+
+/* Laid out, with more than two screens below the top. */
+static gboolean
+is_long (gpointer view)
+{
+  GtkAdjustment *adjustment = vadjustment (view);
+
+  return gtk_adjustment_get_upper (adjustment) > 3 * gtk_adjustment_get_page_size (adjustment) &&
+         gtk_adjustment_get_page_size (adjustment) > 0;
+}
+
+static gboolean
+has_pending (gpointer view)
+{
+  return qtr_timeline_view_get_n_pending (view) > 0;
+}
+
+static gboolean
+is_at_top (gpointer view)
+{
+  return gtk_adjustment_get_value (vadjustment (view)) == 0;
+}
+
+static gboolean
+has_all_61 (gpointer view)
+{
+  return n_items (view) == 61;
+}
+
+static gboolean
+is_offline (gpointer view)
+{
+  const char *banner = qtr_main_view_get_banner (view);
+
+  return banner != NULL && g_str_has_prefix (banner, "Offline");
+}
+
+static GtkWidget *
+find_retry_button (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  collect_widgets (root, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), "_Retry") == 0 &&
+        gtk_widget_is_drawable (buttons->pdata[i]))
+      return buttons->pdata[i];
+  g_error ("No Retry button shows");
+}
+
+static gboolean
+has_error_banner (gpointer view)
+{
+  const char *banner = qtr_main_view_get_banner (view);
+
+  return banner != NULL && g_str_has_prefix (banner, "Could not load posts");
+}
+
+static gboolean
+is_online (gpointer view)
+{
+  return qtr_main_view_get_banner (view) == NULL;
+}
+
+static gboolean
+has_mentioned_you (gpointer view)
+{
+  return label_shows (view, "mentioned you");
+}
+
+static gboolean
+has_favourited (gpointer view)
+{
+  return label_shows (view, "favourited your post");
+}
+
+static gboolean
+not_loading (gpointer view)
+{
+  return !qtr_timeline_get_loading (qtr_timeline_view_get_model (view));
+}
+
+/* The gap item of @view's timeline, and where it is. */
+static QtrTimelineItem *
+find_gap (QtrTimelineView *view,
+          guint           *position)
+{
+  GListModel *model = G_LIST_MODEL (qtr_timeline_view_get_model (view));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(QtrTimelineItem) item = g_list_model_get_item (model, i);
+
+      if (qtr_timeline_item_get_kind (item) == QTR_TIMELINE_ITEM_GAP)
+        {
+          *position = i;
+          return item;
+        }
+    }
+  return NULL;
+}
+
+static gboolean
+has_gap (gpointer view)
+{
+  guint position;
+
+  return find_gap (view, &position) != NULL;
+}
+
+static gboolean
+has_no_gap (gpointer view)
+{
+  return !has_gap (view);
+}
+
+static GtkWidget *
+find_gap_button (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  collect_widgets (root, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (gtk_widget_has_css_class (buttons->pdata[i], "gap") &&
+        gtk_widget_is_drawable (buttons->pdata[i]))
+      return buttons->pdata[i];
+  return NULL;
+}
+
+static gboolean
+gap_button_shows (gpointer view)
+{
+  return find_gap_button (view) != NULL;
+}
+
+static void
+test_window_timelines (void)
+{
+  g_autoptr(StreamServer) stream = stream_server_new ();
+  QtrWindow *window;
+  QtrMainView *main_view;
+  QtrTimelineView *home;
+  g_autofree char *first_id = NULL;
+  g_autofree char *streamed = NULL;
+  g_autofree char *read_position = NULL;
+  double value;
+  guint n, position;
+
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Home post number %u", i + 1);
+
+      g_free (qtr_test_timeline_post (stream->home, text));  /* 1000…1059 */
+    }
+  g_free (qtr_test_timeline_notify (stream->notifications, "mention", "Are you there?"));
+  g_free (qtr_test_timeline_notify (stream->notifications, "favourite", "My post they liked"));
+  save_account (stream->server->base, "@reader@stream.example");
+
+  window = g_object_new (QTR_TYPE_WINDOW, NULL);
+  main_view = qtr_window_get_main_view (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* Home from the server: its newest page, and every section of the account. */
+  wait_for (home_has_40, main_view, "Home shows its newest page");
+  home = qtr_main_view_get_timeline (main_view, "home");
+  g_assert_cmpuint (n_items (home), ==, 40);
+  g_assert_true (label_shows (GTK_WIDGET (home), "Home post number 60"));
+  for (guint i = 0; i < G_N_ELEMENTS (timeline_section_names); i++)
+    g_assert_true (qtr_main_view_has_section (main_view, timeline_section_names[i]));
+  /* Favourites answered with an error: the banner says so, and "Retry" asks again. */
+  wait_for (has_error_banner, main_view, "the banner says what failed");
+  g_assert_cmpstr (qtr_main_view_get_banner (main_view), ==,
+                   "Could not load posts: 500 Internal Server Error: The database is down for "
+                   "maintenance");
+  save_screenshot (GTK_WIDGET (window), "window-error");
+  qtr_test_timeline_new (stream->server, "/api/v1/favourites");
+  g_signal_emit_by_name (find_retry_button (GTK_WIDGET (main_view)), "clicked");
+  wait_for (is_online, main_view, "the banner goes once favourites load");
+  wait_for (user_stream_open, stream, "the home stream is connected");
+  save_screenshot (GTK_WIDGET (window), "window-home");
+
+  /* Scrolled down, a streamed post does not move the view: it waits behind the button. */
+  wait_for (is_long, home, "Home is laid out");
+  gtk_adjustment_set_value (vadjustment (home), 1500);
+  settle ();
+  value = gtk_adjustment_get_value (vadjustment (home));
+  g_assert_cmpfloat (value, >, 0);
+  first_id = g_strdup (first_visible_post (home));
+  g_assert_nonnull (first_id);
+  g_assert_cmpstr (first_id, !=, "1059");
+  g_assert_false (qtr_timeline_get_at_top (qtr_timeline_view_get_model (home)));
+  streamed = qtr_test_timeline_post (stream->home, "Streamed while reading");
+  stream_update (stream, streamed);
+  wait_for (has_pending, home, "the streamed post is held");
+  settle ();
+  g_assert_cmpuint (n_items (home), ==, 40);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment (home)), ==, value);
+  g_assert_cmpstr (first_visible_post (home), ==, first_id);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find_pending_button (GTK_WIDGET (home)))),
+                   ==, "1 new post");
+  save_screenshot (GTK_WIDGET (window), "window-new-post");
+
+  /* The reading position follows what shows. */
+  g_assert_cmpstr (qtr_timeline_get_read_position (qtr_timeline_view_get_model (home)), ==,
+                   first_id);
+
+  /* The button lets it in and goes to the top. */
+  g_signal_emit_by_name (find_pending_button (GTK_WIDGET (home)), "clicked");
+  g_assert_cmpuint (n_items (home), ==, 41);
+  wait_for (is_at_top, home, "the view is at the top");
+  settle ();
+  g_assert_cmpstr (first_visible_post (home), ==, streamed);
+  g_assert_null (find_pending_button (GTK_WIDGET (home)));
+  g_assert_true (label_shows (GTK_WIDGET (home), "Streamed while reading"));
+  save_screenshot (GTK_WIDGET (window), "window-revealed");
+
+  /* At the end, the older page. */
+  gtk_adjustment_set_value (vadjustment (home), gtk_adjustment_get_upper (vadjustment (home)));
+  wait_for (has_all_61, home, "the older page is loaded at the end");
+  g_assert_nonnull (strstr (qtr_test_timeline_last_query (stream->home), "max_id="));
+  g_assert_cmpuint (n_items (home), ==, 61);
+
+  /* Notifications: the mention with its post, the favourite as a line. Mentions: the mention
+   * only. */
+  qtr_main_view_select_section (main_view, "notifications");
+  wait_for (has_mentioned_you, qtr_main_view_get_timeline (main_view, "notifications"),
+            "Notifications shows the mention");
+  wait_for (has_favourited, qtr_main_view_get_timeline (main_view, "notifications"),
+            "Notifications shows the favourite");
+  g_assert_true (label_shows (GTK_WIDGET (qtr_main_view_get_timeline (main_view,
+                                                                      "notifications")),
+                              "My post they liked"));
+  save_screenshot (GTK_WIDGET (window), "window-notifications");
+  qtr_main_view_select_section (main_view, "mentions");
+  wait_for (has_mentioned_you, qtr_main_view_get_timeline (main_view, "mentions"),
+            "Mentions shows the mention");
+  wait_for (not_loading, qtr_main_view_get_timeline (main_view, "mentions"),
+            "Mentions has loaded");
+  g_assert_cmpuint (n_items (qtr_main_view_get_timeline (main_view, "mentions")), ==, 1);
+  g_assert_false (label_shows (GTK_WIDGET (qtr_main_view_get_timeline (main_view, "mentions")),
+                               "favourited"));
+  save_screenshot (GTK_WIDGET (window), "window-mentions");
+
+  /* Back to a position further down, which the next start goes back to. */
+  qtr_main_view_select_section (main_view, "home");
+  gtk_adjustment_set_value (vadjustment (home), 0);
+  settle ();
+  gtk_adjustment_set_value (vadjustment (home), 900);
+  settle ();
+  read_position = g_strdup (first_visible_post (home));
+  g_assert_cmpstr (qtr_timeline_get_read_position (qtr_timeline_view_get_model (home)), ==,
+                   read_position);
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+
+  /* Missed while closed: more than a page. The next start shows the cache at once, then the
+   * newest page, with a gap between the two. */
+  for (guint i = 0; i < 45; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Missed post number %u", i + 1);
+
+      g_free (qtr_test_timeline_post (stream->home, text));
+    }
+  window = g_object_new (QTR_TYPE_WINDOW, NULL);
+  main_view = qtr_window_get_main_view (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (home_has_40, main_view, "Home shows again");
+  home = qtr_main_view_get_timeline (main_view, "home");
+  wait_for (has_gap, home, "a gap stands for the posts missed");
+  wait_for (not_loading, home, "Home has loaded");
+  n = n_items (home);
+  g_assert_nonnull (find_gap (home, &position));
+  /* The reading position came back (once the list is laid out), and the newest page went in
+   * above it without moving it. */
+  g_object_set_data_full (G_OBJECT (home), "qtr-expected", g_strdup (read_position), g_free);
+  wait_for (shows_expected_first, home, "the reading position is back at the top");
+  settle ();
+  g_assert_cmpstr (first_visible_post (home), ==, read_position);
+  qtr_timeline_view_select (home, position);
+  wait_for (gap_button_shows, home, "the gap's row shows");
+  save_screenshot (GTK_WIDGET (window), "window-gap");
+  g_signal_emit_by_name (find_gap_button (GTK_WIDGET (home)), "clicked");
+  wait_for (has_no_gap, home, "the gap is filled");
+  g_assert_cmpuint (n_items (home), ==, n - 1 + 5);
+  /* 1061…1065: the missed posts that the newest page (1066…1105) did not bring. */
+  for (guint i = 1061; i <= 1065; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("%u", i);
+
+      g_assert_nonnull (qtr_timeline_find (qtr_timeline_view_get_model (home), id, NULL));
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+
+  /* The server gone: the cache shows at once, and the window says it is offline. */
+  soup_server_disconnect (stream->server->server);
+  window = g_object_new (QTR_TYPE_WINDOW, NULL);
+  main_view = qtr_window_get_main_view (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (home_has_40, main_view, "Home shows from the cache");
+  wait_for (is_offline, main_view, "the window says it is offline");
+  home = qtr_main_view_get_timeline (main_view, "home");
+  g_assert_true (label_shows (GTK_WIDGET (main_view), "Offline"));
+  g_assert_true (label_shows (GTK_WIDGET (home), "Missed post number 45"));
+  save_screenshot (GTK_WIDGET (window), "window-offline");
+
+  /* The server back (on its port): "Retry" reaches it, the banner goes, and the stream that
+   * discovery now knows of connects. */
+  {
+    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) address = NULL;
+    g_autoptr(GError) error = NULL;
+
+    address = g_inet_socket_address_new (loopback, (guint16) g_ascii_strtoull (
+                                           strrchr (stream->server->base, ':') + 1, NULL, 10));
+    g_ptr_array_set_size (stream->connections, 0);
+    soup_server_listen (stream->server->server, address, 0, &error);
+    g_assert_no_error (error);
+    g_signal_emit_by_name (find_retry_button (GTK_WIDGET (main_view)), "clicked");
+    wait_for (is_online, main_view, "the banner goes once the server answers");
+    wait_for (user_stream_open, stream, "the stream connects once the server answers");
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1448,6 +1951,7 @@ main (int   argc,
   g_test_add_func ("/app/main-view/adaptive", test_main_view_adaptive);
   g_test_add_func ("/app/login", test_login);
   g_test_add_func ("/app/login/no-keyring", test_login_no_keyring);
+  g_test_add_func ("/app/window/timelines", test_window_timelines);
 
   return g_test_run ();
 }

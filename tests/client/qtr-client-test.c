@@ -258,6 +258,20 @@ query_id (GHashTable *query,
   return value != NULL ? g_ascii_strtoull (value, NULL, 10) : fallback;
 }
 
+/* Whether entity @id is of @type (a notification's), or any when @type is %NULL. */
+static gboolean
+has_type (QtrTestTimeline *timeline,
+          guint64          id,
+          const char      *type)
+{
+  g_autofree char *key = g_strdup_printf ("%" G_GUINT64_FORMAT, id);
+  JsonObject *entity = g_hash_table_lookup (timeline->entities, key);
+
+  return type == NULL ||
+         (entity != NULL && json_object_has_member (entity, "type") &&
+          g_strcmp0 (json_object_get_string_member (entity, "type"), type) == 0);
+}
+
 static void
 serve_timeline_cb (SoupServer        *soup_server,
                    SoupServerMessage *message,
@@ -270,6 +284,8 @@ serve_timeline_cb (SoupServer        *soup_server,
   guint64 since_id = query_id (query, "since_id", 0);
   guint64 min_id = query_id (query, "min_id", 0);
   gboolean adjacent = query != NULL && g_hash_table_contains (query, "min_id");
+  /* Notifications of one type (libsoup keeps one value of a repeated name: one type). */
+  const char *type = query != NULL ? g_hash_table_lookup (query, "types[]") : NULL;
   guint limit = MIN (query_id (query, "limit", 20), 40);
   g_autoptr(GArray) page = g_array_new (FALSE, FALSE, sizeof (guint64));
   g_autoptr(JsonArray) array = json_array_new ();
@@ -285,7 +301,7 @@ serve_timeline_cb (SoupServer        *soup_server,
         {
           guint64 id = g_array_index (timeline->ids, guint64, i);
 
-          if (id > min_id && id > since_id && id < max_id)
+          if (id > min_id && id > since_id && id < max_id && has_type (timeline, id, type))
             g_array_prepend_val (page, id);
         }
     }
@@ -295,7 +311,7 @@ serve_timeline_cb (SoupServer        *soup_server,
         {
           guint64 id = g_array_index (timeline->ids, guint64, i - 1);
 
-          if (id > since_id && id < max_id)
+          if (id > since_id && id < max_id && has_type (timeline, id, type))
             g_array_append_val (page, id);
         }
     }
@@ -311,11 +327,13 @@ serve_timeline_cb (SoupServer        *soup_server,
     }
   if (page->len > 0)
     {
+      g_autofree char *types = type != NULL ? g_strconcat ("&types%5B%5D=", type, NULL)
+                                            : g_strdup ("");
       g_autofree char *link = g_strdup_printf (
-        "<%s%s?max_id=%" G_GUINT64_FORMAT ">; rel=\"next\", "
-        "<%s%s?min_id=%" G_GUINT64_FORMAT ">; rel=\"prev\"",
+        "<%s%s?max_id=%" G_GUINT64_FORMAT "%s>; rel=\"next\", "
+        "<%s%s?min_id=%" G_GUINT64_FORMAT "%s>; rel=\"prev\"",
         timeline->server->base, timeline->path, g_array_index (page, guint64, page->len - 1),
-        timeline->server->base, timeline->path, g_array_index (page, guint64, 0));
+        types, timeline->server->base, timeline->path, g_array_index (page, guint64, 0), types);
 
       soup_message_headers_replace (soup_server_message_get_response_headers (message), "Link",
                                     link);

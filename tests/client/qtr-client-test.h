@@ -43,8 +43,8 @@ void           qtr_test_result_cb        (GObject            *source,
 GAsyncResult  *qtr_test_wait             (GAsyncResult      **slot);
 
 /* A timeline endpoint the way Mastodon pages it: numeric ids, newest first, `max_id`,
- * `since_id`, `min_id` (the page right above it) and `limit`, and a Link header. It lives as
- * long as its server. */
+ * `since_id`, `min_id` (the page right above it), `limit` and (for notifications) one `types[]`,
+ * and a Link header. It lives as long as its server. */
 typedef struct _QtrTestTimeline QtrTestTimeline;
 
 QtrTestTimeline *qtr_test_timeline_new      (QtrTestServer      *server,
