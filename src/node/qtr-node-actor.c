@@ -258,7 +258,7 @@ qtr_node_handle_actor (QtrNode           *node,
 {
   g_autoptr(GBytes) person = NULL;
 
-  qtr_node_refresh_owner (node);
+  /* The owner is read again (when node.db says it changed) before every request is routed. */
   if (!is_owner_name (node, g_hash_table_lookup (params, "username")))
     {
       qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "No such account here");
@@ -290,7 +290,6 @@ qtr_node_handle_profile (QtrNode           *node,
                          SoupServerMessage *msg,
                          GHashTable        *params)
 {
-  qtr_node_refresh_owner (node);
   if (!is_owner_name (node, g_hash_table_lookup (params, "username")))
     {
       qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "No such account here");

@@ -313,6 +313,8 @@ respond_if_gone (QtrNode           *self,
   g_autofree char *actor = NULL;
   gboolean gone = FALSE;
 
+  /* Before every request: a profile changed or an account deleted by the command line beside
+   * the running node is served at once. */
   qtr_node_refresh_owner (self);
   if (self->owner->deleted_at == 0)
     return FALSE;
