@@ -2263,6 +2263,20 @@ qtr_node_store_known_inboxes (QtrNodeStore  *self,
 }
 
 /**
+ * qtr_node_store_get_data_version:
+ *
+ * Returns: sqlite's `PRAGMA data_version`: it changes when another connection (another
+ *   process, such as the command line beside a running node) commits to node.db, and only
+ *   then; -1 with @error set
+ */
+gint64
+qtr_node_store_get_data_version (QtrNodeStore  *self,
+                                 GError       **error)
+{
+  return query_int64 (self, "PRAGMA data_version", error);
+}
+
+/**
  * qtr_node_store_get_profile_time:
  *
  * Returns: when the owner's profile last changed (Unix seconds), or -1 with @error set

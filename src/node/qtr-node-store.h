@@ -374,6 +374,8 @@ gboolean        qtr_node_store_mark_deleted       (QtrNodeStore          *self,
                                                    GError               **error);
 GStrv           qtr_node_store_known_inboxes      (QtrNodeStore          *self,
                                                    GError               **error);
+gint64          qtr_node_store_get_data_version   (QtrNodeStore          *self,
+                                                   GError               **error);
 gint64          qtr_node_store_get_profile_time   (QtrNodeStore          *self,
                                                    GError               **error);
 gboolean        qtr_node_store_add_media          (QtrNodeStore          *self,

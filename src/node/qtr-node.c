@@ -58,6 +58,7 @@ struct _QtrNode
   GCancellable     *cancellable; /* fetches of the node's own, cancelled when it stops */
   GHashTable       *fetches;     /* what those fetches are for (a post's or boost's id) */
   GSource          *heartbeat_source;
+  gint64            data_version;  /* node.db's, when the owner was last checked */
   GArray           *changes;     /* QtrChange: what the store wrote, announced when idle */
   GSource          *changes_source;
   QtrStreaming     *streaming;
@@ -1007,8 +1008,17 @@ void
 qtr_node_refresh_owner (QtrNode *self)
 {
   g_autoptr(GError) error = NULL;
-  gint64 updated_at = qtr_node_store_get_profile_time (self->store, &error);
+  gint64 version = qtr_node_store_get_data_version (self->store, &error);
+  gint64 updated_at;
 
+  /* Changes made here reload the owner themselves; only another process's commit (the
+   * command line beside the running node) needs a look, and data_version says when. */
+  if (version > 0 && version == self->data_version)
+    return;
+  g_clear_error (&error);
+  updated_at = qtr_node_store_get_profile_time (self->store, &error);
+  if (updated_at >= 0 && version > 0)
+    self->data_version = version;
   if (updated_at < 0)
     g_warning ("Cannot read the profile's time: %s", error->message);
   else if (updated_at != self->owner->updated_at && !qtr_node_reload_owner (self, &error))
