@@ -7,6 +7,7 @@
 #include <libsecret/secret.h>
 #include <locale.h>
 
+#include "qtr-app-test.h"
 #include "qtr-client-test.h"
 #include "qtr-clock.h"
 #include "qtr-image-loader.h"
@@ -36,91 +37,6 @@ static const char *timeline_section_names[] = {
 };
 
 /* Helpers */
-
-static void
-wait_for (gboolean (*condition) (gpointer),
-          gpointer   data,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting until %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static gboolean
-is_mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
-
-/* Lets the window lay out and draw a few frames. */
-static void
-settle (void)
-{
-  gint64 until = g_get_monotonic_time () + 300 * G_TIME_SPAN_MILLISECOND;
-
-  while (g_get_monotonic_time () < until)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-/* Takes the screen (Xvfb's, where the window sits at the top left without a window manager)
- * with ImageMagick's import, as a person's screenshot would: what was really drawn. */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *dir = g_getenv ("QTR_SCREENSHOT_DIR");
-  g_autofree char *path = NULL;
-  g_autofree char *crop = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  if (dir == NULL || *dir == '\0')
-    return;
-  settle ();
-  path = g_strdup_printf ("%s/%s.png", dir, name);
-  crop = g_strdup_printf ("%dx%d+0+0", gtk_widget_get_width (widget),
-                          gtk_widget_get_height (widget));
-  g_spawn_sync (NULL, (char *[]) { (char *) "import", (char *) "-window", (char *) "root",
-                                   (char *) "-crop", crop, path, NULL },
-                NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
-                G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error);
-  if (error != NULL || status != 0)
-    g_test_message ("Could not save %s: %s", path, error ? error->message : "import failed");
-  else
-    g_test_message ("Saved %s", path);
-}
-
-static void
-collect_widgets (GtkWidget *root,
-                 GType      type,
-                 GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && gtk_widget_get_mapped (root))
-    g_ptr_array_add (found, root);
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_widgets (child, type, found);
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
-
-  collect_widgets (root, type, found);
-  return found->len > 0 ? found->pdata[0] : NULL;
-}
 
 static JsonObject *
 load_status_json (const char *flavour)
@@ -158,16 +74,6 @@ load_fixture_timeline (void)
     }
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (timeline)), ==, 4);
   return timeline;
-}
-
-static GtkWindow *
-new_window (int width,
-            int height)
-{
-  GtkWindow *window = GTK_WINDOW (adw_window_new ());
-
-  gtk_window_set_default_size (window, width, height);
-  return window;
 }
 
 static GBytes *
@@ -334,7 +240,7 @@ find_row_for (GtkWidget  *root,
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
-  collect_widgets (root, QTR_TYPE_STATUS_ROW, rows);
+  qtr_app_test_collect (root, QTR_TYPE_STATUS_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     {
       QtrStatus *status = qtr_status_row_get_status (rows->pdata[i]);
@@ -352,7 +258,7 @@ has_four_rows (gpointer root)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
-  collect_widgets (root, QTR_TYPE_STATUS_ROW, rows);
+  qtr_app_test_collect (root, QTR_TYPE_STATUS_ROW, rows);
   return rows->len == 4;
 }
 
@@ -361,7 +267,7 @@ has_rows (gpointer root)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
-  collect_widgets (root, QTR_TYPE_STATUS_ROW, rows);
+  qtr_app_test_collect (root, QTR_TYPE_STATUS_ROW, rows);
   return rows->len > 0;
 }
 
@@ -371,7 +277,7 @@ label_shows (GtkWidget  *root,
 {
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
 
-  collect_widgets (root, GTK_TYPE_LABEL, labels);
+  qtr_app_test_collect (root, GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     {
       if (strstr (gtk_label_get_text (labels->pdata[i]), text) != NULL &&
@@ -430,7 +336,7 @@ static void
 test_timeline (void)
 {
   g_autoptr(QtrTimeline) statuses = load_fixture_timeline ();
-  GtkWindow *window = new_window (600, 900);
+  GtkWindow *window = qtr_app_test_new_window (600, 900);
   QtrTimelineView *view = QTR_TIMELINE_VIEW (qtr_timeline_view_new ());
   QtrStatusRow *alice, *grace, *erin;
   g_autofree char *text = NULL;
@@ -447,8 +353,8 @@ test_timeline (void)
   g_signal_connect (view, "hashtag-activated", G_CALLBACK (record_string_cb), &hashtag);
   g_signal_connect (view, "status-activated", G_CALLBACK (record_status_cb), &opened);
   gtk_window_present (window);
-  wait_for (is_mapped, view, "the timeline shows");
-  wait_for (has_four_rows, view, "the four posts have rows");
+  qtr_test_wait_until (qtr_app_test_is_mapped, view, "the timeline shows");
+  qtr_test_wait_until (has_four_rows, view, "the four posts have rows");
 
   /* Rows held the one clock while they show. */
   g_assert_true (qtr_clock_is_running (clock));
@@ -473,7 +379,7 @@ test_timeline (void)
 
   /* Revealed, the content reads and its links go where they should. */
   qtr_status_row_set_content_revealed (alice, TRUE);
-  settle ();
+  qtr_app_test_settle ();
   g_assert_true (qtr_status_row_get_content_revealed (alice));
   g_assert_true (label_shows (GTK_WIDGET (alice), "Tomatoes!"));
   text = qtr_status_row_dup_accessible_text (alice);
@@ -491,7 +397,7 @@ test_timeline (void)
   erin = find_row_for (GTK_WIDGET (view), "erin");
   g_assert_true (label_shows (GTK_WIDGET (erin), "Followers only, with a picture."));
   g_assert_true (label_shows (GTK_WIDGET (erin), "erin"));
-  save_screenshot (GTK_WIDGET (window), "timeline");
+  qtr_app_test_screenshot (GTK_WIDGET (window), "timeline");
 
   /* The time moves on with the clock's tick. */
   {
@@ -516,7 +422,7 @@ test_timeline (void)
   for (guint i = 0; i < 6; i++)
     gtk_widget_activate_action (GTK_WIDGET (view), "timeline.next", NULL);
   g_assert_cmpuint (qtr_timeline_view_get_selected (view), ==, 3);
-  settle ();
+  qtr_app_test_settle ();
   /* The focus followed the selection. */
   {
     GtkWidget *focus = gtk_window_get_focus (window);
@@ -532,7 +438,7 @@ test_timeline (void)
   }
 
   gtk_window_destroy (window);
-  settle ();
+  qtr_app_test_settle ();
   /* No row shows: the clock sleeps. */
   g_assert_false (qtr_clock_is_running (clock));
   qtr_clock_set_now (clock, NULL);
@@ -543,7 +449,7 @@ find_pending_button (GtkWidget *root)
 {
   g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
 
-  collect_widgets (root, GTK_TYPE_BUTTON, buttons);
+  qtr_app_test_collect (root, GTK_TYPE_BUTTON, buttons);
   for (guint i = 0; i < buttons->len; i++)
     {
       if (g_strcmp0 (gtk_actionable_get_action_name (buttons->pdata[i]),
@@ -567,7 +473,7 @@ test_pending (void)
 {
   g_autoptr(QtrTimeline) model = load_fixture_timeline ();
   g_autoptr(JsonObject) newer = qtr_test_status_new ("999999999999999999", "Held back");
-  GtkWindow *window = new_window (500, 600);
+  GtkWindow *window = qtr_app_test_new_window (500, 600);
   QtrTimelineView *view = QTR_TIMELINE_VIEW (qtr_timeline_view_new ());
   GtkWidget *button;
   guint shown = 0;
@@ -576,23 +482,23 @@ test_pending (void)
   g_signal_connect (view, "show-pending", G_CALLBACK (count_cb), &shown);
   adw_window_set_content (ADW_WINDOW (window), GTK_WIDGET (view));
   gtk_window_present (window);
-  wait_for (is_mapped, view, "the timeline shows");
+  qtr_test_wait_until (qtr_app_test_is_mapped, view, "the timeline shows");
   g_assert_true (qtr_timeline_get_at_top (model));
 
   g_assert_null (find_pending_button (GTK_WIDGET (view)));
   qtr_timeline_set_at_top (model, FALSE);  /* as when scrolled down */
   g_assert_true (qtr_timeline_add_entity (model, newer));
-  settle ();
+  qtr_app_test_settle ();
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 4);
   button = find_pending_button (GTK_WIDGET (view));
   g_assert_nonnull (button);
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "1 new post");
   g_assert_cmpuint (qtr_timeline_view_get_n_pending (view), ==, 1);
-  save_screenshot (GTK_WIDGET (window), "timeline-new-posts");
+  qtr_app_test_screenshot (GTK_WIDGET (window), "timeline-new-posts");
   g_signal_emit_by_name (button, "clicked");
   g_assert_cmpuint (shown, ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 5);
-  settle ();
+  qtr_app_test_settle ();
   g_assert_null (find_pending_button (GTK_WIDGET (view)));
   g_assert_true (label_shows (GTK_WIDGET (view), "Held back"));
   gtk_window_destroy (window);
@@ -609,7 +515,7 @@ test_row_images (void)
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(QtrStatus) status = NULL;
-  GtkWindow *window = new_window (500, 400);
+  GtkWindow *window = qtr_app_test_new_window (500, 400);
   QtrStatusRow *row = QTR_STATUS_ROW (qtr_status_row_new ());
   AdwAvatar *avatar;
   g_autoptr(GPtrArray) pictures = g_ptr_array_new ();
@@ -633,10 +539,10 @@ test_row_images (void)
   qtr_status_row_set_status (row, status);
   adw_window_set_content (ADW_WINDOW (window), GTK_WIDGET (row));
   gtk_window_present (window);
-  wait_for (is_mapped, row, "the row shows");
+  qtr_test_wait_until (qtr_app_test_is_mapped, row, "the row shows");
 
   /* The avatar arrives from the loader; the sensitive thumbnail is not even fetched. */
-  avatar = ADW_AVATAR (find_widget (GTK_WIDGET (row), ADW_TYPE_AVATAR));
+  avatar = ADW_AVATAR (qtr_app_test_find (GTK_WIDGET (row), ADW_TYPE_AVATAR));
   while (adw_avatar_get_custom_image (avatar) == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpint (gdk_paintable_get_intrinsic_width (adw_avatar_get_custom_image (avatar)), ==,
@@ -645,13 +551,13 @@ test_row_images (void)
   g_assert_cmpuint (qtr_test_server_count (server, "GET /img/40x30.png"), ==, 0);
 
   /* A click shows it. */
-  thumbnail = find_widget (GTK_WIDGET (row), GTK_TYPE_BUTTON);
+  thumbnail = qtr_app_test_find (GTK_WIDGET (row), GTK_TYPE_BUTTON);
   while (thumbnail != NULL && !gtk_widget_has_css_class (thumbnail, "media-thumbnail"))
     thumbnail = NULL;
   {
     g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
 
-    collect_widgets (GTK_WIDGET (row), GTK_TYPE_BUTTON, buttons);
+    qtr_app_test_collect (GTK_WIDGET (row), GTK_TYPE_BUTTON, buttons);
     for (guint i = 0; i < buttons->len; i++)
       if (gtk_widget_has_css_class (buttons->pdata[i], "media-thumbnail"))
         thumbnail = buttons->pdata[i];
@@ -659,15 +565,15 @@ test_row_images (void)
   g_assert_nonnull (thumbnail);
   g_signal_emit_by_name (thumbnail, "clicked");
   g_assert_false (label_shows (GTK_WIDGET (row), "Sensitive Media"));
-  collect_widgets (GTK_WIDGET (row), GTK_TYPE_PICTURE, pictures);
+  qtr_app_test_collect (GTK_WIDGET (row), GTK_TYPE_PICTURE, pictures);
   g_assert_cmpuint (pictures->len, ==, 1);
   while (gtk_picture_get_paintable (pictures->pdata[0]) == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (qtr_test_server_count (server, "GET /img/40x30.png"), ==, 1);
-  save_screenshot (GTK_WIDGET (window), "row-media");
+  qtr_app_test_screenshot (GTK_WIDGET (window), "row-media");
 
   gtk_window_destroy (window);
-  settle ();
+  qtr_app_test_settle ();
 }
 
 /* The main view */
@@ -688,7 +594,7 @@ static void
 test_main_view_adaptive (void)
 {
   g_autoptr(QtrTimeline) statuses = load_fixture_timeline ();
-  GtkWindow *window = new_window (1000, 700);
+  GtkWindow *window = qtr_app_test_new_window (1000, 700);
   QtrMainView *view = QTR_MAIN_VIEW (qtr_main_view_new ());
   AdwLeaflet *leaflet = qtr_main_view_get_leaflet (view);
   g_autoptr(GPtrArray) accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) qtr_stored_account_free);
@@ -704,7 +610,7 @@ test_main_view_adaptive (void)
   qtr_main_view_set_accounts (view, accounts, "@ann@a.example");
   adw_window_set_content (ADW_WINDOW (window), GTK_WIDGET (view));
   gtk_window_present (window);
-  wait_for (is_mapped, view, "the main view shows");
+  qtr_test_wait_until (qtr_app_test_is_mapped, view, "the main view shows");
 
   /* No section has a page yet: none shows in the sidebar. */
   for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
@@ -720,23 +626,23 @@ test_main_view_adaptive (void)
   g_assert_true (label_shows (GTK_WIDGET (view), "Ann"));
 
   /* Wide: sidebar and content side by side. */
-  wait_for (is_unfolded, leaflet, "the leaflet unfolds at 1000 px");
-  wait_for (has_rows, view, "the home timeline shows");
-  save_screenshot (GTK_WIDGET (window), "main-wide");
+  qtr_test_wait_until (is_unfolded, leaflet, "the leaflet unfolds at 1000 px");
+  qtr_test_wait_until (has_rows, view, "the home timeline shows");
+  qtr_app_test_screenshot (GTK_WIDGET (window), "main-wide");
 
   /* Phone width: one pane, and a back button from the content to the sidebar. */
   gtk_window_set_default_size (window, 360, 700);
-  wait_for (is_folded, leaflet, "the leaflet folds at 360 px");
+  qtr_test_wait_until (is_folded, leaflet, "the leaflet folds at 360 px");
   adw_leaflet_set_visible_child_name (leaflet, "content");
-  settle ();
-  save_screenshot (GTK_WIDGET (window), "main-narrow-content");
+  qtr_app_test_settle ();
+  qtr_app_test_screenshot (GTK_WIDGET (window), "main-narrow-content");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "main.back", NULL));
-  settle ();
+  qtr_app_test_settle ();
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "sidebar");
-  save_screenshot (GTK_WIDGET (window), "main-narrow-sidebar");
+  qtr_app_test_screenshot (GTK_WIDGET (window), "main-narrow-sidebar");
 
   gtk_window_set_default_size (window, 1000, 700);
-  wait_for (is_unfolded, leaflet, "the leaflet unfolds again");
+  qtr_test_wait_until (is_unfolded, leaflet, "the leaflet unfolds again");
 
   /* A section without a model goes away again. */
   qtr_main_view_set_timeline (view, "home", NULL);
@@ -989,7 +895,7 @@ find_entry_row (GtkWidget  *root,
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
-  collect_widgets (root, ADW_TYPE_ENTRY_ROW, rows);
+  qtr_app_test_collect (root, ADW_TYPE_ENTRY_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     if (g_str_equal (adw_preferences_row_get_title (rows->pdata[i]), title))
       return rows->pdata[i];
@@ -1093,7 +999,7 @@ activate_account_row (QtrMainView *view,
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
-  collect_widgets (GTK_WIDGET (view), GTK_TYPE_LIST_BOX_ROW, rows);
+  qtr_app_test_collect (GTK_WIDGET (view), GTK_TYPE_LIST_BOX_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     {
       if (g_str_equal (gtk_widget_get_name (rows->pdata[i]), handle))
@@ -1134,7 +1040,7 @@ static void
 submit (QtrLoginPage *page)
 {
   gtk_widget_activate_action (GTK_WIDGET (page), "login.continue", NULL);
-  wait_for (login_settled, page, "the login page has an answer");
+  qtr_test_wait_until (login_settled, page, "the login page has an answer");
 }
 
 static void
@@ -1153,7 +1059,7 @@ test_login (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (is_mapped, window, "the window shows");
+  qtr_test_wait_until (qtr_app_test_is_mapped, window, "the window shows");
 
   /* No account yet: the welcome page, and its button leads to the login page. */
   g_assert_cmpstr (qtr_window_get_page (window), ==, "welcome");
@@ -1170,7 +1076,7 @@ test_login (void)
   submit (page);
   g_assert_true (g_str_has_prefix (qtr_login_page_get_error (page), "Could not reach"));
   g_assert_cmpstr (qtr_login_page_get_stage (page), ==, "server");
-  save_screenshot (GTK_WIDGET (window), "login-unreachable");
+  qtr_app_test_screenshot (GTK_WIDGET (window), "login-unreachable");
   {
     g_autofree char *other = g_strdup (not_mastodon->base + strlen ("http://"));
 
@@ -1184,20 +1090,20 @@ test_login (void)
    * says so and offers the link), waiting on the loopback redirect. */
   gtk_editable_set_text (GTK_EDITABLE (server_row), address);
   gtk_widget_activate_action (GTK_WIDGET (page), "login.continue", NULL);
-  wait_for (login_at_browser, page, "the login waits for the browser");
+  qtr_test_wait_until (login_at_browser, page, "the login waits for the browser");
   g_assert_true (g_str_has_prefix (login->redirect_uri, "http://127.0.0.1:"));
   g_assert_true (g_str_has_prefix (qtr_login_page_get_authorize_url (page),
                                    login->server->base));
   /* The test session has no browser: the page says so, and the wait goes on. */
-  wait_for (login_has_error, page, "the page says there is no browser");
+  qtr_test_wait_until (login_has_error, page, "the page says there is no browser");
   g_assert_true (g_str_has_prefix (qtr_login_page_get_error (page), "Could not open a web browser"));
   g_assert_cmpstr (qtr_login_page_get_stage (page), ==, "browser");
-  save_screenshot (GTK_WIDGET (window), "login-browser");
+  qtr_app_test_screenshot (GTK_WIDGET (window), "login-browser");
 
   /* "Paste a code instead": registered again for the out-of-band redirect. */
   gtk_widget_activate_action (GTK_WIDGET (page), "login.use-code", NULL);
-  wait_for (login_at_code, page, "the login asks for the code");
-  wait_for (login_has_error, page, "the page says there is no browser");
+  qtr_test_wait_until (login_at_code, page, "the login asks for the code");
+  qtr_test_wait_until (login_has_error, page, "the page says there is no browser");
   g_assert_cmpstr (login->redirect_uri, ==, "urn:ietf:wg:oauth:2.0:oob");
   g_free (approve (login, qtr_login_page_get_authorize_url (page)));
   code_row = find_entry_row (GTK_WIDGET (page), "Authorization Code");
@@ -1208,11 +1114,11 @@ test_login (void)
   submit (page);
   g_assert_nonnull (strstr (qtr_login_page_get_error (page), "did not accept the sign-in"));
   g_assert_cmpuint (login->tokens_issued, ==, 0);
-  save_screenshot (GTK_WIDGET (window), "login-code-refused");
+  qtr_app_test_screenshot (GTK_WIDGET (window), "login-code-refused");
 
   gtk_editable_set_text (GTK_EDITABLE (code_row), "  pasted-code-8d1e \n");
   gtk_widget_activate_action (GTK_WIDGET (page), "login.continue", NULL);
-  wait_for (window_at_main, window, "the main view opens");
+  qtr_test_wait_until (window_at_main, window, "the main view opens");
   g_assert_cmpuint (login->tokens_issued, ==, 1);
 
   /* The account is in the sidebar, its token in the keyring, and Home reads the server. */
@@ -1223,11 +1129,11 @@ test_login (void)
   secret = lookup_token ("@alice@mastodon.example");
   g_assert_nonnull (secret);
   g_assert_nonnull (strstr (secret, TOKEN));
-  wait_for (home_shown, main_view, "Home shows");
-  wait_for (has_rows, main_view, "the home timeline has its posts");
+  qtr_test_wait_until (home_shown, main_view, "Home shows");
+  qtr_test_wait_until (has_rows, main_view, "the home timeline has its posts");
   g_assert_true (label_shows (GTK_WIDGET (main_view), "bob boosted"));
   g_assert_true (label_shows (GTK_WIDGET (main_view), "Garden photos"));
-  save_screenshot (GTK_WIDGET (window), "main-home");
+  qtr_app_test_screenshot (GTK_WIDGET (window), "main-home");
 
   /* Enter opens the post on its server's page (the thread view is not in the app yet); with
    * no browser in the test session, a toast says so. */
@@ -1236,17 +1142,17 @@ test_login (void)
 
     gtk_widget_activate_action (GTK_WIDGET (home), "timeline.next", NULL);
     gtk_widget_activate_action (GTK_WIDGET (home), "timeline.open", NULL);
-    wait_for (toast_shown, window, "a toast says the post could not be opened");
+    qtr_test_wait_until (toast_shown, window, "a toast says the post could not be opened");
   }
   gtk_window_destroy (GTK_WINDOW (window));
-  settle ();
+  qtr_app_test_settle ();
 
   /* At the next start, the saved account opens directly. */
   window = g_object_new (QTR_TYPE_WINDOW, NULL);
   main_view = qtr_window_get_main_view (window);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_cmpstr (qtr_window_get_page (window), ==, "main");
-  wait_for (home_shown, main_view, "Home shows at start");
+  qtr_test_wait_until (home_shown, main_view, "Home shows at start");
 
   /* A second account, this time through the loopback redirect: the test plays the browser
    * coming back to Quitter. */
@@ -1255,7 +1161,7 @@ test_login (void)
   server_row = find_entry_row (GTK_WIDGET (page), "Server or Account");
   gtk_editable_set_text (GTK_EDITABLE (server_row), address);
   gtk_widget_activate_action (GTK_WIDGET (page), "login.continue", NULL);
-  wait_for (login_at_browser, page, "the second login waits for the browser");
+  qtr_test_wait_until (login_at_browser, page, "the second login waits for the browser");
   {
     g_autofree char *state = approve (login, qtr_login_page_get_authorize_url (page));
 
@@ -1263,22 +1169,22 @@ test_login (void)
     g_assert_cmpuint (browse_back (login->redirect_uri, login->code, "forged-state"), ==, 400);
     g_assert_cmpuint (browse_back (login->redirect_uri, login->code, state), ==, 200);
   }
-  wait_for (window_at_main, window, "the main view opens again");
-  wait_for (two_accounts, main_view, "both accounts are listed");
+  qtr_test_wait_until (window_at_main, window, "the main view opens again");
+  qtr_test_wait_until (two_accounts, main_view, "both accounts are listed");
   g_assert_cmpuint (login->tokens_issued, ==, 2);
   g_assert_true (label_shows (GTK_WIDGET (main_view), "@grace@mastodon.example"));
   g_assert_cmpstr (active_account (), ==, "@grace@mastodon.example");
-  save_screenshot (GTK_WIDGET (window), "main-two-accounts");
+  qtr_app_test_screenshot (GTK_WIDGET (window), "main-two-accounts");
 
   /* Switching from the sidebar. */
   activate_account_row (main_view, "@alice@mastodon.example");
   g_assert_cmpstr (active_account (), ==, "@alice@mastodon.example");
-  wait_for (home_shown, main_view, "Alice's home shows");
+  qtr_test_wait_until (home_shown, main_view, "Alice's home shows");
 
   /* Logging out (confirmed) revokes and forgets the secret; the other account opens; with no
    * account left, the welcome page is back. */
   log_out_confirmed (window, "@alice@mastodon.example");
-  wait_for (one_account, main_view, "one account is left");
+  qtr_test_wait_until (one_account, main_view, "one account is left");
   g_assert_cmpstr (qtr_window_get_page (window), ==, "main");
   g_assert_cmpstr (qtr_main_view_get_account_handle (main_view, 0), ==,
                    "@grace@mastodon.example");
@@ -1288,12 +1194,12 @@ test_login (void)
   g_assert_null (secret);
 
   log_out_confirmed (window, "@grace@mastodon.example");
-  wait_for (window_at_welcome, window, "the welcome page is back");
+  qtr_test_wait_until (window_at_welcome, window, "the welcome page is back");
   g_assert_cmpuint (qtr_test_server_count (login->server, "POST /oauth/revoke"), ==, 2);
   secret = lookup_token ("@grace@mastodon.example");
   g_assert_null (secret);
   gtk_window_destroy (GTK_WINDOW (window));
-  settle ();
+  qtr_app_test_settle ();
 }
 
 /* Without a keyring, the login says what to do and keeps what it has, to try again. */
@@ -1313,10 +1219,10 @@ test_login_no_keyring (void)
       gtk_editable_set_text (GTK_EDITABLE (find_entry_row (GTK_WIDGET (page),
                                                            "Server or Account")), address);
       gtk_widget_activate_action (GTK_WIDGET (page), "login.continue", NULL);
-      wait_for (login_at_browser, page, "the login waits for the browser");
+      qtr_test_wait_until (login_at_browser, page, "the login waits for the browser");
       gtk_widget_activate_action (GTK_WIDGET (page), "login.use-code", NULL);
-      wait_for (login_at_code, page, "the login asks for the code");
-      wait_for (login_has_error, page, "the page says there is no browser");
+      qtr_test_wait_until (login_at_code, page, "the login asks for the code");
+      qtr_test_wait_until (login_has_error, page, "the page says there is no browser");
       g_free (approve (login, qtr_login_page_get_authorize_url (page)));
       code_row = find_entry_row (GTK_WIDGET (page), "Authorization Code");
       gtk_editable_set_text (GTK_EDITABLE (code_row), "pasted-code-8d1e");
@@ -1324,7 +1230,7 @@ test_login_no_keyring (void)
       g_assert_cmpuint (login->tokens_issued, ==, 1);
       g_assert_true (g_str_has_prefix (qtr_login_page_get_error (page), "No keyring answers"));
       g_assert_true (label_shows (GTK_WIDGET (page), "Try Again"));
-      save_screenshot (GTK_WIDGET (window), "login-no-keyring");
+      qtr_app_test_screenshot (GTK_WIDGET (window), "login-no-keyring");
 
       /* Trying again asks the keyring again, and still says so. */
       submit (page);
@@ -1515,7 +1421,7 @@ save_account (const char *server,
 
   g_assert_no_error (error);
   qtr_account_store_save_async (store, account, credentials, NULL, account_saved_cb, &saved);
-  wait_for (is_true, &saved, "the account is saved");
+  qtr_test_wait_until (is_true, &saved, "the account is saved");
   g_assert_true (qtr_account_store_set_active (store, handle, &error));
   g_assert_no_error (error);
 }
@@ -1530,7 +1436,7 @@ first_visible_post (QtrTimelineView *view)
   const char *id = NULL;
   double best = G_MAXDOUBLE;
 
-  collect_widgets (scrolled, QTR_TYPE_STATUS_ROW, rows);
+  qtr_app_test_collect (scrolled, QTR_TYPE_STATUS_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     {
       graphene_point_t top;
@@ -1621,7 +1527,7 @@ find_retry_button (GtkWidget *root)
 {
   g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
 
-  collect_widgets (root, GTK_TYPE_BUTTON, buttons);
+  qtr_app_test_collect (root, GTK_TYPE_BUTTON, buttons);
   for (guint i = 0; i < buttons->len; i++)
     if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), "_Retry") == 0 &&
         gtk_widget_is_drawable (buttons->pdata[i]))
@@ -1700,7 +1606,7 @@ find_gap_button (GtkWidget *root)
 {
   g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
 
-  collect_widgets (root, GTK_TYPE_BUTTON, buttons);
+  qtr_app_test_collect (root, GTK_TYPE_BUTTON, buttons);
   for (guint i = 0; i < buttons->len; i++)
     if (gtk_widget_has_css_class (buttons->pdata[i], "gap") &&
         gtk_widget_is_drawable (buttons->pdata[i]))
@@ -1743,28 +1649,28 @@ test_window_timelines (void)
   gtk_window_present (GTK_WINDOW (window));
 
   /* Home from the server: its newest page, and every section of the account. */
-  wait_for (home_has_40, main_view, "Home shows its newest page");
+  qtr_test_wait_until (home_has_40, main_view, "Home shows its newest page");
   home = qtr_main_view_get_timeline (main_view, "home");
   g_assert_cmpuint (n_items (home), ==, 40);
   g_assert_true (label_shows (GTK_WIDGET (home), "Home post number 60"));
   for (guint i = 0; i < G_N_ELEMENTS (timeline_section_names); i++)
     g_assert_true (qtr_main_view_has_section (main_view, timeline_section_names[i]));
   /* Favourites answered with an error: the banner says so, and "Retry" asks again. */
-  wait_for (has_error_banner, main_view, "the banner says what failed");
+  qtr_test_wait_until (has_error_banner, main_view, "the banner says what failed");
   g_assert_cmpstr (qtr_main_view_get_banner (main_view), ==,
                    "Could not load posts: 500 Internal Server Error: The database is down for "
                    "maintenance");
-  save_screenshot (GTK_WIDGET (window), "window-error");
+  qtr_app_test_screenshot (GTK_WIDGET (window), "window-error");
   qtr_test_timeline_new (stream->server, "/api/v1/favourites");
   g_signal_emit_by_name (find_retry_button (GTK_WIDGET (main_view)), "clicked");
-  wait_for (is_online, main_view, "the banner goes once favourites load");
-  wait_for (user_stream_open, stream, "the home stream is connected");
-  save_screenshot (GTK_WIDGET (window), "window-home");
+  qtr_test_wait_until (is_online, main_view, "the banner goes once favourites load");
+  qtr_test_wait_until (user_stream_open, stream, "the home stream is connected");
+  qtr_app_test_screenshot (GTK_WIDGET (window), "window-home");
 
   /* Scrolled down, a streamed post does not move the view: it waits behind the button. */
-  wait_for (is_long, home, "Home is laid out");
+  qtr_test_wait_until (is_long, home, "Home is laid out");
   gtk_adjustment_set_value (vadjustment (home), 1500);
-  settle ();
+  qtr_app_test_settle ();
   value = gtk_adjustment_get_value (vadjustment (home));
   g_assert_cmpfloat (value, >, 0);
   first_id = g_strdup (first_visible_post (home));
@@ -1773,14 +1679,14 @@ test_window_timelines (void)
   g_assert_false (qtr_timeline_get_at_top (qtr_timeline_view_get_model (home)));
   streamed = qtr_test_timeline_post (stream->home, "Streamed while reading");
   stream_update (stream, streamed);
-  wait_for (has_pending, home, "the streamed post is held");
-  settle ();
+  qtr_test_wait_until (has_pending, home, "the streamed post is held");
+  qtr_app_test_settle ();
   g_assert_cmpuint (n_items (home), ==, 40);
   g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment (home)), ==, value);
   g_assert_cmpstr (first_visible_post (home), ==, first_id);
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find_pending_button (GTK_WIDGET (home)))),
                    ==, "1 new post");
-  save_screenshot (GTK_WIDGET (window), "window-new-post");
+  qtr_app_test_screenshot (GTK_WIDGET (window), "window-new-post");
 
   /* The reading position follows what shows. */
   g_assert_cmpstr (qtr_timeline_get_read_position (qtr_timeline_view_get_model (home)), ==,
@@ -1789,51 +1695,51 @@ test_window_timelines (void)
   /* The button lets it in and goes to the top. */
   g_signal_emit_by_name (find_pending_button (GTK_WIDGET (home)), "clicked");
   g_assert_cmpuint (n_items (home), ==, 41);
-  wait_for (is_at_top, home, "the view is at the top");
-  settle ();
+  qtr_test_wait_until (is_at_top, home, "the view is at the top");
+  qtr_app_test_settle ();
   g_assert_cmpstr (first_visible_post (home), ==, streamed);
   g_assert_null (find_pending_button (GTK_WIDGET (home)));
   g_assert_true (label_shows (GTK_WIDGET (home), "Streamed while reading"));
-  save_screenshot (GTK_WIDGET (window), "window-revealed");
+  qtr_app_test_screenshot (GTK_WIDGET (window), "window-revealed");
 
   /* At the end, the older page. */
   gtk_adjustment_set_value (vadjustment (home), gtk_adjustment_get_upper (vadjustment (home)));
-  wait_for (has_all_61, home, "the older page is loaded at the end");
+  qtr_test_wait_until (has_all_61, home, "the older page is loaded at the end");
   g_assert_nonnull (strstr (qtr_test_timeline_last_query (stream->home), "max_id="));
   g_assert_cmpuint (n_items (home), ==, 61);
 
   /* Notifications: the mention with its post, the favourite as a line. Mentions: the mention
    * only. */
   qtr_main_view_select_section (main_view, "notifications");
-  wait_for (has_mentioned_you, qtr_main_view_get_timeline (main_view, "notifications"),
+  qtr_test_wait_until (has_mentioned_you, qtr_main_view_get_timeline (main_view, "notifications"),
             "Notifications shows the mention");
-  wait_for (has_favourited, qtr_main_view_get_timeline (main_view, "notifications"),
+  qtr_test_wait_until (has_favourited, qtr_main_view_get_timeline (main_view, "notifications"),
             "Notifications shows the favourite");
   g_assert_true (label_shows (GTK_WIDGET (qtr_main_view_get_timeline (main_view,
                                                                       "notifications")),
                               "My post they liked"));
-  save_screenshot (GTK_WIDGET (window), "window-notifications");
+  qtr_app_test_screenshot (GTK_WIDGET (window), "window-notifications");
   qtr_main_view_select_section (main_view, "mentions");
-  wait_for (has_mentioned_you, qtr_main_view_get_timeline (main_view, "mentions"),
+  qtr_test_wait_until (has_mentioned_you, qtr_main_view_get_timeline (main_view, "mentions"),
             "Mentions shows the mention");
-  wait_for (not_loading, qtr_main_view_get_timeline (main_view, "mentions"),
+  qtr_test_wait_until (not_loading, qtr_main_view_get_timeline (main_view, "mentions"),
             "Mentions has loaded");
   g_assert_cmpuint (n_items (qtr_main_view_get_timeline (main_view, "mentions")), ==, 1);
   g_assert_false (label_shows (GTK_WIDGET (qtr_main_view_get_timeline (main_view, "mentions")),
                                "favourited"));
-  save_screenshot (GTK_WIDGET (window), "window-mentions");
+  qtr_app_test_screenshot (GTK_WIDGET (window), "window-mentions");
 
   /* Back to a position further down, which the next start goes back to. */
   qtr_main_view_select_section (main_view, "home");
   gtk_adjustment_set_value (vadjustment (home), 0);
-  settle ();
+  qtr_app_test_settle ();
   gtk_adjustment_set_value (vadjustment (home), 900);
-  settle ();
+  qtr_app_test_settle ();
   read_position = g_strdup (first_visible_post (home));
   g_assert_cmpstr (qtr_timeline_get_read_position (qtr_timeline_view_get_model (home)), ==,
                    read_position);
   gtk_window_destroy (GTK_WINDOW (window));
-  settle ();
+  qtr_app_test_settle ();
 
   /* Missed while closed: more than a page. The next start shows the cache at once, then the
    * newest page, with a gap between the two. */
@@ -1847,23 +1753,23 @@ test_window_timelines (void)
   main_view = qtr_window_get_main_view (window);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (home_has_40, main_view, "Home shows again");
+  qtr_test_wait_until (home_has_40, main_view, "Home shows again");
   home = qtr_main_view_get_timeline (main_view, "home");
-  wait_for (has_gap, home, "a gap stands for the posts missed");
-  wait_for (not_loading, home, "Home has loaded");
+  qtr_test_wait_until (has_gap, home, "a gap stands for the posts missed");
+  qtr_test_wait_until (not_loading, home, "Home has loaded");
   n = n_items (home);
   g_assert_nonnull (find_gap (home, &position));
   /* The reading position came back (once the list is laid out), and the newest page went in
    * above it without moving it. */
   g_object_set_data_full (G_OBJECT (home), "qtr-expected", g_strdup (read_position), g_free);
-  wait_for (shows_expected_first, home, "the reading position is back at the top");
-  settle ();
+  qtr_test_wait_until (shows_expected_first, home, "the reading position is back at the top");
+  qtr_app_test_settle ();
   g_assert_cmpstr (first_visible_post (home), ==, read_position);
   qtr_timeline_view_select (home, position);
-  wait_for (gap_button_shows, home, "the gap's row shows");
-  save_screenshot (GTK_WIDGET (window), "window-gap");
+  qtr_test_wait_until (gap_button_shows, home, "the gap's row shows");
+  qtr_app_test_screenshot (GTK_WIDGET (window), "window-gap");
   g_signal_emit_by_name (find_gap_button (GTK_WIDGET (home)), "clicked");
-  wait_for (has_no_gap, home, "the gap is filled");
+  qtr_test_wait_until (has_no_gap, home, "the gap is filled");
   g_assert_cmpuint (n_items (home), ==, n - 1 + 5);
   /* 1061…1065: the missed posts that the newest page (1066…1105) did not bring. */
   for (guint i = 1061; i <= 1065; i++)
@@ -1873,7 +1779,7 @@ test_window_timelines (void)
       g_assert_nonnull (qtr_timeline_find (qtr_timeline_view_get_model (home), id, NULL));
     }
   gtk_window_destroy (GTK_WINDOW (window));
-  settle ();
+  qtr_app_test_settle ();
 
   /* The server gone: the cache shows at once, and the window says it is offline. */
   soup_server_disconnect (stream->server->server);
@@ -1881,12 +1787,12 @@ test_window_timelines (void)
   main_view = qtr_window_get_main_view (window);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (home_has_40, main_view, "Home shows from the cache");
-  wait_for (is_offline, main_view, "the window says it is offline");
+  qtr_test_wait_until (home_has_40, main_view, "Home shows from the cache");
+  qtr_test_wait_until (is_offline, main_view, "the window says it is offline");
   home = qtr_main_view_get_timeline (main_view, "home");
   g_assert_true (label_shows (GTK_WIDGET (main_view), "Offline"));
   g_assert_true (label_shows (GTK_WIDGET (home), "Missed post number 45"));
-  save_screenshot (GTK_WIDGET (window), "window-offline");
+  qtr_app_test_screenshot (GTK_WIDGET (window), "window-offline");
 
   /* The server back (on its port): "Retry" reaches it, the banner goes, and the stream that
    * discovery now knows of connects. */
@@ -1901,47 +1807,23 @@ test_window_timelines (void)
     soup_server_listen (stream->server->server, address, 0, &error);
     g_assert_no_error (error);
     g_signal_emit_by_name (find_retry_button (GTK_WIDGET (main_view)), "clicked");
-    wait_for (is_online, main_view, "the banner goes once the server answers");
-    wait_for (user_stream_open, stream, "the stream connects once the server answers");
+    qtr_test_wait_until (is_online, main_view, "the banner goes once the server answers");
+    qtr_test_wait_until (user_stream_open, stream, "the stream connects once the server answers");
   }
   gtk_window_destroy (GTK_WINDOW (window));
-  settle ();
+  qtr_app_test_settle ();
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, TEST_LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  /* Each test isolates its XDG dirs; GTK's icons and gdk-pixbuf's SVG loader still need the
-   * system's MIME database and icon themes, found here before that happens. */
-  {
-    const char * const *data_dirs = g_get_system_data_dirs ();
-    g_autoptr(GPtrArray) mime_dirs = g_ptr_array_new_with_free_func (g_free);
-
-    for (guint i = 0; data_dirs[i] != NULL; i++)
-      g_ptr_array_add (mime_dirs, g_build_filename (data_dirs[i], "mime", NULL));
-    g_ptr_array_add (mime_dirs, NULL);
-    g_content_type_set_mime_dirs ((const char * const *) mime_dirs->pdata);
-  }
-  qtr_client_test_init (&argc, &argv);
+  qtr_app_test_init (&argc, &argv);
   /* The one subprocess test runs without a D-Bus session, so without a keyring: set before GTK
    * and libadwaita connect to the bus. */
   if (g_test_subprocess ())
     g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/quitter-no-bus", TRUE);
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    g_error ("No display: run the tests through build-aux/quitter.sh test, which starts Xvfb");
-  gtk_init ();
-  adw_init ();
-  /* Under Xvfb the frame clock runs unevenly: pages switch at once, as with reduced motion. */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  /* The icon theme reads the data dirs once: here, before each test isolates its own. */
-  g_assert_true (gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
-                                          "go-previous-symbolic"));
+  qtr_app_test_start_gtk ();
 
   g_test_add_func ("/app/image-loader", test_image_loader);
   g_test_add_func ("/app/relative-time", test_relative_time);

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#include "config.h"
+
+#include "qtr-app-test.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+/**
+ * qtr_app_test_init:
+ * @argc: main()'s
+ * @argv: main()'s
+ *
+ * Translations from the build tree, the system's MIME database (each test isolates its XDG
+ * dirs, and GTK's icons and gdk-pixbuf's SVG loader still need it), and g_test_init() with the
+ * XDG dirs of each test in a folder of its own and GIO's direct proxy resolver. Call
+ * qtr_app_test_start_gtk() after it, once anything that must precede GTK is set.
+ */
+void
+qtr_app_test_init (int    *argc,
+                   char ***argv)
+{
+  const char * const *data_dirs = g_get_system_data_dirs ();
+  g_autoptr(GPtrArray) mime_dirs = g_ptr_array_new_with_free_func (g_free);
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, TEST_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  for (guint i = 0; data_dirs[i] != NULL; i++)
+    g_ptr_array_add (mime_dirs, g_build_filename (data_dirs[i], "mime", NULL));
+  g_ptr_array_add (mime_dirs, NULL);
+  g_content_type_set_mime_dirs ((const char * const *) mime_dirs->pdata);
+
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+}
+
+/**
+ * qtr_app_test_start_gtk:
+ *
+ * Starts GTK and libadwaita on the display of the test run (Xvfb, started by
+ * build-aux/quitter.sh test), without animations, and reads the icon theme while the system's
+ * data dirs are still the ones it sees.
+ */
+void
+qtr_app_test_start_gtk (void)
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    g_error ("No display: run the tests through build-aux/quitter.sh test, which starts Xvfb");
+  gtk_init ();
+  adw_init ();
+  /* Under Xvfb the frame clock runs unevenly: pages switch at once, as with reduced motion. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  g_assert_true (gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                          "go-previous-symbolic"));
+}
+
+/**
+ * qtr_app_test_settle:
+ *
+ * Lets the windows lay out and draw a few frames (300 ms of the default main context).
+ */
+void
+qtr_app_test_settle (void)
+{
+  gint64 until = g_get_monotonic_time () + 300 * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/**
+ * qtr_app_test_is_mapped:
+ * @widget: a #GtkWidget
+ *
+ * A condition for qtr_test_wait_until(): @widget is mapped.
+ */
+gboolean
+qtr_app_test_is_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
+/**
+ * qtr_app_test_collect:
+ * @root: where to look
+ * @type: the type looked for
+ * @found: (element-type GtkWidget): where the mapped widgets of @type under @root are added,
+ *   in depth-first order
+ */
+void
+qtr_app_test_collect (GtkWidget *root,
+                      GType      type,
+                      GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && gtk_widget_get_mapped (root))
+    g_ptr_array_add (found, root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    qtr_app_test_collect (child, type, found);
+}
+
+/**
+ * qtr_app_test_find:
+ * @root: where to look
+ * @type: the type looked for
+ *
+ * Returns: (transfer none) (nullable): the first mapped widget of @type under @root
+ */
+GtkWidget *
+qtr_app_test_find (GtkWidget *root,
+                   GType      type)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  qtr_app_test_collect (root, type, found);
+  return found->len > 0 ? found->pdata[0] : NULL;
+}
+
+/**
+ * qtr_app_test_find_named:
+ * @root: where to look
+ * @name: a widget name (gtk_widget_set_name(), or the `name` of a .ui file)
+ *
+ * Returns: (transfer none) (nullable): the first mapped widget under @root with that name
+ */
+GtkWidget *
+qtr_app_test_find_named (GtkWidget  *root,
+                         const char *name)
+{
+  if (gtk_widget_get_mapped (root) && g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = qtr_app_test_find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/**
+ * qtr_app_test_find_label:
+ * @root: where to look
+ * @text: a text to find in a label
+ *
+ * Returns: (transfer none) (nullable): the first mapped #GtkLabel under @root whose text
+ *   contains @text
+ */
+GtkWidget *
+qtr_app_test_find_label (GtkWidget  *root,
+                         const char *text)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  qtr_app_test_collect (root, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      if (strstr (gtk_label_get_text (labels->pdata[i]), text) != NULL)
+        return labels->pdata[i];
+    }
+  return NULL;
+}
+
+/**
+ * qtr_app_test_new_window:
+ * @width: its default width
+ * @height: its default height
+ *
+ * Returns: (transfer none): a new empty #AdwWindow, not yet shown
+ */
+GtkWindow *
+qtr_app_test_new_window (int width,
+                         int height)
+{
+  GtkWindow *window = GTK_WINDOW (adw_window_new ());
+
+  gtk_window_set_default_size (window, width, height);
+  return window;
+}
+
+/**
+ * qtr_app_test_screenshot:
+ * @widget: a window (at the top left of the screen, as under Xvfb without a window manager)
+ * @name: the file name, without `.png`
+ *
+ * With `QTR_SCREENSHOT_DIR` set, takes the screen with ImageMagick's import, as a person's
+ * screenshot would (what was really drawn), cropped to @widget's size; otherwise does nothing.
+ */
+void
+qtr_app_test_screenshot (GtkWidget  *widget,
+                         const char *name)
+{
+  const char *dir = g_getenv ("QTR_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  g_autofree char *crop = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (dir == NULL || *dir == '\0')
+    return;
+  qtr_app_test_settle ();
+  path = g_strdup_printf ("%s/%s.png", dir, name);
+  crop = g_strdup_printf ("%dx%d+0+0", gtk_widget_get_width (widget),
+                          gtk_widget_get_height (widget));
+  g_spawn_sync (NULL, (char *[]) { (char *) "import", (char *) "-window", (char *) "root",
+                                   (char *) "-crop", crop, path, NULL },
+                NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error);
+  if (error != NULL || status != 0)
+    g_test_message ("Could not save %s: %s", path, error ? error->message : "import failed");
+  else
+    g_test_message ("Saved %s", path);
+}

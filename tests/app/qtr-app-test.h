@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "qtr-test-util.h"
+
+G_BEGIN_DECLS
+
+/* What the app's tests under Xvfb share: setting up GTK for a test run, waiting on the main
+ * loop, finding widgets in a window, and saving what was drawn as a screenshot. Waiting for a
+ * condition is qtr_test_wait_until() of tests/lib. */
+
+void       qtr_app_test_init        (int         *argc,
+                                     char      ***argv);
+void       qtr_app_test_start_gtk   (void);
+void       qtr_app_test_settle      (void);
+gboolean   qtr_app_test_is_mapped   (gpointer     widget);
+void       qtr_app_test_collect     (GtkWidget   *root,
+                                     GType        type,
+                                     GPtrArray   *found);
+GtkWidget *qtr_app_test_find        (GtkWidget   *root,
+                                     GType        type);
+GtkWidget *qtr_app_test_find_named  (GtkWidget   *root,
+                                     const char  *name);
+GtkWidget *qtr_app_test_find_label  (GtkWidget   *root,
+                                     const char  *text);
+GtkWindow *qtr_app_test_new_window  (int          width,
+                                     int          height);
+void       qtr_app_test_screenshot  (GtkWidget   *widget,
+                                     const char  *name);
+
+G_END_DECLS
