@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "qtr-node-api.h"
+#include "qtr-node-api-client.h"
 
 #include "qtr-html.h"
 #include "qtr-json.h"
@@ -169,29 +170,27 @@ attachment_type_name (const QtrAttachment *attachment)
   return "unknown";
 }
 
-/* The owner's media are served by the node: their id is the media's. Others' attachments
- * have no id of their own here; they are numbered after their post. */
-static char *
-attachment_id (QtrNode             *node,
-               const QtrStatus     *status,
-               const QtrAttachment *attachment,
-               guint                position)
+/* The owner's media are served by the node: their id is the media's, and the node has their
+ * thumbnail. Others' attachments have no id of their own here; they are numbered after their
+ * post. Returns the media of @attachment when it is the owner's. */
+static QtrMedia *
+find_own_media (QtrNode             *node,
+                const QtrStatus     *status,
+                const QtrAttachment *attachment)
 {
   const char *base_url = qtr_node_get_base_url (node);
+  g_autofree char *number = NULL;
   const char *file;
   guint64 media_id;
 
-  if (status->actor_row == 0 && g_str_has_prefix (attachment->url, base_url) &&
-      g_str_has_prefix (attachment->url + strlen (base_url), "/media/"))
-    {
-      g_autofree char *number = NULL;
-
-      file = attachment->url + strlen (base_url) + strlen ("/media/");
-      number = g_strndup (file, strcspn (file, "."));
-      if (g_ascii_string_to_unsigned (number, 10, 1, G_MAXINT64, &media_id, NULL))
-        return g_strdup_printf ("%" G_GUINT64_FORMAT, media_id);
-    }
-  return g_strdup_printf ("%" G_GINT64_FORMAT "%02u", status->id, position);
+  if (status->actor_row != 0 || !g_str_has_prefix (attachment->url, base_url) ||
+      !g_str_has_prefix (attachment->url + strlen (base_url), "/media/"))
+    return NULL;
+  file = attachment->url + strlen (base_url) + strlen ("/media/");
+  number = g_strndup (file, strcspn (file, "."));
+  if (!g_ascii_string_to_unsigned (number, 10, 1, G_MAXINT64, &media_id, NULL))
+    return NULL;
+  return qtr_node_find_media (node, (gint64) media_id, NULL);
 }
 
 static void
@@ -205,7 +204,10 @@ add_media_attachments (JsonBuilder     *builder,
   for (guint i = 0; attachments != NULL && i < attachments->len; i++)
     {
       QtrAttachment *attachment = g_ptr_array_index (attachments, i);
-      g_autofree char *id = attachment_id (node, status, attachment, i);
+      g_autoptr(QtrMedia) media = find_own_media (node, status, attachment);
+      g_autofree char *id = media != NULL
+        ? g_strdup_printf ("%" G_GINT64_FORMAT, media->id)
+        : g_strdup_printf ("%" G_GINT64_FORMAT "%02u", status->id, i);
       const char *type = attachment_type_name (attachment);
 
       json_builder_begin_object (builder);
@@ -213,29 +215,23 @@ add_media_attachments (JsonBuilder     *builder,
       qtr_json_builder_add_string (builder, "type", type);
       qtr_json_builder_add_string (builder, "url", attachment->url);
       add_string_or_null (builder, "preview_url",
-                          g_str_equal (type, "image") ? attachment->url : NULL);
+                          media != NULL ? qtr_node_api_get_media_preview_url (media)
+                          : g_str_equal (type, "image") ? attachment->url : NULL);
       add_string_or_null (builder, "remote_url",
                           status->actor_row != 0 ? attachment->url : NULL);
       json_builder_set_member_name (builder, "meta");
       json_builder_begin_object (builder);
       if (attachment->width > 0 && attachment->height > 0)
         {
-          g_autofree char *size = g_strdup_printf ("%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT,
-                                                   attachment->width, attachment->height);
-
-          json_builder_set_member_name (builder, "original");
-          json_builder_begin_object (builder);
-          add_int (builder, "width", attachment->width);
-          add_int (builder, "height", attachment->height);
-          qtr_json_builder_add_string (builder, "size", size);
-          json_builder_set_member_name (builder, "aspect");
-          json_builder_add_double_value (builder,
-                                         (double) attachment->width / attachment->height);
-          json_builder_end_object (builder);
+          qtr_node_api_add_dimensions (builder, "original", attachment->width,
+                                       attachment->height);
+          if (media != NULL && media->preview_width > 0 && media->preview_height > 0)
+            qtr_node_api_add_dimensions (builder, "small", media->preview_width,
+                                         media->preview_height);
         }
       json_builder_end_object (builder);
       add_string_or_null (builder, "description", attachment->description);
-      add_string_or_null (builder, "blurhash", NULL);
+      add_string_or_null (builder, "blurhash", media != NULL ? media->blurhash : NULL);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

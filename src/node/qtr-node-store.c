@@ -377,6 +377,13 @@ static const char * const migrations[] = {
   "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
   "  created_at INTEGER NOT NULL"
   ");",
+
+  /* 14: thumbnails of uploaded images (media/ID-small.EXT, its type here, NULL when there is
+   * none) and their blurhash. */
+  "ALTER TABLE media ADD COLUMN preview_type TEXT;"
+  "ALTER TABLE media ADD COLUMN preview_width INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE media ADD COLUMN preview_height INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE media ADD COLUMN blurhash TEXT;",
 };
 
 void
@@ -2071,8 +2078,10 @@ qtr_node_store_add_media (QtrNodeStore    *self,
 {
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
                                        "INSERT INTO media (id, media_type, size, width, height,"
-                                       " description, created_at)"
-                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
+                                       " description, created_at, preview_type,"
+                                       " preview_width, preview_height, blurhash)"
+                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                       error);
 
   if (stmt == NULL)
     return FALSE;
@@ -2083,6 +2092,10 @@ qtr_node_store_add_media (QtrNodeStore    *self,
   sqlite3_bind_int64 (stmt, 5, media->height);
   qtr_db_bind_text (stmt, 6, media->description ? media->description : "");
   sqlite3_bind_int64 (stmt, 7, media->created_at);
+  qtr_db_bind_text (stmt, 8, media->preview_type);
+  sqlite3_bind_int64 (stmt, 9, media->preview_width);
+  sqlite3_bind_int64 (stmt, 10, media->preview_height);
+  qtr_db_bind_text (stmt, 11, media->blurhash);
   return qtr_node_store_run_done (self, stmt, error);
 }
 
@@ -2099,7 +2112,8 @@ qtr_node_store_find_media (QtrNodeStore  *self,
 {
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
                                        "SELECT media_type, size, width, height, description,"
-                                       " created_at, coalesce (status_id, 0)"
+                                       " created_at, coalesce (status_id, 0), preview_type,"
+                                       " preview_width, preview_height, blurhash"
                                        " FROM media WHERE id = ?1", error);
   QtrMedia *media;
 
@@ -2117,6 +2131,10 @@ qtr_node_store_find_media (QtrNodeStore  *self,
   media->description = qtr_db_column_dup_text (stmt, 4);
   media->created_at = sqlite3_column_int64 (stmt, 5);
   media->status_id = sqlite3_column_int64 (stmt, 6);
+  media->preview_type = qtr_db_column_dup_text (stmt, 7);
+  media->preview_width = (guint) sqlite3_column_int64 (stmt, 8);
+  media->preview_height = (guint) sqlite3_column_int64 (stmt, 9);
+  media->blurhash = qtr_db_column_dup_text (stmt, 10);
   sqlite3_reset (stmt);
   return media;
 }

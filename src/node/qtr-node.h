@@ -100,6 +100,12 @@ char       *qtr_node_unblock          (QtrNode             *node,
  * @created_at: when it was added (Unix seconds)
  * @status_id: the post it is attached to, 0 while it is not attached
  * @url: where the node serves it, `BASE/media/ID.EXT`
+ * @preview_type: (nullable): the type of its thumbnail, %NULL when it has none (video, audio,
+ *   an image no decoder here reads)
+ * @preview_width: the thumbnail's width in pixels, 0 when none
+ * @preview_height: the thumbnail's height in pixels, 0 when none
+ * @blurhash: (nullable): the image's blurhash, %NULL when it has no thumbnail
+ * @preview_url: (nullable): where the node serves the thumbnail, `BASE/media/ID-small.EXT`
  *
  * A media file the owner uploaded, kept in the node's data folder.
  */
@@ -113,6 +119,11 @@ typedef struct {
   gint64  created_at;
   gint64  status_id;
   char   *url;
+  char   *preview_type;
+  guint   preview_width;
+  guint   preview_height;
+  char   *blurhash;
+  char   *preview_url;
 } QtrMedia;
 
 void        qtr_media_free            (QtrMedia *media);
@@ -121,6 +132,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtrMedia, qtr_media_free)
 QtrMedia   *qtr_node_add_media        (QtrNode             *node,
                                        GBytes              *bytes,
                                        const char          *description,
+                                       GError             **error);
+void        qtr_node_add_media_async  (QtrNode             *node,
+                                       GBytes              *bytes,
+                                       const char          *description,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+QtrMedia   *qtr_node_add_media_finish (QtrNode             *node,
+                                       GAsyncResult        *result,
                                        GError             **error);
 QtrMedia   *qtr_node_add_media_file   (QtrNode             *node,
                                        const char          *path,
