@@ -1153,20 +1153,26 @@ collect_descendants (QtrNodeStore      *store,
   return TRUE;
 }
 
+/* The statuses of a thread, under the owner's "thread" filters: those a filter hides are
+ * left out, the others carry their warnings. */
 static gboolean
 add_status_array (JsonBuilder       *builder,
                   QtrNode           *node,
                   const char        *name,
                   GPtrArray         *statuses,
-                  QtrApiStatusFlags  flags,
+                  const QtrApiAuth  *auth,
                   GError           **error)
 {
   json_builder_set_member_name (builder, name);
   json_builder_begin_array (builder);
   for (guint i = 0; i < statuses->len; i++)
     {
-      if (!qtr_node_api_add_status (builder, node, g_ptr_array_index (statuses, i), flags,
-                                    error))
+      gboolean hidden;
+
+      if (!qtr_node_api_add_filtered_status (builder, node, g_ptr_array_index (statuses, i),
+                                             flags_for (auth),
+                                             qtr_node_api_is_owner (auth) ? "thread" : NULL,
+                                             &hidden, error))
         return FALSE;
     }
   json_builder_end_array (builder);
@@ -1216,8 +1222,8 @@ qtr_node_handle_status_context (QtrNode           *node,
     }
 
   json_builder_begin_object (builder);
-  if (!add_status_array (builder, node, "ancestors", ancestors, flags_for (&auth), &error) ||
-      !add_status_array (builder, node, "descendants", descendants, flags_for (&auth), &error))
+  if (!add_status_array (builder, node, "ancestors", ancestors, &auth, &error) ||
+      !add_status_array (builder, node, "descendants", descendants, &auth, &error))
     {
       qtr_node_api_respond_internal_error (msg, error);
       return;

@@ -151,7 +151,24 @@ void        qtr_node_api_respond_status_page (QtrNode         *node,
                                            const QtrPageQuery *list,
                                            const QtrPage      *page,
                                            const char         *filter_context);
+gboolean    qtr_node_api_filter_status    (QtrNode            *node,
+                                           JsonObject         *status,
+                                           const char         *context,
+                                           gboolean           *hidden,
+                                           GError            **error);
+gboolean    qtr_node_api_add_filtered_status (JsonBuilder     *builder,
+                                           QtrNode            *node,
+                                           const QtrStatus    *status,
+                                           QtrApiStatusFlags   flags,
+                                           const char         *context,
+                                           gboolean           *hidden,
+                                           GError            **error);
 gboolean    qtr_node_api_notification_is_shown (const char *type);
+gboolean    qtr_node_api_add_filtered_notification (JsonBuilder *builder,
+                                           QtrNode            *node,
+                                           const QtrNotification *notification,
+                                           gboolean           *hidden,
+                                           GError            **error);
 gboolean    qtr_node_api_add_notification (JsonBuilder        *builder,
                                            QtrNode            *node,
                                            const QtrNotification *notification,

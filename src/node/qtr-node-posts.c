@@ -1197,6 +1197,28 @@ qtr_node_receive_note_delete (QtrNode      *node,
   return TRUE;
 }
 
+/**
+ * qtr_node_respond_tombstone:
+ * @uri: the id of what the owner deleted (a post, an undone boost)
+ *
+ * Answers 410 Gone with a Tombstone, as Mastodon answers for what is gone.
+ */
+void
+qtr_node_respond_tombstone (SoupServerMessage *msg,
+                            const char        *uri)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  qtr_json_builder_add_string (builder, "@context", AS_CONTEXT);
+  qtr_json_builder_add_string (builder, "id", uri);
+  qtr_json_builder_add_string (builder, "type", "Tombstone");
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  qtr_node_respond_json (msg, SOUP_STATUS_GONE, QTR_AS2_CONTENT_TYPE, root);
+}
+
 /* Serving the owner's posts at their ids: public and unlisted posts to whoever asks, the
  * others to the signed fetches of their audience (see qtr-node-audience.c). */
 void
@@ -1222,9 +1244,7 @@ qtr_node_handle_status (QtrNode           *node,
   status = qtr_node_store_find_status (qtr_node_get_store (node), uri, &deleted, &error);
   if (deleted)
     {
-      g_autofree char *tombstone = g_strdup_printf ("{\"@context\":\"%s\",\"id\":\"%s\","
-                                                    "\"type\":\"Tombstone\"}", AS_CONTEXT, uri);
-      qtr_node_respond_text (msg, SOUP_STATUS_GONE, QTR_AS2_CONTENT_TYPE, tombstone);
+      qtr_node_respond_tombstone (msg, uri);
       return;
     }
   if (status == NULL || status->actor_row != 0)

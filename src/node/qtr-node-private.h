@@ -208,6 +208,8 @@ void qtr_node_respond_json  (SoupServerMessage *msg,
 void qtr_node_respond_error (SoupServerMessage *msg,
                              guint              status,
                              const char        *message);
+void qtr_node_respond_tombstone (SoupServerMessage *msg,
+                                 const char        *uri);
 void qtr_node_respond_text  (SoupServerMessage *msg,
                              guint              status,
                              const char        *content_type,
