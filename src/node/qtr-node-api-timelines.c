@@ -222,7 +222,41 @@ qtr_node_api_filter_status (QtrNode     *node,
 }
 
 /**
+ * qtr_node_api_build_filtered_status:
+ * @status: the post
+ * @context: (nullable): where it shows, for the owner's filters; %NULL applies none
+ * @hidden: (out): whether a filter hides it
+ *
+ * The Status of @status, filtered as qtr_node_api_filter_status() says.
+ *
+ * Returns: (transfer full) (nullable): the Status; %NULL when a filter hides it, or with
+ *   @error set on failure
+ */
+JsonNode *
+qtr_node_api_build_filtered_status (QtrNode            *node,
+                                    const QtrStatus    *status,
+                                    QtrApiStatusFlags   flags,
+                                    const char         *context,
+                                    gboolean           *hidden,
+                                    GError            **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  *hidden = FALSE;
+  if (!qtr_node_api_add_status (builder, node, status, flags, error))
+    return NULL;
+  root = json_builder_get_root (builder);
+  if (context != NULL &&
+      (!qtr_node_api_filter_status (node, json_node_get_object (root), context, hidden,
+                                    error) || *hidden))
+    return NULL;
+  return g_steal_pointer (&root);
+}
+
+/**
  * qtr_node_api_add_filtered_status:
+ * @builder: a builder inside an array or at an object's member
  * @status: the post
  * @context: (nullable): where it shows, for the owner's filters; %NULL applies none
  * @hidden: (out): whether a filter hides it: then nothing is added
@@ -240,20 +274,23 @@ qtr_node_api_add_filtered_status (JsonBuilder        *builder,
                                   gboolean           *hidden,
                                   GError            **error)
 {
-  g_autoptr(JsonBuilder) one = NULL;
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
 
-  *hidden = FALSE;
   if (context == NULL)
-    return qtr_node_api_add_status (builder, node, status, flags, error);
-  one = json_builder_new ();
-  if (!qtr_node_api_add_status (one, node, status, flags, error))
-    return FALSE;
-  root = json_builder_get_root (one);
-  if (!qtr_node_api_filter_status (node, json_node_get_object (root), context, hidden, error))
-    return FALSE;
-  if (!*hidden)
-    json_builder_add_value (builder, g_steal_pointer (&root));
+    {
+      *hidden = FALSE;
+      return qtr_node_api_add_status (builder, node, status, flags, error);
+    }
+  root = qtr_node_api_build_filtered_status (node, status, flags, context, hidden,
+                                             &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (root != NULL)
+    json_builder_add_value (builder, root);
   return TRUE;
 }
 
@@ -673,7 +710,6 @@ qtr_node_api_add_filtered_notification (JsonBuilder            *builder,
   g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (notification->created_at);
   g_autofree char *created_at = g_date_time_format (time, "%Y-%m-%dT%H:%M:%S.000Z");
   g_autoptr(QtrStatus) status = NULL;
-  g_autoptr(JsonBuilder) status_builder = NULL;
   g_autoptr(JsonNode) status_root = NULL;
   gboolean filtered_out = FALSE;
 
@@ -688,17 +724,21 @@ qtr_node_api_add_filtered_notification (JsonBuilder            *builder,
     }
   if (status != NULL)
     {
-      status_builder = json_builder_new ();
-      if (!qtr_node_api_add_filtered_status (status_builder, node, status, QTR_API_STATUS_VIEWER,
-                                             hidden != NULL ? "notifications" : NULL,
-                                             &filtered_out, error))
-        return FALSE;
+      g_autoptr(GError) local_error = NULL;
+
+      status_root = qtr_node_api_build_filtered_status (node, status, QTR_API_STATUS_VIEWER,
+                                                        hidden != NULL ? "notifications" : NULL,
+                                                        &filtered_out, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
       if (filtered_out)
         {
           *hidden = TRUE;
           return TRUE;
         }
-      status_root = json_builder_get_root (status_builder);
     }
 
   json_builder_begin_object (builder);

@@ -156,6 +156,12 @@ gboolean    qtr_node_api_filter_status    (QtrNode            *node,
                                            const char         *context,
                                            gboolean           *hidden,
                                            GError            **error);
+JsonNode   *qtr_node_api_build_filtered_status (QtrNode       *node,
+                                           const QtrStatus    *status,
+                                           QtrApiStatusFlags   flags,
+                                           const char         *context,
+                                           gboolean           *hidden,
+                                           GError            **error);
 gboolean    qtr_node_api_add_filtered_status (JsonBuilder     *builder,
                                            QtrNode            *node,
                                            const QtrStatus    *status,

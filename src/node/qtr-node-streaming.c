@@ -687,7 +687,7 @@ status_event_get_payload (StatusEvent        *event,
                           gboolean            owner,
                           const Subscription *subscription)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   StreamKind kind = stream_kinds[subscription->index].kind;
   StatusView view = !owner ? VIEW_ANYONE
@@ -699,18 +699,18 @@ status_event_get_payload (StatusEvent        *event,
   if (event->built[view])
     return event->payloads[view];
   event->built[view] = TRUE;
-  builder = json_builder_new ();
-  if (!qtr_node_api_add_filtered_status (builder, event->streaming->node, event->status,
-                                         owner ? QTR_API_STATUS_VIEWER : QTR_API_STATUS_NONE,
-                                         contexts[view], &hidden, &error))
+  root = qtr_node_api_build_filtered_status (event->streaming->node, event->status,
+                                             owner ? QTR_API_STATUS_VIEWER
+                                                   : QTR_API_STATUS_NONE,
+                                             contexts[view], &hidden, &error);
+  if (root == NULL)
     {
-      g_warning ("Cannot stream post %" G_GINT64_FORMAT ": %s", event->status->id,
-                 error ? error->message : "not stored");
+      if (!hidden)
+        g_warning ("Cannot stream post %" G_GINT64_FORMAT ": %s", event->status->id,
+                   error ? error->message : "not stored");
       return NULL;
     }
-  if (hidden)
-    return NULL;
-  event->payloads[view] = builder_to_string (builder);
+  event->payloads[view] = json_to_string (root, FALSE);
   return event->payloads[view];
 }
 
