@@ -20,7 +20,8 @@ build_packages=(
   gettext desktop-file-utils appstream python3 adwaita-icon-theme hicolor-icon-theme groff-base
   fonts-cantarell
 )
-test_packages=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools systemd python3-mastodon)
+test_packages=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools systemd python3-mastodon
+  python3-gi gir1.2-gdkpixbuf-2.0)
 
 say() { printf 'quitter.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
