@@ -53,6 +53,7 @@ void qtr_node_handle_follow_request_reject (QtrNode *node, SoupServerMessage *ms
 void qtr_node_handle_media_upload       (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_media_get          (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_media_update       (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_media_delete       (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 
 void qtr_node_handle_lists              (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_list_create        (QtrNode *node, SoupServerMessage *msg, GHashTable *params);

@@ -348,3 +348,31 @@ qtr_node_handle_media_update (QtrNode           *node,
     }
   respond_media (node, msg, updated);
 }
+
+/* DELETE /api/v1/media/:id, as Mastodon 4.4 has it: only media attached to no post. */
+void
+qtr_node_handle_media_delete (QtrNode           *node,
+                              SoupServerMessage *msg,
+                              GHashTable        *params)
+{
+  g_auto(QtrApiAuth) auth = { 0 };
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "write:media", &auth))
+    return;
+  if (!qtr_node_api_parse_id (g_hash_table_lookup (params, "id"), &id))
+    {
+      qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "Record not found");
+      return;
+    }
+  if (!qtr_node_delete_media (node, id, &error))
+    {
+      if (g_error_matches (error, QTR_NODE_ERROR, QTR_NODE_ERROR_NOT_FOUND))
+        qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "Record not found");
+      else
+        qtr_node_api_respond_node_error (msg, error);
+      return;
+    }
+  qtr_node_api_respond_empty (msg);
+}

@@ -755,6 +755,53 @@ qtr_node_set_media_description (QtrNode     *node,
   return FALSE;
 }
 
+/**
+ * qtr_node_delete_media:
+ *
+ * Deletes media the owner uploaded and no longer wants, with its file and its thumbnail's.
+ * Media attached to a post, or shown as the profile's avatar or header, stay
+ * (%QTR_NODE_ERROR_INVALID); there may be no media @id (%QTR_NODE_ERROR_NOT_FOUND).
+ */
+gboolean
+qtr_node_delete_media (QtrNode  *node,
+                       gint64    id,
+                       GError  **error)
+{
+  const QtrNodeOwner *owner = qtr_node_get_owner (node);
+  g_autoptr(QtrMedia) media = qtr_node_find_media (node, id, error);
+  g_autofree char *path = NULL;
+  g_autofree char *preview_path = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (media == NULL)
+    return FALSE;
+  if (media->status_id != 0 || owner->avatar_id == id || owner->header_id == id)
+    {
+      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID,
+                   "Media attachment is currently used by a status or the profile: it "
+                   "stays while it is");
+      return FALSE;
+    }
+  if (!qtr_node_store_delete_media (qtr_node_get_store (node), id, &local_error))
+    {
+      if (local_error == NULL)
+        g_set_error (&local_error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID,
+                     "Media attachment is currently used by a status");
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  path = get_media_path (node, id, FALSE, media->media_type);
+  if (g_remove (path) != 0 && errno != ENOENT)
+    g_warning ("Cannot remove %s: %s", path, g_strerror (errno));
+  if (media->preview_type != NULL)
+    {
+      preview_path = get_media_path (node, id, TRUE, media->preview_type);
+      if (g_remove (preview_path) != 0 && errno != ENOENT)
+        g_warning ("Cannot remove %s: %s", preview_path, g_strerror (errno));
+    }
+  return TRUE;
+}
+
 /* GET /media/ID.EXT, and its thumbnail's /media/ID-small.EXT: the bytes as stored, under the
  * type they were sniffed (or made) as. */
 void

@@ -2211,6 +2211,30 @@ qtr_node_store_attach_media (QtrNodeStore  *self,
 }
 
 /**
+ * qtr_node_store_delete_media:
+ *
+ * Deletes the row of media @id if it is attached to no post.
+ *
+ * Returns: %TRUE when it was deleted, %FALSE when it is missing or attached (@error unset) or
+ *   on failure (@error set)
+ */
+gboolean
+qtr_node_store_delete_media (QtrNodeStore  *self,
+                             gint64         id,
+                             GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "DELETE FROM media WHERE id = ?1 AND status_id IS NULL",
+                                       error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  return qtr_node_store_run_done (self, stmt, error)
+         && sqlite3_changes (qtr_db_get_handle (self->db)) == 1;
+}
+
+/**
  * qtr_node_store_add_move_notification:
  * @actor_row: the followed account that moved
  * @target_row: the account it moved to

@@ -145,6 +145,7 @@ static const QtrRoute routes[] = {
   { "POST", "/api/v2/media", qtr_node_handle_media_upload },
   { "GET", "/api/v1/media/:id", qtr_node_handle_media_get },
   { "PUT", "/api/v1/media/:id", qtr_node_handle_media_update },
+  { "DELETE", "/api/v1/media/:id", qtr_node_handle_media_delete },
   { "GET", "/api/v1/lists", qtr_node_handle_lists },
   { "POST", "/api/v1/lists", qtr_node_handle_list_create },
   { "GET", "/api/v1/lists/:id", qtr_node_handle_list_get },

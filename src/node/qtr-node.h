@@ -146,6 +146,9 @@ QtrMedia   *qtr_node_add_media_file   (QtrNode             *node,
                                        const char          *path,
                                        const char          *description,
                                        GError             **error);
+gboolean    qtr_node_delete_media     (QtrNode             *node,
+                                       gint64               id,
+                                       GError             **error);
 QtrMedia   *qtr_node_find_media       (QtrNode             *node,
                                        gint64               id,
                                        GError             **error);

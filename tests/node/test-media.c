@@ -494,6 +494,30 @@ test_thumbnails (Fixture       *fixture,
   fetch (wrong_url, NULL, &wrong);
   g_assert_cmpuint (wrong.status, ==, SOUP_STATUS_NOT_FOUND);
 
+  /* Deleted, the media takes its thumbnail along: both files, both addresses. */
+  {
+    g_autofree char *original = g_strdup_printf ("%s/media/%" G_GINT64_FORMAT ".png",
+                                                 fixture->alice.dir, tall_media->id);
+    g_autofree char *preview = g_strdup_printf ("%s/media/%" G_GINT64_FORMAT "-small.png",
+                                                fixture->alice.dir, tall_media->id);
+    g_auto(QtrTestAnswer) gone = { 0 };
+
+    g_assert_true (g_file_test (preview, G_FILE_TEST_EXISTS));
+    g_assert_true (qtr_node_delete_media (fixture->alice.node, tall_media->id, &error));
+    g_assert_no_error (error);
+    g_assert_false (g_file_test (original, G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (preview, G_FILE_TEST_EXISTS));
+    fetch (tall_media->preview_url, NULL, &gone);
+    g_assert_cmpuint (gone.status, ==, SOUP_STATUS_NOT_FOUND);
+    g_assert_false (qtr_node_delete_media (fixture->alice.node, tall_media->id, &error));
+    g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+    g_free (preview);
+    preview = g_strdup_printf ("%s/media/%" G_GINT64_FORMAT "-small.jpg", fixture->alice.dir,
+                               photo_media->id);
+    g_assert_true (g_file_test (preview, G_FILE_TEST_EXISTS));   /* the others stay */
+  }
+
   /* An image no decoder reads is kept, without a thumbnail. */
   broken_media = qtr_node_add_media (fixture->alice.node, broken, NULL, &error);
   g_assert_no_error (error);

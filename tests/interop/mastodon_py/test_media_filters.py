@@ -268,6 +268,23 @@ def posts_show_the_thumbnail():
     check_sizes(attachment.meta, "small", 640, 320)
     again = f.api.status(posted.id).media_attachments[0]
     assert again.preview_url == media.preview_url
+    f.attached = media
+
+
+@check
+def deleted_media_take_their_thumbnail_along():
+    media = f.api.media_post(io.BytesIO(png(700, 700)), mime_type="image/png")
+    assert fetch(media.preview_url)[0] == 200
+    status, body = api("DELETE", f"/api/v1/media/{media.id}")
+    assert status == 200, (status, body)
+    assert fetch(media.url)[0] == 404 and fetch(media.preview_url)[0] == 404
+    status, body = api("DELETE", f"/api/v1/media/{media.id}")
+    assert status == 404, (status, body)
+    # Media attached to a post stay.
+    status, body = api("DELETE", f"/api/v1/media/{f.attached.id}")
+    assert status == 422, (status, body)
+    assert fetch(f.attached.preview_url)[0] == 200
+
 
 
 # ---- filters ----------------------------------------------------------------------------
