@@ -231,7 +231,7 @@ add_media_attachments (JsonBuilder     *builder,
         }
       json_builder_end_object (builder);
       add_string_or_null (builder, "description", attachment->description);
-      add_string_or_null (builder, "blurhash", media != NULL ? media->blurhash : NULL);
+      add_string_or_null (builder, "blurhash", attachment->blurhash);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

@@ -317,8 +317,8 @@ find_post_media (QtrNode               *node,
   return g_steal_pointer (&found);
 }
 
-/* The attachments as Mastodon sends them: Documents with their type, address, alt text (name)
- * and size; and as the store keeps them. */
+/* The attachments as Mastodon sends them: Documents with their type, address, alt text (name),
+ * size and blurhash; and as the store keeps them. */
 static JsonArray *
 build_attachments (GPtrArray *media,
                    GPtrArray *stored)
@@ -343,6 +343,9 @@ build_attachments (GPtrArray *media,
           json_object_set_int_member (attachment, "width", item->width);
           json_object_set_int_member (attachment, "height", item->height);
         }
+      /* As Mastodon federates it, for other servers to show while the image loads. */
+      if (item->blurhash != NULL)
+        json_object_set_string_member (attachment, "blurhash", item->blurhash);
       json_array_add_object_element (array, attachment);
 
       kept->type = attachment_type_for (item->media_type);
@@ -351,6 +354,7 @@ build_attachments (GPtrArray *media,
       kept->description = *item->description ? g_strdup (item->description) : NULL;
       kept->width = item->width;
       kept->height = item->height;
+      kept->blurhash = g_strdup (item->blurhash);
       g_ptr_array_add (stored, kept);
     }
   return array;

@@ -379,7 +379,8 @@ static const char * const migrations[] = {
   ");",
 
   /* 14: thumbnails of uploaded images (media/ID-small.EXT, its type here, NULL when there is
-   * none) and their blurhash. */
+   * none) and their blurhash; the blurhash of every stored post's attachments. */
+  "ALTER TABLE attachments ADD COLUMN blurhash TEXT;"
   "ALTER TABLE media ADD COLUMN preview_type TEXT;"
   "ALTER TABLE media ADD COLUMN preview_width INTEGER NOT NULL DEFAULT 0;"
   "ALTER TABLE media ADD COLUMN preview_height INTEGER NOT NULL DEFAULT 0;"
@@ -1511,8 +1512,8 @@ save_attachments (QtrNodeStore  *self,
 
       stmt = qtr_db_prepare (self->db,
                              "INSERT INTO attachments (status_id, position, type, url,"
-                             " media_type, description, width, height)"
-                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", error);
+                             " media_type, description, width, height, blurhash)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, status_id);
@@ -1523,6 +1524,7 @@ save_attachments (QtrNodeStore  *self,
       qtr_db_bind_text (stmt, 6, attachment->description);
       sqlite3_bind_int64 (stmt, 7, attachment->width);
       sqlite3_bind_int64 (stmt, 8, attachment->height);
+      qtr_db_bind_text (stmt, 9, attachment->blurhash);
       if (!qtr_node_store_run_done (self, stmt, error))
         return FALSE;
     }
@@ -2002,8 +2004,8 @@ qtr_node_store_get_attachments (QtrNodeStore  *self,
   g_autoptr(GPtrArray) attachments = g_ptr_array_new_with_free_func (
     (GDestroyNotify) qtr_attachment_free);
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
-                                       "SELECT type, url, media_type, description, width, height"
-                                       " FROM attachments WHERE status_id = ?1"
+                                       "SELECT type, url, media_type, description, width, height,"
+                                       " blurhash FROM attachments WHERE status_id = ?1"
                                        " ORDER BY position", error);
   int rc;
 
@@ -2020,6 +2022,7 @@ qtr_node_store_get_attachments (QtrNodeStore  *self,
       attachment->description = qtr_db_column_dup_text (stmt, 3);
       attachment->width = sqlite3_column_int64 (stmt, 4);
       attachment->height = sqlite3_column_int64 (stmt, 5);
+      attachment->blurhash = qtr_db_column_dup_text (stmt, 6);
       g_ptr_array_add (attachments, attachment);
     }
   if (rc != SQLITE_DONE)

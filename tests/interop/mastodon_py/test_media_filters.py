@@ -269,6 +269,10 @@ def posts_show_the_thumbnail():
     again = f.api.status(posted.id).media_attachments[0]
     assert again.preview_url == media.preview_url
     f.attached = media
+    # The blurhash federates with the Document, as Mastodon's does: bob's node shows it.
+    row = wait_for(lambda: row_of(f.bob, posted.uri), "bob's node has alice's post")
+    theirs = f.bob_api.status(row).media_attachments[0]
+    assert theirs.blurhash == media.blurhash and theirs.remote_url == media.url, theirs
 
 
 @check
