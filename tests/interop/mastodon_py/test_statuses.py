@@ -430,7 +430,10 @@ def account_statuses_filters():
     assert attachment["url"].startswith(f.alice.base + "/media/")
     assert attachment["meta"]["original"]["width"] == 6
     assert attachment["meta"]["original"]["height"] == 4
-    assert attachment["blurhash"] is None and attachment["remote_url"] is None
+    assert attachment["remote_url"] is None
+    # The command line makes thumbnails too (see test_media_filters.py).
+    assert len(attachment["blurhash"]) == 36, attachment
+    assert attachment["preview_url"].endswith("-small.jpg"), attachment
     status, _, _ = http("GET", attachment["url"])
     assert status == 200
     # A post of the command line has its text back from its HTML.
