@@ -524,6 +524,17 @@ test_thumbnails (Fixture       *fixture,
   g_assert_null (broken_media->preview_type);
   g_assert_null (broken_media->preview_url);
   g_assert_null (broken_media->blurhash);
+  /* So is a WebP, whether this gdk-pixbuf has no WebP loader (Debian 12's) or finds these
+   * bytes damaged. */
+  {
+    g_autoptr(GBytes) webp = g_bytes_new_static (webp_vp8x, sizeof webp_vp8x);
+    g_autoptr(QtrMedia) webp_media = qtr_node_add_media (fixture->alice.node, webp, NULL,
+                                                         &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (webp_media->media_type, ==, "image/webp");
+    g_assert_null (webp_media->preview_url);
+  }
 }
 
 /* Images too large to decode are refused from their header: nothing is decoded or kept. */
