@@ -349,6 +349,7 @@ qtr_thumbnail_make (const char    *media_type,
   g_autoptr(QtrThumbnail) thumbnail = g_new0 (QtrThumbnail, 1);
   g_autofree char *buffer = NULL;
   gsize buffer_size = 0;
+  const char *orientation;
   gboolean has_alpha;
   guint width;
   guint height;
@@ -356,6 +357,10 @@ qtr_thumbnail_make (const char    *media_type,
   decoded = decode_scaled (media_type, image, cancellable, error);
   if (decoded == NULL)
     return NULL;
+  orientation = gdk_pixbuf_get_option (decoded, "orientation");
+  /* Exif orientations 5 to 8 turn the image a quarter (with or without a flip). */
+  thumbnail->transposed = orientation != NULL && orientation[0] >= '5' && orientation[0] <= '8' &&
+                          orientation[1] == '\0';
   oriented = gdk_pixbuf_apply_embedded_orientation (decoded);
   if (oriented == NULL)
     oriented = g_object_ref (decoded);

@@ -21,15 +21,18 @@ G_BEGIN_DECLS
  * @width: its width in pixels
  * @height: its height in pixels
  * @blurhash: the image's blurhash, for clients to show while they load it
+ * @transposed: whether the image's Exif orientation turns it a quarter: as shown, its width
+ *   is the height its header says, and the other way round
  *
- * A small version of an uploaded image.
+ * A small version of an uploaded image, turned as it is shown.
  */
 typedef struct {
-  char   *media_type;
-  GBytes *bytes;
-  guint   width;
-  guint   height;
-  char   *blurhash;
+  char     *media_type;
+  GBytes   *bytes;
+  guint     width;
+  guint     height;
+  char     *blurhash;
+  gboolean  transposed;
 } QtrThumbnail;
 
 void          qtr_thumbnail_free              (QtrThumbnail  *thumbnail);

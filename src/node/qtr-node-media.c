@@ -508,6 +508,14 @@ store_media (QtrNode             *node,
     }
   if (thumbnail != NULL)
     {
+      /* Its size as shown, as Mastodon (which turns the original) gives it. */
+      if (thumbnail->transposed)
+        {
+          guint width = media->width;
+
+          media->width = media->height;
+          media->height = width;
+        }
       media->preview_type = g_strdup (thumbnail->media_type);
       media->preview_width = thumbnail->width;
       media->preview_height = thumbnail->height;

@@ -537,6 +537,46 @@ test_thumbnails (Fixture       *fixture,
   }
 }
 
+/* @photo, a JPEG, with an Exif segment (big-endian TIFF, one IFD entry) saying
+ * @orientation. */
+static GBytes *
+add_orientation (GBytes *photo,
+                 guint   orientation)
+{
+  const guint8 exif[] = {
+    0xff, 0xe1, 0x00, 0x22, 'E', 'x', 'i', 'f', 0, 0,
+    'M', 'M', 0, 42, 0, 0, 0, 8,                    /* TIFF header, IFD at 8 */
+    0, 1,                                           /* one entry */
+    0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (guint8) orientation, 0, 0,   /* Orientation, SHORT */
+    0, 0, 0, 0,                                     /* no next IFD */
+  };
+  gsize length;
+  const guint8 *data = g_bytes_get_data (photo, &length);
+  GByteArray *turned = g_byte_array_new ();
+
+  g_byte_array_append (turned, data, 2);            /* SOI */
+  g_byte_array_append (turned, exif, sizeof exif);
+  g_byte_array_append (turned, data + 2, length - 2);
+  return g_byte_array_free_to_bytes (turned);
+}
+
+/* A photo taken sideways: the thumbnail is turned upright, and the sizes are those shown. */
+static void
+test_orientation (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GBytes) photo = make_image (1200, 800, FALSE, "jpeg");
+  g_autoptr(GBytes) sideways = add_orientation (photo, 6);
+  g_autoptr(GBytes) upright = add_orientation (photo, 1);
+  g_autoptr(QtrMedia) turned = assert_thumbnail (fixture, sideways, "image/jpeg", 427, 640);
+  g_autoptr(QtrMedia) kept = assert_thumbnail (fixture, upright, "image/jpeg", 640, 427);
+
+  g_assert_cmpuint (turned->width, ==, 800);
+  g_assert_cmpuint (turned->height, ==, 1200);
+  g_assert_cmpuint (kept->width, ==, 1200);
+  g_assert_cmpuint (kept->height, ==, 800);
+}
+
 /* Images too large to decode are refused from their header: nothing is decoded or kept. */
 static void
 test_huge_images (Fixture       *fixture,
@@ -623,6 +663,8 @@ main (int   argc,
   g_test_add ("/node/media/thumbnails", Fixture, NULL, fixture_set_up, test_thumbnails,
               fixture_tear_down);
   g_test_add ("/node/media/huge-images", Fixture, NULL, fixture_set_up, test_huge_images,
+              fixture_tear_down);
+  g_test_add ("/node/media/orientation", Fixture, NULL, fixture_set_up, test_orientation,
               fixture_tear_down);
   g_test_add ("/node/media/thumbnail-async", Fixture, NULL, fixture_set_up,
               test_thumbnail_async, fixture_tear_down);
