@@ -58,6 +58,7 @@ struct _QtrNode
   GCancellable     *cancellable; /* fetches of the node's own, cancelled when it stops */
   GHashTable       *fetches;     /* what those fetches are for (a post's or boost's id) */
   GSource          *heartbeat_source;
+  GSource          *polls_source;
   gint64            data_version;  /* node.db's, when the owner was last checked */
   GArray           *changes;     /* QtrChange: what the store wrote, announced when idle */
   GSource          *changes_source;
@@ -183,6 +184,8 @@ static const QtrRoute routes[] = {
   { "GET", "/api/v1/instance/peers", qtr_node_handle_instance_peers },
   { "GET", "/api/v1/accounts/:id/statuses", qtr_node_handle_account_statuses },
   { "POST", "/api/v1/statuses", qtr_node_handle_status_create },
+  { "GET", "/api/v1/polls/:id", qtr_node_handle_poll_get },
+  { "POST", "/api/v1/polls/:id/votes", qtr_node_handle_poll_vote },
   { "GET", "/api/v1/statuses/:id", qtr_node_handle_status_get },
   { "DELETE", "/api/v1/statuses/:id", qtr_node_handle_status_delete },
   { "PUT", "/api/v1/statuses/:id", qtr_node_handle_status_edit },
@@ -800,6 +803,13 @@ note_running (QtrNode *self)
 }
 
 static gboolean
+polls_cb (gpointer user_data)
+{
+  qtr_node_tick_polls (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
 heartbeat_cb (gpointer user_data)
 {
   note_running (user_data);
@@ -915,6 +925,8 @@ qtr_node_start (QtrNode  *self,
   /* Activities stored before a crash or a restart are applied now. */
   qtr_node_schedule_inbox_processing (self);
   start_heartbeat (self);
+  self->polls_source = qtr_source_attach (self->context, QTR_POLL_UPDATE_SECONDS, polls_cb, self,
+                                          NULL);
   qtr_node_resume_moves (self);
   return TRUE;
 }
@@ -932,6 +944,7 @@ qtr_node_stop (QtrNode *self)
   qtr_source_clear (&self->process_source);
   g_cancellable_cancel (self->cancellable);
   qtr_source_clear (&self->heartbeat_source);
+  qtr_source_clear (&self->polls_source);
   if (self->queue != NULL)
     qtr_delivery_queue_stop (self->queue);
   qtr_source_clear (&self->changes_source);

@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#include "config.h"
+
+#include "node-test-util.h"
+
+#include <string.h>
+
+#include "qtr-node-private.h"
+
+/* Polls between real nodes on loopback: alice's poll reaches bob and carol as a poll; their
+ * votes reach alice, who counts each once and tells everyone the new counts in an Update;
+ * at its end the poll closes and the owner, and those who voted, are told. */
+
+typedef struct {
+  char        *root;
+  QtrTestNode  alice;
+  QtrTestNode  bob;
+  QtrTestNode  carol;
+  char        *poll_uri;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->root = g_dir_make_tmp ("quitter-test-polls-XXXXXX", NULL);
+  qtr_test_node_start (&fixture->alice, fixture->root, "alice", NULL);
+  qtr_test_node_start (&fixture->bob, fixture->root, "bob", NULL);
+  qtr_test_node_start (&fixture->carol, fixture->root, "carol", NULL);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  qtr_test_node_stop (&fixture->alice);
+  qtr_test_node_stop (&fixture->bob);
+  qtr_test_node_stop (&fixture->carol);
+  qtr_test_remove_tree (fixture->root);
+  g_free (fixture->root);
+  g_free (fixture->poll_uri);
+}
+
+static gboolean
+alice_has_two_followers (Fixture *fixture)
+{
+  return qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM followers"
+                                               " WHERE accepted") == 2;
+}
+
+/* The votes option @position of the poll has on @node. */
+static gint64
+votes_on (QtrTestNode *node,
+          guint        position)
+{
+  return qtr_test_node_countf (node, "SELECT coalesce (sum (votes_count), -1) FROM poll_options"
+                                     " WHERE position = %u", position);
+}
+
+static gboolean
+both_have_the_poll (Fixture *fixture)
+{
+  return qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM poll_options") == 3 &&
+         qtr_test_node_count (&fixture->carol, "SELECT count (*) FROM poll_options") == 3;
+}
+
+static gboolean
+alice_counted_bob (Fixture *fixture)
+{
+  return votes_on (&fixture->alice, 1) == 1;
+}
+
+static gboolean
+everyone_counts_two (Fixture *fixture)
+{
+  return votes_on (&fixture->alice, 1) == 2 && votes_on (&fixture->bob, 1) == 2 &&
+         votes_on (&fixture->carol, 1) == 2 &&
+         qtr_test_node_count (&fixture->bob, "SELECT voters_count FROM polls") == 2;
+}
+
+static gboolean
+alice_inbox_processed (Fixture *fixture)
+{
+  return qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM inbox"
+                                               " WHERE processed_at IS NULL") == 0;
+}
+
+static void
+follow_alice (Fixture *fixture)
+{
+  g_free (qtr_test_node_follow (&fixture->bob, fixture->alice.handle));
+  g_free (qtr_test_node_follow (&fixture->carol, fixture->alice.handle));
+  qtr_test_wait_until (alice_has_two_followers, fixture, "alice has bob and carol as followers");
+}
+
+static char *
+post_poll (Fixture *fixture,
+           gint64   expires_in)
+{
+  static const char * const options[] = { "Tea", "Coffee", "Water", NULL };
+  g_autoptr(GError) error = NULL;
+  char *uri = qtr_node_post (fixture->alice.node,
+                             &(QtrPostRequest) { .text = "What do you drink?",
+                                                 .poll_options = options,
+                                                 .poll_expires_in = expires_in },
+                             &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (uri);
+  return uri;
+}
+
+/* Bob sends alice a vote of his own making, as another server could. */
+static void
+deliver_vote (Fixture    *fixture,
+              const char *id,
+              const char *option)
+{
+  g_autofree char *inbox = g_strdup_printf ("%s/inbox", fixture->alice.base);
+  g_autofree char *body = g_strdup_printf (
+    "{\"@context\":\"https://www.w3.org/ns/activitystreams\","
+    "\"id\":\"%s/activity\",\"type\":\"Create\",\"actor\":\"%s\",\"to\":[\"%s\"],"
+    "\"object\":{\"id\":\"%s\",\"type\":\"Note\",\"name\":\"%s\",\"attributedTo\":\"%s\","
+    "\"inReplyTo\":\"%s\",\"to\":[\"%s\"]}}",
+    id, fixture->bob.actor, fixture->alice.actor, id, option, fixture->bob.actor,
+    fixture->poll_uri, fixture->alice.actor);
+
+  qtr_test_node_deliver (&fixture->bob, inbox, body);
+}
+
+static void
+test_vote_and_update (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(QtrTestAnswer) answer = { 0 };
+  g_autoptr(JsonObject) question = NULL;
+  g_autofree char *bob_vote = NULL;
+  JsonArray *one_of;
+  guint choice = 1, wrong = 7, two[] = { 0, 2 };
+
+  follow_alice (fixture);
+  fixture->poll_uri = post_poll (fixture, 3600);
+
+  /* Served at its id as a Question with its options. */
+  qtr_test_get (fixture->poll_uri, "application/activity+json", &answer);
+  g_assert_cmpuint (answer.status, ==, 200);
+  {
+    g_autoptr(JsonNode) root = json_from_string (answer.body, &error);
+
+    g_assert_no_error (error);
+    question = json_object_ref (json_node_get_object (root));
+  }
+  g_assert_cmpstr (json_object_get_string_member (question, "type"), ==, "Question");
+  g_assert_false (json_object_has_member (question, "anyOf"));
+  one_of = json_object_get_array_member (question, "oneOf");
+  g_assert_cmpuint (json_array_get_length (one_of), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (one_of, 1),
+                                                  "name"), ==, "Coffee");
+  g_assert_true (json_object_has_member (question, "endTime"));
+  g_assert_false (json_object_has_member (question, "closed"));
+
+  /* Bob and carol keep it as a poll. */
+  qtr_test_wait_until (both_have_the_poll, fixture, "bob and carol got the poll");
+  g_assert_cmpint (qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM polls"
+                                                       " WHERE multiple = 0 AND expires_at > 0"),
+                   ==, 1);
+
+  /* Bob votes Coffee; a second vote, a choice out of range, two choices: refused. */
+  g_assert_true (qtr_node_vote (fixture->bob.node, fixture->poll_uri, &choice, 1, &error));
+  g_assert_no_error (error);
+  g_assert_false (qtr_node_vote (fixture->bob.node, fixture->poll_uri, &choice, 1, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (qtr_node_vote (fixture->carol.node, fixture->poll_uri, &wrong, 1, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (qtr_node_vote (fixture->carol.node, fixture->poll_uri, two, 2, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID);
+  g_clear_error (&error);
+  /* Alice cannot vote on her own poll. */
+  g_assert_false (qtr_node_vote (fixture->alice.node, fixture->poll_uri, &choice, 1, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  qtr_test_wait_until (alice_counted_bob, fixture, "alice counted bob's vote");
+  /* The vote is counted, not kept as a post. */
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM statuses"), ==, 1);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM poll_votes"), ==,
+                   1);
+
+  /* Carol votes Coffee too: alice's Update brings the new counts to bob. */
+  g_assert_true (qtr_node_vote (fixture->carol.node, fixture->poll_uri, &choice, 1, &error));
+  g_assert_no_error (error);
+  qtr_test_wait_until (everyone_counts_two, fixture, "the Update brought two votes to all");
+  g_assert_cmpint (qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM poll_options"
+                                                       " WHERE own_vote"), ==, 1);
+
+  /* A second vote of bob's (another option of a single-choice poll, the same option again,
+   * an option the poll has not) is dropped. */
+  bob_vote = g_strdup_printf ("%s#votes/other", fixture->bob.actor);
+  deliver_vote (fixture, bob_vote, "Tea");
+  g_free (bob_vote);
+  bob_vote = g_strdup_printf ("%s#votes/again", fixture->bob.actor);
+  deliver_vote (fixture, bob_vote, "Coffee");
+  g_free (bob_vote);
+  bob_vote = g_strdup_printf ("%s#votes/juice", fixture->bob.actor);
+  deliver_vote (fixture, bob_vote, "Juice");
+  qtr_test_wait_until (alice_inbox_processed, fixture, "alice processed the votes");
+  g_assert_cmpint (votes_on (&fixture->alice, 0), ==, 0);
+  g_assert_cmpint (votes_on (&fixture->alice, 1), ==, 2);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM poll_votes"), ==,
+                   2);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM statuses"), ==, 1);
+
+  /* The Question served now carries the counts. */
+  qtr_test_get (fixture->poll_uri, "application/activity+json", &answer);
+  g_assert_nonnull (strstr (answer.body, "\"totalItems\":2"));
+  g_assert_nonnull (strstr (answer.body, "\"votersCount\":2"));
+}
+
+static gboolean
+poll_ended_everywhere (Fixture *fixture)
+{
+  return qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM notifications"
+                                               " WHERE type = 'poll' AND actor_id IS NULL") == 1 &&
+         qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM polls WHERE closed") == 1 &&
+         qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM notifications"
+                                             " WHERE type = 'poll'") == 1;
+}
+
+static gboolean
+bob_voted_in_time (Fixture *fixture)
+{
+  return votes_on (&fixture->alice, 0) == 1;
+}
+
+static void
+test_expiry (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(QtrTestAnswer) answer = { 0 };
+  guint choice = 0;
+
+  follow_alice (fixture);
+  fixture->poll_uri = post_poll (fixture, 6);
+  qtr_test_wait_until (both_have_the_poll, fixture, "bob and carol got the poll");
+  g_assert_true (qtr_node_vote (fixture->bob.node, fixture->poll_uri, &choice, 1, &error));
+  g_assert_no_error (error);
+  qtr_test_wait_until (bob_voted_in_time, fixture, "alice counted bob's vote");
+
+  qtr_test_wait_until (poll_ended_everywhere, fixture, "the poll ended, and its end was told");
+  /* Carol did not vote: she is not told. */
+  g_assert_cmpint (qtr_test_node_count (&fixture->carol, "SELECT count (*) FROM notifications"
+                                                         " WHERE type = 'poll'"), ==, 0);
+  qtr_test_get (fixture->poll_uri, "application/activity+json", &answer);
+  g_assert_nonnull (strstr (answer.body, "\"closed\""));
+
+  /* Too late now. */
+  g_assert_false (qtr_node_vote (fixture->carol.node, fixture->poll_uri, &choice, 1, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID);
+}
+
+static void
+test_refused (Fixture       *fixture,
+              gconstpointer  data)
+{
+  static const char * const one[] = { "Alone", NULL };
+  static const char * const same[] = { "Twice", "Twice", NULL };
+  static const char * const fine[] = { "Yes", "No", NULL };
+  const gint64 media[] = { 1 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (qtr_node_post (fixture->alice.node,
+                                &(QtrPostRequest) { .text = "?", .poll_options = one,
+                                                    .poll_expires_in = 600 }, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (qtr_node_post (fixture->alice.node,
+                                &(QtrPostRequest) { .text = "?", .poll_options = same,
+                                                    .poll_expires_in = 600 }, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (qtr_node_post (fixture->alice.node,
+                                &(QtrPostRequest) { .text = "?", .poll_options = fine,
+                                                    .poll_expires_in = 0 }, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (qtr_node_post (fixture->alice.node,
+                                &(QtrPostRequest) { .text = "?", .poll_options = fine,
+                                                    .poll_expires_in = 600, .media_ids = media,
+                                                    .n_media = 1 }, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM statuses"), ==, 0);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM polls"), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/node/polls/vote-and-update", Fixture, NULL, fixture_set_up,
+              test_vote_and_update, fixture_tear_down);
+  g_test_add ("/node/polls/expiry", Fixture, NULL, fixture_set_up, test_expiry,
+              fixture_tear_down);
+  g_test_add ("/node/polls/refused", Fixture, NULL, fixture_set_up, test_refused,
+              fixture_tear_down);
+  return g_test_run ();
+}
