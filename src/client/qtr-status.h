@@ -115,6 +115,9 @@ void           qtr_mention_free                 (QtrMention    *mention);
 void           qtr_tag_free                     (QtrTag        *tag);
 void           qtr_poll_option_free             (QtrPollOption *option);
 void           qtr_poll_free                    (QtrPoll       *poll);
+QtrPoll       *qtr_poll_new_from_json           (JsonObject    *object);
+QtrPoll       *qtr_poll_copy                    (const QtrPoll *poll);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtrPoll, qtr_poll_free)
 void           qtr_card_free                    (QtrCard       *card);
 
 QtrStatus     *qtr_status_get_shown             (QtrStatus     *self);
