@@ -494,8 +494,8 @@ qtr_node_api_add_status (JsonBuilder        *builder,
   json_builder_begin_array (builder);
   json_builder_end_array (builder);
   add_string_or_null (builder, "card", NULL);
-  if (!qtr_node_api_add_poll (builder, node, reblogged != NULL ? reblogged : status, flags,
-                              error))
+  /* A reblog carries the poll in its `reblog`, as on Mastodon. */
+  if (!qtr_node_api_add_poll (builder, node, status, flags, error))
     return FALSE;
   json_builder_end_object (builder);
   return TRUE;
