@@ -165,6 +165,7 @@ qtr_node_poll_from_note (QtrNote *note,
 /**
  * qtr_node_keep_poll:
  * @note: a post of another server, stored already
+ * @author_row: who sent it: only a poll of theirs changes
  * @update: whether @note is an Update of it
  *
  * Keeps the poll of a Question, or its new counts.
@@ -172,18 +173,20 @@ qtr_node_poll_from_note (QtrNote *note,
 gboolean
 qtr_node_keep_poll (QtrNode   *node,
                     QtrNote   *note,
+                    gint64     author_row,
                     gboolean   update,
                     GError   **error)
 {
   QtrNodeStore *store = qtr_node_get_store (node);
   g_autoptr(QtrNodePoll) poll = NULL;
+  gint64 actor_row = 0;
   gint64 row;
 
   if (note->type != QTR_NOTE_TYPE_QUESTION)
     return TRUE;
-  row = qtr_node_store_find_status_row (store, note->id, NULL, error);
-  if (row <= 0)
-    return row == 0;
+  row = qtr_node_store_find_status_row (store, note->id, &actor_row, error);
+  if (row <= 0 || actor_row != author_row)
+    return row >= 0;
   poll = qtr_node_poll_from_note (note, row);
   if (poll == NULL)
     return TRUE;

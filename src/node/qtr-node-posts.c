@@ -1156,7 +1156,7 @@ qtr_node_keep_note (QtrNode         *node,
 
   fill_status_from_note (&status, note, author, document);
   return qtr_node_store_add_status (qtr_node_get_store (node), &status, error) &&
-         qtr_node_keep_poll (node, note, FALSE, error);
+         qtr_node_keep_poll (node, note, author->row, FALSE, error);
 }
 
 static gboolean
@@ -1221,9 +1221,13 @@ qtr_node_receive_note (QtrNode      *node,
   document = note_document (json);
   if (update)
     {
+      /* New counts of a poll come in an Update that is no edit (no `updated`, as Mastodon
+       * sends them): the post stays as it is. */
+      if (note->type == QTR_NOTE_TYPE_QUESTION && note->updated == 0)
+        return qtr_node_keep_poll (node, note, author->row, TRUE, error);
       fill_status_from_note (&status, note, author, document);
       return qtr_node_store_update_status (qtr_node_get_store (node), &status, error) &&
-             qtr_node_keep_poll (node, note, TRUE, error);
+             qtr_node_keep_poll (node, note, author->row, TRUE, error);
     }
   if (!qtr_node_keep_note (node, note, author, document, error))
     return FALSE;

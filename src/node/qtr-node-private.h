@@ -106,6 +106,7 @@ QtrNodePoll   *qtr_node_poll_from_note    (QtrNote  *note,
                                            gint64    status_id);
 gboolean       qtr_node_keep_poll         (QtrNode   *node,
                                            QtrNote   *note,
+                                           gint64     author_row,
                                            gboolean   update,
                                            GError   **error);
 gboolean       qtr_node_receive_poll_vote (QtrNode         *node,

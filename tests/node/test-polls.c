@@ -110,11 +110,12 @@ post_poll (Fixture *fixture,
   return uri;
 }
 
-/* Bob sends alice a vote of his own making, as another server could. */
+/* @voter sends alice a vote of its own making, as another server could. */
 static void
-deliver_vote (Fixture    *fixture,
-              const char *id,
-              const char *option)
+deliver_vote (Fixture     *fixture,
+              QtrTestNode *voter,
+              const char  *id,
+              const char  *option)
 {
   g_autofree char *inbox = g_strdup_printf ("%s/inbox", fixture->alice.base);
   g_autofree char *body = g_strdup_printf (
@@ -122,10 +123,10 @@ deliver_vote (Fixture    *fixture,
     "\"id\":\"%s/activity\",\"type\":\"Create\",\"actor\":\"%s\",\"to\":[\"%s\"],"
     "\"object\":{\"id\":\"%s\",\"type\":\"Note\",\"name\":\"%s\",\"attributedTo\":\"%s\","
     "\"inReplyTo\":\"%s\",\"to\":[\"%s\"]}}",
-    id, fixture->bob.actor, fixture->alice.actor, id, option, fixture->bob.actor,
+    id, voter->actor, fixture->alice.actor, id, option, voter->actor,
     fixture->poll_uri, fixture->alice.actor);
 
-  qtr_test_node_deliver (&fixture->bob, inbox, body);
+  qtr_test_node_deliver (voter, inbox, body);
 }
 
 static void
@@ -199,13 +200,13 @@ test_vote_and_update (Fixture       *fixture,
   /* A second vote of bob's (another option of a single-choice poll, the same option again,
    * an option the poll has not) is dropped. */
   bob_vote = g_strdup_printf ("%s#votes/other", fixture->bob.actor);
-  deliver_vote (fixture, bob_vote, "Tea");
+  deliver_vote (fixture, &fixture->bob, bob_vote, "Tea");
   g_free (bob_vote);
   bob_vote = g_strdup_printf ("%s#votes/again", fixture->bob.actor);
-  deliver_vote (fixture, bob_vote, "Coffee");
+  deliver_vote (fixture, &fixture->bob, bob_vote, "Coffee");
   g_free (bob_vote);
   bob_vote = g_strdup_printf ("%s#votes/juice", fixture->bob.actor);
-  deliver_vote (fixture, bob_vote, "Juice");
+  deliver_vote (fixture, &fixture->bob, bob_vote, "Juice");
   qtr_test_wait_until (alice_inbox_processed, fixture, "alice processed the votes");
   g_assert_cmpint (votes_on (&fixture->alice, 0), ==, 0);
   g_assert_cmpint (votes_on (&fixture->alice, 1), ==, 2);
@@ -217,6 +218,33 @@ test_vote_and_update (Fixture       *fixture,
   qtr_test_get (fixture->poll_uri, "application/activity+json", &answer);
   g_assert_nonnull (strstr (answer.body, "\"totalItems\":2"));
   g_assert_nonnull (strstr (answer.body, "\"votersCount\":2"));
+
+  /* New counts are no edit: bob's copy is not marked edited, keeps no older version. */
+  g_assert_cmpint (qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM statuses"
+                                                       " WHERE updated IS NOT NULL"), ==, 0);
+  g_assert_cmpint (qtr_test_node_count (&fixture->bob, "SELECT count (*) FROM status_edits"),
+                   ==, 0);
+
+  /* Only alice's server speaks for her poll: carol's Update of it is refused at bob's inbox. */
+  {
+    g_autofree char *inbox = g_strdup_printf ("%s/inbox", fixture->bob.base);
+    g_autofree char *key_id = qtr_test_node_get_key_id (&fixture->carol);
+    g_autofree char *forged = g_strdup_printf (
+      "{\"@context\":\"https://www.w3.org/ns/activitystreams\","
+      "\"id\":\"%s#forged\",\"type\":\"Update\",\"actor\":\"%s\","
+      "\"object\":{\"id\":\"%s\",\"type\":\"Question\",\"attributedTo\":\"%s\","
+      "\"content\":\"What do you drink?\",\"oneOf\":["
+      "{\"type\":\"Note\",\"name\":\"Tea\",\"replies\":{\"totalItems\":99}},"
+      "{\"type\":\"Note\",\"name\":\"Coffee\",\"replies\":{\"totalItems\":0}},"
+      "{\"type\":\"Note\",\"name\":\"Water\",\"replies\":{\"totalItems\":0}}]}}",
+      fixture->carol.actor, fixture->carol.actor, fixture->poll_uri, fixture->alice.actor);
+    g_autoptr(SoupMessage) msg = qtr_test_signed_post (inbox, forged, key_id,
+                                                       qtr_test_node_get_key (&fixture->carol));
+
+    qtr_test_send (msg, &answer);
+    g_assert_cmpuint (answer.status, ==, SOUP_STATUS_BAD_REQUEST);
+    g_assert_cmpint (votes_on (&fixture->bob, 0), ==, 0);
+  }
 }
 
 static gboolean
@@ -241,6 +269,7 @@ test_expiry (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
   g_auto(QtrTestAnswer) answer = { 0 };
+  g_autofree char *late_vote = NULL;
   guint choice = 0;
 
   follow_alice (fixture);
@@ -257,9 +286,15 @@ test_expiry (Fixture       *fixture,
   qtr_test_get (fixture->poll_uri, "application/activity+json", &answer);
   g_assert_nonnull (strstr (answer.body, "\"closed\""));
 
-  /* Too late now. */
+  /* Too late now: carol's node refuses, and alice's drops a vote that comes all the same. */
   g_assert_false (qtr_node_vote (fixture->carol.node, fixture->poll_uri, &choice, 1, &error));
   g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID);
+  late_vote = g_strdup_printf ("%s#votes/late", fixture->carol.actor);
+  deliver_vote (fixture, &fixture->carol, late_vote, "Water");
+  qtr_test_wait_until (alice_inbox_processed, fixture, "alice processed the late vote");
+  g_assert_cmpint (votes_on (&fixture->alice, 2), ==, 0);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM poll_votes"), ==,
+                   1);
 }
 
 static void

@@ -160,6 +160,8 @@ def counts_come_back_in_an_update():
              f.bob_api.poll(f.bob_poll_id)["voters_count"] == 2,
              "bob's node has the counts of alice's Update")
     assert f.bob_api.poll(f.bob_poll_id)["own_votes"] == [1]
+    # New counts are no edit.
+    assert f.bob_api.status(f.bob_poll_id)["edited_at"] is None
 
 
 @check
