@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "qtr-node-private.h"
+#include "qtr-node-store-api.h"
+#include "qtr-oauth.h"
 
 /* Polls between real nodes on loopback: alice's poll reaches bob and carol as a poll; their
  * votes reach alice, who counts each once and tells everyone the new counts in an Update;
@@ -247,6 +249,31 @@ test_vote_and_update (Fixture       *fixture,
   }
 }
 
+/* GET @path of @node's client API as its owner. */
+static void
+api_get (QtrTestNode   *node,
+         const char    *path,
+         QtrTestAnswer *answer)
+{
+  g_autoptr(GError) error = NULL;
+  QtrNodeStore *store = qtr_node_get_store (node->node);
+  QtrOAuthApp app = { 0, "Test", "https://example.org/test", "urn:ietf:wg:oauth:2.0:oob",
+                      "read", "polls-test", "secret-hash" };
+  g_autofree char *token = qtr_oauth_new_token ();
+  g_autofree char *hash = qtr_oauth_hash_token (token);
+  g_autofree char *authorization = g_strconcat ("Bearer ", token, NULL);
+  g_autofree char *url = g_strconcat (node->base, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  gint64 app_row = qtr_node_store_add_app (store, &app, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (qtr_node_store_add_token (store, hash, app_row, TRUE, "read", &error), >, 0);
+  g_assert_no_error (error);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                authorization);
+  qtr_test_send (msg, answer);
+}
+
 static gboolean
 poll_ended_everywhere (Fixture *fixture)
 {
@@ -285,6 +312,27 @@ test_expiry (Fixture       *fixture,
                                                          " WHERE type = 'poll'"), ==, 0);
   qtr_test_get (fixture->poll_uri, "application/activity+json", &answer);
   g_assert_nonnull (strstr (answer.body, "\"closed\""));
+
+  /* The client API tells alice of her poll's end: her own account, the poll expired. */
+  api_get (&fixture->alice, "/api/v1/notifications?types[]=poll", &answer);
+  g_assert_cmpuint (answer.status, ==, 200);
+  {
+    g_autoptr(JsonNode) root = json_from_string (answer.body, &error);
+    JsonObject *notification;
+    JsonObject *poll;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 1);
+    notification = json_array_get_object_element (json_node_get_array (root), 0);
+    g_assert_cmpstr (json_object_get_string_member (notification, "type"), ==, "poll");
+    g_assert_cmpstr (json_object_get_string_member (
+                       json_object_get_object_member (notification, "account"), "username"),
+                     ==, "alice");
+    poll = json_object_get_object_member (json_object_get_object_member (notification,
+                                                                         "status"), "poll");
+    g_assert_true (json_object_get_boolean_member (poll, "expired"));
+    g_assert_cmpint (json_object_get_int_member (poll, "votes_count"), ==, 1);
+  }
 
   /* Too late now: carol's node refuses, and alice's drops a vote that comes all the same. */
   g_assert_false (qtr_node_vote (fixture->carol.node, fixture->poll_uri, &choice, 1, &error));
