@@ -15,7 +15,8 @@
  * voted), each option shows its share of the votes as a bar, its percentage and count, the
  * user's choices marked. Before, the options are check buttons (radio buttons for a
  * single-choice poll) and Vote sends them (POST /api/v1/polls/:id/votes); the answer, the poll
- * as it stands then, is shown at once. A line tells how many voted and when the poll closes.
+ * as it stands then, is shown at once, and kept in the post (a row bound to it again shows
+ * the vote). A line tells how many voted and when the poll closes.
  * The API client is the one set, else the one of the timeline the view is in. */
 
 struct _QtrPollView
@@ -23,6 +24,7 @@ struct _QtrPollView
   AdwBin        parent_instance;
 
   QtrPoll      *poll;
+  QtrStatus    *status;        /* (nullable): the post whose poll it is */
   QtrApiClient *client;
   GCancellable *cancellable;   /* of the vote under way */
   GPtrArray    *choices;       /* GtkCheckButton, while voting is offered */
@@ -314,6 +316,8 @@ voted_cb (GObject      *source,
       update_vote_button (self);
       return;
     }
+  if (self->status != NULL)
+    qtr_status_set_poll (self->status, poll);
   g_clear_pointer (&self->poll, qtr_poll_free);
   self->poll = g_steal_pointer (&poll);
   show_poll (self);
@@ -370,6 +374,7 @@ qtr_poll_view_finalize (GObject *object)
   QtrPollView *self = QTR_POLL_VIEW (object);
 
   g_clear_pointer (&self->poll, qtr_poll_free);
+  g_clear_object (&self->status);
   g_clear_object (&self->client);
 
   G_OBJECT_CLASS (qtr_poll_view_parent_class)->finalize (object);
@@ -476,6 +481,36 @@ qtr_poll_view_new (void)
 }
 
 /**
+ * qtr_poll_view_get_status:
+ *
+ * Returns: (transfer none) (nullable): the post whose poll shows, if set with
+ *   qtr_poll_view_set_status()
+ */
+QtrStatus *
+qtr_poll_view_get_status (QtrPollView *self)
+{
+  g_return_val_if_fail (QTR_IS_POLL_VIEW (self), NULL);
+
+  return self->status;
+}
+
+/**
+ * qtr_poll_view_set_status:
+ * @status: (nullable): the post (not a boost of it) whose poll to show; a vote updates its
+ *   poll. %NULL shows nothing.
+ */
+void
+qtr_poll_view_set_status (QtrPollView *self,
+                          QtrStatus   *status)
+{
+  g_return_if_fail (QTR_IS_POLL_VIEW (self));
+  g_return_if_fail (status == NULL || QTR_IS_STATUS (status));
+
+  g_set_object (&self->status, status);
+  qtr_poll_view_set_poll (self, status != NULL ? qtr_status_get_poll (status) : NULL);
+}
+
+/**
  * qtr_poll_view_get_poll:
  *
  * Returns: (transfer none) (nullable): the poll as shown: after a vote, as the server answered
@@ -491,6 +526,8 @@ qtr_poll_view_get_poll (QtrPollView *self)
 /**
  * qtr_poll_view_set_poll:
  * @poll: (nullable): the poll to show (copied); %NULL shows nothing and drops a vote under way
+ *
+ * Shows a poll alone; qtr_poll_view_set_status() shows a post's, and keeps a vote in it.
  */
 void
 qtr_poll_view_set_poll (QtrPollView   *self,

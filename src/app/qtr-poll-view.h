@@ -13,6 +13,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (QtrPollView, qtr_poll_view, QTR, POLL_VIEW, AdwBin)
 
 GtkWidget     *qtr_poll_view_new            (void);
+QtrStatus     *qtr_poll_view_get_status     (QtrPollView  *self);
+void           qtr_poll_view_set_status     (QtrPollView  *self,
+                                             QtrStatus    *status);
 const QtrPoll *qtr_poll_view_get_poll       (QtrPollView  *self);
 void           qtr_poll_view_set_poll       (QtrPollView  *self,
                                              const QtrPoll *poll);

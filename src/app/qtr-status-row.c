@@ -391,7 +391,7 @@ bind_status (QtrStatusRow *self)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->links, g_ptr_array_unref);
   clear_media (self);
-  qtr_poll_view_set_poll (self->poll_view, NULL);
+  qtr_poll_view_set_status (self->poll_view, NULL);
   if (shown == NULL)
     {
       update_accessible (self);
@@ -428,7 +428,7 @@ bind_status (QtrStatusRow *self)
                                     GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
 
   show_media (self, shown);
-  qtr_poll_view_set_poll (self->poll_view, qtr_status_get_poll (shown));
+  qtr_poll_view_set_status (self->poll_view, shown);
   gtk_widget_set_visible (GTK_WIDGET (self->poll_view), qtr_status_get_poll (shown) != NULL);
   show_counts (self, shown);
   update_accessible (self);

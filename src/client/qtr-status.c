@@ -509,6 +509,22 @@ qtr_status_get_tags (QtrStatus *self)
 }
 
 /**
+ * qtr_status_set_poll:
+ * @poll: (nullable): the poll as it stands now (after a vote, as the server answered); copied
+ *
+ * Replaces the post's poll, so that whoever shows the post again shows the vote.
+ */
+void
+qtr_status_set_poll (QtrStatus     *self,
+                     const QtrPoll *poll)
+{
+  g_return_if_fail (QTR_IS_STATUS (self));
+
+  g_clear_pointer (&self->poll, qtr_poll_free);
+  self->poll = poll != NULL ? qtr_poll_copy (poll) : NULL;
+}
+
+/**
  * qtr_status_get_poll:
  *
  * Returns: (transfer none) (nullable): the poll

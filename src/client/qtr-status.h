@@ -125,6 +125,8 @@ GPtrArray     *qtr_status_get_media_attachments (QtrStatus     *self);
 GPtrArray     *qtr_status_get_mentions          (QtrStatus     *self);
 GPtrArray     *qtr_status_get_tags              (QtrStatus     *self);
 const QtrPoll *qtr_status_get_poll              (QtrStatus     *self);
+void           qtr_status_set_poll              (QtrStatus     *self,
+                                                 const QtrPoll *poll);
 const QtrCard *qtr_status_get_card              (QtrStatus     *self);
 
 G_END_DECLS

@@ -128,6 +128,20 @@ test_vote_from_row (void)
   g_assert_nonnull (qtr_app_test_find (GTK_WIDGET (poll_view), GTK_TYPE_IMAGE));
   qtr_app_test_screenshot (GTK_WIDGET (window), "poll-voted");
 
+  /* The post keeps the vote: the row bound to it again (scrolled away and back) shows it. */
+  {
+    QtrStatusRow *row = QTR_STATUS_ROW (qtr_app_test_find (GTK_WIDGET (view),
+                                                           QTR_TYPE_STATUS_ROW));
+    g_autoptr(QtrStatus) status = g_object_ref (qtr_status_row_get_status (row));
+
+    qtr_status_row_set_status (row, NULL);
+    g_assert_null (qtr_poll_view_get_poll (poll_view));
+    qtr_status_row_set_status (row, status);
+    g_assert_false (qtr_poll_view_get_can_vote (poll_view));
+    g_assert_true (qtr_status_get_poll (status)->voted);
+    g_assert_true (label_shows (GTK_WIDGET (poll_view), "1 person"));
+  }
+
   /* The vote went to alice's node, which counted it. */
   qtr_test_wait_until (alice_counted, nodes, "alice's node counted bob's vote");
 
