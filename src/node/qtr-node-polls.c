@@ -243,6 +243,7 @@ qtr_node_receive_poll_vote (QtrNode         *node,
   switch (qtr_node_store_add_poll_vote (store, status->id, author->row, choice, note->id, error))
     {
     case QTR_POLL_VOTE_COUNTED:
+      qtr_node_schedule_polls (node, QTR_POLL_UPDATE_SECONDS);
       return TRUE;
     case QTR_POLL_VOTE_REFUSED:
       g_debug ("Vote %s on poll %s refused: voted already, or the poll ended", note->id,
@@ -420,6 +421,8 @@ qtr_node_vote (QtrNode      *node,
       return FALSE;
   }
   qtr_node_kick_deliveries (node);
+  /* The owner hears of the poll's end. */
+  qtr_node_schedule_polls (node, 1);
   return TRUE;
 }
 
@@ -575,9 +578,11 @@ end_poll (QtrNode  *node,
  *
  * Sends one Update for each of the owner's polls whose counts changed since the last one (so
  * votes arriving together go out together), and ends the polls whose time is over. The node
- * calls it every %QTR_POLL_UPDATE_SECONDS.
+ * runs it %QTR_POLL_UPDATE_SECONDS after a vote, and when a poll ends.
+ *
+ * Returns: when the next poll ends whose end is to be told (Unix seconds), 0 for none
  */
-void
+gint64
 qtr_node_tick_polls (QtrNode *node)
 {
   QtrNodeStore *store = qtr_node_get_store (node);
@@ -606,5 +611,9 @@ qtr_node_tick_polls (QtrNode *node)
         }
     }
   if (error != NULL)
-    g_warning ("Cannot read the polls: %s", error->message);
+    {
+      g_warning ("Cannot read the polls: %s", error->message);
+      return 0;
+    }
+  return MAX (qtr_node_store_next_poll_end (store, &error), 0);
 }

@@ -676,6 +676,8 @@ qtr_node_post (QtrNode              *node,
       return NULL;
   }
   qtr_node_kick_deliveries (node);
+  if (poll != NULL)
+    qtr_node_schedule_polls (node, 1);
   return g_steal_pointer (&composed.uri);
 }
 

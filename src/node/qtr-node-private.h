@@ -93,8 +93,8 @@ void           qtr_node_fetch_ancestors (QtrNode    *node,
 GStrv          qtr_node_collect_post_inboxes (QtrNode    *node,
                                               QtrStatus  *status,
                                               GError    **error);
-/* How often the owner's polls send their new counts (votes arriving meanwhile go together),
- * and ended polls are closed. */
+/* How long after a vote on one of the owner's polls its new counts go out: the votes
+ * arriving meanwhile go in the same Update. */
 #define QTR_POLL_UPDATE_SECONDS 2
 void           qtr_node_poll_fill_question (JsonObject        *object,
                                             const QtrNodePoll *poll,
@@ -114,7 +114,9 @@ gboolean       qtr_node_receive_poll_vote (QtrNode         *node,
                                            QtrRemoteActor  *author,
                                            gboolean        *handled,
                                            GError         **error);
-void           qtr_node_tick_polls        (QtrNode *node);
+gint64         qtr_node_tick_polls        (QtrNode *node);
+void           qtr_node_schedule_polls    (QtrNode *self,
+                                           guint    seconds);
 gboolean       qtr_node_receive_announce (QtrNode      *node,
                                           QtrActivity  *activity,
                                           JsonObject   *json,

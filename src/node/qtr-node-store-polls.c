@@ -412,6 +412,30 @@ qtr_node_store_mark_poll_sent (QtrNodeStore  *self,
   return qtr_node_store_run_done (self, stmt, error);
 }
 
+/* The polls whose end is told: the owner's, and those the owner voted on. */
+#define TOLD_POLLS \
+  " FROM polls p JOIN statuses s ON s.id = p.status_id" \
+  " WHERE p.ended_told = 0 AND p.expires_at > 0" \
+  " AND (s.actor_id IS NULL OR EXISTS (SELECT 1 FROM poll_options o" \
+  " WHERE o.status_id = p.status_id AND o.own_vote))"
+
+/**
+ * qtr_node_store_next_poll_end:
+ *
+ * Returns: when the next poll ends whose end is to be told (see
+ *   qtr_node_store_list_ended_polls()), 0 for none, -1 on failure with @error set
+ */
+gint64
+qtr_node_store_next_poll_end (QtrNodeStore  *self,
+                              GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (get_db (self),
+                                       "SELECT coalesce (min (p.expires_at), 0)" TOLD_POLLS,
+                                       error);
+
+  return qtr_node_store_query_int64 (self, stmt, 0, error);
+}
+
 /**
  * qtr_node_store_list_ended_polls:
  * @now: the time (Unix seconds)
@@ -425,14 +449,8 @@ qtr_node_store_list_ended_polls (QtrNodeStore  *self,
                                  GError       **error)
 {
   sqlite3_stmt *stmt = qtr_node_store_prepare_row (self,
-                                                   "SELECT p.status_id FROM polls p"
-                                                   " JOIN statuses s ON s.id = p.status_id"
-                                                   " WHERE p.ended_told = 0"
-                                                   " AND p.expires_at > 0 AND p.expires_at <= ?1"
-                                                   " AND (s.actor_id IS NULL OR EXISTS"
-                                                   " (SELECT 1 FROM poll_options o"
-                                                   " WHERE o.status_id = p.status_id"
-                                                   " AND o.own_vote))", now, error);
+                                                   "SELECT p.status_id" TOLD_POLLS
+                                                   " AND p.expires_at <= ?1", now, error);
 
   return qtr_node_store_collect_ids (self, stmt, error);
 }

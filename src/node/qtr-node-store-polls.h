@@ -92,6 +92,8 @@ GArray      *qtr_node_store_list_changed_polls (QtrNodeStore      *self,
 gboolean     qtr_node_store_mark_poll_sent    (QtrNodeStore       *self,
                                                gint64              status_id,
                                                GError            **error);
+gint64       qtr_node_store_next_poll_end     (QtrNodeStore       *self,
+                                               GError            **error);
 GArray      *qtr_node_store_list_ended_polls  (QtrNodeStore       *self,
                                                gint64              now,
                                                GError            **error);
