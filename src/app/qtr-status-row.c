@@ -8,6 +8,7 @@
 #include "qtr-clock.h"
 #include "qtr-html.h"
 #include "qtr-open-uri.h"
+#include "qtr-poll-view.h"
 
 /* QtrStatusRow: one post in a timeline.
  *
@@ -46,6 +47,7 @@ struct _QtrStatusRow
   GtkRevealer    *content_revealer;
   GtkLabel       *content_label;
   GtkGrid        *media_grid;
+  QtrPollView    *poll_view;
   GtkWidget      *replies_box;
   GtkLabel       *replies_label;
   GtkWidget      *boosts_box;
@@ -389,6 +391,7 @@ bind_status (QtrStatusRow *self)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->links, g_ptr_array_unref);
   clear_media (self);
+  qtr_poll_view_set_status (self->poll_view, NULL);
   if (shown == NULL)
     {
       update_accessible (self);
@@ -425,6 +428,8 @@ bind_status (QtrStatusRow *self)
                                     GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
 
   show_media (self, shown);
+  qtr_poll_view_set_status (self->poll_view, shown);
+  gtk_widget_set_visible (GTK_WIDGET (self->poll_view), qtr_status_get_poll (shown) != NULL);
   show_counts (self, shown);
   update_accessible (self);
 }
@@ -581,6 +586,7 @@ qtr_status_row_class_init (QtrStatusRowClass *klass)
     g_signal_new ("hashtag-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  g_type_ensure (QTR_TYPE_POLL_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/quitter/Quitter/qtr-status-row.ui");
   gtk_widget_class_bind_template_child (widget_class, QtrStatusRow, context_box);
@@ -602,6 +608,7 @@ qtr_status_row_class_init (QtrStatusRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QtrStatusRow, boosts_label);
   gtk_widget_class_bind_template_child (widget_class, QtrStatusRow, favourites_box);
   gtk_widget_class_bind_template_child (widget_class, QtrStatusRow, favourites_label);
+  gtk_widget_class_bind_template_child (widget_class, QtrStatusRow, poll_view);
   gtk_widget_class_bind_template_callback (widget_class, content_label_activate_link_cb);
   gtk_widget_class_bind_template_callback (widget_class, reveal_button_toggled_cb);
   gtk_widget_class_set_css_name (widget_class, "statusrow");

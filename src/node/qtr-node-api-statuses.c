@@ -21,7 +21,15 @@
 #define TEXT_TOO_LONG "Validation failed: Text character limit of %d exceeded"
 #define BAD_VISIBILITY "Validation failed: Visibility is not included in the list"
 #define TOO_MANY_MEDIA "Cannot attach more than %d files"
-#define NO_POLLS "Polls are not supported by this server"
+#define NO_POLL_EDITS "Validation failed: A poll cannot be changed by an edit: delete and " \
+  "redraft the post"
+#define POLL_AND_MEDIA "Validation failed: A post cannot have both media and a poll"
+#define POLL_TOO_FEW "Validation failed: Poll must have at least 2 options"
+#define POLL_TOO_MANY "Validation failed: Poll must not have more than %d options"
+#define POLL_OPTION_LENGTH "Validation failed: Poll options must be from 1 to %d characters"
+#define POLL_OPTIONS_REPEAT "Validation failed: Poll options must be different"
+#define POLL_TOO_SHORT "Validation failed: Poll must stay open at least %d seconds"
+#define POLL_TOO_LONG "Validation failed: Poll must close within %d seconds"
 #define NO_SCHEDULING "Scheduled statuses are not supported by this server"
 #define PIN_NOT_OWN "Validation failed: You can only pin your own statuses"
 #define PIN_NOT_PUBLIC "Validation failed: Non-public toot cannot be pinned"
@@ -482,7 +490,9 @@ qtr_node_api_add_status (JsonBuilder        *builder,
   json_builder_begin_array (builder);
   json_builder_end_array (builder);
   add_string_or_null (builder, "card", NULL);
-  add_string_or_null (builder, "poll", NULL);
+  /* A reblog carries the poll in its `reblog`, as on Mastodon. */
+  if (!qtr_node_api_add_poll (builder, node, status, flags, error))
+    return FALSE;
   json_builder_end_object (builder);
   return TRUE;
 }
@@ -667,7 +677,8 @@ check_composed (SoupServerMessage *msg,
                 const char        *text,
                 const char        *summary,
                 guint              n_media,
-                gboolean           media_valid)
+                gboolean           media_valid,
+                gboolean           poll_allowed)
 {
   g_autofree char *stripped = g_strstrip (g_strdup (text));
   GHashTableIter iter;
@@ -676,9 +687,9 @@ check_composed (SoupServerMessage *msg,
   g_hash_table_iter_init (&iter, params);
   while (g_hash_table_iter_next (&iter, (gpointer *) &name, NULL))
     {
-      if (g_str_equal (name, "poll") || g_str_has_prefix (name, "poll["))
+      if (!poll_allowed && (g_str_equal (name, "poll") || g_str_has_prefix (name, "poll[")))
         {
-          qtr_node_respond_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, NO_POLLS);
+          qtr_node_respond_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, NO_POLL_EDITS);
           return FALSE;
         }
     }
@@ -731,6 +742,63 @@ body_has_poll (SoupServerMessage *msg)
          !JSON_NODE_HOLDS_NULL (json_object_get_member (object, "poll"));
 }
 
+/* The poll of a new post (`poll[options][]`, `poll[expires_in]`, `poll[multiple]`,
+ * `poll[hide_totals]`, from a form or a JSON object), checked as Mastodon checks it, into
+ * @request. Returns its options, or %NULL: when there is no poll, or, with
+ * @request->poll_expires_in set to -1, when it is refused (answered 422). */
+static GStrv
+read_poll_or_respond (SoupServerMessage *msg,
+                      GHashTable        *params,
+                      guint              n_media,
+                      QtrPostRequest    *request)
+{
+  const char *options = g_hash_table_lookup (params, "poll[options]");
+  const char *expires_in = g_hash_table_lookup (params, "poll[expires_in]");
+  g_auto(GStrv) titles = NULL;
+  g_autofree char *message = NULL;
+  guint64 seconds = 0;
+  guint n_titles;
+
+  if (options == NULL && expires_in == NULL)
+    return NULL;
+  request->poll_expires_in = -1;
+  titles = g_strsplit (options != NULL ? options : "", "\n", -1);
+  n_titles = options != NULL ? g_strv_length (titles) : 0;
+  if (n_media > 0)
+    message = g_strdup (POLL_AND_MEDIA);
+  else if (n_titles < 2)
+    message = g_strdup (POLL_TOO_FEW);
+  else if (n_titles > QTR_API_MAX_POLL_OPTIONS)
+    message = g_strdup_printf (POLL_TOO_MANY, QTR_API_MAX_POLL_OPTIONS);
+  for (guint i = 0; message == NULL && i < n_titles; i++)
+    {
+      g_autofree char *stripped = g_strstrip (g_strdup (titles[i]));
+
+      if (*stripped == '\0' ||
+          g_utf8_strlen (titles[i], -1) > QTR_API_MAX_POLL_OPTION_CHARACTERS)
+        message = g_strdup_printf (POLL_OPTION_LENGTH, QTR_API_MAX_POLL_OPTION_CHARACTERS);
+      for (guint j = 0; message == NULL && j < i; j++)
+        if (g_str_equal (titles[i], titles[j]))
+          message = g_strdup (POLL_OPTIONS_REPEAT);
+    }
+  if (message == NULL &&
+      (expires_in == NULL ||
+       !g_ascii_string_to_unsigned (expires_in, 10, 0, G_MAXINT64, &seconds, NULL) ||
+       seconds < QTR_API_MIN_POLL_EXPIRATION))
+    message = g_strdup_printf (POLL_TOO_SHORT, QTR_API_MIN_POLL_EXPIRATION);
+  if (message == NULL && seconds > QTR_API_MAX_POLL_EXPIRATION)
+    message = g_strdup_printf (POLL_TOO_LONG, QTR_API_MAX_POLL_EXPIRATION);
+  if (message != NULL)
+    {
+      qtr_node_respond_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, message);
+      return NULL;
+    }
+  request->poll_expires_in = seconds;
+  request->poll_multiple = param_is_true (params, "poll[multiple]");
+  request->poll_hide_totals = param_is_true (params, "poll[hide_totals]");
+  return g_steal_pointer (&titles);
+}
+
 /* Answers a refusal of the node's functions as Mastodon answers a validation error (422);
  * anything else (the disk, the database) is the node's failure. */
 static void
@@ -758,6 +826,7 @@ qtr_node_handle_status_create (QtrNode           *node,
   g_autoptr(GArray) media = NULL;
   g_autoptr(QtrStatus) parent = NULL;
   g_autofree char *uri = NULL;
+  g_auto(GStrv) poll_options = NULL;
   const char *key = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                   "Idempotency-Key");
   const char *text, *summary, *language, *visibility_name, *reply_id;
@@ -795,12 +864,10 @@ qtr_node_handle_status_create (QtrNode           *node,
   reply_id = g_hash_table_lookup (params, "in_reply_to_id");
   media = read_media_ids (params, &media_valid);
 
-  if (body_has_poll (msg))
-    {
-      qtr_node_respond_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, NO_POLLS);
-      return;
-    }
-  if (!check_composed (msg, params, text, summary, media ? media->len : 0, media_valid))
+  poll_options = read_poll_or_respond (msg, params, media ? media->len : 0, &request);
+  if (poll_options == NULL && request.poll_expires_in < 0)
+    return;
+  if (!check_composed (msg, params, text, summary, media ? media->len : 0, media_valid, TRUE))
     return;
   if (visibility_name != NULL && *visibility_name != '\0' &&
       !qtr_visibility_from_string (visibility_name, &visibility))
@@ -837,6 +904,7 @@ qtr_node_handle_status_create (QtrNode           *node,
   request.media_ids = media ? (const gint64 *) (gpointer) media->data : NULL;
   request.n_media = media ? media->len : 0;
   request.sensitive = param_is_true (params, "sensitive");
+  request.poll_options = (const char * const *) poll_options;
   uri = qtr_node_post (node, &request, &error);
   if (uri == NULL)
     {
@@ -969,14 +1037,14 @@ qtr_node_handle_status_edit (QtrNode           *node,
   media = read_media_ids (params, &media_valid);
   if (body_has_poll (msg))
     {
-      qtr_node_respond_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, NO_POLLS);
+      qtr_node_respond_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, NO_POLL_EDITS);
       return;
     }
   if (!check_composed (msg, params, text, summary,
                        media ? media->len
                              : g_hash_table_contains (params, "media_ids")
                                ? 0 : status->attachments->len,
-                       media_valid))
+                       media_valid, FALSE))
     return;
 
   request.text = text;

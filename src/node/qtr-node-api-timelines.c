@@ -24,7 +24,7 @@
  * (Mastodon's admin.report needs a Report entity) and a followed account's move (Mastodon
  * has no such notification) are not shown. */
 static const char * const notification_types[] = {
-  "mention", "reblog", "follow", "follow_request", "favourite", NULL
+  "mention", "reblog", "follow", "follow_request", "favourite", "poll", NULL
 };
 
 /* Ruby's String#to_i, which Mastodon applies to ids and limits: the leading digits, else 0. */
@@ -673,7 +673,7 @@ static gboolean
 is_status_notification (const char *type)
 {
   return g_str_equal (type, "mention") || g_str_equal (type, "favourite") ||
-         g_str_equal (type, "reblog");
+         g_str_equal (type, "reblog") || g_str_equal (type, "poll");
 }
 
 /**

@@ -129,6 +129,11 @@ gboolean    qtr_node_api_add_status       (JsonBuilder        *builder,
                                            const QtrStatus    *status,
                                            QtrApiStatusFlags   flags,
                                            GError            **error);
+gboolean    qtr_node_api_add_poll         (JsonBuilder        *builder,
+                                           QtrNode            *node,
+                                           const QtrStatus    *status,
+                                           QtrApiStatusFlags   flags,
+                                           GError            **error);
 gboolean    qtr_node_api_add_status_by_id (JsonBuilder        *builder,
                                            QtrNode            *node,
                                            gint64              row,
@@ -196,6 +201,8 @@ void qtr_node_handle_account_lookup  (QtrNode *node, SoupServerMessage *msg, GHa
 void qtr_node_handle_default_image   (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 /* qtr-node-api-statuses.c */
 void qtr_node_handle_status_create   (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_poll_get        (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_poll_vote       (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_status_get      (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_status_delete   (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_status_edit     (QtrNode *node, SoupServerMessage *msg, GHashTable *params);

@@ -385,6 +385,60 @@ static const char * const migrations[] = {
   "ALTER TABLE media ADD COLUMN preview_width INTEGER NOT NULL DEFAULT 0;"
   "ALTER TABLE media ADD COLUMN preview_height INTEGER NOT NULL DEFAULT 0;"
   "ALTER TABLE media ADD COLUMN blurhash TEXT;",
+
+  /* 15: polls, the owner's and those of posts that reached us: their options with the votes
+   * each has (and whether the owner chose it), when they close, how many accounts voted
+   * (NULL when a remote poll does not say). Of the owner's polls, who voted what (one row per
+   * account and option, so nobody votes twice), whether counts changed since the last Update
+   * went out, and whether their end was told. Notifications gain the `poll` type, whose
+   * account may be the owner (actor_id NULL): the notifications table is rebuilt. */
+  "CREATE TABLE polls ("
+  "  status_id INTEGER PRIMARY KEY REFERENCES statuses (id) ON DELETE CASCADE,"
+  "  multiple INTEGER NOT NULL DEFAULT 0,"
+  "  hide_totals INTEGER NOT NULL DEFAULT 0,"
+  "  expires_at INTEGER NOT NULL DEFAULT 0,"
+  "  voters_count INTEGER,"
+  "  closed INTEGER NOT NULL DEFAULT 0,"
+  "  changed INTEGER NOT NULL DEFAULT 0,"
+  "  ended_told INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX polls_open ON polls (expires_at) WHERE ended_told = 0;"
+  "CREATE TABLE poll_options ("
+  "  status_id INTEGER NOT NULL REFERENCES polls (status_id) ON DELETE CASCADE,"
+  "  position INTEGER NOT NULL,"
+  "  title TEXT NOT NULL,"
+  "  votes_count INTEGER NOT NULL DEFAULT 0,"
+  "  own_vote INTEGER NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (status_id, position)"
+  ");"
+  "CREATE TABLE poll_votes ("
+  "  status_id INTEGER NOT NULL REFERENCES polls (status_id) ON DELETE CASCADE,"
+  "  actor_id INTEGER NOT NULL REFERENCES remote_actors (id) ON DELETE CASCADE,"
+  "  position INTEGER NOT NULL,"
+  "  activity_uri TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (status_id, actor_id, position)"
+  ");"
+  "CREATE TABLE notifications_new ("
+  "  id INTEGER PRIMARY KEY,"
+  "  type TEXT NOT NULL CHECK (type IN ('mention', 'favourite', 'reblog', 'follow',"
+  "    'follow_request', 'report', 'move', 'poll')),"
+  "  actor_id INTEGER REFERENCES remote_actors (id) ON DELETE CASCADE"
+  "    CHECK (actor_id IS NOT NULL OR type = 'poll'),"
+  "  status_uri TEXT,"
+  "  activity_uri TEXT NOT NULL UNIQUE,"
+  "  comment TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  target_actor_id INTEGER REFERENCES remote_actors (id) ON DELETE CASCADE,"
+  "  dismissed INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "INSERT INTO notifications_new (id, type, actor_id, status_uri, activity_uri, comment,"
+  "  created_at, target_actor_id, dismissed)"
+  "  SELECT id, type, actor_id, status_uri, activity_uri, comment, created_at,"
+  "  target_actor_id, dismissed FROM notifications;"
+  "DROP TABLE notifications;"
+  "ALTER TABLE notifications_new RENAME TO notifications;"
+  "CREATE INDEX notifications_by_time ON notifications (created_at);",
 };
 
 void
@@ -1810,7 +1864,11 @@ insert_notification (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   qtr_db_bind_text (stmt, 1, type);
-  sqlite3_bind_int64 (stmt, 2, actor_row);
+  /* Only a poll's end may be told of as the owner's (actor_row 0). */
+  if (actor_row > 0)
+    sqlite3_bind_int64 (stmt, 2, actor_row);
+  else
+    sqlite3_bind_null (stmt, 2);
   if (target_row > 0)
     sqlite3_bind_int64 (stmt, 3, target_row);
   else
@@ -1830,7 +1888,8 @@ insert_notification (QtrNodeStore  *self,
 
 /**
  * qtr_node_store_add_notification:
- * @type: mention, favourite, reblog, follow, follow_request or report
+ * @type: mention, favourite, reblog, follow, follow_request, report or poll
+ * @actor_row: who caused it; 0 (the owner) only for a poll of the owner's that ended
  * @status_uri: (nullable): the post it is about
  * @activity_uri: the activity that caused it; the same activity notifies once
  * @comment: (nullable): a report's comment

@@ -170,6 +170,12 @@ gboolean    qtr_node_set_media_description (QtrNode        *node,
  * @sensitive: whether the media are marked sensitive (a content warning marks them too)
  * @keep_media: for qtr_node_edit_post() only: the post keeps the media it has, in their order
  *   (@media_ids is then ignored)
+ * @poll_options: (nullable) (array zero-terminated=1): the options of a poll, from 2 to
+ *   %QTR_POLL_MAX_OPTIONS, each at most %QTR_POLL_MAX_OPTION_CHARACTERS long; %NULL for a
+ *   post without a poll. A poll goes out as a Question, and takes no media.
+ * @poll_expires_in: how many seconds the poll stays open, at most %QTR_POLL_MAX_EXPIRATION
+ * @poll_multiple: several options may be chosen
+ * @poll_hide_totals: the counts stay hidden until the poll ends
  *
  * A post as the owner composed it, for qtr_node_post(). Start from `{ 0 }` and set what you
  * need: fields added later keep their zero meaning "none".
@@ -184,7 +190,23 @@ typedef struct {
   guint       n_media;
   gboolean    sensitive;
   gboolean    keep_media;
+  const char * const *poll_options;
+  gint64      poll_expires_in;
+  gboolean    poll_multiple;
+  gboolean    poll_hide_totals;
 } QtrPostRequest;
+
+/* Mastodon's limits for polls (its defaults). */
+#define QTR_POLL_MAX_OPTIONS 4
+#define QTR_POLL_MAX_OPTION_CHARACTERS 50
+#define QTR_POLL_MIN_EXPIRATION 300
+#define QTR_POLL_MAX_EXPIRATION 2629746
+
+gboolean    qtr_node_vote             (QtrNode              *node,
+                                       const char           *uri,
+                                       const guint          *choices,
+                                       guint                 n_choices,
+                                       GError              **error);
 
 char       *qtr_node_post             (QtrNode              *node,
                                        const QtrPostRequest *request,
