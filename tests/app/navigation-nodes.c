@@ -101,7 +101,7 @@ navigation_nodes_start (void)
 void
 navigation_nodes_stop (NavigationNodes *nodes)
 {
-  qtr_test_node_stop (&nodes->alice);
+  qtr_test_node_stop (&nodes->alice);  /* nothing, if it stopped already */
   qtr_test_node_stop (&nodes->bob);
   g_free (nodes);
 }
@@ -148,9 +148,17 @@ navigation_nodes_mint_token (NavigationNodes *nodes,
   return token;
 }
 
-/* How many accounts node A stores alice as following (or asking to). */
+/* What node A stores: the count that @sql (a SELECT count) gives. */
 gint64
-navigation_nodes_count_following (NavigationNodes *nodes)
+navigation_nodes_count (NavigationNodes *nodes,
+                        const char      *sql)
 {
-  return qtr_test_node_count (&nodes->alice, "SELECT count (*) FROM following");
+  return qtr_test_node_count (&nodes->alice, sql);
+}
+
+/* Stops node A: what the app asks of it then fails. */
+void
+navigation_nodes_stop_alice (NavigationNodes *nodes)
+{
+  qtr_test_node_stop (&nodes->alice);
 }

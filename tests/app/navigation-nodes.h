@@ -17,6 +17,8 @@ const char      *navigation_nodes_get_handle     (NavigationNodes *nodes);
 const char      *navigation_nodes_get_bob_handle (NavigationNodes *nodes);
 char            *navigation_nodes_mint_token     (NavigationNodes *nodes,
                                                   const char      *client_id);
-gint64           navigation_nodes_count_following (NavigationNodes *nodes);
+gint64           navigation_nodes_count           (NavigationNodes *nodes,
+                                                  const char      *sql);
+void             navigation_nodes_stop_alice     (NavigationNodes *nodes);
 
 G_END_DECLS

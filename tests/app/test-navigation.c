@@ -67,14 +67,33 @@ save_account (NavigationNodes *nodes,
 static gboolean
 follows_nobody (NavigationNodes *nodes)
 {
-  return navigation_nodes_count_following (nodes) == 0;
+  return navigation_nodes_count (nodes, "SELECT count (*) FROM following") == 0;
 }
 
 static gboolean
 follows_again (NavigationNodes *nodes)
 {
-  return navigation_nodes_count_following (nodes) == 1;
+  return navigation_nodes_count (nodes, "SELECT count (*) FROM following") == 1;
 }
+
+static gboolean
+mutes_bob (NavigationNodes *nodes)
+{
+  return navigation_nodes_count (nodes, "SELECT count (*) FROM mutes") == 1;
+}
+
+static gboolean
+mutes_nobody (NavigationNodes *nodes)
+{
+  return navigation_nodes_count (nodes, "SELECT count (*) FROM mutes") == 0;
+}
+
+static gboolean
+is_folded (QtrMainView *main_view)
+{
+  return adw_leaflet_get_folded (qtr_main_view_get_leaflet (main_view));
+}
+
 
 static gboolean
 contains (const char *content,
@@ -182,6 +201,12 @@ shows_text (GtkWidget  *root,
         contains (gtk_label_get_text (labels->pdata[i]), text))
       return TRUE;
   return FALSE;
+}
+
+static gboolean
+shows_failure (GtkWidget *window)
+{
+  return shows_text (window, "Could not unfollow");
 }
 
 /* Runs the shortcut of @widget's controllers whose trigger reads @trigger ("Escape"), as the
@@ -295,6 +320,8 @@ test_navigation (void)
   g_autofree char *token = NULL;
   g_autofree char *mention = NULL;
   g_autofree char *bob_handle = NULL;
+  g_autofree char *before = NULL;
+  const char *label;
   QtrWindow *window;
   QtrMainView *main_view;
   QtrTimelineView *home;
@@ -428,15 +455,53 @@ test_navigation (void)
   g_assert_cmpstr (qtr_profile_page_get_follow_state (profile), ==, "following");
   qtr_test_wait_until (not_busy, profile, "the follow is answered");
   g_assert_cmpstr (qtr_profile_page_get_follow_state (profile), !=, "not-following");
+  g_assert_null (find_button (GTK_WIDGET (profile), "Follow"));
   qtr_test_wait_until (follows_again, nodes, "node A follows bob again");
 
-  /* Alt+Left goes back to the thread; a hashtag opens its timeline. */
-  g_assert_true (press_shortcut (GTK_WIDGET (main_view), "<Alt>Left"));
-  g_assert_true (qtr_main_view_get_visible_page (main_view) == GTK_WIDGET (thread_view));
+  /* Mute, from the menu, and its undo. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (profile), "profile.mute", NULL));
+  qtr_test_wait_until (not_busy, profile, "the mute is answered");
+  qtr_test_wait_until (mutes_bob, nodes, "node A mutes bob");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (profile), "profile.unmute", NULL));
+  qtr_test_wait_until (not_busy, profile, "the unmute is answered");
+  qtr_test_wait_until (mutes_nobody, nodes, "node A mutes nobody");
+
+  /* A hashtag opens its timeline over the profile; Escape comes back. */
   g_signal_emit_by_name (main_view, "hashtag-activated", "Quitter");
   qtr_test_wait_until (hashtag_loaded, main_view, "the hashtag's timeline loads");
   g_assert_true (shows_text (GTK_WIDGET (main_view), "#Quitter"));
-  g_assert_cmpuint (qtr_main_view_get_n_pages (main_view), ==, 2);
+  g_assert_cmpuint (qtr_main_view_get_n_pages (main_view), ==, 3);
+  g_assert_true (press_shortcut (GTK_WIDGET (main_view), "Escape"));
+  g_assert_true (qtr_main_view_get_visible_page (main_view) == GTK_WIDGET (profile));
+
+  /* The server gone, Unfollow shows at once, then goes back, and a toast says why. */
+  navigation_nodes_stop_alice (nodes);
+  /* (Following, or Requested while bob's node has not accepted yet.) */
+  before = g_strdup (qtr_profile_page_get_follow_state (profile));
+  label = g_str_equal (before, "following") ? "Following" : "Requested";
+  g_signal_emit_by_name (find_button (GTK_WIDGET (profile), label), "clicked");
+  g_assert_cmpstr (qtr_profile_page_get_follow_state (profile), ==, "not-following");
+  g_assert_nonnull (find_button (GTK_WIDGET (profile), "Follow"));
+  qtr_test_wait_until (not_busy, profile, "the unfollow fails");
+  g_assert_cmpstr (qtr_profile_page_get_follow_state (profile), ==, before);
+  g_assert_nonnull (find_button (GTK_WIDGET (profile), label));
+  qtr_test_wait_until (shows_failure, window, "a toast says the unfollow failed");
+
+  /* Alt+Left goes back to the thread. At phone width, back goes to the page under, then to
+   * the sidebar. */
+  g_assert_true (press_shortcut (GTK_WIDGET (main_view), "<Alt>Left"));
+  g_assert_true (qtr_main_view_get_visible_page (main_view) == GTK_WIDGET (thread_view));
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  qtr_test_wait_until (is_folded, main_view, "the leaflet folds");
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (qtr_main_view_get_leaflet (main_view)),
+                   ==, "content");
+  gtk_widget_activate_action (GTK_WIDGET (main_view), "main.back", NULL);
+  g_assert_true (qtr_main_view_get_visible_page (main_view) == GTK_WIDGET (home));
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (qtr_main_view_get_leaflet (main_view)),
+                   ==, "content");
+  gtk_widget_activate_action (GTK_WIDGET (main_view), "main.back", NULL);
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (qtr_main_view_get_leaflet (main_view)),
+                   ==, "sidebar");
 
   gtk_window_destroy (GTK_WINDOW (window));
   qtr_app_test_settle ();
