@@ -567,6 +567,33 @@ main_view_hashtag_activated_cb (QtrWindow  *self,
   qtr_main_view_push_page (self->main_view, view, title);
 }
 
+/* win.open-status('ID'), win.open-profile('HANDLE-OR-URL'), win.open-hashtag('TAG'): the same
+ * pages, for app actions, notifications and shortcuts. */
+static void
+open_page_activated_cb (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  QtrWindow *self = QTR_WINDOW (widget);
+  const char *argument = g_variant_get_string (parameter, NULL);
+
+  if (get_client (self) == NULL || *argument == '\0')
+    return;
+  gtk_stack_set_visible_child_name (self->main_stack, "main");
+  if (g_str_equal (action_name, "win.open-status"))
+    qtr_main_view_push_page (self->main_view, qtr_thread_view_new (get_client (self), argument),
+                             _("Post"));
+  else if (g_str_equal (action_name, "win.open-hashtag"))
+    main_view_hashtag_activated_cb (self, argument[0] == '#' ? argument + 1 : argument);
+  else if (g_str_has_prefix (argument, "https://") || g_str_has_prefix (argument, "http://"))
+    main_view_mention_activated_cb (self, argument);
+  else
+    qtr_main_view_push_page (self->main_view,
+                             qtr_profile_page_new_for_acct (get_client (self), argument,
+                                                            get_own_id (self)),
+                             argument);
+}
+
 /* "Retry" on the banner: every timeline asks the server again. */
 static void
 main_view_banner_activated_cb (QtrWindow *self)
@@ -700,6 +727,11 @@ qtr_window_class_init (QtrWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.add-account", NULL,
                                    add_account_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.log-out", NULL, log_out_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.open-status", "s", open_page_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.open-profile", "s",
+                                   open_page_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.open-hashtag", "s",
+                                   open_page_activated_cb);
 }
 
 static void

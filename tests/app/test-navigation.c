@@ -458,6 +458,18 @@ test_navigation (void)
   g_assert_null (find_button (GTK_WIDGET (profile), "Follow"));
   qtr_test_wait_until (follows_again, nodes, "node A follows bob again");
 
+  /* win.open-profile with bob's handle: the same profile, looked up by the server. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-profile", "s",
+                                             bob_handle));
+  g_assert_cmpuint (qtr_main_view_get_n_pages (main_view), ==, 3);
+  qtr_test_wait_until (profile_loaded, main_view, "bob's profile loads from his handle");
+  g_assert_true (shows_text (qtr_main_view_get_visible_page (main_view), "I build things"));
+  g_assert_cmpstr (qtr_account_get_id (qtr_profile_page_get_account (
+                       QTR_PROFILE_PAGE (qtr_main_view_get_visible_page (main_view)))), ==,
+                   qtr_account_get_id (qtr_profile_page_get_account (profile)));
+  g_assert_true (qtr_main_view_pop_page (main_view));
+  g_assert_true (qtr_main_view_get_visible_page (main_view) == GTK_WIDGET (profile));
+
   /* Mute, from the menu, and its undo. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (profile), "profile.mute", NULL));
   qtr_test_wait_until (not_busy, profile, "the mute is answered");
