@@ -219,6 +219,9 @@ thread_loaded_cb (GObject      *source,
   gtk_spinner_stop (self->spinner);
   gtk_stack_set_visible_child_name (self->stack, "thread");
   scroll_to_focused (self);
+  /* The arrows move through the conversation, Enter opens a post's own. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
 }
 
 static void
