@@ -520,6 +520,97 @@ test_navigation (void)
   navigation_nodes_stop (nodes);
 }
 
+static void
+got_string_cb (GObject    *emitter,
+               const char *value,
+               char      **slot)
+{
+  g_free (*slot);
+  *slot = g_strdup (value);
+}
+
+/* A profile's fields and bio, without a server: a verified field is marked, an unverified one
+ * is not; the bio's mention and hashtag open in the app. */
+static void
+test_profile_fields (void)
+{
+  static const char json[] =
+    "{\"id\": \"5\", \"username\": \"carol\", \"acct\": \"carol@example.org\","
+    " \"display_name\": \"Carol Danvers\", \"url\": \"https://example.org/@carol\","
+    " \"note\": \"<p>Friends with <span class=\\\"h-card\\\"><a href=\\\"https://example.org/@dave\\\""
+    " class=\\\"u-url mention\\\">@<span>dave</span></a></span>, into <a href=\\\"https://example.org/tags/cats\\\""
+    " class=\\\"mention hashtag\\\" rel=\\\"tag\\\">#<span>cats</span></a></p>\","
+    " \"statuses_count\": 12, \"following_count\": 1, \"followers_count\": 2,"
+    " \"fields\": [{\"name\": \"Site\", \"value\": \"carol.example\","
+    "                \"verified_at\": \"2026-01-02T03:04:05.000Z\"},"
+    "               {\"name\": \"Pronouns\", \"value\": \"she/her\", \"verified_at\": null}]}";
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(QtrAccount) account = NULL;
+  g_autoptr(QtrApiClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autofree char *mention = NULL;
+  g_autofree char *hashtag = NULL;
+  GtkWindow *window = qtr_app_test_new_window (480, 700);
+  GtkWidget *page;
+  GtkWidget *bio = NULL;
+  gboolean handled = FALSE;
+  guint verified = 0;
+
+  g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+  g_assert_no_error (error);
+  account = qtr_account_new_from_json (json_node_get_object (json_parser_get_root (parser)),
+                                       &error);
+  g_assert_no_error (error);
+  /* A server that does not answer: the relationship stays unknown. */
+  client = qtr_api_client_new ("http://127.0.0.1:9", "token", &error);
+  g_assert_no_error (error);
+  page = qtr_profile_page_new_for_account (client, account, NULL);
+  adw_window_set_content (ADW_WINDOW (window), page);
+  gtk_window_present (window);
+  qtr_app_test_settle ();
+
+  g_assert_cmpstr (qtr_profile_page_get_state (QTR_PROFILE_PAGE (page)), ==, "profile");
+  g_assert_true (shows_text (page, "Carol Danvers"));
+  g_assert_true (shows_text (page, "@carol@example.org"));
+  g_assert_true (shows_text (page, "12 posts · 1 following · 2 followers"));
+  g_assert_true (shows_text (page, "she/her"));
+  g_assert_null (find_button (page, "Follow"));  /* no relationship, no button */
+  qtr_app_test_collect (page, GTK_TYPE_LIST_BOX_ROW, rows);
+  g_assert_cmpuint (rows->len, ==, 2);
+  for (guint i = 0; i < rows->len; i++)
+    if (gtk_widget_has_css_class (rows->pdata[i], "verified"))
+      {
+        verified++;
+        g_assert_true (shows_text (rows->pdata[i], "carol.example"));
+        g_assert_nonnull (qtr_app_test_find (rows->pdata[i], GTK_TYPE_IMAGE));
+        g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (
+                            qtr_app_test_find (rows->pdata[i], GTK_TYPE_IMAGE)), "Verified on"));
+      }
+  g_assert_cmpuint (verified, ==, 1);
+
+  /* The bio's links: a mention opens the profile, a hashtag its timeline. */
+  g_signal_connect (page, "mention-activated", G_CALLBACK (got_string_cb), &mention);
+  g_signal_connect (page, "hashtag-activated", G_CALLBACK (got_string_cb), &hashtag);
+  {
+    g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+    qtr_app_test_collect (page, GTK_TYPE_LABEL, labels);
+    for (guint i = 0; i < labels->len && bio == NULL; i++)
+      if (contains (gtk_label_get_text (labels->pdata[i]), "Friends with"))
+        bio = labels->pdata[i];
+  }
+  g_assert_nonnull (bio);
+  g_signal_emit_by_name (bio, "activate-link", "https://example.org/@dave", &handled);
+  g_assert_true (handled);
+  g_assert_cmpstr (mention, ==, "https://example.org/@dave");
+  g_signal_emit_by_name (bio, "activate-link", "https://example.org/tags/cats", &handled);
+  g_assert_cmpstr (hashtag, ==, "cats");
+
+  gtk_window_destroy (window);
+  qtr_app_test_settle ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -528,6 +619,7 @@ main (int   argc,
   qtr_app_test_start_gtk ();
 
   g_test_add_func ("/app/navigation/thread-profile", test_navigation);
+  g_test_add_func ("/app/profile/fields", test_profile_fields);
 
   return g_test_run ();
 }
