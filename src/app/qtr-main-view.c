@@ -656,8 +656,9 @@ qtr_main_view_get_banner (QtrMainView *self)
  * @title: its title, in the content's header bar
  *
  * Shows @page over the content of the section shown, with a back button; going back removes
- * it (and disposing of it must stop what it does: cancel its requests in its dispose). Each
- * section has a history of its own. Where @page has the signals ::status-activated (a
+ * it, and what it does must then stop: cancel its requests in its #GtkWidgetClass.unroot (a
+ * request that holds a reference to the page would keep it from being disposed). Each section
+ * has a history of its own. Where @page has the signals ::status-activated (a
  * #QtrStatus), ::mention-activated (a profile URL), ::hashtag-activated (a tag) or
  * ::profile-activated (a #QtrAccount), they are emitted again by the main view, for the window
  * to open the next page.

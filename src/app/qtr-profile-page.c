@@ -718,6 +718,20 @@ tab_profile_activated_cb (QtrProfilePage *self,
     g_signal_emit (self, signals[PROFILE_ACTIVATED], 0, account);
 }
 
+/* Gone from the window (popped, or its account closed): what it still waits for stops now,
+ * and lets go of it, instead of keeping it alive until the server answers. */
+static void
+qtr_profile_page_unroot (GtkWidget *widget)
+{
+  QtrProfilePage *self = QTR_PROFILE_PAGE (widget);
+
+  g_cancellable_cancel (self->cancellable);
+  g_object_unref (self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  GTK_WIDGET_CLASS (qtr_profile_page_parent_class)->unroot (widget);
+}
+
 static void
 qtr_profile_page_dispose (GObject *object)
 {
@@ -744,6 +758,7 @@ qtr_profile_page_class_init (QtrProfilePageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = qtr_profile_page_dispose;
+  widget_class->unroot = qtr_profile_page_unroot;
 
   signals[STATUS_ACTIVATED] =
     g_signal_new ("status-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,

@@ -249,6 +249,20 @@ list_view_mapped_cb (QtrThreadView *self)
     scroll_to_focused (self);
 }
 
+/* Gone from the window (popped, or its account closed): what it still waits for stops now,
+ * and lets go of it, instead of keeping it alive until the server answers. */
+static void
+qtr_thread_view_unroot (GtkWidget *widget)
+{
+  QtrThreadView *self = QTR_THREAD_VIEW (widget);
+
+  g_cancellable_cancel (self->cancellable);
+  g_object_unref (self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  GTK_WIDGET_CLASS (qtr_thread_view_parent_class)->unroot (widget);
+}
+
 static void
 qtr_thread_view_dispose (GObject *object)
 {
@@ -271,6 +285,7 @@ qtr_thread_view_class_init (QtrThreadViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = qtr_thread_view_dispose;
+  widget_class->unroot = qtr_thread_view_unroot;
 
   /**
    * QtrThreadView::status-activated:

@@ -611,6 +611,53 @@ test_profile_fields (void)
   qtr_app_test_settle ();
 }
 
+static gboolean
+is_null (gpointer *pointer)
+{
+  return *pointer == NULL;
+}
+
+/* A thread whose server never answers: taken out of the window, it stops waiting and goes,
+ * without waiting for the server's timeout. */
+static void
+test_thread_gone (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(QtrApiClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+  GtkWindow *window = qtr_app_test_new_window (480, 700);
+  GtkWidget *page;
+  gpointer weak;
+
+  /* It accepts connections (the kernel does) and never reads them. */
+  g_assert_true (g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM,
+                                                G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error));
+  g_assert_no_error (error);
+  base = g_strdup_printf ("http://127.0.0.1:%u",
+                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  client = qtr_api_client_new (base, "token", &error);
+  g_assert_no_error (error);
+
+  page = qtr_thread_view_new (client, "20");
+  weak = page;
+  g_object_add_weak_pointer (G_OBJECT (page), &weak);
+  adw_window_set_content (ADW_WINDOW (window), page);
+  gtk_window_present (window);
+  qtr_app_test_settle ();
+  g_assert_cmpstr (qtr_thread_view_get_state (QTR_THREAD_VIEW (page)), ==, "loading");
+  g_assert_true (qtr_thread_get_loading (qtr_thread_view_get_thread (QTR_THREAD_VIEW (page))));
+
+  adw_window_set_content (ADW_WINDOW (window), NULL);
+  qtr_test_wait_until (is_null, &weak, "the thread view is finalized");
+
+  gtk_window_destroy (window);
+  qtr_app_test_settle ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -620,6 +667,7 @@ main (int   argc,
 
   g_test_add_func ("/app/navigation/thread-profile", test_navigation);
   g_test_add_func ("/app/profile/fields", test_profile_fields);
+  g_test_add_func ("/app/thread/gone", test_thread_gone);
 
   return g_test_run ();
 }
