@@ -83,6 +83,7 @@ G_DEFINE_FINAL_TYPE (QtrProfilePage, qtr_profile_page, ADW_TYPE_BIN)
 typedef struct {
   QtrProfilePage *page;
   char           *failure;     /* what the toast says if it fails */
+  const char     *undo;        /* nullable: the action that undoes it, offered in a toast */
   gboolean        following;   /* what to go back to on failure */
   gboolean        requested;
   gboolean        muting;
@@ -226,6 +227,31 @@ relationships_loaded_cb (GObject      *source,
     }
 }
 
+static void
+undo_clicked_cb (AdwToast       *toast,
+                 QtrProfilePage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self),
+                              g_object_get_data (G_OBJECT (toast), "qtr-undo"), NULL);
+}
+
+/* "Muted" or "Blocked", with a button that undoes it. */
+static void
+offer_undo (QtrProfilePage *self,
+            const char     *undo)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  AdwToast *toast;
+
+  if (overlay == NULL)
+    return;
+  toast = adw_toast_new (g_str_equal (undo, "profile.unmute") ? _("Muted") : _("Blocked"));
+  adw_toast_set_button_label (toast, _("_Undo"));
+  g_object_set_data (G_OBJECT (toast), "qtr-undo", (gpointer) undo);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_clicked_cb), self, 0);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+}
+
 /* A follow, unfollow, mute… answered: the server's relationship, or back to before. */
 static void
 relationship_changed_cb (GObject      *source,
@@ -258,6 +284,8 @@ relationship_changed_cb (GObject      *source,
     }
   apply_relationship (self, object);
   update_relationship (self);
+  if (request->undo != NULL)
+    offer_undo (self, request->undo);
 }
 
 /* Sends POST /api/v1/accounts/:id/@verb, after the state shown changed. */
@@ -311,11 +339,17 @@ relationship_activated_cb (GtkWidget  *widget,
   if (self->account == NULL || self->busy)
     return;
   if (g_str_equal (verb, "mute"))
-    request = request_new (self, _("Could not mute"));
+    {
+      request = request_new (self, _("Could not mute"));
+      request->undo = "profile.unmute";
+    }
   else if (g_str_equal (verb, "unmute"))
     request = request_new (self, _("Could not unmute"));
   else if (g_str_equal (verb, "block"))
-    request = request_new (self, _("Could not block"));
+    {
+      request = request_new (self, _("Could not block"));
+      request->undo = "profile.unblock";
+    }
   else
     request = request_new (self, _("Could not unblock"));
   self->muting = g_str_equal (verb, "mute") || (self->muting && !g_str_equal (verb, "unmute"));

@@ -204,6 +204,12 @@ shows_text (GtkWidget  *root,
 }
 
 static gboolean
+shows_muted (GtkWidget *window)
+{
+  return shows_text (window, "Muted");
+}
+
+static gboolean
 shows_failure (GtkWidget *window)
 {
   return shows_text (window, "Could not unfollow");
@@ -474,7 +480,8 @@ test_navigation (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (profile), "profile.mute", NULL));
   qtr_test_wait_until (not_busy, profile, "the mute is answered");
   qtr_test_wait_until (mutes_bob, nodes, "node A mutes bob");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (profile), "profile.unmute", NULL));
+  qtr_test_wait_until (shows_muted, window, "a toast says so, with Undo");
+  g_signal_emit_by_name (find_button (GTK_WIDGET (window), "_Undo"), "clicked");
   qtr_test_wait_until (not_busy, profile, "the unmute is answered");
   qtr_test_wait_until (mutes_nobody, nodes, "node A mutes nobody");
 
@@ -507,6 +514,7 @@ test_navigation (void)
   qtr_test_wait_until (is_folded, main_view, "the leaflet folds");
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (qtr_main_view_get_leaflet (main_view)),
                    ==, "content");
+  qtr_app_test_screenshot (GTK_WIDGET (window), "navigation-thread-narrow");
   gtk_widget_activate_action (GTK_WIDGET (main_view), "main.back", NULL);
   g_assert_true (qtr_main_view_get_visible_page (main_view) == GTK_WIDGET (home));
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (qtr_main_view_get_leaflet (main_view)),
@@ -551,7 +559,7 @@ test_profile_fields (void)
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
   g_autofree char *mention = NULL;
   g_autofree char *hashtag = NULL;
-  GtkWindow *window = qtr_app_test_new_window (480, 700);
+  GtkWindow *window = qtr_app_test_new_window (360, 700);  /* a phone's width */
   GtkWidget *page;
   GtkWidget *bio = NULL;
   gboolean handled = FALSE;
@@ -588,6 +596,7 @@ test_profile_fields (void)
                             qtr_app_test_find (rows->pdata[i], GTK_TYPE_IMAGE)), "Verified on"));
       }
   g_assert_cmpuint (verified, ==, 1);
+  qtr_app_test_screenshot (GTK_WIDGET (window), "navigation-profile-narrow");
 
   /* The bio's links: a mention opens the profile, a hashtag its timeline. */
   g_signal_connect (page, "mention-activated", G_CALLBACK (got_string_cb), &mention);
