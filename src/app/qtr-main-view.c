@@ -13,7 +13,15 @@
  * it folds to one pane, with a back button from the content to the sidebar. A section shows in
  * the sidebar only once it has a page (a timeline model set with qtr_main_view_set_timeline());
  * sections without one stay hidden rather than show a page that does nothing. The accounts
- * list switches account (::account-activated); the window does the switching. */
+ * list switches account (::account-activated); the window does the switching.
+ *
+ * Navigation: qtr_main_view_push_page() shows a page (a thread, a profile, a hashtag) over
+ * the section's content, with a back button in the content's header bar. Each section keeps
+ * its own history: switching section shows that section's top page, and its timeline keeps its
+ * scroll position under the pages pushed over it. Back (the button, Escape, Alt+Left, the mouse's
+ * back button) goes to the previous page; with none left, at phone width, to the sidebar. A
+ * pushed page's ::status-activated, ::mention-activated, ::hashtag-activated and
+ * ::profile-activated signals, when it has them, are the main view's own. */
 
 struct _QtrMainView
 {
@@ -22,6 +30,7 @@ struct _QtrMainView
   GHashTable *timelines;  /* section → QtrTimelineView (owned by the stack) */
   GPtrArray  *handles;    /* of the accounts listed */
   char       *section;    /* nullable: the one shown */
+  GHashTable *histories;  /* section → GPtrArray of the pages pushed over it, oldest first */
 
   /* Template widgets */
   AdwLeaflet     *leaflet;
@@ -30,6 +39,7 @@ struct _QtrMainView
   AdwWindowTitle *content_title;
   GtkStack       *content_stack;
   AdwStatusPage  *empty_page;
+  GtkWidget      *back_button;
   GtkRevealer    *banner_revealer;
   GtkLabel       *banner_label;
   GtkButton      *banner_button;
@@ -40,6 +50,7 @@ enum {
   STATUS_ACTIVATED,
   MENTION_ACTIVATED,
   HASHTAG_ACTIVATED,
+  PROFILE_ACTIVATED,
   BANNER_ACTIVATED,
   N_SIGNALS
 };
@@ -61,6 +72,102 @@ find_section_row (QtrMainView *self,
   return NULL;
 }
 
+#define PAGE_TITLE_KEY "qtr-main-view-page-title"
+
+/* The pages pushed over the section shown, oldest first; %NULL when there is none. */
+static GPtrArray *
+get_history (QtrMainView *self)
+{
+  GPtrArray *history;
+
+  if (self->section == NULL)
+    return NULL;
+  history = g_hash_table_lookup (self->histories, self->section);
+  return history != NULL && history->len > 0 ? history : NULL;
+}
+
+static void
+update_back_button (QtrMainView *self)
+{
+  gtk_widget_set_visible (self->back_button,
+                          get_history (self) != NULL || adw_leaflet_get_folded (self->leaflet));
+}
+
+/* Shows the section's last pushed page, or the section's own page, with its title. */
+static void
+show_top_page (QtrMainView *self)
+{
+  GPtrArray *history = get_history (self);
+
+  if (history != NULL)
+    {
+      GtkWidget *page = g_ptr_array_index (history, history->len - 1);
+
+      gtk_stack_set_visible_child (self->content_stack, page);
+      adw_window_title_set_title (self->content_title,
+                                  g_object_get_data (G_OBJECT (page), PAGE_TITLE_KEY));
+    }
+  else if (self->section != NULL)
+    {
+      gtk_stack_set_visible_child_name (self->content_stack, self->section);
+      adw_window_title_set_title (self->content_title,
+                                  qtr_main_view_get_section_label (self, self->section));
+    }
+  update_back_button (self);
+}
+
+/* Removes the pages pushed over @section from the stack (they go, and what they do stops). */
+static void
+clear_history (QtrMainView *self,
+               const char  *section)
+{
+  GPtrArray *history = g_hash_table_lookup (self->histories, section);
+
+  while (history != NULL && history->len > 0)
+    {
+      GtkWidget *page = g_ptr_array_steal_index (history, history->len - 1);
+
+      gtk_stack_remove (self->content_stack, page);
+      g_object_unref (page);
+    }
+}
+
+/* Back: the previous page; with none, at phone width, the sidebar. */
+static gboolean
+go_back (QtrMainView *self)
+{
+  if (qtr_main_view_pop_page (self))
+    return TRUE;
+  return adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+/* Escape, Alt+Left and the mouse's back button: the previous page only; the leaflet does the
+ * rest (it goes back to the sidebar at phone width). */
+static gboolean
+pop_shortcut_cb (GtkWidget *widget,
+                 GVariant  *args,
+                 gpointer   user_data)
+{
+  return qtr_main_view_pop_page (QTR_MAIN_VIEW (widget));
+}
+
+static void
+back_pressed_cb (GtkGestureClick *gesture,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 QtrMainView     *self)
+{
+  if (qtr_main_view_pop_page (self))
+    gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+leaflet_folded_cb (QtrMainView *self)
+{
+  update_back_button (self);
+}
+
 static void
 show_section (QtrMainView *self,
               const char  *section)
@@ -72,9 +179,7 @@ show_section (QtrMainView *self,
   g_free (self->section);
   self->section = g_strdup (section);
   gtk_list_box_select_row (self->sidebar_list, row);
-  gtk_stack_set_visible_child_name (self->content_stack, section);
-  adw_window_title_set_title (self->content_title,
-                              qtr_main_view_get_section_label (self, section));
+  show_top_page (self);
 }
 
 static void
@@ -97,7 +202,7 @@ back_activated_cb (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
-  adw_leaflet_navigate (QTR_MAIN_VIEW (widget)->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  go_back (QTR_MAIN_VIEW (widget));
 }
 
 static void
@@ -112,6 +217,13 @@ timeline_mention_activated_cb (QtrMainView *self,
                                const char  *url)
 {
   g_signal_emit (self, signals[MENTION_ACTIVATED], 0, url);
+}
+
+static void
+page_profile_activated_cb (QtrMainView *self,
+                           GObject     *account)
+{
+  g_signal_emit (self, signals[PROFILE_ACTIVATED], 0, account);
 }
 
 static void
@@ -136,6 +248,7 @@ qtr_main_view_dispose (GObject *object)
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), QTR_TYPE_MAIN_VIEW);
   g_clear_pointer (&self->timelines, g_hash_table_unref);
+  g_clear_pointer (&self->histories, g_hash_table_unref);
   g_clear_pointer (&self->handles, g_ptr_array_unref);
   g_clear_pointer (&self->section, g_free);
 
@@ -167,6 +280,15 @@ qtr_main_view_class_init (QtrMainViewClass *klass)
     g_signal_new ("hashtag-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   /**
+   * QtrMainView::profile-activated:
+   * @account: the #QtrAccount whose profile to open
+   *
+   * An avatar or a name was clicked, in a timeline or a pushed page.
+   */
+  signals[PROFILE_ACTIVATED] =
+    g_signal_new ("profile-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_OBJECT);
+  /**
    * QtrMainView::banner-activated:
    *
    * The user pressed the banner's "Retry" button.
@@ -178,6 +300,7 @@ qtr_main_view_class_init (QtrMainViewClass *klass)
   gtk_widget_class_install_action (widget_class, "main.back", NULL, back_activated_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "main.back",
                                        NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, pop_shortcut_cb, NULL);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/quitter/Quitter/qtr-main-view.ui");
@@ -187,6 +310,7 @@ qtr_main_view_class_init (QtrMainViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QtrMainView, content_title);
   gtk_widget_class_bind_template_child (widget_class, QtrMainView, content_stack);
   gtk_widget_class_bind_template_child (widget_class, QtrMainView, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, QtrMainView, back_button);
   gtk_widget_class_bind_template_child (widget_class, QtrMainView, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, QtrMainView, banner_label);
   gtk_widget_class_bind_template_child (widget_class, QtrMainView, banner_button);
@@ -198,8 +322,33 @@ qtr_main_view_class_init (QtrMainViewClass *klass)
 static void
 qtr_main_view_init (QtrMainView *self)
 {
+  GtkEventController *shortcuts;
+  GtkGesture *back_click;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->timelines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->histories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) g_ptr_array_unref);
+
+  /* Before the leaflet, which would go to the sidebar at phone width: a pushed page first. */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+      gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Left, GDK_ALT_MASK),
+                        gtk_callback_action_new (pop_shortcut_cb, NULL, NULL)));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+      gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Back, 0),
+                        gtk_callback_action_new (pop_shortcut_cb, NULL, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  back_click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (back_click), 8);  /* the back button */
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (back_click),
+                                              GTK_PHASE_CAPTURE);
+  g_signal_connect_object (back_click, "pressed", G_CALLBACK (back_pressed_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (back_click));
+  g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (leaflet_folded_cb), self,
+                           G_CONNECT_SWAPPED);
+  update_back_button (self);
   self->handles = g_ptr_array_new_with_free_func (g_free);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->sidebar_list),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Timelines"), -1);
@@ -313,6 +462,7 @@ qtr_main_view_set_timeline (QtrMainView *self,
   view = g_hash_table_lookup (self->timelines, section);
   if (model == NULL)
     {
+      clear_history (self, section);
       if (view != NULL)
         {
           gtk_stack_remove (self->content_stack, GTK_WIDGET (view));
@@ -323,6 +473,7 @@ qtr_main_view_set_timeline (QtrMainView *self,
         {
           g_clear_pointer (&self->section, g_free);
           gtk_stack_set_visible_child_name (self->content_stack, "empty");
+          update_back_button (self);
         }
       return;
     }
@@ -338,6 +489,9 @@ qtr_main_view_set_timeline (QtrMainView *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (view, "hashtag-activated",
                                G_CALLBACK (timeline_hashtag_activated_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (view, "profile-activated",
+                               G_CALLBACK (page_profile_activated_cb), self,
                                G_CONNECT_SWAPPED);
       gtk_stack_add_named (self->content_stack, GTK_WIDGET (view), section);
       g_hash_table_insert (self->timelines, g_strdup (section), view);
@@ -494,4 +648,137 @@ qtr_main_view_get_banner (QtrMainView *self)
   if (!gtk_revealer_get_reveal_child (self->banner_revealer))
     return NULL;
   return gtk_label_get_text (self->banner_label);
+}
+
+/**
+ * qtr_main_view_push_page:
+ * @page: (transfer floating): the page to show, such as a thread or a profile
+ * @title: its title, in the content's header bar
+ *
+ * Shows @page over the content of the section shown, with a back button; going back removes
+ * it, and what it does must then stop: cancel its requests in its #GtkWidgetClass.unroot (a
+ * request that holds a reference to the page would keep it from being disposed). Each section
+ * has a history of its own. Where @page has the signals ::status-activated (a
+ * #QtrStatus), ::mention-activated (a profile URL), ::hashtag-activated (a tag) or
+ * ::profile-activated (a #QtrAccount), they are emitted again by the main view, for the window
+ * to open the next page.
+ *
+ * Does nothing while no section shows (no account is open).
+ */
+void
+qtr_main_view_push_page (QtrMainView *self,
+                         GtkWidget   *page,
+                         const char  *title)
+{
+  static const struct {
+    const char *name;
+    GCallback   callback;
+  } forwarded[] = {
+    { "status-activated", G_CALLBACK (timeline_status_activated_cb) },
+    { "mention-activated", G_CALLBACK (timeline_mention_activated_cb) },
+    { "hashtag-activated", G_CALLBACK (timeline_hashtag_activated_cb) },
+    { "profile-activated", G_CALLBACK (page_profile_activated_cb) },
+  };
+  GPtrArray *history;
+
+  g_return_if_fail (QTR_IS_MAIN_VIEW (self));
+  g_return_if_fail (GTK_IS_WIDGET (page));
+  g_return_if_fail (gtk_widget_get_parent (page) == NULL);
+
+  g_object_ref_sink (page);
+  if (self->section == NULL)
+    {
+      g_object_unref (page);
+      return;
+    }
+  history = g_hash_table_lookup (self->histories, self->section);
+  if (history == NULL)
+    {
+      history = g_ptr_array_new_with_free_func (g_object_unref);
+      g_hash_table_insert (self->histories, g_strdup (self->section), history);
+    }
+  g_object_set_data_full (G_OBJECT (page), PAGE_TITLE_KEY, g_strdup (title), g_free);
+  for (guint i = 0; i < G_N_ELEMENTS (forwarded); i++)
+    if (g_signal_lookup (forwarded[i].name, G_OBJECT_TYPE (page)) != 0)
+      g_signal_connect_object (page, forwarded[i].name, forwarded[i].callback, self,
+                               G_CONNECT_SWAPPED);
+  gtk_stack_add_child (self->content_stack, page);
+  g_ptr_array_add (history, page);
+  show_top_page (self);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  gtk_widget_grab_focus (page);
+}
+
+/**
+ * qtr_main_view_pop_page:
+ *
+ * Removes the page pushed last over the section shown, and shows the one under it.
+ *
+ * Returns: %TRUE if there was a page to remove
+ */
+gboolean
+qtr_main_view_pop_page (QtrMainView *self)
+{
+  GPtrArray *history;
+  GtkWidget *page;
+
+  g_return_val_if_fail (QTR_IS_MAIN_VIEW (self), FALSE);
+
+  history = get_history (self);
+  if (history == NULL)
+    return FALSE;
+  page = g_ptr_array_steal_index (history, history->len - 1);
+  show_top_page (self);
+  gtk_stack_remove (self->content_stack, page);
+  g_object_unref (page);
+  gtk_widget_grab_focus (gtk_stack_get_visible_child (self->content_stack));
+  return TRUE;
+}
+
+/**
+ * qtr_main_view_get_visible_page:
+ *
+ * Returns: (transfer none) (nullable): what the content pane shows: the page pushed last over
+ *   the section shown, or the section's own page
+ */
+GtkWidget *
+qtr_main_view_get_visible_page (QtrMainView *self)
+{
+  g_return_val_if_fail (QTR_IS_MAIN_VIEW (self), NULL);
+
+  return gtk_stack_get_visible_child (self->content_stack);
+}
+
+/**
+ * qtr_main_view_get_n_pages:
+ *
+ * Returns: how many pages are pushed over the section shown
+ */
+guint
+qtr_main_view_get_n_pages (QtrMainView *self)
+{
+  GPtrArray *history;
+
+  g_return_val_if_fail (QTR_IS_MAIN_VIEW (self), 0);
+
+  history = get_history (self);
+  return history != NULL ? history->len : 0;
+}
+
+/**
+ * qtr_main_view_set_page_title:
+ * @page: a page pushed with qtr_main_view_push_page()
+ * @title: its new title, such as a name once it is known
+ */
+void
+qtr_main_view_set_page_title (QtrMainView *self,
+                              GtkWidget   *page,
+                              const char  *title)
+{
+  g_return_if_fail (QTR_IS_MAIN_VIEW (self));
+  g_return_if_fail (GTK_IS_WIDGET (page));
+
+  g_object_set_data_full (G_OBJECT (page), PAGE_TITLE_KEY, g_strdup (title), g_free);
+  if (gtk_stack_get_visible_child (self->content_stack) == page)
+    adw_window_title_set_title (self->content_title, title);
 }

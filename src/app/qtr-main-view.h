@@ -39,4 +39,14 @@ void             qtr_main_view_show_banner        (QtrMainView *self,
                                                    gboolean     with_retry);
 const char      *qtr_main_view_get_banner         (QtrMainView *self);
 
+void             qtr_main_view_push_page          (QtrMainView *self,
+                                                   GtkWidget   *page,
+                                                   const char  *title);
+gboolean         qtr_main_view_pop_page           (QtrMainView *self);
+GtkWidget       *qtr_main_view_get_visible_page   (QtrMainView *self);
+guint            qtr_main_view_get_n_pages        (QtrMainView *self);
+void             qtr_main_view_set_page_title     (QtrMainView *self,
+                                                   GtkWidget   *page,
+                                                   const char  *title);
+
 G_END_DECLS

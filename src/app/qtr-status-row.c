@@ -67,6 +67,7 @@ enum {
 enum {
   MENTION_ACTIVATED,
   HASHTAG_ACTIVATED,
+  PROFILE_ACTIVATED,
   N_SIGNALS
 };
 
@@ -441,6 +442,22 @@ content_label_activate_link_cb (QtrStatusRow *self,
   return qtr_status_row_activate_link (self, uri);
 }
 
+/* A click on the avatar or the name: the author's profile. */
+static void
+author_pressed_cb (GtkGestureClick *gesture,
+                   int              n_press,
+                   double           x,
+                   double           y,
+                   QtrStatusRow    *self)
+{
+  QtrStatus *shown = get_shown (self);
+
+  if (shown == NULL)
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  g_signal_emit (self, signals[PROFILE_ACTIVATED], 0, qtr_status_get_account (shown));
+}
+
 static void
 reveal_button_toggled_cb (QtrStatusRow *self)
 {
@@ -587,6 +604,16 @@ qtr_status_row_class_init (QtrStatusRowClass *klass)
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (QTR_TYPE_POLL_VIEW);
+  /**
+   * QtrStatusRow::profile-activated:
+   * @account: the #QtrAccount of the post's author
+   *
+   * The avatar or the name was clicked: open the profile in the app.
+   */
+  signals[PROFILE_ACTIVATED] =
+    g_signal_new ("profile-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, QTR_TYPE_ACCOUNT);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/quitter/Quitter/qtr-status-row.ui");
   gtk_widget_class_bind_template_child (widget_class, QtrStatusRow, context_box);
@@ -617,8 +644,20 @@ qtr_status_row_class_init (QtrStatusRowClass *klass)
 static void
 qtr_status_row_init (QtrStatusRow *self)
 {
+  GtkWidget *author_widgets[2];
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->loader = g_object_ref (qtr_image_loader_get_default ());
+  author_widgets[0] = GTK_WIDGET (self->avatar);
+  author_widgets[1] = GTK_WIDGET (self->name_label);
+  for (guint i = 0; i < G_N_ELEMENTS (author_widgets); i++)
+    {
+      GtkGesture *click = gtk_gesture_click_new ();
+
+      g_signal_connect_object (click, "released", G_CALLBACK (author_pressed_cb), self, 0);
+      gtk_widget_add_controller (author_widgets[i], GTK_EVENT_CONTROLLER (click));
+      gtk_widget_set_cursor_from_name (author_widgets[i], "pointer");
+    }
 }
 
 /**

@@ -68,6 +68,7 @@ enum {
   STATUS_ACTIVATED,
   MENTION_ACTIVATED,
   HASHTAG_ACTIVATED,
+  PROFILE_ACTIVATED,
   SHOW_PENDING,
   N_SIGNALS
 };
@@ -106,6 +107,13 @@ row_hashtag_activated_cb (QtrTimelineView *self,
   g_signal_emit (self, signals[HASHTAG_ACTIVATED], 0, name);
 }
 
+static void
+row_profile_activated_cb (QtrTimelineView *self,
+                          GObject         *account)
+{
+  g_signal_emit (self, signals[PROFILE_ACTIVATED], 0, account);
+}
+
 static void load_gap (QtrTimelineView *self,
                       QtrTimelineItem *gap);
 
@@ -129,6 +137,8 @@ factory_setup_cb (GtkListItemFactory *factory,
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (status_row, "hashtag-activated", G_CALLBACK (row_hashtag_activated_cb),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (status_row, "profile-activated",
+                           G_CALLBACK (row_profile_activated_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (row, "load-gap", G_CALLBACK (row_load_gap_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_list_item_set_child (item, row);
@@ -638,6 +648,13 @@ qtr_timeline_view_class_init (QtrTimelineViewClass *klass)
   signals[HASHTAG_ACTIVATED] =
     g_signal_new ("hashtag-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * QtrTimelineView::profile-activated:
+   * @account: the #QtrAccount whose avatar or name was clicked
+   */
+  signals[PROFILE_ACTIVATED] =
+    g_signal_new ("profile-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, QTR_TYPE_ACCOUNT);
   /**
    * QtrTimelineView::show-pending:
    *

@@ -11,10 +11,11 @@
 #include "qtr-login-page.h"
 #include "qtr-main-view.h"
 #include "qtr-notification-list.h"
-#include "qtr-open-uri.h"
+#include "qtr-profile-page.h"
 #include "qtr-server-info.h"
 #include "qtr-status.h"
 #include "qtr-streaming-client.h"
+#include "qtr-thread-view.h"
 
 /* QtrWindow: the welcome page, the login page, or the main view of the active account.
  *
@@ -480,13 +481,22 @@ main_view_account_activated_cb (QtrWindow  *self,
   show_accounts (self);
 }
 
-/* Until the app has its thread, profile and hashtag pages, posts, profiles and hashtags open
- * on the server's web pages. */
-static void
-open_in_browser (QtrWindow  *self,
-                 const char *url)
+/* Posts, profiles and hashtags open in the app, as pages pushed over the section shown. */
+static QtrApiClient *
+get_client (QtrWindow *self)
 {
-  qtr_open_uri (GTK_WIDGET (self->main_view), url);
+  return self->session != NULL ? self->session->client : NULL;
+}
+
+static const char *
+get_own_id (QtrWindow *self)
+{
+  const QtrStoredAccount *account = self->session != NULL
+                                    ? qtr_account_store_lookup (self->store,
+                                                                self->session->handle)
+                                    : NULL;
+
+  return account != NULL ? account->account_id : NULL;
 }
 
 static void
@@ -495,30 +505,93 @@ main_view_status_activated_cb (QtrWindow *self,
 {
   QtrStatus *shown = qtr_status_get_shown (status);
 
-  open_in_browser (self, qtr_status_get_url (shown) != NULL ? qtr_status_get_url (shown)
-                                                            : qtr_status_get_uri (shown));
+  if (get_client (self) == NULL)
+    return;
+  qtr_main_view_push_page (self->main_view,
+                           qtr_thread_view_new (get_client (self), qtr_status_get_id (shown)),
+                           _("Post"));
 }
 
 static void
 main_view_mention_activated_cb (QtrWindow  *self,
                                 const char *url)
 {
-  open_in_browser (self, url);
+  if (get_client (self) == NULL)
+    return;
+  qtr_main_view_push_page (self->main_view,
+                           qtr_profile_page_new_for_url (get_client (self), url,
+                                                         get_own_id (self)),
+                           _("Profile"));
+}
+
+static void
+main_view_profile_activated_cb (QtrWindow  *self,
+                                QtrAccount *account)
+{
+  if (get_client (self) == NULL)
+    return;
+  qtr_main_view_push_page (self->main_view,
+                           qtr_profile_page_new_for_account (get_client (self), account,
+                                                             get_own_id (self)),
+                           qtr_account_get_name (account));
+}
+
+static void
+cancel_and_unref (GCancellable *cancellable)
+{
+  g_cancellable_cancel (cancellable);
+  g_object_unref (cancellable);
 }
 
 static void
 main_view_hashtag_activated_cb (QtrWindow  *self,
                                 const char *name)
 {
-  const char *active = qtr_account_store_get_active (self->store);
-  const QtrStoredAccount *account = active ? qtr_account_store_lookup (self->store, active) : NULL;
-  g_autofree char *escaped = g_uri_escape_string (name, NULL, FALSE);
-  g_autofree char *url = NULL;
+  g_autoptr(QtrTimeline) timeline = NULL;
+  g_autofree char *title = NULL;
+  GCancellable *cancellable;
+  GtkWidget *view;
 
-  if (account == NULL)
+  if (get_client (self) == NULL)
     return;
-  url = g_strconcat (account->server, "/tags/", escaped, NULL);
-  open_in_browser (self, url);
+  timeline = qtr_timeline_new (get_client (self), self->session->server_info, NULL,
+                               QTR_TIMELINE_TAG, name);
+  view = qtr_timeline_view_new ();
+  qtr_timeline_view_set_model (QTR_TIMELINE_VIEW (view), timeline);
+  /* Its first page stops when the page goes. */
+  cancellable = g_cancellable_new ();
+  g_object_set_data_full (G_OBJECT (view), "qtr-cancellable", cancellable,
+                          (GDestroyNotify) cancel_and_unref);
+  qtr_timeline_load_newer_async (timeline, cancellable, newer_loaded_cb, NULL);
+  title = g_strconcat ("#", name, NULL);
+  qtr_main_view_push_page (self->main_view, view, title);
+}
+
+/* win.open-status('ID'), win.open-profile('HANDLE-OR-URL'), win.open-hashtag('TAG'): the same
+ * pages, for app actions, notifications and shortcuts. */
+static void
+open_page_activated_cb (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  QtrWindow *self = QTR_WINDOW (widget);
+  const char *argument = g_variant_get_string (parameter, NULL);
+
+  if (get_client (self) == NULL || *argument == '\0')
+    return;
+  gtk_stack_set_visible_child_name (self->main_stack, "main");
+  if (g_str_equal (action_name, "win.open-status"))
+    qtr_main_view_push_page (self->main_view, qtr_thread_view_new (get_client (self), argument),
+                             _("Post"));
+  else if (g_str_equal (action_name, "win.open-hashtag"))
+    main_view_hashtag_activated_cb (self, argument[0] == '#' ? argument + 1 : argument);
+  else if (g_str_has_prefix (argument, "https://") || g_str_has_prefix (argument, "http://"))
+    main_view_mention_activated_cb (self, argument);
+  else
+    qtr_main_view_push_page (self->main_view,
+                             qtr_profile_page_new_for_acct (get_client (self), argument,
+                                                            get_own_id (self)),
+                             argument);
 }
 
 /* "Retry" on the banner: every timeline asks the server again. */
@@ -648,11 +721,17 @@ qtr_window_class_init (QtrWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, main_view_status_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, main_view_mention_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, main_view_hashtag_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, main_view_profile_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, main_view_banner_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "win.add-account", NULL,
                                    add_account_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.log-out", NULL, log_out_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.open-status", "s", open_page_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.open-profile", "s",
+                                   open_page_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.open-hashtag", "s",
+                                   open_page_activated_cb);
 }
 
 static void
