@@ -525,15 +525,15 @@ format_counts (QtrAccount *account)
   gint64 following = qtr_account_get_following_count (account);
   gint64 followers = qtr_account_get_followers_count (account);
   g_autofree char *posts_text =
-    g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " post", "%" G_GINT64_FORMAT " posts",
-                               (gulong) posts), posts);
+    g_strdup_printf (ngettext ("%ld post", "%ld posts",
+                               (gulong) posts), (long) posts);
   /* Translators: how many accounts the profile's owner follows */
   g_autofree char *following_text =
-    g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " following",
-                               "%" G_GINT64_FORMAT " following", (gulong) following), following);
+    g_strdup_printf (ngettext ("%ld following",
+                               "%ld following", (gulong) following), (long) following);
   g_autofree char *followers_text =
-    g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " follower",
-                               "%" G_GINT64_FORMAT " followers", (gulong) followers), followers);
+    g_strdup_printf (ngettext ("%ld follower",
+                               "%ld followers", (gulong) followers), (long) followers);
 
   return g_strjoin (" · ", posts_text, following_text, followers_text, NULL);
 }

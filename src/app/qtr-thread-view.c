@@ -65,15 +65,15 @@ describe_focused (QtrStatus *status)
   gint64 boosts = qtr_status_get_reblogs_count (status);
   gint64 favourites = qtr_status_get_favourites_count (status);
   g_autofree char *replies_text =
-    g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " reply",
-                                  "%" G_GINT64_FORMAT " replies", (gulong) replies), replies);
+    g_strdup_printf (ngettext ("%ld reply",
+                                  "%ld replies", (gulong) replies), (long) replies);
   g_autofree char *boosts_text =
-    g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " boost",
-                                  "%" G_GINT64_FORMAT " boosts", (gulong) boosts), boosts);
+    g_strdup_printf (ngettext ("%ld boost",
+                                  "%ld boosts", (gulong) boosts), (long) boosts);
   g_autofree char *favourites_text =
-    g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " favourite",
-                                  "%" G_GINT64_FORMAT " favourites", (gulong) favourites),
-                     favourites);
+    g_strdup_printf (ngettext ("%ld favourite",
+                                  "%ld favourites", (gulong) favourites),
+                     (long) favourites);
 
   return g_strjoin (" · ", date, replies_text, boosts_text, favourites_text, NULL);
 }
