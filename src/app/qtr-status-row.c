@@ -7,6 +7,7 @@
 
 #include "qtr-clock.h"
 #include "qtr-html.h"
+#include "qtr-media-viewer.h"
 #include "qtr-open-uri.h"
 
 /* QtrStatusRow: one post in a timeline.
@@ -207,7 +208,7 @@ thumbnail_clicked_cb (GtkWidget    *button,
 {
   QtrMediaAttachment *media = g_object_get_data (G_OBJECT (button), "qtr-media");
   GtkWidget *cover = g_object_get_data (G_OBJECT (button), "qtr-cover");
-  const char *url;
+  guint index;
 
   if (cover != NULL)
     {
@@ -220,9 +221,11 @@ thumbnail_clicked_cb (GtkWidget    *button,
       load_thumbnail (self, button);
       return;
     }
-  url = qtr_media_attachment_get_url (media);
-  if (url != NULL)
-    qtr_open_uri (GTK_WIDGET (self), url);
+  /* The viewer, at this attachment among the post's. */
+  if (get_shown (self) != NULL &&
+      g_ptr_array_find (qtr_status_get_media_attachments (get_shown (self)), media, &index))
+    qtr_media_viewer_show (GTK_WIDGET (self), qtr_status_get_media_attachments (get_shown (self)),
+                           index);
 }
 
 /* Media are built here rather than in the template: their number is the post's. */
