@@ -117,7 +117,7 @@ qtr_feeds_load_async (QtrApiClient        *client,
   g_return_if_fail (QTR_IS_API_CLIENT (client));
   g_return_if_fail (kind == QTR_TIMELINE_LIST || kind == QTR_TIMELINE_TAG);
 
-  task = g_task_new (client, cancellable, callback, user_data);
+  task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, qtr_feeds_load_async);
   g_task_set_task_data (task, GINT_TO_POINTER (kind), NULL);
   qtr_api_client_get_async (client, kind == QTR_TIMELINE_LIST ? "/api/v1/lists"
