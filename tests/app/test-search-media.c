@@ -3,7 +3,9 @@
 
 #include <string.h>
 
+#include "qtr-account-store.h"
 #include "qtr-app-test.h"
+#include "qtr-login.h"
 #include "qtr-main-view.h"
 #include "qtr-media-viewer.h"
 #include "qtr-notification-group-row.h"
@@ -14,6 +16,7 @@
 #include "qtr-test-nodes.h"
 #include "qtr-timeline-row.h"
 #include "qtr-timeline-view.h"
+#include "qtr-window.h"
 
 /* Search, the media viewer and grouped notifications in real windows under Xvfb, against real
  * Quitter nodes in this process on loopback ports: the app's client talks HTTP to its node,
@@ -573,6 +576,124 @@ test_grouped_notifications (void)
   qtr_test_remove_tree (root);
 }
 
+/* Lists and followed hashtags in the window's sidebar */
+
+static void
+account_saved_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (qtr_account_store_save_finish (QTR_ACCOUNT_STORE (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* The node's owner, saved in the account list and the keyring and active, as after a login. */
+static void
+save_account (QtrAppTestNode *node)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrAccountStore) store = qtr_account_store_new (NULL, &error);
+  g_autofree char *token = qtr_app_test_node_mint_token (node);
+  const char *handle = qtr_app_test_node_get_handle (node);
+  g_autoptr(QtrStoredAccount) account = qtr_stored_account_new (qtr_app_test_node_get_base (node),
+                                                                "1", handle, "Alice");
+  g_autoptr(QtrCredentials) credentials = qtr_credentials_new (qtr_app_test_node_get_base (node),
+                                                               "client-id", "client-secret",
+                                                               token);
+  gboolean saved = FALSE;
+
+  g_assert_no_error (error);
+  qtr_account_store_save_async (store, account, credentials, NULL, account_saved_cb, &saved);
+  qtr_test_wait_until (is_true, &saved, "the account is saved");
+  g_assert_true (qtr_account_store_set_active (store, handle, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+has_a_list (QtrMainView *view)
+{
+  return qtr_main_view_get_n_feeds (view, QTR_MAIN_VIEW_FEED_LIST) == 1;
+}
+
+static gboolean
+has_list_and_tag (QtrMainView *view)
+{
+  return qtr_main_view_get_n_feeds (view, QTR_MAIN_VIEW_FEED_LIST) == 1 &&
+         qtr_main_view_get_n_feeds (view, QTR_MAIN_VIEW_FEED_TAG) == 1;
+}
+
+static gboolean
+tag_timeline_has_the_post (QtrMainView *view)
+{
+  QtrTimelineView *timeline = qtr_main_view_get_timeline (view, "tag:sourdough");
+
+  return timeline != NULL && qtr_timeline_view_get_model (timeline) != NULL &&
+         g_list_model_get_n_items (G_LIST_MODEL (qtr_timeline_view_get_model (timeline))) == 1 &&
+         qtr_app_test_find_label (GTK_WIDGET (timeline), "A loaf of #sourdough") != NULL;
+}
+
+static void
+test_window_feeds (void)
+{
+  QtrAppTestNode *alice = qtr_app_test_node_start (NULL, "alice", "Alice");
+  g_autoptr(QtrApiClient) client = client_for (alice);
+  const char *list_form[] = { "title", "Bakers", NULL };
+  const char *post_form[] = { "status", "A loaf of #sourdough", "visibility", "public", NULL };
+  g_autoptr(JsonObject) list = api (client, "POST", "/api/v1/lists", NULL, list_form);
+  g_autoptr(JsonObject) post = api (client, "POST", "/api/v1/statuses", NULL, post_form);
+  g_autofree char *list_section = g_strconcat ("list:", json_object_get_string_member (list, "id"),
+                                               NULL);
+  GtkWidget *heading;
+  QtrWindow *window;
+  QtrMainView *view;
+
+  save_account (alice);
+
+  /* A list, no followed hashtag: the Lists heading and its entry; no hashtags heading. */
+  window = g_object_new (QTR_TYPE_WINDOW, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  view = qtr_window_get_main_view (window);
+  qtr_test_wait_until (has_a_list, view, "the list in the sidebar");
+  g_assert_true (qtr_main_view_has_section (view, list_section));
+  g_assert_cmpstr (qtr_main_view_get_section_label (view, list_section), ==, "Bakers");
+  heading = qtr_app_test_find_label (GTK_WIDGET (view), "Lists");
+  g_assert_nonnull (heading);
+  qtr_app_test_settle ();
+  g_assert_cmpuint (qtr_main_view_get_n_feeds (view, QTR_MAIN_VIEW_FEED_TAG), ==, 0);
+  g_assert_null (qtr_app_test_find_label (GTK_WIDGET (view), "Followed Hashtags"));
+
+  /* Ctrl+K in the window: the search, whatever section showed. */
+  qtr_main_view_select_section (view, list_section);
+  g_assert_cmpstr (qtr_main_view_get_section (view), ==, list_section);
+  g_assert_true (press (GTK_WIDGET (view), "<Control>k"));
+  g_assert_cmpstr (qtr_main_view_get_section (view), ==, "search");
+  gtk_window_destroy (GTK_WINDOW (window));
+  qtr_app_test_settle ();
+
+  /* A hashtag followed since: the next session shows it, and its timeline. */
+  g_clear_pointer (&post, json_object_unref);
+  post = api (client, "POST", "/api/v1/tags/sourdough/follow", NULL, NULL);
+  window = g_object_new (QTR_TYPE_WINDOW, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  view = qtr_window_get_main_view (window);
+  qtr_test_wait_until (has_list_and_tag, view, "the list and the hashtag in the sidebar");
+  g_assert_cmpstr (qtr_main_view_get_section_label (view, "tag:sourdough"), ==, "#sourdough");
+  g_assert_nonnull (qtr_app_test_find_label (GTK_WIDGET (view), "Followed Hashtags"));
+  qtr_main_view_select_section (view, "tag:sourdough");
+  qtr_test_wait_until (tag_timeline_has_the_post, view, "the hashtag's timeline");
+  qtr_app_test_screenshot (GTK_WIDGET (window), "sidebar-lists-hashtags");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  qtr_app_test_settle ();
+  g_clear_object (&client);
+  qtr_app_test_node_stop (alice);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -583,5 +704,6 @@ main (int   argc,
   g_test_add_func ("/app/search/remote-hashtag-post", test_search);
   g_test_add_func ("/app/media-viewer/two-images", test_media_viewer);
   g_test_add_func ("/app/notifications/grouped", test_grouped_notifications);
+  g_test_add_func ("/app/window/lists-and-hashtags", test_window_feeds);
   return g_test_run ();
 }
