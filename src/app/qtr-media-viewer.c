@@ -355,17 +355,46 @@ show_save_error (QtrMediaViewer *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* A Save As under way: where to, and for which viewer. The viewer is not kept alive for it (a
+ * closed window must not outlive its parent): errors show while it is still there. */
+typedef struct {
+  GWeakRef  viewer;
+  GFile    *file;
+} Save;
+
+static void
+save_free (Save *save)
+{
+  g_weak_ref_clear (&save->viewer);
+  g_object_unref (save->file);
+  g_free (save);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Save, save_free)
+
+static void
+save_failed (Save         *save,
+             const GError *error)
+{
+  g_autoptr(QtrMediaViewer) self = g_weak_ref_get (&save->viewer);
+
+  if (self != NULL && gtk_widget_get_visible (GTK_WIDGET (self)))
+    show_save_error (self, error);
+  else
+    g_debug ("The media was not saved: %s", error->message);
+}
+
 static void
 file_written_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(QtrMediaViewer) self = user_data;
+  g_autoptr(Save) save = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    show_save_error (self, error);
+    save_failed (save, error);
 }
 
 static void
@@ -373,9 +402,8 @@ downloaded_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  QtrMediaViewer *self = g_task_get_source_object (task);
-  GFile *file = g_task_get_task_data (task);
+  g_autoptr(Save) save = user_data;
+  GFile *file;
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
@@ -396,30 +424,39 @@ downloaded_cb (GObject      *source,
   if (bytes == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_save_error (self, error);
+        save_failed (save, error);
       return;
     }
-  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                                       NULL, file_written_cb, g_object_ref (self));
+  file = save->file;
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
+                                       G_FILE_CREATE_REPLACE_DESTINATION, NULL, file_written_cb,
+                                       g_steal_pointer (&save));
 }
 
-/* Copies the attachment shown, as the server sends it, to @file. Errors show in a dialog. */
-static void
-save_to (QtrMediaViewer *self,
-         GFile          *file)
+/**
+ * qtr_media_viewer_save_to:
+ * @file: where to
+ *
+ * Copies the attachment shown, as the server sends it, to @file (what "Save As…" does once a
+ * file is chosen). Errors show in a dialog.
+ */
+void
+qtr_media_viewer_save_to (QtrMediaViewer *self,
+                          GFile          *file)
 {
   QtrMediaAttachment *media = qtr_media_viewer_get_media (self);
   const char *url = media != NULL ? media_full_url (media) : NULL;
   g_autoptr(SoupSession) session = NULL;
   g_autoptr(SoupMessage) msg = NULL;
-  GTask *task;
+  Save *save;
 
   if (url == NULL || (msg = soup_message_new ("GET", url)) == NULL)
     return;
   session = soup_session_new ();
-  task = g_task_new (self, NULL, NULL, NULL);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, downloaded_cb, task);
+  save = g_new0 (Save, 1);
+  g_weak_ref_init (&save->viewer, self);
+  save->file = g_object_ref (file);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, downloaded_cb, save);
 }
 
 static void
@@ -432,7 +469,7 @@ chooser_response_cb (QtrMediaViewer       *self,
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
   if (file != NULL)
-    save_to (self, file);
+    qtr_media_viewer_save_to (self, file);
   g_clear_object (&self->chooser);
 }
 

@@ -38,5 +38,7 @@ void                qtr_media_viewer_set_zoom         (QtrMediaViewer     *self,
 const char         *qtr_media_viewer_get_shown        (QtrMediaViewer     *self);
 GtkPicture         *qtr_media_viewer_get_picture      (QtrMediaViewer     *self);
 const char         *qtr_media_viewer_get_description  (QtrMediaViewer     *self);
+void                qtr_media_viewer_save_to          (QtrMediaViewer     *self,
+                                                       GFile              *file);
 
 G_END_DECLS

@@ -16,7 +16,8 @@
  * content goes through the one HTML converter of src/core to label markup: web links open the
  * browser, mentions and hashtags emit ::mention-activated and ::hashtag-activated for the
  * app to navigate in-app. A content warning keeps the content and the media collapsed until
- * revealed; sensitive media stay hidden until clicked. Images come from a QtrImageLoader,
+ * revealed; sensitive media stay hidden until clicked, and a click on a thumbnail opens the
+ * QtrMediaViewer at it. Images come from a QtrImageLoader,
  * asynchronously; the relative time follows the one shared QtrClock while the row is mapped.
  * The row's accessible label reads it as a sentence: author, time, boost or reply, then the
  * content warning or the text. */

@@ -14,7 +14,9 @@
  * shows a "Load Missing Posts" button (::load-gap; a spinner while the gap loads). A mention,
  * or a post of someone the user asked to be notified of, shows the post under a line that says
  * so ("… mentioned you"); the other notifications (favourite, boost, follow, follow request,
- * edit, poll) a compact line with the account and an excerpt of the post. */
+ * edit, poll) a compact line with the account and an excerpt of the post. In a grouped list
+ * (qtr_timeline_row_set_group()), those show as a QtrNotificationGroupRow: one line for the
+ * favourites of a post, its boosts, or followers one after the other. */
 
 struct _QtrTimelineRow
 {

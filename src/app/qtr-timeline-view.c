@@ -13,6 +13,10 @@
 /* QtrTimelineView: a GtkListView of QtrTimelineRow over a QtrTimeline (posts, notifications
  * and gaps).
  *
+ * Notifications (a QtrNotificationList) show grouped, through a QtrGroupedNotifications over
+ * the timeline: the favourites of a post on one row. The timeline still pages; a group's
+ * newest item stands for it (reading position, activation).
+ *
  * Rows are recycled by the list view: the factory binds a row to an item and unbinds it (which
  * cancels the row's image loads) when it scrolls away. A gap's row loads the gap.
  *

@@ -314,6 +314,16 @@ make_png (int width,
   return gdk_texture_save_to_png_bytes (texture);
 }
 
+static gboolean
+file_is_complete (GFile *file)
+{
+  g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                                                 G_FILE_QUERY_INFO_NONE, NULL, NULL);
+
+  /* Written at once by g_file_replace_contents: there or not. */
+  return info != NULL && g_file_info_get_size (info) > 0;
+}
+
 static QtrMediaViewer *
 find_viewer (void)
 {
@@ -361,6 +371,7 @@ test_media_viewer (void)
   g_autoptr(JsonObject) posted = NULL;
   g_autoptr(QtrStatus) status = NULL;
   g_autoptr(GBytes) first_png = NULL;
+  g_autoptr(GFile) saved = NULL;
   g_autoptr(GBytes) second_png = NULL;
   g_autofree char *first_id = NULL;
   g_autofree char *second_id = NULL;
@@ -446,6 +457,18 @@ test_media_viewer (void)
   g_assert_true (press (GTK_WIDGET (viewer), "Left"));
   g_assert_cmpuint (qtr_media_viewer_get_index (viewer), ==, 0);
 
+  /* Save As copies the file as the node serves it. */
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
+  saved = g_file_new_build_filename (g_get_user_data_dir (), "saved.png", NULL);
+  qtr_media_viewer_save_to (viewer, saved);
+  qtr_test_wait_until (file_is_complete, saved, "the saved file");
+  {
+    g_autoptr(GBytes) bytes = g_file_load_bytes (saved, NULL, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (g_bytes_equal (bytes, first_png));
+  }
+
   /* Escape closes it. */
   g_assert_true (press (GTK_WIDGET (viewer), "Escape"));
   qtr_test_wait_until (viewer_is_closed, NULL, "the viewer to close");
@@ -454,6 +477,45 @@ test_media_viewer (void)
   qtr_app_test_settle ();
   g_clear_object (&client);
   qtr_app_test_node_stop (alice);
+}
+
+/* A video the viewer cannot play (no media backend, or one that fails on the file): the
+ * preview and "Open in Browser", never a player that does not play. */
+static gboolean
+shows_unplayable (QtrMediaViewer *viewer)
+{
+  return g_strcmp0 (qtr_media_viewer_get_shown (viewer), "unplayable") == 0;
+}
+
+static void
+test_media_viewer_video (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) media = g_ptr_array_new_with_free_func (g_object_unref);
+  guint port = qtr_test_pick_free_port ();  /* nothing listens there */
+  g_autofree char *json = g_strdup_printf ("{\"id\": \"7\", \"type\": \"video\", "
+                                           "\"url\": \"http://127.0.0.1:%u/rising.mp4\", "
+                                           "\"preview_url\": \"http://127.0.0.1:%u/rising.png\", "
+                                           "\"description\": \"A loaf rising\"}", port, port);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  QtrMediaViewer *viewer;
+
+  g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (media, qtr_media_attachment_new_from_json (json_node_get_object (
+                                                                json_parser_get_root (parser)),
+                                                              &error));
+  g_assert_no_error (error);
+  viewer = qtr_media_viewer_new (NULL, media, 0);
+  gtk_window_present (GTK_WINDOW (viewer));
+  qtr_test_wait_until (shows_unplayable, viewer, "the viewer gives up on the video");
+  qtr_app_test_settle ();
+  g_assert_cmpstr (qtr_media_viewer_get_shown (viewer), ==, "unplayable");
+  g_assert_nonnull (qtr_app_test_find_label (GTK_WIDGET (viewer), "Open in Browser"));
+  g_assert_nonnull (qtr_app_test_find_label (GTK_WIDGET (viewer), "Open it in the browser"));
+  g_assert_cmpstr (qtr_media_viewer_get_description (viewer), ==, "A loaf rising");
+  gtk_window_destroy (GTK_WINDOW (viewer));
+  qtr_app_test_settle ();
 }
 
 /* Grouped notifications */
@@ -703,6 +765,7 @@ main (int   argc,
 
   g_test_add_func ("/app/search/remote-hashtag-post", test_search);
   g_test_add_func ("/app/media-viewer/two-images", test_media_viewer);
+  g_test_add_func ("/app/media-viewer/video-not-faked", test_media_viewer_video);
   g_test_add_func ("/app/notifications/grouped", test_grouped_notifications);
   g_test_add_func ("/app/window/lists-and-hashtags", test_window_feeds);
   return g_test_run ();
