@@ -232,8 +232,8 @@ qtr_notification_group_row_class_init (QtrNotificationGroupRowClass *klass)
 
   object_class->dispose = qtr_notification_group_row_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/quitter/Quitter/qtr-notification-group-row.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/quitter/Quitter/qtr-notification-group-row.ui");
   gtk_widget_class_bind_template_child (widget_class, QtrNotificationGroupRow, icon);
   gtk_widget_class_bind_template_child (widget_class, QtrNotificationGroupRow, avatars);
   gtk_widget_class_bind_template_child (widget_class, QtrNotificationGroupRow, title);

@@ -130,7 +130,8 @@ update_sections (QtrSearchPage *self)
 static void
 search_state_changed_cb (QtrSearchPage *self)
 {
-  update_sections (self);
+  if (self->search != NULL)
+    update_sections (self);
   show_state (self);
 }
 
@@ -247,9 +248,11 @@ run (QtrSearchPage *self,
 static gboolean
 is_current (QtrSearchPage *self)
 {
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
+  const char *entered = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *text = g_strstrip (g_strdup (entered));
 
-  return self->search != NULL && qtr_search_get_state (self->search) != QTR_SEARCH_STATE_FAILED &&
+  return self->search != NULL &&
+         qtr_search_get_state (self->search) != QTR_SEARCH_STATE_FAILED &&
          g_strcmp0 (qtr_search_get_text (self->search), text) == 0;
 }
 
@@ -259,7 +262,8 @@ search_entry_search_changed_cb (QtrSearchPage *self)
   /* Enter already searched for this (and resolved). */
   if (is_current (self))
     return;
-  run (self, qtr_search_wants_resolve (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
+  run (self,
+       qtr_search_wants_resolve (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
 }
 
 static void

@@ -28,11 +28,11 @@
  * timelines of the sidebar (Home, Notifications, Mentions, Local, Federated, Bookmarks,
  * Favourites, then one per list and per followed hashtag, under their own headings), and the
  * Search section's QtrSearch. Each timeline shows what the cache kept at once, then asks the
- * server for what is newer; the streaming client (or polling, where the server has no streaming) keeps them up
- * to date. While the server cannot be reached a banner says so, and goes away once it answers
- * again; a server that answers with an error gets a banner with a "Retry" button. Switching
- * account or logging out ends the session (every request cancelled, the stream closed) and
- * starts the next one. */
+ * server for what is newer; the streaming client (or polling, where the server has no
+ * streaming) keeps them up to date. While the server cannot be reached a banner says so, and
+ * goes away once it answers again; a server that answers with an error gets a banner with a
+ * "Retry" button. Switching account or logging out ends the session (every request cancelled,
+ * the stream closed) and starts the next one. */
 
 /* The sidebar's sections with a timeline, as the window builds them. */
 static const struct {

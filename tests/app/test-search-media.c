@@ -105,7 +105,8 @@ press (GtkWidget  *widget,
       for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
         {
           g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-          g_autofree char *text = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+          GtkShortcutTrigger *shortcut_trigger = gtk_shortcut_get_trigger (shortcut);
+          g_autofree char *text = gtk_shortcut_trigger_to_string (shortcut_trigger);
           g_auto(GStrv) alternatives = g_strsplit (text, "|", -1);
 
           if (g_strv_contains ((const char * const *) alternatives, trigger))
