@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "qtr-account-store.h"
+#include "qtr-search-page.h"
 
 /* QtrMainView: the window's content once an account is open.
  *
@@ -31,11 +32,16 @@ struct _QtrMainView
   GPtrArray  *handles;    /* of the accounts listed */
   char       *section;    /* nullable: the one shown */
   GHashTable *histories;  /* section → GPtrArray of the pages pushed over it, oldest first */
+  QtrSearchPage *search_page;  /* nullable: the Search section's page, once it has a search */
 
   /* Template widgets */
   AdwLeaflet     *leaflet;
   GtkListBox     *sidebar_list;
   GtkListBox     *accounts_list;
+  GtkWidget      *lists_heading;
+  GtkListBox     *lists_list;
+  GtkWidget      *tags_heading;
+  GtkListBox     *tags_list;
   AdwWindowTitle *content_title;
   GtkStack       *content_stack;
   AdwStatusPage  *empty_page;
@@ -63,12 +69,16 @@ static GtkListBoxRow *
 find_section_row (QtrMainView *self,
                   const char  *section)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->sidebar_list));
-       child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      if (GTK_IS_LIST_BOX_ROW (child) && g_strcmp0 (gtk_widget_get_name (child), section) == 0)
-        return GTK_LIST_BOX_ROW (child);
-    }
+  /* The sections, then the lists and the followed hashtags (their own headings). */
+  GtkListBox *lists[] = { self->sidebar_list, self->lists_list, self->tags_list };
+
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (lists[i]));
+         child != NULL; child = gtk_widget_get_next_sibling (child))
+      {
+        if (GTK_IS_LIST_BOX_ROW (child) && g_strcmp0 (gtk_widget_get_name (child), section) == 0)
+          return GTK_LIST_BOX_ROW (child);
+      }
   return NULL;
 }
 
@@ -168,17 +178,31 @@ leaflet_folded_cb (QtrMainView *self)
   update_back_button (self);
 }
 
+static gboolean
+has_page (QtrMainView *self,
+          const char  *section)
+{
+  return g_hash_table_contains (self->timelines, section) ||
+         (self->search_page != NULL && g_strcmp0 (section, "search") == 0);
+}
+
 static void
 show_section (QtrMainView *self,
               const char  *section)
 {
   GtkListBoxRow *row = find_section_row (self, section);
 
-  if (row == NULL || !g_hash_table_contains (self->timelines, section))
+  GtkListBox *lists[] = { self->sidebar_list, self->lists_list, self->tags_list };
+
+  if (row == NULL || !has_page (self, section))
     return;
   g_free (self->section);
   self->section = g_strdup (section);
-  gtk_list_box_select_row (self->sidebar_list, row);
+  /* One selected row in the three lists of the sidebar. */
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    if (GTK_WIDGET (lists[i]) != gtk_widget_get_parent (GTK_WIDGET (row)))
+      gtk_list_box_unselect_all (lists[i]);
+  gtk_list_box_select_row (GTK_LIST_BOX (gtk_widget_get_parent (GTK_WIDGET (row))), row);
   show_top_page (self);
 }
 
@@ -237,6 +261,31 @@ timeline_hashtag_activated_cb (QtrMainView *self,
                                const char  *name)
 {
   g_signal_emit (self, signals[HASHTAG_ACTIVATED], 0, name);
+}
+
+static void
+search_account_activated_cb (QtrMainView *self,
+                             QtrAccount  *account)
+{
+  const char *url = qtr_account_get_url (account);
+
+  /* The account's profile, as for a mention of it. */
+  if (url != NULL)
+    g_signal_emit (self, signals[MENTION_ACTIVATED], 0, url);
+}
+
+static void
+search_activated_cb (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  QtrMainView *self = QTR_MAIN_VIEW (widget);
+
+  if (self->search_page == NULL)
+    return;
+  show_section (self, "search");
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  qtr_search_page_focus_entry (self->search_page);
 }
 
 static void
@@ -301,12 +350,17 @@ qtr_main_view_class_init (QtrMainViewClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "main.back",
                                        NULL);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, pop_shortcut_cb, NULL);
+  gtk_widget_class_install_action (widget_class, "main.search", NULL, search_activated_cb);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/quitter/Quitter/qtr-main-view.ui");
   gtk_widget_class_bind_template_child (widget_class, QtrMainView, leaflet);
   gtk_widget_class_bind_template_child (widget_class, QtrMainView, sidebar_list);
   gtk_widget_class_bind_template_child (widget_class, QtrMainView, accounts_list);
+  gtk_widget_class_bind_template_child (widget_class, QtrMainView, lists_heading);
+  gtk_widget_class_bind_template_child (widget_class, QtrMainView, lists_list);
+  gtk_widget_class_bind_template_child (widget_class, QtrMainView, tags_heading);
+  gtk_widget_class_bind_template_child (widget_class, QtrMainView, tags_list);
   gtk_widget_class_bind_template_child (widget_class, QtrMainView, content_title);
   gtk_widget_class_bind_template_child (widget_class, QtrMainView, content_stack);
   gtk_widget_class_bind_template_child (widget_class, QtrMainView, empty_page);
@@ -322,10 +376,18 @@ qtr_main_view_class_init (QtrMainViewClass *klass)
 static void
 qtr_main_view_init (QtrMainView *self)
 {
-  GtkEventController *shortcuts;
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
   GtkGesture *back_click;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Ctrl+K goes to the search from anywhere in the window, focused or not. */
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                     GTK_SHORTCUT_SCOPE_MANAGED);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_k,
+                                                                                  GDK_CONTROL_MASK),
+                                                          gtk_named_action_new ("main.search")));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
   self->timelines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->histories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) g_ptr_array_unref);
@@ -354,6 +416,10 @@ qtr_main_view_init (QtrMainView *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Timelines"), -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->accounts_list),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Accounts"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->lists_list),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Lists"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->tags_list),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Followed Hashtags"), -1);
 }
 
 /**
@@ -438,6 +504,29 @@ qtr_main_view_get_account_handle (QtrMainView *self,
   return index < self->handles->len ? self->handles->pdata[index] : NULL;
 }
 
+static QtrTimelineView *
+add_timeline_view (QtrMainView *self,
+                   const char  *section)
+{
+  QtrTimelineView *view = QTR_TIMELINE_VIEW (qtr_timeline_view_new ());
+
+  g_signal_connect_object (view, "status-activated",
+                           G_CALLBACK (timeline_status_activated_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (view, "mention-activated",
+                           G_CALLBACK (timeline_mention_activated_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (view, "hashtag-activated",
+                           G_CALLBACK (timeline_hashtag_activated_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (view, "profile-activated",
+                           G_CALLBACK (page_profile_activated_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_stack_add_named (self->content_stack, GTK_WIDGET (view), section);
+  g_hash_table_insert (self->timelines, g_strdup (section), view);
+  return view;
+}
+
 /**
  * qtr_main_view_set_timeline:
  * @section: `home`, `notifications`, `mentions`, `local`, `federated`, `bookmarks`,
@@ -479,23 +568,7 @@ qtr_main_view_set_timeline (QtrMainView *self,
     }
 
   if (view == NULL)
-    {
-      view = QTR_TIMELINE_VIEW (qtr_timeline_view_new ());
-      g_signal_connect_object (view, "status-activated",
-                               G_CALLBACK (timeline_status_activated_cb), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (view, "mention-activated",
-                               G_CALLBACK (timeline_mention_activated_cb), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (view, "hashtag-activated",
-                               G_CALLBACK (timeline_hashtag_activated_cb), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (view, "profile-activated",
-                               G_CALLBACK (page_profile_activated_cb), self,
-                               G_CONNECT_SWAPPED);
-      gtk_stack_add_named (self->content_stack, GTK_WIDGET (view), section);
-      g_hash_table_insert (self->timelines, g_strdup (section), view);
-    }
+    view = add_timeline_view (self, section);
   qtr_timeline_view_set_model (view, model);
   gtk_widget_set_visible (GTK_WIDGET (row), TRUE);
   if (self->section == NULL)
@@ -781,4 +854,183 @@ qtr_main_view_set_page_title (QtrMainView *self,
   g_object_set_data_full (G_OBJECT (page), PAGE_TITLE_KEY, g_strdup (title), g_free);
   if (gtk_stack_get_visible_child (self->content_stack) == page)
     adw_window_title_set_title (self->content_title, title);
+}
+
+/**
+ * qtr_main_view_set_search:
+ * @search: (nullable): the account's search; %NULL hides the Search section
+ *
+ * Gives the Search section its page (Ctrl+K goes there). Its accounts, hashtags and posts
+ * emit ::mention-activated (with the account's URL), ::hashtag-activated and
+ * ::status-activated.
+ */
+void
+qtr_main_view_set_search (QtrMainView *self,
+                          QtrSearch   *search)
+{
+  GtkListBoxRow *row;
+
+  g_return_if_fail (QTR_IS_MAIN_VIEW (self));
+
+  row = find_section_row (self, "search");
+  if (search == NULL)
+    {
+      if (self->search_page != NULL)
+        gtk_stack_remove (self->content_stack, GTK_WIDGET (self->search_page));
+      self->search_page = NULL;
+      gtk_widget_set_visible (GTK_WIDGET (row), FALSE);
+      if (g_strcmp0 (self->section, "search") == 0)
+        {
+          g_clear_pointer (&self->section, g_free);
+          gtk_stack_set_visible_child_name (self->content_stack, "empty");
+        }
+      return;
+    }
+  if (self->search_page == NULL)
+    {
+      self->search_page = QTR_SEARCH_PAGE (qtr_search_page_new ());
+      g_signal_connect_object (self->search_page, "account-activated",
+                               G_CALLBACK (search_account_activated_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->search_page, "status-activated",
+                               G_CALLBACK (timeline_status_activated_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->search_page, "mention-activated",
+                               G_CALLBACK (timeline_mention_activated_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->search_page, "hashtag-activated",
+                               G_CALLBACK (timeline_hashtag_activated_cb), self,
+                               G_CONNECT_SWAPPED);
+      gtk_stack_add_named (self->content_stack, GTK_WIDGET (self->search_page), "search");
+    }
+  qtr_search_page_set_search (self->search_page, search);
+  gtk_widget_set_visible (GTK_WIDGET (row), TRUE);
+}
+
+/**
+ * qtr_main_view_get_search_page:
+ *
+ * Returns: (transfer none) (nullable): the Search section's page
+ */
+QtrSearchPage *
+qtr_main_view_get_search_page (QtrMainView *self)
+{
+  g_return_val_if_fail (QTR_IS_MAIN_VIEW (self), NULL);
+
+  return self->search_page;
+}
+
+static GtkListBox *
+feed_list (QtrMainView     *self,
+           QtrMainViewFeed  feed,
+           GtkWidget      **heading)
+{
+  *heading = feed == QTR_MAIN_VIEW_FEED_LIST ? self->lists_heading : self->tags_heading;
+  return feed == QTR_MAIN_VIEW_FEED_LIST ? self->lists_list : self->tags_list;
+}
+
+/**
+ * qtr_main_view_add_feed:
+ * @feed: a list, or a followed hashtag
+ * @section: the section's name, unique (such as `list:42` or `tag:cats`)
+ * @label: what the sidebar says (the list's title, `#cats`)
+ * @model: its timeline
+ *
+ * Adds a sidebar entry under the Lists or Followed Hashtags heading, with @model's page. The
+ * heading shows once it has an entry.
+ */
+void
+qtr_main_view_add_feed (QtrMainView     *self,
+                        QtrMainViewFeed  feed,
+                        const char      *section,
+                        const char      *label,
+                        QtrTimeline     *model)
+{
+  GtkWidget *heading;
+  GtkListBox *list = feed_list (self, feed, &heading);
+  GtkWidget *row, *box, *text;
+  QtrTimelineView *view;
+
+  g_return_if_fail (QTR_IS_MAIN_VIEW (self));
+  g_return_if_fail (QTR_IS_TIMELINE (model));
+  g_return_if_fail (find_section_row (self, section) == NULL);
+
+  /* As the template's section rows: an icon, then the label. */
+  row = gtk_list_box_row_new ();
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  text = gtk_label_new (label);
+  gtk_widget_set_name (row, section);
+  gtk_box_append (GTK_BOX (box),
+                  gtk_image_new_from_icon_name (feed == QTR_MAIN_VIEW_FEED_LIST
+                                                ? "view-list-symbolic"
+                                                : "tag-symbolic"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_first_child (box)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
+  gtk_label_set_xalign (GTK_LABEL (text), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (text), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_append (list, row);
+  gtk_widget_set_visible (heading, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (list), TRUE);
+
+  view = add_timeline_view (self, section);
+  qtr_timeline_view_set_model (view, model);
+}
+
+/**
+ * qtr_main_view_clear_feeds:
+ *
+ * Removes the sidebar entries (and their pages) of @feed; its heading hides.
+ */
+void
+qtr_main_view_clear_feeds (QtrMainView     *self,
+                           QtrMainViewFeed  feed)
+{
+  GtkWidget *heading;
+  GtkListBox *list = feed_list (self, feed, &heading);
+  GtkWidget *child;
+
+  g_return_if_fail (QTR_IS_MAIN_VIEW (self));
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    {
+      const char *section = gtk_widget_get_name (child);
+      GtkWidget *view = g_hash_table_lookup (self->timelines, section);
+
+      if (view != NULL)
+        gtk_stack_remove (self->content_stack, view);
+      if (g_strcmp0 (self->section, section) == 0)
+        {
+          g_clear_pointer (&self->section, g_free);
+          gtk_stack_set_visible_child_name (self->content_stack, "empty");
+        }
+      clear_history (self, section);
+      g_hash_table_remove (self->timelines, section);
+      gtk_list_box_remove (list, child);
+    }
+  gtk_widget_set_visible (heading, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (list), FALSE);
+}
+
+/**
+ * qtr_main_view_get_n_feeds:
+ *
+ * Returns: how many entries the sidebar has under @feed's heading
+ */
+guint
+qtr_main_view_get_n_feeds (QtrMainView     *self,
+                           QtrMainViewFeed  feed)
+{
+  GtkWidget *heading;
+  GtkListBox *list = feed_list (self, feed, &heading);
+  guint n = 0;
+
+  g_return_val_if_fail (QTR_IS_MAIN_VIEW (self), 0);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n++;
+  return n;
 }

@@ -7,6 +7,7 @@
 
 #include "qtr-clock.h"
 #include "qtr-html.h"
+#include "qtr-media-viewer.h"
 #include "qtr-open-uri.h"
 #include "qtr-poll-view.h"
 
@@ -16,7 +17,8 @@
  * content goes through the one HTML converter of src/core to label markup: web links open the
  * browser, mentions and hashtags emit ::mention-activated and ::hashtag-activated for the
  * app to navigate in-app. A content warning keeps the content and the media collapsed until
- * revealed; sensitive media stay hidden until clicked. Images come from a QtrImageLoader,
+ * revealed; sensitive media stay hidden until clicked, and a click on a thumbnail opens the
+ * QtrMediaViewer at it. Images come from a QtrImageLoader,
  * asynchronously; the relative time follows the one shared QtrClock while the row is mapped.
  * The row's accessible label reads it as a sentence: author, time, boost or reply, then the
  * content warning or the text. */
@@ -210,7 +212,7 @@ thumbnail_clicked_cb (GtkWidget    *button,
 {
   QtrMediaAttachment *media = g_object_get_data (G_OBJECT (button), "qtr-media");
   GtkWidget *cover = g_object_get_data (G_OBJECT (button), "qtr-cover");
-  const char *url;
+  guint index;
 
   if (cover != NULL)
     {
@@ -223,9 +225,11 @@ thumbnail_clicked_cb (GtkWidget    *button,
       load_thumbnail (self, button);
       return;
     }
-  url = qtr_media_attachment_get_url (media);
-  if (url != NULL)
-    qtr_open_uri (GTK_WIDGET (self), url);
+  /* The viewer, at this attachment among the post's. */
+  if (get_shown (self) != NULL &&
+      g_ptr_array_find (qtr_status_get_media_attachments (get_shown (self)), media, &index))
+    qtr_media_viewer_show (GTK_WIDGET (self), qtr_status_get_media_attachments (get_shown (self)),
+                           index);
 }
 
 /* Media are built here rather than in the template: their number is the post's. */

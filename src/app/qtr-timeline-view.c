@@ -5,11 +5,17 @@
 
 #include <glib/gi18n.h>
 
+#include "qtr-grouped-notifications.h"
+#include "qtr-notification-list.h"
 #include "qtr-status-row.h"
 #include "qtr-timeline-row.h"
 
 /* QtrTimelineView: a GtkListView of QtrTimelineRow over a QtrTimeline (posts, notifications
  * and gaps).
+ *
+ * Notifications (a QtrNotificationList) show grouped, through a QtrGroupedNotifications over
+ * the timeline: the favourites of a post on one row. The timeline still pages; a group's
+ * newest item stands for it (reading position, activation).
  *
  * Rows are recycled by the list view: the factory binds a row to an item and unbinds it (which
  * cancels the row's image loads) when it scrolls away. A gap's row loads the gap.
@@ -35,6 +41,7 @@ struct _QtrTimelineView
   AdwBin              parent_instance;
 
   QtrTimeline        *model;
+  QtrGroupedNotifications *groups;  /* over a notification list: what the list view shows */
   GtkSingleSelection *selection;
   QtrImageLoader     *loader;
   GCancellable       *cancellable;   /* of the model's loads the view started */
@@ -152,7 +159,10 @@ factory_bind_cb (GtkListItemFactory *factory,
   QtrTimelineRow *row = QTR_TIMELINE_ROW (gtk_list_item_get_child (item));
 
   qtr_status_row_set_image_loader (qtr_timeline_row_get_status_row (row), self->loader);
-  qtr_timeline_row_set_item (row, gtk_list_item_get_item (item));
+  if (QTR_IS_NOTIFICATION_GROUP (gtk_list_item_get_item (item)))
+    qtr_timeline_row_set_group (row, gtk_list_item_get_item (item));
+  else
+    qtr_timeline_row_set_item (row, gtk_list_item_get_item (item));
 }
 
 static void
@@ -177,6 +187,8 @@ static GtkWidget *
 find_row_widget (QtrTimelineView *self,
                  gpointer         item)
 {
+  if (QTR_IS_NOTIFICATION_GROUP (item))
+    item = qtr_notification_group_get_lead (item);
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
        child != NULL; child = gtk_widget_get_next_sibling (child))
     {
@@ -184,6 +196,22 @@ find_row_widget (QtrTimelineView *self,
         return child;
     }
   return NULL;
+}
+
+/* The item with @id as the list view shows it (the lead of its group, in a grouped list), and
+ * its position there. */
+static QtrTimelineItem *
+find_shown (QtrTimelineView *self,
+            const char      *id,
+            guint           *position)
+{
+  QtrTimelineItem *item = qtr_timeline_find (self->model, id, position);
+  QtrNotificationGroup *group;
+
+  if (item == NULL || self->groups == NULL)
+    return item;
+  group = qtr_grouped_notifications_find (self->groups, item, position);
+  return group != NULL ? qtr_notification_group_get_lead (group) : NULL;
 }
 
 static void
@@ -339,7 +367,7 @@ restore_timeout_cb (gpointer user_data)
   if (gtk_widget_get_height (GTK_WIDGET (self->list_view)) == 0)
     return G_SOURCE_CONTINUE;
   if (self->model != NULL && self->restore_id != NULL)
-    item = qtr_timeline_find (self->model, self->restore_id, &position);
+    item = find_shown (self, self->restore_id, &position);
   if (item == NULL || self->restore_attempts++ > 60)
     goto done;
   row = find_row_widget (self, item);
@@ -385,7 +413,7 @@ restore_position (QtrTimelineView *self)
   if (self->model == NULL || self->position_restored)
     return;
   id = qtr_timeline_get_read_position (self->model);
-  if (id == NULL || qtr_timeline_find (self->model, id, &position) == NULL)
+  if (id == NULL || find_shown (self, id, &position) == NULL)
     return;
   self->position_restored = TRUE;
   if (position == 0)
@@ -477,8 +505,10 @@ static void
 emit_status_activated (QtrTimelineView *self,
                        guint            position)
 {
-  g_autoptr(QtrTimelineItem) item = g_list_model_get_item (G_LIST_MODEL (self->selection),
-                                                           position);
+  g_autoptr(GObject) shown = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  QtrTimelineItem *item = QTR_IS_NOTIFICATION_GROUP (shown)
+                          ? qtr_notification_group_get_lead (QTR_NOTIFICATION_GROUP (shown))
+                          : QTR_TIMELINE_ITEM (shown);
   QtrStatus *status = NULL;
 
   if (item == NULL)
@@ -767,7 +797,13 @@ qtr_timeline_view_set_model (QtrTimelineView *self,
   self->position_restored = FALSE;
   self->restore_scrolled = FALSE;
   g_set_object (&self->model, model);
-  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (model));
+  /* Notifications show grouped: the favourites of a post on one row. */
+  g_clear_object (&self->groups);
+  if (QTR_IS_NOTIFICATION_LIST (model))
+    self->groups = qtr_grouped_notifications_new (G_LIST_MODEL (model));
+  gtk_single_selection_set_model (self->selection, self->groups != NULL
+                                                   ? G_LIST_MODEL (self->groups)
+                                                   : G_LIST_MODEL (model));
   if (model != NULL)
     {
       GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);

@@ -8,10 +8,13 @@
 #include "qtr-account-store.h"
 #include "qtr-api-client.h"
 #include "qtr-cache.h"
+#include "qtr-feeds.h"
 #include "qtr-login-page.h"
 #include "qtr-main-view.h"
 #include "qtr-notification-list.h"
 #include "qtr-profile-page.h"
+#include "qtr-open-uri.h"
+#include "qtr-search.h"
 #include "qtr-server-info.h"
 #include "qtr-status.h"
 #include "qtr-streaming-client.h"
@@ -25,12 +28,13 @@
  *
  * An open account is a session: its API client, its cache.db, one streaming client and the
  * timelines of the sidebar (Home, Notifications, Mentions, Local, Federated, Bookmarks,
- * Favourites). Each timeline shows what the cache kept at once, then asks the server for what
- * is newer; the streaming client (or polling, where the server has no streaming) keeps them up
- * to date. While the server cannot be reached a banner says so, and goes away once it answers
- * again; a server that answers with an error gets a banner with a "Retry" button. Switching
- * account or logging out ends the session (every request cancelled, the stream closed) and
- * starts the next one. */
+ * Favourites, then one per list and per followed hashtag, under their own headings), and the
+ * Search section's QtrSearch. Each timeline shows what the cache kept at once, then asks the
+ * server for what is newer; the streaming client (or polling, where the server has no
+ * streaming) keeps them up to date. While the server cannot be reached a banner says so, and
+ * goes away once it answers again; a server that answers with an error gets a banner with a
+ * "Retry" button. Switching account or logging out ends the session (every request cancelled,
+ * the stream closed) and starts the next one. */
 
 /* The sidebar's sections with a timeline, as the window builds them. */
 static const struct {
@@ -57,6 +61,8 @@ typedef struct {
   QtrStreamingClient *streaming;    /* once the timelines and discovery are there */
   GPtrArray          *timelines;    /* QtrTimeline, in timeline_sections order; or NULL */
   gboolean            discovered;   /* discovery finished, well or not */
+  QtrSearch          *search;       /* the Search section's */
+  GPtrArray          *feeds;        /* QtrTimeline of the lists and followed hashtags */
 } Session;
 
 struct _QtrWindow
@@ -130,6 +136,8 @@ session_clear (Session *session)
 {
   g_clear_object (&session->streaming);
   g_clear_pointer (&session->timelines, g_ptr_array_unref);
+  g_clear_pointer (&session->feeds, g_ptr_array_unref);
+  g_clear_object (&session->search);
   g_clear_object (&session->server_info);
   g_clear_object (&session->cache);
   g_clear_object (&session->client);
@@ -159,6 +167,8 @@ session_stop (Session *session)
   session->window = NULL;
   if (session->streaming != NULL)
     qtr_streaming_client_stop (session->streaming);
+  if (session->search != NULL)
+    qtr_search_clear (session->search);
   if (session->timelines != NULL)
     for (guint i = 0; i < session->timelines->len; i++)
       g_signal_handlers_disconnect_by_data (session->timelines->pdata[i], session);
@@ -180,6 +190,9 @@ end_session (QtrWindow *self)
     return;
   for (guint i = 0; i < G_N_ELEMENTS (timeline_sections); i++)
     qtr_main_view_set_timeline (self->main_view, timeline_sections[i].section, NULL);
+  qtr_main_view_set_search (self->main_view, NULL);
+  qtr_main_view_clear_feeds (self->main_view, QTR_MAIN_VIEW_FEED_LIST);
+  qtr_main_view_clear_feeds (self->main_view, QTR_MAIN_VIEW_FEED_TAG);
   qtr_main_view_show_banner (self->main_view, NULL, FALSE);
   g_clear_pointer (&self->session, session_stop);
 }
@@ -287,7 +300,61 @@ maybe_start_streaming (Session *session)
   session->streaming = qtr_streaming_client_new (session->client, session->server_info);
   for (guint i = 0; i < session->timelines->len; i++)
     qtr_streaming_client_add_timeline (session->streaming, session->timelines->pdata[i]);
+  for (guint i = 0; session->feeds != NULL && i < session->feeds->len; i++)
+    qtr_streaming_client_add_timeline (session->streaming, session->feeds->pdata[i]);
   qtr_streaming_client_start (session->streaming);
+}
+
+/* The lists and followed hashtags: one sidebar entry each, under their headings (none where
+ * the server has no such endpoint, or the user none). */
+static void
+feeds_loaded_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(Session) session = user_data;
+  g_autoptr(GPtrArray) feeds = NULL;
+  g_autoptr(GError) error = NULL;
+
+  feeds = qtr_feeds_load_finish (result, &error);
+  if (!session_is_live (session))
+    return;
+  if (feeds == NULL)
+    {
+      g_debug ("The lists or followed hashtags did not load: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < feeds->len; i++)
+    {
+      QtrFeed *feed = feeds->pdata[i];
+      gboolean list = feed->kind == QTR_TIMELINE_LIST;
+      g_autofree char *section = g_strconcat (list ? "list:" : "tag:", feed->argument, NULL);
+      g_autofree char *label = list ? g_strdup (feed->title) : g_strconcat ("#", feed->title, NULL);
+      QtrTimeline *timeline;
+
+      if (qtr_main_view_has_section (session->window->main_view, section))
+        continue;
+      timeline = qtr_timeline_new (session->client, session->server_info, session->cache,
+                                   feed->kind, feed->argument);
+      g_ptr_array_add (session->feeds, timeline);
+      qtr_main_view_add_feed (session->window->main_view,
+                              list ? QTR_MAIN_VIEW_FEED_LIST : QTR_MAIN_VIEW_FEED_TAG,
+                              section, label, timeline);
+      qtr_timeline_restore_async (timeline, session->cancellable, timeline_restored_cb,
+                                  session_ref (session));
+      if (session->streaming != NULL)
+        qtr_streaming_client_add_timeline (session->streaming, timeline);
+    }
+}
+
+static void
+load_feeds (Session *session)
+{
+  session->feeds = g_ptr_array_new_with_free_func (g_object_unref);
+  qtr_feeds_load_async (session->client, QTR_TIMELINE_LIST, session->cancellable,
+                        feeds_loaded_cb, session_ref (session));
+  qtr_feeds_load_async (session->client, QTR_TIMELINE_TAG, session->cancellable,
+                        feeds_loaded_cb, session_ref (session));
 }
 
 static void
@@ -319,6 +386,7 @@ build_timelines (Session *session)
       qtr_timeline_restore_async (timeline, session->cancellable, timeline_restored_cb,
                                   session_ref (session));
     }
+  load_feeds (session);
   maybe_start_streaming (session);
 }
 
@@ -362,6 +430,8 @@ discovered_cb (GObject      *source,
     g_debug ("What the server can do is unknown (%s): its timelines are polled",
              error->message);
   session->discovered = TRUE;
+  if (session->search != NULL)
+    qtr_search_set_server_info (session->search, session->server_info);
   /* A stream that polled because discovery had failed gives way to one that knows. */
   if (session->streaming != NULL && session->server_info != NULL)
     {
@@ -402,6 +472,8 @@ credentials_loaded_cb (GObject      *source,
                                  describe_store_error (error));
       return;
     }
+  session->search = qtr_search_new (session->client, NULL);
+  qtr_main_view_set_search (session->window->main_view, session->search);
   discover (session);
   cache_path = qtr_cache_build_path (session->handle + (session->handle[0] == '@'));
   qtr_cache_open_async (cache_path, session->cancellable, cache_opened_cb,
