@@ -20,7 +20,7 @@ struct _QtrNodePreferences
 
   QtrNodeHost        *host;
   GCancellable       *cancellable;
-  guint               busy;         /* changes under way */
+  guint               busy;         /* changes and readings under way */
   guint               loads;        /* snapshots shown so far */
   gboolean            loading;      /* setting the widgets: no change is asked */
   char               *message;
@@ -395,6 +395,7 @@ snapshot_read_cb (GObject      *source,
   g_autoptr(Snapshot) snapshot = NULL;
   g_autoptr(GError) error = NULL;
 
+  self->busy--;
   if (!qtr_node_host_run_finish (QTR_NODE_HOST (source), result, (gpointer *) &snapshot, &error))
     {
       g_autofree char *text = NULL;
@@ -419,6 +420,8 @@ change_done (QtrNodePreferences *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *value = NULL;
 
+  /* Read again first: the page is idle once it shows what the change did. */
+  qtr_node_preferences_refresh (self);
   self->busy--;
   if (!qtr_node_host_run_finish (self->host, result, (gpointer *) &value, &error))
     {
@@ -432,7 +435,6 @@ change_done (QtrNodePreferences *self,
     }
   else if (done != NULL)
     show_message (self, done);
-  qtr_node_preferences_refresh (self);
 }
 
 static void
@@ -843,6 +845,7 @@ qtr_node_preferences_refresh (QtrNodePreferences *self)
   update_state (self);
   if (!qtr_node_host_is_set_up (self->host))
     return;
+  self->busy++;
   qtr_node_host_run_async (self->host, read_snapshot_func, NULL, NULL, self->cancellable,
                            snapshot_read_cb, g_object_ref (self));
 }
@@ -861,7 +864,7 @@ qtr_node_preferences_get_loads (QtrNodePreferences *self)
 /**
  * qtr_node_preferences_get_busy:
  *
- * Returns: whether changes are under way
+ * Returns: whether changes, or readings of the node, are under way
  */
 gboolean
 qtr_node_preferences_get_busy (QtrNodePreferences *self)

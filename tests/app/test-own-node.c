@@ -192,6 +192,19 @@ typedef struct {
   gint64              more_than;
 } QueueWait;
 
+static GtkWidget *
+find_action_row (GtkWidget  *root,
+                 const char *title)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  qtr_app_test_collect (root, ADW_TYPE_ACTION_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (rows->pdata[i]), title) == 0)
+      return rows->pdata[i];
+  return NULL;
+}
+
 /* The queue's row for @host says attempts were made, more than @more_than of them. */
 static gboolean
 queue_shows_attempts (gpointer data)
@@ -208,7 +221,7 @@ queue_shows_attempts (gpointer data)
   /* The page reads the node again, and must show what node.db says. */
   gtk_widget_activate_action (GTK_WIDGET (wait->page), "node.refresh", NULL);
   qtr_app_test_settle ();
-  row = qtr_app_test_find_named (GTK_WIDGET (wait->page), wait->host);
+  row = find_action_row (GTK_WIDGET (wait->page), wait->host);
   if (row == NULL)
     return FALSE;
   expected = g_strdup_printf ("after %" G_GINT64_FORMAT " attempts", attempts);
@@ -376,8 +389,8 @@ test_own_node (void)
   /* A follower whose host cannot be reached (bob's port, closed now): the queue shows it,
    * with its error, and "Retry now" tries again at once instead of after the backoff. */
   {
-    g_autofree char *bob_host = g_strdup_printf ("127.0.0.1:%u", own_node_peer_get_port (bob));
-    QueueWait wait = { page, &own, bob_host, 0 };
+    /* Deliveries are grouped by host name: bob's is 127.0.0.1 (his port is closed). */
+    QueueWait wait = { page, &own, "127.0.0.1", 0 };
     gint64 attempts;
 
     own_node_peer_stop (bob);
@@ -424,3 +437,4 @@ main (int   argc,
 
   return g_test_run ();
 }
+
