@@ -40,6 +40,18 @@ own_node_peer_get_port (OwnNodePeer *peer)
   return peer->node.port;
 }
 
+const char *
+own_node_peer_get_handle (OwnNodePeer *peer)
+{
+  return peer->node.handle;
+}
+
+const char *
+own_node_peer_get_actor_url (OwnNodePeer *peer)
+{
+  return peer->node.actor;
+}
+
 void
 own_node_peer_follow (OwnNodePeer *peer,
                       const char  *handle)

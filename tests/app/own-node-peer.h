@@ -16,6 +16,8 @@ OwnNodePeer *own_node_peer_start      (const char  *root,
 void         own_node_peer_stop       (OwnNodePeer *peer);
 void         own_node_peer_free       (OwnNodePeer *peer);
 guint        own_node_peer_get_port   (OwnNodePeer *peer);
+const char  *own_node_peer_get_handle (OwnNodePeer *peer);
+const char  *own_node_peer_get_actor_url (OwnNodePeer *peer);
 void         own_node_peer_follow     (OwnNodePeer *peer,
                                        const char  *handle);
 gint64       own_node_peer_count_following (OwnNodePeer *peer);

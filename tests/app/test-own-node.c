@@ -386,6 +386,56 @@ test_own_node (void)
   qtr_app_test_settle ();
   g_assert_nonnull (qtr_app_test_find_label (GTK_WIDGET (page), "spam.example"));
 
+  /* The profile, through the node's own functions: the actor shows it. */
+  type_into (GTK_WIDGET (page), "Display Name", "Ada, Countess");
+  type_into (GTK_WIDGET (page), "Bio", "Notes on the analytical engine");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "node.save-profile", NULL));
+  qtr_test_wait_until (preferences_idle, page, "the profile is saved");
+  g_assert_null (qtr_node_preferences_get_message (page));
+  {
+    g_autofree char *url = g_strconcat (own.base, "/users/" USERNAME, NULL);
+    g_autofree char *body = NULL;
+
+    g_assert_cmpuint (own_node_peer_get_actor (url, &body), ==, 200);
+    g_assert_nonnull (strstr (body, "Ada, Countess"));
+    g_assert_nonnull (strstr (body, "Notes on the analytical engine"));
+  }
+
+  /* Moving away to bob's account is refused: it does not list ada as an alias. Moving here
+   * from it (an alias) is listed. */
+  type_into (GTK_WIDGET (page), "Move to Another Server (@you@new.example)",
+             own_node_peer_get_handle (bob));
+  g_signal_emit_by_name (find_entry_row (GTK_WIDGET (page),
+                                         "Move to Another Server (@you@new.example)"), "apply");
+  qtr_test_wait_until (preferences_idle, page, "the move is answered");
+  g_assert_nonnull (qtr_node_preferences_get_message (page));
+  g_assert_true (g_str_has_prefix (qtr_node_preferences_get_message (page),
+                                   "The account was not moved"));
+  g_assert_cmpint (query_own_node (&own, "SELECT count (*) FROM owner WHERE moved_to IS NULL"),
+                   ==, 1);
+  type_into (GTK_WIDGET (page), "Move from Another Server (@you@old.example)",
+             own_node_peer_get_handle (bob));
+  g_signal_emit_by_name (find_entry_row (GTK_WIDGET (page),
+                                         "Move from Another Server (@you@old.example)"), "apply");
+  qtr_test_wait_until (preferences_idle, page, "the alias is added");
+  g_assert_cmpstr (qtr_node_preferences_get_message (page), ==,
+                   "Alias added: start the move on your old server now.");
+  {
+    GtkWidget *row = find_action_row (GTK_WIDGET (page), "Also Known As");
+
+    g_assert_nonnull (row);
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                     own_node_peer_get_actor_url (bob));
+  }
+
+  /* What to type in a phone app: the node's address. */
+  {
+    GtkWidget *row = find_action_row (GTK_WIDGET (page), "Server Address");
+
+    g_assert_nonnull (row);
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, own.base);
+  }
+
   /* A follower whose host cannot be reached (bob's port, closed now): the queue shows it,
    * with its error, and "Retry now" tries again at once instead of after the backoff. */
   {
@@ -426,6 +476,92 @@ test_own_node (void)
   g_free (own.base);
 }
 
+static gboolean
+host_settled (gpointer host)
+{
+  return qtr_node_host_get_state (host) != QTR_NODE_HOST_STARTING;
+}
+
+/* A node that `quitter-node run` serves already is not started twice: the app uses that one,
+ * and says so. A port in use says to pick another in the preferences. */
+static void
+test_host_states (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("quitter-test-node-host-XXXXXX", NULL);
+  g_autofree char *served_dir = g_build_filename (root, "served", NULL);
+  g_autofree char *other_dir = g_build_filename (root, "other", NULL);
+  guint port = qtr_test_pick_free_port ();
+  g_autofree char *base = g_strdup_printf ("http://127.0.0.1:%u", port);
+  g_autoptr(QtrNode) served = NULL;
+  g_autoptr(QtrNodeHost) host = NULL;
+  g_autoptr(QtrNodeHost) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  GtkWindow *preferences;
+  QtrNodePreferences *page;
+
+  g_assert_true (qtr_node_init_data_dir (served_dir, base, "grace", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (qtr_node_init_data_dir (other_dir, "http://127.0.0.1:1", "hopper", NULL,
+                                         &error));
+  g_assert_no_error (error);
+
+  /* Served by "another process": its lock is taken. */
+  served = qtr_node_open (served_dir, &error);
+  g_assert_no_error (error);
+  qtr_node_set_listen (served, NULL, (int) port);
+  g_assert_true (qtr_node_start (served, &error));
+  g_assert_no_error (error);
+
+  host = qtr_node_host_new (served_dir);
+  qtr_node_host_start (host);
+  qtr_test_wait_until (host_settled, host, "the host finds the node served");
+  g_assert_cmpint (qtr_node_host_get_state (host), ==, QTR_NODE_HOST_EXTERNAL);
+  g_assert_cmpstr (qtr_node_host_get_base_url (host), ==, base);
+  text = qtr_node_host_describe (host);
+  g_assert_nonnull (strstr (text, "runs already outside Quitter"));
+  g_clear_pointer (&text, g_free);
+
+  /* Its preferences still read it, beside the process that serves it. */
+  preferences = qtr_node_preferences_present (NULL, host);
+  page = QTR_NODE_PREFERENCES (qtr_app_test_find (GTK_WIDGET (preferences),
+                                                  QTR_TYPE_NODE_PREFERENCES));
+  qtr_test_wait_until (preferences_idle, page, "the page reads the served node");
+  g_assert_cmpuint (qtr_node_preferences_get_loads (page), >=, 1);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_action_row (GTK_WIDGET (page),
+                                                                                 "Server Address"))),
+                   ==, base);
+  gtk_window_destroy (preferences);
+
+  /* Another node on the same port cannot start, and says what to do. */
+  {
+    g_autoptr(QtrNode) node = qtr_node_open (other_dir, &error);
+    g_autofree char *conf = g_build_filename (other_dir, "node.conf", NULL);
+    g_autoptr(QtrNodeConfig) config = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (qtr_node_set_address (node, "http://127.0.0.1:1", "127.0.0.1", port, &error));
+    g_assert_no_error (error);
+    config = qtr_node_config_load (conf, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (config->port, ==, port);
+  }
+  other = qtr_node_host_new (other_dir);
+  qtr_node_host_start (other);
+  qtr_test_wait_until (host_settled, other, "the other node fails to start");
+  g_assert_cmpint (qtr_node_host_get_state (other), ==, QTR_NODE_HOST_FAILED);
+  g_assert_true (g_error_matches (qtr_node_host_get_error (other), QTR_NODE_ERROR,
+                                  QTR_NODE_ERROR_LISTEN));
+  text = qtr_node_host_describe (other);
+  g_assert_nonnull (strstr (text, "Pick another port in the node’s preferences"));
+
+  qtr_node_host_stop (other);
+  qtr_node_host_stop (host);
+  qtr_node_stop (served);
+  g_clear_object (&served);
+  qtr_test_remove_tree (root);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -434,6 +570,7 @@ main (int   argc,
   qtr_app_test_start_gtk ();
 
   g_test_add_func ("/app/own-node", test_own_node);
+  g_test_add_func ("/app/own-node/host-states", test_host_states);
 
   return g_test_run ();
 }
