@@ -486,7 +486,10 @@ qtr_node_host_describe (QtrNodeHost *self)
                                 "restart it."), self->error ? self->error->message : "");
     case QTR_NODE_HOST_STOPPED:
     default:
-      return g_strdup (_("Your node is stopped."));
+      if (!qtr_node_host_is_set_up (self))
+        return g_strdup (_("Quitter runs no node of yours yet: choose “Start My Own Node” in "
+                           "the main menu to set one up."));
+      return g_strdup (_("Your node is stopped: press Restart to start it."));
     }
 }
 

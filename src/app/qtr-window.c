@@ -553,6 +553,12 @@ start_node_activated_cb (GtkWidget  *widget,
 {
   QtrWindow *self = QTR_WINDOW (widget);
 
+  if (qtr_node_host_is_set_up (qtr_node_host_get_default ()))
+    {
+      show_toast (self, _("Your node is set up already: its settings are in Node "
+                          "Preferences."));
+      return;
+    }
   qtr_node_assistant_reset (self->node_assistant);
   gtk_stack_set_visible_child_name (self->main_stack, "node-assistant");
 }
