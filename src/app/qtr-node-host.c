@@ -6,8 +6,6 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "qtr-node-config.h"
-
 /* QtrNodeHost: the app's own node, on a thread of its own.
  *
  * The node lives on its thread with its own GMainContext, so a burst of deliveries never

@@ -709,6 +709,7 @@ qtr_window_init (QtrWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_object (qtr_node_host_get_default (), "notify::state",
                            G_CALLBACK (node_host_state_changed_cb), self, 0);
+  node_host_state_changed_cb (qtr_node_host_get_default (), NULL, self);
 
   self->settings = g_settings_new (APP_ID);
   restore_window_state (self);

@@ -80,6 +80,12 @@ host_running (gpointer host)
 }
 
 static gboolean
+host_settled (gpointer host)
+{
+  return qtr_node_host_get_state (host) != QTR_NODE_HOST_STARTING;
+}
+
+static gboolean
 preferences_idle (gpointer page)
 {
   return !qtr_node_preferences_get_busy (page);
@@ -468,18 +474,36 @@ test_own_node (void)
   gtk_window_present (GTK_WINDOW (window));
   qtr_test_wait_until (window_at_main, window, "the window opens the node's account");
   gtk_window_destroy (GTK_WINDOW (window));
-
   qtr_node_host_stop (host);
+
+  /* Served by another process (quitter-node run, its systemd unit) when the app starts: the
+   * app uses that one, and the window says so. */
+  {
+    g_autoptr(QtrNode) served = qtr_node_open (own.data_dir, NULL);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_nonnull (served);
+    g_assert_true (qtr_node_start (served, &error));
+    g_assert_no_error (error);
+    qtr_node_host_autostart (host, settings);
+    qtr_test_wait_until (host_settled, host, "the app finds its node served");
+    g_assert_cmpint (qtr_node_host_get_state (host), ==, QTR_NODE_HOST_EXTERNAL);
+    window = g_object_new (QTR_TYPE_WINDOW, NULL);
+    gtk_window_present (GTK_WINDOW (window));
+    qtr_test_wait_until (window_at_main, window, "the window opens the served node's account");
+    qtr_app_test_settle ();
+    g_assert_nonnull (qtr_app_test_find_label (GTK_WIDGET (window),
+                                               "Your node runs already outside Quitter"));
+    actor_answers (own.base);
+    gtk_window_destroy (GTK_WINDOW (window));
+    qtr_node_host_stop (host);
+    qtr_node_stop (served);
+  }
+
   own_node_peer_free (bob);
   qtr_test_remove_tree (root);
   g_free (own.data_dir);
   g_free (own.base);
-}
-
-static gboolean
-host_settled (gpointer host)
-{
-  return qtr_node_host_get_state (host) != QTR_NODE_HOST_STARTING;
 }
 
 /* A node that `quitter-node run` serves already is not started twice: the app uses that one,
