@@ -555,6 +555,7 @@ test_host_states (void)
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_action_row (GTK_WIDGET (page),
                                                                                  "Server Address"))),
                    ==, base);
+  qtr_app_test_screenshot (GTK_WIDGET (preferences), "own-node-preferences-external");
   gtk_window_destroy (preferences);
 
   /* Another node on the same port cannot start, and says what to do. */
