@@ -22,7 +22,6 @@
  * the node at each start (the `node-folder` setting). Every failure is shown on the page, with
  * what to do. */
 
-#define NODE_SCOPES "read write follow push"
 #define RUN_A_NODE_URL APP_WEBSITE "#running-a-node"
 
 struct _QtrNodeAssistant
@@ -36,7 +35,7 @@ struct _QtrNodeAssistant
   gboolean          busy;
   char             *error;
   char             *base_url;
-  char             *token;
+  QtrCredentials   *credentials;
   QtrStoredAccount *stored;
 
   /* Template widgets */
@@ -259,13 +258,9 @@ account_saved_cb (GObject      *source,
 static void
 save_account (QtrNodeAssistant *self)
 {
-  g_autoptr(QtrCredentials) credentials = NULL;
-
   set_busy (self, TRUE);
-  /* Minted by the node itself: there is no OAuth app to name. */
-  credentials = qtr_credentials_new (self->base_url, "", "", self->token);
-  qtr_account_store_save_async (self->store, self->stored, credentials, self->cancellable,
-                                account_saved_cb, g_object_ref (self));
+  qtr_account_store_save_async (self->store, self->stored, self->credentials,
+                                self->cancellable, account_saved_cb, g_object_ref (self));
 }
 
 /* The handle's domain: the base URL's host, with its port when it has one (loopback). */
@@ -325,8 +320,8 @@ node_created_cb (GObject      *source,
   QtrNodeHost *host = QTR_NODE_HOST (source);
   const char *listen_url;
 
-  self->token = qtr_node_host_create_finish (host, result, &error);
-  if (self->token == NULL)
+  self->credentials = qtr_node_host_create_finish (host, result, &error);
+  if (self->credentials == NULL)
     {
       g_autofree char *message = NULL;
 
@@ -351,8 +346,8 @@ node_created_cb (GObject      *source,
   /* Ask the node itself who the account is: through where it listens, which is this
    * computer's even when the public address is not set up yet. */
   listen_url = qtr_node_host_get_listen_url (host);
-  client = qtr_api_client_new (listen_url != NULL ? listen_url : self->base_url, self->token,
-                               &error);
+  client = qtr_api_client_new (listen_url != NULL ? listen_url : self->base_url,
+                               self->credentials->access_token, &error);
   if (client == NULL)
     {
       show_error (self, error->message);
@@ -410,7 +405,7 @@ next_activated_cb (GtkWidget  *widget,
   else if (g_str_equal (self->page, "address"))
     {
       /* A node that exists already (the keyring failed after it started) is not made again. */
-      if (self->token != NULL && self->stored != NULL)
+      if (self->credentials != NULL && self->stored != NULL)
         save_account (self);
       else
         create_node (self);
@@ -472,7 +467,7 @@ qtr_node_assistant_finalize (GObject *object)
 
   g_free (self->error);
   g_free (self->base_url);
-  g_free (self->token);
+  g_clear_pointer (&self->credentials, qtr_credentials_free);
 
   G_OBJECT_CLASS (qtr_node_assistant_parent_class)->finalize (object);
 }
@@ -601,7 +596,7 @@ qtr_node_assistant_reset (QtrNodeAssistant *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  g_clear_pointer (&self->token, g_free);
+  g_clear_pointer (&self->credentials, qtr_credentials_free);
   g_clear_pointer (&self->stored, qtr_stored_account_free);
   gtk_editable_set_text (GTK_EDITABLE (self->username_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->display_name_row), "");

@@ -671,16 +671,28 @@ create_in_thread (GTask        *task,
 }
 
 static void
+credentials_free (QtrCredentials *credentials)
+{
+  qtr_credentials_free (credentials);
+}
+
+static void
 mint_token_func (QtrNode *node,
                  GTask   *task)
 {
+  g_autofree char *client_id = NULL;
+  g_autofree char *client_secret = NULL;
+  g_autofree char *token = NULL;
   GError *error = NULL;
-  char *token = qtr_node_mint_token (node, "read write follow push", &error);
 
+  token = qtr_node_mint_app_token (node, "Quitter", "read write follow push", &client_id,
+                                   &client_secret, &error);
   if (token == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, token, g_free);
+    g_task_return_pointer (task, qtr_credentials_new (qtr_node_get_base_url (node), client_id,
+                                                      client_secret, token),
+                           (GDestroyNotify) credentials_free);
 }
 
 static void
@@ -690,12 +702,13 @@ token_minted_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
-  char *token = NULL;
+  QtrCredentials *credentials = NULL;
 
-  if (!qtr_node_host_run_finish (QTR_NODE_HOST (source), result, (gpointer *) &token, &error))
+  if (!qtr_node_host_run_finish (QTR_NODE_HOST (source), result, (gpointer *) &credentials,
+                                 &error))
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, token, g_free);
+    g_task_return_pointer (task, credentials, (GDestroyNotify) credentials_free);
 }
 
 static void
@@ -772,9 +785,10 @@ qtr_node_host_create_async (QtrNodeHost         *self,
 /**
  * qtr_node_host_create_finish:
  *
- * Returns: (transfer full): the app's access token to the new node, or %NULL with @error set
+ * Returns: (transfer full): the app's credentials on the new node (its base URL, client id
+ *   and secret, token), or %NULL with @error set
  */
-char *
+QtrCredentials *
 qtr_node_host_create_finish (QtrNodeHost   *self,
                              GAsyncResult  *result,
                              GError       **error)

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "qtr-login.h"
 #include "qtr-node.h"
 
 G_BEGIN_DECLS
@@ -93,7 +94,7 @@ void              qtr_node_host_create_async (QtrNodeHost         *self,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data);
-char             *qtr_node_host_create_finish (QtrNodeHost        *self,
+QtrCredentials   *qtr_node_host_create_finish (QtrNodeHost        *self,
                                               GAsyncResult        *result,
                                               GError             **error);
 

@@ -72,29 +72,17 @@ qtr_node_get_profile (QtrNode *node)
   return profile;
 }
 
-/**
- * qtr_node_mint_token:
- * @scopes: what the token may do, e.g. "read write follow push"
- *
- * Makes a new access token of the client API acting for the owner, as an app would get by
- * signing in: for the desktop app and for scripts. Only its hash is kept.
- *
- * Returns: (transfer full): the token, or %NULL with @error set (%QTR_NODE_ERROR_INVALID for
- *   scopes that are unknown or none)
- */
-char *
-qtr_node_mint_token (QtrNode     *node,
-                     const char  *scopes,
-                     GError     **error)
+static char *
+mint_token (QtrNode     *node,
+            gint64       app_row,
+            const char  *scopes,
+            GError     **error)
 {
   g_autofree char *unknown = NULL;
   g_autofree char *normalized = NULL;
   g_autofree char *token = NULL;
   g_autofree char *hash = NULL;
   QtrOAuthScopes scope_set;
-
-  g_return_val_if_fail (QTR_IS_NODE (node), NULL);
-  g_return_val_if_fail (scopes != NULL, NULL);
 
   if (!qtr_oauth_scopes_parse (scopes, &scope_set, &unknown))
     {
@@ -113,9 +101,83 @@ qtr_node_mint_token (QtrNode     *node,
   normalized = qtr_oauth_scopes_to_string (scope_set);
   token = qtr_oauth_new_token ();
   hash = qtr_oauth_hash_token (token);
-  if (qtr_node_store_add_token (qtr_node_get_store (node), hash, 0, TRUE, normalized, error) < 0)
+  if (qtr_node_store_add_token (qtr_node_get_store (node), hash, app_row, TRUE, normalized,
+                                error) < 0)
     return NULL;
   return g_steal_pointer (&token);
+}
+
+/**
+ * qtr_node_mint_token:
+ * @scopes: what the token may do, e.g. "read write follow push"
+ *
+ * Makes a new access token of the client API acting for the owner, as an app would get by
+ * signing in: for scripts (`quitter-node token`). Only its hash is kept.
+ *
+ * Returns: (transfer full): the token, or %NULL with @error set (%QTR_NODE_ERROR_INVALID for
+ *   scopes that are unknown or none)
+ */
+char *
+qtr_node_mint_token (QtrNode     *node,
+                     const char  *scopes,
+                     GError     **error)
+{
+  g_return_val_if_fail (QTR_IS_NODE (node), NULL);
+  g_return_val_if_fail (scopes != NULL, NULL);
+
+  return mint_token (node, 0, scopes, error);
+}
+
+/**
+ * qtr_node_mint_app_token:
+ * @app_name: the app's name, as the node lists the apps signed in
+ * @scopes: what the token may do, e.g. "read write follow push"
+ * @client_id: (out): the OAuth client id of the app
+ * @client_secret: (out): its secret
+ *
+ * As qtr_node_mint_token(), for an app on this computer (the desktop app): the node registers
+ * it as an OAuth app first, so that it can revoke its token (POST /oauth/revoke) as any app
+ * signed in through the authorize page does.
+ *
+ * Returns: (transfer full): the token, or %NULL with @error set
+ */
+char *
+qtr_node_mint_app_token (QtrNode     *node,
+                         const char  *app_name,
+                         const char  *scopes,
+                         char       **client_id,
+                         char       **client_secret,
+                         GError     **error)
+{
+  g_autofree char *secret = NULL;
+  g_autofree char *normalized = NULL;
+  QtrOAuthApp app = { 0 };
+  QtrOAuthScopes scope_set;
+  char *token;
+  gint64 row;
+
+  g_return_val_if_fail (QTR_IS_NODE (node), NULL);
+  g_return_val_if_fail (app_name != NULL && scopes != NULL, NULL);
+
+  if (!qtr_oauth_scopes_parse (scopes, &scope_set, NULL) || scope_set == 0)
+    return mint_token (node, 0, scopes, error);  /* says what is wrong with them */
+  normalized = qtr_oauth_scopes_to_string (scope_set);
+  secret = qtr_oauth_new_token ();
+  app.name = (char *) app_name;
+  app.redirect_uris = (char *) "urn:ietf:wg:oauth:2.0:oob";
+  app.scopes = normalized;
+  app.client_id = qtr_oauth_new_token ();
+  app.secret_hash = qtr_oauth_hash_token (secret);
+  row = qtr_node_store_add_app (qtr_node_get_store (node), &app, error);
+  g_free (app.secret_hash);
+  if (row < 0 || (token = mint_token (node, row, scopes, error)) == NULL)
+    {
+      g_free (app.client_id);
+      return NULL;
+    }
+  *client_id = app.client_id;
+  *client_secret = g_steal_pointer (&secret);
+  return token;
 }
 
 /**

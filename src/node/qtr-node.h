@@ -309,6 +309,12 @@ QtrNodeProfile *qtr_node_get_profile  (QtrNode             *node);
 char       *qtr_node_mint_token       (QtrNode             *node,
                                        const char          *scopes,
                                        GError             **error);
+char       *qtr_node_mint_app_token   (QtrNode             *node,
+                                       const char          *app_name,
+                                       const char          *scopes,
+                                       char               **client_id,
+                                       char               **client_secret,
+                                       GError             **error);
 gboolean    qtr_node_set_password     (QtrNode             *node,
                                        const char          *password,
                                        GError             **error);

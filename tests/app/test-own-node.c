@@ -497,6 +497,27 @@ test_own_node (void)
     actor_answers (own.base);
     gtk_window_destroy (GTK_WINDOW (window));
     qtr_node_host_stop (host);
+
+    /* The app signed in as an OAuth app of the node: logging out revokes its token there. */
+    {
+      g_autoptr(QtrAccountStore) store = qtr_account_store_new (NULL, &error);
+      g_autoptr(GAsyncResult) result = NULL;
+      gboolean revoked = FALSE;
+
+      g_assert_no_error (error);
+      g_assert_cmpint (query_own_node (&own, "SELECT count (*) FROM oauth_tokens t JOIN "
+                                             "oauth_apps a ON a.id = t.app_id WHERE "
+                                             "a.name = 'Quitter'"), ==, 1);
+      qtr_account_store_log_out_async (store, handle, NULL, NULL, qtr_test_got_result_cb,
+                                       &result);
+      g_assert_true (qtr_account_store_log_out_finish (store, qtr_test_wait_result (&result),
+                                                       &revoked, &error));
+      g_assert_no_error (error);
+      g_assert_true (revoked);
+      g_assert_cmpint (query_own_node (&own, "SELECT count (*) FROM oauth_tokens t JOIN "
+                                             "oauth_apps a ON a.id = t.app_id WHERE "
+                                             "a.name = 'Quitter'"), ==, 0);
+    }
     qtr_node_stop (served);
   }
 

@@ -55,6 +55,39 @@ test_tokens_and_password (void)
   g_assert_cmpint (qtr_test_node_count (&ada, "SELECT count (*) FROM oauth_tokens WHERE "
                                               "token_hash LIKE '%'"), >=, 1);
 
+  /* For an app on this computer: registered as an OAuth app, whose token it can revoke. */
+  {
+    g_autofree char *client_id = NULL;
+    g_autofree char *client_secret = NULL;
+    g_autofree char *app_token = qtr_node_mint_app_token (ada.node, "Quitter", "read write",
+                                                          &client_id, &client_secret, &error);
+    g_autofree char *app_hash = NULL;
+    g_autoptr(QtrOAuthApp) app = NULL;
+    g_autoptr(QtrOAuthToken) app_found = NULL;
+
+    g_assert_no_error (error);
+    g_assert_nonnull (client_id);
+    g_assert_nonnull (client_secret);
+    app = qtr_node_store_find_app (qtr_node_get_store (ada.node), client_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (app->name, ==, "Quitter");
+    app_hash = qtr_oauth_hash_token (app_token);
+    app_found = qtr_node_store_find_token (qtr_node_get_store (ada.node), app_hash, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (app_found->app_row, ==, app->row);
+    g_assert_true (qtr_node_store_revoke_token (qtr_node_get_store (ada.node), app_hash,
+                                                app->row, &error));
+    g_assert_no_error (error);
+    g_clear_pointer (&app_found, qtr_oauth_token_free);
+    app_found = qtr_node_store_find_token (qtr_node_get_store (ada.node), app_hash, &error);
+    g_assert_no_error (error);
+    g_assert_null (app_found);
+    g_assert_null (qtr_node_mint_app_token (ada.node, "Quitter", "sing", &client_id,
+                                            &client_secret, &error));
+    g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID);
+    g_clear_error (&error);
+  }
+
   g_assert_false (qtr_node_set_password (ada.node, "seven77", &error));
   g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID);
   g_clear_error (&error);
