@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "qtr-node-host.h"
+#include "qtr-node-preferences.h"
 #include "qtr-window.h"
 
 struct _QtrApplication
@@ -83,12 +85,23 @@ open_page_activated_cb (GSimpleAction *action,
     gtk_widget_activate_action_variant (GTK_WIDGET (window), name, parameter);
 }
 
+/* The node's page alone, until the preferences window holds it. */
+static void
+node_preferences_activated_cb (GSimpleAction *action,
+                               GVariant      *parameter,
+                               gpointer       user_data)
+{
+  qtr_node_preferences_present (gtk_application_get_active_window (GTK_APPLICATION (user_data)),
+                                NULL);
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "about", .activate = about_activated_cb },
   { .name = "quit", .activate = quit_activated_cb },
   { .name = "open-status", .activate = open_page_activated_cb, .parameter_type = "s" },
   { .name = "open-profile", .activate = open_page_activated_cb, .parameter_type = "s" },
   { .name = "open-hashtag", .activate = open_page_activated_cb, .parameter_type = "s" },
+  { .name = "node-preferences", .activate = node_preferences_activated_cb },
 };
 
 static void
@@ -111,6 +124,21 @@ qtr_application_startup (GApplication *application)
   for (guint i = 0; i < G_N_ELEMENTS (accelerators); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (application),
                                            accelerators[i].action, accelerators[i].accels);
+
+  /* The app's own node starts with it, on its own thread. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+    qtr_node_host_autostart (qtr_node_host_get_default (), settings);
+  }
+}
+
+static void
+qtr_application_shutdown (GApplication *application)
+{
+  /* Cleanly: what waits to be delivered stays in node.db for the next start. */
+  qtr_node_host_stop (qtr_node_host_get_default ());
+  G_APPLICATION_CLASS (qtr_application_parent_class)->shutdown (application);
 }
 
 static void
@@ -120,6 +148,7 @@ qtr_application_class_init (QtrApplicationClass *klass)
 
   app_class->activate = qtr_application_activate;
   app_class->startup = qtr_application_startup;
+  app_class->shutdown = qtr_application_shutdown;
 }
 
 static void

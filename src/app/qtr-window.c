@@ -11,6 +11,8 @@
 #include "qtr-feeds.h"
 #include "qtr-login-page.h"
 #include "qtr-main-view.h"
+#include "qtr-node-assistant.h"
+#include "qtr-node-host.h"
 #include "qtr-notification-list.h"
 #include "qtr-profile-page.h"
 #include "qtr-open-uri.h"
@@ -79,6 +81,7 @@ struct _QtrWindow
   AdwStatusPage        *welcome_page;
   QtrLoginPage         *login_page;
   QtrMainView          *main_view;
+  QtrNodeAssistant     *node_assistant;
 };
 
 G_DEFINE_FINAL_TYPE (QtrWindow, qtr_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -687,6 +690,43 @@ add_account_activated_cb (GtkWidget  *widget,
   gtk_stack_set_visible_child_name (self->main_stack, "login");
 }
 
+/* "Start my own node" (qtr-node-assistant.c), and what the app's node says about itself. */
+static void
+start_node_activated_cb (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  QtrWindow *self = QTR_WINDOW (widget);
+
+  if (qtr_node_host_is_set_up (qtr_node_host_get_default ()))
+    {
+      show_toast (self, _("Your node is set up already: its settings are in Node "
+                          "Preferences."));
+      return;
+    }
+  qtr_node_assistant_reset (self->node_assistant);
+  gtk_stack_set_visible_child_name (self->main_stack, "node-assistant");
+}
+
+static void
+node_host_state_changed_cb (QtrNodeHost *host,
+                            GParamSpec  *pspec,
+                            QtrWindow   *self)
+{
+  QtrNodeHostState state = qtr_node_host_get_state (host);
+  g_autofree char *text = NULL;
+  AdwToast *toast;
+
+  if (state != QTR_NODE_HOST_FAILED && state != QTR_NODE_HOST_EXTERNAL)
+    return;
+  text = qtr_node_host_describe (host);
+  toast = adw_toast_new (text);
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_button_label (toast, _("_Preferences"));
+  adw_toast_set_action_name (toast, "app.node-preferences");
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 static void
 logged_out_cb (GObject      *source,
                GAsyncResult *result,
@@ -787,6 +827,7 @@ qtr_window_class_init (QtrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QtrWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, QtrWindow, login_page);
   gtk_widget_class_bind_template_child (widget_class, QtrWindow, main_view);
+  gtk_widget_class_bind_template_child (widget_class, QtrWindow, node_assistant);
   gtk_widget_class_bind_template_callback (widget_class, login_page_logged_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, login_page_cancelled_cb);
   gtk_widget_class_bind_template_callback (widget_class, main_view_account_activated_cb);
@@ -804,6 +845,8 @@ qtr_window_class_init (QtrWindowClass *klass)
                                    open_page_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.open-hashtag", "s",
                                    open_page_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.start-node", NULL,
+                                   start_node_activated_cb);
 }
 
 static void
@@ -813,7 +856,11 @@ qtr_window_init (QtrWindow *self)
 
   g_type_ensure (QTR_TYPE_LOGIN_PAGE);
   g_type_ensure (QTR_TYPE_MAIN_VIEW);
+  g_type_ensure (QTR_TYPE_NODE_ASSISTANT);
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (qtr_node_host_get_default (), "notify::state",
+                           G_CALLBACK (node_host_state_changed_cb), self, 0);
+  node_host_state_changed_cb (qtr_node_host_get_default (), NULL, self);
 
   self->settings = g_settings_new (APP_ID);
   restore_window_state (self);
@@ -825,9 +872,11 @@ qtr_window_init (QtrWindow *self)
       g_debug ("%s", error->message);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-account", FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.log-out", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start-node", FALSE);
       return;
     }
   g_object_set (self->login_page, "account-store", self->store, NULL);
+  g_object_set (self->node_assistant, "account-store", self->store, NULL);
   show_accounts (self);
 }
 
@@ -860,7 +909,7 @@ qtr_window_get_login_page (QtrWindow *self)
 /**
  * qtr_window_get_page:
  *
- * Returns: the page shown: "welcome", "login" or "main"
+ * Returns: the page shown: "welcome", "login", "node-assistant" or "main"
  */
 const char *
 qtr_window_get_page (QtrWindow *self)
@@ -868,6 +917,19 @@ qtr_window_get_page (QtrWindow *self)
   g_return_val_if_fail (QTR_IS_WINDOW (self), NULL);
 
   return gtk_stack_get_visible_child_name (self->main_stack);
+}
+
+/**
+ * qtr_window_get_node_assistant:
+ *
+ * Returns: (transfer none): the "Start my own node" assistant
+ */
+QtrNodeAssistant *
+qtr_window_get_node_assistant (QtrWindow *self)
+{
+  g_return_val_if_fail (QTR_IS_WINDOW (self), NULL);
+
+  return self->node_assistant;
 }
 
 QtrWindow *

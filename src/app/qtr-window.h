@@ -6,6 +6,7 @@
 #include "qtr-application.h"
 #include "qtr-login-page.h"
 #include "qtr-main-view.h"
+#include "qtr-node-assistant.h"
 
 G_BEGIN_DECLS
 
@@ -16,5 +17,6 @@ QtrWindow    *qtr_window_new            (QtrApplication *application);
 QtrMainView  *qtr_window_get_main_view  (QtrWindow      *self);
 QtrLoginPage *qtr_window_get_login_page (QtrWindow      *self);
 const char   *qtr_window_get_page       (QtrWindow      *self);
+QtrNodeAssistant *qtr_window_get_node_assistant (QtrWindow *self);
 
 G_END_DECLS

@@ -795,7 +795,6 @@ run_password (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(QtrNode) node = NULL;
   g_autofree char *data_dir = NULL;
-  g_autofree char *hash = NULL;
   char *password = NULL;
   int status = 0;
 
@@ -819,15 +818,15 @@ run_password (int    argc,
       g_printerr ("%s: %s\n", PRGNAME, _("No password was given; nothing was changed."));
       return 1;
     }
-  if (g_utf8_strlen (password, -1) < QTR_OAUTH_PASSWORD_MIN_LENGTH ||
-      !g_utf8_validate (password, -1, NULL))
+  if (!g_utf8_validate (password, -1, NULL) ||
+      g_utf8_strlen (password, -1) < QTR_NODE_PASSWORD_MIN_LENGTH)
     {
       g_autofree char *message = NULL;
 
       free_secret (password);
       /* Translators: %d is a number of characters. */
       message = g_strdup_printf (_("The password needs at least %d characters; nothing was "
-                                   "changed."), QTR_OAUTH_PASSWORD_MIN_LENGTH);
+                                   "changed."), QTR_NODE_PASSWORD_MIN_LENGTH);
       g_printerr ("%s: %s\n", PRGNAME, message);
       return 1;
     }
@@ -845,11 +844,12 @@ run_password (int    argc,
         }
     }
 
-  hash = qtr_oauth_hash_password (password, QTR_OAUTH_PASSWORD_ITERATIONS, &error);
+  if (!qtr_node_set_password (node, password, &error))
+    {
+      free_secret (password);
+      return fail (error);
+    }
   free_secret (password);
-  if (hash == NULL ||
-      !qtr_node_store_set_password_hash (qtr_node_get_store (node), hash, &error))
-    return fail (error);
 
   g_print ("%s\n", _("Password set. Apps ask for it when you sign in to them."));
   return 0;
@@ -867,7 +867,6 @@ run_token (int    argc,
   g_autofree char *scopes = NULL;
   g_autofree char *unknown = NULL;
   g_autofree char *token = NULL;
-  g_autofree char *hash = NULL;
   QtrOAuthScopes scope_set;
   int status = 0;
   const GOptionEntry entries[] = {
@@ -902,9 +901,8 @@ run_token (int    argc,
     return fail (error);
 
   scopes = qtr_oauth_scopes_to_string (scope_set);
-  token = qtr_oauth_new_token ();
-  hash = qtr_oauth_hash_token (token);
-  if (qtr_node_store_add_token (qtr_node_get_store (node), hash, 0, TRUE, scopes, &error) < 0)
+  token = qtr_node_mint_token (node, scopes, &error);
+  if (token == NULL)
     return fail (error);
   g_print ("%s\n", token);
   return 0;

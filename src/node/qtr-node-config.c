@@ -151,6 +151,23 @@ qtr_node_config_set_base_url (QtrNodeConfig  *config,
 }
 
 /**
+ * qtr_node_config_check_username:
+ * @name: (nullable): a user name the owner asks for
+ *
+ * Checks a user name as `quitter-node init` does: letters, digits and _, with . and - inside,
+ * up to 30 characters (Mastodon's rule).
+ */
+gboolean
+qtr_node_config_check_username (const char  *name,
+                                GError     **error)
+{
+  if (!is_valid_username (name))
+    return set_invalid (error, "username: “%s” is not a valid user name (letters, digits and "
+                        "_, up to %d characters)", name ? name : "", MAX_USERNAME_LENGTH);
+  return TRUE;
+}
+
+/**
  * qtr_node_config_validate:
  *
  * Checks every key and normalises the host lists in place.
@@ -168,10 +185,8 @@ qtr_node_config_validate (QtrNodeConfig  *config,
   if (!qtr_node_config_set_base_url (config, config->base_url, error))
     return FALSE;
 
-  if (!is_valid_username (config->username))
-    return set_invalid (error, "username: “%s” is not a valid user name (letters, digits and "
-                        "_, up to %d characters)", config->username ? config->username : "",
-                        MAX_USERNAME_LENGTH);
+  if (!qtr_node_config_check_username (config->username, error))
+    return FALSE;
 
   listen = config->listen_address ? g_inet_address_new_from_string (config->listen_address)
                                   : NULL;

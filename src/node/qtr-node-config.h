@@ -61,6 +61,8 @@ gboolean       qtr_node_config_set_base_url (QtrNodeConfig     *config,
                                           GError              **error);
 gboolean       qtr_node_config_validate  (QtrNodeConfig        *config,
                                           GError              **error);
+gboolean       qtr_node_config_check_username (const char      *name,
+                                          GError              **error);
 gboolean       qtr_node_config_is_blocked (const QtrNodeConfig *config,
                                           const char           *host);
 char          *qtr_node_config_get_host  (const QtrNodeConfig  *config);

@@ -1461,6 +1461,45 @@ qtr_node_store_failing_hosts (QtrNodeStore  *self,
 }
 
 /**
+ * qtr_node_store_delivery_hosts:
+ *
+ * Returns: (transfer full) (element-type QtrDeliveryHost): the hosts that deliveries wait
+ *   for, those that failed most first, or %NULL with @error set
+ */
+GPtrArray *
+qtr_node_store_delivery_hosts (QtrNodeStore  *self,
+                               GError       **error)
+{
+  g_autoptr(GPtrArray) hosts = g_ptr_array_new_with_free_func ((GDestroyNotify) qtr_delivery_host_free);
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "SELECT host, count (*), max (attempts),"
+                                       " (SELECT last_error FROM deliveries e"
+                                       "  WHERE e.host = d.host AND e.last_error IS NOT NULL"
+                                       "  ORDER BY e.id DESC LIMIT 1),"
+                                       " min (max (next_attempt_at, not_before))"
+                                       " FROM deliveries d"
+                                       " GROUP BY host ORDER BY max (attempts) DESC, host", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = qtr_db_step (self->db, stmt, error)) == SQLITE_ROW)
+    {
+      QtrDeliveryHost *host = g_new0 (QtrDeliveryHost, 1);
+
+      host->host = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      host->waiting = sqlite3_column_int64 (stmt, 1);
+      host->attempts = (guint) sqlite3_column_int (stmt, 2);
+      host->last_error = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      host->next_attempt_at = sqlite3_column_int64 (stmt, 4);
+      g_ptr_array_add (hosts, host);
+    }
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_steal_pointer (&hosts);
+}
+
+/**
  * qtr_node_store_forget_actor:
  *
  * Removes an actor of another server, and with it its follows both ways (deleted accounts).

@@ -231,6 +231,8 @@ gboolean        qtr_node_store_remove_following   (QtrNodeStore          *self,
                                                    GError               **error);
 GStrv           qtr_node_store_failing_hosts      (QtrNodeStore          *self,
                                                    GError               **error);
+GPtrArray      *qtr_node_store_delivery_hosts     (QtrNodeStore          *self,
+                                                   GError               **error);
 
 /**
  * QtrInboxEntry:

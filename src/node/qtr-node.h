@@ -298,4 +298,88 @@ char       *qtr_node_move_finish      (QtrNode             *node,
                                        GAsyncResult        *result,
                                        GError             **error);
 
+/* The owner's settings and the node's upkeep: what `quitter-node` commands and the app's node
+ * preferences change (qtr-node-admin.c). */
+
+/* The shortest password apps may sign in with. */
+#define QTR_NODE_PASSWORD_MIN_LENGTH 8
+
+/**
+ * QtrDeliveryHost:
+ * @host: the host deliveries go to
+ * @waiting: how many deliveries wait for it
+ * @attempts: the most attempts one of them made
+ * @last_error: (nullable): why the last attempt failed, %NULL before any failed
+ * @next_attempt_at: when the next attempt is due (Unix seconds)
+ *
+ * The delivery queue's jobs for one host, for qtr_node_list_delivery_hosts().
+ */
+typedef struct {
+  char   *host;
+  gint64  waiting;
+  guint   attempts;
+  char   *last_error;
+  gint64  next_attempt_at;
+} QtrDeliveryHost;
+
+void        qtr_delivery_host_free    (QtrDeliveryHost *host);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtrDeliveryHost, qtr_delivery_host_free)
+
+/**
+ * QtrNodeProfile:
+ * @actor_url: the owner's actor address
+ * @handle: the owner's handle, `@user@host`
+ * @display_name: the display name ("" when none)
+ * @summary: the profile text, as plain text
+ * @avatar_url: (nullable): the avatar's address, %NULL when none was set
+ * @also_known_as: the owner's other accounts (actor addresses), never %NULL
+ * @moved_to: (nullable): the account the owner moved to
+ *
+ * The owner's profile as the node shows it, for qtr_node_get_profile().
+ */
+typedef struct {
+  char  *actor_url;
+  char  *handle;
+  char  *display_name;
+  char  *summary;
+  char  *avatar_url;
+  GStrv  also_known_as;
+  char  *moved_to;
+} QtrNodeProfile;
+
+void        qtr_node_profile_free     (QtrNodeProfile *profile);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtrNodeProfile, qtr_node_profile_free)
+
+QtrNodeProfile *qtr_node_get_profile  (QtrNode             *node);
+char       *qtr_node_mint_token       (QtrNode             *node,
+                                       const char          *scopes,
+                                       GError             **error);
+char       *qtr_node_mint_app_token   (QtrNode             *node,
+                                       const char          *app_name,
+                                       const char          *scopes,
+                                       char               **client_id,
+                                       char               **client_secret,
+                                       GError             **error);
+gboolean    qtr_node_set_password     (QtrNode             *node,
+                                       const char          *password,
+                                       GError             **error);
+gboolean    qtr_node_set_blocked_domains (QtrNode          *node,
+                                       const char * const  *domains,
+                                       GError             **error);
+const char * const *qtr_node_get_blocked_domains (QtrNode  *node);
+gboolean    qtr_node_get_manual_approval (QtrNode          *node);
+const char *qtr_node_get_username     (QtrNode             *node);
+gboolean    qtr_node_set_address      (QtrNode             *node,
+                                       const char          *base_url,
+                                       const char          *listen_address,
+                                       guint                port,
+                                       GError             **error);
+const char *qtr_node_get_configured_listen_address (QtrNode *node);
+guint       qtr_node_get_configured_port (QtrNode          *node);
+GPtrArray  *qtr_node_list_delivery_hosts (QtrNode          *node,
+                                       gint64              *waiting,
+                                       GError             **error);
+gboolean    qtr_node_retry_deliveries (QtrNode             *node,
+                                       GError             **error);
+
 G_END_DECLS
