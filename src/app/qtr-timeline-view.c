@@ -22,10 +22,16 @@
  * arrive while the user reads further down are held by the timeline, so nothing moves; a
  * "N new posts" button then shows, and lets them in and scrolls to the top. Near the end of the
  * list, the older page is loaded. The first post in view is the timeline's reading position;
- * at start the view scrolls to it once the timeline holds it. */
+ * at start the view scrolls to it once the timeline holds it, unless the user moved first or
+ * it came too late (a position saved by another device never moves what the user reads). */
 
 /* How often the way back to the reading position checks where the row is, in ms. */
 #define RESTORE_INTERVAL 16
+
+/* How long after the view got its timeline a reading position that arrives (from the cache,
+ * or from the server once discovery finished) still moves the view, in µs: later, the user is
+ * reading, and a position another device saved never moves what shows. */
+#define RESTORE_WINDOW (10 * G_USEC_PER_SEC)
 
 /* How close to the end (in screen heights) the older page is asked for. */
 #define LOAD_OLDER_SCREENS 1.0
@@ -49,6 +55,7 @@ struct _QtrTimelineView
   gboolean            restore_scrolled;
   char               *restore_id;     /* the position being gone back to */
   guint               restore_attempts;
+  gint64              model_set_at;   /* monotonic µs */
 
   /* Template widgets */
   GtkScrolledWindow  *scrolled_window;
@@ -374,6 +381,11 @@ restore_position (QtrTimelineView *self)
 
   if (self->model == NULL || self->position_restored)
     return;
+  if (g_get_monotonic_time () - self->model_set_at > RESTORE_WINDOW)
+    {
+      self->position_restored = TRUE;
+      return;
+    }
   id = qtr_timeline_get_read_position (self->model);
   if (id == NULL || qtr_timeline_find (self->model, id, &position) == NULL)
     return;
@@ -438,6 +450,8 @@ move_selection (QtrTimelineView *self,
 
   if (n == 0)
     return;
+  /* The user moves: a reading position that arrives now does not move the view. */
+  self->position_restored = TRUE;
   if (selected == GTK_INVALID_LIST_POSITION)
     next = 0;
   else if (delta < 0)
@@ -748,6 +762,7 @@ qtr_timeline_view_set_model (QtrTimelineView *self,
   g_clear_pointer (&self->restore_id, g_free);
   self->loading_older = FALSE;
   self->position_restored = FALSE;
+  self->model_set_at = g_get_monotonic_time ();
   self->restore_scrolled = FALSE;
   g_set_object (&self->model, model);
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (model));

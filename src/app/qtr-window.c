@@ -272,8 +272,11 @@ timeline_restored_cb (GObject      *source,
       session_is_live (session))
     g_debug ("%s was not restored from the cache: %s",
                qtr_timeline_get_key (QTR_TIMELINE (source)), error->message);
+  /* Opened at the reading position, what is newer waits above it as "N new posts"; opened at
+   * the top, it comes straight in. */
   if (session_is_live (session))
-    load_newer (session, QTR_TIMELINE (source));
+    qtr_timeline_check_newer_async (QTR_TIMELINE (source), session->cancellable,
+                                    newer_loaded_cb, NULL);
 }
 
 /* Once the timelines exist and discovery said whether the server streams: the stream (or
@@ -287,6 +290,17 @@ maybe_start_streaming (Session *session)
   for (guint i = 0; i < session->timelines->len; i++)
     qtr_streaming_client_add_timeline (session->streaming, session->timelines->pdata[i]);
   qtr_streaming_client_start (session->streaming);
+}
+
+/* The timelines are built from the cache at once, before discovery finishes: they learn what
+ * the server can do when it does (and then ask for its reading positions). */
+static void
+give_server_info (Session *session)
+{
+  if (session->timelines == NULL || session->server_info == NULL)
+    return;
+  for (guint i = 0; i < session->timelines->len; i++)
+    qtr_timeline_set_server_info (session->timelines->pdata[i], session->server_info);
 }
 
 static void
@@ -318,6 +332,7 @@ build_timelines (Session *session)
       qtr_timeline_restore_async (timeline, session->cancellable, timeline_restored_cb,
                                   session_ref (session));
     }
+  give_server_info (session);
   maybe_start_streaming (session);
 }
 
@@ -361,6 +376,7 @@ discovered_cb (GObject      *source,
     g_debug ("What the server can do is unknown (%s): its timelines are polled",
              error->message);
   session->discovered = TRUE;
+  give_server_info (session);
   /* A stream that polled because discovery had failed gives way to one that knows. */
   if (session->streaming != NULL && session->server_info != NULL)
     {
@@ -605,10 +621,47 @@ log_out_activated_cb (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void
+position_saved_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GApplication) application = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!qtr_timeline_save_read_position_finish (QTR_TIMELINE (source), result, &error))
+    g_debug ("%s", error->message);
+  if (application != NULL)
+    g_application_release (application);
+}
+
+/* The reading positions are saved at once when the window closes, not after the save delay;
+ * the application waits for them before it quits. */
+static void
+save_reading_positions (QtrWindow *self)
+{
+  GApplication *application = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (self->session == NULL || self->session->timelines == NULL)
+    return;
+  for (guint i = 0; i < self->session->timelines->len; i++)
+    {
+      QtrTimeline *timeline = self->session->timelines->pdata[i];
+
+      if (qtr_timeline_get_read_position (timeline) == NULL)
+        continue;
+      if (application != NULL)
+        g_application_hold (application);
+      qtr_timeline_save_read_position_async (timeline, NULL, position_saved_cb,
+                                             application ? g_object_ref (application) : NULL);
+    }
+}
+
 static gboolean
 qtr_window_close_request (GtkWindow *window)
 {
   save_window_state (QTR_WINDOW (window));
+  save_reading_positions (QTR_WINDOW (window));
   return GTK_WINDOW_CLASS (qtr_window_parent_class)->close_request (window);
 }
 
