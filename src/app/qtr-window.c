@@ -11,7 +11,9 @@
 #include "qtr-login-page.h"
 #include "qtr-main-view.h"
 #include "qtr-notification-list.h"
+#include "qtr-notifier.h"
 #include "qtr-open-uri.h"
+#include "qtr-preferences-window.h"
 #include "qtr-server-info.h"
 #include "qtr-status.h"
 #include "qtr-streaming-client.h"
@@ -65,6 +67,7 @@ struct _QtrWindow
   GSettings            *settings;
   QtrAccountStore      *store;
   Session              *session;  /* of the open account, or NULL */
+  char                 *pending_section;  /* to show once the session's timelines exist */
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -303,6 +306,8 @@ give_server_info (Session *session)
     qtr_timeline_set_server_info (session->timelines->pdata[i], session->server_info);
 }
 
+static void session_timelines_built (Session *session);
+
 static void
 build_timelines (Session *session)
 {
@@ -333,6 +338,7 @@ build_timelines (Session *session)
                                   session_ref (session));
     }
   give_server_info (session);
+  session_timelines_built (session);
   maybe_start_streaming (session);
 }
 
@@ -395,6 +401,17 @@ discover (Session *session)
 }
 
 static void
+server_preferences_adopted_cb (GObject      *source,
+                               GAsyncResult *result,
+                               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!qtr_preferences_adopt_server_finish (result, &error))
+    g_debug ("The server's preferences were not read: %s", error->message);
+}
+
+static void
 credentials_loaded_cb (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
@@ -418,6 +435,8 @@ credentials_loaded_cb (GObject      *source,
       return;
     }
   discover (session);
+  qtr_preferences_adopt_server_async (session->window->settings, session->client,
+                                      session->cancellable, server_preferences_adopted_cb, NULL);
   cache_path = qtr_cache_build_path (session->handle + (session->handle[0] == '@'));
   qtr_cache_open_async (cache_path, session->cancellable, cache_opened_cb,
                         session_ref (session));
@@ -537,14 +556,20 @@ main_view_hashtag_activated_cb (QtrWindow  *self,
   open_in_browser (self, url);
 }
 
-/* "Retry" on the banner: every timeline asks the server again. */
+/* "Retry" on the banner, and F5: every timeline asks the server again. */
 static void
-main_view_banner_activated_cb (QtrWindow *self)
+refresh_timelines (QtrWindow *self)
 {
   if (self->session == NULL || self->session->timelines == NULL)
     return;
   for (guint i = 0; i < self->session->timelines->len; i++)
     load_newer (self->session, self->session->timelines->pdata[i]);
+}
+
+static void
+main_view_banner_activated_cb (QtrWindow *self)
+{
+  refresh_timelines (self);
 }
 
 static void
@@ -621,6 +646,98 @@ log_out_activated_cb (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Desktop life: notifications of the open account, sections by number, running on in the
+ * background. */
+
+static QtrNotifier *
+get_notifier (QtrWindow *self)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+  return QTR_IS_APPLICATION (application)
+           ? qtr_application_get_notifier (QTR_APPLICATION (application)) : NULL;
+}
+
+/* The notifications were seen (their section shows in the active window): their desktop
+ * notifications go. */
+static void
+maybe_withdraw_notifications (QtrWindow *self)
+{
+  QtrTimelineView *view = qtr_main_view_get_timeline (self->main_view, "notifications");
+  QtrNotifier *notifier = get_notifier (self);
+
+  if (self->session != NULL && notifier != NULL && view != NULL &&
+      gtk_window_is_active (GTK_WINDOW (self)) && gtk_widget_get_mapped (GTK_WIDGET (view)))
+    qtr_notifier_withdraw (notifier, self->session->handle);
+}
+
+static void
+is_active_changed_cb (QtrWindow *self)
+{
+  maybe_withdraw_notifications (self);
+}
+
+static void
+notifications_view_mapped_cb (QtrWindow *self)
+{
+  maybe_withdraw_notifications (self);
+}
+
+/* The session's sections have their pages: the notifier watches its notifications, and a
+ * section asked for meanwhile (app.show-notifications) shows. */
+static void
+session_timelines_built (Session *session)
+{
+  QtrWindow *self = session->window;
+  QtrNotifier *notifier = get_notifier (self);
+  QtrTimelineView *view = qtr_main_view_get_timeline (self->main_view, "notifications");
+
+  for (guint i = 0; i < G_N_ELEMENTS (timeline_sections); i++)
+    {
+      if (notifier != NULL && g_str_equal (timeline_sections[i].section, "notifications"))
+        qtr_notifier_watch (notifier, session->handle, session->timelines->pdata[i]);
+    }
+  if (view != NULL)
+    g_signal_connect_object (view, "map", G_CALLBACK (notifications_view_mapped_cb), self,
+                             G_CONNECT_SWAPPED);
+  if (self->pending_section != NULL)
+    {
+      qtr_main_view_select_section (self->main_view, self->pending_section);
+      g_clear_pointer (&self->pending_section, g_free);
+    }
+}
+
+static void
+refresh_activated_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  refresh_timelines (QTR_WINDOW (widget));
+}
+
+static void
+select_section_number_activated_cb (GtkWidget  *widget,
+                                    const char *action_name,
+                                    GVariant   *parameter)
+{
+  QtrWindow *self = QTR_WINDOW (widget);
+
+  if (g_strcmp0 (qtr_window_get_page (self), "main") == 0)
+    qtr_main_view_select_nth_section (self->main_view, g_variant_get_uint32 (parameter));
+}
+
+/* With "Run in the background" on, closing the window hides it: the session (its stream, its
+ * notifications) and the app go on, and activating the app shows it again. */
+static gboolean
+hide_to_background (QtrWindow *self)
+{
+  if (gtk_window_get_application (GTK_WINDOW (self)) == NULL ||
+      !g_settings_get_boolean (self->settings, "run-in-background"))
+    return FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+  return TRUE;
+}
+
 static void
 position_saved_cb (GObject      *source,
                    GAsyncResult *result,
@@ -662,6 +779,8 @@ qtr_window_close_request (GtkWindow *window)
 {
   save_window_state (QTR_WINDOW (window));
   save_reading_positions (QTR_WINDOW (window));
+  if (hide_to_background (QTR_WINDOW (window)))
+    return GDK_EVENT_STOP;
   return GTK_WINDOW_CLASS (qtr_window_parent_class)->close_request (window);
 }
 
@@ -674,6 +793,7 @@ qtr_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), QTR_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->pending_section, g_free);
 
   G_OBJECT_CLASS (qtr_window_parent_class)->dispose (object);
 }
@@ -706,6 +826,9 @@ qtr_window_class_init (QtrWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.add-account", NULL,
                                    add_account_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.log-out", NULL, log_out_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.select-section-number", "u",
+                                   select_section_number_activated_cb);
 }
 
 static void
@@ -731,6 +854,7 @@ qtr_window_init (QtrWindow *self)
     }
   g_object_set (self->login_page, "account-store", self->store, NULL);
   show_accounts (self);
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (is_active_changed_cb), NULL);
 }
 
 /**
@@ -776,4 +900,35 @@ QtrWindow *
 qtr_window_new (QtrApplication *application)
 {
   return g_object_new (QTR_TYPE_WINDOW, "application", application, NULL);
+}
+
+/**
+ * qtr_window_show_notifications:
+ * @handle: (nullable): the account whose notifications to show; %NULL for the open one
+ *
+ * Opens @handle's account if another one is open, and shows its notifications (at once, or
+ * as soon as its sections are there).
+ */
+void
+qtr_window_show_notifications (QtrWindow  *self,
+                               const char *handle)
+{
+  g_return_if_fail (QTR_IS_WINDOW (self));
+
+  if (handle != NULL && self->store != NULL &&
+      qtr_account_store_lookup (self->store, handle) != NULL &&
+      g_strcmp0 (handle, qtr_account_store_get_active (self->store)) != 0)
+    {
+      g_free (self->pending_section);
+      self->pending_section = g_strdup ("notifications");
+      main_view_account_activated_cb (self, handle);
+      return;
+    }
+  if (qtr_main_view_get_timeline (self->main_view, "notifications") != NULL)
+    qtr_main_view_select_section (self->main_view, "notifications");
+  else
+    {
+      g_free (self->pending_section);
+      self->pending_section = g_strdup ("notifications");
+    }
 }

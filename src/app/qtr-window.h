@@ -16,5 +16,7 @@ QtrWindow    *qtr_window_new            (QtrApplication *application);
 QtrMainView  *qtr_window_get_main_view  (QtrWindow      *self);
 QtrLoginPage *qtr_window_get_login_page (QtrWindow      *self);
 const char   *qtr_window_get_page       (QtrWindow      *self);
+void          qtr_window_show_notifications (QtrWindow  *self,
+                                             const char *handle);
 
 G_END_DECLS

@@ -95,6 +95,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  ITEM_ARRIVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void qtr_timeline_list_model_init (GListModelInterface *iface);
 
 G_DEFINE_ENUM_TYPE (QtrTimelineKind, qtr_timeline_kind,
@@ -1317,6 +1324,17 @@ qtr_timeline_class_init (QtrTimelineClass *klass)
     g_param_spec_string ("read-position", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * QtrTimeline::item-arrived:
+   * @item: the new QtrTimelineItem
+   *
+   * A new item came on its own (streamed: qtr_timeline_add_entity()), whether it went in at
+   * the top or is held: for desktop notifications and the like.
+   */
+  signals[ITEM_ARRIVED] =
+    g_signal_new ("item-arrived", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, QTR_TYPE_TIMELINE_ITEM);
 }
 
 static void
@@ -1888,8 +1906,9 @@ qtr_timeline_add_entity (QtrTimeline *self,
       return FALSE;
     }
   fresh = g_ptr_array_new_with_free_func (g_object_unref);
-  g_ptr_array_add (fresh, g_steal_pointer (&item));
+  g_ptr_array_add (fresh, g_object_ref (item));
   deliver_newer (self, fresh, TRUE);
+  g_signal_emit (self, signals[ITEM_ARRIVED], 0, item);
   return TRUE;
 }
 
