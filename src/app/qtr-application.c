@@ -102,8 +102,10 @@ preferences_activated_cb (GSimpleAction *action,
 {
   QtrApplication *self = QTR_APPLICATION (user_data);
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  QtrPreferencesWindow *preferences = qtr_preferences_window_new (parent);
 
-  gtk_window_present (GTK_WINDOW (qtr_preferences_window_new (parent)));
+  gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (preferences));
 }
 
 /* A desktop notification's default action: the account's notifications, in front. */
