@@ -275,11 +275,8 @@ timeline_restored_cb (GObject      *source,
       session_is_live (session))
     g_debug ("%s was not restored from the cache: %s",
                qtr_timeline_get_key (QTR_TIMELINE (source)), error->message);
-  /* Opened at the reading position, what is newer waits above it as "N new posts"; opened at
-   * the top, it comes straight in. */
   if (session_is_live (session))
-    qtr_timeline_check_newer_async (QTR_TIMELINE (source), session->cancellable,
-                                    newer_loaded_cb, NULL);
+    load_newer (session, QTR_TIMELINE (source));
 }
 
 /* Once the timelines exist and discovery said whether the server streams: the stream (or
