@@ -15,6 +15,7 @@
 #include "qtr-login.h"
 #include "qtr-notifier.h"
 #include "qtr-preferences-window.h"
+#include "qtr-server-info.h"
 #include "qtr-status-row.h"
 #include "qtr-status.h"
 #include "qtr-timeline-view.h"
@@ -282,7 +283,41 @@ first_visible_post (QtrTimelineView *view)
 static gboolean
 shows_expected_first (gpointer view)
 {
-  return g_strcmp0 (first_visible_post (view), g_object_get_data (view, "qtr-expected")) == 0;
+  static char *last;
+  const char *first = first_visible_post (view);
+  QtrTimeline *model = qtr_timeline_view_get_model (view);
+  g_autofree char *now = g_strdup_printf ("first %s, read position %s, n %u, value %.0f",
+                                          first, qtr_timeline_get_read_position (model),
+                                          g_list_model_get_n_items (G_LIST_MODEL (model)),
+                                          gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (qtr_timeline_view_get_scrolled_window (view))));
+
+  if (g_strcmp0 (now, last) != 0)
+    {
+      g_test_message ("DEBUG %s", now);
+      g_free (last);
+      last = g_strdup (now);
+    }
+  return g_strcmp0 (first, g_object_get_data (view, "qtr-expected")) == 0;
+}
+
+static gboolean
+position_is_expected (gpointer model)
+{
+  return g_strcmp0 (qtr_timeline_get_read_position (model),
+                    g_object_get_data (model, "qtr-expected")) == 0;
+}
+
+static QtrServerInfo *
+discover (QtrApiClient *client)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  QtrServerInfo *info;
+
+  qtr_server_info_discover_async (client, NULL, qtr_test_got_result_cb, &result);
+  info = qtr_server_info_discover_finish (qtr_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return info;
 }
 
 static gboolean
@@ -433,6 +468,21 @@ test_reading_position (void)
   qtr_app_test_settle ();
   g_assert_cmpstr (first_visible_post (view), ==, read);
   qtr_app_test_screenshot (GTK_WIDGET (window), "desktop-reading-position");
+
+  /* While the user reads, a position another device saved arrives (here, as when discovery
+   * finishes late): the timeline takes it, the view does not move. */
+  qtr_test_spin (QTR_TIMELINE_DEFAULT_SAVE_DELAY + 500);  /* nothing of ours waits to be saved */
+  post_home_marker (other, ids->pdata[0]);
+  {
+    g_autoptr(QtrServerInfo) info = discover (other);
+    QtrTimeline *model = qtr_timeline_view_get_model (view);
+
+    qtr_timeline_set_server_info (model, info);
+    g_object_set_data_full (G_OBJECT (model), "qtr-expected", g_strdup (ids->pdata[0]), g_free);
+    qtr_test_wait_until (position_is_expected, model, "the other device's position arrives");
+    qtr_app_test_settle ();
+    g_assert_cmpstr (first_visible_post (view), ==, read);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   qtr_test_wait_until (no_windows, application, "the window is gone");
