@@ -280,22 +280,27 @@ first_visible_post (QtrTimelineView *view)
   return id;
 }
 
+/* Whether the first post in view is the one set as "qtr-expected" on @view; what it shows
+ * instead goes to the log each time it changes, for when the wait fails. */
 static gboolean
 shows_expected_first (gpointer view)
 {
   static char *last;
-  const char *first = first_visible_post (view);
   QtrTimeline *model = qtr_timeline_view_get_model (view);
-  g_autofree char *now = g_strdup_printf ("first %s, read position %s, n %u, value %.0f",
-                                          first, qtr_timeline_get_read_position (model),
+  GtkAdjustment *adjustment =
+    gtk_scrolled_window_get_vadjustment (qtr_timeline_view_get_scrolled_window (view));
+  const char *first = first_visible_post (view);
+  g_autofree char *now = g_strdup_printf ("first post %s, reading position %s, %u items, "
+                                          "scrolled to %.0f", first,
+                                          qtr_timeline_get_read_position (model),
                                           g_list_model_get_n_items (G_LIST_MODEL (model)),
-                                          gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (qtr_timeline_view_get_scrolled_window (view))));
+                                          gtk_adjustment_get_value (adjustment));
 
   if (g_strcmp0 (now, last) != 0)
     {
-      g_test_message ("DEBUG %s", now);
+      g_test_message ("%s", now);
       g_free (last);
-      last = g_strdup (now);
+      last = g_steal_pointer (&now);
     }
   return g_strcmp0 (first, g_object_get_data (view, "qtr-expected")) == 0;
 }
