@@ -8,8 +8,8 @@
 #include "qtr-json.h"
 
 /* QtrPreferencesWindow: the app's preferences, each row bound to its GSettings key (so a
- * change applies at once and is kept): the style, the default visibility of new posts, how
- * media show, the disk cache of images, and whether the app runs on in the background when its
+ * change applies at once and is kept): the style, the default visibility of new posts,
+ * whether sensitive media show at once, the disk cache of images, and whether the app runs on in the background when its
  * window closes.
  *
  * Its first page is "General"; other parts of the app add theirs with
@@ -29,7 +29,6 @@ struct _QtrPreferencesWindow
   AdwComboRow          *style_row;
   AdwComboRow          *visibility_row;
   GtkSwitch            *sensitive_switch;
-  GtkSwitch            *autoplay_switch;
   GtkSpinButton        *image_cache_spin;
   GtkSwitch            *background_switch;
 };
@@ -98,7 +97,6 @@ qtr_preferences_window_class_init (QtrPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QtrPreferencesWindow, style_row);
   gtk_widget_class_bind_template_child (widget_class, QtrPreferencesWindow, visibility_row);
   gtk_widget_class_bind_template_child (widget_class, QtrPreferencesWindow, sensitive_switch);
-  gtk_widget_class_bind_template_child (widget_class, QtrPreferencesWindow, autoplay_switch);
   gtk_widget_class_bind_template_child (widget_class, QtrPreferencesWindow, image_cache_spin);
   gtk_widget_class_bind_template_child (widget_class, QtrPreferencesWindow, background_switch);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
@@ -117,8 +115,6 @@ qtr_preferences_window_init (QtrPreferencesWindow *self)
                                 "selected", G_SETTINGS_BIND_DEFAULT, choice_to_position,
                                 position_to_choice, (gpointer) visibilities, NULL);
   g_settings_bind (self->settings, "show-sensitive-media", self->sensitive_switch, "active",
-                   G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "autoplay-animations", self->autoplay_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "image-cache-size",
                    gtk_spin_button_get_adjustment (self->image_cache_spin), "value",
@@ -253,4 +249,27 @@ qtr_preferences_adopt_server_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * qtr_preferences_get_show_sensitive_media:
+ *
+ * Returns: whether media marked sensitive show at once (`show-sensitive-media`); %FALSE where
+ *   the app's settings schema is not installed
+ */
+gboolean
+qtr_preferences_get_show_sensitive_media (void)
+{
+  static GSettings *settings;
+
+  if (settings == NULL)
+    {
+      g_autoptr(GSettingsSchema) schema = NULL;
+      GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+
+      if (source == NULL || (schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)) == NULL)
+        return FALSE;
+      settings = g_settings_new (APP_ID);
+    }
+  return g_settings_get_boolean (settings, "show-sensitive-media");
 }

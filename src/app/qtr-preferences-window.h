@@ -18,6 +18,7 @@ void                  qtr_preferences_window_add_page  (QtrPreferencesWindow *se
 GSettings            *qtr_preferences_window_get_settings (QtrPreferencesWindow *self);
 
 void                  qtr_preferences_apply_color_scheme  (GSettings            *settings);
+gboolean              qtr_preferences_get_show_sensitive_media (void);
 void                  qtr_preferences_adopt_server_async  (GSettings            *settings,
                                                            QtrApiClient         *client,
                                                            GCancellable         *cancellable,
