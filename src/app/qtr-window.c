@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "qtr-account-store.h"
+#include "qtr-account-watcher.h"
 #include "qtr-api-client.h"
 #include "qtr-cache.h"
 #include "qtr-login-page.h"
@@ -68,6 +69,7 @@ struct _QtrWindow
   QtrAccountStore      *store;
   Session              *session;  /* of the open account, or NULL */
   char                 *pending_section;  /* to show once the session's timelines exist */
+  QtrAccountWatcher    *watcher;          /* the other accounts' notifications, in an app */
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -304,6 +306,8 @@ give_server_info (Session *session)
 }
 
 static void session_timelines_built (Session *session);
+static void watch_other_accounts    (QtrWindow  *self,
+                                     const char *active);
 
 static void
 build_timelines (Session *session)
@@ -454,6 +458,7 @@ show_accounts (QtrWindow *self)
         show_toast (self, describe_store_error (error));
       active = first->handle;
     }
+  watch_other_accounts (self, active);
   if (active == NULL)
     {
       end_session (self);
@@ -723,6 +728,26 @@ select_section_number_activated_cb (GtkWidget  *widget,
     qtr_main_view_select_nth_section (self->main_view, g_variant_get_uint32 (parameter));
 }
 
+/* The accounts not open in the window have their notifications watched too. */
+static void
+watch_other_accounts (QtrWindow  *self,
+                      const char *active)
+{
+  QtrNotifier *notifier = get_notifier (self);
+
+  if (self->watcher == NULL && notifier != NULL)
+    self->watcher = qtr_account_watcher_new (self->store, notifier);
+  if (self->watcher != NULL)
+    qtr_account_watcher_update (self->watcher, active);
+}
+
+static void
+application_changed_cb (QtrWindow *self)
+{
+  if (self->store != NULL)
+    watch_other_accounts (self, qtr_account_store_get_active (self->store));
+}
+
 /* With "Run in the background" on, closing the window hides it: the session (its stream, its
  * notifications) and the app go on, and activating the app shows it again. */
 static gboolean
@@ -787,6 +812,7 @@ qtr_window_dispose (GObject *object)
   QtrWindow *self = QTR_WINDOW (object);
 
   g_clear_pointer (&self->session, session_stop);
+  g_clear_object (&self->watcher);
   gtk_widget_dispose_template (GTK_WIDGET (self), QTR_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
@@ -852,6 +878,8 @@ qtr_window_init (QtrWindow *self)
   g_object_set (self->login_page, "account-store", self->store, NULL);
   show_accounts (self);
   g_signal_connect (self, "notify::is-active", G_CALLBACK (is_active_changed_cb), NULL);
+  /* The application (and its notifier) is set after init. */
+  g_signal_connect (self, "notify::application", G_CALLBACK (application_changed_cb), NULL);
 }
 
 /**

@@ -627,6 +627,18 @@ has_notified (gpointer server)
 }
 
 static gboolean
+has_two_notified (gpointer server)
+{
+  return ((NotificationServer *) server)->summaries->len >= 2;
+}
+
+static gboolean
+one_shown (gpointer notifier)
+{
+  return qtr_notifier_get_n_shown (notifier) == 1;
+}
+
+static gboolean
 none_shown (gpointer notifier)
 {
   return qtr_notifier_get_n_shown (notifier) == 0;
@@ -652,7 +664,7 @@ is_active (gpointer window)
 static void
 test_notifications (void)
 {
-  QtrTestNode alice = { 0 }, bob = { 0 };
+  QtrTestNode alice = { 0 }, bob = { 0 }, carol = { 0 };
   QtrTestNodeOptions bob_options = { .display_name = "Bob Builder" };
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_auto(GStrv) actions = NULL;
@@ -665,6 +677,8 @@ test_notifications (void)
   g_signal_connect (notifier, "shown", G_CALLBACK (shown_cb), NULL);
   qtr_test_node_start (&alice, NULL, "alice", NULL);
   qtr_test_node_start (&bob, NULL, "bob", &bob_options);
+  qtr_test_node_start (&carol, NULL, "carol", NULL);
+  save_account (&carol);
   save_account (&alice);
   g_settings_set_boolean (settings, "run-in-background", TRUE);
 
@@ -704,16 +718,38 @@ test_notifications (void)
   g_assert_cmpstr (notification_server.summaries->pdata[0], ==, "Bob Builder followed you");
   g_assert_nonnull (strstr (notification_server.bodies->pdata[0], "@bob@127.0.0.1:"));
 
-  /* Its action opens the notifications in front; seen, the notification goes. */
+  /* Carol, logged in too but not open, is watched as well. */
+  g_free (qtr_test_node_follow (&bob, carol.handle));
+  qtr_test_wait_until (has_two_notified, &notification_server,
+                       "the notification server is asked to show carol's follow");
+  g_assert_cmpuint (qtr_notifier_get_n_shown (notifier), ==, 2);
+  g_assert_cmpstr (notification_server.summaries->pdata[1], ==, "Bob Builder followed you");
+
+  /* The action of carol's opens her account's notifications, in front; seen, her
+   * notification goes, alice's stays. */
+  g_action_group_activate_action (G_ACTION_GROUP (application), "show-notifications",
+                                  g_variant_new_string (carol.handle));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  qtr_test_wait_until (one_shown, notifier, "carol's notification is withdrawn");
+  g_assert_cmpstr (qtr_main_view_get_section (main_view), ==, "notifications");
+  g_assert_cmpuint (qtr_main_view_get_n_accounts (main_view), ==, 2);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(QtrAccountStore) store = qtr_account_store_new (NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (qtr_account_store_get_active (store), ==, carol.handle);
+  }
+
+  /* Alice's action: her account again, her notifications; seen, hers goes too. */
   g_action_group_activate_action (G_ACTION_GROUP (application), "show-notifications",
                                   g_variant_new_string (alice.handle));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
-  g_assert_cmpstr (qtr_main_view_get_section (main_view), ==, "notifications");
   qtr_test_wait_until (is_active, window, "the window is in front");
   /* Withdrawn with g_application_withdraw_notification() once the section shows in the active
    * window (GLib's freedesktop backend does not always pass that on to the server). */
   qtr_test_wait_until (none_shown, notifier, "the notification is withdrawn");
-  g_assert_cmpuint (qtr_notifier_get_n_shown (notifier), ==, 0);
+  g_assert_cmpstr (qtr_main_view_get_section (main_view), ==, "notifications");
 
   /* Without the setting, closing the window ends it: nothing holds the app any more. */
   g_settings_set_boolean (settings, "run-in-background", FALSE);
@@ -722,6 +758,7 @@ test_notifications (void)
 
   qtr_test_spin (200);
   qtr_test_node_stop (&bob);
+  qtr_test_node_stop (&carol);
   qtr_test_node_stop (&alice);
 }
 
