@@ -32,7 +32,14 @@
  * to date. While the server cannot be reached a banner says so, and goes away once it answers
  * again; a server that answers with an error gets a banner with a "Retry" button. Switching
  * account or logging out ends the session (every request cancelled, the stream closed) and
- * starts the next one. */
+ * starts the next one.
+ *
+ * The timelines are built from the cache at once (offline first) and given what the server can
+ * do once discovery finishes; their reading positions are saved at once when the window
+ * closes. In an application, the notifications of the open account (and, through a
+ * QtrAccountWatcher, of the others) become desktop notifications while the window is not in
+ * front; with "Run in the background" on, closing the window hides it and the session goes
+ * on. */
 
 /* The sidebar's sections with a timeline, as the window builds them. */
 static const struct {

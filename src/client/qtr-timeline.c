@@ -39,7 +39,10 @@
  * Cache and positions: with a QtrCache, restore shows the items the cache kept at once (and the
  * reading position), and every change is saved after a short delay, batched (one transaction per
  * save, on the cache's worker thread). The reading position goes to the server's markers API for
- * home and notifications where it has one, and to the cache always. */
+ * home and notifications where it has one, and to the cache always, once it stood still for the
+ * save delay (or at once: qtr_timeline_save_read_position_async()). What the server can do may
+ * come after the timeline was restored from the cache (qtr_timeline_set_server_info(), when
+ * discovery finishes): its position is asked for then, and wins unless the user moved since. */
 
 typedef struct
 {
