@@ -15,6 +15,8 @@
 #                              stays at its bound, RSS growth per 1,000 posts once 10,000
 #                              were fed (< 64 KiB), and the time to take one post then, as a
 #                              ratio to the time once 100 were fed                (<= 2x)
+#   client scroll              frames/s of the app's timeline view scrolling through 5,000
+#                              posts under Xvfb, as a ratio to the same view over 50 (>= 0.8x)
 #
 # PASS or MISS is printed beside each figure; the exit status is 0 either way (it is a
 # benchmark, not a test), and non-zero only when something could not be built or started.
@@ -49,7 +51,7 @@ build() {
   fi
   # Only what is run here: a half-done change elsewhere in the tree does not stop the bench.
   ninja -C "$builddir" src/node/quitter-node bench/bare-server bench/inbox-flood bench/fanout \
-    bench/client-timeline >/dev/null || die "the build failed: run: ninja -C $builddir"
+    bench/client-timeline bench/client-scroll >/dev/null || die "the build failed: run: ninja -C $builddir"
 }
 
 build
@@ -59,6 +61,7 @@ bare_exe=$builddir/bench/bare-server
 flood_exe=$builddir/bench/inbox-flood
 fanout_exe=$builddir/bench/fanout
 client_timeline_exe=$builddir/bench/client-timeline
+client_scroll_exe=$builddir/bench/client-scroll
 
 # --- Processes of this run, ended by their ids --------------------------------------------
 
@@ -216,6 +219,10 @@ say "client timeline: $client_posts streamed posts into the app's timeline model
 "$client_timeline_exe" --posts "$client_posts" >"$work/client.out" 2>"$work/client.err" ||
   { cat "$work/client.err" >&2; die "client-timeline failed"; }
 
+say "client scroll: the timeline view through 5,000 posts, then through 50, under Xvfb"
+GSETTINGS_BACKEND=memory xvfb-run --auto-servernum "$client_scroll_exe" >"$work/scroll.out" \
+  2>"$work/scroll.err" || { cat "$work/scroll.err" >&2; die "client-scroll failed"; }
+
 # --- The figures ---------------------------------------------------------------------------
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "" }'; }
@@ -264,4 +271,8 @@ printf 'client timeline insert: %sx the time per post once 10,000 were fed (%s u
   "$(value "$work/client.out" insert_at_100_us)" \
   "$(value "$work/client.out" unbounded_insert_ratio)" \
   "$(verdict "$client_ratio" '<' 2.0001)"
+printf 'client scroll: %s frames/s through %s posts, %sx the %s frames/s through %s (Xvfb, software drawing)  %s (>= 0.8x)\n' \
+  "$(value "$work/scroll.out" many_fps)" "$(value "$work/scroll.out" many_rows)" \
+  "$(value "$work/scroll.out" fps_ratio)" "$(value "$work/scroll.out" few_fps)" \
+  "$(value "$work/scroll.out" few_rows)" "$(verdict "$(value "$work/scroll.out" fps_ratio)" '>=' 0.8)"
 exit 0
