@@ -11,13 +11,20 @@
 #   inbox                      signed deliveries accepted (202) per second    (>= 1,000/s)
 #   fan-out                    one post to 10,000 followers on 1,000 hosts    (< 30 s)
 #   RSS                        of `quitter-node run`, idle and under load     (idle < 20 MiB)
+#   client timeline            the app's timeline model fed 50,000 streamed posts: its size
+#                              stays at its bound, RSS growth per 1,000 posts once 10,000
+#                              were fed (< 64 KiB), and the time to take one post then, as a
+#                              ratio to the time once 100 were fed                (<= 2x)
+#   client scroll              frames/s of the app's timeline view scrolling through 5,000
+#                              posts under Xvfb, as a ratio to the same view over 50 (>= 0.8x)
 #
 # PASS or MISS is printed beside each figure; the exit status is 0 either way (it is a
 # benchmark, not a test), and non-zero only when something could not be built or started.
 # Nothing listens beyond loopback. Takes under a minute once built.
 #
 # Knobs (environment): BENCH_WRK_SECONDS (5), BENCH_INBOX_COUNT (2000), BENCH_INBOX_WARMUP
-# (500), BENCH_INBOX_CONCURRENCY (32), BENCH_FANOUT_HOSTS (1000), BENCH_FANOUT_PER_HOST (10).
+# (500), BENCH_INBOX_CONCURRENCY (32), BENCH_FANOUT_HOSTS (1000), BENCH_FANOUT_PER_HOST (10),
+# BENCH_CLIENT_POSTS (50000).
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -28,6 +35,7 @@ inbox_warmup=${BENCH_INBOX_WARMUP:-500}
 inbox_concurrency=${BENCH_INBOX_CONCURRENCY:-32}
 fanout_hosts=${BENCH_FANOUT_HOSTS:-1000}
 fanout_per_host=${BENCH_FANOUT_PER_HOST:-10}
+client_posts=${BENCH_CLIENT_POSTS:-50000}
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -43,7 +51,7 @@ build() {
   fi
   # Only what is run here: a half-done change elsewhere in the tree does not stop the bench.
   ninja -C "$builddir" src/node/quitter-node bench/bare-server bench/inbox-flood bench/fanout \
-    >/dev/null || die "the build failed: run: ninja -C $builddir"
+    bench/client-timeline bench/client-scroll >/dev/null || die "the build failed: run: ninja -C $builddir"
 }
 
 build
@@ -52,6 +60,8 @@ node_exe=$builddir/src/node/quitter-node
 bare_exe=$builddir/bench/bare-server
 flood_exe=$builddir/bench/inbox-flood
 fanout_exe=$builddir/bench/fanout
+client_timeline_exe=$builddir/bench/client-timeline
+client_scroll_exe=$builddir/bench/client-scroll
 
 # --- Processes of this run, ended by their ids --------------------------------------------
 
@@ -203,6 +213,16 @@ say "fan-out: $((fanout_hosts * fanout_per_host)) followers on $fanout_hosts hos
 "$fanout_exe" --dir "$work" --hosts "$fanout_hosts" --followers-per-host "$fanout_per_host" \
   >"$work/fanout.out" 2>"$work/fanout.err" || { cat "$work/fanout.err" >&2; die "fanout failed"; }
 
+# --- The client's timeline model: a long stream of posts ----------------------------------
+
+say "client timeline: $client_posts streamed posts into the app's timeline model"
+"$client_timeline_exe" --posts "$client_posts" >"$work/client.out" 2>"$work/client.err" ||
+  { cat "$work/client.err" >&2; die "client-timeline failed"; }
+
+say "client scroll: the timeline view through 5,000 posts, then through 50, under Xvfb"
+GSETTINGS_BACKEND=memory xvfb-run --auto-servernum "$client_scroll_exe" >"$work/scroll.out" \
+  2>"$work/scroll.err" || { cat "$work/scroll.err" >&2; die "client-scroll failed"; }
+
 # --- The figures ---------------------------------------------------------------------------
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "" }'; }
@@ -235,4 +255,24 @@ printf 'RSS idle: %s MiB  %s (< 20 MiB)\n' "$(kib_to_mib "$rss_idle")" \
   "$(verdict "$(kib_to_mib "$rss_idle")" '<' 20)"
 printf 'RSS under load: %s MiB after the GET load, %s MiB after the inbox flood, peak %s MiB\n' \
   "$(kib_to_mib "$rss_get")" "$(kib_to_mib "$rss_flood")" "$(kib_to_mib "$rss_peak")"
+client_growth=$(value "$work/client.out" rss_growth_per_1000_kib)
+client_ratio=$(value "$work/client.out" insert_ratio)
+printf 'client timeline size: at most %s items while %s posts streamed in (bound %s)  %s (= bound)\n' \
+  "$(value "$work/client.out" max_n_items)" "$(value "$work/client.out" posts)" \
+  "$(value "$work/client.out" max_items)" \
+  "$( [ "$(value "$work/client.out" max_n_items)" = "$(value "$work/client.out" max_items)" ] \
+      && echo PASS || echo MISS)"
+printf 'client timeline memory: %s KiB RSS per 1,000 posts after the first 10,000 (%s MiB then, %s MiB at the end)  %s (< 64 KiB)\n' \
+  "$client_growth" "$(kib_to_mib "$(value "$work/client.out" rss_10000_kib)")" \
+  "$(kib_to_mib "$(value "$work/client.out" rss_end_kib)")" \
+  "$(awk -v g="$client_growth" 'BEGIN { print (g < 64) ? "PASS" : "MISS" }')"
+printf 'client timeline insert: %sx the time per post once 10,000 were fed (%s us) against once 100 were (%s us); without the bound %sx at 10,000 items  %s (<= 2x)\n' \
+  "$client_ratio" "$(value "$work/client.out" insert_at_10000_us)" \
+  "$(value "$work/client.out" insert_at_100_us)" \
+  "$(value "$work/client.out" unbounded_insert_ratio)" \
+  "$(verdict "$client_ratio" '<' 2.0001)"
+printf 'client scroll: %s frames/s through %s posts, %sx the %s frames/s through %s (Xvfb, software drawing)  %s (>= 0.8x)\n' \
+  "$(value "$work/scroll.out" many_fps)" "$(value "$work/scroll.out" many_rows)" \
+  "$(value "$work/scroll.out" fps_ratio)" "$(value "$work/scroll.out" few_fps)" \
+  "$(value "$work/scroll.out" few_rows)" "$(verdict "$(value "$work/scroll.out" fps_ratio)" '>=' 0.8)"
 exit 0

@@ -8,6 +8,9 @@ G_BEGIN_DECLS
 #define QTR_TYPE_APPLICATION (qtr_application_get_type ())
 G_DECLARE_FINAL_TYPE (QtrApplication, qtr_application, QTR, APPLICATION, AdwApplication)
 
-QtrApplication *qtr_application_new (void);
+typedef struct _QtrNotifier QtrNotifier;
+
+QtrApplication *qtr_application_new          (void);
+QtrNotifier    *qtr_application_get_notifier (QtrApplication *self);
 
 G_END_DECLS

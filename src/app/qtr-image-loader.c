@@ -3,6 +3,9 @@
 
 #include "qtr-image-loader.h"
 
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <utime.h>
 #include <libsoup/soup.h>
 
 /* QtrImageLoader: avatars, thumbnails and other remote images for the widgets.
@@ -13,6 +16,13 @@
  * (width × height × 4) of the textures it holds never exceeds the bound, and the least recently
  * used ones go first. Requests for a URL that is already on its way wait for that one download
  * instead of starting another, so a timeline of one author's posts fetches the avatar once.
+ *
+ * With a disk cache (qtr_image_loader_set_disk_cache(); the app's shared loader has one in
+ * $XDG_CACHE_HOME/quitter/images), what was downloaded is also kept as it came, in a file named
+ * after the SHA-256 of its URL: a miss in memory looks there first (read and decoded on a
+ * worker thread), so that an offline start still shows avatars. Each use touches the file's
+ * modification time; when the files weigh more than the disk cache's bound, the least
+ * recently used go first, on the worker thread that wrote the last one.
  *
  * Cancelling a request returns G_IO_ERROR_CANCELLED to its callback (the widget may be gone by
  * then: the callback must check the error before touching it); the download goes on for the
@@ -36,6 +46,11 @@ struct _QtrImageLoader
   GQueue       lru;      /* Entry, most recently used first */
   GHashTable  *entries;  /* url → GList link in lru */
   GHashTable  *pending;  /* url → GPtrArray of GTask waiting for it */
+
+  char        *disk_dir;        /* nullable: no disk cache */
+  guint64      disk_max_bytes;
+  GMutex       disk_lock;       /* one eviction at a time */
+  guint64      disk_written;    /* since the last eviction scan; under disk_lock */
 };
 
 G_DEFINE_FINAL_TYPE (QtrImageLoader, qtr_image_loader, G_TYPE_OBJECT)
@@ -103,19 +118,177 @@ finish_waiters (QtrImageLoader *self,
     }
 }
 
+/* The disk cache's file for @url. */
+static char *
+disk_path (const char *dir,
+           const char *url)
+{
+  g_autofree char *name = g_compute_checksum_for_string (G_CHECKSUM_SHA256, url, -1);
+
+  return g_build_filename (dir, name, NULL);
+}
+
+typedef struct {
+  char *path;
+  gint64 mtime;
+  guint64 size;
+} DiskFile;
+
+static int
+compare_mtime (gconstpointer a,
+               gconstpointer b)
+{
+  const DiskFile *fa = a, *fb = b;
+
+  return (fa->mtime > fb->mtime) - (fa->mtime < fb->mtime);
+}
+
+static void
+disk_file_clear (DiskFile *file)
+{
+  g_free (file->path);
+}
+
+/* Removes the least recently used files of @dir until they weigh at most @max_bytes. */
+static void
+evict_disk (const char *dir,
+            guint64     max_bytes)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  g_autoptr(GArray) files = g_array_new (FALSE, FALSE, sizeof (DiskFile));
+  guint64 total = 0;
+  const char *name;
+
+  if (handle == NULL)
+    return;
+  g_array_set_clear_func (files, (GDestroyNotify) disk_file_clear);
+  while ((name = g_dir_read_name (handle)) != NULL)
+    {
+      DiskFile file = { g_build_filename (dir, name, NULL), 0, 0 };
+      GStatBuf buf;
+
+      if (g_stat (file.path, &buf) != 0 || !S_ISREG (buf.st_mode))
+        {
+          g_free (file.path);
+          continue;
+        }
+      file.mtime = (gint64) buf.st_mtim.tv_sec * G_USEC_PER_SEC + buf.st_mtim.tv_nsec / 1000;
+      file.size = buf.st_size;
+      total += file.size;
+      g_array_append_val (files, file);
+    }
+  if (total <= max_bytes)
+    return;
+  g_array_sort (files, compare_mtime);
+  for (guint i = 0; i < files->len && total > max_bytes; i++)
+    {
+      DiskFile *file = &g_array_index (files, DiskFile, i);
+
+      if (g_unlink (file->path) == 0 || errno == ENOENT)
+        total -= file->size;
+    }
+}
+
+/* Keeps @bytes as the file of @url; then, if enough was written since, evicts. */
+static void
+write_to_disk (QtrImageLoader *self,
+               const char     *dir,
+               const char     *url,
+               GBytes         *bytes)
+{
+  g_autofree char *path = disk_path (dir, url);
+  g_autoptr(GError) error = NULL;
+  gboolean scan;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      !g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    {
+      g_debug ("The image at %s is not kept on disk: %s", url,
+               error != NULL ? error->message : g_strerror (errno));
+      return;
+    }
+  g_mutex_lock (&self->disk_lock);
+  self->disk_written += g_bytes_get_size (bytes);
+  /* A scan every sixteenth of the bound written, rather than after each file. */
+  scan = self->disk_written >= self->disk_max_bytes / 16;
+  if (scan)
+    {
+      self->disk_written = 0;
+      evict_disk (dir, self->disk_max_bytes);
+    }
+  g_mutex_unlock (&self->disk_lock);
+}
+
+/* What a decoding thread is given: the bytes, and (for a download) where to keep them. */
+typedef struct {
+  GBytes *bytes;     /* nullable: read from the disk cache instead */
+  char   *url;
+  char   *disk_dir;  /* nullable */
+} Decode;
+
+static void
+decode_free (Decode *decode)
+{
+  g_clear_pointer (&decode->bytes, g_bytes_unref);
+  g_free (decode->url);
+  g_free (decode->disk_dir);
+  g_free (decode);
+}
+
 static void
 decode_in_thread (GTask        *task,
                   gpointer      source_object,
                   gpointer      task_data,
                   GCancellable *cancellable)
 {
+  Decode *decode = task_data;
   GError *error = NULL;
-  GdkTexture *texture = gdk_texture_new_from_bytes (task_data, &error);
+  GdkTexture *texture = gdk_texture_new_from_bytes (decode->bytes, &error);
 
   if (texture == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, texture, g_object_unref);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (decode->disk_dir != NULL)
+    write_to_disk (source_object, decode->disk_dir, decode->url, decode->bytes);
+  g_task_return_pointer (task, texture, g_object_unref);
+}
+
+/* A file of the disk cache, read, touched (it was used) and decoded; %NULL without error when
+ * there is none. */
+static void
+read_disk_in_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  Decode *decode = task_data;
+  g_autofree char *path = disk_path (decode->disk_dir, decode->url);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  char *contents;
+  gsize length;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  bytes = g_bytes_new_take (contents, length);
+  texture = gdk_texture_new_from_bytes (bytes, &error);
+  if (texture == NULL)
+    {
+      /* Damaged: downloaded again. */
+      g_debug ("The kept copy of %s is not an image: %s", decode->url, error->message);
+      g_unlink (path);
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  g_utime (path, NULL);
+  g_task_return_pointer (task, g_steal_pointer (&texture), g_object_unref);
 }
 
 static void
@@ -124,16 +297,16 @@ decoded_cb (GObject      *source,
             gpointer      user_data)
 {
   QtrImageLoader *self = QTR_IMAGE_LOADER (source);
-  g_autofree char *url = user_data;
+  Decode *decode = g_task_get_task_data (G_TASK (result));
   g_autoptr(GdkTexture) texture = NULL;
   g_autoptr(GError) error = NULL;
 
   texture = g_task_propagate_pointer (G_TASK (result), &error);
   if (texture != NULL)
-    cache_texture (self, url, texture);
+    cache_texture (self, decode->url, texture);
   else
-    g_prefix_error (&error, "Could not decode the image at %s: ", url);
-  finish_waiters (self, url, texture, error);
+    g_prefix_error (&error, "Could not decode the image at %s: ", decode->url);
+  finish_waiters (self, decode->url, texture, error);
 }
 
 #define READ_CHUNK (64 * 1024)
@@ -168,13 +341,16 @@ fail_download (Download *download,
 static void
 decode_download (Download *download)
 {
-  GBytes *bytes = g_byte_array_free_to_bytes (g_steal_pointer (&download->body));
-  GTask *decode = g_task_new (download->self, NULL, decoded_cb, g_strdup (download->url));
+  Decode *decode = g_new0 (Decode, 1);
+  GTask *task = g_task_new (download->self, NULL, decoded_cb, NULL);
 
-  g_task_set_source_tag (decode, decode_in_thread);
-  g_task_set_task_data (decode, bytes, (GDestroyNotify) g_bytes_unref);
-  g_task_run_in_thread (decode, decode_in_thread);
-  g_object_unref (decode);
+  decode->bytes = g_byte_array_free_to_bytes (g_steal_pointer (&download->body));
+  decode->url = g_strdup (download->url);
+  decode->disk_dir = g_strdup (download->self->disk_dir);
+  g_task_set_source_tag (task, decode_in_thread);
+  g_task_set_task_data (task, decode, (GDestroyNotify) decode_free);
+  g_task_run_in_thread (task, decode_in_thread);
+  g_object_unref (task);
   download_free (download);
 }
 
@@ -252,6 +428,36 @@ sent_cb (GObject      *source,
 }
 
 static void
+start_download (QtrImageLoader *self,
+                const char     *url)
+{
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+  Download *download = g_new0 (Download, 1);
+
+  download->self = g_object_ref (self);
+  download->url = g_strdup (url);
+  soup_session_send_async (self->session, message, G_PRIORITY_LOW, NULL, sent_cb, download);
+}
+
+static void
+disk_read_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  QtrImageLoader *self = QTR_IMAGE_LOADER (source);
+  Decode *decode = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (texture == NULL)
+    {
+      start_download (self, decode->url);
+      return;
+    }
+  cache_texture (self, decode->url, texture);
+  finish_waiters (self, decode->url, texture, NULL);
+}
+
+static void
 qtr_image_loader_dispose (GObject *object)
 {
   QtrImageLoader *self = QTR_IMAGE_LOADER (object);
@@ -271,6 +477,8 @@ qtr_image_loader_finalize (GObject *object)
   g_hash_table_unref (self->entries);
   g_queue_clear_full (&self->lru, (GDestroyNotify) entry_free);
   g_hash_table_unref (self->pending);
+  g_free (self->disk_dir);
+  g_mutex_clear (&self->disk_lock);
 
   G_OBJECT_CLASS (qtr_image_loader_parent_class)->finalize (object);
 }
@@ -296,6 +504,7 @@ qtr_image_loader_init (QtrImageLoader *self)
   self->entries = g_hash_table_new (g_str_hash, g_str_equal);
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) g_ptr_array_unref);
+  g_mutex_init (&self->disk_lock);
 }
 
 /**
@@ -399,8 +608,6 @@ qtr_image_loader_load_async (QtrImageLoader      *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(GdkPaintable) cached = NULL;
   g_autoptr(GUri) uri = NULL;
-  g_autoptr(SoupMessage) message = NULL;
-  Download *download;
   GPtrArray *waiters;
 
   g_return_if_fail (QTR_IS_IMAGE_LOADER (self));
@@ -435,11 +642,19 @@ qtr_image_loader_load_async (QtrImageLoader      *self,
   g_ptr_array_add (waiters, g_steal_pointer (&task));
   g_hash_table_insert (self->pending, g_strdup (url), waiters);
 
-  message = soup_message_new_from_uri ("GET", uri);
-  download = g_new0 (Download, 1);
-  download->self = g_object_ref (self);
-  download->url = g_strdup (url);
-  soup_session_send_async (self->session, message, G_PRIORITY_LOW, NULL, sent_cb, download);
+  if (self->disk_dir != NULL)
+    {
+      Decode *decode = g_new0 (Decode, 1);
+      g_autoptr(GTask) read = g_task_new (self, NULL, disk_read_cb, NULL);
+
+      decode->url = g_strdup (url);
+      decode->disk_dir = g_strdup (self->disk_dir);
+      g_task_set_source_tag (read, read_disk_in_thread);
+      g_task_set_task_data (read, decode, (GDestroyNotify) decode_free);
+      g_task_run_in_thread (read, read_disk_in_thread);
+      return;
+    }
+  start_download (self, url);
 }
 
 /**
@@ -456,4 +671,56 @@ qtr_image_loader_load_finish (QtrImageLoader  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * qtr_image_loader_set_disk_cache:
+ * @dir: (nullable): the folder to keep downloaded images in (made when needed); %NULL for none
+ * @max_bytes: the most its files may weigh together; beyond, the least recently used go
+ *
+ * Keeps what the loader downloads on disk as well, and looks there before it downloads. The
+ * bound is applied from the next download on.
+ */
+void
+qtr_image_loader_set_disk_cache (QtrImageLoader *self,
+                                 const char     *dir,
+                                 guint64         max_bytes)
+{
+  g_return_if_fail (QTR_IS_IMAGE_LOADER (self));
+
+  g_mutex_lock (&self->disk_lock);
+  g_free (self->disk_dir);
+  self->disk_dir = g_strdup (dir);
+  self->disk_max_bytes = max_bytes;
+  self->disk_written = max_bytes;  /* the next write scans */
+  g_mutex_unlock (&self->disk_lock);
+}
+
+/**
+ * qtr_image_loader_get_disk_cache:
+ * @max_bytes: (out) (optional): the disk cache's bound
+ *
+ * Returns: (nullable): the disk cache's folder, or %NULL without one
+ */
+const char *
+qtr_image_loader_get_disk_cache (QtrImageLoader *self,
+                                 guint64        *max_bytes)
+{
+  g_return_val_if_fail (QTR_IS_IMAGE_LOADER (self), NULL);
+
+  if (max_bytes != NULL)
+    *max_bytes = self->disk_max_bytes;
+  return self->disk_dir;
+}
+
+/**
+ * qtr_image_loader_build_disk_cache_path:
+ *
+ * Returns: (transfer full): where the app keeps downloaded images: `quitter/images` in the
+ *   user's cache folder
+ */
+char *
+qtr_image_loader_build_disk_cache_path (void)
+{
+  return g_build_filename (g_get_user_cache_dir (), "quitter", "images", NULL);
 }

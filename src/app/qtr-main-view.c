@@ -1034,3 +1034,35 @@ qtr_main_view_get_n_feeds (QtrMainView     *self,
     n++;
   return n;
 }
+
+/**
+ * qtr_main_view_select_nth_section:
+ * @n: 1 for the first section the sidebar shows, 2 for the second…
+ *
+ * Shows the @n-th section of the sidebar (Ctrl+1…9), counting only the sections it shows.
+ *
+ * Returns: whether there is one
+ */
+gboolean
+qtr_main_view_select_nth_section (QtrMainView *self,
+                                  guint        n)
+{
+  guint seen = 0;
+
+  g_return_val_if_fail (QTR_IS_MAIN_VIEW (self), FALSE);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->sidebar_list));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (!GTK_IS_LIST_BOX_ROW (child) || !gtk_widget_get_visible (child) ||
+          !g_hash_table_contains (self->timelines, gtk_widget_get_name (child)))
+        continue;
+      if (++seen == n)
+        {
+          show_section (self, gtk_widget_get_name (child));
+          adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}

@@ -43,6 +43,8 @@ const char      *qtr_main_view_get_section_label  (QtrMainView *self,
 void             qtr_main_view_select_section     (QtrMainView *self,
                                                    const char  *section);
 const char      *qtr_main_view_get_section        (QtrMainView *self);
+gboolean         qtr_main_view_select_nth_section (QtrMainView *self,
+                                                   guint        n);
 void             qtr_main_view_show_status        (QtrMainView *self,
                                                    const char  *title,
                                                    const char  *description);

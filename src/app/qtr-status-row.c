@@ -10,6 +10,7 @@
 #include "qtr-media-viewer.h"
 #include "qtr-open-uri.h"
 #include "qtr-poll-view.h"
+#include "qtr-preferences-window.h"
 
 /* QtrStatusRow: one post in a timeline.
  *
@@ -288,7 +289,9 @@ show_media (QtrStatusRow *self,
 
   for (guint i = 0; i < n; i++)
     gtk_grid_attach (self->media_grid,
-                     make_thumbnail (self, media->pdata[i], qtr_status_get_sensitive (shown)),
+                     make_thumbnail (self, media->pdata[i],
+                                     qtr_status_get_sensitive (shown) &&
+                                     !qtr_preferences_get_show_sensitive_media ()),
                      i % 2, i / 2, 1, 1);
   gtk_widget_set_visible (GTK_WIDGET (self->media_grid), n > 0);
 }

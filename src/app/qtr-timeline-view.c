@@ -26,12 +26,20 @@
  *
  * Scrolling: the view tells the timeline whether its top shows ("at-top"): new items that
  * arrive while the user reads further down are held by the timeline, so nothing moves; a
- * "N new posts" button then shows, and lets them in and scrolls to the top. Near the end of the
+ * "N new posts" button then shows, and lets them in and scrolls to the top. It also counts the
+ * posts let in above while the top does not show (the newest page, loaded at start above the
+ * reading position), until the user scrolls up past them. Near the end of the
  * list, the older page is loaded. The first post in view is the timeline's reading position;
- * at start the view scrolls to it once the timeline holds it. */
+ * at start the view scrolls to it once the timeline holds it, unless the user moved first or
+ * it came too late (a position saved by another device never moves what the user reads). */
 
 /* How often the way back to the reading position checks where the row is, in ms. */
 #define RESTORE_INTERVAL 16
+
+/* How long after the view got its timeline a reading position that arrives (from the cache,
+ * or from the server once discovery finished) still moves the view, in µs: later, the user is
+ * reading, and a position another device saved never moves what shows. */
+#define RESTORE_WINDOW (10 * G_USEC_PER_SEC)
 
 /* How close to the end (in screen heights) the older page is asked for. */
 #define LOAD_OLDER_SCREENS 1.0
@@ -56,6 +64,8 @@ struct _QtrTimelineView
   gboolean            restore_scrolled;
   char               *restore_id;     /* the position being gone back to */
   guint               restore_attempts;
+  gint64              model_set_at;   /* monotonic µs */
+  guint               n_above;        /* posts that came in above while the top did not show */
 
   /* Template widgets */
   GtkScrolledWindow  *scrolled_window;
@@ -85,10 +95,12 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (QtrTimelineView, qtr_timeline_view, ADW_TYPE_BIN)
 
+/* The button counts what waits (held by the model) and what came in above the position the
+ * user reads (the newest page at start, above the reading position). */
 static void
 update_pending (QtrTimelineView *self)
 {
-  guint n = qtr_timeline_view_get_n_pending (self);
+  guint n = qtr_timeline_view_get_n_pending (self) + self->n_above;
   g_autofree char *label = NULL;
 
   if (n > 0)
@@ -295,6 +307,23 @@ first_visible_item (QtrTimelineView *self)
   return first;
 }
 
+/* How many posts (not gaps) @model holds above @position. */
+static guint
+count_posts (QtrTimeline *model,
+             guint        position)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < position; i++)
+    {
+      g_autoptr(QtrTimelineItem) item = g_list_model_get_item (G_LIST_MODEL (model), i);
+
+      if (qtr_timeline_item_get_kind (item) != QTR_TIMELINE_ITEM_GAP)
+        n++;
+    }
+  return n;
+}
+
 static gboolean
 save_position_idle_cb (gpointer user_data)
 {
@@ -308,6 +337,20 @@ save_position_idle_cb (gpointer user_data)
   item = self->model != NULL ? first_visible_item (self) : NULL;
   if (item != NULL && qtr_timeline_item_get_kind (item) != QTR_TIMELINE_ITEM_GAP)
     qtr_timeline_set_read_position (self->model, qtr_timeline_item_get_id (item));
+  /* Scrolled up through what came in above: fewer are left to see. */
+  if (item != NULL && self->n_above > 0)
+    {
+      guint position, above = 0;
+
+      if (qtr_timeline_item_get_id (item) != NULL &&
+          qtr_timeline_find (self->model, qtr_timeline_item_get_id (item), &position) != NULL)
+        above = count_posts (self->model, position);
+      if (above < self->n_above)
+        {
+          self->n_above = above;
+          update_pending (self);
+        }
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -321,6 +364,12 @@ adjustment_value_changed_cb (QtrTimelineView *self,
    * says before the rows are laid out. */
   if (self->restore_source_id == 0)
     qtr_timeline_set_at_top (self->model, gtk_adjustment_get_value (adjustment) <= 0);
+  if (self->restore_source_id == 0 && gtk_adjustment_get_value (adjustment) <= 0 &&
+      self->n_above > 0)
+    {
+      self->n_above = 0;
+      update_pending (self);
+    }
   maybe_load_older (self);
   /* Scrolled away from the top (back to the saved position, or by the user before it came):
    * what shows is the position from now on. The rows are laid out after the value changes:
@@ -412,6 +461,11 @@ restore_position (QtrTimelineView *self)
 
   if (self->model == NULL || self->position_restored)
     return;
+  if (g_get_monotonic_time () - self->model_set_at > RESTORE_WINDOW)
+    {
+      self->position_restored = TRUE;
+      return;
+    }
   id = qtr_timeline_get_read_position (self->model);
   if (id == NULL || find_shown (self, id, &position) == NULL)
     return;
@@ -439,6 +493,13 @@ model_items_changed_cb (QtrTimelineView *self,
   if (position == 0 && added > 0 && qtr_timeline_get_at_top (self->model) &&
       self->restore_source_id == 0)
     gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
+  /* Let in above while the user reads further down (the newest page, above the reading
+   * position at start): the button counts them. */
+  else if (position == 0 && added > removed && !qtr_timeline_get_at_top (self->model))
+    {
+      self->n_above += count_posts (self->model, added - removed);
+      update_pending (self);
+    }
   restore_position (self);
 }
 
@@ -476,6 +537,8 @@ move_selection (QtrTimelineView *self,
 
   if (n == 0)
     return;
+  /* The user moves: a reading position that arrives now does not move the view. */
+  self->position_restored = TRUE;
   if (selected == GTK_INVALID_LIST_POSITION)
     next = 0;
   else if (delta < 0)
@@ -552,6 +615,8 @@ show_pending_activated_cb (GtkWidget  *widget,
   if (self->model == NULL)
     return;
   qtr_timeline_reveal_pending (self->model);
+  self->n_above = 0;
+  update_pending (self);
   g_signal_emit (self, signals[SHOW_PENDING], 0);
   if (g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
     gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
@@ -795,6 +860,8 @@ qtr_timeline_view_set_model (QtrTimelineView *self,
   g_clear_pointer (&self->restore_id, g_free);
   self->loading_older = FALSE;
   self->position_restored = FALSE;
+  self->model_set_at = g_get_monotonic_time ();
+  self->n_above = 0;
   self->restore_scrolled = FALSE;
   g_set_object (&self->model, model);
   /* Notifications show grouped: the favourites of a post on one row. */

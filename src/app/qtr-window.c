@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "qtr-account-store.h"
+#include "qtr-account-watcher.h"
 #include "qtr-api-client.h"
 #include "qtr-cache.h"
 #include "qtr-feeds.h"
@@ -14,8 +15,10 @@
 #include "qtr-node-assistant.h"
 #include "qtr-node-host.h"
 #include "qtr-notification-list.h"
-#include "qtr-profile-page.h"
+#include "qtr-notifier.h"
 #include "qtr-open-uri.h"
+#include "qtr-preferences-window.h"
+#include "qtr-profile-page.h"
 #include "qtr-search.h"
 #include "qtr-server-info.h"
 #include "qtr-status.h"
@@ -36,7 +39,14 @@
  * streaming) keeps them up to date. While the server cannot be reached a banner says so, and
  * goes away once it answers again; a server that answers with an error gets a banner with a
  * "Retry" button. Switching account or logging out ends the session (every request cancelled,
- * the stream closed) and starts the next one. */
+ * the stream closed) and starts the next one.
+ *
+ * The timelines are built from the cache at once (offline first) and given what the server can
+ * do once discovery finishes; their reading positions are saved at once when the window
+ * closes. In an application, the notifications of the open account (and, through a
+ * QtrAccountWatcher, of the others) become desktop notifications while the window is not in
+ * front; with "Run in the background" on, closing the window hides it and the session goes
+ * on. */
 
 /* The sidebar's sections with a timeline, as the window builds them. */
 static const struct {
@@ -74,6 +84,8 @@ struct _QtrWindow
   GSettings            *settings;
   QtrAccountStore      *store;
   Session              *session;  /* of the open account, or NULL */
+  char                 *pending_section;  /* to show once the session's timelines exist */
+  QtrAccountWatcher    *watcher;          /* the other accounts' notifications, in an app */
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -359,6 +371,23 @@ load_feeds (Session *session)
   qtr_feeds_load_async (session->client, QTR_TIMELINE_TAG, session->cancellable,
                         feeds_loaded_cb, session_ref (session));
 }
+/* The timelines are built from the cache at once, before discovery finishes: they learn what
+ * the server can do when it does (and then ask for its reading positions). */
+static void
+give_server_info (Session *session)
+{
+  if (session->timelines == NULL || session->server_info == NULL)
+    return;
+  for (guint i = 0; i < session->timelines->len; i++)
+    qtr_timeline_set_server_info (session->timelines->pdata[i], session->server_info);
+  /* The lists and followed hashtags that loaded before discovery finished. */
+  for (guint i = 0; session->feeds != NULL && i < session->feeds->len; i++)
+    qtr_timeline_set_server_info (session->feeds->pdata[i], session->server_info);
+}
+
+static void session_timelines_built (Session *session);
+static void watch_other_accounts    (QtrWindow  *self,
+                                     const char *active);
 
 static void
 build_timelines (Session *session)
@@ -390,6 +419,8 @@ build_timelines (Session *session)
                                   session_ref (session));
     }
   load_feeds (session);
+  give_server_info (session);
+  session_timelines_built (session);
   maybe_start_streaming (session);
 }
 
@@ -435,6 +466,7 @@ discovered_cb (GObject      *source,
   session->discovered = TRUE;
   if (session->search != NULL)
     qtr_search_set_server_info (session->search, session->server_info);
+  give_server_info (session);
   /* A stream that polled because discovery had failed gives way to one that knows. */
   if (session->streaming != NULL && session->server_info != NULL)
     {
@@ -450,6 +482,17 @@ discover (Session *session)
   session->discovered = FALSE;
   qtr_server_info_discover_async (session->client, session->cancellable, discovered_cb,
                                   session_ref (session));
+}
+
+static void
+server_preferences_adopted_cb (GObject      *source,
+                               GAsyncResult *result,
+                               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!qtr_preferences_adopt_server_finish (result, &error))
+    g_debug ("The server's preferences were not read: %s", error->message);
 }
 
 static void
@@ -478,6 +521,8 @@ credentials_loaded_cb (GObject      *source,
   session->search = qtr_search_new (session->client, NULL);
   qtr_main_view_set_search (session->window->main_view, session->search);
   discover (session);
+  qtr_preferences_adopt_server_async (session->window->settings, session->client,
+                                      session->cancellable, server_preferences_adopted_cb, NULL);
   cache_path = qtr_cache_build_path (session->handle + (session->handle[0] == '@'));
   qtr_cache_open_async (cache_path, session->cancellable, cache_opened_cb,
                         session_ref (session));
@@ -498,6 +543,7 @@ show_accounts (QtrWindow *self)
         show_toast (self, describe_store_error (error));
       active = first->handle;
     }
+  watch_other_accounts (self, active);
   if (active == NULL)
     {
       end_session (self);
@@ -669,14 +715,20 @@ open_page_activated_cb (GtkWidget  *widget,
                              argument);
 }
 
-/* "Retry" on the banner: every timeline asks the server again. */
+/* "Retry" on the banner, and F5: every timeline asks the server again. */
 static void
-main_view_banner_activated_cb (QtrWindow *self)
+refresh_timelines (QtrWindow *self)
 {
   if (self->session == NULL || self->session->timelines == NULL)
     return;
   for (guint i = 0; i < self->session->timelines->len; i++)
     load_newer (self->session, self->session->timelines->pdata[i]);
+}
+
+static void
+main_view_banner_activated_cb (QtrWindow *self)
+{
+  refresh_timelines (self);
 }
 
 static void
@@ -790,10 +842,161 @@ log_out_activated_cb (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Desktop life: notifications of the open account, sections by number, running on in the
+ * background. */
+
+static QtrNotifier *
+get_notifier (QtrWindow *self)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+  return QTR_IS_APPLICATION (application)
+           ? qtr_application_get_notifier (QTR_APPLICATION (application)) : NULL;
+}
+
+/* The notifications were seen (their section shows in the active window): their desktop
+ * notifications go. */
+static void
+maybe_withdraw_notifications (QtrWindow *self)
+{
+  QtrTimelineView *view = qtr_main_view_get_timeline (self->main_view, "notifications");
+  QtrNotifier *notifier = get_notifier (self);
+
+  if (self->session != NULL && notifier != NULL && view != NULL &&
+      gtk_window_is_active (GTK_WINDOW (self)) && gtk_widget_get_mapped (GTK_WIDGET (view)))
+    qtr_notifier_withdraw (notifier, self->session->handle);
+}
+
+static void
+is_active_changed_cb (QtrWindow *self)
+{
+  maybe_withdraw_notifications (self);
+}
+
+static void
+notifications_view_mapped_cb (QtrWindow *self)
+{
+  maybe_withdraw_notifications (self);
+}
+
+/* The session's sections have their pages: the notifier watches its notifications, and a
+ * section asked for meanwhile (app.show-notifications) shows. */
+static void
+session_timelines_built (Session *session)
+{
+  QtrWindow *self = session->window;
+  QtrNotifier *notifier = get_notifier (self);
+  QtrTimelineView *view = qtr_main_view_get_timeline (self->main_view, "notifications");
+
+  for (guint i = 0; i < G_N_ELEMENTS (timeline_sections); i++)
+    {
+      if (notifier != NULL && g_str_equal (timeline_sections[i].section, "notifications"))
+        qtr_notifier_watch (notifier, session->handle, session->timelines->pdata[i]);
+    }
+  if (view != NULL)
+    g_signal_connect_object (view, "map", G_CALLBACK (notifications_view_mapped_cb), self,
+                             G_CONNECT_SWAPPED);
+  if (self->pending_section != NULL)
+    {
+      qtr_main_view_select_section (self->main_view, self->pending_section);
+      g_clear_pointer (&self->pending_section, g_free);
+    }
+}
+
+static void
+refresh_activated_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  refresh_timelines (QTR_WINDOW (widget));
+}
+
+static void
+select_section_number_activated_cb (GtkWidget  *widget,
+                                    const char *action_name,
+                                    GVariant   *parameter)
+{
+  QtrWindow *self = QTR_WINDOW (widget);
+
+  if (g_strcmp0 (qtr_window_get_page (self), "main") == 0)
+    qtr_main_view_select_nth_section (self->main_view, g_variant_get_uint32 (parameter));
+}
+
+/* The accounts not open in the window have their notifications watched too. */
+static void
+watch_other_accounts (QtrWindow  *self,
+                      const char *active)
+{
+  QtrNotifier *notifier = get_notifier (self);
+
+  if (self->watcher == NULL && notifier != NULL)
+    self->watcher = qtr_account_watcher_new (self->store, notifier);
+  if (self->watcher != NULL)
+    qtr_account_watcher_update (self->watcher, active);
+}
+
+static void
+application_changed_cb (QtrWindow *self)
+{
+  if (self->store != NULL)
+    watch_other_accounts (self, qtr_account_store_get_active (self->store));
+}
+
+/* With "Run in the background" on, closing the window hides it: the session (its stream, its
+ * notifications) and the app go on, and activating the app shows it again. */
+static gboolean
+hide_to_background (QtrWindow *self)
+{
+  if (gtk_window_get_application (GTK_WINDOW (self)) == NULL ||
+      !g_settings_get_boolean (self->settings, "run-in-background"))
+    return FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+  return TRUE;
+}
+
+static void
+position_saved_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GApplication) application = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!qtr_timeline_save_read_position_finish (QTR_TIMELINE (source), result, &error))
+    g_debug ("%s", error->message);
+  if (application != NULL)
+    g_application_release (application);
+}
+
+/* The reading positions are saved at once when the window closes, not after the save delay;
+ * the application waits for them before it quits. */
+static void
+save_reading_positions (QtrWindow *self)
+{
+  GApplication *application = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (self->session == NULL || self->session->timelines == NULL)
+    return;
+  for (guint i = 0; i < self->session->timelines->len; i++)
+    {
+      QtrTimeline *timeline = self->session->timelines->pdata[i];
+
+      if (qtr_timeline_get_read_position (timeline) == NULL)
+        continue;
+      if (application != NULL)
+        g_application_hold (application);
+      qtr_timeline_save_read_position_async (timeline, NULL, position_saved_cb,
+                                             application ? g_object_ref (application) : NULL);
+    }
+}
+
 static gboolean
 qtr_window_close_request (GtkWindow *window)
 {
   save_window_state (QTR_WINDOW (window));
+  save_reading_positions (QTR_WINDOW (window));
+  if (hide_to_background (QTR_WINDOW (window)))
+    return GDK_EVENT_STOP;
   return GTK_WINDOW_CLASS (qtr_window_parent_class)->close_request (window);
 }
 
@@ -803,9 +1006,11 @@ qtr_window_dispose (GObject *object)
   QtrWindow *self = QTR_WINDOW (object);
 
   g_clear_pointer (&self->session, session_stop);
+  g_clear_object (&self->watcher);
   gtk_widget_dispose_template (GTK_WIDGET (self), QTR_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->pending_section, g_free);
 
   G_OBJECT_CLASS (qtr_window_parent_class)->dispose (object);
 }
@@ -847,6 +1052,9 @@ qtr_window_class_init (QtrWindowClass *klass)
                                    open_page_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.start-node", NULL,
                                    start_node_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.select-section-number", "u",
+                                   select_section_number_activated_cb);
 }
 
 static void
@@ -878,6 +1086,9 @@ qtr_window_init (QtrWindow *self)
   g_object_set (self->login_page, "account-store", self->store, NULL);
   g_object_set (self->node_assistant, "account-store", self->store, NULL);
   show_accounts (self);
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (is_active_changed_cb), NULL);
+  /* The application (and its notifier) is set after init. */
+  g_signal_connect (self, "notify::application", G_CALLBACK (application_changed_cb), NULL);
 }
 
 /**
@@ -936,4 +1147,35 @@ QtrWindow *
 qtr_window_new (QtrApplication *application)
 {
   return g_object_new (QTR_TYPE_WINDOW, "application", application, NULL);
+}
+
+/**
+ * qtr_window_show_notifications:
+ * @handle: (nullable): the account whose notifications to show; %NULL for the open one
+ *
+ * Opens @handle's account if another one is open, and shows its notifications (at once, or
+ * as soon as its sections are there).
+ */
+void
+qtr_window_show_notifications (QtrWindow  *self,
+                               const char *handle)
+{
+  g_return_if_fail (QTR_IS_WINDOW (self));
+
+  if (handle != NULL && self->store != NULL &&
+      qtr_account_store_lookup (self->store, handle) != NULL &&
+      g_strcmp0 (handle, qtr_account_store_get_active (self->store)) != 0)
+    {
+      g_free (self->pending_section);
+      self->pending_section = g_strdup ("notifications");
+      main_view_account_activated_cb (self, handle);
+      return;
+    }
+  if (qtr_main_view_get_timeline (self->main_view, "notifications") != NULL)
+    qtr_main_view_select_section (self->main_view, "notifications");
+  else
+    {
+      g_free (self->pending_section);
+      self->pending_section = g_strdup ("notifications");
+    }
 }

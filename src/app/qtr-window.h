@@ -18,5 +18,7 @@ QtrMainView  *qtr_window_get_main_view  (QtrWindow      *self);
 QtrLoginPage *qtr_window_get_login_page (QtrWindow      *self);
 const char   *qtr_window_get_page       (QtrWindow      *self);
 QtrNodeAssistant *qtr_window_get_node_assistant (QtrWindow *self);
+void          qtr_window_show_notifications (QtrWindow  *self,
+                                             const char *handle);
 
 G_END_DECLS

@@ -39,7 +39,10 @@
  * Cache and positions: with a QtrCache, restore shows the items the cache kept at once (and the
  * reading position), and every change is saved after a short delay, batched (one transaction per
  * save, on the cache's worker thread). The reading position goes to the server's markers API for
- * home and notifications where it has one, and to the cache always. */
+ * home and notifications where it has one, and to the cache always, once it stood still for the
+ * save delay (or at once: qtr_timeline_save_read_position_async()). What the server can do may
+ * come after the timeline was restored from the cache (qtr_timeline_set_server_info(), when
+ * discovery finishes): its position is asked for then, and wins unless the user moved since. */
 
 typedef struct
 {
@@ -72,6 +75,7 @@ typedef struct
   char             *read_position;
   guint             save_source;
   guint             marker_source;
+  gboolean          marker_asked;  /* restore got as far as the server's marker */
   GCancellable     *cancellable;
 } QtrTimelinePrivate;
 
@@ -93,6 +97,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  ITEM_ARRIVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void qtr_timeline_list_model_init (GListModelInterface *iface);
 
@@ -777,17 +788,61 @@ server_has_markers (QtrTimeline *self)
          qtr_server_info_has_feature (priv->server_info, QTR_SERVER_FEATURE_MARKERS);
 }
 
+/* A save that nobody waits for: a failure is only logged (the next move saves again). */
+static void
+marker_saved_quietly_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_debug ("%s", error->message);
+}
+
+/* One save of the reading position: done once the cache and the server (where it has markers)
+ * answered. */
+typedef struct {
+  guint   n_waiting;
+  GError *error;  /* the first failure */
+} MarkerSave;
+
+static void
+marker_save_free (MarkerSave *save)
+{
+  g_clear_error (&save->error);
+  g_free (save);
+}
+
+static void
+marker_save_done (GTask  *task,
+                  GError *error)
+{
+  MarkerSave *save = g_task_get_task_data (task);
+
+  if (error != NULL && save->error == NULL)
+    save->error = g_error_copy (error);
+  if (--save->n_waiting > 0)
+    return;
+  if (save->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&save->error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
 static void
 marker_posted_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
+  g_autoptr(GTask) task = user_data;
   g_autoptr(QtrApiResponse) response = NULL;
   g_autoptr(GError) error = NULL;
 
   response = qtr_api_client_request_finish (QTR_API_CLIENT (source), result, &error);
   if (response == NULL)
-    g_debug ("Could not save the reading position on the server: %s", error->message);
+    g_prefix_error (&error, "Could not save the reading position on the server: ");
+  marker_save_done (task, error);
 }
 
 static void
@@ -795,31 +850,45 @@ marker_cached_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
+  g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!qtr_cache_save_marker_finish (QTR_CACHE (source), result, &error))
-    g_warning ("Could not save the reading position to the cache: %s", error->message);
+    g_prefix_error (&error, "Could not save the reading position to the cache: ");
+  marker_save_done (task, error);
 }
 
+/* Saves the reading position now, to the cache and to the server's markers; @task (nullable)
+ * returns once both answered. */
 static void
-save_marker_now (QtrTimeline *self)
+save_marker_now (QtrTimeline *self,
+                 GTask       *task)
 {
   QtrTimelinePrivate *priv = PRIV (self);
+  g_autoptr(GTask) own_task = NULL;
+  MarkerSave *save = g_new0 (MarkerSave, 1);
 
   g_clear_handle_id (&priv->marker_source, g_source_remove);
-  if (priv->read_position == NULL)
-    return;
-  if (priv->cache != NULL)
-    qtr_cache_save_marker_async (priv->cache, priv->key, priv->read_position, NULL,
-                                 marker_cached_cb, NULL);
-  if (server_has_markers (self))
+  if (task == NULL)
+    task = own_task = g_task_new (NULL, NULL, marker_saved_quietly_cb, NULL);
+  g_task_set_task_data (task, save, (GDestroyNotify) marker_save_free);
+  save->n_waiting = 1;  /* until every request is sent */
+  if (priv->read_position != NULL && priv->cache != NULL)
+    {
+      save->n_waiting++;
+      qtr_cache_save_marker_async (priv->cache, priv->key, priv->read_position, NULL,
+                                   marker_cached_cb, g_object_ref (task));
+    }
+  if (priv->read_position != NULL && server_has_markers (self))
     {
       g_autofree char *name = g_strdup_printf ("%s[last_read_id]", marker_name (self));
       const char *form[] = { name, priv->read_position, NULL };
 
+      save->n_waiting++;
       qtr_api_client_post_form_async (priv->client, "/api/v1/markers", form, NULL,
-                                      marker_posted_cb, NULL);
+                                      marker_posted_cb, g_object_ref (task));
     }
+  marker_save_done (task, NULL);
 }
 
 static gboolean
@@ -828,7 +897,7 @@ marker_timeout_cb (gpointer user_data)
   QtrTimeline *self = user_data;
 
   PRIV (self)->marker_source = 0;
-  save_marker_now (self);
+  save_marker_now (self, NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -846,6 +915,19 @@ take_read_position (QtrTimeline *self,
 }
 
 /* Restoring */
+
+/* Takes the server's reading position, unless the user moved since (a save waits): what was
+ * read here is newer than what another device said before. */
+static void
+take_server_marker (QtrTimeline *self,
+                    JsonObject  *markers)
+{
+  const char *id = qtr_json_get_string (qtr_json_get_object (markers, marker_name (self)),
+                                        "last_read_id");
+
+  if (id != NULL && PRIV (self)->marker_source == 0)
+    take_read_position (self, id);
+}
 
 static void
 server_marker_loaded_cb (GObject      *source,
@@ -866,13 +948,7 @@ server_marker_loaded_cb (GObject      *source,
       g_debug ("No reading position from the server: %s", error->message);
     }
   else
-    {
-      const char *id = qtr_json_get_string (qtr_json_get_object (markers, marker_name (self)),
-                                            "last_read_id");
-
-      if (id != NULL && PRIV (self)->marker_source == 0)
-        take_read_position (self, id);
-    }
+    take_server_marker (self, markers);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -882,6 +958,8 @@ finish_restore (GTask *task)
   QtrTimeline *self = g_task_get_source_object (task);
   QtrTimelinePrivate *priv = PRIV (self);
 
+  /* From here on, a server that turns out to have markers is asked by set_server_info. */
+  priv->marker_asked = TRUE;
   if (server_has_markers (self))
     {
       const char *query[] = { "timeline[]", marker_name (self), NULL };
@@ -892,6 +970,27 @@ finish_restore (GTask *task)
       return;
     }
   g_task_return_boolean (task, TRUE);
+}
+
+static void
+late_marker_loaded_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(QtrTimeline) self = user_data;
+  g_autoptr(QtrApiResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *markers;
+
+  response = qtr_api_client_request_finish (QTR_API_CLIENT (source), result, &error);
+  markers = response != NULL ? qtr_api_response_get_object (response, &error) : NULL;
+  if (markers == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("No reading position from the server: %s", error->message);
+      return;
+    }
+  take_server_marker (self, markers);
 }
 
 static void
@@ -975,7 +1074,7 @@ qtr_timeline_dispose (GObject *object)
   if (priv->save_source != 0)
     save_now (self);
   if (priv->marker_source != 0)
-    save_marker_now (self);
+    save_marker_now (self, NULL);
   if (priv->cancellable != NULL)
     g_cancellable_cancel (priv->cancellable);
   g_clear_object (&priv->cancellable);
@@ -1072,7 +1171,7 @@ qtr_timeline_set_property (GObject      *object,
       priv->client = g_value_dup_object (value);
       break;
     case PROP_SERVER_INFO:
-      priv->server_info = g_value_dup_object (value);
+      qtr_timeline_set_server_info (self, g_value_get_object (value));
       break;
     case PROP_CACHE:
       priv->cache = g_value_dup_object (value);
@@ -1166,9 +1265,15 @@ qtr_timeline_class_init (QtrTimelineClass *klass)
   properties[PROP_CLIENT] =
     g_param_spec_object ("client", NULL, NULL, QTR_TYPE_API_CLIENT,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * QtrTimeline:server-info:
+   *
+   * What the server can do (for the markers API); it may come after the timeline was
+   * restored from the cache, once discovery finished.
+   */
   properties[PROP_SERVER_INFO] =
     g_param_spec_object ("server-info", NULL, NULL, QTR_TYPE_SERVER_INFO,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_CACHE] =
     g_param_spec_object ("cache", NULL, NULL, QTR_TYPE_CACHE,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
@@ -1222,6 +1327,17 @@ qtr_timeline_class_init (QtrTimelineClass *klass)
     g_param_spec_string ("read-position", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * QtrTimeline::item-arrived:
+   * @item: the new QtrTimelineItem
+   *
+   * A new item came on its own (streamed: qtr_timeline_add_entity()), whether it went in at
+   * the top or is held: for desktop notifications and the like.
+   */
+  signals[ITEM_ARRIVED] =
+    g_signal_new ("item-arrived", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, QTR_TYPE_TIMELINE_ITEM);
 }
 
 static void
@@ -1793,8 +1909,9 @@ qtr_timeline_add_entity (QtrTimeline *self,
       return FALSE;
     }
   fresh = g_ptr_array_new_with_free_func (g_object_unref);
-  g_ptr_array_add (fresh, g_steal_pointer (&item));
+  g_ptr_array_add (fresh, g_object_ref (item));
   deliver_newer (self, fresh, TRUE);
+  g_signal_emit (self, signals[ITEM_ARRIVED], 0, item);
   return TRUE;
 }
 
@@ -1965,6 +2082,83 @@ qtr_timeline_set_read_position (QtrTimeline *self,
   if (g_strcmp0 (priv->read_position, id) == 0)
     return;
   take_read_position (self, id);
-  if (id != NULL && priv->marker_source == 0)
+  /* Debounced: saved once the position stood still for the save delay. */
+  g_clear_handle_id (&priv->marker_source, g_source_remove);
+  if (id != NULL)
     priv->marker_source = g_timeout_add (priv->save_delay, marker_timeout_cb, self);
+}
+
+/**
+ * qtr_timeline_save_read_position_async:
+ *
+ * Saves the reading position now, rather than after the save delay (the window closes): to
+ * the cache, and to the server's markers API where it has one. Finishes once both answered.
+ */
+void
+qtr_timeline_save_read_position_async (QtrTimeline         *self,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (QTR_IS_TIMELINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, qtr_timeline_save_read_position_async);
+  save_marker_now (self, task);
+}
+
+gboolean
+qtr_timeline_save_read_position_finish (QtrTimeline   *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * qtr_timeline_get_server_info:
+ *
+ * Returns: (transfer none) (nullable): what the server can do, once known
+ */
+QtrServerInfo *
+qtr_timeline_get_server_info (QtrTimeline *self)
+{
+  g_return_val_if_fail (QTR_IS_TIMELINE (self), NULL);
+
+  return PRIV (self)->server_info;
+}
+
+/**
+ * qtr_timeline_set_server_info:
+ * @server_info: (nullable): what the server can do
+ *
+ * Tells the timeline what the server can do, once discovery found out (the timeline may
+ * already show what the cache kept). Where the server keeps reading positions and the
+ * timeline was restored already, its position is asked for now; it replaces the one from the
+ * cache unless the user moved since.
+ */
+void
+qtr_timeline_set_server_info (QtrTimeline   *self,
+                              QtrServerInfo *server_info)
+{
+  QtrTimelinePrivate *priv;
+
+  g_return_if_fail (QTR_IS_TIMELINE (self));
+  g_return_if_fail (server_info == NULL || QTR_IS_SERVER_INFO (server_info));
+
+  priv = PRIV (self);
+  if (!g_set_object (&priv->server_info, server_info))
+    return;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_INFO]);
+  if (priv->marker_asked && server_has_markers (self))
+    {
+      const char *query[] = { "timeline[]", marker_name (self), NULL };
+
+      qtr_api_client_get_async (priv->client, "/api/v1/markers", query, priv->cancellable,
+                                late_marker_loaded_cb, g_object_ref (self));
+    }
 }

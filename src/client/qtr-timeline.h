@@ -152,8 +152,19 @@ guint             qtr_timeline_remove_status        (QtrTimeline          *self,
 guint             qtr_timeline_update_status        (QtrTimeline          *self,
                                                      JsonObject           *status);
 
+QtrServerInfo    *qtr_timeline_get_server_info      (QtrTimeline          *self);
+void              qtr_timeline_set_server_info      (QtrTimeline          *self,
+                                                     QtrServerInfo        *server_info);
+
 const char       *qtr_timeline_get_read_position    (QtrTimeline          *self);
 void              qtr_timeline_set_read_position    (QtrTimeline          *self,
                                                      const char           *id);
+void              qtr_timeline_save_read_position_async  (QtrTimeline     *self,
+                                                          GCancellable    *cancellable,
+                                                          GAsyncReadyCallback callback,
+                                                          gpointer         user_data);
+gboolean          qtr_timeline_save_read_position_finish (QtrTimeline     *self,
+                                                          GAsyncResult    *result,
+                                                          GError         **error);
 
 G_END_DECLS

@@ -4,8 +4,15 @@
 #include <libsoup/soup.h>
 
 #include "qtr-keys.h"
-#include "qtr-node-private.h"
 #include "qtr-test-util.h"
+/* The client's entities share names with the node's private types (QtrStatus, QtrMention):
+ * client and app tests define QTR_TEST_NODE_PUBLIC_ONLY before including this header, and see
+ * only the node's public API. */
+#ifdef QTR_TEST_NODE_PUBLIC_ONLY
+#include "qtr-node.h"
+#else
+#include "qtr-node-private.h"
+#endif
 
 G_BEGIN_DECLS
 
@@ -70,6 +77,7 @@ void      qtr_test_node_wait_rows  (QtrTestNode              *node,
 gboolean  qtr_test_node_is_idle    (QtrTestNode              *node);
 char     *qtr_test_node_follow     (QtrTestNode              *follower,
                                     const char               *handle);
+char     *qtr_test_node_mint_token (QtrTestNode              *node);
 
 /**
  * QtrTestAnswer:
