@@ -61,6 +61,7 @@ typedef struct
   QtrApiPage       *older;         /* nullable */
   gboolean          end_reached;
   gboolean          loading_newer;
+  gboolean          restoring;     /* the cache's items are being read */
   gboolean          loading_older;
   guint             n_requests;
 
@@ -728,6 +729,14 @@ start_newer (QtrTimeline         *self,
                                "Newer posts of %s are being loaded already", priv->key);
       return;
     }
+  /* A stream or a poll before the cache was read would leave the cache out (the server's
+   * page wins in an empty timeline): the load after the restore brings what is new. */
+  if (hold && priv->restoring)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               "%s is being restored from the cache", priv->key);
+      return;
+    }
   priv->loading_newer = TRUE;
   request_page (self, task, NULL, NULL, NULL, pages_by_id (self) ? since_id : NULL);
 }
@@ -1027,6 +1036,7 @@ cached_items_loaded_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   entities = qtr_cache_load_timeline_finish (QTR_CACHE (source), result, &error);
+  priv->restoring = FALSE;
   if (entities == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -1675,6 +1685,7 @@ qtr_timeline_restore_async (QtrTimeline         *self,
       finish_restore (task);
       return;
     }
+  priv->restoring = TRUE;
   qtr_cache_load_timeline_async (priv->cache, priv->key, cancellable, cached_items_loaded_cb,
                                  g_object_ref (task));
 }
