@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "qtr-compose-window.h"
 #include "qtr-window.h"
 
 struct _QtrApplication
@@ -20,6 +21,7 @@ static const struct {
   const char *accels[3];
 } accelerators[] = {
   { "app.quit", { "<Control>q", NULL } },
+  { "app.compose", { "<Control>n", NULL } },
   { "win.show-help-overlay", { "<Control>question", NULL } },
   { "window.close", { "<Control>w", NULL } },
 };
@@ -67,7 +69,23 @@ quit_activated_cb (GSimpleAction *action,
   g_application_quit (G_APPLICATION (user_data));
 }
 
+/* A compose window for the account open in the active window. */
+static void
+compose_activated_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  /* From a compose window, the main window it belongs to. */
+  if (QTR_IS_COMPOSE_WINDOW (window))
+    window = gtk_window_get_transient_for (window);
+  if (QTR_IS_WINDOW (window))
+    qtr_compose_window_new (window);
+}
+
 static const GActionEntry app_actions[] = {
+  { .name = "compose", .activate = compose_activated_cb },
   { .name = "about", .activate = about_activated_cb },
   { .name = "quit", .activate = quit_activated_cb },
 };

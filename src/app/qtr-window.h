@@ -3,9 +3,12 @@
 
 #include <adwaita.h>
 
+#include "qtr-api-client.h"
 #include "qtr-application.h"
+#include "qtr-drafts.h"
 #include "qtr-login-page.h"
 #include "qtr-main-view.h"
+#include "qtr-server-info.h"
 
 G_BEGIN_DECLS
 
@@ -16,5 +19,10 @@ QtrWindow    *qtr_window_new            (QtrApplication *application);
 QtrMainView  *qtr_window_get_main_view  (QtrWindow      *self);
 QtrLoginPage *qtr_window_get_login_page (QtrWindow      *self);
 const char   *qtr_window_get_page       (QtrWindow      *self);
+
+QtrApiClient  *qtr_window_get_api_client  (QtrWindow *self);
+QtrServerInfo *qtr_window_get_server_info (QtrWindow *self);
+QtrDrafts     *qtr_window_get_drafts      (QtrWindow *self);
+const char    *qtr_window_get_account_id  (QtrWindow *self);
 
 G_END_DECLS
