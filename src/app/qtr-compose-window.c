@@ -383,10 +383,19 @@ describe_error (QtrComposeWindow *self,
   if (g_error_matches (error, QTR_API_ERROR, QTR_API_ERROR_NETWORK) ||
       g_error_matches (error, QTR_API_ERROR, QTR_API_ERROR_TIMED_OUT) ||
       g_error_matches (error, QTR_API_ERROR, QTR_API_ERROR_UNAVAILABLE))
-    /* Translators: %s is the server, such as mastodon.social */
-    return g_strdup_printf (_("Could not reach %s: your post is kept as a draft. Send it again "
-                              "once you are online."),
-                            qtr_api_client_get_base_url (self->client));
+    {
+      g_autoptr(GUri) uri = g_uri_parse (qtr_api_client_get_base_url (self->client),
+                                         G_URI_FLAGS_NONE, NULL);
+      g_autofree char *server = NULL;
+
+      if (uri != NULL && g_uri_get_port (uri) > 0)
+        server = g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
+      else
+        server = g_strdup (uri ? g_uri_get_host (uri) : qtr_api_client_get_base_url (self->client));
+      /* Translators: %s is the server, such as mastodon.social */
+      return g_strdup_printf (_("Could not reach %s: your post is kept as a draft. Send it "
+                                "again once you are online."), server);
+    }
   /* Translators: %s is the server's reason, such as "Validation failed: Text can't be blank" */
   return g_strdup_printf (_("The server did not take the post: %s"), error->message);
 }

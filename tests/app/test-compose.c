@@ -80,12 +80,28 @@ open_main_window (Fixture *fixture)
   qtr_test_wait_until (session_is_ready, fixture->window, "alice's session is open");
 }
 
+/* A real PNG (a red rectangle) that GdkTexture decodes. */
+static GBytes *
+make_red_png (int width,
+              int height)
+{
+  g_autofree guint8 *pixels = g_malloc ((gsize) width * height * 4);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  for (int i = 0; i < width * height; i++)
+    memcpy (pixels + 4 * i, "\xe0\x1b\x24\xff", 4);
+  bytes = g_bytes_new (pixels, (gsize) width * height * 4);
+  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, bytes, width * 4);
+  return gdk_texture_save_to_png_bytes (texture);
+}
+
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) png = qtr_test_make_png (64, 48, 0);
+  g_autoptr(GBytes) png = make_red_png (64, 48);
 
   fixture->nodes = compose_nodes_start ();
   save_account (fixture);
@@ -143,6 +159,15 @@ static gboolean
 uploads_done (QtrComposeWindow *compose)
 {
   return qtr_compose_window_get_n_uploading (compose) == 0 && send_is_enabled (compose);
+}
+
+static gboolean
+shows_thumbnail (QtrComposeWindow *compose)
+{
+  GtkPicture *picture = GTK_PICTURE (qtr_app_test_find (GTK_WIDGET (compose), GTK_TYPE_PICTURE));
+  GdkPaintable *paintable = picture ? gtk_picture_get_paintable (picture) : NULL;
+
+  return paintable != NULL && gdk_paintable_get_intrinsic_width (paintable) == 64;
 }
 
 static GtkButton *
@@ -246,6 +271,7 @@ test_send (Fixture       *fixture,
   qtr_compose_window_add_files (compose, &files);
   g_assert_false (send_is_enabled (compose));
   qtr_test_wait_until (uploads_done, compose, "the image is uploaded");
+  qtr_test_wait_until (shows_thumbnail, compose, "the thumbnail shows");
   g_assert_cmpint (compose_nodes_count_alice (fixture->nodes, "SELECT count (*) FROM media"), ==, 1);
 
   /* The alt text editor: the image and a text field; Save sends it to the server. */
@@ -255,8 +281,10 @@ test_send (Fixture       *fixture,
   g_assert_nonnull (qtr_app_test_find (GTK_WIDGET (dialog), GTK_TYPE_PICTURE));
   alt_view = GTK_TEXT_VIEW (qtr_app_test_find_named (GTK_WIDGET (dialog), "alt-text-view"));
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (alt_view), "A red square", -1);
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  /* The Save button, as a user clicks it. */
+  gtk_widget_activate (GTK_WIDGET (find_button (GTK_WIDGET (dialog), "_Save")));
   qtr_test_wait_until (alice_has_the_description, fixture, "the alt text is saved on A");
+  qtr_app_test_settle ();
   qtr_app_test_screenshot (GTK_WIDGET (compose), "compose-image");
 
   g_assert_true (send_is_enabled (compose));
