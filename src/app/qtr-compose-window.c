@@ -1336,7 +1336,8 @@ completions_loaded_cb (GObject      *source,
         continue;
       name = qtr_json_get_string (json_node_get_object (node), "display_name");
       handle = g_strconcat ("@", acct, NULL);
-      add_completion_row (self, handle, name && *name ? name : handle, handle);
+      add_completion_row (self, handle, name && *name ? name : handle,
+                          name && *name ? handle : NULL);
       n++;
     }
   tags = qtr_json_get_array (object, "hashtags");

@@ -449,17 +449,22 @@ test_draft_restored (Fixture       *fixture,
                                         " WHERE summary = 'Musings'"), ==, 1);
 }
 
+/* A post as alice's client reads it from a timeline (@path), found by a piece of its text or
+ * its content warning. */
 typedef struct {
-  Fixture   *fixture;
-  QtrStatus *status;
-} HomeLookup;
+  Fixture    *fixture;
+  const char *path;
+  const char *spoiler_text;
+  const char *text;
+  QtrStatus  *status;
+} Lookup;
 
 static void
-home_loaded_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+timeline_loaded_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
-  HomeLookup *lookup = user_data;
+  Lookup *lookup = user_data;
   g_autoptr(QtrApiResponse) response = NULL;
   JsonArray *array;
 
@@ -471,19 +476,23 @@ home_loaded_cb (GObject      *source,
       g_autoptr(QtrStatus) status = qtr_status_new_from_json (
         json_array_get_object_element (array, i), NULL);
 
-      if (status != NULL && g_strcmp0 (qtr_status_get_spoiler_text (status), "Plans") == 0)
+      if (status == NULL)
+        continue;
+      if ((lookup->spoiler_text != NULL &&
+           g_strcmp0 (qtr_status_get_spoiler_text (status), lookup->spoiler_text) == 0) ||
+          (lookup->text != NULL &&
+           strstr (qtr_status_get_content (status), lookup->text) != NULL))
         lookup->status = g_steal_pointer (&status);
     }
 }
 
-/* bob's post as alice's client reads it from her home timeline, once it is there. */
 static gboolean
-found_bobs_post (HomeLookup *lookup)
+found_status (Lookup *lookup)
 {
   if (lookup->status != NULL)
     return TRUE;
-  qtr_api_client_get_async (qtr_window_get_api_client (lookup->fixture->window),
-                            "/api/v1/timelines/home", NULL, NULL, home_loaded_cb, lookup);
+  qtr_api_client_get_async (qtr_window_get_api_client (lookup->fixture->window), lookup->path,
+                            NULL, NULL, timeline_loaded_cb, lookup);
   qtr_test_spin (100);
   return lookup->status != NULL;
 }
@@ -509,7 +518,7 @@ test_reply (Fixture       *fixture,
   g_autofree char *bob_acct = g_strdup_printf ("%s ", fixture->nodes->bob_handle);
   g_autofree char *prefilled = NULL;
   g_autofree char *reply_text = NULL;
-  HomeLookup lookup = { fixture, NULL };
+  Lookup lookup = { fixture, "/api/v1/timelines/home", "Plans", NULL, NULL };
   QtrComposeWindow *compose;
   GtkDropDown *visibility;
   QtrStatusRow *row;
@@ -517,7 +526,7 @@ test_reply (Fixture       *fixture,
 
   compose_nodes_alice_follows_bob (fixture->nodes);
   compose_nodes_bob_posts (fixture->nodes, text, "Plans");
-  qtr_test_wait_until (found_bobs_post, &lookup, "alice's home has bob's post");
+  qtr_test_wait_until (found_status, &lookup, "alice's home has bob's post");
 
   compose = qtr_compose_window_new_reply (GTK_WINDOW (fixture->window), lookup.status);
   prefilled = qtr_compose_window_dup_text (compose);
@@ -549,6 +558,132 @@ test_reply (Fixture       *fixture,
   g_clear_object (&lookup.status);
 }
 
+
+static gboolean
+text_is (QtrComposeWindow *compose,
+         const char       *expected)
+{
+  g_autofree char *text = qtr_compose_window_dup_text (compose);
+
+  return g_strcmp0 (text, expected) == 0;
+}
+
+static gboolean
+shows_source (QtrComposeWindow *compose)
+{
+  return text_is (compose, "First version with a #tag") && send_is_enabled (compose);
+}
+
+static gboolean
+bob_has_the_edit (Fixture *fixture)
+{
+  return compose_nodes_count_bob (fixture->nodes,
+                                  "SELECT count (*) FROM statuses WHERE actor_id IS NOT NULL"
+                                  " AND updated IS NOT NULL"
+                                  " AND content LIKE '%Second version%'") == 1;
+}
+
+/* Posts "First version with a #tag" from a compose window, and returns it as the API shows it. */
+static QtrStatus *
+post_first_version (Fixture *fixture)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/accounts/%s/statuses",
+                                           fixture->nodes->alice_id);
+  Lookup lookup = { fixture, path, NULL, "First version", NULL };
+  QtrComposeWindow *compose = qtr_compose_window_new (GTK_WINDOW (fixture->window));
+  gpointer weak = compose;
+
+  type_text (compose, "First version with a #tag");
+  g_object_add_weak_pointer (G_OBJECT (compose), &weak);
+  gtk_widget_activate_action (GTK_WIDGET (compose), "compose.send", NULL);
+  qtr_test_wait_until (is_gone, &weak, "the first version is sent");
+  qtr_test_wait_until (found_status, &lookup, "alice's post is on her profile");
+  return lookup.status;
+}
+
+/* Editing an own post loads its source, and Save sends the edit, which reaches bob. */
+static void
+test_edit (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(QtrStatus) status = post_first_version (fixture);
+  QtrComposeWindow *compose;
+  gpointer weak;
+
+  compose = qtr_compose_window_new_edit (GTK_WINDOW (fixture->window), status);
+  g_assert_false (send_is_enabled (compose));
+  qtr_test_wait_until (shows_source, compose, "the post's source is loaded");
+  g_assert_false (gtk_widget_is_sensitive (qtr_app_test_find_named (GTK_WIDGET (compose),
+                                                                    "visibility")));
+  type_text (compose, "Second version with a #tag");
+  weak = compose;
+  g_object_add_weak_pointer (G_OBJECT (compose), &weak);
+  gtk_widget_activate_action (GTK_WIDGET (compose), "compose.send", NULL);
+  qtr_test_wait_until (is_gone, &weak, "the edit is saved");
+  g_assert_cmpint (compose_nodes_count_alice (fixture->nodes,
+                                              "SELECT count (*) FROM statuses"
+                                              " WHERE content LIKE '%Second version%'"), ==, 1);
+  qtr_test_wait_until (bob_has_the_edit, fixture, "bob's node has the edit");
+}
+
+static gboolean
+alice_has_the_redraft (Fixture *fixture)
+{
+  return compose_nodes_count_alice (fixture->nodes,
+                                    "SELECT count (*) FROM statuses"
+                                    " WHERE content LIKE '%First version, redrafted%'") == 1;
+}
+
+/* Delete and redraft: the post goes, and a compose window has its text as written. */
+static void
+test_redraft (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(QtrStatus) status = post_first_version (fixture);
+  QtrComposeWindow *compose;
+  gpointer weak;
+
+  compose = qtr_compose_window_new_redraft (GTK_WINDOW (fixture->window), status);
+  qtr_test_wait_until (shows_source, compose, "the deleted post's text is in the window");
+  g_assert_cmpint (compose_nodes_count_alice (fixture->nodes,
+                                              "SELECT count (*) FROM statuses"
+                                              " WHERE content LIKE '%First version%'"), ==, 0);
+  type_text (compose, "First version, redrafted");
+  weak = compose;
+  g_object_add_weak_pointer (G_OBJECT (compose), &weak);
+  gtk_widget_activate_action (GTK_WIDGET (compose), "compose.send", NULL);
+  qtr_test_wait_until (is_gone, &weak, "the redraft is sent");
+  qtr_test_wait_until (alice_has_the_redraft, fixture, "the redraft is posted");
+}
+
+static gboolean
+completion_offers_bob (QtrComposeWindow *compose)
+{
+  GtkWidget *popover = qtr_compose_window_get_completion (compose);
+
+  return gtk_widget_get_visible (popover) &&
+         qtr_app_test_find_label (popover, "bob@127.0.0.1") != NULL;
+}
+
+/* Typing `@bo` offers the accounts the server knows; choosing one writes its whole handle. */
+static void
+test_completion (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  QtrComposeWindow *compose = qtr_compose_window_new (GTK_WINDOW (fixture->window));
+  GtkWidget *popover = qtr_compose_window_get_completion (compose);
+  GtkListBox *list;
+  g_autofree char *expected = g_strdup_printf ("Hi %s ", fixture->nodes->bob_handle);
+
+  type_text (compose, "Hi @bo");
+  qtr_test_wait_until (completion_offers_bob, compose, "bob is offered");
+  qtr_app_test_screenshot (GTK_WIDGET (compose), "compose-completion");
+  list = GTK_LIST_BOX (qtr_app_test_find (popover, GTK_TYPE_LIST_BOX));
+  g_signal_emit_by_name (list, "row-activated", gtk_list_box_get_selected_row (list));
+  g_assert_true (text_is (compose, expected));
+  g_assert_false (gtk_widget_get_visible (popover));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -564,6 +699,11 @@ main (int   argc,
   g_test_add ("/app/compose/draft-restored", Fixture, NULL, fixture_set_up,
               test_draft_restored, fixture_tear_down);
   g_test_add ("/app/compose/reply", Fixture, NULL, fixture_set_up, test_reply,
+              fixture_tear_down);
+  g_test_add ("/app/compose/edit", Fixture, NULL, fixture_set_up, test_edit, fixture_tear_down);
+  g_test_add ("/app/compose/redraft", Fixture, NULL, fixture_set_up, test_redraft,
+              fixture_tear_down);
+  g_test_add ("/app/compose/completion", Fixture, NULL, fixture_set_up, test_completion,
               fixture_tear_down);
 
   return g_test_run ();
