@@ -142,6 +142,18 @@ compose_nodes_count_bob (ComposeNodes *public,
   return qtr_test_node_count (&((Nodes *) public)->bob, sql);
 }
 
+/* Changes node A's store behind its back, for what no client can make happen. */
+void
+compose_nodes_exec_alice (ComposeNodes *public,
+                          const char   *sql)
+{
+  QtrDb *db = qtr_node_store_get_db (qtr_node_get_store (((Nodes *) public)->alice.node));
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (qtr_db_exec (db, sql, &error));
+  g_assert_no_error (error);
+}
+
 void
 compose_nodes_alice_follows_bob (ComposeNodes *public)
 {

@@ -24,6 +24,8 @@ gint64        compose_nodes_count_alice     (ComposeNodes *nodes,
                                              const char   *sql);
 gint64        compose_nodes_count_bob       (ComposeNodes *nodes,
                                              const char   *sql);
+void          compose_nodes_exec_alice      (ComposeNodes *nodes,
+                                             const char   *sql);
 void          compose_nodes_alice_follows_bob (ComposeNodes *nodes);
 void          compose_nodes_bob_posts       (ComposeNodes *nodes,
                                              const char   *text,

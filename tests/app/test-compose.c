@@ -377,6 +377,36 @@ test_failed_send (Fixture       *fixture,
   qtr_app_test_screenshot (GTK_WIDGET (compose), "compose-failed");
 }
 
+/* A post the server refuses (422) keeps the window, its text, image and draft, and shows the
+ * server's reason. */
+static void
+test_refused_send (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  QtrComposeWindow *compose = qtr_compose_window_new (GTK_WINDOW (fixture->window));
+  g_autoptr(GFile) file = g_file_new_for_path (fixture->png_path);
+  GSList files = { file, NULL };
+  g_autofree char *text = NULL;
+
+  type_text (compose, "An image that is taken already");
+  qtr_compose_window_add_files (compose, &files);
+  qtr_test_wait_until (uploads_done, compose, "the image is uploaded");
+  /* Meanwhile, another client attached that upload to a post of its own. */
+  compose_nodes_exec_alice (fixture->nodes, "UPDATE media SET status_id = 424242");
+  gtk_widget_activate_action (GTK_WIDGET (compose), "compose.send", NULL);
+  qtr_test_wait_until (shows_error, compose, "the window says the post was refused");
+  g_assert_nonnull (strstr (qtr_compose_window_get_error (compose),
+                            "The server did not take the post"));
+  g_assert_nonnull (strstr (qtr_compose_window_get_error (compose),
+                            "attached to another post"));
+  text = qtr_compose_window_dup_text (compose);
+  g_assert_cmpstr (text, ==, "An image that is taken already");
+  g_assert_true (shows_thumbnail (compose));
+  g_assert_cmpint (count_drafts (fixture), ==, 1);
+  g_assert_cmpint (compose_nodes_count_alice (fixture->nodes,
+                                              "SELECT count (*) FROM statuses"), ==, 0);
+}
+
 static gboolean
 has_one_draft_with_text (Fixture *fixture)
 {
@@ -695,6 +725,8 @@ main (int   argc,
   g_test_add ("/app/compose/counter", Fixture, NULL, fixture_set_up, test_counter,
               fixture_tear_down);
   g_test_add ("/app/compose/failed-send", Fixture, NULL, fixture_set_up, test_failed_send,
+              fixture_tear_down);
+  g_test_add ("/app/compose/refused-send", Fixture, NULL, fixture_set_up, test_refused_send,
               fixture_tear_down);
   g_test_add ("/app/compose/draft-restored", Fixture, NULL, fixture_set_up,
               test_draft_restored, fixture_tear_down);
