@@ -691,7 +691,9 @@ save_description (Attachment *attachment)
   const char *form[] = { "description", attachment->description ? attachment->description : "",
                          NULL };
 
-  if (attachment->id == NULL || attachment->uploading)
+  /* Media of a post being edited are attached already: their alt text goes with the edit. */
+  if (attachment->id == NULL || attachment->uploading ||
+      attachment->window->mode == MODE_EDIT)
     return;
   path = g_strconcat ("/api/v1/media/", attachment->id, NULL);
   qtr_api_client_send_form_async (attachment->window->client, "PUT", path, form, NULL,
@@ -1098,6 +1100,20 @@ build_form (QtrComposeWindow *self)
   add_pair (form, "sensitive", draft->sensitive ? "true" : "false");
   for (guint i = 0; i < draft->media->len; i++)
     add_pair (form, "media_ids[]", ((QtrDraftMedia *) draft->media->pdata[i])->id);
+  if (self->mode == MODE_EDIT)
+    {
+      /* An edit with no media left removes them all; the alt texts of those kept go along. */
+      if (draft->media->len == 0)
+        add_pair (form, "media_ids[]", "");
+      for (guint i = 0; i < draft->media->len; i++)
+        {
+          QtrDraftMedia *media = draft->media->pdata[i];
+
+          add_pair (form, "media_attributes[][id]", media->id);
+          add_pair (form, "media_attributes[][description]",
+                    media->description ? media->description : "");
+        }
+    }
   if (draft->poll_options != NULL)
     {
       g_autofree char *expires_in = g_strdup_printf ("%" G_GINT64_FORMAT,
@@ -1467,9 +1483,11 @@ text_view_key_pressed_cb (GtkEventControllerKey *controller,
 
 /* Filling the window */
 
+/* The dropdowns' items: an icon and a label in the list; in the button, the icon alone (the
+ * visibility) or the code (the language), so that the bar fits a phone's width. */
 static void
-visibility_setup_cb (GtkSignalListItemFactory *factory,
-                     GtkListItem              *item)
+item_setup_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
 
@@ -1480,29 +1498,45 @@ visibility_setup_cb (GtkSignalListItemFactory *factory,
 
 static void
 visibility_bind_cb (GtkSignalListItemFactory *factory,
-                    GtkListItem              *item)
+                    GtkListItem              *item,
+                    gpointer                  in_button)
 {
   GtkWidget *box = gtk_list_item_get_child (item);
   GtkStringObject *string = gtk_list_item_get_item (item);
   guint index = find_visibility (gtk_string_object_get_string (string));
+  GtkWidget *label = gtk_widget_get_last_child (box);
 
   gtk_image_set_from_icon_name (GTK_IMAGE (gtk_widget_get_first_child (box)),
                                 visibilities[index].icon);
-  gtk_label_set_label (GTK_LABEL (gtk_widget_get_last_child (box)),
-                       _(visibilities[index].label));
+  gtk_label_set_label (GTK_LABEL (label), _(visibilities[index].label));
+  gtk_widget_set_visible (label, in_button == NULL);
+  if (in_button != NULL)
+    gtk_widget_set_tooltip_text (box, _(visibilities[index].label));
+}
+
+static GtkListItemFactory *
+new_factory (GCallback bind,
+             gboolean  in_button)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (item_setup_cb), NULL);
+  g_signal_connect (factory, "bind", bind, in_button ? GINT_TO_POINTER (1) : NULL);
+  return factory;
 }
 
 static void
 setup_visibility (QtrComposeWindow *self)
 {
   g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkListItemFactory) factory = new_factory (G_CALLBACK (visibility_bind_cb), TRUE);
+  g_autoptr(GtkListItemFactory) list_factory = new_factory (G_CALLBACK (visibility_bind_cb),
+                                                            FALSE);
 
   for (guint i = 0; i < G_N_ELEMENTS (visibilities); i++)
     gtk_string_list_append (model, visibilities[i].id);
-  g_signal_connect (factory, "setup", G_CALLBACK (visibility_setup_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (visibility_bind_cb), NULL);
   gtk_drop_down_set_factory (self->visibility_dropdown, factory);
+  gtk_drop_down_set_list_factory (self->visibility_dropdown, list_factory);
   gtk_drop_down_set_model (self->visibility_dropdown, G_LIST_MODEL (model));
 }
 
@@ -1513,6 +1547,34 @@ find_language_name (const char *code)
     if (g_str_equal (languages[i].code, code))
       return languages[i].name;
   return NULL;
+}
+
+/* "Deutsch (de)", or the code alone for a language without a name here. */
+static char *
+describe_language (GtkStringObject *string,
+                   gpointer         unused)
+{
+  const char *code = gtk_string_object_get_string (string);
+  const char *name = find_language_name (code);
+
+  return name ? g_strdup_printf ("%s (%s)", name, code) : g_strdup (code);
+}
+
+static void
+language_bind_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  gpointer                  in_button)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkStringObject *string = gtk_list_item_get_item (item);
+  g_autofree char *description = describe_language (string, NULL);
+  GtkWidget *label = gtk_widget_get_last_child (box);
+
+  gtk_widget_set_visible (gtk_widget_get_first_child (box), FALSE);
+  gtk_label_set_label (GTK_LABEL (label), in_button ? gtk_string_object_get_string (string)
+                                                    : description);
+  if (in_button != NULL)
+    gtk_widget_set_tooltip_text (box, description);
 }
 
 /* The UI's language as an ISO 639-1 code: `en` for `en_GB.UTF-8` (and for C). */
@@ -1538,6 +1600,9 @@ setup_languages (QtrComposeWindow *self)
                                  ? qtr_server_info_get_languages (self->server_info) : NULL;
   g_autofree char *ui_language = get_ui_language ();
   g_autoptr(GtkExpression) expression = NULL;
+  g_autoptr(GtkListItemFactory) factory = new_factory (G_CALLBACK (language_bind_cb), TRUE);
+  g_autoptr(GtkListItemFactory) list_factory = new_factory (G_CALLBACK (language_bind_cb),
+                                                            FALSE);
 
   if (server != NULL && server[0] != NULL)
     for (guint i = 0; server[i] != NULL; i++)
@@ -1546,15 +1611,12 @@ setup_languages (QtrComposeWindow *self)
     for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
       g_ptr_array_add (self->language_codes, g_strdup (languages[i].code));
   for (guint i = 0; i < self->language_codes->len; i++)
-    {
-      const char *code = self->language_codes->pdata[i];
-      const char *name = find_language_name (code);
-      g_autofree char *label = name ? g_strdup_printf ("%s (%s)", name, code) : g_strdup (code);
-
-      gtk_string_list_append (model, label);
-    }
-  expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
+    gtk_string_list_append (model, self->language_codes->pdata[i]);
+  expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
+                                            G_CALLBACK (describe_language), NULL, NULL);
   gtk_drop_down_set_expression (self->language_dropdown, expression);
+  gtk_drop_down_set_factory (self->language_dropdown, factory);
+  gtk_drop_down_set_list_factory (self->language_dropdown, list_factory);
   gtk_drop_down_set_model (self->language_dropdown, G_LIST_MODEL (model));
   select_language (self, ui_language);
 }

@@ -309,6 +309,12 @@ test_counter (Fixture       *fixture,
                                            fixture->nodes->bob_handle);
   g_autofree char *expected = NULL;
   g_autofree char *too_long = NULL;
+  int minimum;
+
+  /* It fits a phone: 360 pixels wide. */
+  gtk_widget_measure (GTK_WIDGET (compose), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL,
+                      NULL, NULL);
+  g_assert_cmpint (minimum, <=, 360);
 
   /* "@bob" (4), " look: " (7), a link (23). */
   type_text (compose, text);
