@@ -77,8 +77,8 @@ compose_activated_cb (GSimpleAction *action,
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
 
-  /* From a compose window, the main window it belongs to. */
-  if (QTR_IS_COMPOSE_WINDOW (window))
+  /* From a compose window or a dialog, the main window it belongs to. */
+  while (window != NULL && !QTR_IS_WINDOW (window))
     window = gtk_window_get_transient_for (window);
   if (QTR_IS_WINDOW (window))
     qtr_compose_window_new (window);

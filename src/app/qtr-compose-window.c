@@ -1625,12 +1625,9 @@ setup_languages (QtrComposeWindow *self)
 static const char *
 get_default_visibility (void)
 {
-  static char *value;
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
 
-  if (value != NULL)
-    return value;
   if (source != NULL)
     schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
   if (schema != NULL && g_settings_schema_has_key (schema, "default-visibility"))
