@@ -100,6 +100,9 @@ struct _QtrComposeWindow
   gboolean         discarded;
   GPtrArray       *language_codes; /* the language dropdown's codes, in order */
   char            *error_text;
+  char            *prefill;          /* what a reply or an edit starts with: not yet a draft */
+  char            *prefill_spoiler;
+  guint            n_prefill_media;
 
   GtkPopover      *completion_popover;
   GtkListBox      *completion_list;
@@ -472,17 +475,35 @@ collect_draft (QtrComposeWindow *self)
   draft->poll_multiple = gtk_check_button_get_active (self->poll_multiple);
 }
 
+/* Whether nothing was written yet: an empty new post, or a reply or an edit as it started. */
 static gboolean
-is_empty (QtrComposeWindow *self)
+is_unchanged (QtrComposeWindow *self)
 {
   g_autofree char *text = g_strstrip (get_text (self));
+  g_autofree char *prefill = g_strstrip (g_strdup (self->prefill ? self->prefill : ""));
   const char *spoiler = get_spoiler_text (self);
 
-  return *text == '\0' && (spoiler == NULL || *spoiler == '\0') &&
-         self->attachments->len == 0 && !gtk_toggle_button_get_active (self->poll_button);
+  if (spoiler != NULL && *spoiler == '\0')
+    spoiler = NULL;
+  return g_str_equal (text, prefill) && g_strcmp0 (spoiler, self->prefill_spoiler) == 0 &&
+         self->attachments->len == self->n_prefill_media &&
+         !gtk_toggle_button_get_active (self->poll_button);
 }
 
-/* Writes the draft now (an empty new post is not worth keeping, and goes). */
+/* Remembers what the window shows now as its start: closed as it is, it leaves no draft. */
+static void
+set_prefill (QtrComposeWindow *self)
+{
+  const char *spoiler = get_spoiler_text (self);
+
+  g_free (self->prefill);
+  self->prefill = get_text (self);
+  g_free (self->prefill_spoiler);
+  self->prefill_spoiler = spoiler != NULL && *spoiler != '\0' ? g_strdup (spoiler) : NULL;
+  self->n_prefill_media = self->attachments->len;
+}
+
+/* Writes the draft now (one with nothing written yet is not worth keeping, and goes). */
 static void
 save_now (QtrComposeWindow *self)
 {
@@ -492,7 +513,7 @@ save_now (QtrComposeWindow *self)
   if (self->drafts == NULL || self->loading || self->discarded)
     return;
   collect_draft (self);
-  if (is_empty (self) && self->draft->in_reply_to_id == NULL && self->draft->edit_id == NULL)
+  if (is_unchanged (self))
     {
       if (self->draft->id > 0 && qtr_drafts_delete (self->drafts, self->draft->id, &error))
         self->draft->id = 0;
@@ -1719,6 +1740,8 @@ qtr_compose_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->language_codes, g_ptr_array_unref);
   g_free (self->error_text);
+  g_free (self->prefill);
+  g_free (self->prefill_spoiler);
 
   G_OBJECT_CLASS (qtr_compose_window_parent_class)->finalize (object);
 }
@@ -1956,6 +1979,7 @@ qtr_compose_window_new_reply (GtkWindow *parent,
   else
     self->draft->language = g_strdup (get_selected_language (self));
   apply_draft (self);
+  set_prefill (self);
 
   row = qtr_status_row_new ();
   qtr_status_row_set_status (QTR_STATUS_ROW (row), shown);
@@ -2036,6 +2060,7 @@ source_loaded_cb (GObject      *source,
     }
   fill_from_status (self, status, qtr_json_get_string (object, "text"),
                     qtr_json_get_string (object, "spoiler_text"));
+  set_prefill (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->text_view), TRUE);
   gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
 }

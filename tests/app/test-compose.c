@@ -591,6 +591,19 @@ test_reply (Fixture       *fixture,
   gtk_widget_activate_action (GTK_WIDGET (compose), "compose.send", NULL);
   qtr_test_wait_until (is_gone, &weak, "the reply is sent");
   qtr_test_wait_until (bob_has_the_reply, fixture, "bob's node has the reply");
+
+  /* A reply closed as it opened leaves no draft; one with something written keeps it, saved
+   * on closing without waiting for the next save. */
+  compose = qtr_compose_window_new_reply (GTK_WINDOW (fixture->window), lookup.status);
+  gtk_window_close (GTK_WINDOW (compose));
+  qtr_app_test_settle ();
+  g_assert_cmpint (count_drafts (fixture), ==, 0);
+  compose = qtr_compose_window_new_reply (GTK_WINDOW (fixture->window), lookup.status);
+  g_clear_pointer (&reply_text, g_free);
+  reply_text = g_strconcat (prefilled, "Changed my mind", NULL);
+  type_text (compose, reply_text);
+  gtk_window_close (GTK_WINDOW (compose));
+  g_assert_cmpint (count_drafts (fixture), ==, 1);
   g_clear_object (&lookup.status);
 }
 
