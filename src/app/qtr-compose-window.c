@@ -1916,6 +1916,52 @@ is_self (QtrComposeWindow *self,
   return self->account_id != NULL && g_strcmp0 (self->account_id, account_id) == 0;
 }
 
+/* The post being answered, above the text, and the title that says whom. */
+static void
+show_in_reply_to (QtrComposeWindow *self,
+                  QtrStatus        *status)
+{
+  QtrAccount *author = qtr_status_get_account (status);
+  GtkWidget *row = qtr_status_row_new ();
+
+  g_set_object (&self->in_reply_to, status);
+  qtr_status_row_set_status (QTR_STATUS_ROW (row), status);
+  gtk_box_append (self->reply_box, row);
+  gtk_widget_set_visible (GTK_WIDGET (self->reply_box), TRUE);
+  gtk_window_set_title (GTK_WINDOW (self), _("Reply"));
+  adw_window_title_set_title (self->window_title, _("Reply"));
+  if (author != NULL)
+    {
+      /* Translators: %s is the name of whom the reply answers */
+      g_autofree char *subtitle = g_strdup_printf (_("To %s"), qtr_account_get_name (author));
+
+      adw_window_title_set_subtitle (self->window_title, subtitle);
+    }
+}
+
+static void
+in_reply_to_loaded_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(QtrComposeWindow) self = user_data;
+  g_autoptr(QtrApiResponse) response = NULL;
+  g_autoptr(QtrStatus) status = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+
+  response = qtr_api_client_request_finish (QTR_API_CLIENT (source), result, &error);
+  if (response == NULL || (object = qtr_api_response_get_object (response, &error)) == NULL ||
+      (status = qtr_status_new_from_json (object, &error)) == NULL)
+    {
+      /* The reply can still be sent: the server says whether its post is still there. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("The post a draft answers did not load: %s", error->message);
+      return;
+    }
+  show_in_reply_to (self, status);
+}
+
 /**
  * qtr_compose_window_new_reply:
  * @parent: the #QtrWindow whose open account posts
@@ -1936,7 +1982,6 @@ qtr_compose_window_new_reply (GtkWindow *parent,
   QtrAccount *author;
   GPtrArray *mentions;
   g_autoptr(GString) text = g_string_new (NULL);
-  GtkWidget *row;
   guint visibility;
 
   g_return_val_if_fail (QTR_IS_STATUS (in_reply_to), NULL);
@@ -1945,7 +1990,6 @@ qtr_compose_window_new_reply (GtkWindow *parent,
   if (self == NULL)
     return NULL;
   shown = qtr_status_get_shown (in_reply_to);
-  self->in_reply_to = g_object_ref (shown);
   author = qtr_status_get_account (shown);
   if (author != NULL && !is_self (self, qtr_account_get_id (author)))
     g_string_append_printf (text, "@%s ", qtr_account_get_acct (author));
@@ -1980,20 +2024,7 @@ qtr_compose_window_new_reply (GtkWindow *parent,
     self->draft->language = g_strdup (get_selected_language (self));
   apply_draft (self);
   set_prefill (self);
-
-  row = qtr_status_row_new ();
-  qtr_status_row_set_status (QTR_STATUS_ROW (row), shown);
-  gtk_box_append (self->reply_box, row);
-  gtk_widget_set_visible (GTK_WIDGET (self->reply_box), TRUE);
-  gtk_window_set_title (GTK_WINDOW (self), _("Reply"));
-  if (author != NULL)
-    {
-      /* Translators: %s is the name of whom the reply answers */
-      g_autofree char *subtitle = g_strdup_printf (_("To %s"), qtr_account_get_name (author));
-
-      adw_window_title_set_subtitle (self->window_title, subtitle);
-    }
-  adw_window_title_set_title (self->window_title, _("Reply"));
+  show_in_reply_to (self, shown);
   present (self);
   return self;
 }
@@ -2212,6 +2243,14 @@ qtr_compose_window_new_from_draft (GtkWindow *parent,
       gtk_widget_set_sensitive (GTK_WIDGET (self->visibility_dropdown), FALSE);
     }
   apply_draft (self);
+  if (self->draft->in_reply_to_id != NULL && self->mode == MODE_NEW)
+    {
+      g_autofree char *path = g_strconcat ("/api/v1/statuses/", self->draft->in_reply_to_id,
+                                           NULL);
+
+      qtr_api_client_get_async (self->client, path, NULL, self->cancellable,
+                                in_reply_to_loaded_cb, g_object_ref (self));
+    }
   present (self);
   return self;
 }

@@ -170,6 +170,28 @@ shows_thumbnail (QtrComposeWindow *compose)
   return paintable != NULL && gdk_paintable_get_intrinsic_width (paintable) == 64;
 }
 
+/* Emits "drop" on the window's GtkDropTarget with @files, as GTK does on a drop. */
+static void
+drop_files (QtrComposeWindow *compose,
+            GSList           *files)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (compose));
+  GValue value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_set_boxed (&value, files);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        g_signal_emit_by_name (controller, "drop", &value, 10.0, 10.0, &accepted);
+    }
+  g_value_unset (&value);
+  g_assert_true (accepted);
+}
+
 static GtkButton *
 find_button (GtkWidget  *root,
              const char *label)
@@ -267,8 +289,8 @@ test_send (Fixture       *fixture,
   gtk_editable_set_text (GTK_EDITABLE (qtr_app_test_find_named (GTK_WIDGET (compose),
                                                                 "cw-entry")),
                          "Lunch photos");
-  /* What a drop onto the window does. */
-  qtr_compose_window_add_files (compose, &files);
+  /* The file dropped onto the window, as a file manager drops it. */
+  drop_files (compose, &files);
   g_assert_false (send_is_enabled (compose));
   qtr_test_wait_until (uploads_done, compose, "the image is uploaded");
   qtr_test_wait_until (shows_thumbnail, compose, "the thumbnail shows");
@@ -543,6 +565,21 @@ bob_has_the_reply (Fixture *fixture)
                               " AND content LIKE '%Count me in%'") == 1;
 }
 
+static gboolean
+text_is (QtrComposeWindow *compose,
+         const char       *expected)
+{
+  g_autofree char *text = qtr_compose_window_dup_text (compose);
+
+  return g_strcmp0 (text, expected) == 0;
+}
+
+static gboolean
+shows_status_row (QtrComposeWindow *compose)
+{
+  return qtr_app_test_find (GTK_WIDGET (compose), QTR_TYPE_STATUS_ROW) != NULL;
+}
+
 /* A reply shows the post it answers, mentions its author and whom it mentions but not the own
  * account, copies its content warning and is not more public than it; bob gets it as a
  * reply. */
@@ -604,18 +641,20 @@ test_reply (Fixture       *fixture,
   type_text (compose, reply_text);
   gtk_window_close (GTK_WINDOW (compose));
   g_assert_cmpint (count_drafts (fixture), ==, 1);
+
+  /* Opened again from the drafts, it shows the post it answers again. */
+  {
+    g_autoptr(GPtrArray) drafts = qtr_drafts_list (qtr_window_get_drafts (fixture->window),
+                                                   NULL);
+
+    compose = qtr_compose_window_new_from_draft (GTK_WINDOW (fixture->window),
+                                                 ((QtrDraft *) drafts->pdata[0])->id);
+    g_assert_true (text_is (compose, reply_text));
+    qtr_test_wait_until (shows_status_row, compose, "the post answered shows");
+  }
   g_clear_object (&lookup.status);
 }
 
-
-static gboolean
-text_is (QtrComposeWindow *compose,
-         const char       *expected)
-{
-  g_autofree char *text = qtr_compose_window_dup_text (compose);
-
-  return g_strcmp0 (text, expected) == 0;
-}
 
 static gboolean
 shows_source (QtrComposeWindow *compose)
