@@ -99,6 +99,7 @@ struct _QtrComposeWindow
   gboolean         restoring;      /* widgets being filled: no save, no completion */
   gboolean         discarded;
   GPtrArray       *language_codes; /* the language dropdown's codes, in order */
+  GHashTable      *language_names; /* code → name, as the server names its languages */
   char            *error_text;
   char            *prefill;          /* what a reply or an edit starts with: not yet a draft */
   char            *prefill_spoiler;
@@ -1572,30 +1573,49 @@ find_language_name (const char *code)
 
 /* "Deutsch (de)", or the code alone for a language without a name here. */
 static char *
-describe_language (GtkStringObject *string,
-                   gpointer         unused)
+describe_language (GtkStringObject  *string,
+                   QtrComposeWindow *self)
 {
   const char *code = gtk_string_object_get_string (string);
-  const char *name = find_language_name (code);
+  const char *name = g_hash_table_lookup (self->language_names, code);
+
+  if (name == NULL)
+    name = find_language_name (code);
 
   return name ? g_strdup_printf ("%s (%s)", name, code) : g_strdup (code);
 }
 
 static void
-language_bind_cb (GtkSignalListItemFactory *factory,
-                  GtkListItem              *item,
-                  gpointer                  in_button)
+bind_language (GtkListItem      *item,
+               QtrComposeWindow *self,
+               gboolean          in_button)
 {
   GtkWidget *box = gtk_list_item_get_child (item);
   GtkStringObject *string = gtk_list_item_get_item (item);
-  g_autofree char *description = describe_language (string, NULL);
+  g_autofree char *description = describe_language (string, self);
   GtkWidget *label = gtk_widget_get_last_child (box);
 
   gtk_widget_set_visible (gtk_widget_get_first_child (box), FALSE);
   gtk_label_set_label (GTK_LABEL (label), in_button ? gtk_string_object_get_string (string)
                                                     : description);
-  if (in_button != NULL)
+  if (in_button)
     gtk_widget_set_tooltip_text (box, description);
+}
+
+static void
+language_bind_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  QtrComposeWindow         *self)
+{
+  bind_language (item, self, FALSE);
+}
+
+static void
+language_button_bind_cb (GtkSignalListItemFactory *factory,
+                         GtkListItem              *item,
+                         QtrComposeWindow         *self)
+{
+  bind_language (item, self, TRUE);
 }
 
 /* The UI's language as an ISO 639-1 code: `en` for `en_GB.UTF-8` (and for C). */
@@ -1613,33 +1633,100 @@ get_ui_language (void)
   return g_strdup ("en");
 }
 
+/* Puts @codes in the language dropdown, the selected language kept (added if need be). */
+static void
+set_language_codes (QtrComposeWindow *self,
+                    GPtrArray        *codes)
+{
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+  g_autofree char *selected = g_strdup (get_selected_language (self));
+  gboolean restoring = self->restoring;
+
+  if (selected == NULL)
+    selected = get_ui_language ();
+  g_ptr_array_set_size (self->language_codes, 0);
+  for (guint i = 0; i < codes->len; i++)
+    g_ptr_array_add (self->language_codes, g_strdup (codes->pdata[i]));
+  if (!g_ptr_array_find_with_equal_func (self->language_codes, selected, g_str_equal, NULL))
+    g_ptr_array_add (self->language_codes, g_strdup (selected));
+  for (guint i = 0; i < self->language_codes->len; i++)
+    gtk_string_list_append (model, self->language_codes->pdata[i]);
+  /* The language stays what it was: nothing to save. */
+  self->restoring = TRUE;
+  gtk_drop_down_set_model (self->language_dropdown, G_LIST_MODEL (model));
+  select_language (self, selected);
+  self->restoring = restoring;
+}
+
+/* The languages the server lists (Mastodon 4.2 and later), with its names for them. */
+static void
+languages_loaded_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(QtrComposeWindow) self = user_data;
+  g_autoptr(QtrApiResponse) response = NULL;
+  g_autoptr(GPtrArray) codes = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *array;
+
+  response = qtr_api_client_request_finish (QTR_API_CLIENT (source), result, &error);
+  if (response == NULL || (array = qtr_api_response_get_array (response, &error)) == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("The server lists no languages (%s): the built-in list stays", error->message);
+      return;
+    }
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      const char *code, *name;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node) ||
+          (code = qtr_json_get_string (json_node_get_object (node), "code")) == NULL ||
+          *code == '\0')
+        continue;
+      name = qtr_json_get_string (json_node_get_object (node), "name");
+      if (name != NULL && *name != '\0')
+        g_hash_table_replace (self->language_names, g_strdup (code), g_strdup (name));
+      g_ptr_array_add (codes, (gpointer) code);
+    }
+  if (codes->len > 0)
+    set_language_codes (self, codes);
+}
+
+/* The languages: those the server takes, else the built-in list; the UI's selected. */
 static void
 setup_languages (QtrComposeWindow *self)
 {
-  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
   const char * const *server = self->server_info
                                  ? qtr_server_info_get_languages (self->server_info) : NULL;
-  g_autofree char *ui_language = get_ui_language ();
+  g_autoptr(GPtrArray) codes = g_ptr_array_new ();
   g_autoptr(GtkExpression) expression = NULL;
-  g_autoptr(GtkListItemFactory) factory = new_factory (G_CALLBACK (language_bind_cb), TRUE);
-  g_autoptr(GtkListItemFactory) list_factory = new_factory (G_CALLBACK (language_bind_cb),
-                                                            FALSE);
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkListItemFactory *list_factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (item_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (language_button_bind_cb), self);
+  g_signal_connect (list_factory, "setup", G_CALLBACK (item_setup_cb), NULL);
+  g_signal_connect (list_factory, "bind", G_CALLBACK (language_bind_cb), self);
+  gtk_drop_down_set_factory (self->language_dropdown, factory);
+  gtk_drop_down_set_list_factory (self->language_dropdown, list_factory);
+  g_object_unref (factory);
+  g_object_unref (list_factory);
+  expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
+                                            G_CALLBACK (describe_language), self, NULL);
+  gtk_drop_down_set_expression (self->language_dropdown, expression);
 
   if (server != NULL && server[0] != NULL)
     for (guint i = 0; server[i] != NULL; i++)
-      g_ptr_array_add (self->language_codes, g_strdup (server[i]));
+      g_ptr_array_add (codes, (gpointer) server[i]);
   else
     for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
-      g_ptr_array_add (self->language_codes, g_strdup (languages[i].code));
-  for (guint i = 0; i < self->language_codes->len; i++)
-    gtk_string_list_append (model, self->language_codes->pdata[i]);
-  expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
-                                            G_CALLBACK (describe_language), NULL, NULL);
-  gtk_drop_down_set_expression (self->language_dropdown, expression);
-  gtk_drop_down_set_factory (self->language_dropdown, factory);
-  gtk_drop_down_set_list_factory (self->language_dropdown, list_factory);
-  gtk_drop_down_set_model (self->language_dropdown, G_LIST_MODEL (model));
-  select_language (self, ui_language);
+      g_ptr_array_add (codes, (gpointer) languages[i].code);
+  set_language_codes (self, codes);
+  qtr_api_client_get_async (self->client, "/api/v1/instance/languages", NULL, self->cancellable,
+                            languages_loaded_cb, g_object_ref (self));
 }
 
 /* The default visibility: the preference, where the app's schema has one; else public. */
@@ -1739,6 +1826,7 @@ qtr_compose_window_finalize (GObject *object)
   g_clear_pointer (&self->attachments, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->language_codes, g_ptr_array_unref);
+  g_clear_pointer (&self->language_names, g_hash_table_unref);
   g_free (self->error_text);
   g_free (self->prefill);
   g_free (self->prefill_spoiler);
@@ -1814,6 +1902,7 @@ qtr_compose_window_init (QtrComposeWindow *self)
   self->cancellable = g_cancellable_new ();
   self->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_detach);
   self->language_codes = g_ptr_array_new_with_free_func (g_free);
+  self->language_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->draft = qtr_draft_new ();
   self->completion_start = -1;
 

@@ -315,6 +315,12 @@ test_send (Fixture       *fixture,
   gtk_widget_activate_action (GTK_WIDGET (compose), "compose.send", NULL);
   qtr_test_wait_until (is_gone, &weak, "the window closes once the post is sent");
   qtr_test_wait_until (bob_has_the_post, fixture, "bob's node has the post, its CW and image");
+  /* In the UI's language (English here), public. */
+  g_assert_cmpint (compose_nodes_count_alice (fixture->nodes,
+                                              "SELECT count (*) FROM statuses"
+                                              " WHERE summary = 'Lunch photos'"
+                                              " AND language = 'en' AND visibility = 'public'"),
+                   ==, 1);
   /* Sent: no draft is left. */
   g_assert_cmpint (count_drafts (fixture), ==, 0);
 }
