@@ -1243,11 +1243,8 @@ show_drafts_activated_cb (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
 {
-  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (widget));
-
   save_now (QTR_COMPOSE_WINDOW (widget));
-  if (parent != NULL)
-    qtr_compose_window_show_drafts (parent);
+  qtr_compose_window_show_drafts (GTK_WINDOW (widget));
 }
 
 /* Completion of @handles and #hashtags */
@@ -1941,7 +1938,16 @@ qtr_compose_window_init (QtrComposeWindow *self)
   gtk_widget_set_parent (GTK_WIDGET (self->completion_popover), GTK_WIDGET (self->text_view));
 }
 
-/* A compose window for the account open in @parent, or %NULL (and a message) without one. */
+/* The main window @window belongs to: itself, or the one a compose window or dialog is for. */
+static QtrWindow *
+find_main_window (GtkWindow *window)
+{
+  while (window != NULL && !QTR_IS_WINDOW (window))
+    window = gtk_window_get_transient_for (window);
+  return window ? QTR_WINDOW (window) : NULL;
+}
+
+/* A compose window for the account open in @parent's main window, or %NULL without one. */
 static QtrComposeWindow *
 create (GtkWindow *parent)
 {
@@ -1949,18 +1955,18 @@ create (GtkWindow *parent)
   QtrComposeWindow *self;
   QtrApiClient *client;
 
-  g_return_val_if_fail (QTR_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (GTK_IS_WINDOW (parent), NULL);
 
-  window = QTR_WINDOW (parent);
-  client = qtr_window_get_api_client (window);
+  window = find_main_window (parent);
+  client = window ? qtr_window_get_api_client (window) : NULL;
   if (client == NULL)
     {
       g_debug ("No account is open: nothing to post with");
       return NULL;
     }
   self = g_object_new (QTR_TYPE_COMPOSE_WINDOW,
-                       "transient-for", parent,
-                       "application", gtk_window_get_application (parent),
+                       "transient-for", window,
+                       "application", gtk_window_get_application (GTK_WINDOW (window)),
                        NULL);
   self->client = g_object_ref (client);
   g_set_object (&self->server_info, qtr_window_get_server_info (window));
@@ -1982,7 +1988,8 @@ present (QtrComposeWindow *self)
 
 /**
  * qtr_compose_window_new:
- * @parent: the #QtrWindow whose open account posts
+ * @parent: the app's #QtrWindow, or a window of it (a compose window, a dialog): its open
+ *   account posts
  *
  * Opens a window to write a new post. Several may be open at once, each with its own draft.
  *
@@ -2053,7 +2060,8 @@ in_reply_to_loaded_cb (GObject      *source,
 
 /**
  * qtr_compose_window_new_reply:
- * @parent: the #QtrWindow whose open account posts
+ * @parent: the app's #QtrWindow, or a window of it (a compose window, a dialog): its open
+ *   account posts
  * @in_reply_to: the post to answer (a boost answers the boosted post)
  *
  * Opens a window to answer @in_reply_to, shown above the text. The text starts with the
@@ -2187,7 +2195,7 @@ source_loaded_cb (GObject      *source,
 
 /**
  * qtr_compose_window_new_edit:
- * @parent: the #QtrWindow whose open account wrote @status
+ * @parent: the app's #QtrWindow, or a window of it: its open account wrote @status
  * @status: an own post
  *
  * Opens a window to edit @status: its text as written (GET /api/v1/statuses/:id/source), its
@@ -2262,7 +2270,7 @@ deleted_for_redraft_cb (GObject      *source,
 
 /**
  * qtr_compose_window_new_redraft:
- * @parent: the #QtrWindow whose open account wrote @status
+ * @parent: the app's #QtrWindow, or a window of it: its open account wrote @status
  * @status: an own post
  *
  * Deletes @status (DELETE /api/v1/statuses/:id) and opens a window with what it was: its text
@@ -2295,7 +2303,7 @@ qtr_compose_window_new_redraft (GtkWindow *parent,
 
 /**
  * qtr_compose_window_new_from_draft:
- * @parent: the #QtrWindow whose open account the draft belongs to
+ * @parent: the app's #QtrWindow, or a window of it: the draft is of its open account
  * @draft_id: the draft's id in the account's drafts
  *
  * Opens a window with a saved draft (one left by a crash, or closed unsent), its media and
@@ -2311,7 +2319,8 @@ qtr_compose_window_new_from_draft (GtkWindow *parent,
   QtrComposeWindow *self;
   g_autoptr(QtrDraft) draft = NULL;
   g_autoptr(GError) error = NULL;
-  QtrDrafts *drafts = QTR_IS_WINDOW (parent) ? qtr_window_get_drafts (QTR_WINDOW (parent)) : NULL;
+  QtrWindow *window = GTK_IS_WINDOW (parent) ? find_main_window (parent) : NULL;
+  QtrDrafts *drafts = window ? qtr_window_get_drafts (window) : NULL;
 
   if (drafts == NULL || (draft = qtr_drafts_lookup (drafts, draft_id, &error)) == NULL)
     {
@@ -2387,7 +2396,7 @@ delete_draft_clicked_cb (GtkButton *button,
 
 /**
  * qtr_compose_window_show_drafts:
- * @parent: the #QtrWindow of the account
+ * @parent: the app's #QtrWindow, or a window of it
  *
  * Shows the account's unsent drafts, the newest first; choosing one opens it in a compose
  * window, and each can be deleted. Says so when there are none.
@@ -2395,17 +2404,19 @@ delete_draft_clicked_cb (GtkButton *button,
 void
 qtr_compose_window_show_drafts (GtkWindow *parent)
 {
+  QtrWindow *window;
   QtrDrafts *drafts;
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GError) error = NULL;
   GtkWidget *dialog, *box, *scrolled;
 
-  g_return_if_fail (QTR_IS_WINDOW (parent));
+  g_return_if_fail (GTK_IS_WINDOW (parent));
 
-  drafts = qtr_window_get_drafts (QTR_WINDOW (parent));
+  window = find_main_window (parent);
+  drafts = window ? qtr_window_get_drafts (window) : NULL;
   if (drafts != NULL)
     list = qtr_drafts_list (drafts, &error);
-  dialog = adw_message_dialog_new (parent, _("Drafts"), NULL);
+  dialog = adw_message_dialog_new (window ? GTK_WINDOW (window) : parent, _("Drafts"), NULL);
   gtk_widget_set_name (dialog, "drafts-dialog");
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");

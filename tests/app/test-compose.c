@@ -369,6 +369,21 @@ test_counter (Fixture       *fixture,
                                                                 "cw-entry")), "Long CW");
   g_assert_false (send_is_enabled (compose));
   qtr_app_test_screenshot (GTK_WIDGET (compose), "compose-over-limit");
+
+  /* Another one, opened from this one: both are open, each with its own draft, and the new
+   * one belongs to the main window. */
+  {
+    QtrComposeWindow *second = qtr_compose_window_new (GTK_WINDOW (compose));
+
+    g_assert_nonnull (second);
+    g_assert_true (second != compose);
+    g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (second)) ==
+                   GTK_WINDOW (fixture->window));
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (compose)));
+    g_assert_cmpstr (qtr_compose_window_get_draft (second)->idempotency_key, !=,
+                     qtr_compose_window_get_draft (compose)->idempotency_key);
+    g_assert_cmpuint (qtr_compose_window_get_length (second), ==, 0);
+  }
 }
 
 static gboolean
