@@ -2569,30 +2569,6 @@ qtr_compose_window_get_n_uploading (QtrComposeWindow *self)
 }
 
 /**
- * qtr_compose_window_set_description:
- * @index: the attachment's position
- * @description: (nullable): its alt text
- *
- * What saving the alt text editor does: sets the description of an attachment and sends it.
- */
-void
-qtr_compose_window_set_description (QtrComposeWindow *self,
-                                    guint             index,
-                                    const char       *description)
-{
-  Attachment *attachment;
-
-  g_return_if_fail (QTR_IS_COMPOSE_WINDOW (self));
-  g_return_if_fail (index < self->attachments->len);
-
-  attachment = self->attachments->pdata[index];
-  g_free (attachment->description);
-  attachment->description = g_strdup (description);
-  save_description (attachment);
-  schedule_save (self);
-}
-
-/**
  * qtr_compose_window_get_completion:
  *
  * Returns: (transfer none): the popover of @handle and #hashtag suggestions

@@ -33,9 +33,6 @@ const char       *qtr_compose_window_get_error      (QtrComposeWindow *self);
 void              qtr_compose_window_add_files      (QtrComposeWindow *self,
                                                      GSList           *files);
 guint             qtr_compose_window_get_n_uploading (QtrComposeWindow *self);
-void              qtr_compose_window_set_description (QtrComposeWindow *self,
-                                                      guint             index,
-                                                      const char       *description);
 GtkWidget        *qtr_compose_window_get_completion (QtrComposeWindow *self);
 
 G_END_DECLS
