@@ -16,11 +16,12 @@ prefix=${QUITTER_PREFIX:-$top/_install}
 build_packages=(
   meson ninja-build pkg-config gcc libc6-dev
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev
-  libjson-glib-dev libsqlite3-dev libsecret-1-dev libgnutls28-dev libxml2-dev
+  libjson-glib-dev libgdk-pixbuf-2.0-dev libsqlite3-dev libsecret-1-dev libgnutls28-dev libxml2-dev
   gettext desktop-file-utils appstream python3 adwaita-icon-theme hicolor-icon-theme groff-base
   fonts-cantarell
 )
-test_packages=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools systemd python3-mastodon)
+test_packages=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools systemd python3-mastodon
+  python3-gi gir1.2-gdkpixbuf-2.0)
 
 say() { printf 'quitter.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }

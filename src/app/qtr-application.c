@@ -75,8 +75,11 @@ compose_activated_cb (GSimpleAction *action,
                       GVariant      *parameter,
                       gpointer       user_data)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  GtkWindow *window;
 
+  /* From outside (`gapplication action`), a main window first. */
+  g_application_activate (G_APPLICATION (user_data));
+  window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
   /* From a compose window or a dialog, the main window it belongs to. */
   while (window != NULL && !QTR_IS_WINDOW (window))
     window = gtk_window_get_transient_for (window);
@@ -84,10 +87,29 @@ compose_activated_cb (GSimpleAction *action,
     qtr_compose_window_new (window);
 }
 
+/* app.open-status('ID'), app.open-profile('HANDLE-OR-URL'), app.open-hashtag('TAG'): the
+ * window's page for it (win.open-…), from outside (`gapplication action`, a notification). */
+static void
+open_page_activated_cb (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  g_autofree char *name = g_strconcat ("win.", g_action_get_name (G_ACTION (action)), NULL);
+  GtkWindow *window;
+
+  g_application_activate (G_APPLICATION (user_data));
+  window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  if (window != NULL)
+    gtk_widget_activate_action_variant (GTK_WIDGET (window), name, parameter);
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "compose", .activate = compose_activated_cb },
   { .name = "about", .activate = about_activated_cb },
   { .name = "quit", .activate = quit_activated_cb },
+  { .name = "open-status", .activate = open_page_activated_cb, .parameter_type = "s" },
+  { .name = "open-profile", .activate = open_page_activated_cb, .parameter_type = "s" },
+  { .name = "open-hashtag", .activate = open_page_activated_cb, .parameter_type = "s" },
 };
 
 static void

@@ -7,7 +7,9 @@
 
 #include "qtr-clock.h"
 #include "qtr-html.h"
+#include "qtr-media-viewer.h"
 #include "qtr-open-uri.h"
+#include "qtr-poll-view.h"
 
 /* QtrStatusRow: one post in a timeline.
  *
@@ -15,7 +17,8 @@
  * content goes through the one HTML converter of src/core to label markup: web links open the
  * browser, mentions and hashtags emit ::mention-activated and ::hashtag-activated for the
  * app to navigate in-app. A content warning keeps the content and the media collapsed until
- * revealed; sensitive media stay hidden until clicked. Images come from a QtrImageLoader,
+ * revealed; sensitive media stay hidden until clicked, and a click on a thumbnail opens the
+ * QtrMediaViewer at it. Images come from a QtrImageLoader,
  * asynchronously; the relative time follows the one shared QtrClock while the row is mapped.
  * The row's accessible label reads it as a sentence: author, time, boost or reply, then the
  * content warning or the text. */
@@ -46,6 +49,7 @@ struct _QtrStatusRow
   GtkRevealer    *content_revealer;
   GtkLabel       *content_label;
   GtkGrid        *media_grid;
+  QtrPollView    *poll_view;
   GtkWidget      *replies_box;
   GtkLabel       *replies_label;
   GtkWidget      *boosts_box;
@@ -65,6 +69,7 @@ enum {
 enum {
   MENTION_ACTIVATED,
   HASHTAG_ACTIVATED,
+  PROFILE_ACTIVATED,
   N_SIGNALS
 };
 
@@ -207,7 +212,7 @@ thumbnail_clicked_cb (GtkWidget    *button,
 {
   QtrMediaAttachment *media = g_object_get_data (G_OBJECT (button), "qtr-media");
   GtkWidget *cover = g_object_get_data (G_OBJECT (button), "qtr-cover");
-  const char *url;
+  guint index;
 
   if (cover != NULL)
     {
@@ -220,9 +225,11 @@ thumbnail_clicked_cb (GtkWidget    *button,
       load_thumbnail (self, button);
       return;
     }
-  url = qtr_media_attachment_get_url (media);
-  if (url != NULL)
-    qtr_open_uri (GTK_WIDGET (self), url);
+  /* The viewer, at this attachment among the post's. */
+  if (get_shown (self) != NULL &&
+      g_ptr_array_find (qtr_status_get_media_attachments (get_shown (self)), media, &index))
+    qtr_media_viewer_show (GTK_WIDGET (self), qtr_status_get_media_attachments (get_shown (self)),
+                           index);
 }
 
 /* Media are built here rather than in the template: their number is the post's. */
@@ -389,6 +396,7 @@ bind_status (QtrStatusRow *self)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->links, g_ptr_array_unref);
   clear_media (self);
+  qtr_poll_view_set_status (self->poll_view, NULL);
   if (shown == NULL)
     {
       update_accessible (self);
@@ -425,6 +433,8 @@ bind_status (QtrStatusRow *self)
                                     GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
 
   show_media (self, shown);
+  qtr_poll_view_set_status (self->poll_view, shown);
+  gtk_widget_set_visible (GTK_WIDGET (self->poll_view), qtr_status_get_poll (shown) != NULL);
   show_counts (self, shown);
   update_accessible (self);
 }
@@ -434,6 +444,22 @@ content_label_activate_link_cb (QtrStatusRow *self,
                                 const char   *uri)
 {
   return qtr_status_row_activate_link (self, uri);
+}
+
+/* A click on the avatar or the name: the author's profile. */
+static void
+author_pressed_cb (GtkGestureClick *gesture,
+                   int              n_press,
+                   double           x,
+                   double           y,
+                   QtrStatusRow    *self)
+{
+  QtrStatus *shown = get_shown (self);
+
+  if (shown == NULL)
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  g_signal_emit (self, signals[PROFILE_ACTIVATED], 0, qtr_status_get_account (shown));
 }
 
 static void
@@ -581,6 +607,17 @@ qtr_status_row_class_init (QtrStatusRowClass *klass)
     g_signal_new ("hashtag-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  g_type_ensure (QTR_TYPE_POLL_VIEW);
+  /**
+   * QtrStatusRow::profile-activated:
+   * @account: the #QtrAccount of the post's author
+   *
+   * The avatar or the name was clicked: open the profile in the app.
+   */
+  signals[PROFILE_ACTIVATED] =
+    g_signal_new ("profile-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, QTR_TYPE_ACCOUNT);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/quitter/Quitter/qtr-status-row.ui");
   gtk_widget_class_bind_template_child (widget_class, QtrStatusRow, context_box);
@@ -602,6 +639,7 @@ qtr_status_row_class_init (QtrStatusRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QtrStatusRow, boosts_label);
   gtk_widget_class_bind_template_child (widget_class, QtrStatusRow, favourites_box);
   gtk_widget_class_bind_template_child (widget_class, QtrStatusRow, favourites_label);
+  gtk_widget_class_bind_template_child (widget_class, QtrStatusRow, poll_view);
   gtk_widget_class_bind_template_callback (widget_class, content_label_activate_link_cb);
   gtk_widget_class_bind_template_callback (widget_class, reveal_button_toggled_cb);
   gtk_widget_class_set_css_name (widget_class, "statusrow");
@@ -610,8 +648,20 @@ qtr_status_row_class_init (QtrStatusRowClass *klass)
 static void
 qtr_status_row_init (QtrStatusRow *self)
 {
+  GtkWidget *author_widgets[2];
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->loader = g_object_ref (qtr_image_loader_get_default ());
+  author_widgets[0] = GTK_WIDGET (self->avatar);
+  author_widgets[1] = GTK_WIDGET (self->name_label);
+  for (guint i = 0; i < G_N_ELEMENTS (author_widgets); i++)
+    {
+      GtkGesture *click = gtk_gesture_click_new ();
+
+      g_signal_connect_object (click, "released", G_CALLBACK (author_pressed_cb), self, 0);
+      gtk_widget_add_controller (author_widgets[i], GTK_EVENT_CONTROLLER (click));
+      gtk_widget_set_cursor_from_name (author_widgets[i], "pointer");
+    }
 }
 
 /**

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "qtr-html.h"
+#include "qtr-notification-group-row.h"
 
 /* QtrTimelineRow: one item of a timeline, whatever its kind.
  *
@@ -13,13 +14,16 @@
  * shows a "Load Missing Posts" button (::load-gap; a spinner while the gap loads). A mention,
  * or a post of someone the user asked to be notified of, shows the post under a line that says
  * so ("… mentioned you"); the other notifications (favourite, boost, follow, follow request,
- * edit, poll) a compact line with the account and an excerpt of the post. */
+ * edit, poll) a compact line with the account and an excerpt of the post. In a grouped list
+ * (qtr_timeline_row_set_group()), those show as a QtrNotificationGroupRow: one line for the
+ * favourites of a post, its boosts, or followers one after the other. */
 
 struct _QtrTimelineRow
 {
   AdwBin           parent_instance;
 
   QtrTimelineItem *item;
+  QtrNotificationGroup *group;  /* nullable: the group the item leads, in a grouped list */
   gulong           status_id;
   gulong           loading_id;
 
@@ -31,6 +35,7 @@ struct _QtrTimelineRow
   GtkWidget       *compact;
   GtkLabel        *compact_title;
   GtkLabel        *compact_excerpt;
+  QtrNotificationGroupRow *group_row;
 };
 
 enum {
@@ -122,6 +127,8 @@ show_item (QtrTimelineRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->status_row), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->gap_button), FALSE);
   gtk_widget_set_visible (self->compact, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->group_row), FALSE);
+  qtr_notification_group_row_set_group (self->group_row, NULL);
   gtk_spinner_set_spinning (self->gap_spinner, FALSE);
   if (self->item == NULL)
     {
@@ -138,6 +145,13 @@ show_item (QtrTimelineRow *self)
       break;
     case QTR_TIMELINE_ITEM_NOTIFICATION:
       qtr_status_row_set_status (self->status_row, NULL);
+      /* Grouped (favourites and boosts of a post, followers): one line for them all. */
+      if (self->group != NULL && qtr_notification_group_row_can_show (self->group))
+        {
+          qtr_notification_group_row_set_group (self->group_row, self->group);
+          gtk_widget_set_visible (GTK_WIDGET (self->group_row), TRUE);
+          break;
+        }
       show_notification (self, qtr_timeline_item_get_notification (self->item));
       break;
     case QTR_TIMELINE_ITEM_GAP:
@@ -200,6 +214,7 @@ qtr_timeline_row_class_init (QtrTimelineRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QtrTimelineRow, compact);
   gtk_widget_class_bind_template_child (widget_class, QtrTimelineRow, compact_title);
   gtk_widget_class_bind_template_child (widget_class, QtrTimelineRow, compact_excerpt);
+  gtk_widget_class_bind_template_child (widget_class, QtrTimelineRow, group_row);
   gtk_widget_class_bind_template_callback (widget_class, gap_button_clicked_cb);
 }
 
@@ -207,6 +222,7 @@ static void
 qtr_timeline_row_init (QtrTimelineRow *self)
 {
   g_type_ensure (QTR_TYPE_STATUS_ROW);
+  g_type_ensure (QTR_TYPE_NOTIFICATION_GROUP_ROW);
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -247,6 +263,8 @@ qtr_timeline_row_set_item (QtrTimelineRow  *self,
   g_return_if_fail (QTR_IS_TIMELINE_ROW (self));
   g_return_if_fail (item == NULL || QTR_IS_TIMELINE_ITEM (item));
 
+  if (self->group != NULL && (item == NULL || !qtr_notification_group_contains (self->group, item)))
+    g_clear_object (&self->group);
   if (self->item == item)
     return;
   if (self->item != NULL)
@@ -278,4 +296,41 @@ qtr_timeline_row_get_status_row (QtrTimelineRow *self)
   g_return_val_if_fail (QTR_IS_TIMELINE_ROW (self), NULL);
 
   return self->status_row;
+}
+
+/**
+ * qtr_timeline_row_set_group:
+ * @group: (nullable): the notifications to show as one row (the row's item is its lead)
+ *
+ * Shows @group: favourites, boosts and follows on one line; anything else as its lead item
+ * alone.
+ */
+void
+qtr_timeline_row_set_group (QtrTimelineRow       *self,
+                            QtrNotificationGroup *group)
+{
+  g_return_if_fail (QTR_IS_TIMELINE_ROW (self));
+  g_return_if_fail (group == NULL || QTR_IS_NOTIFICATION_GROUP (group));
+
+  if (group == NULL)
+    {
+      qtr_timeline_row_set_item (self, NULL);
+      return;
+    }
+  g_set_object (&self->group, group);
+  qtr_timeline_row_set_item (self, qtr_notification_group_get_lead (group));
+  show_item (self);
+}
+
+/**
+ * qtr_timeline_row_get_group:
+ *
+ * Returns: (transfer none) (nullable): the group shown, in a grouped list
+ */
+QtrNotificationGroup *
+qtr_timeline_row_get_group (QtrTimelineRow *self)
+{
+  g_return_val_if_fail (QTR_IS_TIMELINE_ROW (self), NULL);
+
+  return self->group;
 }

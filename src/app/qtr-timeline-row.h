@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "qtr-notification-group.h"
 #include "qtr-status-row.h"
 #include "qtr-timeline-item.h"
 
@@ -17,5 +18,8 @@ QtrTimelineItem *qtr_timeline_row_get_item       (QtrTimelineRow  *self);
 void             qtr_timeline_row_set_item       (QtrTimelineRow  *self,
                                                   QtrTimelineItem *item);
 QtrStatusRow    *qtr_timeline_row_get_status_row (QtrTimelineRow  *self);
+void             qtr_timeline_row_set_group      (QtrTimelineRow       *self,
+                                                  QtrNotificationGroup *group);
+QtrNotificationGroup *qtr_timeline_row_get_group (QtrTimelineRow       *self);
 
 G_END_DECLS

@@ -5,11 +5,17 @@
 
 #include <glib/gi18n.h>
 
+#include "qtr-grouped-notifications.h"
+#include "qtr-notification-list.h"
 #include "qtr-status-row.h"
 #include "qtr-timeline-row.h"
 
 /* QtrTimelineView: a GtkListView of QtrTimelineRow over a QtrTimeline (posts, notifications
  * and gaps).
+ *
+ * Notifications (a QtrNotificationList) show grouped, through a QtrGroupedNotifications over
+ * the timeline: the favourites of a post on one row. The timeline still pages; a group's
+ * newest item stands for it (reading position, activation).
  *
  * Rows are recycled by the list view: the factory binds a row to an item and unbinds it (which
  * cancels the row's image loads) when it scrolls away. A gap's row loads the gap.
@@ -35,6 +41,7 @@ struct _QtrTimelineView
   AdwBin              parent_instance;
 
   QtrTimeline        *model;
+  QtrGroupedNotifications *groups;  /* over a notification list: what the list view shows */
   GtkSingleSelection *selection;
   QtrImageLoader     *loader;
   GCancellable       *cancellable;   /* of the model's loads the view started */
@@ -68,6 +75,7 @@ enum {
   STATUS_ACTIVATED,
   MENTION_ACTIVATED,
   HASHTAG_ACTIVATED,
+  PROFILE_ACTIVATED,
   SHOW_PENDING,
   N_SIGNALS
 };
@@ -106,6 +114,13 @@ row_hashtag_activated_cb (QtrTimelineView *self,
   g_signal_emit (self, signals[HASHTAG_ACTIVATED], 0, name);
 }
 
+static void
+row_profile_activated_cb (QtrTimelineView *self,
+                          GObject         *account)
+{
+  g_signal_emit (self, signals[PROFILE_ACTIVATED], 0, account);
+}
+
 static void load_gap (QtrTimelineView *self,
                       QtrTimelineItem *gap);
 
@@ -129,6 +144,8 @@ factory_setup_cb (GtkListItemFactory *factory,
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (status_row, "hashtag-activated", G_CALLBACK (row_hashtag_activated_cb),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (status_row, "profile-activated",
+                           G_CALLBACK (row_profile_activated_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (row, "load-gap", G_CALLBACK (row_load_gap_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_list_item_set_child (item, row);
@@ -142,7 +159,10 @@ factory_bind_cb (GtkListItemFactory *factory,
   QtrTimelineRow *row = QTR_TIMELINE_ROW (gtk_list_item_get_child (item));
 
   qtr_status_row_set_image_loader (qtr_timeline_row_get_status_row (row), self->loader);
-  qtr_timeline_row_set_item (row, gtk_list_item_get_item (item));
+  if (QTR_IS_NOTIFICATION_GROUP (gtk_list_item_get_item (item)))
+    qtr_timeline_row_set_group (row, gtk_list_item_get_item (item));
+  else
+    qtr_timeline_row_set_item (row, gtk_list_item_get_item (item));
 }
 
 static void
@@ -167,6 +187,8 @@ static GtkWidget *
 find_row_widget (QtrTimelineView *self,
                  gpointer         item)
 {
+  if (QTR_IS_NOTIFICATION_GROUP (item))
+    item = qtr_notification_group_get_lead (item);
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
        child != NULL; child = gtk_widget_get_next_sibling (child))
     {
@@ -174,6 +196,22 @@ find_row_widget (QtrTimelineView *self,
         return child;
     }
   return NULL;
+}
+
+/* The item with @id as the list view shows it (the lead of its group, in a grouped list), and
+ * its position there. */
+static QtrTimelineItem *
+find_shown (QtrTimelineView *self,
+            const char      *id,
+            guint           *position)
+{
+  QtrTimelineItem *item = qtr_timeline_find (self->model, id, position);
+  QtrNotificationGroup *group;
+
+  if (item == NULL || self->groups == NULL)
+    return item;
+  group = qtr_grouped_notifications_find (self->groups, item, position);
+  return group != NULL ? qtr_notification_group_get_lead (group) : NULL;
 }
 
 static void
@@ -329,7 +367,7 @@ restore_timeout_cb (gpointer user_data)
   if (gtk_widget_get_height (GTK_WIDGET (self->list_view)) == 0)
     return G_SOURCE_CONTINUE;
   if (self->model != NULL && self->restore_id != NULL)
-    item = qtr_timeline_find (self->model, self->restore_id, &position);
+    item = find_shown (self, self->restore_id, &position);
   if (item == NULL || self->restore_attempts++ > 60)
     goto done;
   row = find_row_widget (self, item);
@@ -375,7 +413,7 @@ restore_position (QtrTimelineView *self)
   if (self->model == NULL || self->position_restored)
     return;
   id = qtr_timeline_get_read_position (self->model);
-  if (id == NULL || qtr_timeline_find (self->model, id, &position) == NULL)
+  if (id == NULL || find_shown (self, id, &position) == NULL)
     return;
   self->position_restored = TRUE;
   if (position == 0)
@@ -467,8 +505,10 @@ static void
 emit_status_activated (QtrTimelineView *self,
                        guint            position)
 {
-  g_autoptr(QtrTimelineItem) item = g_list_model_get_item (G_LIST_MODEL (self->selection),
-                                                           position);
+  g_autoptr(GObject) shown = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  QtrTimelineItem *item = QTR_IS_NOTIFICATION_GROUP (shown)
+                          ? qtr_notification_group_get_lead (QTR_NOTIFICATION_GROUP (shown))
+                          : QTR_TIMELINE_ITEM (shown);
   QtrStatus *status = NULL;
 
   if (item == NULL)
@@ -639,6 +679,13 @@ qtr_timeline_view_class_init (QtrTimelineViewClass *klass)
     g_signal_new ("hashtag-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   /**
+   * QtrTimelineView::profile-activated:
+   * @account: the #QtrAccount whose avatar or name was clicked
+   */
+  signals[PROFILE_ACTIVATED] =
+    g_signal_new ("profile-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, QTR_TYPE_ACCOUNT);
+  /**
    * QtrTimelineView::show-pending:
    *
    * The user asked for the new posts that the model held back: they were let in, and the
@@ -750,7 +797,13 @@ qtr_timeline_view_set_model (QtrTimelineView *self,
   self->position_restored = FALSE;
   self->restore_scrolled = FALSE;
   g_set_object (&self->model, model);
-  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (model));
+  /* Notifications show grouped: the favourites of a post on one row. */
+  g_clear_object (&self->groups);
+  if (QTR_IS_NOTIFICATION_LIST (model))
+    self->groups = qtr_grouped_notifications_new (G_LIST_MODEL (model));
+  gtk_single_selection_set_model (self->selection, self->groups != NULL
+                                                   ? G_LIST_MODEL (self->groups)
+                                                   : G_LIST_MODEL (model));
   if (model != NULL)
     {
       GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);

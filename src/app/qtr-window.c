@@ -10,13 +10,17 @@
 #include "qtr-cache.h"
 #include "qtr-compose-window.h"
 #include "qtr-drafts.h"
+#include "qtr-feeds.h"
 #include "qtr-login-page.h"
 #include "qtr-main-view.h"
 #include "qtr-notification-list.h"
+#include "qtr-profile-page.h"
 #include "qtr-open-uri.h"
+#include "qtr-search.h"
 #include "qtr-server-info.h"
 #include "qtr-status.h"
 #include "qtr-streaming-client.h"
+#include "qtr-thread-view.h"
 
 /* QtrWindow: the welcome page, the login page, or the main view of the active account.
  *
@@ -26,12 +30,13 @@
  *
  * An open account is a session: its API client, its cache.db, one streaming client and the
  * timelines of the sidebar (Home, Notifications, Mentions, Local, Federated, Bookmarks,
- * Favourites). Each timeline shows what the cache kept at once, then asks the server for what
- * is newer; the streaming client (or polling, where the server has no streaming) keeps them up
- * to date. While the server cannot be reached a banner says so, and goes away once it answers
- * again; a server that answers with an error gets a banner with a "Retry" button. Switching
- * account or logging out ends the session (every request cancelled, the stream closed) and
- * starts the next one. */
+ * Favourites, then one per list and per followed hashtag, under their own headings), and the
+ * Search section's QtrSearch. Each timeline shows what the cache kept at once, then asks the
+ * server for what is newer; the streaming client (or polling, where the server has no
+ * streaming) keeps them up to date. While the server cannot be reached a banner says so, and
+ * goes away once it answers again; a server that answers with an error gets a banner with a
+ * "Retry" button. Switching account or logging out ends the session (every request cancelled,
+ * the stream closed) and starts the next one. */
 
 /* The sidebar's sections with a timeline, as the window builds them. */
 static const struct {
@@ -59,6 +64,8 @@ typedef struct {
   QtrStreamingClient *streaming;    /* once the timelines and discovery are there */
   GPtrArray          *timelines;    /* QtrTimeline, in timeline_sections order; or NULL */
   gboolean            discovered;   /* discovery finished, well or not */
+  QtrSearch          *search;       /* the Search section's */
+  GPtrArray          *feeds;        /* QtrTimeline of the lists and followed hashtags */
 } Session;
 
 struct _QtrWindow
@@ -132,6 +139,8 @@ session_clear (Session *session)
 {
   g_clear_object (&session->streaming);
   g_clear_pointer (&session->timelines, g_ptr_array_unref);
+  g_clear_pointer (&session->feeds, g_ptr_array_unref);
+  g_clear_object (&session->search);
   g_clear_object (&session->server_info);
   g_clear_object (&session->cache);
   g_clear_object (&session->drafts);
@@ -162,6 +171,8 @@ session_stop (Session *session)
   session->window = NULL;
   if (session->streaming != NULL)
     qtr_streaming_client_stop (session->streaming);
+  if (session->search != NULL)
+    qtr_search_clear (session->search);
   if (session->timelines != NULL)
     for (guint i = 0; i < session->timelines->len; i++)
       g_signal_handlers_disconnect_by_data (session->timelines->pdata[i], session);
@@ -183,6 +194,9 @@ end_session (QtrWindow *self)
     return;
   for (guint i = 0; i < G_N_ELEMENTS (timeline_sections); i++)
     qtr_main_view_set_timeline (self->main_view, timeline_sections[i].section, NULL);
+  qtr_main_view_set_search (self->main_view, NULL);
+  qtr_main_view_clear_feeds (self->main_view, QTR_MAIN_VIEW_FEED_LIST);
+  qtr_main_view_clear_feeds (self->main_view, QTR_MAIN_VIEW_FEED_TAG);
   qtr_main_view_show_banner (self->main_view, NULL, FALSE);
   g_clear_pointer (&self->session, session_stop);
 }
@@ -290,7 +304,61 @@ maybe_start_streaming (Session *session)
   session->streaming = qtr_streaming_client_new (session->client, session->server_info);
   for (guint i = 0; i < session->timelines->len; i++)
     qtr_streaming_client_add_timeline (session->streaming, session->timelines->pdata[i]);
+  for (guint i = 0; session->feeds != NULL && i < session->feeds->len; i++)
+    qtr_streaming_client_add_timeline (session->streaming, session->feeds->pdata[i]);
   qtr_streaming_client_start (session->streaming);
+}
+
+/* The lists and followed hashtags: one sidebar entry each, under their headings (none where
+ * the server has no such endpoint, or the user none). */
+static void
+feeds_loaded_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(Session) session = user_data;
+  g_autoptr(GPtrArray) feeds = NULL;
+  g_autoptr(GError) error = NULL;
+
+  feeds = qtr_feeds_load_finish (result, &error);
+  if (!session_is_live (session))
+    return;
+  if (feeds == NULL)
+    {
+      g_debug ("The lists or followed hashtags did not load: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < feeds->len; i++)
+    {
+      QtrFeed *feed = feeds->pdata[i];
+      gboolean list = feed->kind == QTR_TIMELINE_LIST;
+      g_autofree char *section = g_strconcat (list ? "list:" : "tag:", feed->argument, NULL);
+      g_autofree char *label = list ? g_strdup (feed->title) : g_strconcat ("#", feed->title, NULL);
+      QtrTimeline *timeline;
+
+      if (qtr_main_view_has_section (session->window->main_view, section))
+        continue;
+      timeline = qtr_timeline_new (session->client, session->server_info, session->cache,
+                                   feed->kind, feed->argument);
+      g_ptr_array_add (session->feeds, timeline);
+      qtr_main_view_add_feed (session->window->main_view,
+                              list ? QTR_MAIN_VIEW_FEED_LIST : QTR_MAIN_VIEW_FEED_TAG,
+                              section, label, timeline);
+      qtr_timeline_restore_async (timeline, session->cancellable, timeline_restored_cb,
+                                  session_ref (session));
+      if (session->streaming != NULL)
+        qtr_streaming_client_add_timeline (session->streaming, timeline);
+    }
+}
+
+static void
+load_feeds (Session *session)
+{
+  session->feeds = g_ptr_array_new_with_free_func (g_object_unref);
+  qtr_feeds_load_async (session->client, QTR_TIMELINE_LIST, session->cancellable,
+                        feeds_loaded_cb, session_ref (session));
+  qtr_feeds_load_async (session->client, QTR_TIMELINE_TAG, session->cancellable,
+                        feeds_loaded_cb, session_ref (session));
 }
 
 static void
@@ -322,6 +390,7 @@ build_timelines (Session *session)
       qtr_timeline_restore_async (timeline, session->cancellable, timeline_restored_cb,
                                   session_ref (session));
     }
+  load_feeds (session);
   maybe_start_streaming (session);
 }
 
@@ -365,6 +434,8 @@ discovered_cb (GObject      *source,
     g_debug ("What the server can do is unknown (%s): its timelines are polled",
              error->message);
   session->discovered = TRUE;
+  if (session->search != NULL)
+    qtr_search_set_server_info (session->search, session->server_info);
   /* A stream that polled because discovery had failed gives way to one that knows. */
   if (session->streaming != NULL && session->server_info != NULL)
     {
@@ -437,6 +508,8 @@ credentials_loaded_cb (GObject      *source,
                                  describe_store_error (error));
       return;
     }
+  session->search = qtr_search_new (session->client, NULL);
+  qtr_main_view_set_search (session->window->main_view, session->search);
   discover (session);
   open_drafts (session);
   cache_path = qtr_cache_build_path (session->handle + (session->handle[0] == '@'));
@@ -517,13 +590,22 @@ main_view_account_activated_cb (QtrWindow  *self,
   show_accounts (self);
 }
 
-/* Until the app has its thread, profile and hashtag pages, posts, profiles and hashtags open
- * on the server's web pages. */
-static void
-open_in_browser (QtrWindow  *self,
-                 const char *url)
+/* Posts, profiles and hashtags open in the app, as pages pushed over the section shown. */
+static QtrApiClient *
+get_client (QtrWindow *self)
 {
-  qtr_open_uri (GTK_WIDGET (self->main_view), url);
+  return self->session != NULL ? self->session->client : NULL;
+}
+
+static const char *
+get_own_id (QtrWindow *self)
+{
+  const QtrStoredAccount *account = self->session != NULL
+                                    ? qtr_account_store_lookup (self->store,
+                                                                self->session->handle)
+                                    : NULL;
+
+  return account != NULL ? account->account_id : NULL;
 }
 
 static void
@@ -532,30 +614,93 @@ main_view_status_activated_cb (QtrWindow *self,
 {
   QtrStatus *shown = qtr_status_get_shown (status);
 
-  open_in_browser (self, qtr_status_get_url (shown) != NULL ? qtr_status_get_url (shown)
-                                                            : qtr_status_get_uri (shown));
+  if (get_client (self) == NULL)
+    return;
+  qtr_main_view_push_page (self->main_view,
+                           qtr_thread_view_new (get_client (self), qtr_status_get_id (shown)),
+                           _("Post"));
 }
 
 static void
 main_view_mention_activated_cb (QtrWindow  *self,
                                 const char *url)
 {
-  open_in_browser (self, url);
+  if (get_client (self) == NULL)
+    return;
+  qtr_main_view_push_page (self->main_view,
+                           qtr_profile_page_new_for_url (get_client (self), url,
+                                                         get_own_id (self)),
+                           _("Profile"));
+}
+
+static void
+main_view_profile_activated_cb (QtrWindow  *self,
+                                QtrAccount *account)
+{
+  if (get_client (self) == NULL)
+    return;
+  qtr_main_view_push_page (self->main_view,
+                           qtr_profile_page_new_for_account (get_client (self), account,
+                                                             get_own_id (self)),
+                           qtr_account_get_name (account));
+}
+
+static void
+cancel_and_unref (GCancellable *cancellable)
+{
+  g_cancellable_cancel (cancellable);
+  g_object_unref (cancellable);
 }
 
 static void
 main_view_hashtag_activated_cb (QtrWindow  *self,
                                 const char *name)
 {
-  const char *active = qtr_account_store_get_active (self->store);
-  const QtrStoredAccount *account = active ? qtr_account_store_lookup (self->store, active) : NULL;
-  g_autofree char *escaped = g_uri_escape_string (name, NULL, FALSE);
-  g_autofree char *url = NULL;
+  g_autoptr(QtrTimeline) timeline = NULL;
+  g_autofree char *title = NULL;
+  GCancellable *cancellable;
+  GtkWidget *view;
 
-  if (account == NULL)
+  if (get_client (self) == NULL)
     return;
-  url = g_strconcat (account->server, "/tags/", escaped, NULL);
-  open_in_browser (self, url);
+  timeline = qtr_timeline_new (get_client (self), self->session->server_info, NULL,
+                               QTR_TIMELINE_TAG, name);
+  view = qtr_timeline_view_new ();
+  qtr_timeline_view_set_model (QTR_TIMELINE_VIEW (view), timeline);
+  /* Its first page stops when the page goes. */
+  cancellable = g_cancellable_new ();
+  g_object_set_data_full (G_OBJECT (view), "qtr-cancellable", cancellable,
+                          (GDestroyNotify) cancel_and_unref);
+  qtr_timeline_load_newer_async (timeline, cancellable, newer_loaded_cb, NULL);
+  title = g_strconcat ("#", name, NULL);
+  qtr_main_view_push_page (self->main_view, view, title);
+}
+
+/* win.open-status('ID'), win.open-profile('HANDLE-OR-URL'), win.open-hashtag('TAG'): the same
+ * pages, for app actions, notifications and shortcuts. */
+static void
+open_page_activated_cb (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  QtrWindow *self = QTR_WINDOW (widget);
+  const char *argument = g_variant_get_string (parameter, NULL);
+
+  if (get_client (self) == NULL || *argument == '\0')
+    return;
+  gtk_stack_set_visible_child_name (self->main_stack, "main");
+  if (g_str_equal (action_name, "win.open-status"))
+    qtr_main_view_push_page (self->main_view, qtr_thread_view_new (get_client (self), argument),
+                             _("Post"));
+  else if (g_str_equal (action_name, "win.open-hashtag"))
+    main_view_hashtag_activated_cb (self, argument[0] == '#' ? argument + 1 : argument);
+  else if (g_str_has_prefix (argument, "https://") || g_str_has_prefix (argument, "http://"))
+    main_view_mention_activated_cb (self, argument);
+  else
+    qtr_main_view_push_page (self->main_view,
+                             qtr_profile_page_new_for_acct (get_client (self), argument,
+                                                            get_own_id (self)),
+                             argument);
 }
 
 /* "Retry" on the banner: every timeline asks the server again. */
@@ -693,11 +838,17 @@ qtr_window_class_init (QtrWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, main_view_status_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, main_view_mention_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, main_view_hashtag_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, main_view_profile_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, main_view_banner_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "win.add-account", NULL,
                                    add_account_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.log-out", NULL, log_out_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.open-status", "s", open_page_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.open-profile", "s",
+                                   open_page_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.open-hashtag", "s",
+                                   open_page_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.show-drafts", NULL,
                                    show_drafts_activated_cb);
   /* `n` writes a post, where no text field takes the key first. */

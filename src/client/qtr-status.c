@@ -315,8 +315,14 @@ parse_mentions_and_tags (QtrStatus  *self,
     }
 }
 
-static QtrPoll *
-parse_poll (JsonObject *object)
+/**
+ * qtr_poll_new_from_json:
+ * @object: (nullable): a Poll entity, as a status carries it or /api/v1/polls answers
+ *
+ * Returns: (transfer full) (nullable): the poll, or %NULL when @object is none
+ */
+QtrPoll *
+qtr_poll_new_from_json (JsonObject *object)
 {
   JsonArray *options = qtr_json_get_array (object, "options");
   JsonArray *own_votes = qtr_json_get_array (object, "own_votes");
@@ -430,7 +436,7 @@ parse_status (JsonObject  *object,
   if (!parse_media (self, object, error))
     return NULL;
   parse_mentions_and_tags (self, object);
-  self->poll = parse_poll (qtr_json_get_object (object, "poll"));
+  self->poll = qtr_poll_new_from_json (qtr_json_get_object (object, "poll"));
   self->card = parse_card (qtr_json_get_object (object, "card"));
 
   return g_steal_pointer (&self);
@@ -500,6 +506,22 @@ qtr_status_get_tags (QtrStatus *self)
   g_return_val_if_fail (QTR_IS_STATUS (self), NULL);
 
   return self->tags;
+}
+
+/**
+ * qtr_status_set_poll:
+ * @poll: (nullable): the poll as it stands now (after a vote, as the server answered); copied
+ *
+ * Replaces the post's poll, so that whoever shows the post again shows the vote.
+ */
+void
+qtr_status_set_poll (QtrStatus     *self,
+                     const QtrPoll *poll)
+{
+  g_return_if_fail (QTR_IS_STATUS (self));
+
+  g_clear_pointer (&self->poll, qtr_poll_free);
+  self->poll = poll != NULL ? qtr_poll_copy (poll) : NULL;
 }
 
 /**
@@ -819,6 +841,37 @@ qtr_poll_option_free (QtrPollOption *option)
     return;
   g_free (option->title);
   g_free (option);
+}
+
+/**
+ * qtr_poll_copy:
+ *
+ * Returns: (transfer full): a copy of @poll
+ */
+QtrPoll *
+qtr_poll_copy (const QtrPoll *poll)
+{
+  QtrPoll *copy = g_new0 (QtrPoll, 1);
+
+  copy->id = g_strdup (poll->id);
+  copy->expires_at = poll->expires_at ? g_date_time_ref (poll->expires_at) : NULL;
+  copy->expired = poll->expired;
+  copy->multiple = poll->multiple;
+  copy->votes_count = poll->votes_count;
+  copy->voters_count = poll->voters_count;
+  copy->voted = poll->voted;
+  copy->options = g_ptr_array_new_with_free_func ((GDestroyNotify) qtr_poll_option_free);
+  for (guint i = 0; i < poll->options->len; i++)
+    {
+      const QtrPollOption *option = g_ptr_array_index (poll->options, i);
+      QtrPollOption *option_copy = g_new0 (QtrPollOption, 1);
+
+      option_copy->title = g_strdup (option->title);
+      option_copy->votes_count = option->votes_count;
+      g_ptr_array_add (copy->options, option_copy);
+    }
+  copy->own_votes = g_array_copy (poll->own_votes);
+  return copy;
 }
 
 void

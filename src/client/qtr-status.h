@@ -115,6 +115,9 @@ void           qtr_mention_free                 (QtrMention    *mention);
 void           qtr_tag_free                     (QtrTag        *tag);
 void           qtr_poll_option_free             (QtrPollOption *option);
 void           qtr_poll_free                    (QtrPoll       *poll);
+QtrPoll       *qtr_poll_new_from_json           (JsonObject    *object);
+QtrPoll       *qtr_poll_copy                    (const QtrPoll *poll);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtrPoll, qtr_poll_free)
 void           qtr_card_free                    (QtrCard       *card);
 
 QtrStatus     *qtr_status_get_shown             (QtrStatus     *self);
@@ -122,6 +125,8 @@ GPtrArray     *qtr_status_get_media_attachments (QtrStatus     *self);
 GPtrArray     *qtr_status_get_mentions          (QtrStatus     *self);
 GPtrArray     *qtr_status_get_tags              (QtrStatus     *self);
 const QtrPoll *qtr_status_get_poll              (QtrStatus     *self);
+void           qtr_status_set_poll              (QtrStatus     *self,
+                                                 const QtrPoll *poll);
 const QtrCard *qtr_status_get_card              (QtrStatus     *self);
 
 G_END_DECLS

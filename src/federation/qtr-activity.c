@@ -1102,7 +1102,19 @@ read_poll (JsonObject  *object,
 
   if (!read_time (object, "endTime", &note->poll_end_time, error))
     return FALSE;
+  if (get_member (object, "votersCount") != NULL)
+    {
+      if (!read_count (object, "votersCount", &note->poll_voters_count, error))
+        return FALSE;
+    }
+  else
+    note->poll_voters_count = -1;
   closed = get_member (object, "closed");
+  note->poll_closed = closed != NULL &&
+                      (is_string_node (closed) ||
+                       (JSON_NODE_HOLDS_VALUE (closed) &&
+                        json_node_get_value_type (closed) == G_TYPE_BOOLEAN &&
+                        json_node_get_boolean (closed)));
   if (note->poll_end_time == 0 && closed != NULL && is_string_node (closed))
     return parse_time (closed, "closed", &note->poll_end_time, error);
   return TRUE;

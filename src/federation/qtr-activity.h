@@ -262,6 +262,8 @@ typedef struct {
  * @poll_options: (element-type QtrPollOption): the options of a Question, never %NULL
  * @poll_multiple: whether the options are `anyOf` (several may be chosen)
  * @poll_end_time: unix time the poll closes, 0 when not given
+ * @poll_voters_count: `votersCount`, how many accounts voted; -1 when not given
+ * @poll_closed: whether `closed` says the poll ended (a date, or true)
  *
  * A post, parsed and validated. Emoji tags, `source`, `_misskey_content`, quotes
  * (`quoteUrl`, `_misskey_quote`) and context fields are not read. The fields are read-only;
@@ -289,6 +291,8 @@ typedef struct {
   GPtrArray   *poll_options;
   gboolean     poll_multiple;
   gint64       poll_end_time;
+  gint64       poll_voters_count;
+  gboolean     poll_closed;
 } QtrNote;
 
 /**

@@ -589,8 +589,29 @@ qtr_node_handle_collection (QtrNode           *node,
   qtr_node_respond_json (msg, SOUP_STATUS_OK, QTR_AS2_CONTENT_TYPE, root);
 }
 
+/* Whether the owner took back what @uri names: a post deleted, or a boost undone (a reblog's
+ * id is its Announce's), or the Create of a deleted post (`POST/activity`). */
+static gboolean
+is_taken_back (QtrNode     *node,
+               const char  *uri,
+               GError     **error)
+{
+  g_autoptr(QtrStatus) status = NULL;
+  g_autofree char *post_uri = NULL;
+  gboolean deleted = FALSE;
+
+  status = qtr_node_store_find_status (qtr_node_get_store (node), uri, &deleted, error);
+  if (deleted || status != NULL || (error != NULL && *error != NULL) ||
+      !g_str_has_suffix (uri, "/activity"))
+    return deleted;
+  post_uri = g_strndup (uri, strlen (uri) - strlen ("/activity"));
+  g_clear_pointer (&status, qtr_status_free);
+  status = qtr_node_store_find_status (qtr_node_get_store (node), post_uri, &deleted, error);
+  return deleted;
+}
+
 /* Our own activities, at their ids, as they were delivered, to those they address (see
- * qtr-node-audience.c). */
+ * qtr-node-audience.c); 410 Gone once what they did is taken back, as on Mastodon. */
 void
 qtr_node_handle_activity (QtrNode           *node,
                           SoupServerMessage *msg,
@@ -599,9 +620,15 @@ qtr_node_handle_activity (QtrNode           *node,
   g_autoptr(GError) error = NULL;
   g_autofree char *uri = g_strconcat (qtr_node_get_base_url (node),
                                       g_uri_get_path (soup_server_message_get_uri (msg)), NULL);
-  g_autofree char *body = qtr_node_store_get_activity_body (qtr_node_get_store (node), uri,
-                                                            &error);
+  g_autofree char *body = NULL;
 
+  if (is_taken_back (node, uri, &error))
+    {
+      qtr_node_respond_tombstone (msg, uri);
+      return;
+    }
+  if (error == NULL)
+    body = qtr_node_store_get_activity_body (qtr_node_get_store (node), uri, &error);
   if (body == NULL)
     {
       qtr_node_respond_error (msg, error ? SOUP_STATUS_INTERNAL_SERVER_ERROR

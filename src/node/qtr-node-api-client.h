@@ -24,6 +24,11 @@ void     qtr_node_api_add_filter_results (JsonBuilder      *builder,
                                         GPtrArray          *matches);
 void     qtr_node_api_add_filter       (JsonBuilder        *builder,
                                         const QtrFilter    *filter);
+void     qtr_node_api_add_dimensions   (JsonBuilder        *builder,
+                                        const char         *name,
+                                        gint64              width,
+                                        gint64              height);
+const char *qtr_node_api_get_media_preview_url (const QtrMedia *media);
 
 /* Handlers, one per route (see the table in qtr-node.c). */
 void qtr_node_handle_update_credentials (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
@@ -48,6 +53,7 @@ void qtr_node_handle_follow_request_reject (QtrNode *node, SoupServerMessage *ms
 void qtr_node_handle_media_upload       (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_media_get          (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_media_update       (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_media_delete       (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 
 void qtr_node_handle_lists              (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_list_create        (QtrNode *node, SoupServerMessage *msg, GHashTable *params);

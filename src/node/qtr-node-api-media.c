@@ -12,8 +12,11 @@
  * their type from their bytes and enforces the size caps; their MediaAttachment entity; alt
  * text and focal point changed before they are attached.
  *
- * The node links no image decoder: it makes no thumbnails, and preview_url is the original
- * file. Uploads are stored as they come, so v2 answers 200 rather than 202. */
+ * Images get a thumbnail (made on a worker thread while the request waits), which is their
+ * preview_url and their `small` meta, and a blurhash; an image no decoder here reads (WebP
+ * without its gdk-pixbuf loader) has the original as its preview. Video and audio have no
+ * preview: the node has no video decoder to take a still with. Uploads are processed before
+ * the answer, so v2 answers 200 rather than 202. */
 
 /* Mastodon's limit for alt text. */
 #define MAX_DESCRIPTION 1500
@@ -48,23 +51,45 @@ parse_focus (const char *text,
   return end != parts[1] && *end == '\0' && *y >= -1.0 && *y <= 1.0;
 }
 
-static void
-add_dimensions (JsonBuilder    *builder,
-                const char     *name,
-                const QtrMedia *media)
+/**
+ * qtr_node_api_add_dimensions:
+ * @name: the member: "original" or "small"
+ *
+ * Adds one size of a MediaAttachment's `meta`: width, height, "WxH" and aspect.
+ */
+void
+qtr_node_api_add_dimensions (JsonBuilder *builder,
+                             const char  *name,
+                             gint64       width,
+                             gint64       height)
 {
-  g_autofree char *size = g_strdup_printf ("%ux%u", media->width, media->height);
+  g_autofree char *size = g_strdup_printf ("%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT, width,
+                                           height);
 
   json_builder_set_member_name (builder, name);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "width");
-  json_builder_add_int_value (builder, media->width);
+  json_builder_add_int_value (builder, width);
   json_builder_set_member_name (builder, "height");
-  json_builder_add_int_value (builder, media->height);
+  json_builder_add_int_value (builder, height);
   qtr_json_builder_add_string (builder, "size", size);
   json_builder_set_member_name (builder, "aspect");
-  json_builder_add_double_value (builder, (double) media->width / media->height);
+  json_builder_add_double_value (builder, (double) width / height);
   json_builder_end_object (builder);
+}
+
+/**
+ * qtr_node_api_get_media_preview_url:
+ *
+ * Returns: (nullable): what a MediaAttachment of @media gives as preview_url: its thumbnail,
+ *   else the original of an image, else %NULL
+ */
+const char *
+qtr_node_api_get_media_preview_url (const QtrMedia *media)
+{
+  if (media->preview_url != NULL)
+    return media->preview_url;
+  return g_str_has_prefix (media->media_type, "image/") ? media->url : NULL;
 }
 
 static void
@@ -91,7 +116,11 @@ respond_media (QtrNode           *node,
   qtr_json_builder_add_string (builder, "id", id);
   qtr_json_builder_add_string (builder, "type", get_attachment_type (media->media_type));
   qtr_json_builder_add_string (builder, "url", media->url);
-  qtr_json_builder_add_string (builder, "preview_url", media->url);
+  json_builder_set_member_name (builder, "preview_url");
+  if (qtr_node_api_get_media_preview_url (media) != NULL)
+    json_builder_add_string_value (builder, qtr_node_api_get_media_preview_url (media));
+  else
+    json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "remote_url");
   json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "preview_remote_url");
@@ -102,8 +131,12 @@ respond_media (QtrNode           *node,
   json_builder_begin_object (builder);
   if (media->width > 0 && media->height > 0)
     {
-      add_dimensions (builder, "original", media);
-      add_dimensions (builder, "small", media);
+      qtr_node_api_add_dimensions (builder, "original", media->width, media->height);
+      if (media->preview_width > 0 && media->preview_height > 0)
+        qtr_node_api_add_dimensions (builder, "small", media->preview_width,
+                                     media->preview_height);
+      else
+        qtr_node_api_add_dimensions (builder, "small", media->width, media->height);
     }
   json_builder_set_member_name (builder, "focus");
   json_builder_begin_object (builder);
@@ -119,7 +152,10 @@ respond_media (QtrNode           *node,
   else
     json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "blurhash");
-  json_builder_add_null_value (builder);
+  if (media->blurhash != NULL)
+    json_builder_add_string_value (builder, media->blurhash);
+  else
+    json_builder_add_null_value (builder);
   json_builder_end_object (builder);
   qtr_node_api_respond (msg, builder);
 }
@@ -150,6 +186,41 @@ check_media_params (SoupServerMessage *msg,
   return TRUE;
 }
 
+typedef struct {
+  SoupServerMessage *msg;
+  char              *focus;
+} UploadData;
+
+static void
+upload_data_free (UploadData *data)
+{
+  g_object_unref (data->msg);
+  g_free (data->focus);
+  g_free (data);
+}
+
+static void
+media_added_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  UploadData *data = user_data;
+  QtrNode *node = QTR_NODE (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrMedia) media = qtr_node_add_media_finish (node, result, &error);
+
+  if (media == NULL ||
+      (data->focus != NULL &&
+       !qtr_node_store_set_media_focus (qtr_node_get_store (node), media->id, data->focus,
+                                        &error) &&
+       error != NULL))
+    qtr_node_api_respond_node_error (data->msg, error);
+  else
+    respond_media (node, data->msg, media);
+  soup_server_message_unpause (data->msg);
+  upload_data_free (data);
+}
+
 /* POST /api/v1/media and /api/v2/media */
 void
 qtr_node_handle_media_upload (QtrNode           *node,
@@ -161,10 +232,10 @@ qtr_node_handle_media_upload (QtrNode           *node,
                                                        (GDestroyNotify) g_bytes_unref);
   g_autoptr(GHashTable) form = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(QtrMedia) media = NULL;
   const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
   const char *focus;
   guint status = SOUP_STATUS_BAD_REQUEST;
+  UploadData *data;
   GBytes *file;
 
   if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "write:media", &auth))
@@ -186,17 +257,13 @@ qtr_node_handle_media_upload (QtrNode           *node,
     }
   if (!check_media_params (msg, form))
     return;
-  media = qtr_node_add_media (node, file, g_hash_table_lookup (form, "description"), &error);
   focus = g_hash_table_lookup (form, "focus");
-  if (media == NULL ||
-      (focus != NULL && *focus != '\0' &&
-       !qtr_node_store_set_media_focus (qtr_node_get_store (node), media->id, focus, &error) &&
-       error != NULL))
-    {
-      qtr_node_api_respond_node_error (msg, error);
-      return;
-    }
-  respond_media (node, msg, media);
+  data = g_new0 (UploadData, 1);
+  data->msg = g_object_ref (msg);
+  data->focus = focus != NULL && *focus != '\0' ? g_strdup (focus) : NULL;
+  soup_server_message_pause (msg);
+  qtr_node_add_media_async (node, file, g_hash_table_lookup (form, "description"),
+                            qtr_node_get_cancellable (node), media_added_cb, data);
 }
 
 /* The media of `:id` not yet attached to a post, as Mastodon's endpoints find it; answers 404
@@ -280,4 +347,32 @@ qtr_node_handle_media_update (QtrNode           *node,
       return;
     }
   respond_media (node, msg, updated);
+}
+
+/* DELETE /api/v1/media/:id, as Mastodon 4.4 has it: only media attached to no post. */
+void
+qtr_node_handle_media_delete (QtrNode           *node,
+                              SoupServerMessage *msg,
+                              GHashTable        *params)
+{
+  g_auto(QtrApiAuth) auth = { 0 };
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  if (!qtr_node_api_authorize (node, msg, QTR_API_USER, "write:media", &auth))
+    return;
+  if (!qtr_node_api_parse_id (g_hash_table_lookup (params, "id"), &id))
+    {
+      qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "Record not found");
+      return;
+    }
+  if (!qtr_node_delete_media (node, id, &error))
+    {
+      if (g_error_matches (error, QTR_NODE_ERROR, QTR_NODE_ERROR_NOT_FOUND))
+        qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "Record not found");
+      else
+        qtr_node_api_respond_node_error (msg, error);
+      return;
+    }
+  qtr_node_api_respond_empty (msg);
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "qtr-node-api-client.h"
+#include "qtr-node-streaming.h"
 
 #include "qtr-json.h"
 
@@ -597,6 +598,17 @@ save_filter_in_transaction (QtrDb    *db,
   return TRUE;
 }
 
+/* Tells the owner's streaming clients, which filter what they show themselves, to read the
+ * filters again. */
+static void
+announce_filters_changed (QtrNode *node)
+{
+  QtrStreaming *streaming = qtr_node_get_streaming (node);
+
+  if (streaming != NULL)
+    qtr_streaming_announce_filters_changed (streaming);
+}
+
 /* Saves @filter (new when its id is 0) with its keyword changes in one transaction, then
  * answers with it. */
 static void
@@ -615,6 +627,7 @@ save_and_respond (QtrNode           *node,
       qtr_node_api_respond_node_error (msg, error);
       return;
     }
+  announce_filters_changed (node);
   respond_filter (node, msg, tx.id);
 }
 
@@ -693,15 +706,19 @@ begin_filter (QtrNode           *node,
   return filter;
 }
 
-/* Answers a removal: {} unless it failed with @error. */
+/* Answers the removal of a filter or a part of one: {} unless it failed with @error. */
 static void
-respond_removed (SoupServerMessage *msg,
+respond_removed (QtrNode           *node,
+                 SoupServerMessage *msg,
                  const GError      *error)
 {
   if (error != NULL)
-    qtr_node_api_respond_internal_error (msg, error);
-  else
-    qtr_node_api_respond_empty (msg);
+    {
+      qtr_node_api_respond_internal_error (msg, error);
+      return;
+    }
+  announce_filters_changed (node);
+  qtr_node_api_respond_empty (msg);
 }
 
 void
@@ -748,7 +765,7 @@ qtr_node_handle_filter_delete (QtrNode           *node,
   if (filter == NULL)
     return;
   qtr_node_store_delete_filter (qtr_node_get_store (node), filter->id, &error);
-  respond_removed (msg, error);
+  respond_removed (node, msg, error);
 }
 
 /* Writes @filter's keywords (else its statuses) as an array; with @part_id > 0, only that
@@ -874,6 +891,7 @@ qtr_node_handle_filter_keyword_create (QtrNode           *node,
       qtr_node_api_respond_internal_error (msg, error);
       return;
     }
+  announce_filters_changed (node);
   respond_filter_part (node, msg, filter->id, TRUE, id);
 }
 
@@ -952,6 +970,7 @@ qtr_node_handle_filter_keyword_update (QtrNode           *node,
       qtr_node_api_respond_internal_error (msg, error);
       return;
     }
+  announce_filters_changed (node);
   respond_filter_part (node, msg, filter->id, TRUE, id);
 }
 
@@ -968,7 +987,7 @@ qtr_node_handle_filter_keyword_delete (QtrNode           *node,
   if (filter == NULL)
     return;
   qtr_node_store_delete_filter_keyword (qtr_node_get_store (node), id, &error);
-  respond_removed (msg, error);
+  respond_removed (node, msg, error);
 }
 
 /* GET /api/v2/filters/:id/statuses */
@@ -1012,6 +1031,7 @@ qtr_node_handle_filter_status_create (QtrNode           *node,
       unprocessable (msg, "Validation failed: the filter has this status already");
       return;
     }
+  announce_filters_changed (node);
   respond_filter_part (node, msg, filter->id, FALSE, id);
 }
 
@@ -1067,7 +1087,7 @@ qtr_node_handle_filter_status_delete (QtrNode           *node,
   if (begin_filter_status (node, msg, params, "write:filters", &id) <= 0)
     return;
   qtr_node_store_delete_filter_status (qtr_node_get_store (node), id, &error);
-  respond_removed (msg, error);
+  respond_removed (node, msg, error);
 }
 
 /* ---- Hashtags ------------------------------------------------------------------------- */

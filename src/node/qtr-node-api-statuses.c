@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "qtr-node-api.h"
+#include "qtr-node-api-client.h"
 
 #include "qtr-html.h"
 #include "qtr-json.h"
@@ -21,7 +22,15 @@
 #define TEXT_TOO_LONG "Validation failed: Text character limit of %d exceeded"
 #define BAD_VISIBILITY "Validation failed: Visibility is not included in the list"
 #define TOO_MANY_MEDIA "Cannot attach more than %d files"
-#define NO_POLLS "Polls are not supported by this server"
+#define NO_POLL_EDITS "Validation failed: A poll cannot be changed by an edit: delete and " \
+  "redraft the post"
+#define POLL_AND_MEDIA "Validation failed: A post cannot have both media and a poll"
+#define POLL_TOO_FEW "Validation failed: Poll must have at least 2 options"
+#define POLL_TOO_MANY "Validation failed: Poll must not have more than %d options"
+#define POLL_OPTION_LENGTH "Validation failed: Poll options must be from 1 to %d characters"
+#define POLL_OPTIONS_REPEAT "Validation failed: Poll options must be different"
+#define POLL_TOO_SHORT "Validation failed: Poll must stay open at least %d seconds"
+#define POLL_TOO_LONG "Validation failed: Poll must close within %d seconds"
 #define NO_SCHEDULING "Scheduled statuses are not supported by this server"
 #define PIN_NOT_OWN "Validation failed: You can only pin your own statuses"
 #define PIN_NOT_PUBLIC "Validation failed: Non-public toot cannot be pinned"
@@ -170,29 +179,27 @@ attachment_type_name (const QtrAttachment *attachment)
   return "unknown";
 }
 
-/* The owner's media are served by the node: their id is the media's. Others' attachments
- * have no id of their own here; they are numbered after their post. */
-static char *
-attachment_id (QtrNode             *node,
-               const QtrStatus     *status,
-               const QtrAttachment *attachment,
-               guint                position)
+/* The owner's media are served by the node: their id is the media's, and the node has their
+ * thumbnail. Others' attachments have no id of their own here; they are numbered after their
+ * post. Returns the media of @attachment when it is the owner's. */
+static QtrMedia *
+find_own_media (QtrNode             *node,
+                const QtrStatus     *status,
+                const QtrAttachment *attachment)
 {
   const char *base_url = qtr_node_get_base_url (node);
+  g_autofree char *number = NULL;
   const char *file;
   guint64 media_id;
 
-  if (status->actor_row == 0 && g_str_has_prefix (attachment->url, base_url) &&
-      g_str_has_prefix (attachment->url + strlen (base_url), "/media/"))
-    {
-      g_autofree char *number = NULL;
-
-      file = attachment->url + strlen (base_url) + strlen ("/media/");
-      number = g_strndup (file, strcspn (file, "."));
-      if (g_ascii_string_to_unsigned (number, 10, 1, G_MAXINT64, &media_id, NULL))
-        return g_strdup_printf ("%" G_GUINT64_FORMAT, media_id);
-    }
-  return g_strdup_printf ("%" G_GINT64_FORMAT "%02u", status->id, position);
+  if (status->actor_row != 0 || !g_str_has_prefix (attachment->url, base_url) ||
+      !g_str_has_prefix (attachment->url + strlen (base_url), "/media/"))
+    return NULL;
+  file = attachment->url + strlen (base_url) + strlen ("/media/");
+  number = g_strndup (file, strcspn (file, "."));
+  if (!g_ascii_string_to_unsigned (number, 10, 1, G_MAXINT64, &media_id, NULL))
+    return NULL;
+  return qtr_node_find_media (node, (gint64) media_id, NULL);
 }
 
 static void
@@ -206,7 +213,10 @@ add_media_attachments (JsonBuilder     *builder,
   for (guint i = 0; attachments != NULL && i < attachments->len; i++)
     {
       QtrAttachment *attachment = g_ptr_array_index (attachments, i);
-      g_autofree char *id = attachment_id (node, status, attachment, i);
+      g_autoptr(QtrMedia) media = find_own_media (node, status, attachment);
+      g_autofree char *id = media != NULL
+        ? g_strdup_printf ("%" G_GINT64_FORMAT, media->id)
+        : g_strdup_printf ("%" G_GINT64_FORMAT "%02u", status->id, i);
       const char *type = attachment_type_name (attachment);
 
       json_builder_begin_object (builder);
@@ -214,29 +224,23 @@ add_media_attachments (JsonBuilder     *builder,
       qtr_json_builder_add_string (builder, "type", type);
       qtr_json_builder_add_string (builder, "url", attachment->url);
       add_string_or_null (builder, "preview_url",
-                          g_str_equal (type, "image") ? attachment->url : NULL);
+                          media != NULL ? qtr_node_api_get_media_preview_url (media)
+                          : g_str_equal (type, "image") ? attachment->url : NULL);
       add_string_or_null (builder, "remote_url",
                           status->actor_row != 0 ? attachment->url : NULL);
       json_builder_set_member_name (builder, "meta");
       json_builder_begin_object (builder);
       if (attachment->width > 0 && attachment->height > 0)
         {
-          g_autofree char *size = g_strdup_printf ("%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT,
-                                                   attachment->width, attachment->height);
-
-          json_builder_set_member_name (builder, "original");
-          json_builder_begin_object (builder);
-          add_int (builder, "width", attachment->width);
-          add_int (builder, "height", attachment->height);
-          qtr_json_builder_add_string (builder, "size", size);
-          json_builder_set_member_name (builder, "aspect");
-          json_builder_add_double_value (builder,
-                                         (double) attachment->width / attachment->height);
-          json_builder_end_object (builder);
+          qtr_node_api_add_dimensions (builder, "original", attachment->width,
+                                       attachment->height);
+          if (media != NULL && media->preview_width > 0 && media->preview_height > 0)
+            qtr_node_api_add_dimensions (builder, "small", media->preview_width,
+                                         media->preview_height);
         }
       json_builder_end_object (builder);
       add_string_or_null (builder, "description", attachment->description);
-      add_string_or_null (builder, "blurhash", NULL);
+      add_string_or_null (builder, "blurhash", attachment->blurhash);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -487,7 +491,9 @@ qtr_node_api_add_status (JsonBuilder        *builder,
   json_builder_begin_array (builder);
   json_builder_end_array (builder);
   add_string_or_null (builder, "card", NULL);
-  add_string_or_null (builder, "poll", NULL);
+  /* A reblog carries the poll in its `reblog`, as on Mastodon. */
+  if (!qtr_node_api_add_poll (builder, node, status, flags, error))
+    return FALSE;
   json_builder_end_object (builder);
   return TRUE;
 }
@@ -651,7 +657,8 @@ check_composed (SoupServerMessage *msg,
                 const char        *text,
                 const char        *summary,
                 guint              n_media,
-                gboolean           media_valid)
+                gboolean           media_valid,
+                gboolean           poll_allowed)
 {
   g_autofree char *stripped = g_strstrip (g_strdup (text));
   GHashTableIter iter;
@@ -660,9 +667,9 @@ check_composed (SoupServerMessage *msg,
   g_hash_table_iter_init (&iter, params);
   while (g_hash_table_iter_next (&iter, (gpointer *) &name, NULL))
     {
-      if (g_str_equal (name, "poll") || g_str_has_prefix (name, "poll["))
+      if (!poll_allowed && (g_str_equal (name, "poll") || g_str_has_prefix (name, "poll[")))
         {
-          qtr_node_respond_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, NO_POLLS);
+          qtr_node_respond_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, NO_POLL_EDITS);
           return FALSE;
         }
     }
@@ -716,6 +723,63 @@ body_has_poll (SoupServerMessage *msg)
          !JSON_NODE_HOLDS_NULL (json_object_get_member (object, "poll"));
 }
 
+/* The poll of a new post (`poll[options][]`, `poll[expires_in]`, `poll[multiple]`,
+ * `poll[hide_totals]`, from a form or a JSON object), checked as Mastodon checks it, into
+ * @request. Returns its options, or %NULL: when there is no poll, or, with
+ * @request->poll_expires_in set to -1, when it is refused (answered 422). */
+static GStrv
+read_poll_or_respond (SoupServerMessage *msg,
+                      GHashTable        *params,
+                      guint              n_media,
+                      QtrPostRequest    *request)
+{
+  const char *options = g_hash_table_lookup (params, "poll[options]");
+  const char *expires_in = g_hash_table_lookup (params, "poll[expires_in]");
+  g_auto(GStrv) titles = NULL;
+  g_autofree char *message = NULL;
+  guint64 seconds = 0;
+  guint n_titles;
+
+  if (options == NULL && expires_in == NULL)
+    return NULL;
+  request->poll_expires_in = -1;
+  titles = g_strsplit (options != NULL ? options : "", "\n", -1);
+  n_titles = options != NULL ? g_strv_length (titles) : 0;
+  if (n_media > 0)
+    message = g_strdup (POLL_AND_MEDIA);
+  else if (n_titles < 2)
+    message = g_strdup (POLL_TOO_FEW);
+  else if (n_titles > QTR_API_MAX_POLL_OPTIONS)
+    message = g_strdup_printf (POLL_TOO_MANY, QTR_API_MAX_POLL_OPTIONS);
+  for (guint i = 0; message == NULL && i < n_titles; i++)
+    {
+      g_autofree char *stripped = g_strstrip (g_strdup (titles[i]));
+
+      if (*stripped == '\0' ||
+          g_utf8_strlen (titles[i], -1) > QTR_API_MAX_POLL_OPTION_CHARACTERS)
+        message = g_strdup_printf (POLL_OPTION_LENGTH, QTR_API_MAX_POLL_OPTION_CHARACTERS);
+      for (guint j = 0; message == NULL && j < i; j++)
+        if (g_str_equal (titles[i], titles[j]))
+          message = g_strdup (POLL_OPTIONS_REPEAT);
+    }
+  if (message == NULL &&
+      (expires_in == NULL ||
+       !g_ascii_string_to_unsigned (expires_in, 10, 0, G_MAXINT64, &seconds, NULL) ||
+       seconds < QTR_API_MIN_POLL_EXPIRATION))
+    message = g_strdup_printf (POLL_TOO_SHORT, QTR_API_MIN_POLL_EXPIRATION);
+  if (message == NULL && seconds > QTR_API_MAX_POLL_EXPIRATION)
+    message = g_strdup_printf (POLL_TOO_LONG, QTR_API_MAX_POLL_EXPIRATION);
+  if (message != NULL)
+    {
+      qtr_node_respond_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, message);
+      return NULL;
+    }
+  request->poll_expires_in = seconds;
+  request->poll_multiple = param_is_true (params, "poll[multiple]");
+  request->poll_hide_totals = param_is_true (params, "poll[hide_totals]");
+  return g_steal_pointer (&titles);
+}
+
 /* Answers a refusal of the node's functions as Mastodon answers a validation error (422);
  * anything else (the disk, the database) is the node's failure. */
 static void
@@ -743,6 +807,7 @@ qtr_node_handle_status_create (QtrNode           *node,
   g_autoptr(GArray) media = NULL;
   g_autoptr(QtrStatus) parent = NULL;
   g_autofree char *uri = NULL;
+  g_auto(GStrv) poll_options = NULL;
   const char *key = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                   "Idempotency-Key");
   const char *text, *summary, *language, *visibility_name, *reply_id;
@@ -780,12 +845,10 @@ qtr_node_handle_status_create (QtrNode           *node,
   reply_id = g_hash_table_lookup (params, "in_reply_to_id");
   media = read_media_ids (params, &media_valid);
 
-  if (body_has_poll (msg))
-    {
-      qtr_node_respond_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, NO_POLLS);
-      return;
-    }
-  if (!check_composed (msg, params, text, summary, media ? media->len : 0, media_valid))
+  poll_options = read_poll_or_respond (msg, params, media ? media->len : 0, &request);
+  if (poll_options == NULL && request.poll_expires_in < 0)
+    return;
+  if (!check_composed (msg, params, text, summary, media ? media->len : 0, media_valid, TRUE))
     return;
   if (visibility_name != NULL && *visibility_name != '\0' &&
       !qtr_visibility_from_string (visibility_name, &visibility))
@@ -822,6 +885,7 @@ qtr_node_handle_status_create (QtrNode           *node,
   request.media_ids = media ? (const gint64 *) (gpointer) media->data : NULL;
   request.n_media = media ? media->len : 0;
   request.sensitive = param_is_true (params, "sensitive");
+  request.poll_options = (const char * const *) poll_options;
   uri = qtr_node_post (node, &request, &error);
   if (uri == NULL)
     {
@@ -954,14 +1018,14 @@ qtr_node_handle_status_edit (QtrNode           *node,
   media = read_media_ids (params, &media_valid);
   if (body_has_poll (msg))
     {
-      qtr_node_respond_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, NO_POLLS);
+      qtr_node_respond_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, NO_POLL_EDITS);
       return;
     }
   if (!check_composed (msg, params, text, summary,
                        media ? media->len
                              : g_hash_table_contains (params, "media_ids")
                                ? 0 : status->attachments->len,
-                       media_valid))
+                       media_valid, FALSE))
     return;
 
   request.text = text;
@@ -1138,20 +1202,26 @@ collect_descendants (QtrNodeStore      *store,
   return TRUE;
 }
 
+/* The statuses of a thread, under the owner's "thread" filters: those a filter hides are
+ * left out, the others carry their warnings. */
 static gboolean
 add_status_array (JsonBuilder       *builder,
                   QtrNode           *node,
                   const char        *name,
                   GPtrArray         *statuses,
-                  QtrApiStatusFlags  flags,
+                  const QtrApiAuth  *auth,
                   GError           **error)
 {
   json_builder_set_member_name (builder, name);
   json_builder_begin_array (builder);
   for (guint i = 0; i < statuses->len; i++)
     {
-      if (!qtr_node_api_add_status (builder, node, g_ptr_array_index (statuses, i), flags,
-                                    error))
+      gboolean hidden;
+
+      if (!qtr_node_api_add_filtered_status (builder, node, g_ptr_array_index (statuses, i),
+                                             flags_for (auth),
+                                             qtr_node_api_is_owner (auth) ? "thread" : NULL,
+                                             &hidden, error))
         return FALSE;
     }
   json_builder_end_array (builder);
@@ -1201,8 +1271,8 @@ qtr_node_handle_status_context (QtrNode           *node,
     }
 
   json_builder_begin_object (builder);
-  if (!add_status_array (builder, node, "ancestors", ancestors, flags_for (&auth), &error) ||
-      !add_status_array (builder, node, "descendants", descendants, flags_for (&auth), &error))
+  if (!add_status_array (builder, node, "ancestors", ancestors, &auth, &error) ||
+      !add_status_array (builder, node, "descendants", descendants, &auth, &error))
     {
       qtr_node_api_respond_internal_error (msg, error);
       return;

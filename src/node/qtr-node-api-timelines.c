@@ -24,7 +24,7 @@
  * (Mastodon's admin.report needs a Report entity) and a followed account's move (Mastodon
  * has no such notification) are not shown. */
 static const char * const notification_types[] = {
-  "mention", "reblog", "follow", "follow_request", "favourite", NULL
+  "mention", "reblog", "follow", "follow_request", "favourite", "poll", NULL
 };
 
 /* Ruby's String#to_i, which Mastodon applies to ids and limits: the leading digits, else 0. */
@@ -161,6 +161,139 @@ read_query_or_respond (SoupServerMessage *msg)
   return query;
 }
 
+/**
+ * qtr_node_api_filter_status:
+ * @status: a Status entity, as qtr_node_api_add_status() built it
+ * @context: where it shows: "home", "notifications", "public", "thread" or "account"
+ * @hidden: (out): whether a filter with the "hide" action matches: leave it out
+ *
+ * Applies the owner's filters of @context to a Status as Mastodon does: a reblog by what it
+ * boosts. The matches of the "warn" filters go into its `filtered` member (and its
+ * reblog's), for clients to put the post behind a warning.
+ *
+ * Returns: %FALSE with @error set on failure
+ */
+gboolean
+qtr_node_api_filter_status (QtrNode     *node,
+                            JsonObject  *status,
+                            const char  *context,
+                            gboolean    *hidden,
+                            GError     **error)
+{
+  g_autoptr(GPtrArray) matches = NULL;
+  g_autofree char *content = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *proper = status;
+  JsonNode *reblog = json_object_get_member (status, "reblog");
+
+  *hidden = FALSE;
+  if (reblog != NULL && JSON_NODE_HOLDS_OBJECT (reblog))
+    proper = json_node_get_object (reblog);
+  content = qtr_html_to_text (json_object_get_string_member_with_default (proper, "content",
+                                                                            ""));
+  text = g_strconcat (json_object_get_string_member_with_default (proper, "spoiler_text", ""),
+                      "\n", content, NULL);
+  matches = qtr_node_store_match_filters (qtr_node_get_store (node), text,
+                                          json_object_get_string_member_with_default (proper,
+                                                                                      "id",
+                                                                                      NULL),
+                                          context, error);
+  if (matches == NULL)
+    return FALSE;
+  for (guint i = 0; i < matches->len; i++)
+    {
+      const QtrFilterMatch *match = g_ptr_array_index (matches, i);
+
+      if (g_strcmp0 (match->filter->action, "hide") == 0)
+        {
+          *hidden = TRUE;
+          return TRUE;
+        }
+    }
+  {
+    g_autoptr(JsonBuilder) results = json_builder_new ();
+
+    qtr_node_api_add_filter_results (results, matches);
+    json_object_set_member (status, "filtered", json_builder_get_root (results));
+    if (proper != status)
+      json_object_set_member (proper, "filtered", json_builder_get_root (results));
+  }
+  return TRUE;
+}
+
+/**
+ * qtr_node_api_build_filtered_status:
+ * @status: the post
+ * @context: (nullable): where it shows, for the owner's filters; %NULL applies none
+ * @hidden: (out): whether a filter hides it
+ *
+ * The Status of @status, filtered as qtr_node_api_filter_status() says.
+ *
+ * Returns: (transfer full) (nullable): the Status; %NULL when a filter hides it, or with
+ *   @error set on failure
+ */
+JsonNode *
+qtr_node_api_build_filtered_status (QtrNode            *node,
+                                    const QtrStatus    *status,
+                                    QtrApiStatusFlags   flags,
+                                    const char         *context,
+                                    gboolean           *hidden,
+                                    GError            **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  *hidden = FALSE;
+  if (!qtr_node_api_add_status (builder, node, status, flags, error))
+    return NULL;
+  root = json_builder_get_root (builder);
+  if (context != NULL &&
+      (!qtr_node_api_filter_status (node, json_node_get_object (root), context, hidden,
+                                    error) || *hidden))
+    return NULL;
+  return g_steal_pointer (&root);
+}
+
+/**
+ * qtr_node_api_add_filtered_status:
+ * @builder: a builder inside an array or at an object's member
+ * @status: the post
+ * @context: (nullable): where it shows, for the owner's filters; %NULL applies none
+ * @hidden: (out): whether a filter hides it: then nothing is added
+ *
+ * Adds the Status of @status, filtered as qtr_node_api_filter_status() says.
+ *
+ * Returns: %FALSE with @error set on failure
+ */
+gboolean
+qtr_node_api_add_filtered_status (JsonBuilder        *builder,
+                                  QtrNode            *node,
+                                  const QtrStatus    *status,
+                                  QtrApiStatusFlags   flags,
+                                  const char         *context,
+                                  gboolean           *hidden,
+                                  GError            **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+
+  if (context == NULL)
+    {
+      *hidden = FALSE;
+      return qtr_node_api_add_status (builder, node, status, flags, error);
+    }
+  root = qtr_node_api_build_filtered_status (node, status, flags, context, hidden,
+                                             &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (root != NULL)
+    json_builder_add_value (builder, root);
+  return TRUE;
+}
+
 /* Writes the status of row @id into @builder, with its `filtered` results for the owner
  * in @context (none when %NULL). Returns FALSE when a filter hides it (@error unset), or on
  * failure (@error set). */
@@ -172,44 +305,14 @@ add_filtered_status (JsonBuilder       *builder,
                      const char        *context,
                      GError           **error)
 {
-  g_autoptr(JsonBuilder) one = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GPtrArray) matches = NULL;
-  g_autofree char *text = NULL;
-  JsonObject *status;
+  g_autoptr(QtrStatus) status = qtr_node_store_find_status_by_id (qtr_node_get_store (node), id,
+                                                                  error);
+  gboolean hidden;
 
-  if (context == NULL)
-    return qtr_node_api_add_status_by_id (builder, node, id, flags, error);
-  if (!qtr_node_api_add_status_by_id (one, node, id, flags, error))
+  if (status == NULL)
     return FALSE;
-  root = json_builder_get_root (one);
-  status = json_node_get_object (root);
-  {
-    g_autofree char *content = qtr_html_to_text (json_object_get_string_member_with_default (
-                                                   status, "content", ""));
-    text = g_strconcat (json_object_get_string_member_with_default (status, "spoiler_text", ""),
-                        "\n", content, NULL);
-  }
-  matches = qtr_node_store_match_filters (qtr_node_get_store (node), text,
-                                          json_object_get_string_member (status, "id"), context,
-                                          error);
-  if (matches == NULL)
-    return FALSE;
-  for (guint i = 0; i < matches->len; i++)
-    {
-      const QtrFilterMatch *match = g_ptr_array_index (matches, i);
-
-      if (g_strcmp0 (match->filter->action, "hide") == 0)
-        return FALSE;
-    }
-  {
-    g_autoptr(JsonBuilder) results = json_builder_new ();
-
-    qtr_node_api_add_filter_results (results, matches);
-    json_object_set_member (status, "filtered", json_builder_get_root (results));
-  }
-  json_builder_add_value (builder, g_steal_pointer (&root));
-  return TRUE;
+  return qtr_node_api_add_filtered_status (builder, node, status, flags, context, &hidden,
+                                           error) && !hidden;
 }
 
 /**
@@ -570,7 +673,7 @@ static gboolean
 is_status_notification (const char *type)
 {
   return g_str_equal (type, "mention") || g_str_equal (type, "favourite") ||
-         g_str_equal (type, "reblog");
+         g_str_equal (type, "reblog") || g_str_equal (type, "poll");
 }
 
 /**
@@ -586,30 +689,56 @@ qtr_node_api_notification_is_shown (const char *type)
 }
 
 /**
- * qtr_node_api_add_notification:
+ * qtr_node_api_add_filtered_notification:
+ * @hidden: (out) (optional): whether the owner's "notifications" filters hide its status:
+ *   then nothing is added; %NULL applies no filter
  *
- * Adds the Notification entity of @notification, its status as the owner sees it.
+ * Adds the Notification entity of @notification, its status as the owner sees it, with the
+ * `filtered` matches of the owner's warning filters.
  *
  * Returns: %FALSE with @error set on failure
  */
 gboolean
-qtr_node_api_add_notification (JsonBuilder            *builder,
-                               QtrNode                *node,
-                               const QtrNotification  *notification,
-                               GError                **error)
+qtr_node_api_add_filtered_notification (JsonBuilder            *builder,
+                                        QtrNode                *node,
+                                        const QtrNotification  *notification,
+                                        gboolean               *hidden,
+                                        GError                **error)
 {
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, notification->id);
   g_autofree char *group_key = g_strconcat ("ungrouped-", id, NULL);
   g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (notification->created_at);
   g_autofree char *created_at = g_date_time_format (time, "%Y-%m-%dT%H:%M:%S.000Z");
   g_autoptr(QtrStatus) status = NULL;
+  g_autoptr(JsonNode) status_root = NULL;
+  gboolean filtered_out = FALSE;
 
+  if (hidden != NULL)
+    *hidden = FALSE;
   if (notification->status_uri != NULL && is_status_notification (notification->type))
     {
       status = qtr_node_store_find_status (qtr_node_get_store (node), notification->status_uri,
                                            NULL, error);
       if (status == NULL && error != NULL && *error != NULL)
         return FALSE;
+    }
+  if (status != NULL)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      status_root = qtr_node_api_build_filtered_status (node, status, QTR_API_STATUS_VIEWER,
+                                                        hidden != NULL ? "notifications" : NULL,
+                                                        &filtered_out, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (filtered_out)
+        {
+          *hidden = TRUE;
+          return TRUE;
+        }
     }
 
   json_builder_begin_object (builder);
@@ -625,14 +754,30 @@ qtr_node_api_add_notification (JsonBuilder            *builder,
                      "The account of notification %s is not stored", id);
       return FALSE;
     }
-  if (status != NULL)
+  if (status_root != NULL)
     {
       json_builder_set_member_name (builder, "status");
-      if (!qtr_node_api_add_status (builder, node, status, QTR_API_STATUS_VIEWER, error))
-        return FALSE;
+      json_builder_add_value (builder, g_steal_pointer (&status_root));
     }
   json_builder_end_object (builder);
   return TRUE;
+}
+
+/**
+ * qtr_node_api_add_notification:
+ *
+ * Adds the Notification entity of @notification, its status as the owner sees it, without
+ * filters.
+ *
+ * Returns: %FALSE with @error set on failure
+ */
+gboolean
+qtr_node_api_add_notification (JsonBuilder            *builder,
+                               QtrNode                *node,
+                               const QtrNotification  *notification,
+                               GError                **error)
+{
+  return qtr_node_api_add_filtered_notification (builder, node, notification, NULL, error);
 }
 
 /* `n.type IN (…)` of the types asked for (all shown ones when none) less those excluded;
@@ -715,12 +860,16 @@ qtr_node_handle_notifications (QtrNode           *node,
   for (guint i = 0; i < items->len; i++)
     {
       g_autoptr(QtrNotification) notification = NULL;
+      gboolean hidden;
 
       notification = qtr_node_store_find_notification (store,
                                                        g_array_index (items, QtrPageItem, i).id,
                                                        &error);
+      /* One whose post a filter hides is left out, as on Mastodon. */
       if ((notification == NULL && error != NULL) ||
-          (notification != NULL && !qtr_node_api_add_notification (builder, node, notification, &error)))
+          (notification != NULL &&
+           !qtr_node_api_add_filtered_notification (builder, node, notification, &hidden,
+                                                    &error)))
         {
           qtr_node_api_respond_internal_error (msg, error);
           return;

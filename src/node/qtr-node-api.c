@@ -361,9 +361,14 @@ read_json_member (GHashTable *params,
         {
           JsonNode *element = json_array_get_element (array, i);
 
-          if (JSON_NODE_HOLDS_VALUE (element) &&
-              json_node_get_value_type (element) == G_TYPE_STRING)
-            add_param (params, name, json_node_get_string (element));
+          if (JSON_NODE_HOLDS_VALUE (element))
+            {
+              /* Strings, and numbers such as a vote's choices. */
+              g_autofree char *value = json_value_to_string (element);
+
+              if (value != NULL)
+                add_param (params, name, value);
+            }
           else if (JSON_NODE_HOLDS_OBJECT (element) && depth > 0)
             {
               g_autofree char *indexed = g_strdup_printf ("%s[%u]", name, i);

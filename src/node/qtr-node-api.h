@@ -129,6 +129,11 @@ gboolean    qtr_node_api_add_status       (JsonBuilder        *builder,
                                            const QtrStatus    *status,
                                            QtrApiStatusFlags   flags,
                                            GError            **error);
+gboolean    qtr_node_api_add_poll         (JsonBuilder        *builder,
+                                           QtrNode            *node,
+                                           const QtrStatus    *status,
+                                           QtrApiStatusFlags   flags,
+                                           GError            **error);
 gboolean    qtr_node_api_add_status_by_id (JsonBuilder        *builder,
                                            QtrNode            *node,
                                            gint64              row,
@@ -151,7 +156,30 @@ void        qtr_node_api_respond_status_page (QtrNode         *node,
                                            const QtrPageQuery *list,
                                            const QtrPage      *page,
                                            const char         *filter_context);
+gboolean    qtr_node_api_filter_status    (QtrNode            *node,
+                                           JsonObject         *status,
+                                           const char         *context,
+                                           gboolean           *hidden,
+                                           GError            **error);
+JsonNode   *qtr_node_api_build_filtered_status (QtrNode       *node,
+                                           const QtrStatus    *status,
+                                           QtrApiStatusFlags   flags,
+                                           const char         *context,
+                                           gboolean           *hidden,
+                                           GError            **error);
+gboolean    qtr_node_api_add_filtered_status (JsonBuilder     *builder,
+                                           QtrNode            *node,
+                                           const QtrStatus    *status,
+                                           QtrApiStatusFlags   flags,
+                                           const char         *context,
+                                           gboolean           *hidden,
+                                           GError            **error);
 gboolean    qtr_node_api_notification_is_shown (const char *type);
+gboolean    qtr_node_api_add_filtered_notification (JsonBuilder *builder,
+                                           QtrNode            *node,
+                                           const QtrNotification *notification,
+                                           gboolean           *hidden,
+                                           GError            **error);
 gboolean    qtr_node_api_add_notification (JsonBuilder        *builder,
                                            QtrNode            *node,
                                            const QtrNotification *notification,
@@ -173,6 +201,8 @@ void qtr_node_handle_account_lookup  (QtrNode *node, SoupServerMessage *msg, GHa
 void qtr_node_handle_default_image   (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 /* qtr-node-api-statuses.c */
 void qtr_node_handle_status_create   (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_poll_get        (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_poll_vote       (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_status_get      (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_status_delete   (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_status_edit     (QtrNode *node, SoupServerMessage *msg, GHashTable *params);

@@ -3,14 +3,21 @@
 
 #include "qtr-node-private.h"
 
+#include "qtr-media-thumbnail.h"
+
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
 /* Media the owner uploads: the type read from the bytes (never from a name or a claimed type),
- * the size capped per kind, the dimensions read from the image's own header, the file kept in
- * the data folder under a name the node picks (`media/ID.EXT`, 0600) and served at
- * `BASE/media/ID.EXT` with headers that keep browsers from reading it as anything else. */
+ * the size capped per kind, the dimensions read from the image's own header (and refused when
+ * too large to decode), the file kept in the data folder under a name the node picks
+ * (`media/ID.EXT`, 0600) and served at `BASE/media/ID.EXT` with headers that keep browsers
+ * from reading it as anything else. An image gets a thumbnail beside it, `media/ID-small.EXT`
+ * (see qtr-media-thumbnail.c), when a decoder here reads it; video and audio get none. */
+
+/* What a thumbnail's file name adds to its media's id. */
+#define PREVIEW_SUFFIX "-small"
 
 #define MEDIA_FOLDER "media"
 
@@ -338,15 +345,22 @@ qtr_media_free (QtrMedia *media)
   g_free (media->media_type);
   g_free (media->description);
   g_free (media->url);
+  g_free (media->preview_type);
+  g_free (media->blurhash);
+  g_free (media->preview_url);
   g_free (media);
 }
 
+/* The file of media @id (its thumbnail's when @preview), of type @media_type. */
 static char *
 get_media_path (QtrNode    *node,
                 gint64      id,
-                const char *extension)
+                gboolean    preview,
+                const char *media_type)
 {
-  g_autofree char *name = g_strdup_printf ("%" G_GINT64_FORMAT ".%s", id, extension);
+  g_autofree char *name = g_strdup_printf ("%" G_GINT64_FORMAT "%s.%s", id,
+                                           preview ? PREVIEW_SUFFIX : "",
+                                           qtr_media_get_extension (media_type));
 
   return g_build_filename (qtr_node_get_data_dir (node), MEDIA_FOLDER, name, NULL);
 }
@@ -358,6 +372,11 @@ set_url (QtrNode  *node,
   g_free (media->url);
   media->url = g_strdup_printf ("%s/media/%" G_GINT64_FORMAT ".%s", qtr_node_get_base_url (node),
                                 media->id, qtr_media_get_extension (media->media_type));
+  g_clear_pointer (&media->preview_url, g_free);
+  if (media->preview_type != NULL)
+    media->preview_url = g_strdup_printf ("%s/media/%" G_GINT64_FORMAT PREVIEW_SUFFIX ".%s",
+                                          qtr_node_get_base_url (node), media->id,
+                                          qtr_media_get_extension (media->preview_type));
 }
 
 static gboolean
@@ -378,12 +397,23 @@ check_size (gsize        size,
 }
 
 typedef struct {
-  QtrNode      *node;
-  QtrMedia     *media;
-  const char   *path;
-  const guint8 *data;
-  gsize         length;
+  QtrNode            *node;
+  QtrMedia           *media;
+  GBytes             *bytes;
+  const QtrThumbnail *thumbnail;
 } MediaTransaction;
+
+static gboolean
+write_media_file (const char  *path,
+                  GBytes      *bytes,
+                  GError     **error)
+{
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
+
+  return g_file_set_contents_full (path, data, (gssize) length, G_FILE_SET_CONTENTS_CONSISTENT,
+                                   0600, error);
+}
 
 static gboolean
 add_media_in_transaction (QtrDb    *db,
@@ -391,10 +421,115 @@ add_media_in_transaction (QtrDb    *db,
                           GError  **error)
 {
   MediaTransaction *tx = user_data;
+  g_autofree char *path = get_media_path (tx->node, tx->media->id, FALSE,
+                                          tx->media->media_type);
+  g_autofree char *preview_path = NULL;
 
-  return qtr_node_store_add_media (qtr_node_get_store (tx->node), tx->media, error) &&
-         g_file_set_contents_full (tx->path, (const char *) tx->data, (gssize) tx->length,
-                                   G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+  if (!qtr_node_store_add_media (qtr_node_get_store (tx->node), tx->media, error) ||
+      !write_media_file (path, tx->bytes, error))
+    return FALSE;
+  if (tx->thumbnail == NULL)
+    return TRUE;
+  preview_path = get_media_path (tx->node, tx->media->id, TRUE, tx->thumbnail->media_type);
+  if (write_media_file (preview_path, tx->thumbnail->bytes, error))
+    return TRUE;
+  g_remove (path);
+  return FALSE;
+}
+
+/* The media @bytes are, checked, before anything is kept: a type the node accepts, a size
+ * within its kind's, an image no larger than the node decodes. */
+static QtrMedia *
+check_media (GBytes      *bytes,
+             const char  *description,
+             GError     **error)
+{
+  g_autoptr(QtrMedia) media = g_new0 (QtrMedia, 1);
+  const char *media_type;
+  gsize length;
+  const guint8 *data = g_bytes_get_data (bytes, &length);
+
+  if (!qtr_media_sniff (data, length, &media_type, &media->width, &media->height, error) ||
+      !check_size (length, media_type, error) ||
+      (qtr_media_is_image (media_type) &&
+       !qtr_media_check_dimensions (media->width, media->height, error)))
+    return NULL;
+  media->media_type = g_strdup (media_type);
+  media->size = (gint64) length;
+  media->description = g_strdup (description ? description : "");
+  return g_steal_pointer (&media);
+}
+
+/* The thumbnail of an image, in @thumbnail; none for other media, nor for an image no decoder
+ * here reads (a WebP without its loader, damaged data): the media is kept without. Fails
+ * only when the image is refused (too large, as its decoder found) or on cancellation. */
+static gboolean
+make_thumbnail (const QtrMedia  *media,
+                GBytes          *bytes,
+                GCancellable    *cancellable,
+                QtrThumbnail   **thumbnail,
+                GError         **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  *thumbnail = NULL;
+  if (!qtr_media_is_image (media->media_type))
+    return TRUE;
+  *thumbnail = qtr_thumbnail_make (media->media_type, bytes, cancellable, &local_error);
+  if (*thumbnail != NULL)
+    return TRUE;
+  if (local_error->domain == QTR_NODE_ERROR ||
+      g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  g_message ("The %s image gets no thumbnail: %s", media->media_type, local_error->message);
+  return TRUE;
+}
+
+/* Keeps @media (checked) with its file and its thumbnail, under a new id. */
+static gboolean
+store_media (QtrNode             *node,
+             QtrMedia            *media,
+             GBytes              *bytes,
+             const QtrThumbnail  *thumbnail,
+             GError             **error)
+{
+  g_autofree char *folder = g_build_filename (qtr_node_get_data_dir (node), MEDIA_FOLDER, NULL);
+  MediaTransaction tx = { node, media, bytes, thumbnail };
+
+  if (g_mkdir_with_parents (folder, 0700) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
+                   "Cannot create %s: %s", folder, g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (thumbnail != NULL)
+    {
+      /* Its size as shown, as Mastodon (which turns the original) gives it. */
+      if (thumbnail->transposed)
+        {
+          guint width = media->width;
+
+          media->width = media->height;
+          media->height = width;
+        }
+      media->preview_type = g_strdup (thumbnail->media_type);
+      media->preview_width = thumbnail->width;
+      media->preview_height = thumbnail->height;
+      media->blurhash = g_strdup (thumbnail->blurhash);
+    }
+  media->created_at = g_get_real_time () / G_USEC_PER_SEC;
+  /* Ordered by time, as Mastodon's ids are; the name on disk is the node's own. The row
+   * first: a taken id fails there, before any file is written over. */
+  media->id = ((g_get_real_time () / 1000) << 16) | (g_random_int () & 0xffff);
+  if (!qtr_db_transaction (qtr_node_store_get_db (qtr_node_get_store (node)),
+                           add_media_in_transaction, &tx, error))
+    return FALSE;
+  set_url (node, media);
+  return TRUE;
 }
 
 /**
@@ -404,8 +539,10 @@ add_media_in_transaction (QtrDb    *db,
  *
  * Keeps a media file for the owner to attach to a post or to use as avatar or header. What it
  * is comes from its bytes alone: anything but the accepted image, video and audio formats is
- * refused (%QTR_NODE_ERROR_INVALID_MEDIA), and so is a file over the size its kind allows
- * (%QTR_NODE_ERROR_TOO_LARGE).
+ * refused (%QTR_NODE_ERROR_INVALID_MEDIA), and so is an image larger than
+ * qtr_media_check_dimensions() takes, or a file over the size its kind allows
+ * (%QTR_NODE_ERROR_TOO_LARGE). An image gets its thumbnail, made here: blocking, for the CLI
+ * and small images; the client API uses qtr_node_add_media_async().
  *
  * Returns: (transfer full): the new media, or %NULL with @error set
  */
@@ -415,43 +552,116 @@ qtr_node_add_media (QtrNode     *node,
                     const char  *description,
                     GError     **error)
 {
-  g_autoptr(QtrMedia) media = g_new0 (QtrMedia, 1);
-  g_autofree char *folder = g_build_filename (qtr_node_get_data_dir (node), MEDIA_FOLDER, NULL);
-  g_autofree char *path = NULL;
-  const char *media_type;
-  gsize length;
-  const guint8 *data = g_bytes_get_data (bytes, &length);
+  g_autoptr(QtrMedia) media = check_media (bytes, description, error);
+  g_autoptr(QtrThumbnail) thumbnail = NULL;
 
-  if (!qtr_media_sniff (data, length, &media_type, &media->width, &media->height, error) ||
-      !check_size (length, media_type, error))
+  if (media == NULL ||
+      !make_thumbnail (media, bytes, NULL, &thumbnail, error) ||
+      !store_media (node, media, bytes, thumbnail, error))
     return NULL;
-
-  if (g_mkdir_with_parents (folder, 0700) != 0)
-    {
-      int saved_errno = errno;
-      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_FAILED,
-                   "Cannot create %s: %s", folder, g_strerror (saved_errno));
-      return NULL;
-    }
-
-  media->media_type = g_strdup (media_type);
-  media->size = (gint64) length;
-  media->description = g_strdup (description ? description : "");
-  media->created_at = g_get_real_time () / G_USEC_PER_SEC;
-  /* Ordered by time, as Mastodon's ids are; the name on disk is the node's own. */
-  media->id = ((g_get_real_time () / 1000) << 16) | (g_random_int () & 0xffff);
-  path = get_media_path (node, media->id, qtr_media_get_extension (media_type));
-
-  /* The row first: a taken id fails there, before any file is written over. */
-  {
-    MediaTransaction tx = { node, media, path, data, length };
-
-    if (!qtr_db_transaction (qtr_node_store_get_db (qtr_node_get_store (node)),
-                             add_media_in_transaction, &tx, error))
-      return NULL;
-  }
-  set_url (node, media);
   return g_steal_pointer (&media);
+}
+
+typedef struct {
+  QtrMedia     *media;
+  GBytes       *bytes;
+  QtrThumbnail *thumbnail;
+} AddMediaData;
+
+static void
+add_media_data_free (AddMediaData *data)
+{
+  qtr_media_free (data->media);
+  g_bytes_unref (data->bytes);
+  qtr_thumbnail_free (data->thumbnail);
+  g_free (data);
+}
+
+/* On a worker thread: the decoding. */
+static void
+make_thumbnail_thread (GTask        *task,
+                       gpointer      source,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  AddMediaData *data = task_data;
+  GError *error = NULL;
+
+  if (make_thumbnail (data->media, data->bytes, cancellable, &data->thumbnail, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* Back in the node's context: the storing. */
+static void
+thumbnail_made_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AddMediaData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error) ||
+      !store_media (QTR_NODE (source), data->media, data->bytes, data->thumbnail, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&data->media), (GDestroyNotify) qtr_media_free);
+}
+
+/**
+ * qtr_node_add_media_async:
+ * @bytes: the file's content
+ * @description: (nullable): its alt text
+ *
+ * Like qtr_node_add_media(), with the image's thumbnail made on a worker thread; the media
+ * is kept in the node's context once it is made.
+ */
+void
+qtr_node_add_media_async (QtrNode             *node,
+                          GBytes              *bytes,
+                          const char          *description,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (node, cancellable, callback, user_data);
+  g_autoptr(GTask) thread_task = NULL;
+  GError *error = NULL;
+  AddMediaData *data;
+  QtrMedia *media;
+
+  g_task_set_source_tag (task, qtr_node_add_media_async);
+  media = check_media (bytes, description, &error);
+  if (media == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  data = g_new0 (AddMediaData, 1);
+  data->media = media;
+  data->bytes = g_bytes_ref (bytes);
+  thread_task = g_task_new (node, cancellable, thumbnail_made_cb, g_steal_pointer (&task));
+  g_task_set_source_tag (thread_task, qtr_node_add_media_async);
+  g_task_set_task_data (thread_task, data, (GDestroyNotify) add_media_data_free);
+  g_task_run_in_thread (thread_task, make_thumbnail_thread);
+}
+
+/**
+ * qtr_node_add_media_finish:
+ *
+ * Returns: (transfer full): the new media, or %NULL with @error set
+ */
+QtrMedia *
+qtr_node_add_media_finish (QtrNode       *node,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, node), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**
@@ -553,7 +763,55 @@ qtr_node_set_media_description (QtrNode     *node,
   return FALSE;
 }
 
-/* GET /media/ID.EXT: the bytes as stored, under the type they were sniffed as. */
+/**
+ * qtr_node_delete_media:
+ *
+ * Deletes media the owner uploaded and no longer wants, with its file and its thumbnail's.
+ * Media attached to a post, or shown as the profile's avatar or header, stay
+ * (%QTR_NODE_ERROR_INVALID); there may be no media @id (%QTR_NODE_ERROR_NOT_FOUND).
+ */
+gboolean
+qtr_node_delete_media (QtrNode  *node,
+                       gint64    id,
+                       GError  **error)
+{
+  const QtrNodeOwner *owner = qtr_node_get_owner (node);
+  g_autoptr(QtrMedia) media = qtr_node_find_media (node, id, error);
+  g_autofree char *path = NULL;
+  g_autofree char *preview_path = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (media == NULL)
+    return FALSE;
+  if (media->status_id != 0 || owner->avatar_id == id || owner->header_id == id)
+    {
+      g_set_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID,
+                   "Media attachment is currently used by a status or the profile: it "
+                   "stays while it is");
+      return FALSE;
+    }
+  if (!qtr_node_store_delete_media (qtr_node_get_store (node), id, &local_error))
+    {
+      if (local_error == NULL)
+        g_set_error (&local_error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID,
+                     "Media attachment is currently used by a status");
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  path = get_media_path (node, id, FALSE, media->media_type);
+  if (g_remove (path) != 0 && errno != ENOENT)
+    g_warning ("Cannot remove %s: %s", path, g_strerror (errno));
+  if (media->preview_type != NULL)
+    {
+      preview_path = get_media_path (node, id, TRUE, media->preview_type);
+      if (g_remove (preview_path) != 0 && errno != ENOENT)
+        g_warning ("Cannot remove %s: %s", preview_path, g_strerror (errno));
+    }
+  return TRUE;
+}
+
+/* GET /media/ID.EXT, and its thumbnail's /media/ID-small.EXT: the bytes as stored, under the
+ * type they were sniffed (or made) as. */
 void
 qtr_node_handle_media (QtrNode           *node,
                        SoupServerMessage *msg,
@@ -561,23 +819,29 @@ qtr_node_handle_media (QtrNode           *node,
 {
   const char *file = g_hash_table_lookup (params, "file");
   const char *dot = strchr (file, '.');
-  g_autofree char *digits = dot ? g_strndup (file, dot - file) : NULL;
+  g_autofree char *name = dot ? g_strndup (file, dot - file) : NULL;
   g_autoptr(QtrMedia) media = NULL;
   g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *path = NULL;
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  gboolean preview = name != NULL && g_str_has_suffix (name, PREVIEW_SUFFIX);
+  const char *media_type = NULL;
   guint64 id = 0;
 
-  if (digits == NULL || !g_ascii_string_to_unsigned (digits, 10, 1, G_MAXINT64, &id, NULL) ||
-      (media = qtr_node_store_find_media (qtr_node_get_store (node), (gint64) id, NULL)) == NULL ||
-      g_strcmp0 (qtr_media_get_extension (media->media_type), dot + 1) != 0)
+  if (preview)
+    name[strlen (name) - strlen (PREVIEW_SUFFIX)] = '\0';
+  if (name != NULL && g_ascii_string_to_unsigned (name, 10, 1, G_MAXINT64, &id, NULL))
+    media = qtr_node_store_find_media (qtr_node_get_store (node), (gint64) id, NULL);
+  if (media != NULL)
+    media_type = preview ? media->preview_type : media->media_type;
+  if (media_type == NULL || g_strcmp0 (qtr_media_get_extension (media_type), dot + 1) != 0)
     {
       qtr_node_respond_error (msg, SOUP_STATUS_NOT_FOUND, "Not found");
       return;
     }
 
-  path = get_media_path (node, media->id, dot + 1);
+  path = get_media_path (node, media->id, preview, media_type);
   mapped = g_mapped_file_new (path, FALSE, NULL);
   if (mapped == NULL)
     {
@@ -592,7 +856,7 @@ qtr_node_handle_media (QtrNode           *node,
   /* A media's bytes never change under its name. */
   soup_message_headers_replace (headers, "Cache-Control", "public, max-age=31536000, immutable");
   soup_message_headers_replace (headers, "Accept-Ranges", "bytes");
-  soup_message_headers_set_content_type (headers, media->media_type, NULL);
+  soup_message_headers_set_content_type (headers, media_type, NULL);
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_message_body_append_bytes (soup_server_message_get_response_body (msg), bytes);
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "qtr-node-private.h"
+#include "qtr-node-store-polls.h"
 
 #include <string.h>
 
@@ -195,6 +196,8 @@ build_context (void)
 
   json_object_set_string_member (extra, "sensitive", "as:sensitive");
   json_object_set_string_member (extra, "Hashtag", "as:Hashtag");
+  json_object_set_string_member (extra, "toot", "http://joinmastodon.org/ns#");
+  json_object_set_string_member (extra, "votersCount", "toot:votersCount");
   return extra;
 }
 
@@ -230,6 +233,7 @@ typedef struct {
   GStrv       inboxes;
   GPtrArray  *media;    /* QtrMedia */
   gboolean    edit;     /* an Update of a stored post, not a new one */
+  QtrNodePoll *poll;    /* (nullable): the poll of a new post */
 } PostTransaction;
 
 static gboolean
@@ -243,6 +247,12 @@ post_in_transaction (QtrDb    *db,
   if (!(tx->edit ? qtr_node_store_update_status (store, tx->status, error)
                  : qtr_node_store_add_status (store, tx->status, error)))
     return FALSE;
+  if (tx->poll != NULL)
+    {
+      tx->poll->status_id = tx->status->id;
+      if (!qtr_node_store_add_poll (store, tx->poll, error))
+        return FALSE;
+    }
   for (guint i = 0; i < tx->media->len; i++)
     {
       QtrMedia *media = g_ptr_array_index (tx->media, i);
@@ -317,8 +327,8 @@ find_post_media (QtrNode               *node,
   return g_steal_pointer (&found);
 }
 
-/* The attachments as Mastodon sends them: Documents with their type, address, alt text (name)
- * and size; and as the store keeps them. */
+/* The attachments as Mastodon sends them: Documents with their type, address, alt text (name),
+ * size and blurhash; and as the store keeps them. */
 static JsonArray *
 build_attachments (GPtrArray *media,
                    GPtrArray *stored)
@@ -343,6 +353,9 @@ build_attachments (GPtrArray *media,
           json_object_set_int_member (attachment, "width", item->width);
           json_object_set_int_member (attachment, "height", item->height);
         }
+      /* As Mastodon federates it, for other servers to show while the image loads. */
+      if (item->blurhash != NULL)
+        json_object_set_string_member (attachment, "blurhash", item->blurhash);
       json_array_add_object_element (array, attachment);
 
       kept->type = attachment_type_for (item->media_type);
@@ -351,6 +364,7 @@ build_attachments (GPtrArray *media,
       kept->description = *item->description ? g_strdup (item->description) : NULL;
       kept->width = item->width;
       kept->height = item->height;
+      kept->blurhash = g_strdup (item->blurhash);
       g_ptr_array_add (stored, kept);
     }
   return array;
@@ -467,11 +481,13 @@ composed_note_clear (ComposedNote *composed)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ComposedNote, composed_note_clear)
 
 /* Builds the Note of post @id from @request: its HTML, mentions (and the replied-to author),
- * addressing, tags and attachments. @updated is 0 for a new post. Media attached to post
- * @id already may stay on it (an edit); others must be attached nowhere. */
+ * addressing, tags and attachments; with @poll, a Question. @updated is 0 for a new post.
+ * Media attached to post @id already may stay on it (an edit); others must be attached
+ * nowhere. */
 static gboolean
 compose_note (QtrNode               *node,
               const QtrPostRequest  *request,
+              const QtrNodePoll     *poll,
               gint64                 id,
               gint64                 published,
               gint64                 updated,
@@ -557,6 +573,8 @@ compose_note (QtrNode               *node,
   json_object_set_array_member (note, "tag", build_tags (links, out->mentioned));
   json_object_set_array_member (note, "attachment",
                                 build_attachments (out->media, out->attachments));
+  if (poll != NULL)
+    qtr_node_poll_fill_question (note, poll, g_get_real_time () / G_USEC_PER_SEC);
   return TRUE;
 }
 
@@ -630,11 +648,20 @@ qtr_node_post (QtrNode              *node,
   g_autofree char *document = NULL;
   g_auto(GStrv) inboxes = NULL;
   g_autoptr(JsonObject) create = NULL;
+  g_autoptr(QtrNodePoll) poll = NULL;
+  g_autoptr(GError) poll_error = NULL;
   QtrStatus status = { 0 };
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
+  poll = qtr_node_poll_from_request (request, now, &poll_error);
+  if (poll_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&poll_error));
+      return NULL;
+    }
   status.id = qtr_node_new_status_id (node, error);
-  if (status.id < 0 || !compose_note (node, request, status.id, now, 0, &composed, error))
+  if (status.id < 0 ||
+      !compose_note (node, request, poll, status.id, now, 0, &composed, error))
     return NULL;
   activity_id = g_strconcat (composed.uri, "/activity", NULL);
   create = wrap_note (node, "Create", activity_id, now, &composed);
@@ -646,13 +673,15 @@ qtr_node_post (QtrNode              *node,
   fill_own_status (&status, request, &composed, document);
   status.published = now;
   {
-    PostTransaction tx = { node, &status, create, inboxes, composed.media, FALSE };
+    PostTransaction tx = { node, &status, create, inboxes, composed.media, FALSE, poll };
 
     if (!qtr_db_transaction (qtr_node_store_get_db (qtr_node_get_store (node)),
                              post_in_transaction, &tx, error))
       return NULL;
   }
   qtr_node_kick_deliveries (node);
+  if (poll != NULL)
+    qtr_node_schedule_polls (node, 1);
   return g_steal_pointer (&composed.uri);
 }
 
@@ -696,6 +725,21 @@ collect_post_inboxes (QtrNode    *node,
     }
   g_ptr_array_remove (mentioned, NULL);
   return collect_inboxes (node, visibility, mentioned, error);
+}
+
+/**
+ * qtr_node_collect_post_inboxes:
+ * @status: one of the owner's posts
+ *
+ * Returns: (transfer full): where @status went (its followers' servers unless direct, and
+ *   the accounts it mentions), where its changes go too; %NULL with @error set
+ */
+GStrv
+qtr_node_collect_post_inboxes (QtrNode    *node,
+                               QtrStatus  *status,
+                               GError    **error)
+{
+  return collect_post_inboxes (node, status, NULL, error);
 }
 
 /* One of the owner's own posts (not a boost): %NULL with @error set otherwise. */
@@ -775,6 +819,8 @@ qtr_node_edit_post (QtrNode              *node,
   g_auto(GStrv) inboxes = NULL;
   g_autoptr(JsonObject) update = NULL;
   g_autoptr(GArray) kept = NULL;
+  g_autoptr(QtrNodePoll) poll = NULL;
+  g_autoptr(GError) poll_error = NULL;
   QtrPostRequest edited;
   QtrStatus status = { 0 };
   QtrVisibility visibility = QTR_VISIBILITY_PUBLIC;
@@ -797,7 +843,14 @@ qtr_node_edit_post (QtrNode              *node,
   /* An edit within the second of the last one still gets a time after it. */
   now = MAX (now, MAX (old->published, old->updated) + 1);
 
-  if (!compose_note (node, &edited, old->id, old->published, now, &composed, error))
+  /* An edit keeps the poll as it stands. */
+  poll = qtr_node_store_find_poll (qtr_node_get_store (node), old->id, &poll_error);
+  if (poll_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&poll_error));
+      return FALSE;
+    }
+  if (!compose_note (node, &edited, poll, old->id, old->published, now, &composed, error))
     return FALSE;
   activity_id = g_strdup_printf ("%s#updates/%" G_GINT64_FORMAT, composed.uri, now);
   update = wrap_note (node, "Update", activity_id, now, &composed);
@@ -812,7 +865,7 @@ qtr_node_edit_post (QtrNode              *node,
   status.published = old->published;
   status.updated = now;
   {
-    PostTransaction tx = { node, &status, update, inboxes, composed.media, TRUE };
+    PostTransaction tx = { node, &status, update, inboxes, composed.media, TRUE, NULL };
 
     if (!qtr_db_transaction (qtr_node_store_get_db (qtr_node_get_store (node)),
                              post_in_transaction, &tx, error))
@@ -829,6 +882,7 @@ typedef struct {
   char          *language;
   char          *in_reply_to;
   gint64        *media_ids;
+  GStrv          poll_options;
 } PostData;
 
 static void
@@ -839,6 +893,7 @@ post_data_free (PostData *data)
   g_free (data->language);
   g_free (data->in_reply_to);
   g_free (data->media_ids);
+  g_strfreev (data->poll_options);
   g_free (data);
 }
 
@@ -906,6 +961,8 @@ qtr_node_post_async (QtrNode              *node,
   data->request.in_reply_to = data->in_reply_to = g_strdup (request->in_reply_to);
   data->request.media_ids = data->media_ids = g_memdup2 (request->media_ids,
                                                          request->n_media * sizeof (gint64));
+  data->poll_options = g_strdupv ((GStrv) request->poll_options);
+  data->request.poll_options = (const char * const *) data->poll_options;
   g_task_set_task_data (task, data, (GDestroyNotify) post_data_free);
 
   if (data->in_reply_to == NULL)
@@ -1104,7 +1161,8 @@ qtr_node_keep_note (QtrNode         *node,
   QtrStatus status = { 0 };
 
   fill_status_from_note (&status, note, author, document);
-  return qtr_node_store_add_status (qtr_node_get_store (node), &status, error);
+  return qtr_node_store_add_status (qtr_node_get_store (node), &status, error) &&
+         qtr_node_keep_poll (node, note, author->row, FALSE, error);
 }
 
 static gboolean
@@ -1143,7 +1201,20 @@ qtr_node_receive_note (QtrNode      *node,
                                              error);
   if (author == NULL)
     return FALSE;
-  if (!is_followed (node, author, &local_error) && !addresses_owner (node, note))
+  /* A vote on one of the owner's polls is counted, never kept as a post. */
+  if (!update)
+    {
+      gboolean vote = FALSE;
+
+      if (!qtr_node_receive_poll_vote (node, activity, author, &vote, error))
+        return FALSE;
+      if (vote)
+        return TRUE;
+    }
+  /* The counts of a poll stored here (one the owner may have voted on) are taken whoever
+   * follows whom. */
+  if (!(update && note->type == QTR_NOTE_TYPE_QUESTION && is_stored (node, note->id)) &&
+      !is_followed (node, author, &local_error) && !addresses_owner (node, note))
     {
       if (local_error != NULL)
         {
@@ -1156,8 +1227,13 @@ qtr_node_receive_note (QtrNode      *node,
   document = note_document (json);
   if (update)
     {
+      /* New counts of a poll come in an Update that is no edit (no `updated`, as Mastodon
+       * sends them): the post stays as it is. */
+      if (note->type == QTR_NOTE_TYPE_QUESTION && note->updated == 0)
+        return qtr_node_keep_poll (node, note, author->row, TRUE, error);
       fill_status_from_note (&status, note, author, document);
-      return qtr_node_store_update_status (qtr_node_get_store (node), &status, error);
+      return qtr_node_store_update_status (qtr_node_get_store (node), &status, error) &&
+             qtr_node_keep_poll (node, note, author->row, TRUE, error);
     }
   if (!qtr_node_keep_note (node, note, author, document, error))
     return FALSE;
@@ -1197,6 +1273,28 @@ qtr_node_receive_note_delete (QtrNode      *node,
   return TRUE;
 }
 
+/**
+ * qtr_node_respond_tombstone:
+ * @uri: the id of what the owner deleted (a post, an undone boost)
+ *
+ * Answers 410 Gone with a Tombstone, as Mastodon answers for what is gone.
+ */
+void
+qtr_node_respond_tombstone (SoupServerMessage *msg,
+                            const char        *uri)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  qtr_json_builder_add_string (builder, "@context", AS_CONTEXT);
+  qtr_json_builder_add_string (builder, "id", uri);
+  qtr_json_builder_add_string (builder, "type", "Tombstone");
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  qtr_node_respond_json (msg, SOUP_STATUS_GONE, QTR_AS2_CONTENT_TYPE, root);
+}
+
 /* Serving the owner's posts at their ids: public and unlisted posts to whoever asks, the
  * others to the signed fetches of their audience (see qtr-node-audience.c). */
 void
@@ -1222,9 +1320,7 @@ qtr_node_handle_status (QtrNode           *node,
   status = qtr_node_store_find_status (qtr_node_get_store (node), uri, &deleted, &error);
   if (deleted)
     {
-      g_autofree char *tombstone = g_strdup_printf ("{\"@context\":\"%s\",\"id\":\"%s\","
-                                                    "\"type\":\"Tombstone\"}", AS_CONTEXT, uri);
-      qtr_node_respond_text (msg, SOUP_STATUS_GONE, QTR_AS2_CONTENT_TYPE, tombstone);
+      qtr_node_respond_tombstone (msg, uri);
       return;
     }
   if (status == NULL || status->actor_row != 0)

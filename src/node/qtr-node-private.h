@@ -10,6 +10,7 @@
 #include "qtr-node.h"
 #include "qtr-node-config.h"
 #include "qtr-node-store.h"
+#include "qtr-node-store-polls.h"
 #include "qtr-rate-limiter.h"
 
 G_BEGIN_DECLS
@@ -89,6 +90,33 @@ QtrStatus     *qtr_node_resolve_note_finish (QtrNode             *node,
 void           qtr_node_fetch_ancestors (QtrNode    *node,
                                          const char *uri,
                                          const char *in_reply_to);
+GStrv          qtr_node_collect_post_inboxes (QtrNode    *node,
+                                              QtrStatus  *status,
+                                              GError    **error);
+/* How long after a vote on one of the owner's polls its new counts go out: the votes
+ * arriving meanwhile go in the same Update. */
+#define QTR_POLL_UPDATE_SECONDS 2
+void           qtr_node_poll_fill_question (JsonObject        *object,
+                                            const QtrNodePoll *poll,
+                                            gint64             now);
+QtrNodePoll   *qtr_node_poll_from_request (const QtrPostRequest  *request,
+                                           gint64                 now,
+                                           GError               **error);
+QtrNodePoll   *qtr_node_poll_from_note    (QtrNote  *note,
+                                           gint64    status_id);
+gboolean       qtr_node_keep_poll         (QtrNode   *node,
+                                           QtrNote   *note,
+                                           gint64     author_row,
+                                           gboolean   update,
+                                           GError   **error);
+gboolean       qtr_node_receive_poll_vote (QtrNode         *node,
+                                           QtrActivity     *activity,
+                                           QtrRemoteActor  *author,
+                                           gboolean        *handled,
+                                           GError         **error);
+gint64         qtr_node_tick_polls        (QtrNode *node);
+void           qtr_node_schedule_polls    (QtrNode *self,
+                                           guint    seconds);
 gboolean       qtr_node_receive_announce (QtrNode      *node,
                                           QtrActivity  *activity,
                                           JsonObject   *json,
@@ -208,6 +236,8 @@ void qtr_node_respond_json  (SoupServerMessage *msg,
 void qtr_node_respond_error (SoupServerMessage *msg,
                              guint              status,
                              const char        *message);
+void qtr_node_respond_tombstone (SoupServerMessage *msg,
+                                 const char        *uri);
 void qtr_node_respond_text  (SoupServerMessage *msg,
                              guint              status,
                              const char        *content_type,

@@ -377,6 +377,68 @@ static const char * const migrations[] = {
   "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
   "  created_at INTEGER NOT NULL"
   ");",
+
+  /* 14: thumbnails of uploaded images (media/ID-small.EXT, its type here, NULL when there is
+   * none) and their blurhash; the blurhash of every stored post's attachments. */
+  "ALTER TABLE attachments ADD COLUMN blurhash TEXT;"
+  "ALTER TABLE media ADD COLUMN preview_type TEXT;"
+  "ALTER TABLE media ADD COLUMN preview_width INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE media ADD COLUMN preview_height INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE media ADD COLUMN blurhash TEXT;",
+
+  /* 15: polls, the owner's and those of posts that reached us: their options with the votes
+   * each has (and whether the owner chose it), when they close, how many accounts voted
+   * (NULL when a remote poll does not say). Of the owner's polls, who voted what (one row per
+   * account and option, so nobody votes twice), whether counts changed since the last Update
+   * went out, and whether their end was told. Notifications gain the `poll` type, whose
+   * account may be the owner (actor_id NULL): the notifications table is rebuilt. */
+  "CREATE TABLE polls ("
+  "  status_id INTEGER PRIMARY KEY REFERENCES statuses (id) ON DELETE CASCADE,"
+  "  multiple INTEGER NOT NULL DEFAULT 0,"
+  "  hide_totals INTEGER NOT NULL DEFAULT 0,"
+  "  expires_at INTEGER NOT NULL DEFAULT 0,"
+  "  voters_count INTEGER,"
+  "  closed INTEGER NOT NULL DEFAULT 0,"
+  "  changed INTEGER NOT NULL DEFAULT 0,"
+  "  ended_told INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX polls_open ON polls (expires_at) WHERE ended_told = 0;"
+  "CREATE TABLE poll_options ("
+  "  status_id INTEGER NOT NULL REFERENCES polls (status_id) ON DELETE CASCADE,"
+  "  position INTEGER NOT NULL,"
+  "  title TEXT NOT NULL,"
+  "  votes_count INTEGER NOT NULL DEFAULT 0,"
+  "  own_vote INTEGER NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (status_id, position)"
+  ");"
+  "CREATE TABLE poll_votes ("
+  "  status_id INTEGER NOT NULL REFERENCES polls (status_id) ON DELETE CASCADE,"
+  "  actor_id INTEGER NOT NULL REFERENCES remote_actors (id) ON DELETE CASCADE,"
+  "  position INTEGER NOT NULL,"
+  "  activity_uri TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (status_id, actor_id, position)"
+  ");"
+  "CREATE TABLE notifications_new ("
+  "  id INTEGER PRIMARY KEY,"
+  "  type TEXT NOT NULL CHECK (type IN ('mention', 'favourite', 'reblog', 'follow',"
+  "    'follow_request', 'report', 'move', 'poll')),"
+  "  actor_id INTEGER REFERENCES remote_actors (id) ON DELETE CASCADE"
+  "    CHECK (actor_id IS NOT NULL OR type = 'poll'),"
+  "  status_uri TEXT,"
+  "  activity_uri TEXT NOT NULL UNIQUE,"
+  "  comment TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  target_actor_id INTEGER REFERENCES remote_actors (id) ON DELETE CASCADE,"
+  "  dismissed INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "INSERT INTO notifications_new (id, type, actor_id, status_uri, activity_uri, comment,"
+  "  created_at, target_actor_id, dismissed)"
+  "  SELECT id, type, actor_id, status_uri, activity_uri, comment, created_at,"
+  "  target_actor_id, dismissed FROM notifications;"
+  "DROP TABLE notifications;"
+  "ALTER TABLE notifications_new RENAME TO notifications;"
+  "CREATE INDEX notifications_by_time ON notifications (created_at);",
 };
 
 void
@@ -1504,8 +1566,8 @@ save_attachments (QtrNodeStore  *self,
 
       stmt = qtr_db_prepare (self->db,
                              "INSERT INTO attachments (status_id, position, type, url,"
-                             " media_type, description, width, height)"
-                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", error);
+                             " media_type, description, width, height, blurhash)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, status_id);
@@ -1516,6 +1578,7 @@ save_attachments (QtrNodeStore  *self,
       qtr_db_bind_text (stmt, 6, attachment->description);
       sqlite3_bind_int64 (stmt, 7, attachment->width);
       sqlite3_bind_int64 (stmt, 8, attachment->height);
+      qtr_db_bind_text (stmt, 9, attachment->blurhash);
       if (!qtr_node_store_run_done (self, stmt, error))
         return FALSE;
     }
@@ -1801,7 +1864,11 @@ insert_notification (QtrNodeStore  *self,
   if (stmt == NULL)
     return FALSE;
   qtr_db_bind_text (stmt, 1, type);
-  sqlite3_bind_int64 (stmt, 2, actor_row);
+  /* Only a poll's end may be told of as the owner's (actor_row 0). */
+  if (actor_row > 0)
+    sqlite3_bind_int64 (stmt, 2, actor_row);
+  else
+    sqlite3_bind_null (stmt, 2);
   if (target_row > 0)
     sqlite3_bind_int64 (stmt, 3, target_row);
   else
@@ -1821,7 +1888,8 @@ insert_notification (QtrNodeStore  *self,
 
 /**
  * qtr_node_store_add_notification:
- * @type: mention, favourite, reblog, follow, follow_request or report
+ * @type: mention, favourite, reblog, follow, follow_request, report or poll
+ * @actor_row: who caused it; 0 (the owner) only for a poll of the owner's that ended
  * @status_uri: (nullable): the post it is about
  * @activity_uri: the activity that caused it; the same activity notifies once
  * @comment: (nullable): a report's comment
@@ -1995,8 +2063,8 @@ qtr_node_store_get_attachments (QtrNodeStore  *self,
   g_autoptr(GPtrArray) attachments = g_ptr_array_new_with_free_func (
     (GDestroyNotify) qtr_attachment_free);
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
-                                       "SELECT type, url, media_type, description, width, height"
-                                       " FROM attachments WHERE status_id = ?1"
+                                       "SELECT type, url, media_type, description, width, height,"
+                                       " blurhash FROM attachments WHERE status_id = ?1"
                                        " ORDER BY position", error);
   int rc;
 
@@ -2013,6 +2081,7 @@ qtr_node_store_get_attachments (QtrNodeStore  *self,
       attachment->description = qtr_db_column_dup_text (stmt, 3);
       attachment->width = sqlite3_column_int64 (stmt, 4);
       attachment->height = sqlite3_column_int64 (stmt, 5);
+      attachment->blurhash = qtr_db_column_dup_text (stmt, 6);
       g_ptr_array_add (attachments, attachment);
     }
   if (rc != SQLITE_DONE)
@@ -2071,8 +2140,10 @@ qtr_node_store_add_media (QtrNodeStore    *self,
 {
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
                                        "INSERT INTO media (id, media_type, size, width, height,"
-                                       " description, created_at)"
-                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
+                                       " description, created_at, preview_type,"
+                                       " preview_width, preview_height, blurhash)"
+                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                       error);
 
   if (stmt == NULL)
     return FALSE;
@@ -2083,6 +2154,10 @@ qtr_node_store_add_media (QtrNodeStore    *self,
   sqlite3_bind_int64 (stmt, 5, media->height);
   qtr_db_bind_text (stmt, 6, media->description ? media->description : "");
   sqlite3_bind_int64 (stmt, 7, media->created_at);
+  qtr_db_bind_text (stmt, 8, media->preview_type);
+  sqlite3_bind_int64 (stmt, 9, media->preview_width);
+  sqlite3_bind_int64 (stmt, 10, media->preview_height);
+  qtr_db_bind_text (stmt, 11, media->blurhash);
   return qtr_node_store_run_done (self, stmt, error);
 }
 
@@ -2099,7 +2174,8 @@ qtr_node_store_find_media (QtrNodeStore  *self,
 {
   sqlite3_stmt *stmt = qtr_db_prepare (self->db,
                                        "SELECT media_type, size, width, height, description,"
-                                       " created_at, coalesce (status_id, 0)"
+                                       " created_at, coalesce (status_id, 0), preview_type,"
+                                       " preview_width, preview_height, blurhash"
                                        " FROM media WHERE id = ?1", error);
   QtrMedia *media;
 
@@ -2117,6 +2193,10 @@ qtr_node_store_find_media (QtrNodeStore  *self,
   media->description = qtr_db_column_dup_text (stmt, 4);
   media->created_at = sqlite3_column_int64 (stmt, 5);
   media->status_id = sqlite3_column_int64 (stmt, 6);
+  media->preview_type = qtr_db_column_dup_text (stmt, 7);
+  media->preview_width = (guint) sqlite3_column_int64 (stmt, 8);
+  media->preview_height = (guint) sqlite3_column_int64 (stmt, 9);
+  media->blurhash = qtr_db_column_dup_text (stmt, 10);
   sqlite3_reset (stmt);
   return media;
 }
@@ -2188,6 +2268,30 @@ qtr_node_store_attach_media (QtrNodeStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_int64 (stmt, 2, status_id);
+  return qtr_node_store_run_done (self, stmt, error)
+         && sqlite3_changes (qtr_db_get_handle (self->db)) == 1;
+}
+
+/**
+ * qtr_node_store_delete_media:
+ *
+ * Deletes the row of media @id if it is attached to no post.
+ *
+ * Returns: %TRUE when it was deleted, %FALSE when it is missing or attached (@error unset) or
+ *   on failure (@error set)
+ */
+gboolean
+qtr_node_store_delete_media (QtrNodeStore  *self,
+                             gint64         id,
+                             GError       **error)
+{
+  sqlite3_stmt *stmt = qtr_db_prepare (self->db,
+                                       "DELETE FROM media WHERE id = ?1 AND status_id IS NULL",
+                                       error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
   return qtr_node_store_run_done (self, stmt, error)
          && sqlite3_changes (qtr_db_get_handle (self->db)) == 1;
 }

@@ -391,6 +391,9 @@ gboolean        qtr_node_store_set_media_description (QtrNodeStore       *self,
                                                    gint64                 id,
                                                    const char            *description,
                                                    GError               **error);
+gboolean        qtr_node_store_delete_media       (QtrNodeStore          *self,
+                                                   gint64                 id,
+                                                   GError               **error);
 gboolean        qtr_node_store_attach_media       (QtrNodeStore          *self,
                                                    gint64                 id,
                                                    gint64                 status_id,

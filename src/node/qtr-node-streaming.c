@@ -17,7 +17,10 @@
  * transaction); here each connection gets the events its streams ask for, under the
  * timelines' rules: the user stream is the home timeline (the owner and the accounts the
  * owner follows, any visibility) with the notifications; the public and hashtag streams
- * carry public posts only, no reblogs.
+ * carry public posts only, no reblogs. The owner's filters apply as on the timelines (home
+ * for the user and list streams, public for the others, notifications for notifications):
+ * what a filter hides is not sent, what it warns about carries its `filtered` matches; when
+ * the filters change, the user stream hears `filters_changed`.
  *
  * A client that reads too slowly is disconnected instead of growing the node's memory: each
  * connection holds at most QTR_STREAMING_MAX_QUEUED events that the network has not taken.
@@ -111,13 +114,23 @@ typedef struct {
   guint                    unwritten;
 } Connection;
 
+/* Whose eyes a post is serialised for: the owner's, under the filters of a timeline, or
+ * anyone's. */
+typedef enum {
+  VIEW_OWNER_HOME,
+  VIEW_OWNER_PUBLIC,
+  VIEW_ANYONE,
+  N_VIEWS
+} StatusView;
+
 /* What the node knows about a post, worked out once for all connections. */
 typedef struct {
   QtrStreaming *streaming;
   QtrStatus    *status;
   int           home;     /* -1: not known yet */
   GStrv         tags;     /* lower case, NULL until needed */
-  char         *payloads[2];   /* as the owner sees it, as anyone does */
+  char         *payloads[N_VIEWS];   /* NULL when hidden by a filter, or not serialisable */
+  gboolean      built[N_VIEWS];
 } StatusEvent;
 
 static void
@@ -273,12 +286,15 @@ send_event (Connection         *connection,
       json_builder_set_member_name (builder, "stream");
       add_stream_array (builder, subscription);
       qtr_json_builder_add_string (builder, "event", event);
-      qtr_json_builder_add_string (builder, "payload", payload);
+      if (payload != NULL)
+        qtr_json_builder_add_string (builder, "payload", payload);
       json_builder_end_object (builder);
       text = builder_to_string (builder);
     }
   else
-    text = g_strdup_printf ("event: %s\ndata: %s\n\n", event, payload);
+    /* An event without a payload still needs its data line: JSON's null, which clients
+     * parse (Mastodon writes JavaScript's `undefined`, which JSON parsers refuse). */
+    text = g_strdup_printf ("event: %s\ndata: %s\n\n", event, payload ? payload : "null");
   connection_send (connection, text);
 }
 
@@ -664,27 +680,38 @@ status_event_matches (StatusEvent        *event,
     }
 }
 
-/* The Status as the connection's token sees it, serialised once per kind of viewer. */
+/* The Status as the connection's token sees it on @subscription's stream, serialised once per
+ * view; %NULL when the owner's filters hide it there (or it cannot be serialised). */
 static const char *
-status_event_get_payload (StatusEvent *event,
-                          gboolean     owner)
+status_event_get_payload (StatusEvent        *event,
+                          gboolean            owner,
+                          const Subscription *subscription)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
-  guint index = owner ? 0 : 1;
+  StreamKind kind = stream_kinds[subscription->index].kind;
+  StatusView view = !owner ? VIEW_ANYONE
+                    : kind == STREAM_USER || kind == STREAM_LIST ? VIEW_OWNER_HOME
+                    : VIEW_OWNER_PUBLIC;
+  static const char * const contexts[N_VIEWS] = { "home", "public", NULL };
+  gboolean hidden = FALSE;
 
-  if (event->payloads[index] != NULL)
-    return event->payloads[index];
-  builder = json_builder_new ();
-  if (!qtr_node_api_add_status (builder, event->streaming->node, event->status,
-                                owner ? QTR_API_STATUS_VIEWER : QTR_API_STATUS_NONE, &error))
+  if (event->built[view])
+    return event->payloads[view];
+  event->built[view] = TRUE;
+  root = qtr_node_api_build_filtered_status (event->streaming->node, event->status,
+                                             owner ? QTR_API_STATUS_VIEWER
+                                                   : QTR_API_STATUS_NONE,
+                                             contexts[view], &hidden, &error);
+  if (root == NULL)
     {
-      g_warning ("Cannot stream post %" G_GINT64_FORMAT ": %s", event->status->id,
-                 error ? error->message : "not stored");
+      if (!hidden)
+        g_warning ("Cannot stream post %" G_GINT64_FORMAT ": %s", event->status->id,
+                   error ? error->message : "not stored");
       return NULL;
     }
-  event->payloads[index] = builder_to_string (builder);
-  return event->payloads[index];
+  event->payloads[view] = json_to_string (root, FALSE);
+  return event->payloads[view];
 }
 
 static void
@@ -694,7 +721,7 @@ dispatch_status (QtrStreaming *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) connections = NULL;
-  StatusEvent event = { self, NULL, -1, NULL, { NULL, NULL } };
+  StatusEvent event = { self, NULL, -1, NULL, { NULL, }, { FALSE, } };
 
   if (self->connections->len == 0)
     return;
@@ -715,9 +742,9 @@ dispatch_status (QtrStreaming *self,
 
           if (!status_event_matches (&event, subscription))
             continue;
-          payload = status_event_get_payload (&event, connection->has_user);
+          payload = status_event_get_payload (&event, connection->has_user, subscription);
           if (payload == NULL)
-            break;
+            continue;
           send_event (connection, subscription, event_name, payload);
           if (!g_ptr_array_find (self->connections, connection, NULL))
             break;
@@ -725,8 +752,8 @@ dispatch_status (QtrStreaming *self,
     }
   qtr_status_free (event.status);
   g_strfreev (event.tags);
-  g_free (event.payloads[0]);
-  g_free (event.payloads[1]);
+  for (guint i = 0; i < N_VIEWS; i++)
+    g_free (event.payloads[i]);
 }
 
 static void
@@ -790,16 +817,20 @@ notification_added_cb (QtrNode *node,
 
   if (self->connections->len == 0)
     return;
+  gboolean hidden = FALSE;
+
   notification = qtr_node_store_find_notification (qtr_node_get_store (node), row, &error);
   if (notification == NULL || !qtr_node_api_notification_is_shown (notification->type))
     return;
   builder = json_builder_new ();
-  if (!qtr_node_api_add_notification (builder, node, notification, &error))
+  if (!qtr_node_api_add_filtered_notification (builder, node, notification, &hidden, &error))
     {
       g_warning ("Cannot stream notification %" G_GINT64_FORMAT ": %s", row,
                  error ? error->message : "not stored");
       return;
     }
+  if (hidden)
+    return;
   payload = builder_to_string (builder);
 
   connections = copy_connections (self);
@@ -815,6 +846,34 @@ notification_added_cb (QtrNode *node,
           if (kind != STREAM_USER && kind != STREAM_USER_NOTIFICATION)
             continue;
           send_event (connection, subscription, "notification", payload);
+          if (!g_ptr_array_find (self->connections, connection, NULL))
+            break;
+        }
+    }
+}
+
+/**
+ * qtr_streaming_announce_filters_changed:
+ *
+ * Tells the owner's user streams that the filters changed (Mastodon's `filters_changed`,
+ * without a payload), for clients that filter what they already show to read them again.
+ */
+void
+qtr_streaming_announce_filters_changed (QtrStreaming *self)
+{
+  g_autoptr(GPtrArray) connections = copy_connections (self);
+
+  for (guint i = 0; i < connections->len; i++)
+    {
+      Connection *connection = g_ptr_array_index (connections, i);
+
+      for (guint j = 0; j < connection->subscriptions->len; j++)
+        {
+          Subscription *subscription = g_ptr_array_index (connection->subscriptions, j);
+
+          if (stream_kinds[subscription->index].kind != STREAM_USER)
+            continue;
+          send_event (connection, subscription, "filters_changed", NULL);
           if (!g_ptr_array_find (self->connections, connection, NULL))
             break;
         }

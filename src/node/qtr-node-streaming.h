@@ -19,6 +19,7 @@ typedef struct _QtrStreaming QtrStreaming;
 QtrStreaming *qtr_streaming_new                (QtrNode                  *node);
 void          qtr_streaming_free               (QtrStreaming             *self);
 guint         qtr_streaming_count_connections  (QtrStreaming             *self);
+void          qtr_streaming_announce_filters_changed (QtrStreaming       *self);
 void          qtr_streaming_websocket_cb       (SoupServer               *server,
                                                 SoupServerMessage        *msg,
                                                 const char               *path,

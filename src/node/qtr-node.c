@@ -58,6 +58,8 @@ struct _QtrNode
   GCancellable     *cancellable; /* fetches of the node's own, cancelled when it stops */
   GHashTable       *fetches;     /* what those fetches are for (a post's or boost's id) */
   GSource          *heartbeat_source;
+  GSource          *polls_source;
+  gint64            polls_due;     /* when polls_source runs (monotonic µs) */
   gint64            data_version;  /* node.db's, when the owner was last checked */
   GArray           *changes;     /* QtrChange: what the store wrote, announced when idle */
   GSource          *changes_source;
@@ -145,6 +147,7 @@ static const QtrRoute routes[] = {
   { "POST", "/api/v2/media", qtr_node_handle_media_upload },
   { "GET", "/api/v1/media/:id", qtr_node_handle_media_get },
   { "PUT", "/api/v1/media/:id", qtr_node_handle_media_update },
+  { "DELETE", "/api/v1/media/:id", qtr_node_handle_media_delete },
   { "GET", "/api/v1/lists", qtr_node_handle_lists },
   { "POST", "/api/v1/lists", qtr_node_handle_list_create },
   { "GET", "/api/v1/lists/:id", qtr_node_handle_list_get },
@@ -183,6 +186,8 @@ static const QtrRoute routes[] = {
   { "GET", "/api/v1/instance/peers", qtr_node_handle_instance_peers },
   { "GET", "/api/v1/accounts/:id/statuses", qtr_node_handle_account_statuses },
   { "POST", "/api/v1/statuses", qtr_node_handle_status_create },
+  { "GET", "/api/v1/polls/:id", qtr_node_handle_poll_get },
+  { "POST", "/api/v1/polls/:id/votes", qtr_node_handle_poll_vote },
   { "GET", "/api/v1/statuses/:id", qtr_node_handle_status_get },
   { "DELETE", "/api/v1/statuses/:id", qtr_node_handle_status_delete },
   { "PUT", "/api/v1/statuses/:id", qtr_node_handle_status_edit },
@@ -799,6 +804,44 @@ note_running (QtrNode *self)
     g_warning ("Cannot note that the node runs: %s", error->message);
 }
 
+/* The polls' work runs when there is some: an Update due after votes, a poll's end; and
+ * once a minute at least, for polls another process stored. */
+#define POLLS_LONGEST_SLEEP 60
+
+static gboolean
+polls_cb (gpointer user_data)
+{
+  QtrNode *self = user_data;
+  gint64 next_end = qtr_node_tick_polls (self);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_clear_pointer (&self->polls_source, g_source_unref);
+  qtr_node_schedule_polls (self, next_end > 0 ? (guint) CLAMP (next_end - now, 1,
+                                                               POLLS_LONGEST_SLEEP)
+                                              : POLLS_LONGEST_SLEEP);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * qtr_node_schedule_polls:
+ * @seconds: at the latest
+ *
+ * Has qtr_node_tick_polls() run within @seconds (sooner if it was due sooner already), while
+ * the node runs.
+ */
+void
+qtr_node_schedule_polls (QtrNode *self,
+                         guint    seconds)
+{
+  gint64 due = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+
+  if (self->server == NULL || (self->polls_source != NULL && self->polls_due <= due))
+    return;
+  qtr_source_clear (&self->polls_source);
+  self->polls_due = due;
+  self->polls_source = qtr_source_attach (self->context, seconds, polls_cb, self, NULL);
+}
+
 static gboolean
 heartbeat_cb (gpointer user_data)
 {
@@ -915,6 +958,7 @@ qtr_node_start (QtrNode  *self,
   /* Activities stored before a crash or a restart are applied now. */
   qtr_node_schedule_inbox_processing (self);
   start_heartbeat (self);
+  qtr_node_schedule_polls (self, 1);
   qtr_node_resume_moves (self);
   return TRUE;
 }
@@ -932,6 +976,7 @@ qtr_node_stop (QtrNode *self)
   qtr_source_clear (&self->process_source);
   g_cancellable_cancel (self->cancellable);
   qtr_source_clear (&self->heartbeat_source);
+  qtr_source_clear (&self->polls_source);
   if (self->queue != NULL)
     qtr_delivery_queue_stop (self->queue);
   qtr_source_clear (&self->changes_source);

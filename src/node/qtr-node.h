@@ -100,6 +100,12 @@ char       *qtr_node_unblock          (QtrNode             *node,
  * @created_at: when it was added (Unix seconds)
  * @status_id: the post it is attached to, 0 while it is not attached
  * @url: where the node serves it, `BASE/media/ID.EXT`
+ * @preview_type: (nullable): the type of its thumbnail, %NULL when it has none (video, audio,
+ *   an image no decoder here reads)
+ * @preview_width: the thumbnail's width in pixels, 0 when none
+ * @preview_height: the thumbnail's height in pixels, 0 when none
+ * @blurhash: (nullable): the image's blurhash, %NULL when it has no thumbnail
+ * @preview_url: (nullable): where the node serves the thumbnail, `BASE/media/ID-small.EXT`
  *
  * A media file the owner uploaded, kept in the node's data folder.
  */
@@ -113,6 +119,11 @@ typedef struct {
   gint64  created_at;
   gint64  status_id;
   char   *url;
+  char   *preview_type;
+  guint   preview_width;
+  guint   preview_height;
+  char   *blurhash;
+  char   *preview_url;
 } QtrMedia;
 
 void        qtr_media_free            (QtrMedia *media);
@@ -122,9 +133,21 @@ QtrMedia   *qtr_node_add_media        (QtrNode             *node,
                                        GBytes              *bytes,
                                        const char          *description,
                                        GError             **error);
+void        qtr_node_add_media_async  (QtrNode             *node,
+                                       GBytes              *bytes,
+                                       const char          *description,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+QtrMedia   *qtr_node_add_media_finish (QtrNode             *node,
+                                       GAsyncResult        *result,
+                                       GError             **error);
 QtrMedia   *qtr_node_add_media_file   (QtrNode             *node,
                                        const char          *path,
                                        const char          *description,
+                                       GError             **error);
+gboolean    qtr_node_delete_media     (QtrNode             *node,
+                                       gint64               id,
                                        GError             **error);
 QtrMedia   *qtr_node_find_media       (QtrNode             *node,
                                        gint64               id,
@@ -147,6 +170,12 @@ gboolean    qtr_node_set_media_description (QtrNode        *node,
  * @sensitive: whether the media are marked sensitive (a content warning marks them too)
  * @keep_media: for qtr_node_edit_post() only: the post keeps the media it has, in their order
  *   (@media_ids is then ignored)
+ * @poll_options: (nullable) (array zero-terminated=1): the options of a poll, from 2 to
+ *   %QTR_POLL_MAX_OPTIONS, each at most %QTR_POLL_MAX_OPTION_CHARACTERS long; %NULL for a
+ *   post without a poll. A poll goes out as a Question, and takes no media.
+ * @poll_expires_in: how many seconds the poll stays open, at most %QTR_POLL_MAX_EXPIRATION
+ * @poll_multiple: several options may be chosen
+ * @poll_hide_totals: the counts stay hidden until the poll ends
  *
  * A post as the owner composed it, for qtr_node_post(). Start from `{ 0 }` and set what you
  * need: fields added later keep their zero meaning "none".
@@ -161,7 +190,23 @@ typedef struct {
   guint       n_media;
   gboolean    sensitive;
   gboolean    keep_media;
+  const char * const *poll_options;
+  gint64      poll_expires_in;
+  gboolean    poll_multiple;
+  gboolean    poll_hide_totals;
 } QtrPostRequest;
+
+/* Mastodon's limits for polls (its defaults). */
+#define QTR_POLL_MAX_OPTIONS 4
+#define QTR_POLL_MAX_OPTION_CHARACTERS 50
+#define QTR_POLL_MIN_EXPIRATION 300
+#define QTR_POLL_MAX_EXPIRATION 2629746
+
+gboolean    qtr_node_vote             (QtrNode              *node,
+                                       const char           *uri,
+                                       const guint          *choices,
+                                       guint                 n_choices,
+                                       GError              **error);
 
 char       *qtr_node_post             (QtrNode              *node,
                                        const QtrPostRequest *request,

@@ -265,6 +265,31 @@ def test_posts_reach_peer(node, peer, state):
     check('#<span>interop</span>' in content, 'the hashtag is not linked')
 
 
+def post_poll(node, peer, state):
+    token = node.cli('token', '--scopes', 'write:statuses').strip()
+    body = json.dumps({'status': 'Tea or coffee, Fedify?',
+                       'poll': {'options': ['Tea', 'Coffee'], 'expires_in': 3600}}).encode()
+    request = urllib.request.Request(f'{node.base}/api/v1/statuses', data=body, method='POST',
+                                     headers={'Authorization': f'Bearer {token}',
+                                              'Content-Type': 'application/json'})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        state['our_poll'] = json.load(response)['uri']
+
+
+def test_poll_reaches_peer(node, peer, state):
+    (create,), = wait_until('the poll at the peer', lambda: received_about(
+        peer, 'Create', (state['our_poll'],)))
+    check(create['verifiedKeyId'] == state['key_id'],
+          f'Fedify verified the Create with {create["verifiedKeyId"]!r}')
+    question = create['activity']['object']
+    check(question['type'] == 'Question', f'the object is a {question["type"]}')
+    names = [option.get('name') for option in as_list(question.get('oneOf'))]
+    check(names == ['Tea', 'Coffee'], f'the options are {names!r}')
+    check(all(option.get('replies', {}).get('totalItems') == 0
+              for option in as_list(question.get('oneOf'))), 'the options carry no counts')
+    check(question.get('endTime'), 'the Question does not say when it closes')
+
+
 def test_picture_reaches_peer(node, peer, state):
     (picture,), = wait_until('the post with a picture at the peer', lambda: received_about(
         peer, 'Create', (state['our_picture_post'],)))
@@ -752,7 +777,9 @@ PLAN = [
     [('our posts reach the peer, signed and addressed', post_picture, test_posts_reach_peer),
      ('our post with a picture reaches the peer, alt text and file', None,
       test_picture_reaches_peer),
-     ('we follow the peer; its Accept reaches us', follow_peer, test_we_follow_peer)],
+     ('we follow the peer; its Accept reaches us', follow_peer, test_we_follow_peer),
+     ('our poll reaches the peer as a Question with oneOf', post_poll,
+      test_poll_reaches_peer)],
     [("the peer pages through our outbox with Fedify", None, test_peer_reads_outbox),
      ("the peer's post lands in statuses", None, test_peer_post_lands)],
     [("our reply to the peer's post reaches it, threaded", reply_to_peer, test_our_reply),

@@ -3,13 +3,16 @@
 
 #include "node-test-util.h"
 
+#include "qtr-media-thumbnail.h"
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <string.h>
 #include <sys/stat.h>
 
-/* Media: the type and size read from crafted files' bytes, refusals, and the files as a real
- * node serves them over loopback. */
+/* Media: the type and size read from crafted files' bytes, refusals, thumbnails of real images
+ * and their blurhash, and the files as a real node serves them over loopback. */
 
 /* Crafted files: only the bytes a reader looks at are real. */
 
@@ -288,6 +291,363 @@ test_refusals (Fixture       *fixture,
   g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM media"), ==, 1);
 }
 
+/* A real image: a gradient, with an alpha channel or not, encoded by gdk-pixbuf as @format
+ * ("png" or "jpeg"). */
+static GBytes *
+make_image (int         width,
+            int         height,
+            gboolean    alpha,
+            const char *format)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, alpha, 8, width, height);
+  g_autoptr(GError) error = NULL;
+  guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  int channels = gdk_pixbuf_get_n_channels (pixbuf);
+  char *buffer = NULL;
+  gsize size = 0;
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint8 *pixel = pixels + y * stride + x * channels;
+
+        pixel[0] = (guint8) (x * 255 / width);
+        pixel[1] = (guint8) (y * 255 / height);
+        pixel[2] = 128;
+        if (alpha)
+          pixel[3] = (guint8) (x % 2 ? 255 : 100);
+      }
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, format, &error, NULL));
+  g_assert_no_error (error);
+  return g_bytes_new_take (buffer, size);
+}
+
+/* Decodes what the node served, whatever its format. */
+static GdkPixbuf *
+decode_image (GBytes *bytes)
+{
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (gdk_pixbuf_loader_write_bytes (loader, bytes, &error));
+  g_assert_true (gdk_pixbuf_loader_close (loader, &error));
+  g_assert_no_error (error);
+  return g_object_ref (gdk_pixbuf_loader_get_pixbuf (loader));
+}
+
+static guint
+decode_base83 (const char *text,
+               guint       length)
+{
+  static const char digits[] =
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~";
+  guint value = 0;
+
+  for (guint i = 0; i < length; i++)
+    {
+      const char *digit = strchr (digits, text[i]);
+
+      g_assert_nonnull (digit);
+      value = value * 83 + (guint) (digit - digits);
+    }
+  return value;
+}
+
+static void
+fill (guint8 *pixels,
+      guint   width,
+      guint   from,
+      guint   to,
+      guint   height,
+      guint32 rgb)
+{
+  for (guint y = 0; y < height; y++)
+    for (guint x = from; x < to; x++)
+      {
+        guint8 *pixel = pixels + (y * width + x) * 3;
+
+        pixel[0] = rgb >> 16;
+        pixel[1] = (rgb >> 8) & 0xff;
+        pixel[2] = rgb & 0xff;
+      }
+}
+
+/* Read back as https://github.com/woltapp/blurhash decodes: a plain colour is its DC part;
+ * red on the left and blue on the right is a first horizontal component of positive red and
+ * negative blue, and no difference between them down. */
+static void
+test_blurhash (void)
+{
+  guint8 pixels[32 * 16 * 3];
+  g_autofree char *plain = NULL;
+  g_autofree char *halves = NULL;
+  guint ac;
+
+  fill (pixels, 32, 0, 32, 16, 0xc86432);
+  plain = qtr_blurhash_encode (pixels, 32, 16, 32 * 3, 3, 4, 4);
+  g_assert_cmpuint (strlen (plain), ==, 4 + 2 * 16);
+  g_assert_cmpuint (decode_base83 (plain, 1), ==, 3 + 3 * 9);   /* 4 × 4 components */
+  g_assert_cmphex (decode_base83 (plain + 2, 4), ==, 0xc86432);
+
+  fill (pixels, 32, 0, 16, 16, 0xff0000);
+  fill (pixels, 32, 16, 32, 16, 0x0000ff);
+  halves = qtr_blurhash_encode (pixels, 32, 16, 32 * 3, 3, 4, 4);
+  g_assert_cmpuint (strlen (halves), ==, 36);
+  ac = decode_base83 (halves + 6, 2);
+  g_assert_cmpuint (ac / (19 * 19), >, 9);         /* red: more on the left */
+  g_assert_cmpuint ((ac / 19) % 19, ==, 9);        /* green: none anywhere */
+  g_assert_cmpuint (ac % 19, <, 9);                /* blue: more on the right */
+  /* Nothing varies from top to bottom: the first vertical component has as much red as blue
+   * (not quite none: the sampled cosines do not sum to zero). */
+  ac = decode_base83 (halves + 6 + 2 * 3, 2);
+  g_assert_cmpuint (ac / (19 * 19), ==, ac % 19);
+  g_assert_cmpuint ((ac / 19) % 19, ==, 9);
+}
+
+/* Adds @image and checks its thumbnail: its type and size, and the file as served. */
+static QtrMedia *
+assert_thumbnail (Fixture    *fixture,
+                  GBytes     *image,
+                  const char *preview_type,
+                  guint       width,
+                  guint       height)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrMedia) media = qtr_node_add_media (fixture->alice.node, image, NULL, &error);
+  g_autoptr(GdkPixbuf) served_image = NULL;
+  g_auto(QtrTestAnswer) served = { 0 };
+  g_auto(QtrTestAnswer) part = { 0 };
+  g_autofree char *expected_url = NULL;
+  g_autofree char *path = NULL;
+  const char *extension = g_str_equal (preview_type, "image/png") ? "png" : "jpg";
+  SoupMessageHeaders *headers;
+  GStatBuf info;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (media->preview_type, ==, preview_type);
+  g_assert_cmpuint (media->preview_width, ==, width);
+  g_assert_cmpuint (media->preview_height, ==, height);
+  g_assert_cmpuint (strlen (media->blurhash), ==, 36);
+  expected_url = g_strdup_printf ("%s/media/%" G_GINT64_FORMAT "-small.%s", fixture->alice.base,
+                                  media->id, extension);
+  g_assert_cmpstr (media->preview_url, ==, expected_url);
+  path = g_strdup_printf ("%s/media/%" G_GINT64_FORMAT "-small.%s", fixture->alice.dir,
+                          media->id, extension);
+  g_assert_cmpint (g_stat (path, &info), ==, 0);
+  g_assert_cmpint (info.st_mode & 0777, ==, 0600);
+
+  /* Served as the originals are. */
+  fetch (media->preview_url, NULL, &served);
+  g_assert_cmpuint (served.status, ==, SOUP_STATUS_OK);
+  headers = served.headers;
+  g_assert_cmpstr (soup_message_headers_get_content_type (headers, NULL), ==, preview_type);
+  g_assert_cmpstr (soup_message_headers_get_one (headers, "X-Content-Type-Options"), ==,
+                   "nosniff");
+  g_assert_nonnull (strstr (soup_message_headers_get_one (headers, "Content-Security-Policy"),
+                            "default-src 'none'"));
+  served_image = decode_image (served.bytes);
+  g_assert_cmpint (gdk_pixbuf_get_width (served_image), ==, width);
+  g_assert_cmpint (gdk_pixbuf_get_height (served_image), ==, height);
+  g_assert_cmpint (gdk_pixbuf_get_has_alpha (served_image), ==,
+                   g_str_equal (preview_type, "image/png"));
+  fetch (media->preview_url, "bytes=0-1", &part);
+  g_assert_cmpuint (part.status, ==, SOUP_STATUS_PARTIAL_CONTENT);
+  g_assert_cmpuint (g_bytes_get_size (part.bytes), ==, 2);
+
+  /* The node keeps its record: found again, the thumbnail is there. */
+  {
+    g_autoptr(QtrMedia) found = qtr_node_find_media (fixture->alice.node, media->id, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (found->preview_url, ==, media->preview_url);
+    g_assert_cmpstr (found->blurhash, ==, media->blurhash);
+  }
+  return g_steal_pointer (&media);
+}
+
+static void
+test_thumbnails (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GBytes) photo = make_image (1200, 800, FALSE, "jpeg");
+  g_autoptr(GBytes) tall = make_image (300, 900, TRUE, "png");
+  g_autoptr(GBytes) small = make_image (10, 10, FALSE, "png");
+  g_autoptr(QtrMedia) photo_media = NULL;
+  g_autoptr(QtrMedia) tall_media = NULL;
+  g_autoptr(QtrMedia) small_media = NULL;
+  g_autoptr(QtrMedia) broken_media = NULL;
+  g_autoptr(GBytes) broken = qtr_test_make_png (3, 2, 0);
+  g_autoptr(GError) error = NULL;
+  g_auto(QtrTestAnswer) wrong = { 0 };
+  g_autofree char *wrong_url = NULL;
+
+  /* Scaled to fit 640 × 640, keeping the aspect; JPEG, or PNG for an image with alpha. */
+  photo_media = assert_thumbnail (fixture, photo, "image/jpeg", 640, 427);
+  tall_media = assert_thumbnail (fixture, tall, "image/png", 213, 640);
+  /* Never enlarged. */
+  small_media = assert_thumbnail (fixture, small, "image/jpeg", 10, 10);
+
+  /* Only under the thumbnail's own extension. */
+  wrong_url = g_strdup_printf ("%s/media/%" G_GINT64_FORMAT "-small.png", fixture->alice.base,
+                               photo_media->id);
+  fetch (wrong_url, NULL, &wrong);
+  g_assert_cmpuint (wrong.status, ==, SOUP_STATUS_NOT_FOUND);
+
+  /* Deleted, the media takes its thumbnail along: both files, both addresses. */
+  {
+    g_autofree char *original = g_strdup_printf ("%s/media/%" G_GINT64_FORMAT ".png",
+                                                 fixture->alice.dir, tall_media->id);
+    g_autofree char *preview = g_strdup_printf ("%s/media/%" G_GINT64_FORMAT "-small.png",
+                                                fixture->alice.dir, tall_media->id);
+    g_auto(QtrTestAnswer) gone = { 0 };
+
+    g_assert_true (g_file_test (preview, G_FILE_TEST_EXISTS));
+    g_assert_true (qtr_node_delete_media (fixture->alice.node, tall_media->id, &error));
+    g_assert_no_error (error);
+    g_assert_false (g_file_test (original, G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (preview, G_FILE_TEST_EXISTS));
+    fetch (tall_media->preview_url, NULL, &gone);
+    g_assert_cmpuint (gone.status, ==, SOUP_STATUS_NOT_FOUND);
+    g_assert_false (qtr_node_delete_media (fixture->alice.node, tall_media->id, &error));
+    g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+    g_free (preview);
+    preview = g_strdup_printf ("%s/media/%" G_GINT64_FORMAT "-small.jpg", fixture->alice.dir,
+                               photo_media->id);
+    g_assert_true (g_file_test (preview, G_FILE_TEST_EXISTS));   /* the others stay */
+  }
+
+  /* An image no decoder reads is kept, without a thumbnail. */
+  broken_media = qtr_node_add_media (fixture->alice.node, broken, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (broken_media->preview_type);
+  g_assert_null (broken_media->preview_url);
+  g_assert_null (broken_media->blurhash);
+  /* So is a WebP, whether this gdk-pixbuf has no WebP loader (Debian 12's) or finds these
+   * bytes damaged. */
+  {
+    g_autoptr(GBytes) webp = g_bytes_new_static (webp_vp8x, sizeof webp_vp8x);
+    g_autoptr(QtrMedia) webp_media = qtr_node_add_media (fixture->alice.node, webp, NULL,
+                                                         &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (webp_media->media_type, ==, "image/webp");
+    g_assert_null (webp_media->preview_url);
+  }
+}
+
+/* @photo, a JPEG, with an Exif segment (big-endian TIFF, one IFD entry) saying
+ * @orientation. */
+static GBytes *
+add_orientation (GBytes *photo,
+                 guint   orientation)
+{
+  const guint8 exif[] = {
+    0xff, 0xe1, 0x00, 0x22, 'E', 'x', 'i', 'f', 0, 0,
+    'M', 'M', 0, 42, 0, 0, 0, 8,                    /* TIFF header, IFD at 8 */
+    0, 1,                                           /* one entry */
+    0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (guint8) orientation, 0, 0,   /* Orientation, SHORT */
+    0, 0, 0, 0,                                     /* no next IFD */
+  };
+  gsize length;
+  const guint8 *data = g_bytes_get_data (photo, &length);
+  GByteArray *turned = g_byte_array_new ();
+
+  g_byte_array_append (turned, data, 2);            /* SOI */
+  g_byte_array_append (turned, exif, sizeof exif);
+  g_byte_array_append (turned, data + 2, length - 2);
+  return g_byte_array_free_to_bytes (turned);
+}
+
+/* A photo taken sideways: the thumbnail is turned upright, and the sizes are those shown. */
+static void
+test_orientation (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GBytes) photo = make_image (1200, 800, FALSE, "jpeg");
+  g_autoptr(GBytes) sideways = add_orientation (photo, 6);
+  g_autoptr(GBytes) upright = add_orientation (photo, 1);
+  g_autoptr(QtrMedia) turned = assert_thumbnail (fixture, sideways, "image/jpeg", 427, 640);
+  g_autoptr(QtrMedia) kept = assert_thumbnail (fixture, upright, "image/jpeg", 640, 427);
+
+  g_assert_cmpuint (turned->width, ==, 800);
+  g_assert_cmpuint (turned->height, ==, 1200);
+  g_assert_cmpuint (kept->width, ==, 1200);
+  g_assert_cmpuint (kept->height, ==, 800);
+}
+
+/* Images too large to decode are refused from their header: nothing is decoded or kept. */
+static void
+test_huge_images (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GBytes) wide = qtr_test_make_png (20000, 20000, 0);
+  g_autoptr(GBytes) many = qtr_test_make_png (7000, 7000, 0);
+  g_autoptr(GBytes) long_side = qtr_test_make_png (16385, 10, 0);
+  g_autoptr(GBytes) largest = make_image (16384, 2, FALSE, "png");
+  g_autoptr(QtrMedia) kept = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (qtr_node_add_media (fixture->alice.node, wide, NULL, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID_MEDIA);
+  g_assert_nonnull (strstr (error->message, "20000×20000"));
+  g_clear_error (&error);
+  g_assert_null (qtr_node_add_media (fixture->alice.node, many, NULL, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID_MEDIA);
+  g_clear_error (&error);
+  g_assert_null (qtr_node_add_media (fixture->alice.node, long_side, NULL, &error));
+  g_assert_error (error, QTR_NODE_ERROR, QTR_NODE_ERROR_INVALID_MEDIA);
+  g_clear_error (&error);
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM media"), ==, 0);
+
+  /* The limits themselves are allowed; such a thin image gets a thumbnail 1 pixel high. */
+  g_assert_true (qtr_media_check_dimensions (QTR_MEDIA_MAX_SIDE, 2, NULL));
+  g_assert_true (qtr_media_check_dimensions (5000, 8000, NULL));
+  kept = qtr_node_add_media (fixture->alice.node, largest, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kept->preview_width, ==, 640);
+  g_assert_cmpuint (kept->preview_height, ==, 1);
+}
+
+static void
+media_added_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  QtrMedia **media = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *media = qtr_node_add_media_finish (QTR_NODE (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+media_is_set (gpointer user_data)
+{
+  return *(QtrMedia **) user_data != NULL;
+}
+
+/* The client API's way: decoded on a worker thread, kept in the node's context. */
+static void
+test_thumbnail_async (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GBytes) photo = make_image (2000, 1000, FALSE, "jpeg");
+  g_autoptr(QtrMedia) media = NULL;
+
+  qtr_node_add_media_async (fixture->alice.node, photo, "A gradient", NULL, media_added_cb,
+                            &media);
+  g_assert_null (media);
+  qtr_test_wait_until (media_is_set, &media, "the media to be kept");
+  g_assert_cmpstr (media->preview_type, ==, "image/jpeg");
+  g_assert_cmpuint (media->preview_width, ==, 640);
+  g_assert_cmpuint (media->preview_height, ==, 320);
+  g_assert_cmpstr (media->description, ==, "A gradient");
+  g_assert_cmpint (qtr_test_node_count (&fixture->alice, "SELECT count (*) FROM media"
+                                        " WHERE preview_type = 'image/jpeg'"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -299,6 +659,15 @@ main (int   argc,
               test_store_and_serve, fixture_tear_down);
   g_test_add ("/node/media/refusals", Fixture, NULL, fixture_set_up, test_refusals,
               fixture_tear_down);
+  g_test_add_func ("/node/media/blurhash", test_blurhash);
+  g_test_add ("/node/media/thumbnails", Fixture, NULL, fixture_set_up, test_thumbnails,
+              fixture_tear_down);
+  g_test_add ("/node/media/huge-images", Fixture, NULL, fixture_set_up, test_huge_images,
+              fixture_tear_down);
+  g_test_add ("/node/media/orientation", Fixture, NULL, fixture_set_up, test_orientation,
+              fixture_tear_down);
+  g_test_add ("/node/media/thumbnail-async", Fixture, NULL, fixture_set_up,
+              test_thumbnail_async, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -3,6 +3,8 @@
 
 #include "qtr-test-util.h"
 
+#include "qtr-json.h"
+
 #include <libsoup/soup.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -14,7 +16,7 @@
 
 /* The streaming API's bound on what one connection may have waiting: a client that stops
  * reading (over a WebSocket, or server-sent events) is disconnected, while one that reads
- * gets every event. (What the
+ * gets every event; `filters_changed` as a WebSocket frame without a payload. (What the
  * events carry and who gets them is driven by Mastodon.py, tests/interop/mastodon_py.) */
 
 /* Enough announcements to fill any socket buffers and the queue several times over. */
@@ -231,6 +233,96 @@ test_slow_client_is_disconnected (Fixture       *fixture,
     g_main_context_iteration (NULL, TRUE);
 }
 
+static void
+collect_message_cb (SoupWebsocketConnection *connection,
+                    gint                     type,
+                    GBytes                  *message,
+                    gpointer                 user_data)
+{
+  GPtrArray *messages = user_data;
+  gsize length;
+  const char *data = g_bytes_get_data (message, &length);
+
+  g_ptr_array_add (messages, g_strndup (data, length));
+}
+
+static gboolean
+has_messages (gpointer user_data)
+{
+  return ((GPtrArray *) user_data)->len > 0;
+}
+
+/* A filter made through the API: the user stream hears `filters_changed`, as Mastodon sends
+ * it over a WebSocket (no payload member); the public stream of the same connection does
+ * not. */
+static void
+test_filters_changed (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupWebsocketConnection) connection = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) request = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonObject) event = NULL;
+  g_autofree char *url = g_strdup_printf ("ws://127.0.0.1:%u/api/v1/streaming?stream=user"
+                                          "&access_token=%s", fixture->port, fixture->token);
+  g_autofree char *filters_url = g_strdup_printf ("http://127.0.0.1:%u/api/v2/filters",
+                                                  fixture->port);
+  g_autofree char *writer = qtr_oauth_new_token ();
+  g_autofree char *writer_hash = qtr_oauth_hash_token (writer);
+  g_autofree char *bearer = g_strconcat ("Bearer ", writer, NULL);
+  static const char body[] = "{\"title\":\"Figs\",\"context\":[\"home\"],"
+                             "\"keywords_attributes\":[{\"keyword\":\"figs\"}]}";
+  JsonArray *stream;
+
+  g_assert_cmpint (qtr_node_store_add_token (qtr_node_get_store (fixture->node), writer_hash, 0,
+                                             TRUE, "read write", &error), >, 0);
+  g_assert_no_error (error);
+  msg = soup_message_new ("GET", url);
+  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        connected_cb, &connection);
+  while (connection == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_object (&msg);
+  g_signal_connect (connection, "message", G_CALLBACK (collect_message_cb), messages);
+  soup_websocket_connection_send_text (connection,
+                                       "{\"type\":\"subscribe\",\"stream\":\"public\"}");
+  drain_context ();
+
+  request = g_bytes_new_static (body, strlen (body));
+  msg = soup_message_new ("POST", filters_url);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                bearer);
+  soup_message_set_request_body_from_bytes (msg, "application/json", request);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL,
+                                    qtr_test_got_result_cb, &result);
+  qtr_test_wait_result (&result);
+  answer = soup_session_send_and_read_finish (session, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+
+  qtr_test_wait_until (has_messages, messages, "filters_changed arrives");
+  /* Anything else would have come with it. */
+  drain_context ();
+  g_assert_cmpuint (messages->len, ==, 1);
+  event = qtr_json_parse_object (g_ptr_array_index (messages, 0),
+                                 strlen (g_ptr_array_index (messages, 0)), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (event, "event"), ==, "filters_changed");
+  g_assert_false (json_object_has_member (event, "payload"));
+  stream = json_object_get_array_member (event, "stream");
+  g_assert_cmpuint (json_array_get_length (stream), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (stream, 0), ==, "user");
+
+  soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  while (qtr_streaming_count_connections (qtr_node_get_streaming (fixture->node)) > 0)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -243,5 +335,7 @@ main (int   argc,
   g_test_add ("/node/streaming/slow-client-is-disconnected/events", Fixture,
               GINT_TO_POINTER (FALSE), fixture_set_up, test_slow_client_is_disconnected,
               fixture_tear_down);
+  g_test_add ("/node/streaming/filters-changed", Fixture, NULL, fixture_set_up,
+              test_filters_changed, fixture_tear_down);
   return g_test_run ();
 }

@@ -301,8 +301,8 @@ def media_upload_describe_and_fetch():
     assert media.type == "image" and media.description == "A grey square", media
     assert media.meta.original.width == 6 and media.meta.original.height == 4, media.meta
     assert media.meta.focus.x == 0.5 and media.meta.focus.y == -0.25, media.meta
-    # No image decoder in the node: the preview is the original.
-    assert media.preview_url == media.url
+    # The preview is the node's thumbnail (see test_media_filters.py).
+    assert media.preview_url != media.url and media.preview_url.endswith("-small.jpg"), media
     status, headers, _ = http("GET", media.url)
     assert status == 200 and headers["Content-Type"] == "image/png", (status, headers)
     with urllib.request.urlopen(media.url) as response:
