@@ -810,6 +810,57 @@ test_completion (Fixture       *fixture,
   g_assert_false (gtk_widget_get_visible (popover));
 }
 
+static gboolean
+bob_has_the_poll (Fixture *fixture)
+{
+  return compose_nodes_count_bob (fixture->nodes,
+                                  "SELECT count (*) FROM poll_options o"
+                                  " JOIN polls p ON p.status_id = o.status_id"
+                                  " JOIN statuses s ON s.id = o.status_id"
+                                  " WHERE s.actor_id IS NOT NULL AND p.multiple = 1"
+                                  " AND o.title IN ('Pizza', 'Soup')") == 2;
+}
+
+/* A poll of two choices, an hour long, several choices allowed, sent as Mastodon's API takes
+ * it; bob's node gets the question. */
+static void
+test_poll (Fixture       *fixture,
+           gconstpointer  data)
+{
+  QtrComposeWindow *compose = qtr_compose_window_new (GTK_WINDOW (fixture->window));
+  GtkWidget *root = GTK_WIDGET (compose);
+  gpointer weak = compose;
+
+  type_text (compose, "Lunch?");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (qtr_app_test_find_named (root,
+                                                                           "poll-button")),
+                                TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (qtr_app_test_find_named (root, "poll-choice-1")),
+                         "Pizza");
+  /* One choice is no poll. */
+  g_assert_false (send_is_enabled (compose));
+  gtk_editable_set_text (GTK_EDITABLE (qtr_app_test_find_named (root, "poll-choice-2")),
+                         "Soup");
+  g_assert_true (send_is_enabled (compose));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (qtr_app_test_find_named (root, "poll-duration")),
+                              2);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (qtr_app_test_find_named (root,
+                                                                          "poll-multiple")),
+                               TRUE);
+  qtr_app_test_screenshot (root, "compose-poll");
+
+  g_object_add_weak_pointer (G_OBJECT (compose), &weak);
+  gtk_widget_activate_action (root, "compose.send", NULL);
+  qtr_test_wait_until (is_gone, &weak, "the poll is sent");
+  g_assert_cmpint (compose_nodes_count_alice (fixture->nodes,
+                                              "SELECT count (*) FROM polls p"
+                                              " JOIN statuses s ON s.id = p.status_id"
+                                              " WHERE p.multiple = 1"
+                                              " AND p.expires_at - s.published"
+                                              " BETWEEN 3590 AND 3610"), ==, 1);
+  qtr_test_wait_until (bob_has_the_poll, fixture, "bob's node has the poll");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -831,6 +882,7 @@ main (int   argc,
   g_test_add ("/app/compose/edit", Fixture, NULL, fixture_set_up, test_edit, fixture_tear_down);
   g_test_add ("/app/compose/redraft", Fixture, NULL, fixture_set_up, test_redraft,
               fixture_tear_down);
+  g_test_add ("/app/compose/poll", Fixture, NULL, fixture_set_up, test_poll, fixture_tear_down);
   g_test_add ("/app/compose/completion", Fixture, NULL, fixture_set_up, test_completion,
               fixture_tear_down);
 
