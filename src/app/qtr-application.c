@@ -10,6 +10,7 @@
 #include "qtr-image-loader.h"
 #include "qtr-notifier.h"
 #include "qtr-preferences-window.h"
+#include "qtr-compose-window.h"
 #include "qtr-window.h"
 
 struct _QtrApplication
@@ -29,6 +30,7 @@ static const struct {
 } accelerators[] = {
   { "app.quit", { "<Control>q", NULL } },
   { "app.preferences", { "<Control>comma", NULL } },
+  { "app.compose", { "<Control>n", NULL } },
   { "win.show-help-overlay", { "<Control>question", NULL } },
   { "win.refresh", { "F5", NULL } },
   { "window.close", { "<Control>w", NULL } },
@@ -84,6 +86,24 @@ quit_activated_cb (GSimpleAction *action,
                    gpointer       user_data)
 {
   g_application_quit (G_APPLICATION (user_data));
+}
+
+/* A compose window for the account open in the active window. */
+static void
+compose_activated_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  GtkWindow *window;
+
+  /* From outside (`gapplication action`), a main window first. */
+  g_application_activate (G_APPLICATION (user_data));
+  window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  /* From a compose window or a dialog, the main window it belongs to. */
+  while (window != NULL && !QTR_IS_WINDOW (window))
+    window = gtk_window_get_transient_for (window);
+  if (QTR_IS_WINDOW (window))
+    qtr_compose_window_new (window);
 }
 
 /* app.open-status('ID'), app.open-profile('HANDLE-OR-URL'), app.open-hashtag('TAG'): the
@@ -161,6 +181,7 @@ show_notifications_activated_cb (GSimpleAction *action,
 }
 
 static const GActionEntry app_actions[] = {
+  { .name = "compose", .activate = compose_activated_cb },
   { .name = "about", .activate = about_activated_cb },
   { .name = "quit", .activate = quit_activated_cb },
   { .name = "open-status", .activate = open_page_activated_cb, .parameter_type = "s" },

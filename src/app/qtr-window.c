@@ -9,6 +9,8 @@
 #include "qtr-account-watcher.h"
 #include "qtr-api-client.h"
 #include "qtr-cache.h"
+#include "qtr-compose-window.h"
+#include "qtr-drafts.h"
 #include "qtr-feeds.h"
 #include "qtr-login-page.h"
 #include "qtr-main-view.h"
@@ -69,6 +71,7 @@ typedef struct {
   GCancellable       *cancellable;  /* of every request of the session */
   QtrApiClient       *client;
   QtrCache           *cache;        /* nullable: without one, nothing is kept */
+  QtrDrafts          *drafts;       /* nullable: posts being written, kept until sent */
   QtrServerInfo      *server_info;  /* nullable: until (or unless) discovery succeeds */
   QtrStreamingClient *streaming;    /* once the timelines and discovery are there */
   GPtrArray          *timelines;    /* QtrTimeline, in timeline_sections order; or NULL */
@@ -155,6 +158,7 @@ session_clear (Session *session)
   g_clear_object (&session->search);
   g_clear_object (&session->server_info);
   g_clear_object (&session->cache);
+  g_clear_object (&session->drafts);
   g_clear_object (&session->client);
   g_clear_object (&session->cancellable);
   g_free (session->handle);
@@ -484,6 +488,38 @@ discover (Session *session)
                                   session_ref (session));
 }
 
+/* The account's drafts; unsent ones (left by a crash, or closed unsent) are offered. */
+static void
+open_drafts (Session *session)
+{
+  const char *key = session->handle + (session->handle[0] == '@');
+  g_autofree char *path = qtr_drafts_build_path (key);
+  g_autoptr(GPtrArray) drafts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  AdwToast *toast;
+
+  session->drafts = qtr_drafts_open (path, &error);
+  if (session->drafts == NULL)
+    {
+      g_debug ("%s", error->message);
+      show_toast (session->window, _("Drafts cannot be kept: the drafts file could not be "
+                                     "opened. Check that your home folder has space."));
+      return;
+    }
+  drafts = qtr_drafts_list (session->drafts, NULL);
+  if (drafts == NULL || drafts->len == 0)
+    return;
+  /* Translators: %u is how many posts were written and not sent */
+  text = g_strdup_printf (ngettext ("%u unsent post", "%u unsent posts", drafts->len),
+                          drafts->len);
+  toast = adw_toast_new (text);
+  adw_toast_set_button_label (toast, _("_Open"));
+  adw_toast_set_action_name (toast, "win.show-drafts");
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (session->window->toast_overlay, toast);
+}
+
 static void
 server_preferences_adopted_cb (GObject      *source,
                                GAsyncResult *result,
@@ -523,6 +559,7 @@ credentials_loaded_cb (GObject      *source,
   discover (session);
   qtr_preferences_adopt_server_async (session->window->settings, session->client,
                                       session->cancellable, server_preferences_adopted_cb, NULL);
+  open_drafts (session);
   cache_path = qtr_cache_build_path (session->handle + (session->handle[0] == '@'));
   qtr_cache_open_async (cache_path, session->cancellable, cache_opened_cb,
                         session_ref (session));
@@ -990,6 +1027,14 @@ save_reading_positions (QtrWindow *self)
     }
 }
 
+static void
+show_drafts_activated_cb (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  qtr_compose_window_show_drafts (GTK_WINDOW (widget));
+}
+
 static gboolean
 qtr_window_close_request (GtkWindow *window)
 {
@@ -1055,6 +1100,10 @@ qtr_window_class_init (QtrWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.select-section-number", "u",
                                    select_section_number_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.show-drafts", NULL,
+                                   show_drafts_activated_cb);
+  /* `n` writes a post, where no text field takes the key first. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, 0, "app.compose", NULL);
 }
 
 static void
@@ -1178,4 +1227,62 @@ qtr_window_show_notifications (QtrWindow  *self,
       g_free (self->pending_section);
       self->pending_section = g_strdup ("notifications");
     }
+}
+
+/**
+ * qtr_window_get_api_client:
+ *
+ * Returns: (transfer none) (nullable): the API client of the open account, once its sign-in
+ *   was read from the keyring
+ */
+QtrApiClient *
+qtr_window_get_api_client (QtrWindow *self)
+{
+  g_return_val_if_fail (QTR_IS_WINDOW (self), NULL);
+
+  return self->session != NULL ? self->session->client : NULL;
+}
+
+/**
+ * qtr_window_get_server_info:
+ *
+ * Returns: (transfer none) (nullable): what the open account's server can do, once known
+ */
+QtrServerInfo *
+qtr_window_get_server_info (QtrWindow *self)
+{
+  g_return_val_if_fail (QTR_IS_WINDOW (self), NULL);
+
+  return self->session != NULL ? self->session->server_info : NULL;
+}
+
+/**
+ * qtr_window_get_drafts:
+ *
+ * Returns: (transfer none) (nullable): the open account's drafts
+ */
+QtrDrafts *
+qtr_window_get_drafts (QtrWindow *self)
+{
+  g_return_val_if_fail (QTR_IS_WINDOW (self), NULL);
+
+  return self->session != NULL ? self->session->drafts : NULL;
+}
+
+/**
+ * qtr_window_get_account_id:
+ *
+ * Returns: (nullable): the open account's id on its server
+ */
+const char *
+qtr_window_get_account_id (QtrWindow *self)
+{
+  const QtrStoredAccount *account;
+
+  g_return_val_if_fail (QTR_IS_WINDOW (self), NULL);
+
+  if (self->session == NULL || self->store == NULL)
+    return NULL;
+  account = qtr_account_store_lookup (self->store, self->session->handle);
+  return account != NULL ? account->account_id : NULL;
 }

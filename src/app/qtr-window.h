@@ -3,10 +3,13 @@
 
 #include <adwaita.h>
 
+#include "qtr-api-client.h"
 #include "qtr-application.h"
+#include "qtr-drafts.h"
 #include "qtr-login-page.h"
 #include "qtr-main-view.h"
 #include "qtr-node-assistant.h"
+#include "qtr-server-info.h"
 
 G_BEGIN_DECLS
 
@@ -20,5 +23,10 @@ const char   *qtr_window_get_page       (QtrWindow      *self);
 QtrNodeAssistant *qtr_window_get_node_assistant (QtrWindow *self);
 void          qtr_window_show_notifications (QtrWindow  *self,
                                              const char *handle);
+
+QtrApiClient  *qtr_window_get_api_client  (QtrWindow *self);
+QtrServerInfo *qtr_window_get_server_info (QtrWindow *self);
+QtrDrafts     *qtr_window_get_drafts      (QtrWindow *self);
+const char    *qtr_window_get_account_id  (QtrWindow *self);
 
 G_END_DECLS

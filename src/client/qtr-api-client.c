@@ -327,6 +327,11 @@ typedef struct {
   GSource      *caller_cancelled_source;
   GSource      *timeout_source;
   gboolean      timed_out;
+
+  QtrApiProgressFunc progress;
+  gpointer           progress_data;
+  goffset            body_sent;
+  gulong             wrote_handler;
 } Request;
 
 static void
@@ -363,6 +368,8 @@ request_free (Request *request)
   g_free (request->hold_key);
   g_clear_pointer (&request->body, g_bytes_unref);
   g_free (request->content_type);
+  if (request->message != NULL)
+    g_clear_signal_handler (&request->wrote_handler, request->message);
   g_clear_object (&request->message);
   g_clear_pointer (&request->buffer, g_byte_array_unref);
   g_clear_object (&request->cancellable);
@@ -680,6 +687,25 @@ append_encoded_pairs (GString            *string,
     }
 }
 
+/* What a few requests add to the common ones: a header, a multipart body, progress. */
+typedef struct {
+  const char         *idempotency_key;
+  SoupMultipart      *multipart;
+  QtrApiProgressFunc  progress;
+  gpointer            progress_data;
+} QtrApiRequestExtras;
+
+static void send_request (QtrApiClient              *self,
+                          const char                *method,
+                          const char                *path,
+                          const char * const        *query,
+                          const char * const        *form,
+                          JsonNode                  *json,
+                          const QtrApiRequestExtras *extras,
+                          GCancellable              *cancellable,
+                          GAsyncReadyCallback        callback,
+                          gpointer                   user_data);
+
 static gboolean
 is_known_method (const char *method)
 {
@@ -923,6 +949,51 @@ qtr_api_client_request_async (QtrApiClient        *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
+  QtrApiRequestExtras extras = { 0 };
+
+  send_request (self, method, path, query, form, json, &extras, cancellable, callback,
+                user_data);
+}
+
+/* The deadline runs again from now: while a large body is still being sent, it is not late. */
+static void
+restart_deadline (QtrApiClient *self,
+                  Request      *request)
+{
+  destroy_source (&request->timeout_source);
+  request->timeout_source = g_timeout_source_new_seconds (self->timeout_seconds);
+  g_source_set_callback (request->timeout_source, request_timed_out_cb, request, NULL);
+  g_source_attach (request->timeout_source, g_main_context_get_thread_default ());
+}
+
+static void
+message_wrote_body_data_cb (SoupMessage *message,
+                            guint        chunk_size,
+                            GTask       *task)
+{
+  QtrApiClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+
+  request->body_sent += chunk_size;
+  if (request->timeout_source != NULL)
+    restart_deadline (self, request);
+  if (request->progress != NULL && request->body != NULL)
+    request->progress (request->body_sent, g_bytes_get_size (request->body),
+                       request->progress_data);
+}
+
+static void
+send_request (QtrApiClient              *self,
+              const char                *method,
+              const char                *path,
+              const char * const        *query,
+              const char * const        *form,
+              JsonNode                  *json,
+              const QtrApiRequestExtras *extras,
+              GCancellable              *cancellable,
+              GAsyncReadyCallback        callback,
+              gpointer                   user_data)
+{
   g_autoptr(GTask) task = NULL;
   g_autoptr(GUri) target = NULL;
   g_autoptr(GString) url = NULL;
@@ -934,7 +1005,7 @@ qtr_api_client_request_async (QtrApiClient        *self,
   g_return_if_fail (QTR_IS_API_CLIENT (self));
   g_return_if_fail (is_known_method (method));
   g_return_if_fail (path != NULL);
-  g_return_if_fail (form == NULL || json == NULL);
+  g_return_if_fail ((form != NULL) + (json != NULL) + (extras->multipart != NULL) <= 1);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, qtr_api_client_request_async);
@@ -988,6 +1059,8 @@ qtr_api_client_request_async (QtrApiClient        *self,
       soup_message_add_flags (request->message, SOUP_MESSAGE_NO_REDIRECT);
       memset (authorization, 0, strlen (authorization));
     }
+  if (extras->idempotency_key != NULL)
+    soup_message_headers_replace (headers, "Idempotency-Key", extras->idempotency_key);
 
   if (form != NULL)
     {
@@ -1009,6 +1082,20 @@ qtr_api_client_request_async (QtrApiClient        *self,
       soup_message_set_request_body_from_bytes (request->message, "application/json",
                                                 request->body);
     }
+  else if (extras->multipart != NULL)
+    {
+      SoupMessageHeaders *part_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
+      g_autofree char *content_type = NULL;
+
+      soup_multipart_to_message (extras->multipart, part_headers, &request->body);
+      content_type = g_strdup (soup_message_headers_get_one (part_headers, "Content-Type"));
+      soup_message_headers_unref (part_headers);
+      soup_message_set_request_body_from_bytes (request->message, content_type, request->body);
+    }
+  request->progress = extras->progress;
+  request->progress_data = extras->progress_data;
+  request->wrote_handler = g_signal_connect (request->message, "wrote-body-data",
+                                              G_CALLBACK (message_wrote_body_data_cb), task);
 
   if (cancellable != NULL)
     {
@@ -1112,4 +1199,75 @@ qtr_api_client_delete_async (QtrApiClient        *self,
 {
   qtr_api_client_request_async (self, "DELETE", path, NULL, NULL, NULL, cancellable, callback,
                                 user_data);
+}
+
+/**
+ * qtr_api_client_send_form_async:
+ * @method: `POST`, `PUT` or `PATCH`
+ * @form: (array zero-terminated=1): the form, as name, value…; a name may repeat (`media_ids[]`)
+ * @idempotency_key: (nullable): sent as the `Idempotency-Key` header: a server that already
+ *   made what this request asks for (a post whose answer was lost) answers with it again
+ *   instead of making it twice
+ *
+ * Sends a form; finish with qtr_api_client_request_finish().
+ */
+void
+qtr_api_client_send_form_async (QtrApiClient        *self,
+                                const char          *method,
+                                const char          *path,
+                                const char * const  *form,
+                                const char          *idempotency_key,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  QtrApiRequestExtras extras = { .idempotency_key = idempotency_key };
+
+  g_return_if_fail (form != NULL);
+
+  send_request (self, method, path, NULL, form, NULL, &extras, cancellable, callback,
+                user_data);
+}
+
+/**
+ * qtr_api_client_upload_async:
+ * @path: where to upload, such as `/api/v2/media`
+ * @form: (nullable) (array zero-terminated=1): other fields, as name, value… (`description`)
+ * @file_name: the file's name, as the server is told it
+ * @content_type: (nullable): its type; `application/octet-stream` when %NULL
+ * @file: its bytes, sent as the `file` part
+ * @progress: (nullable) (scope notified): told how much of the body was sent
+ * @progress_data: (closure progress): for @progress; it must live until the request ends
+ *
+ * POSTs a `multipart/form-data` body with one file, as Mastodon's media uploads take it; finish
+ * with qtr_api_client_request_finish(). While the body is being sent, the deadline counts from
+ * the last piece that left, so a large file on a slow link is not cut off.
+ */
+void
+qtr_api_client_upload_async (QtrApiClient        *self,
+                             const char          *path,
+                             const char * const  *form,
+                             const char          *file_name,
+                             const char          *content_type,
+                             GBytes              *file,
+                             QtrApiProgressFunc   progress,
+                             gpointer             progress_data,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(SoupMultipart) multipart = soup_multipart_new ("multipart/form-data");
+  QtrApiRequestExtras extras = { .progress = progress, .progress_data = progress_data };
+
+  g_return_if_fail (file_name != NULL);
+  g_return_if_fail (file != NULL);
+
+  for (guint i = 0; form != NULL && form[i] != NULL && form[i + 1] != NULL; i += 2)
+    soup_multipart_append_form_string (multipart, form[i], form[i + 1]);
+  soup_multipart_append_form_file (multipart, "file", file_name,
+                                   content_type ? content_type : "application/octet-stream",
+                                   file);
+  extras.multipart = multipart;
+  send_request (self, "POST", path, NULL, NULL, NULL, &extras, cancellable, callback,
+                user_data);
 }

@@ -121,4 +121,36 @@ void            qtr_api_client_delete_async      (QtrApiClient         *self,
                                                   GAsyncReadyCallback   callback,
                                                   gpointer              user_data);
 
+/**
+ * QtrApiProgressFunc:
+ * @sent: the bytes of the request's body sent so far
+ * @total: the body's size
+ * @user_data: what the request was given
+ *
+ * Told as an upload's body leaves.
+ */
+typedef void (*QtrApiProgressFunc) (goffset  sent,
+                                    goffset  total,
+                                    gpointer user_data);
+
+void            qtr_api_client_send_form_async   (QtrApiClient         *self,
+                                                  const char           *method,
+                                                  const char           *path,
+                                                  const char * const   *form,
+                                                  const char           *idempotency_key,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+void            qtr_api_client_upload_async      (QtrApiClient         *self,
+                                                  const char           *path,
+                                                  const char * const   *form,
+                                                  const char           *file_name,
+                                                  const char           *content_type,
+                                                  GBytes               *file,
+                                                  QtrApiProgressFunc    progress,
+                                                  gpointer              progress_data,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+
 G_END_DECLS

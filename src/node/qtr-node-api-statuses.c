@@ -6,6 +6,7 @@
 
 #include "qtr-html.h"
 #include "qtr-json.h"
+#include "qtr-post-length.h"
 
 #include <string.h>
 
@@ -613,27 +614,6 @@ param_is_true (GHashTable *params,
                            g_ascii_strcasecmp (value, "t") == 0);
 }
 
-static gsize
-count_characters (const char *text)
-{
-  static GRegex *url_regex, *mention_regex;
-  g_autofree char *without_urls = NULL;
-  g_autofree char *counted = NULL;
-
-  if (g_once_init_enter (&url_regex))
-    g_once_init_leave (&url_regex, g_regex_new ("https?://[^\\s<>\"]+", G_REGEX_OPTIMIZE, 0,
-                                                NULL));
-  if (g_once_init_enter (&mention_regex))
-    g_once_init_leave (&mention_regex,
-                       g_regex_new ("(?<![\\w/])(@\\w+(?:[\\w.-]+\\w)?)@[\\w.-]+\\w(?::\\d+)?",
-                                    G_REGEX_OPTIMIZE, 0, NULL));
-  /* Mastodon counts a link as 23 characters, and a mention as its local part only. */
-  without_urls = g_regex_replace_literal (url_regex, text, -1, 0, "xxxxxxxxxxxxxxxxxxxxxxx",
-                                          0, NULL);
-  counted = g_regex_replace (mention_regex, without_urls, -1, 0, "\\1", 0, NULL);
-  return g_utf8_strlen (counted ? counted : text, -1);
-}
-
 static gboolean
 is_language_tag (const char *tag)
 {
@@ -711,7 +691,8 @@ check_composed (SoupServerMessage *msg,
       qtr_node_respond_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, TEXT_BLANK);
       return FALSE;
     }
-  if (count_characters (text) + (summary ? g_utf8_strlen (summary, -1) : 0) >
+  /* Counted as Mastodon counts, and as the app's counter does. */
+  if (qtr_post_count_characters (text, summary, QTR_API_CHARACTERS_RESERVED_PER_URL) >
       QTR_API_MAX_CHARACTERS)
     {
       g_autofree char *message = g_strdup_printf (TEXT_TOO_LONG, QTR_API_MAX_CHARACTERS);

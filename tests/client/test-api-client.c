@@ -20,6 +20,7 @@ typedef struct {
   char          *last_body;
   char          *last_content_type;
   char          *last_query;
+  char          *last_idempotency_key;
 } Fixture;
 
 static void
@@ -41,6 +42,9 @@ record_request (Fixture           *fixture,
   fixture->last_body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   g_free (fixture->last_query);
   fixture->last_query = g_strdup (g_uri_get_query (soup_server_message_get_uri (message)));
+  g_free (fixture->last_idempotency_key);
+  fixture->last_idempotency_key = g_strdup (soup_message_headers_get_one (headers,
+                                                                          "Idempotency-Key"));
 }
 
 static void
@@ -195,6 +199,7 @@ fixture_tear_down (Fixture       *fixture,
     g_main_context_iteration (NULL, FALSE);
   qtr_test_server_free (fixture->server);
   g_free (fixture->last_authorization);
+  g_free (fixture->last_idempotency_key);
   g_free (fixture->last_user_agent);
   g_free (fixture->last_body);
   g_free (fixture->last_content_type);
@@ -269,6 +274,81 @@ test_bodies (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (qtr_test_server_count (fixture->server, "DELETE /echo"), ==, 1);
   g_assert_cmpuint (qtr_test_server_count (fixture->server, "PATCH /echo"), ==, 1);
+}
+
+/* The idempotency key of a post goes as its header; a form may also be PUT. */
+static void
+test_form_with_key (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(QtrApiResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  qtr_api_client_send_form_async (fixture->client, "POST", "/echo",
+                                  (const char *[]) { "status", "once", NULL },
+                                  "5c3d4e2a-0b1f-4a8e-9d6c-7f2e1a0b9c8d", NULL,
+                                  qtr_test_result_cb, &result);
+  response = qtr_api_client_request_finish (fixture->client, qtr_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fixture->last_idempotency_key, ==, "5c3d4e2a-0b1f-4a8e-9d6c-7f2e1a0b9c8d");
+  g_assert_cmpstr (fixture->last_body, ==, "status=once");
+  g_clear_pointer (&response, qtr_api_response_free);
+  g_clear_object (&result);
+
+  qtr_api_client_send_form_async (fixture->client, "PUT", "/echo",
+                                  (const char *[]) { "status", "edited", NULL }, NULL, NULL,
+                                  qtr_test_result_cb, &result);
+  response = qtr_api_client_request_finish (fixture->client, qtr_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_null (fixture->last_idempotency_key);
+  g_assert_cmpuint (qtr_test_server_count (fixture->server, "PUT /echo"), ==, 1);
+}
+
+static void
+upload_progress_cb (goffset  sent,
+                    goffset  total,
+                    gpointer user_data)
+{
+  goffset *seen = user_data;
+
+  g_assert_cmpint (sent, <=, total);
+  g_assert_cmpint (sent, >=, seen[0]);
+  seen[0] = sent;
+  seen[1] = total;
+  seen[2]++;
+}
+
+/* A media upload: multipart, the file as its `file` part with its name and type, the other
+ * fields beside it, and progress up to the whole body. */
+static void
+test_upload (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(QtrApiResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize size = 512 * 1024;
+  g_autofree char *content = g_strnfill (size, 'x');
+  g_autoptr(GBytes) file = g_bytes_new_static (content, size);
+  goffset seen[3] = { 0, 0, 0 };
+
+  qtr_api_client_upload_async (fixture->client, "/echo",
+                               (const char *[]) { "description", "A cat on a mat", NULL },
+                               "cat.png", "image/png", file, upload_progress_cb, seen, NULL,
+                               qtr_test_result_cb, &result);
+  response = qtr_api_client_request_finish (fixture->client, qtr_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fixture->last_content_type, ==, "multipart/form-data");
+  g_assert_nonnull (strstr (fixture->last_body, "name=\"description\""));
+  g_assert_nonnull (strstr (fixture->last_body, "A cat on a mat"));
+  g_assert_nonnull (strstr (fixture->last_body, "name=\"file\"; filename=\"cat.png\""));
+  g_assert_nonnull (strstr (fixture->last_body, "Content-Type: image/png"));
+  g_assert_nonnull (strstr (fixture->last_body, content));
+  /* Told more than once, and at the end the whole body. */
+  g_assert_cmpint (seen[2], >, 1);
+  g_assert_cmpint (seen[1], >, (goffset) size);
+  g_assert_cmpint (seen[0], ==, seen[1]);
 }
 
 static void
@@ -523,6 +603,8 @@ main (int   argc,
   g_test_add ("/client/api-client/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("headers", test_headers);
   ADD ("bodies", test_bodies);
+  ADD ("form-with-key", test_form_with_key);
+  ADD ("upload", test_upload);
   ADD ("errors", test_errors);
   ADD ("unreachable", test_unreachable);
   ADD ("timeout", test_timeout);
