@@ -8,6 +8,7 @@
 #include "qtr-account-store.h"
 #include "qtr-api-client.h"
 #include "qtr-cache.h"
+#include "qtr-interactions.h"
 #include "qtr-login-page.h"
 #include "qtr-main-view.h"
 #include "qtr-notification-list.h"
@@ -401,6 +402,15 @@ credentials_loaded_cb (GObject      *source,
                                  describe_store_error (error));
       return;
     }
+  {
+    /* The user's own posts get Edit and Delete. */
+    const QtrStoredAccount *stored = qtr_account_store_lookup (session->window->store,
+                                                               session->handle);
+
+    if (stored != NULL)
+      qtr_interactions_set_account_id (qtr_interactions_get_for_client (session->client),
+                                       stored->account_id);
+  }
   discover (session);
   cache_path = qtr_cache_build_path (session->handle + (session->handle[0] == '@'));
   qtr_cache_open_async (cache_path, session->cancellable, cache_opened_cb,

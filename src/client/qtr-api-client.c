@@ -900,28 +900,17 @@ qtr_api_client_get_retry_after (QtrApiClient *self,
   return (*until - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
 }
 
-/**
- * qtr_api_client_request_async:
- * @method: `GET`, `POST`, `PUT`, `PATCH` or `DELETE`
- * @path: an API path such as `/api/v1/timelines/home`, or an absolute URL (a page's)
- * @query: (nullable) (array zero-terminated=1): query parameters as name, value, name, value…;
- *   a name may repeat (`types[]`)
- * @form: (nullable) (array zero-terminated=1): a form body, as name, value…
- * @json: (nullable): a JSON body; at most one of @form and @json
- *
- * Sends a request to the server. It completes with a #QtrApiResponse on a 2xx answer, else with
- * a #QtrApiError (the server's own message kept), or %G_IO_ERROR_CANCELLED.
- */
-void
-qtr_api_client_request_async (QtrApiClient        *self,
-                              const char          *method,
-                              const char          *path,
-                              const char * const  *query,
-                              const char * const  *form,
-                              JsonNode            *json,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
+/* Sends @body (nullable) of @content_type: what every public request function comes to. */
+static void
+send_request (QtrApiClient        *self,
+              const char          *method,
+              const char          *path,
+              const char * const  *query,
+              GBytes              *body,
+              const char          *content_type,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GUri) target = NULL;
@@ -930,11 +919,6 @@ qtr_api_client_request_async (QtrApiClient        *self,
   SoupMessageHeaders *headers;
   Request *request;
   gint64 wait;
-
-  g_return_if_fail (QTR_IS_API_CLIENT (self));
-  g_return_if_fail (is_known_method (method));
-  g_return_if_fail (path != NULL);
-  g_return_if_fail (form == NULL || json == NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, qtr_api_client_request_async);
@@ -989,25 +973,10 @@ qtr_api_client_request_async (QtrApiClient        *self,
       memset (authorization, 0, strlen (authorization));
     }
 
-  if (form != NULL)
+  if (body != NULL)
     {
-      GString *encoded = g_string_new (NULL);
-
-      append_encoded_pairs (encoded, form);
-      request->body = g_string_free_to_bytes (encoded);
-      soup_message_set_request_body_from_bytes (request->message,
-                                                "application/x-www-form-urlencoded",
-                                                request->body);
-    }
-  else if (json != NULL)
-    {
-      gsize length;
-      char *text = json_to_string (json, FALSE);
-
-      length = strlen (text);
-      request->body = g_bytes_new_take (text, length);
-      soup_message_set_request_body_from_bytes (request->message, "application/json",
-                                                request->body);
+      request->body = g_bytes_ref (body);
+      soup_message_set_request_body_from_bytes (request->message, content_type, request->body);
     }
 
   if (cancellable != NULL)
@@ -1024,6 +993,56 @@ qtr_api_client_request_async (QtrApiClient        *self,
 
   soup_session_send_async (self->session, request->message, G_PRIORITY_DEFAULT,
                            request->cancellable, message_sent_cb, g_object_ref (task));
+}
+
+/**
+ * qtr_api_client_request_async:
+ * @method: `GET`, `POST`, `PUT`, `PATCH` or `DELETE`
+ * @path: an API path such as `/api/v1/timelines/home`, or an absolute URL (a page's)
+ * @query: (nullable) (array zero-terminated=1): query parameters as name, value, name, value…;
+ *   a name may repeat (`types[]`)
+ * @form: (nullable) (array zero-terminated=1): a form body, as name, value…
+ * @json: (nullable): a JSON body; at most one of @form and @json
+ *
+ * Sends a request to the server. It completes with a #QtrApiResponse on a 2xx answer, else with
+ * a #QtrApiError (the server's own message kept), or %G_IO_ERROR_CANCELLED.
+ */
+void
+qtr_api_client_request_async (QtrApiClient        *self,
+                              const char          *method,
+                              const char          *path,
+                              const char * const  *query,
+                              const char * const  *form,
+                              JsonNode            *json,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GBytes) body = NULL;
+  const char *content_type = NULL;
+
+  g_return_if_fail (QTR_IS_API_CLIENT (self));
+  g_return_if_fail (is_known_method (method));
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (form == NULL || json == NULL);
+
+  if (form != NULL)
+    {
+      GString *encoded = g_string_new (NULL);
+
+      append_encoded_pairs (encoded, form);
+      body = g_string_free_to_bytes (encoded);
+      content_type = "application/x-www-form-urlencoded";
+    }
+  else if (json != NULL)
+    {
+      char *text = json_to_string (json, FALSE);
+
+      body = g_bytes_new_take (text, strlen (text));
+      content_type = "application/json";
+    }
+  send_request (self, method, path, query, body, content_type, cancellable, callback,
+                user_data);
 }
 
 /**
@@ -1112,4 +1131,36 @@ qtr_api_client_delete_async (QtrApiClient        *self,
 {
   qtr_api_client_request_async (self, "DELETE", path, NULL, NULL, NULL, cancellable, callback,
                                 user_data);
+}
+
+/**
+ * qtr_api_client_send_multipart_async:
+ * @method: `POST`, `PUT` or `PATCH`
+ * @multipart: the `multipart/form-data` body: text fields and files
+ *
+ * Sends a form with files (a profile's avatar, media); finish with
+ * qtr_api_client_request_finish().
+ */
+void
+qtr_api_client_send_multipart_async (QtrApiClient        *self,
+                                     const char          *method,
+                                     const char          *path,
+                                     SoupMultipart       *multipart,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(SoupMessageHeaders) headers = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *content_type = NULL;
+
+  g_return_if_fail (QTR_IS_API_CLIENT (self));
+  g_return_if_fail (is_known_method (method));
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (multipart != NULL);
+
+  headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
+  soup_multipart_to_message (multipart, headers, &body);
+  content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
+  send_request (self, method, path, NULL, body, content_type, cancellable, callback, user_data);
 }
