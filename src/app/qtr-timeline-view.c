@@ -16,7 +16,7 @@
  *
  * Keyboard: j and k move the selection to the next and previous row and bring it into view;
  * Enter opens the selected post (::status-activated, also on a double click) or loads the
- * selected gap.
+ * selected gap; r, b and f reply to, boost and favourite the focused (else the selected) post.
  *
  * Scrolling: the view tells the timeline whether its top shows ("at-top"): new items that
  * arrive while the user reads further down are held by the timeline, so nothing moves; a
@@ -502,6 +502,53 @@ open_activated_cb (GtkWidget  *widget,
     emit_status_activated (self, selected);
 }
 
+/* The actions bar of the post whose row has the focus, else of the selected one. */
+static GtkWidget *
+find_current_actions (QtrTimelineView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *child = NULL;
+  QtrStatusRow *status_row;
+
+  while (focus != NULL && focus != GTK_WIDGET (self->list_view))
+    {
+      child = focus;
+      focus = gtk_widget_get_parent (focus);
+    }
+  if (focus == NULL)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->selection),
+                                                       gtk_single_selection_get_selected (self->selection));
+
+      child = item != NULL ? find_row_widget (self, item) : NULL;
+    }
+  if (child == NULL || !QTR_IS_TIMELINE_ROW (gtk_widget_get_first_child (child)))
+    return NULL;
+  status_row = qtr_timeline_row_get_status_row (QTR_TIMELINE_ROW (gtk_widget_get_first_child (child)));
+  if (!gtk_widget_get_visible (GTK_WIDGET (status_row)))
+    return NULL;
+  return GTK_WIDGET (qtr_status_row_get_actions (status_row));
+}
+
+/* r, b, f: the post's own actions. */
+static void
+post_action_activated_cb (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  GtkWidget *actions = find_current_actions (QTR_TIMELINE_VIEW (widget));
+
+  if (actions == NULL)
+    return;
+  if (g_str_equal (action_name, "timeline.reply"))
+    gtk_widget_activate_action (actions, "status.reply", NULL);
+  else if (g_str_equal (action_name, "timeline.boost"))
+    gtk_widget_activate_action (actions, "status.boost", NULL);
+  else
+    gtk_widget_activate_action (actions, "status.favourite", NULL);
+}
+
 static void
 show_pending_activated_cb (GtkWidget  *widget,
                            const char *action_name,
@@ -654,6 +701,13 @@ qtr_timeline_view_class_init (QtrTimelineViewClass *klass)
   gtk_widget_class_install_action (widget_class, "timeline.open", NULL, open_activated_cb);
   gtk_widget_class_install_action (widget_class, "timeline.show-pending", NULL,
                                    show_pending_activated_cb);
+  gtk_widget_class_install_action (widget_class, "timeline.reply", NULL, post_action_activated_cb);
+  gtk_widget_class_install_action (widget_class, "timeline.boost", NULL, post_action_activated_cb);
+  gtk_widget_class_install_action (widget_class, "timeline.favourite", NULL,
+                                   post_action_activated_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, 0, "timeline.reply", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, 0, "timeline.boost", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, 0, "timeline.favourite", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_j, 0, "timeline.next", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, 0, "timeline.previous", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "timeline.open", NULL);
