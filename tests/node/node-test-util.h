@@ -70,6 +70,7 @@ void      qtr_test_node_wait_rows  (QtrTestNode              *node,
 gboolean  qtr_test_node_is_idle    (QtrTestNode              *node);
 char     *qtr_test_node_follow     (QtrTestNode              *follower,
                                     const char               *handle);
+char     *qtr_test_node_mint_token (QtrTestNode              *node);
 
 /**
  * QtrTestAnswer:

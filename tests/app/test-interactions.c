@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "qtr-app-test.h"
+#include "qtr-interactions.h"
+#include "qtr-notification-list.h"
+#include "qtr-status-actions.h"
+#include "qtr-status-row.h"
+#include "qtr-test-peer.h"
+#include "qtr-timeline-view.h"
+
+/* What the user does to posts and accounts, from the app's widgets under Xvfb, against two real
+ * nodes on loopback: Alice uses the app with her node A, Bob has his node B. Each action shows
+ * at once in the row, then reaches Bob's node (his node.db is read), or is put back with a
+ * toast when the server refuses. */
+
+typedef struct {
+  QtrTestPeer     *alice;
+  QtrTestPeer     *bob;
+  char            *token;
+  QtrApiClient    *client;
+  GtkWindow       *window;
+  QtrTimelineView *view;
+  QtrTimeline     *timeline;
+} Fixture;
+
+static gboolean
+alice_follows_bob (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+
+  return qtr_test_peer_count (fixture->alice,
+                              "SELECT count(*) FROM following WHERE accepted = 1") == 1;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  AdwToastOverlay *overlay;
+
+  /* Alice approves her followers by hand. */
+  fixture->alice = qtr_test_peer_start ("alice", "Alice", TRUE);
+  fixture->bob = qtr_test_peer_start ("bob", "Bob", FALSE);
+  fixture->token = qtr_test_peer_mint_token (fixture->alice);
+  fixture->client = qtr_api_client_new (qtr_test_peer_get_base (fixture->alice), fixture->token,
+                                        &error);
+  g_assert_no_error (error);
+
+  qtr_test_peer_follow (fixture->alice, qtr_test_peer_get_handle (fixture->bob));
+  qtr_test_wait_until (alice_follows_bob, fixture, "Bob accepts Alice's follow");
+
+  fixture->window = qtr_app_test_new_window (480, 800);
+  overlay = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
+  fixture->view = QTR_TIMELINE_VIEW (qtr_timeline_view_new ());
+  adw_toast_overlay_set_child (overlay, GTK_WIDGET (fixture->view));
+  adw_window_set_content (ADW_WINDOW (fixture->window), GTK_WIDGET (overlay));
+  gtk_window_present (fixture->window);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (fixture->window);
+  qtr_app_test_settle ();
+  g_clear_object (&fixture->timeline);
+  g_clear_object (&fixture->client);
+  g_free (fixture->token);
+  qtr_test_peer_stop (fixture->bob);
+  qtr_test_peer_stop (fixture->alice);
+}
+
+/* Shows @timeline in the view, once its newest page loaded. */
+static void
+show_timeline (Fixture     *fixture,
+               QtrTimeline *timeline)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_set_object (&fixture->timeline, timeline);
+  qtr_timeline_view_set_model (fixture->view, timeline);
+  qtr_timeline_load_newer_async (timeline, NULL, qtr_test_got_result_cb, &result);
+  g_assert_cmpint (qtr_timeline_load_finish (timeline, qtr_test_wait_result (&result), &error),
+                   >=, 0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (timeline)), >, 0);
+  qtr_app_test_settle ();
+}
+
+static gboolean
+has_status_actions (gpointer view)
+{
+  return qtr_app_test_find (view, QTR_TYPE_STATUS_ACTIONS) != NULL &&
+         qtr_app_test_is_mapped (qtr_app_test_find (view, QTR_TYPE_STATUS_ACTIONS));
+}
+
+static GtkWidget *
+find_button (Fixture    *fixture,
+             const char *name)
+{
+  GtkWidget *button = qtr_app_test_find_named (GTK_WIDGET (fixture->view), name);
+
+  g_assert_nonnull (button);
+  return button;
+}
+
+/* What a user's click does, without the button's 250 ms of "activate" feedback. */
+static void
+click (GtkWidget *button)
+{
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static gboolean
+label_shows (GtkWidget  *root,
+             const char *text)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  qtr_app_test_collect (root, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_str_equal (gtk_label_get_text (labels->pdata[i]), text))
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct {
+  GtkWidget  *root;
+  const char *text;
+} LabelWait;
+
+static gboolean
+label_appears (gpointer user_data)
+{
+  LabelWait *wait = user_data;
+
+  return qtr_app_test_find_label (wait->root, wait->text) != NULL;
+}
+
+static gboolean
+toggle_is_off (gpointer button)
+{
+  return !gtk_toggle_button_get_active (button);
+}
+
+static void
+test_status_actions (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *sql = NULL;
+  GtkWidget *favourite, *boost, *bookmark, *reply;
+  LabelWait toast;
+  QtrStatusActions *actions;
+  QtrStatus *status;
+
+  uri = qtr_test_peer_post (fixture->bob, "Tomatoes are ripe");
+  sql = g_strdup_printf ("SELECT count(*) FROM statuses WHERE uri = '%s'", uri);
+  qtr_test_peer_wait_rows (fixture->alice, 1, sql, "Bob's post reaches Alice's node");
+
+  show_timeline (fixture, qtr_timeline_new (fixture->client, NULL, NULL, QTR_TIMELINE_HOME,
+                                            NULL));
+  qtr_test_wait_until (has_status_actions, fixture->view, "the post's row shows its actions");
+  actions = QTR_STATUS_ACTIONS (qtr_app_test_find (GTK_WIDGET (fixture->view),
+                                                   QTR_TYPE_STATUS_ACTIONS));
+  status = qtr_status_get_shown (qtr_status_actions_get_status (actions));
+  g_assert_true (label_shows (GTK_WIDGET (fixture->view), "Tomatoes are ripe"));
+  favourite = find_button (fixture, "favourite-button");
+  boost = find_button (fixture, "boost-button");
+  bookmark = find_button (fixture, "bookmark-button");
+  reply = find_button (fixture, "reply-button");
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (favourite)));
+  gtk_test_accessible_assert_state (favourite, GTK_ACCESSIBLE_STATE_PRESSED,
+                                    GTK_ACCESSIBLE_TRISTATE_FALSE);
+  /* Replying is the compose window's: without it the button cannot be used. */
+  g_assert_false (gtk_widget_get_sensitive (reply));
+
+  /* Favourite: the row shows it before the server answers, then Bob's node has the Like. */
+  click (favourite);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (favourite)));
+  g_assert_true (qtr_status_get_favourited (status));
+  g_assert_cmpint (qtr_status_get_favourites_count (status), ==, 1);
+  g_assert_true (label_shows (favourite, "1"));
+  gtk_test_accessible_assert_state (favourite, GTK_ACCESSIBLE_STATE_PRESSED,
+                                    GTK_ACCESSIBLE_TRISTATE_TRUE);
+  qtr_test_peer_wait_rows (fixture->bob, 1, "SELECT count(*) FROM notifications WHERE type = 'favourite'",
+             "Bob's node records Alice's favourite");
+  qtr_test_peer_wait_rows (fixture->alice, 1, "SELECT count(*) FROM likes", "Alice's node keeps her like");
+
+  /* Boost, the same way. */
+  click (boost);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (boost)));
+  g_assert_true (qtr_status_get_reblogged (status));
+  g_assert_true (label_shows (boost, "1"));
+  qtr_test_peer_wait_rows (fixture->bob, 1, "SELECT count(*) FROM notifications WHERE type = 'reblog'",
+             "Bob's node records Alice's boost");
+
+  /* Undone: at once in the row, then on Bob's node. */
+  click (favourite);
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (favourite)));
+  g_assert_true (label_shows (favourite, "0"));
+  qtr_test_peer_wait_rows (fixture->bob, 0, "SELECT count(*) FROM notifications WHERE type = 'favourite'",
+             "Bob's node forgets the favourite");
+  click (boost);
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (boost)));
+  qtr_test_peer_wait_rows (fixture->bob, 0, "SELECT count(*) FROM notifications WHERE type = 'reblog'",
+             "Bob's node forgets the boost");
+
+  /* The keyboard: f favourites the selected post. */
+  qtr_timeline_view_select (fixture->view, 0);
+  qtr_app_test_settle ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->view), "timeline.favourite",
+                                             NULL));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (favourite)));
+  qtr_test_peer_wait_rows (fixture->bob, 1, "SELECT count(*) FROM notifications WHERE type = 'favourite'",
+             "f favourites the post on Bob's node");
+
+  /* Bob deletes the post meanwhile: Alice's bookmark is refused, the row goes back and a toast
+   * says why. */
+  qtr_test_peer_delete_post (fixture->bob, uri);
+  qtr_test_peer_wait_rows (fixture->alice, 0, sql, "the deletion reaches Alice's node");
+  click (bookmark);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (bookmark)));
+  qtr_test_wait_until (toggle_is_off, bookmark, "the bookmark is put back");
+  g_assert_false (qtr_status_get_bookmarked (status));
+  toast.root = GTK_WIDGET (fixture->window);
+  toast.text = "Could not bookmark the post";
+  qtr_test_wait_until (label_appears, &toast, "a toast says the bookmark failed");
+  g_assert_cmpint (qtr_test_peer_count (fixture->alice, "SELECT count(*) FROM bookmarks"),
+                   ==, 0);
+}
+
+/* Two copies of one post (as two timelines parse it) change together. */
+static void
+test_copies (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(QtrTimeline) other = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(QtrTimelineItem) item = NULL;
+  QtrStatus *copy;
+
+  uri = qtr_test_peer_post (fixture->bob, "Same post, twice");
+  sql = g_strdup_printf ("SELECT count(*) FROM statuses WHERE uri = '%s'", uri);
+  qtr_test_peer_wait_rows (fixture->alice, 1, sql, "Bob's post reaches Alice's node");
+  show_timeline (fixture, qtr_timeline_new (fixture->client, NULL, NULL, QTR_TIMELINE_HOME,
+                                            NULL));
+  qtr_test_wait_until (has_status_actions, fixture->view, "the post's row shows its actions");
+
+  /* The federated timeline holds its own copy, tracked as a view would. */
+  other = qtr_timeline_new (fixture->client, NULL, NULL, QTR_TIMELINE_FEDERATED, NULL);
+  qtr_timeline_load_newer_async (other, NULL, qtr_test_got_result_cb, &result);
+  g_assert_cmpint (qtr_timeline_load_finish (other, qtr_test_wait_result (&result), &error), >,
+                   0);
+  item = g_list_model_get_item (G_LIST_MODEL (other), 0);
+  copy = qtr_status_get_shown (qtr_timeline_item_get_status (item));
+  qtr_interactions_track_status (qtr_interactions_get_for_client (fixture->client), copy);
+  g_assert_false (qtr_status_get_favourited (copy));
+
+  click (find_button (fixture, "favourite-button"));
+  g_assert_true (qtr_status_get_favourited (copy));
+  g_assert_cmpint (qtr_status_get_favourites_count (copy), ==, 1);
+  qtr_test_peer_wait_rows (fixture->bob, 1, "SELECT count(*) FROM notifications WHERE type = 'favourite'",
+             "Bob's node records the favourite");
+}
+
+static gboolean
+request_button_shows (gpointer view)
+{
+  GtkWidget *button = qtr_app_test_find_named (view, "accept-button");
+
+  return button != NULL && gtk_widget_get_sensitive (button);
+}
+
+/* Bob asks to follow Alice (her account is locked): she accepts in her notifications, and
+ * Bob's node learns it. */
+static void
+test_follow_request (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  LabelWait answered;
+
+  qtr_test_peer_follow (fixture->bob, qtr_test_peer_get_handle (fixture->alice));
+  qtr_test_peer_wait_rows (fixture->alice, 1,
+             "SELECT count(*) FROM notifications WHERE type = 'follow_request'",
+             "Bob's request reaches Alice's node");
+  show_timeline (fixture, QTR_TIMELINE (qtr_notification_list_new (fixture->client, NULL, NULL,
+                                                                    NULL)));
+  qtr_test_wait_until (request_button_shows, fixture->view, "the request has its buttons");
+  g_assert_true (label_shows (GTK_WIDGET (fixture->view), "Bob asks to follow you"));
+  g_assert_cmpint (qtr_test_peer_count (fixture->bob,
+                                        "SELECT count(*) FROM following WHERE accepted = 1"),
+                   ==, 0);
+
+  click (qtr_app_test_find_named (GTK_WIDGET (fixture->view), "accept-button"));
+  qtr_test_peer_wait_rows (fixture->bob, 1, "SELECT count(*) FROM following WHERE accepted = 1",
+             "Bob's node sees the Accept");
+  answered.root = GTK_WIDGET (fixture->view);
+  answered.text = "You accepted Bob’s request to follow you";
+  qtr_test_wait_until (label_appears, &answered, "the row says the request was accepted");
+  g_assert_null (qtr_app_test_find_named (GTK_WIDGET (fixture->view), "accept-button"));
+  g_assert_cmpint (qtr_test_peer_count (fixture->alice,
+                                        "SELECT count(*) FROM followers WHERE accepted = 1"),
+                   ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  qtr_app_test_init (&argc, &argv);
+  /* The accessible states, as a screen reader gets them, can be asserted. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
+  qtr_app_test_start_gtk ();
+
+  g_test_add ("/app/interactions/status", Fixture, NULL, fixture_set_up, test_status_actions,
+              fixture_tear_down);
+  g_test_add ("/app/interactions/copies", Fixture, NULL, fixture_set_up, test_copies,
+              fixture_tear_down);
+  g_test_add ("/app/interactions/follow-request", Fixture, NULL, fixture_set_up,
+              test_follow_request, fixture_tear_down);
+
+  return g_test_run ();
+}
