@@ -377,6 +377,23 @@ static const char * const migrations[] = {
   "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
   "  created_at INTEGER NOT NULL"
   ");",
+
+  /* The owner's reports of accounts (POST /api/v1/reports), with the posts they name; the
+   * Flag's id when a copy went to the account's server. */
+  "CREATE TABLE reports ("
+  "  id INTEGER PRIMARY KEY,"
+  "  actor_id INTEGER NOT NULL REFERENCES remote_actors (id) ON DELETE CASCADE,"
+  "  comment TEXT NOT NULL DEFAULT '',"
+  "  category TEXT NOT NULL DEFAULT 'other'"
+  "    CHECK (category IN ('spam', 'legal', 'violation', 'other')),"
+  "  flag_uri TEXT,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE report_statuses ("
+  "  report_id INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,"
+  "  status_uri TEXT NOT NULL,"
+  "  PRIMARY KEY (report_id, status_uri)"
+  ");",
 };
 
 void
