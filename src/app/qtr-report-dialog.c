@@ -150,6 +150,13 @@ qtr_report_dialog_new (GtkWindow       *parent,
   host = strchr (acct, '@');
   gtk_widget_set_visible (self->forward_row, host != NULL);
   if (host != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->forward_row), host + 1);
+    {
+      /* Translators: %s is a server, like example.org. Without an instance actor, the copy
+       * comes from the user's account: its moderators see who reported. */
+      g_autofree char *subtitle = g_strdup_printf (_("The moderators of %s see it comes from "
+                                                     "your account"), host + 1);
+
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->forward_row), subtitle);
+    }
   return GTK_WIDGET (self);
 }

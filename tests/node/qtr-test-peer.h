@@ -5,9 +5,9 @@
 
 G_BEGIN_DECLS
 
-/* Real nodes (tests/node/node-test-util.h) for the app's tests, behind plain types: the node's
- * headers and the client's both name a type QtrStatus, so a test of the client's widgets
- * cannot include the node's. */
+/* Real nodes (node-test-util.h) for the client's and the app's tests, behind plain types: the
+ * node's headers and the client's both name a type QtrStatus, so a test of the client cannot
+ * include the node's. */
 
 typedef struct _QtrTestPeer QtrTestPeer;
 
