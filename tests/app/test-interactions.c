@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "qtr-app-test.h"
+#include "qtr-follow-button.h"
 #include "qtr-interactions.h"
 #include "qtr-notification-list.h"
 #include "qtr-status-actions.h"
@@ -313,6 +314,98 @@ test_follow_request (Fixture       *fixture,
                    ==, 1);
 }
 
+typedef struct {
+  QtrFollowButton *button;
+  QtrFollowState   state;
+} StateWait;
+
+static gboolean
+button_state_is (gpointer user_data)
+{
+  StateWait *wait = user_data;
+
+  return qtr_follow_button_get_state (wait->button) == wait->state;
+}
+
+static void
+wait_state (QtrFollowButton *button,
+            QtrFollowState   state,
+            const char      *what)
+{
+  StateWait wait = { button, state };
+
+  qtr_test_wait_until (button_state_is, &wait, what);
+}
+
+/* The id that Alice's server gives @handle's account (looked up on its server). */
+static char *
+resolve_account (Fixture    *fixture,
+                 const char *handle)
+{
+  const char *query[] = { "q", handle, "resolve", "true", "type", "accounts", NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(QtrApiResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *accounts;
+
+  qtr_api_client_get_async (fixture->client, "/api/v2/search", query, NULL,
+                            qtr_test_got_result_cb, &result);
+  response = qtr_api_client_request_finish (fixture->client, qtr_test_wait_result (&result),
+                                            &error);
+  g_assert_no_error (error);
+  accounts = json_object_get_array_member (json_node_get_object (response->root), "accounts");
+  g_assert_cmpuint (json_array_get_length (accounts), ==, 1);
+  return g_strdup (json_object_get_string_member (json_array_get_object_element (accounts, 0),
+                                                  "id"));
+}
+
+/* Alice follows Carol, whose account is locked: "Requested" until Carol accepts, then
+ * "Unfollow". And a hashtag, from its page's button. */
+static void
+test_follow_button (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  QtrTestPeer *carol = qtr_test_peer_start ("carol", "Carol", TRUE);
+  QtrInteractions *interactions = qtr_interactions_get_for_client (fixture->client);
+  g_autofree char *carol_id = resolve_account (fixture, qtr_test_peer_get_handle (carol) + 1);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  QtrFollowButton *follow, *tag;
+
+  follow = QTR_FOLLOW_BUTTON (qtr_follow_button_new_for_account (interactions, carol_id));
+  tag = QTR_FOLLOW_BUTTON (qtr_follow_button_new_for_tag (interactions, "gardening"));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (follow));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (tag));
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (adw_window_get_content (ADW_WINDOW (fixture->window))),
+                               box);
+  wait_state (follow, QTR_FOLLOW_STATE_NOT_FOLLOWING, "the button knows Alice does not follow");
+  g_assert_true (label_shows (GTK_WIDGET (follow), "Follow"));
+
+  click (qtr_app_test_find_named (GTK_WIDGET (follow), "follow-button"));
+  wait_state (follow, QTR_FOLLOW_STATE_REQUESTED, "the follow of a locked account is a request");
+  g_assert_true (label_shows (GTK_WIDGET (follow), "Requested"));
+  qtr_test_peer_wait_rows (carol, 1, "SELECT count(*) FROM followers WHERE accepted = 0",
+                           "Carol's node has the request");
+
+  qtr_test_peer_answer_follow (carol, qtr_test_peer_get_actor (fixture->alice), TRUE);
+  qtr_test_peer_wait_rows (fixture->alice, 2, "SELECT count(*) FROM following WHERE accepted = 1",
+                           "Alice's node gets Carol's Accept");
+  qtr_follow_button_refresh (follow);
+  wait_state (follow, QTR_FOLLOW_STATE_FOLLOWING, "the button says Alice follows Carol");
+  g_assert_true (label_shows (GTK_WIDGET (follow), "Unfollow"));
+
+  /* The hashtag's button. */
+  wait_state (tag, QTR_FOLLOW_STATE_NOT_FOLLOWING, "the hashtag is not followed");
+  g_assert_true (label_shows (GTK_WIDGET (tag), "Follow Hashtag"));
+  click (qtr_app_test_find_named (GTK_WIDGET (tag), "follow-button"));
+  wait_state (tag, QTR_FOLLOW_STATE_FOLLOWING, "the hashtag is followed");
+  g_assert_cmpint (qtr_test_peer_count (fixture->alice, "SELECT count(*) FROM followed_tags"), ==,
+                   1);
+
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (adw_window_get_content (ADW_WINDOW (fixture->window))),
+                               NULL);
+  qtr_test_peer_stop (carol);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -328,6 +421,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/app/interactions/follow-request", Fixture, NULL, fixture_set_up,
               test_follow_request, fixture_tear_down);
+  g_test_add ("/app/interactions/follow-button", Fixture, NULL, fixture_set_up,
+              test_follow_button, fixture_tear_down);
 
   return g_test_run ();
 }
