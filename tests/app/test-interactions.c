@@ -7,6 +7,7 @@
 #include "qtr-follow-button.h"
 #include "qtr-interactions.h"
 #include "qtr-notification-list.h"
+#include "qtr-report-dialog.h"
 #include "qtr-status-actions.h"
 #include "qtr-status-row.h"
 #include "qtr-test-peer.h"
@@ -314,6 +315,58 @@ test_follow_request (Fixture       *fixture,
                    ==, 1);
 }
 
+static gboolean
+has_report_dialog (gpointer user_data)
+{
+  GtkWidget **dialog = user_data;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (QTR_IS_REPORT_DIALOG (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        *dialog = GTK_WIDGET (window);
+    }
+  return *dialog != NULL;
+}
+
+/* Alice reports Bob's post from its menu, with a copy for Bob's server: Bob's node gets the
+ * Flag. */
+static void
+test_report (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *uri = qtr_test_peer_post (fixture->bob, "Buy cheap watches");
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM statuses WHERE uri = '%s'", uri);
+  GtkWidget *actions, *dialog = NULL;
+  LabelWait toast;
+
+  qtr_test_peer_wait_rows (fixture->alice, 1, sql, "Bob's post reaches Alice's node");
+  show_timeline (fixture, qtr_timeline_new (fixture->client, NULL, NULL, QTR_TIMELINE_HOME,
+                                            NULL));
+  qtr_test_wait_until (has_status_actions, fixture->view, "the post's row shows its actions");
+  actions = qtr_app_test_find (GTK_WIDGET (fixture->view), QTR_TYPE_STATUS_ACTIONS);
+  g_assert_true (gtk_widget_activate_action (actions, "status.report", NULL));
+  qtr_test_wait_until (has_report_dialog, &dialog, "the report dialog shows");
+  g_assert_nonnull (qtr_app_test_find_label (dialog, "Report @bob@"));
+  gtk_editable_set_text (GTK_EDITABLE (qtr_app_test_find_named (dialog, "comment-row")),
+                         "Spam bot");
+  gtk_switch_set_active (GTK_SWITCH (qtr_app_test_find_named (dialog, "forward-switch")), TRUE);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "report");
+
+  qtr_test_peer_wait_rows (fixture->alice, 1,
+                           "SELECT count(*) FROM reports WHERE comment = 'Spam bot'",
+                           "Alice's node keeps the report");
+  qtr_test_peer_wait_rows (fixture->bob, 1,
+                           "SELECT count(*) FROM notifications WHERE type = 'report'"
+                           " AND comment = 'Spam bot' AND status_uri IS NOT NULL",
+                           "Bob's node gets the Flag, with the post");
+  toast.root = GTK_WIDGET (fixture->window);
+  toast.text = "Report sent";
+  qtr_test_wait_until (label_appears, &toast, "a toast says the report was sent");
+}
+
 typedef struct {
   QtrFollowButton *button;
   QtrFollowState   state;
@@ -423,6 +476,8 @@ main (int   argc,
               test_follow_request, fixture_tear_down);
   g_test_add ("/app/interactions/follow-button", Fixture, NULL, fixture_set_up,
               test_follow_button, fixture_tear_down);
+  g_test_add ("/app/interactions/report", Fixture, NULL, fixture_set_up, test_report,
+              fixture_tear_down);
 
   return g_test_run ();
 }
