@@ -13,6 +13,7 @@
 #include "qtr-main-view.h"
 #include "qtr-notification-list.h"
 #include "qtr-open-uri.h"
+#include "qtr-profile-dialog.h"
 #include "qtr-server-info.h"
 #include "qtr-status.h"
 #include "qtr-streaming-client.h"
@@ -615,6 +616,21 @@ log_out_activated_cb (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The open account's own pages: its profile. */
+static void
+edit_profile_activated_cb (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  QtrWindow *self = QTR_WINDOW (widget);
+  QtrInteractions *interactions;
+
+  if (self->session == NULL || self->session->client == NULL)
+    return;
+  interactions = qtr_interactions_get_for_client (self->session->client);
+  gtk_window_present (GTK_WINDOW (qtr_profile_dialog_new (GTK_WINDOW (self), interactions)));
+}
+
 static gboolean
 qtr_window_close_request (GtkWindow *window)
 {
@@ -663,6 +679,8 @@ qtr_window_class_init (QtrWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.add-account", NULL,
                                    add_account_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.log-out", NULL, log_out_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.edit-profile", NULL,
+                                   edit_profile_activated_cb);
 }
 
 static void

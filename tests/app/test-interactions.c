@@ -7,6 +7,7 @@
 #include "qtr-follow-button.h"
 #include "qtr-interactions.h"
 #include "qtr-notification-list.h"
+#include "qtr-profile-dialog.h"
 #include "qtr-report-dialog.h"
 #include "qtr-status-actions.h"
 #include "qtr-status-row.h"
@@ -367,6 +368,89 @@ test_report (Fixture       *fixture,
   qtr_test_wait_until (label_appears, &toast, "a toast says the report was sent");
 }
 
+static gboolean
+profile_loaded (gpointer dialog)
+{
+  return qtr_profile_dialog_get_loaded (dialog);
+}
+
+static gboolean
+is_gone (gpointer user_data)
+{
+  GtkWidget **widget = user_data;
+
+  return *widget == NULL;
+}
+
+/* A PNG of one pixel. */
+static const guint8 pixel_png[] = {
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44,
+  0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f,
+  0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0a, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00,
+  0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49,
+  0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+};
+
+/* Alice edits her profile: Bob, who follows her, sees the new name once the Update came. */
+static void
+test_profile (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) avatar = NULL;
+  g_autoptr(GFileIOStream) stream = NULL;
+  GtkWidget *dialog;
+  LabelWait toast;
+
+  qtr_test_peer_follow (fixture->bob, qtr_test_peer_get_handle (fixture->alice));
+  qtr_test_peer_wait_rows (fixture->alice, 1, "SELECT count(*) FROM followers",
+                           "Bob's request reaches Alice's node");
+  qtr_test_peer_answer_follow (fixture->alice, qtr_test_peer_get_actor (fixture->bob), TRUE);
+  qtr_test_peer_wait_rows (fixture->bob, 1, "SELECT count(*) FROM following WHERE accepted = 1",
+                           "Bob follows Alice");
+
+  avatar = g_file_new_tmp ("quitter-avatar-XXXXXX.png", &stream, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_replace_contents (avatar, (const char *) pixel_png, sizeof pixel_png,
+                                          NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  dialog = qtr_profile_dialog_new (fixture->window,
+                                   qtr_interactions_get_for_client (fixture->client));
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  qtr_test_wait_until (profile_loaded, dialog, "the profile loads");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (qtr_app_test_find_named (dialog,
+                                                                                 "name-row"))),
+                   ==, "Alice");
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (qtr_app_test_find_named (dialog,
+                                                                            "locked-switch"))));
+  gtk_editable_set_text (GTK_EDITABLE (qtr_app_test_find_named (dialog, "name-row")),
+                         "Alice in the Garden");
+  gtk_editable_set_text (GTK_EDITABLE (qtr_app_test_find_named (dialog, "field-name-0")),
+                         "Garden");
+  gtk_editable_set_text (GTK_EDITABLE (qtr_app_test_find_named (dialog, "field-value-0")),
+                         "Allotment 12");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (qtr_app_test_find_named (dialog, "bio-view"))),
+                            "Grows tomatoes.", -1);
+  qtr_profile_dialog_set_avatar (QTR_PROFILE_DIALOG (dialog), avatar);
+  click (qtr_app_test_find_named (dialog, "save-button"));
+  qtr_test_wait_until (is_gone, &dialog, "the dialog closes once saved");
+  toast.root = GTK_WIDGET (fixture->window);
+  toast.text = "Profile saved";
+  qtr_test_wait_until (label_appears, &toast, "a toast says the profile was saved");
+
+  qtr_test_peer_wait_rows (fixture->alice, 1,
+                           "SELECT count(*) FROM owner WHERE display_name = 'Alice in the Garden'"
+                           " AND avatar_id IS NOT NULL",
+                           "Alice's node has the new profile");
+  qtr_test_peer_wait_rows (fixture->bob, 1,
+                           "SELECT count(*) FROM remote_actors"
+                           " WHERE display_name = 'Alice in the Garden'",
+                           "Bob's node sees the new name");
+  g_file_delete (avatar, NULL, NULL);
+}
+
 typedef struct {
   QtrFollowButton *button;
   QtrFollowState   state;
@@ -477,6 +561,8 @@ main (int   argc,
   g_test_add ("/app/interactions/follow-button", Fixture, NULL, fixture_set_up,
               test_follow_button, fixture_tear_down);
   g_test_add ("/app/interactions/report", Fixture, NULL, fixture_set_up, test_report,
+              fixture_tear_down);
+  g_test_add ("/app/interactions/profile", Fixture, NULL, fixture_set_up, test_profile,
               fixture_tear_down);
 
   return g_test_run ();
