@@ -9,6 +9,7 @@
 #include "qtr-api-client.h"
 #include "qtr-cache.h"
 #include "qtr-interactions.h"
+#include "qtr-lists-dialog.h"
 #include "qtr-login-page.h"
 #include "qtr-main-view.h"
 #include "qtr-notification-list.h"
@@ -616,19 +617,24 @@ log_out_activated_cb (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* The open account's own pages: its profile. */
+/* The open account's own dialogs: its profile, lists and filters. */
 static void
-edit_profile_activated_cb (GtkWidget  *widget,
-                           const char *action_name,
-                           GVariant   *parameter)
+account_dialog_activated_cb (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
 {
   QtrWindow *self = QTR_WINDOW (widget);
   QtrInteractions *interactions;
+  GtkWidget *dialog;
 
   if (self->session == NULL || self->session->client == NULL)
     return;
   interactions = qtr_interactions_get_for_client (self->session->client);
-  gtk_window_present (GTK_WINDOW (qtr_profile_dialog_new (GTK_WINDOW (self), interactions)));
+  if (g_str_equal (action_name, "win.edit-profile"))
+    dialog = qtr_profile_dialog_new (GTK_WINDOW (self), interactions);
+  else
+    dialog = qtr_lists_dialog_new (GTK_WINDOW (self), interactions);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static gboolean
@@ -680,7 +686,8 @@ qtr_window_class_init (QtrWindowClass *klass)
                                    add_account_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.log-out", NULL, log_out_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.edit-profile", NULL,
-                                   edit_profile_activated_cb);
+                                   account_dialog_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.lists", NULL, account_dialog_activated_cb);
 }
 
 static void

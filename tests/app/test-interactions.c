@@ -6,6 +6,7 @@
 #include "qtr-app-test.h"
 #include "qtr-follow-button.h"
 #include "qtr-interactions.h"
+#include "qtr-lists-dialog.h"
 #include "qtr-notification-list.h"
 #include "qtr-profile-dialog.h"
 #include "qtr-report-dialog.h"
@@ -451,6 +452,113 @@ test_profile (Fixture       *fixture,
   g_file_delete (avatar, NULL, NULL);
 }
 
+static gboolean
+lists_idle (gpointer dialog)
+{
+  qtr_app_test_settle ();
+  return !qtr_lists_dialog_get_busy (dialog);
+}
+
+/* The mapped preferences row under @root titled @title. */
+static GtkWidget *
+find_row (GtkWidget  *root,
+          GType       type,
+          const char *title)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  qtr_app_test_collect (root, type, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (rows->pdata[i]), title) == 0)
+      return rows->pdata[i];
+  return NULL;
+}
+
+/* The mapped button under @root whose label or tooltip starts with @text. */
+static GtkWidget *
+find_button_like (GtkWidget  *root,
+                  const char *text)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  qtr_app_test_collect (root, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      const char *label = gtk_button_get_label (buttons->pdata[i]);
+      const char *tooltip = gtk_widget_get_tooltip_text (buttons->pdata[i]);
+
+      if ((label != NULL && g_str_has_prefix (label, text)) ||
+          (tooltip != NULL && g_str_has_prefix (tooltip, text)))
+        return buttons->pdata[i];
+    }
+  return NULL;
+}
+
+/* Alice makes a list, puts Bob (whom she follows) in it, renames it, takes him out and
+ * deletes it: her node has each change. */
+static void
+test_lists (Fixture       *fixture,
+            gconstpointer  data)
+{
+  GtkWidget *dialog, *list_row, *entry;
+
+  dialog = qtr_lists_dialog_new (fixture->window,
+                                 qtr_interactions_get_for_client (fixture->client));
+  gtk_window_present (GTK_WINDOW (dialog));
+  qtr_test_wait_until (lists_idle, dialog, "the lists load");
+  entry = qtr_app_test_find_named (dialog, "new-list-row");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Gardeners");
+  g_signal_emit_by_name (entry, "apply");
+  qtr_test_wait_until (lists_idle, dialog, "the list is made");
+  g_assert_cmpint (qtr_test_peer_count (fixture->alice,
+                                        "SELECT count(*) FROM lists WHERE title = 'Gardeners'"),
+                   ==, 1);
+  list_row = find_row (dialog, ADW_TYPE_EXPANDER_ROW, "Gardeners");
+  g_assert_nonnull (list_row);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (list_row), TRUE);
+  qtr_app_test_settle ();
+
+  /* Bob, found among the accounts Alice follows. */
+  entry = find_row (list_row, ADW_TYPE_ENTRY_ROW, "Add Someone You Follow");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "bob");
+  g_signal_emit_by_name (entry, "apply");
+  qtr_test_wait_until (lists_idle, dialog, "the search answers");
+  click (find_button_like (list_row, "Add @bob@"));
+  qtr_test_wait_until (lists_idle, dialog, "Bob is added");
+  g_assert_cmpint (qtr_test_peer_count (fixture->alice, "SELECT count(*) FROM list_members"),
+                   ==, 1);
+
+  /* Renamed; the rows are read again from the server. */
+  list_row = find_row (dialog, ADW_TYPE_EXPANDER_ROW, "Gardeners");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (list_row), TRUE);
+  qtr_app_test_settle ();
+  g_assert_nonnull (find_button_like (list_row, "Remove @bob@"));
+  entry = find_row (list_row, ADW_TYPE_ENTRY_ROW, "Title");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Growers");
+  g_signal_emit_by_name (entry, "apply");
+  qtr_test_wait_until (lists_idle, dialog, "the list is renamed");
+  g_assert_cmpint (qtr_test_peer_count (fixture->alice,
+                                        "SELECT count(*) FROM lists WHERE title = 'Growers'"),
+                   ==, 1);
+
+  list_row = find_row (dialog, ADW_TYPE_EXPANDER_ROW, "Growers");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (list_row), TRUE);
+  qtr_app_test_settle ();
+  click (find_button_like (list_row, "Remove @bob@"));
+  qtr_test_wait_until (lists_idle, dialog, "Bob is removed");
+  g_assert_cmpint (qtr_test_peer_count (fixture->alice, "SELECT count(*) FROM list_members"),
+                   ==, 0);
+
+  list_row = find_row (dialog, ADW_TYPE_EXPANDER_ROW, "Growers");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (list_row), TRUE);
+  qtr_app_test_settle ();
+  click (find_button_like (list_row, "_Delete List"));
+  qtr_test_wait_until (lists_idle, dialog, "the list is deleted");
+  g_assert_cmpint (qtr_test_peer_count (fixture->alice, "SELECT count(*) FROM lists"), ==, 0);
+  g_assert_null (find_row (dialog, ADW_TYPE_EXPANDER_ROW, "Growers"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 typedef struct {
   QtrFollowButton *button;
   QtrFollowState   state;
@@ -563,6 +671,8 @@ main (int   argc,
   g_test_add ("/app/interactions/report", Fixture, NULL, fixture_set_up, test_report,
               fixture_tear_down);
   g_test_add ("/app/interactions/profile", Fixture, NULL, fixture_set_up, test_profile,
+              fixture_tear_down);
+  g_test_add ("/app/interactions/lists", Fixture, NULL, fixture_set_up, test_lists,
               fixture_tear_down);
 
   return g_test_run ();
