@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "qtr-api-call.h"
 #include "qtr-json.h"
 
 /* QtrListsDialog: the user's lists: create one, rename or delete it, and add or remove its
@@ -32,55 +33,6 @@ G_DEFINE_FINAL_TYPE (QtrListsDialog, qtr_lists_dialog, ADW_TYPE_WINDOW)
 
 static void load (QtrListsDialog *self);
 
-typedef void (*AnswerFunc) (QtrListsDialog *self,
-                            JsonNode       *root,
-                            const char     *data);
-
-typedef struct {
-  QtrListsDialog *self;
-  AnswerFunc      answer;
-  char           *data;
-  char           *failure;
-} Call;
-
-static void
-call_free (Call *call)
-{
-  g_free (call->data);
-  g_free (call->failure);
-  g_free (call);
-}
-
-static void
-called_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Call *call = user_data;
-  QtrListsDialog *self = call->self;
-  g_autoptr(QtrApiResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
-
-  response = qtr_api_client_request_finish (QTR_API_CLIENT (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      call_free (call);
-      return;
-    }
-  self->busy--;
-  if (response == NULL)
-    {
-      /* Translators: %s is what failed ("Could not create the list"), then the server's
-       * reason */
-      g_autofree char *text = g_strdup_printf (_("%s: %s"), call->failure, error->message);
-
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
-    }
-  else if (call->answer != NULL)
-    call->answer (self, response->root, call->data);
-  call_free (call);
-}
-
 /* Sends a request; @answer gets the answer's JSON (and @data), a failure a toast. */
 static void
 send (QtrListsDialog     *self,
@@ -88,30 +40,20 @@ send (QtrListsDialog     *self,
       const char         *path,
       const char * const *query,
       const char * const *form,
-      AnswerFunc          answer,
+      QtrApiCallFunc      answer,
       const char         *data,
       const char         *failure)
 {
-  g_autoptr(QtrApiClient) client = qtr_interactions_dup_client (self->interactions);
-  Call *call;
-
-  if (client == NULL)
-    return;
-  call = g_new0 (Call, 1);
-  call->self = self;
-  call->answer = answer;
-  call->data = g_strdup (data);
-  call->failure = g_strdup (failure);
-  self->busy++;
-  qtr_api_client_request_async (client, method, path, query, form, NULL, self->cancellable,
-                                called_cb, call);
+  qtr_api_call (self->interactions, self->cancellable, self->toast_overlay, &self->busy, method,
+                path, query, form, answer, self, data, failure);
 }
 
 static void
-changed_cb (QtrListsDialog *self,
-            JsonNode       *root,
-            const char     *data)
+changed_cb (gpointer    owner,
+            JsonNode   *root,
+            const char *data)
 {
+  QtrListsDialog *self = owner;
   load (self);
 }
 
@@ -265,10 +207,11 @@ add_rows (QtrListsDialog *self,
 }
 
 static void
-members_loaded_cb (QtrListsDialog *self,
-                   JsonNode       *root,
-                   const char     *list_id)
+members_loaded_cb (gpointer    owner,
+                   JsonNode   *root,
+                   const char *list_id)
 {
+  QtrListsDialog *self = owner;
   GtkWidget *list_row = find_list_row (self, list_id);
 
   if (list_row != NULL)
@@ -276,10 +219,11 @@ members_loaded_cb (QtrListsDialog *self,
 }
 
 static void
-found_cb (QtrListsDialog *self,
-          JsonNode       *root,
-          const char     *list_id)
+found_cb (gpointer    owner,
+          JsonNode   *root,
+          const char *list_id)
 {
+  QtrListsDialog *self = owner;
   GtkWidget *list_row = find_list_row (self, list_id);
 
   if (list_row != NULL)
@@ -338,10 +282,11 @@ list_row_new (QtrListsDialog *self,
 }
 
 static void
-lists_loaded_cb (QtrListsDialog *self,
-                 JsonNode       *root,
-                 const char     *data)
+lists_loaded_cb (gpointer    owner,
+                 JsonNode   *root,
+                 const char *data)
 {
+  QtrListsDialog *self = owner;
   JsonArray *lists = root != NULL && JSON_NODE_HOLDS_ARRAY (root) ? json_node_get_array (root)
                                                                   : NULL;
 

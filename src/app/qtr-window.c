@@ -8,6 +8,7 @@
 #include "qtr-account-store.h"
 #include "qtr-api-client.h"
 #include "qtr-cache.h"
+#include "qtr-filters-dialog.h"
 #include "qtr-interactions.h"
 #include "qtr-lists-dialog.h"
 #include "qtr-login-page.h"
@@ -632,8 +633,10 @@ account_dialog_activated_cb (GtkWidget  *widget,
   interactions = qtr_interactions_get_for_client (self->session->client);
   if (g_str_equal (action_name, "win.edit-profile"))
     dialog = qtr_profile_dialog_new (GTK_WINDOW (self), interactions);
-  else
+  else if (g_str_equal (action_name, "win.lists"))
     dialog = qtr_lists_dialog_new (GTK_WINDOW (self), interactions);
+  else
+    dialog = qtr_filters_dialog_new (GTK_WINDOW (self), interactions);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -688,6 +691,8 @@ qtr_window_class_init (QtrWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.edit-profile", NULL,
                                    account_dialog_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.lists", NULL, account_dialog_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.filters", NULL,
+                                   account_dialog_activated_cb);
 }
 
 static void

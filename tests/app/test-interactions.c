@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "qtr-app-test.h"
+#include "qtr-filters-dialog.h"
 #include "qtr-follow-button.h"
 #include "qtr-interactions.h"
 #include "qtr-lists-dialog.h"
@@ -559,6 +560,94 @@ test_lists (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+static gboolean
+filters_idle (gpointer dialog)
+{
+  qtr_app_test_settle ();
+  return !qtr_filters_dialog_get_busy (dialog);
+}
+
+/* The switch of the row titled @title under @root. */
+static GtkSwitch *
+find_switch (GtkWidget  *root,
+             const char *title)
+{
+  GtkWidget *row = find_row (root, ADW_TYPE_ACTION_ROW, title);
+
+  g_assert_nonnull (row);
+  return GTK_SWITCH (qtr_app_test_find (row, GTK_TYPE_SWITCH));
+}
+
+/* Alice makes a filter, gives it keywords, contexts, an action and an end, then deletes it. */
+static void
+test_filters (Fixture       *fixture,
+              gconstpointer  data)
+{
+  GtkWidget *dialog, *filter_row, *entry;
+
+  dialog = qtr_filters_dialog_new (fixture->window,
+                                   qtr_interactions_get_for_client (fixture->client));
+  gtk_window_present (GTK_WINDOW (dialog));
+  qtr_test_wait_until (filters_idle, dialog, "the filters load");
+  entry = qtr_app_test_find_named (dialog, "new-filter-row");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Spoilers");
+  g_signal_emit_by_name (entry, "apply");
+  qtr_test_wait_until (filters_idle, dialog, "the filter is made");
+  g_assert_cmpint (qtr_test_peer_count (fixture->alice,
+                                        "SELECT count(*) FROM filters WHERE title = 'Spoilers'"
+                                        " AND action = 'warn'"),
+                   ==, 1);
+
+  filter_row = find_row (dialog, ADW_TYPE_EXPANDER_ROW, "Spoilers");
+  g_assert_nonnull (filter_row);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (filter_row), TRUE);
+  qtr_app_test_settle ();
+  g_assert_true (gtk_switch_get_active (find_switch (filter_row, "Home and Lists")));
+  g_assert_false (gtk_switch_get_active (find_switch (filter_row, "Profiles")));
+  gtk_editable_set_text (GTK_EDITABLE (find_row (filter_row, ADW_TYPE_ENTRY_ROW,
+                                                 "Keywords, Separated by Commas")),
+                         "ending, finale");
+  gtk_switch_set_active (find_switch (filter_row, "Whole Words Only"), FALSE);
+  gtk_switch_set_active (find_switch (filter_row, "Profiles"), TRUE);
+  gtk_switch_set_active (find_switch (filter_row, "Notifications"), FALSE);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (filter_row, ADW_TYPE_COMBO_ROW,
+                                                       "Filtered Posts")), 1);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (filter_row, ADW_TYPE_COMBO_ROW, "Ends")),
+                              5);
+  click (find_button_like (filter_row, "_Save"));
+  qtr_test_wait_until (filters_idle, dialog, "the filter is saved");
+  g_assert_cmpint (qtr_test_peer_count (fixture->alice,
+                                        "SELECT count(*) FROM filter_keywords"
+                                        " WHERE keyword IN ('ending', 'finale') AND whole_word = 0"),
+                   ==, 2);
+  g_assert_cmpint (qtr_test_peer_count (fixture->alice,
+                                        "SELECT count(*) FROM filters WHERE action = 'hide'"
+                                        " AND expires_at > 0"
+                                        " AND instr (context, 'account') > 0"
+                                        " AND instr (context, 'notifications') = 0"),
+                   ==, 1);
+
+  /* Read again from the server: the keywords show; saved again, they are not doubled. */
+  filter_row = find_row (dialog, ADW_TYPE_EXPANDER_ROW, "Spoilers");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (filter_row), TRUE);
+  qtr_app_test_settle ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (filter_row, ADW_TYPE_ENTRY_ROW,
+                                                                  "Keywords, Separated by Commas"))),
+                   ==, "ending, finale");
+  click (find_button_like (filter_row, "_Save"));
+  qtr_test_wait_until (filters_idle, dialog, "the filter is saved again");
+  g_assert_cmpint (qtr_test_peer_count (fixture->alice, "SELECT count(*) FROM filter_keywords"),
+                   ==, 2);
+
+  filter_row = find_row (dialog, ADW_TYPE_EXPANDER_ROW, "Spoilers");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (filter_row), TRUE);
+  qtr_app_test_settle ();
+  click (find_button_like (filter_row, "_Delete"));
+  qtr_test_wait_until (filters_idle, dialog, "the filter is deleted");
+  g_assert_cmpint (qtr_test_peer_count (fixture->alice, "SELECT count(*) FROM filters"), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 typedef struct {
   QtrFollowButton *button;
   QtrFollowState   state;
@@ -673,6 +762,8 @@ main (int   argc,
   g_test_add ("/app/interactions/profile", Fixture, NULL, fixture_set_up, test_profile,
               fixture_tear_down);
   g_test_add ("/app/interactions/lists", Fixture, NULL, fixture_set_up, test_lists,
+              fixture_tear_down);
+  g_test_add ("/app/interactions/filters", Fixture, NULL, fixture_set_up, test_filters,
               fixture_tear_down);
 
   return g_test_run ();
