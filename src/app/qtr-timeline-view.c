@@ -44,6 +44,8 @@ struct _QtrTimelineView
   guint               focus_tick_id;
   guint               restore_source_id;
   guint               position_idle_id;
+  guint               save_tick_id;
+  guint               save_ticks;
   gboolean            loading_older;
   gboolean            position_restored;
   gboolean            restore_scrolled;
@@ -242,13 +244,15 @@ first_visible_item (QtrTimelineView *self)
        child != NULL; child = gtk_widget_get_next_sibling (child))
     {
       QtrTimelineItem *item = get_child_item (child);
+      /* The row itself, not the list's separator under it. */
+      GtkWidget *row = gtk_widget_get_first_child (child);
       graphene_point_t top;
 
       if (item == NULL || !gtk_widget_get_child_visible (child) ||
-          !gtk_widget_compute_point (child, GTK_WIDGET (self->scrolled_window),
+          !gtk_widget_compute_point (row, GTK_WIDGET (self->scrolled_window),
                                      &GRAPHENE_POINT_INIT (0, 0), &top))
         continue;
-      if (top.y + gtk_widget_get_height (child) > 0 && top.y < first_y)
+      if (top.y + gtk_widget_get_height (row) > 0 && top.y < first_y)
         {
           first_y = top.y;
           first = item;
@@ -273,6 +277,42 @@ save_position_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Tick callbacks run before a frame's layout: at the second tick, the rows were laid out for
+ * the scroll that asked for it. */
+static gboolean
+save_position_tick_cb (GtkWidget     *widget,
+                       GdkFrameClock *clock,
+                       gpointer       user_data)
+{
+  QtrTimelineView *self = QTR_TIMELINE_VIEW (widget);
+
+  if (++self->save_ticks < 2)
+    return G_SOURCE_CONTINUE;
+  self->save_tick_id = 0;
+  if (self->position_idle_id == 0)
+    self->position_idle_id = g_idle_add_full (G_PRIORITY_LOW, save_position_idle_cb, self, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* What shows is known once the rows are laid out for the new scroll (at once while the view
+ * is not shown: it has no frames then). */
+static void
+schedule_save_position (QtrTimelineView *self)
+{
+  if (self->model == NULL || !self->position_restored)
+    return;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      /* A later scroll waits for its own layout. */
+      self->save_ticks = 0;
+      if (self->save_tick_id == 0)
+        self->save_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self),
+                                                           save_position_tick_cb, NULL, NULL);
+    }
+  else if (self->position_idle_id == 0)
+    self->position_idle_id = g_idle_add_full (G_PRIORITY_LOW, save_position_idle_cb, self, NULL);
+}
+
 static void
 adjustment_value_changed_cb (QtrTimelineView *self,
                              GtkAdjustment   *adjustment)
@@ -289,8 +329,7 @@ adjustment_value_changed_cb (QtrTimelineView *self,
    * look then. */
   if (gtk_adjustment_get_value (adjustment) > 0)
     self->position_restored = TRUE;
-  if (self->position_restored && self->position_idle_id == 0)
-    self->position_idle_id = g_idle_add_full (G_PRIORITY_LOW, save_position_idle_cb, self, NULL);
+  schedule_save_position (self);
 }
 
 static void
@@ -298,6 +337,8 @@ adjustment_changed_cb (QtrTimelineView *self,
                        GtkAdjustment   *adjustment)
 {
   maybe_load_older (self);
+  /* Rows measured anew (a taller row than estimated) move what shows without a scroll. */
+  schedule_save_position (self);
 }
 
 static void
@@ -593,6 +634,11 @@ qtr_timeline_view_dispose (GObject *object)
     }
   qtr_timeline_view_set_model (self, NULL);
   g_clear_handle_id (&self->position_idle_id, g_source_remove);
+  if (self->save_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->save_tick_id);
+      self->save_tick_id = 0;
+    }
   /* AdwBin keeps its child apart from the template's: let it go first. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), QTR_TYPE_TIMELINE_VIEW);
