@@ -17,7 +17,9 @@
  * bookmark then changes every copy at once (and each notifies, so each row follows), then
  * takes the server's answer, or puts every copy back as it was when the server says no; the
  * caller gets the server's reason. The last answer for each post is kept, so that a copy bound
- * later (a row scrolled into view in another timeline) shows it too. */
+ * later (a row scrolled into view in another timeline) shows it too. Actions on one post go to
+ * the server one after the other, in the order the user made them (a favourite and its undo
+ * sent at once could arrive the other way round); each shows at once all the same. */
 
 struct _QtrInteractions
 {
@@ -28,6 +30,7 @@ struct _QtrInteractions
   GHashTable *tracked;  /* id → GPtrArray of QtrStatus (weak) */
   GHashTable *latest;   /* id → QtrStatus, as the server last described it after an action */
   GHashTable *serials;  /* id → the serial of the last action started on it */
+  GHashTable *queued;   /* id → GQueue of GTask: actions waiting for the one on its way */
   guint       serial;
 };
 
@@ -96,6 +99,7 @@ typedef struct {
 
 typedef struct {
   char            *id;
+  char            *path;
   QtrStatusAction  action;
   guint            serial;
   GArray          *snapshots;  /* Snapshot */
@@ -111,6 +115,7 @@ static void
 status_request_free (StatusRequest *request)
 {
   g_free (request->id);
+  g_free (request->path);
   g_clear_pointer (&request->snapshots, g_array_unref);
   g_free (request);
 }
@@ -206,6 +211,44 @@ is_latest (QtrInteractions *self,
   return GPOINTER_TO_UINT (g_hash_table_lookup (self->serials, request->id)) == request->serial;
 }
 
+static void status_action_done_cb (GObject      *source,
+                                   GAsyncResult *result,
+                                   gpointer      user_data);
+
+/* Sends @task's action; takes @task. */
+static void
+send_status_action (QtrInteractions *self,
+                    GTask           *task)
+{
+  StatusRequest *request = g_task_get_task_data (task);
+  g_autoptr(QtrApiClient) client = qtr_interactions_dup_client (self);
+
+  if (client == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The account was closed");
+      g_object_unref (task);
+      return;
+    }
+  qtr_api_client_post_form_async (client, request->path, NULL, g_task_get_cancellable (task),
+                                  status_action_done_cb, task);
+}
+
+/* The action on @id that waited for the one that ended, if any. */
+static void
+send_next_status_action (QtrInteractions *self,
+                         const char      *id)
+{
+  GQueue *queue = g_hash_table_lookup (self->queued, id);
+  GTask *next = queue != NULL ? g_queue_pop_head (queue) : NULL;
+
+  if (next == NULL)
+    {
+      g_hash_table_remove (self->queued, id);
+      return;
+    }
+  send_status_action (self, next);
+}
+
 static void
 status_action_done_cb (GObject      *source,
                        GAsyncResult *result,
@@ -238,6 +281,7 @@ status_action_done_cb (GObject      *source,
         }
     }
 
+  send_next_status_action (self, request->id);
   /* An older request of the same post that ends after a newer one started changes nothing:
    * the newer one decides. */
   if (!is_latest (self, request))
@@ -496,6 +540,12 @@ profile_read_next (GTask *task)
 /* ---- GObject ------------------------------------------------------------------------------ */
 
 static void
+queue_free (gpointer data)
+{
+  g_queue_free_full (data, g_object_unref);
+}
+
+static void
 qtr_interactions_finalize (GObject *object)
 {
   QtrInteractions *self = QTR_INTERACTIONS (object);
@@ -513,6 +563,7 @@ qtr_interactions_finalize (GObject *object)
   g_clear_pointer (&self->tracked, g_hash_table_unref);
   g_clear_pointer (&self->latest, g_hash_table_unref);
   g_clear_pointer (&self->serials, g_hash_table_unref);
+  g_clear_pointer (&self->queued, g_hash_table_unref);
   g_weak_ref_clear (&self->client);
   g_free (self->account_id);
 
@@ -555,6 +606,7 @@ qtr_interactions_init (QtrInteractions *self)
                                          (GDestroyNotify) g_ptr_array_unref);
   self->latest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->serials = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->queued = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, queue_free);
 }
 
 /* ---- Public API --------------------------------------------------------------------------- */
@@ -700,7 +752,6 @@ qtr_interactions_status_async (QtrInteractions     *self,
   g_autoptr(QtrApiClient) client = NULL;
   g_autoptr(GPtrArray) copies = NULL;
   g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
   StatusRequest *request;
   gboolean flag = action_flag (action);
 
@@ -741,9 +792,16 @@ qtr_interactions_status_async (QtrInteractions     *self,
     }
 
   escaped = g_uri_escape_string (request->id, NULL, FALSE);
-  path = g_strdup_printf ("/api/v1/statuses/%s/%s", escaped, action_path (action));
-  qtr_api_client_post_form_async (client, path, NULL, cancellable, status_action_done_cb,
-                                  g_steal_pointer (&task));
+  request->path = g_strdup_printf ("/api/v1/statuses/%s/%s", escaped, action_path (action));
+  /* One at a time per post: a queue (empty while one action is on its way) says so. */
+  if (g_hash_table_contains (self->queued, request->id))
+    {
+      g_queue_push_tail (g_hash_table_lookup (self->queued, request->id),
+                         g_steal_pointer (&task));
+      return;
+    }
+  g_hash_table_insert (self->queued, g_strdup (request->id), g_queue_new ());
+  send_status_action (self, g_steal_pointer (&task));
 }
 
 /**
