@@ -280,11 +280,18 @@ bind (QtrStatusActions *self)
                                                  G_CONNECT_SWAPPED);
       if ((interactions = get_interactions (self)) != NULL)
         qtr_interactions_track_status (interactions, self->status);
+      /* The target first: the action's parameter is a string. */
       gtk_actionable_set_action_target (GTK_ACTIONABLE (self->reply_button), "s",
                                         qtr_status_get_id (shown));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->reply_button),
+                                      "win.reply-to-status");
     }
   else
-    gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->reply_button), NULL);
+    {
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->reply_button), NULL);
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->reply_button), NULL);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->reply_button), FALSE);
+    }
   build_menu (self);
   update (self);
 }

@@ -154,6 +154,48 @@ toggle_is_off (gpointer button)
 }
 
 static void
+record_parameter_cb (GSimpleAction *action,
+                     GVariant      *parameter,
+                     char         **out)
+{
+  g_free (*out);
+  *out = g_variant_dup_string (parameter, NULL);
+}
+
+/* With the window's win.reply-to-status (the compose window's), Reply and r send it the
+ * post's id, which finds the post again. */
+static gboolean
+replying_goes_to_window (Fixture   *fixture,
+                         GtkWidget *reply,
+                         QtrStatus *status)
+{
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) action = g_simple_action_new ("reply-to-status",
+                                                         G_VARIANT_TYPE_STRING);
+  g_autofree char *replied = NULL;
+  QtrStatus *found;
+
+  g_signal_connect (action, "activate", G_CALLBACK (record_parameter_cb), &replied);
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (action));
+  gtk_widget_insert_action_group (GTK_WIDGET (fixture->window), "win", G_ACTION_GROUP (group));
+  qtr_app_test_settle ();
+  g_assert_true (gtk_widget_get_sensitive (reply));
+  click (reply);
+  g_assert_cmpstr (replied, ==, qtr_status_get_id (status));
+  found = qtr_interactions_lookup_status (qtr_interactions_get_for_client (fixture->client),
+                                          replied);
+  g_assert_nonnull (found);
+  g_assert_cmpstr (qtr_status_get_id (found), ==, qtr_status_get_id (status));
+  g_clear_pointer (&replied, g_free);
+  qtr_timeline_view_select (fixture->view, 0);
+  qtr_app_test_settle ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->view), "timeline.reply", NULL));
+  g_assert_cmpstr (replied, ==, qtr_status_get_id (status));
+  gtk_widget_insert_action_group (GTK_WIDGET (fixture->window), "win", NULL);
+  return TRUE;
+}
+
+static void
 test_status_actions (Fixture       *fixture,
                      gconstpointer  data)
 {
@@ -185,6 +227,7 @@ test_status_actions (Fixture       *fixture,
                                     GTK_ACCESSIBLE_TRISTATE_FALSE);
   /* Replying is the compose window's: without it the button cannot be used. */
   g_assert_false (gtk_widget_get_sensitive (reply));
+  g_assert_true (replying_goes_to_window (fixture, reply, status));
 
   /* Favourite: the row shows it before the server answers, then Bob's node has the Like. */
   click (favourite);
@@ -648,6 +691,81 @@ test_filters (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+static gboolean
+has_message_dialog (gpointer user_data)
+{
+  GtkWidget **dialog = user_data;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        *dialog = GTK_WIDGET (window);
+    }
+  return *dialog != NULL;
+}
+
+static gboolean
+menu_has_action (GMenuModel *menu,
+                 const char *name)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+      g_autofree char *action = NULL;
+
+      if (section != NULL && menu_has_action (section, name))
+        return TRUE;
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &action) &&
+          g_str_equal (action, name))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Alice's own post: its menu has Edit and Delete instead of Mute, Block, Report; Delete asks
+ * first, then the post is gone from her node. */
+static void
+test_own_post (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *uri = qtr_test_peer_post (fixture->alice, "My own words");
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM statuses WHERE uri = '%s'", uri);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(QtrApiResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  QtrInteractions *interactions = qtr_interactions_get_for_client (fixture->client);
+  GtkWidget *actions, *dialog = NULL;
+  GMenuModel *menu;
+
+  qtr_api_client_get_async (fixture->client, "/api/v1/accounts/verify_credentials", NULL, NULL,
+                            qtr_test_got_result_cb, &result);
+  response = qtr_api_client_request_finish (fixture->client, qtr_test_wait_result (&result),
+                                            &error);
+  g_assert_no_error (error);
+  qtr_interactions_set_account_id (interactions,
+                                   json_object_get_string_member (json_node_get_object (response->root),
+                                                                  "id"));
+  show_timeline (fixture, qtr_timeline_new (fixture->client, NULL, NULL, QTR_TIMELINE_HOME,
+                                            NULL));
+  qtr_test_wait_until (has_status_actions, fixture->view, "the post's row shows its actions");
+  actions = qtr_app_test_find (GTK_WIDGET (fixture->view), QTR_TYPE_STATUS_ACTIONS);
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (find_button (fixture, "more-button")));
+  g_assert_true (menu_has_action (menu, "status.delete"));
+  g_assert_true (menu_has_action (menu, "win.edit-status"));
+  g_assert_true (menu_has_action (menu, "win.redraft-status"));
+  g_assert_false (menu_has_action (menu, "status.report"));
+  g_assert_false (menu_has_action (menu, "status.block-author"));
+
+  g_assert_true (gtk_widget_activate_action (actions, "status.delete", NULL));
+  qtr_test_wait_until (has_message_dialog, &dialog, "Delete asks first");
+  g_assert_cmpint (qtr_test_peer_count (fixture->alice, sql), ==, 1);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete");
+  qtr_test_peer_wait_rows (fixture->alice, 0, sql, "the post is deleted");
+}
+
 typedef struct {
   QtrFollowButton *button;
   QtrFollowState   state;
@@ -764,6 +882,8 @@ main (int   argc,
   g_test_add ("/app/interactions/lists", Fixture, NULL, fixture_set_up, test_lists,
               fixture_tear_down);
   g_test_add ("/app/interactions/filters", Fixture, NULL, fixture_set_up, test_filters,
+              fixture_tear_down);
+  g_test_add ("/app/interactions/own-post", Fixture, NULL, fixture_set_up, test_own_post,
               fixture_tear_down);
 
   return g_test_run ();
