@@ -27,6 +27,9 @@
 /* How often the way back to the reading position checks where the row is, in ms. */
 #define RESTORE_INTERVAL 16
 
+/* For how many frames after a scroll the reading position is taken again. */
+#define SAVE_FRAMES 10
+
 /* How close to the end (in screen heights) the older page is asked for. */
 #define LOAD_OLDER_SCREENS 1.0
 
@@ -261,24 +264,32 @@ first_visible_item (QtrTimelineView *self)
   return first;
 }
 
+static void
+save_position (QtrTimelineView *self)
+{
+  QtrTimelineItem *item;
+
+  /* While the view goes back to the saved position, that is the position. */
+  if (self->restore_source_id != 0)
+    return;
+  item = self->model != NULL ? first_visible_item (self) : NULL;
+  if (item != NULL && qtr_timeline_item_get_kind (item) != QTR_TIMELINE_ITEM_GAP)
+    qtr_timeline_set_read_position (self->model, qtr_timeline_item_get_id (item));
+}
+
 static gboolean
 save_position_idle_cb (gpointer user_data)
 {
   QtrTimelineView *self = user_data;
-  QtrTimelineItem *item;
 
   self->position_idle_id = 0;
-  /* While the view goes back to the saved position, that is the position. */
-  if (self->restore_source_id != 0)
-    return G_SOURCE_REMOVE;
-  item = self->model != NULL ? first_visible_item (self) : NULL;
-  if (item != NULL && qtr_timeline_item_get_kind (item) != QTR_TIMELINE_ITEM_GAP)
-    qtr_timeline_set_read_position (self->model, qtr_timeline_item_get_id (item));
+  save_position (self);
   return G_SOURCE_REMOVE;
 }
 
-/* Tick callbacks run before a frame's layout: at the second tick, the rows were laid out for
- * the scroll that asked for it. */
+/* Tick callbacks run before a frame's layout, and a list view may take more than one frame
+ * to lay its rows out for a scroll: for a few frames after one, each tick takes the position
+ * from what the last frame laid out. */
 static gboolean
 save_position_tick_cb (GtkWidget     *widget,
                        GdkFrameClock *clock,
@@ -286,11 +297,11 @@ save_position_tick_cb (GtkWidget     *widget,
 {
   QtrTimelineView *self = QTR_TIMELINE_VIEW (widget);
 
-  if (++self->save_ticks < 2)
+  if (self->save_ticks++ > 0)
+    save_position (self);
+  if (self->save_ticks < SAVE_FRAMES)
     return G_SOURCE_CONTINUE;
   self->save_tick_id = 0;
-  if (self->position_idle_id == 0)
-    self->position_idle_id = g_idle_add_full (G_PRIORITY_LOW, save_position_idle_cb, self, NULL);
   return G_SOURCE_REMOVE;
 }
 
