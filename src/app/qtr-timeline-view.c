@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "qtr-interactions.h"
 #include "qtr-status-row.h"
 #include "qtr-timeline-row.h"
 
@@ -44,6 +45,8 @@ struct _QtrTimelineView
   gulong              pending_id;
   gulong              items_changed_id;
   gulong              read_position_id;
+  QtrInteractions    *interactions;    /* of the model's account, while deleted_id is connected */
+  gulong              deleted_id;
   guint               focus_tick_id;
   guint               restore_source_id;
   guint               position_idle_id;
@@ -462,6 +465,15 @@ read_position_changed_cb (QtrTimelineView *self)
   restore_position (self);
 }
 
+/* The user deleted a post: it goes at once, whether or not the server streams. */
+static void
+status_deleted_cb (QtrTimelineView *self,
+                   const char      *id)
+{
+  if (self->model != NULL)
+    qtr_timeline_remove_status (self->model, id);
+}
+
 static gboolean
 focus_selected_tick_cb (GtkWidget     *widget,
                         GdkFrameClock *clock,
@@ -853,6 +865,9 @@ qtr_timeline_view_set_model (QtrTimelineView *self,
       g_clear_signal_handler (&self->items_changed_id, self->model);
       g_clear_signal_handler (&self->read_position_id, self->model);
     }
+  if (self->interactions != NULL)
+    g_clear_signal_handler (&self->deleted_id, self->interactions);
+  g_clear_object (&self->interactions);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->restore_source_id, g_source_remove);
@@ -876,6 +891,11 @@ qtr_timeline_view_set_model (QtrTimelineView *self,
       self->read_position_id = g_signal_connect_object (model, "notify::read-position",
                                                         G_CALLBACK (read_position_changed_cb),
                                                         self, G_CONNECT_SWAPPED);
+      self->interactions =
+        g_object_ref (qtr_interactions_get_for_client (qtr_timeline_get_client (model)));
+      self->deleted_id = g_signal_connect_object (self->interactions, "status-deleted",
+                                                  G_CALLBACK (status_deleted_cb), self,
+                                                  G_CONNECT_SWAPPED);
       qtr_timeline_set_at_top (model, gtk_adjustment_get_value (adjustment) <= 0);
       restore_position (self);
     }

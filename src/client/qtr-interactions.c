@@ -36,6 +36,7 @@ struct _QtrInteractions
 
 enum {
   STATUS_CHANGED,
+  STATUS_DELETED,
   RELATIONSHIP_CHANGED,
   N_SIGNALS
 };
@@ -431,6 +432,8 @@ deleted_cb (GObject      *source,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  g_signal_emit (g_task_get_source_object (task), signals[STATUS_DELETED], 0,
+                 (const char *) g_task_get_task_data (task));
   g_task_return_pointer (task, json_object_ref (object), (GDestroyNotify) json_object_unref);
 }
 
@@ -586,6 +589,15 @@ qtr_interactions_class_init (QtrInteractionsClass *klass)
   signals[STATUS_CHANGED] =
     g_signal_new ("status-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, QTR_TYPE_STATUS);
+  /**
+   * QtrInteractions::status-deleted:
+   * @id: the id of the user's post that was deleted
+   *
+   * The server deleted the post: views take it out (without waiting for the stream).
+   */
+  signals[STATUS_DELETED] =
+    g_signal_new ("status-deleted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   /**
    * QtrInteractions::relationship-changed:
    * @relationship: the relationship with an account, after the user's action
@@ -844,6 +856,7 @@ qtr_interactions_delete_status_async (QtrInteractions     *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, qtr_interactions_delete_status_async);
+  g_task_set_task_data (task, g_strdup (status_id), g_free);
   client = qtr_interactions_dup_client (self);
   if (client == NULL)
     {

@@ -708,6 +708,12 @@ has_message_dialog (gpointer user_data)
 }
 
 static gboolean
+timeline_is_empty (gpointer timeline)
+{
+  return g_list_model_get_n_items (timeline) == 0;
+}
+
+static gboolean
 menu_has_action (GMenuModel *menu,
                  const char *name)
 {
@@ -764,6 +770,7 @@ test_own_post (Fixture       *fixture,
   g_assert_cmpint (qtr_test_peer_count (fixture->alice, sql), ==, 1);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete");
   qtr_test_peer_wait_rows (fixture->alice, 0, sql, "the post is deleted");
+  qtr_test_wait_until (timeline_is_empty, fixture->timeline, "the post leaves the timeline");
 }
 
 typedef struct {
