@@ -11,6 +11,7 @@
 #include "qtr-open-uri.h"
 #include "qtr-poll-view.h"
 #include "qtr-preferences-window.h"
+#include "qtr-status-actions.h"
 
 /* QtrStatusRow: one post in a timeline.
  *
@@ -51,12 +52,7 @@ struct _QtrStatusRow
   GtkLabel       *content_label;
   GtkGrid        *media_grid;
   QtrPollView    *poll_view;
-  GtkWidget      *replies_box;
-  GtkLabel       *replies_label;
-  GtkWidget      *boosts_box;
-  GtkLabel       *boosts_label;
-  GtkWidget      *favourites_box;
-  GtkLabel       *favourites_label;
+  QtrStatusActions *actions;
 };
 
 enum {
@@ -296,40 +292,6 @@ show_media (QtrStatusRow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->media_grid), n > 0);
 }
 
-static void
-show_count (GtkWidget  *box,
-            GtkLabel   *label,
-            gint64      count,
-            const char *tooltip)
-{
-  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (count, 0));
-
-  gtk_label_set_label (label, text);
-  gtk_widget_set_tooltip_text (box, tooltip);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip,
-                                  -1);
-}
-
-static void
-show_counts (QtrStatusRow *self,
-             QtrStatus    *shown)
-{
-  int replies = (int) MIN (qtr_status_get_replies_count (shown), G_MAXINT);
-  int boosts = (int) MIN (qtr_status_get_reblogs_count (shown), G_MAXINT);
-  int favourites = (int) MIN (qtr_status_get_favourites_count (shown), G_MAXINT);
-  g_autofree char *replies_text = g_strdup_printf (ngettext ("%d reply", "%d replies", replies),
-                                                   replies);
-  g_autofree char *boosts_text = g_strdup_printf (ngettext ("%d boost", "%d boosts", boosts),
-                                                  boosts);
-  g_autofree char *favourites_text = g_strdup_printf (ngettext ("%d favourite",
-                                                                "%d favourites", favourites),
-                                                      favourites);
-
-  show_count (self->replies_box, self->replies_label, replies, replies_text);
-  show_count (self->boosts_box, self->boosts_label, boosts, boosts_text);
-  show_count (self->favourites_box, self->favourites_label, favourites, favourites_text);
-}
-
 /* The line above a boost or a reply. */
 static char *
 describe_context (QtrStatus   *status,
@@ -400,6 +362,7 @@ bind_status (QtrStatusRow *self)
   g_clear_pointer (&self->links, g_ptr_array_unref);
   clear_media (self);
   qtr_poll_view_set_status (self->poll_view, NULL);
+  qtr_status_actions_set_status (self->actions, self->status);
   if (shown == NULL)
     {
       update_accessible (self);
@@ -438,7 +401,6 @@ bind_status (QtrStatusRow *self)
   show_media (self, shown);
   qtr_poll_view_set_status (self->poll_view, shown);
   gtk_widget_set_visible (GTK_WIDGET (self->poll_view), qtr_status_get_poll (shown) != NULL);
-  show_counts (self, shown);
   update_accessible (self);
 }
 
@@ -636,13 +598,8 @@ qtr_status_row_class_init (QtrStatusRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QtrStatusRow, content_revealer);
   gtk_widget_class_bind_template_child (widget_class, QtrStatusRow, content_label);
   gtk_widget_class_bind_template_child (widget_class, QtrStatusRow, media_grid);
-  gtk_widget_class_bind_template_child (widget_class, QtrStatusRow, replies_box);
-  gtk_widget_class_bind_template_child (widget_class, QtrStatusRow, replies_label);
-  gtk_widget_class_bind_template_child (widget_class, QtrStatusRow, boosts_box);
-  gtk_widget_class_bind_template_child (widget_class, QtrStatusRow, boosts_label);
-  gtk_widget_class_bind_template_child (widget_class, QtrStatusRow, favourites_box);
-  gtk_widget_class_bind_template_child (widget_class, QtrStatusRow, favourites_label);
   gtk_widget_class_bind_template_child (widget_class, QtrStatusRow, poll_view);
+  gtk_widget_class_bind_template_child (widget_class, QtrStatusRow, actions);
   gtk_widget_class_bind_template_callback (widget_class, content_label_activate_link_cb);
   gtk_widget_class_bind_template_callback (widget_class, reveal_button_toggled_cb);
   gtk_widget_class_set_css_name (widget_class, "statusrow");
@@ -653,6 +610,7 @@ qtr_status_row_init (QtrStatusRow *self)
 {
   GtkWidget *author_widgets[2];
 
+  g_type_ensure (QTR_TYPE_STATUS_ACTIONS);
   gtk_widget_init_template (GTK_WIDGET (self));
   self->loader = g_object_ref (qtr_image_loader_get_default ());
   author_widgets[0] = GTK_WIDGET (self->avatar);
@@ -885,4 +843,17 @@ qtr_status_row_activate_link (QtrStatusRow *self,
     }
   qtr_open_uri (GTK_WIDGET (self), uri);
   return TRUE;
+}
+
+/**
+ * qtr_status_row_get_actions:
+ *
+ * Returns: (transfer none): the bar of the post's actions (reply, boost, favourite…)
+ */
+QtrStatusActions *
+qtr_status_row_get_actions (QtrStatusRow *self)
+{
+  g_return_val_if_fail (QTR_IS_STATUS_ROW (self), NULL);
+
+  return self->actions;
 }

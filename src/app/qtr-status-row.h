@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "qtr-image-loader.h"
+#include "qtr-status-actions.h"
 #include "qtr-status.h"
 
 G_BEGIN_DECLS
@@ -25,5 +26,6 @@ void            qtr_status_row_set_content_revealed (QtrStatusRow  *self,
 char           *qtr_status_row_dup_accessible_text (QtrStatusRow   *self);
 gboolean        qtr_status_row_activate_link       (QtrStatusRow   *self,
                                                     const char     *uri);
+QtrStatusActions *qtr_status_row_get_actions       (QtrStatusRow   *self);
 
 G_END_DECLS

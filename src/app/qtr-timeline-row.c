@@ -7,6 +7,7 @@
 
 #include "qtr-html.h"
 #include "qtr-notification-group-row.h"
+#include "qtr-status-actions.h"
 
 /* QtrTimelineRow: one item of a timeline, whatever its kind.
  *
@@ -16,7 +17,9 @@
  * so ("… mentioned you"); the other notifications (favourite, boost, follow, follow request,
  * edit, poll) a compact line with the account and an excerpt of the post. In a grouped list
  * (qtr_timeline_row_set_group()), those show as a QtrNotificationGroupRow: one line for the
- * favourites of a post, its boosts, or followers one after the other. */
+ * favourites of a post, its boosts, or followers one after the other.
+ * A follow request has Accept and Reject buttons; the answer shows in place (and stays with the
+ * notification, should the row be bound to it again). */
 
 struct _QtrTimelineRow
 {
@@ -36,6 +39,7 @@ struct _QtrTimelineRow
   GtkLabel        *compact_title;
   GtkLabel        *compact_excerpt;
   QtrNotificationGroupRow *group_row;
+  GtkWidget       *request_box;
 };
 
 enum {
@@ -92,6 +96,108 @@ describe_notification (QtrNotification *notification)
     }
 }
 
+/* ---- Follow requests ---------------------------------------------------------------------- */
+
+/* What the user answered to a follow request: kept on the notification. */
+#define ANSWER_KEY "qtr-follow-request-answer"
+
+static void
+show_request (QtrTimelineRow  *self,
+              QtrNotification *notification)
+{
+  const char *answer = g_object_get_data (G_OBJECT (notification), ANSWER_KEY);
+  const char *name = account_name (qtr_notification_get_account (notification));
+  g_autofree char *line = NULL;
+
+  gtk_widget_set_visible (self->request_box, answer == NULL);
+  gtk_widget_set_sensitive (self->request_box, TRUE);
+  if (answer == NULL)
+    return;
+  if (g_str_equal (answer, "accepted"))
+    /* Translators: %s is who asked to follow the user */
+    line = g_strdup_printf (_("You accepted %s’s request to follow you"), name);
+  else
+    /* Translators: %s is who asked to follow the user */
+    line = g_strdup_printf (_("You rejected %s’s request to follow you"), name);
+  gtk_label_set_text (self->compact_title, line);
+}
+
+typedef struct {
+  QtrTimelineRow  *row;           /* weak */
+  QtrNotification *notification;
+  gboolean         accept;
+} RequestAnswer;
+
+static void
+request_answered_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  RequestAnswer *answer = user_data;
+  g_autoptr(QtrRelationship) relationship = NULL;
+  g_autoptr(GError) error = NULL;
+
+  relationship = qtr_interactions_account_finish (QTR_INTERACTIONS (source), result, &error);
+  if (relationship != NULL)
+    g_object_set_data (G_OBJECT (answer->notification), ANSWER_KEY,
+                       (gpointer) (answer->accept ? "accepted" : "rejected"));
+  if (answer->row != NULL && answer->row->item != NULL &&
+      qtr_timeline_item_get_notification (answer->row->item) == answer->notification)
+    {
+      show_request (answer->row, answer->notification);
+      if (relationship == NULL)
+        {
+          g_autofree char *text = NULL;
+
+          /* Translators: %s is the server's reason */
+          text = g_strdup_printf (answer->accept ? _("Could not accept the request: %s")
+                                                 : _("Could not reject the request: %s"),
+                                  error->message);
+          qtr_show_toast (GTK_WIDGET (answer->row), text);
+        }
+    }
+  g_clear_weak_pointer (&answer->row);
+  g_object_unref (answer->notification);
+  g_free (answer);
+}
+
+static void
+answer_request (QtrTimelineRow *self,
+                gboolean        accept)
+{
+  QtrInteractions *interactions = qtr_find_interactions (GTK_WIDGET (self));
+  QtrNotification *notification;
+  RequestAnswer *answer;
+
+  if (self->item == NULL || interactions == NULL ||
+      (notification = qtr_timeline_item_get_notification (self->item)) == NULL ||
+      qtr_notification_get_account (notification) == NULL)
+    return;
+  answer = g_new0 (RequestAnswer, 1);
+  g_set_weak_pointer (&answer->row, self);
+  answer->notification = g_object_ref (notification);
+  answer->accept = accept;
+  gtk_widget_set_sensitive (self->request_box, FALSE);
+  qtr_interactions_account_async (interactions,
+                                  qtr_account_get_id (qtr_notification_get_account (notification)),
+                                  accept ? QTR_ACCOUNT_ACTION_AUTHORIZE : QTR_ACCOUNT_ACTION_REJECT,
+                                  NULL, request_answered_cb, answer);
+}
+
+static void
+accept_button_clicked_cb (QtrTimelineRow *self)
+{
+  answer_request (self, TRUE);
+}
+
+static void
+reject_button_clicked_cb (QtrTimelineRow *self)
+{
+  answer_request (self, FALSE);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
 static void
 show_notification (QtrTimelineRow  *self,
                    QtrNotification *notification)
@@ -115,6 +221,10 @@ show_notification (QtrTimelineRow  *self,
   gtk_label_set_text (self->compact_excerpt, excerpt != NULL ? excerpt : "");
   gtk_widget_set_visible (GTK_WIDGET (self->compact_excerpt), excerpt != NULL && *excerpt != '\0');
   gtk_widget_set_visible (self->compact, TRUE);
+  if (kind == QTR_NOTIFICATION_FOLLOW_REQUEST)
+    show_request (self, notification);
+  else
+    gtk_widget_set_visible (self->request_box, FALSE);
 }
 
 static void
@@ -215,7 +325,10 @@ qtr_timeline_row_class_init (QtrTimelineRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QtrTimelineRow, compact_title);
   gtk_widget_class_bind_template_child (widget_class, QtrTimelineRow, compact_excerpt);
   gtk_widget_class_bind_template_child (widget_class, QtrTimelineRow, group_row);
+  gtk_widget_class_bind_template_child (widget_class, QtrTimelineRow, request_box);
   gtk_widget_class_bind_template_callback (widget_class, gap_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, accept_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, reject_button_clicked_cb);
 }
 
 static void

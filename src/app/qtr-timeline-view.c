@@ -7,6 +7,7 @@
 
 #include "qtr-grouped-notifications.h"
 #include "qtr-notification-list.h"
+#include "qtr-interactions.h"
 #include "qtr-status-row.h"
 #include "qtr-timeline-row.h"
 
@@ -22,7 +23,7 @@
  *
  * Keyboard: j and k move the selection to the next and previous row and bring it into view;
  * Enter opens the selected post (::status-activated, also on a double click) or loads the
- * selected gap.
+ * selected gap; r, b and f reply to, boost and favourite the focused (else the selected) post.
  *
  * Scrolling: the view tells the timeline whether its top shows ("at-top"): new items that
  * arrive while the user reads further down are held by the timeline, so nothing moves; a
@@ -40,6 +41,8 @@
  * or from the server once discovery finished) still moves the view, in µs: later, the user is
  * reading, and a position another device saved never moves what shows. */
 #define RESTORE_WINDOW (10 * G_USEC_PER_SEC)
+/* For how many frames after a scroll the reading position is taken again. */
+#define SAVE_FRAMES 10
 
 /* How close to the end (in screen heights) the older page is asked for. */
 #define LOAD_OLDER_SCREENS 1.0
@@ -56,9 +59,13 @@ struct _QtrTimelineView
   gulong              pending_id;
   gulong              items_changed_id;
   gulong              read_position_id;
+  QtrInteractions    *interactions;    /* of the model's account, while deleted_id is connected */
+  gulong              deleted_id;
   guint               focus_tick_id;
   guint               restore_source_id;
   guint               position_idle_id;
+  guint               save_tick_id;
+  guint               save_ticks;
   gboolean            loading_older;
   gboolean            position_restored;
   gboolean            restore_scrolled;
@@ -292,13 +299,15 @@ first_visible_item (QtrTimelineView *self)
        child != NULL; child = gtk_widget_get_next_sibling (child))
     {
       QtrTimelineItem *item = get_child_item (child);
+      /* The row itself, not the list's separator under it. */
+      GtkWidget *row = gtk_widget_get_first_child (child);
       graphene_point_t top;
 
       if (item == NULL || !gtk_widget_get_child_visible (child) ||
-          !gtk_widget_compute_point (child, GTK_WIDGET (self->scrolled_window),
+          !gtk_widget_compute_point (row, GTK_WIDGET (self->scrolled_window),
                                      &GRAPHENE_POINT_INIT (0, 0), &top))
         continue;
-      if (top.y + gtk_widget_get_height (child) > 0 && top.y < first_y)
+      if (top.y + gtk_widget_get_height (row) > 0 && top.y < first_y)
         {
           first_y = top.y;
           first = item;
@@ -324,16 +333,14 @@ count_posts (QtrTimeline *model,
   return n;
 }
 
-static gboolean
-save_position_idle_cb (gpointer user_data)
+static void
+save_position (QtrTimelineView *self)
 {
-  QtrTimelineView *self = user_data;
   QtrTimelineItem *item;
 
-  self->position_idle_id = 0;
   /* While the view goes back to the saved position, that is the position. */
   if (self->restore_source_id != 0)
-    return G_SOURCE_REMOVE;
+    return;
   item = self->model != NULL ? first_visible_item (self) : NULL;
   if (item != NULL && qtr_timeline_item_get_kind (item) != QTR_TIMELINE_ITEM_GAP)
     qtr_timeline_set_read_position (self->model, qtr_timeline_item_get_id (item));
@@ -351,7 +358,53 @@ save_position_idle_cb (gpointer user_data)
           update_pending (self);
         }
     }
+}
+
+static gboolean
+save_position_idle_cb (gpointer user_data)
+{
+  QtrTimelineView *self = user_data;
+
+  self->position_idle_id = 0;
+  save_position (self);
   return G_SOURCE_REMOVE;
+}
+
+/* Tick callbacks run before a frame's layout, and a list view may take more than one frame
+ * to lay its rows out for a scroll: for a few frames after one, each tick takes the position
+ * from what the last frame laid out. */
+static gboolean
+save_position_tick_cb (GtkWidget     *widget,
+                       GdkFrameClock *clock,
+                       gpointer       user_data)
+{
+  QtrTimelineView *self = QTR_TIMELINE_VIEW (widget);
+
+  if (self->save_ticks++ > 0)
+    save_position (self);
+  if (self->save_ticks < SAVE_FRAMES)
+    return G_SOURCE_CONTINUE;
+  self->save_tick_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* What shows is known once the rows are laid out for the new scroll (at once while the view
+ * is not shown: it has no frames then). */
+static void
+schedule_save_position (QtrTimelineView *self)
+{
+  if (self->model == NULL || !self->position_restored)
+    return;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      /* A later scroll waits for its own layout. */
+      self->save_ticks = 0;
+      if (self->save_tick_id == 0)
+        self->save_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self),
+                                                           save_position_tick_cb, NULL, NULL);
+    }
+  else if (self->position_idle_id == 0)
+    self->position_idle_id = g_idle_add_full (G_PRIORITY_LOW, save_position_idle_cb, self, NULL);
 }
 
 static void
@@ -376,8 +429,7 @@ adjustment_value_changed_cb (QtrTimelineView *self,
    * look then. */
   if (gtk_adjustment_get_value (adjustment) > 0)
     self->position_restored = TRUE;
-  if (self->position_restored && self->position_idle_id == 0)
-    self->position_idle_id = g_idle_add_full (G_PRIORITY_LOW, save_position_idle_cb, self, NULL);
+  schedule_save_position (self);
 }
 
 static void
@@ -385,6 +437,8 @@ adjustment_changed_cb (QtrTimelineView *self,
                        GtkAdjustment   *adjustment)
 {
   maybe_load_older (self);
+  /* Rows measured anew (a taller row than estimated) move what shows without a scroll. */
+  schedule_save_position (self);
 }
 
 static void
@@ -509,6 +563,15 @@ read_position_changed_cb (QtrTimelineView *self)
   restore_position (self);
 }
 
+/* The user deleted a post: it goes at once, whether or not the server streams. */
+static void
+status_deleted_cb (QtrTimelineView *self,
+                   const char      *id)
+{
+  if (self->model != NULL)
+    qtr_timeline_remove_status (self->model, id);
+}
+
 static gboolean
 focus_selected_tick_cb (GtkWidget     *widget,
                         GdkFrameClock *clock,
@@ -605,6 +668,53 @@ open_activated_cb (GtkWidget  *widget,
     emit_status_activated (self, selected);
 }
 
+/* The actions bar of the post whose row has the focus, else of the selected one. */
+static GtkWidget *
+find_current_actions (QtrTimelineView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *child = NULL;
+  QtrStatusRow *status_row;
+
+  while (focus != NULL && focus != GTK_WIDGET (self->list_view))
+    {
+      child = focus;
+      focus = gtk_widget_get_parent (focus);
+    }
+  if (focus == NULL)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->selection),
+                                                       gtk_single_selection_get_selected (self->selection));
+
+      child = item != NULL ? find_row_widget (self, item) : NULL;
+    }
+  if (child == NULL || !QTR_IS_TIMELINE_ROW (gtk_widget_get_first_child (child)))
+    return NULL;
+  status_row = qtr_timeline_row_get_status_row (QTR_TIMELINE_ROW (gtk_widget_get_first_child (child)));
+  if (!gtk_widget_get_visible (GTK_WIDGET (status_row)))
+    return NULL;
+  return GTK_WIDGET (qtr_status_row_get_actions (status_row));
+}
+
+/* r, b, f: the post's own actions. */
+static void
+post_action_activated_cb (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  GtkWidget *actions = find_current_actions (QTR_TIMELINE_VIEW (widget));
+
+  if (actions == NULL)
+    return;
+  if (g_str_equal (action_name, "timeline.reply"))
+    gtk_widget_activate_action (actions, "status.reply", NULL);
+  else if (g_str_equal (action_name, "timeline.boost"))
+    gtk_widget_activate_action (actions, "status.boost", NULL);
+  else
+    gtk_widget_activate_action (actions, "status.favourite", NULL);
+}
+
 static void
 show_pending_activated_cb (GtkWidget  *widget,
                            const char *action_name,
@@ -651,6 +761,11 @@ qtr_timeline_view_dispose (GObject *object)
     }
   qtr_timeline_view_set_model (self, NULL);
   g_clear_handle_id (&self->position_idle_id, g_source_remove);
+  if (self->save_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->save_tick_id);
+      self->save_tick_id = 0;
+    }
   /* AdwBin keeps its child apart from the template's: let it go first. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), QTR_TYPE_TIMELINE_VIEW);
@@ -766,6 +881,13 @@ qtr_timeline_view_class_init (QtrTimelineViewClass *klass)
   gtk_widget_class_install_action (widget_class, "timeline.open", NULL, open_activated_cb);
   gtk_widget_class_install_action (widget_class, "timeline.show-pending", NULL,
                                    show_pending_activated_cb);
+  gtk_widget_class_install_action (widget_class, "timeline.reply", NULL, post_action_activated_cb);
+  gtk_widget_class_install_action (widget_class, "timeline.boost", NULL, post_action_activated_cb);
+  gtk_widget_class_install_action (widget_class, "timeline.favourite", NULL,
+                                   post_action_activated_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, 0, "timeline.reply", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, 0, "timeline.boost", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, 0, "timeline.favourite", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_j, 0, "timeline.next", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, 0, "timeline.previous", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "timeline.open", NULL);
@@ -854,6 +976,9 @@ qtr_timeline_view_set_model (QtrTimelineView *self,
       g_clear_signal_handler (&self->items_changed_id, self->model);
       g_clear_signal_handler (&self->read_position_id, self->model);
     }
+  if (self->interactions != NULL)
+    g_clear_signal_handler (&self->deleted_id, self->interactions);
+  g_clear_object (&self->interactions);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->restore_source_id, g_source_remove);
@@ -885,6 +1010,11 @@ qtr_timeline_view_set_model (QtrTimelineView *self,
       self->read_position_id = g_signal_connect_object (model, "notify::read-position",
                                                         G_CALLBACK (read_position_changed_cb),
                                                         self, G_CONNECT_SWAPPED);
+      self->interactions =
+        g_object_ref (qtr_interactions_get_for_client (qtr_timeline_get_client (model)));
+      self->deleted_id = g_signal_connect_object (self->interactions, "status-deleted",
+                                                  G_CALLBACK (status_deleted_cb), self,
+                                                  G_CONNECT_SWAPPED);
       qtr_timeline_set_at_top (model, gtk_adjustment_get_value (adjustment) <= 0);
       restore_position (self);
     }

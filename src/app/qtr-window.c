@@ -12,6 +12,9 @@
 #include "qtr-compose-window.h"
 #include "qtr-drafts.h"
 #include "qtr-feeds.h"
+#include "qtr-filters-dialog.h"
+#include "qtr-interactions.h"
+#include "qtr-lists-dialog.h"
 #include "qtr-login-page.h"
 #include "qtr-main-view.h"
 #include "qtr-node-assistant.h"
@@ -20,6 +23,7 @@
 #include "qtr-notifier.h"
 #include "qtr-open-uri.h"
 #include "qtr-preferences-window.h"
+#include "qtr-profile-dialog.h"
 #include "qtr-profile-page.h"
 #include "qtr-search.h"
 #include "qtr-server-info.h"
@@ -556,6 +560,15 @@ credentials_loaded_cb (GObject      *source,
     }
   session->search = qtr_search_new (session->client, NULL);
   qtr_main_view_set_search (session->window->main_view, session->search);
+  {
+    /* The user's own posts get Edit and Delete. */
+    const QtrStoredAccount *stored = qtr_account_store_lookup (session->window->store,
+                                                               session->handle);
+
+    if (stored != NULL)
+      qtr_interactions_set_account_id (qtr_interactions_get_for_client (session->client),
+                                       stored->account_id);
+  }
   discover (session);
   qtr_preferences_adopt_server_async (session->window->settings, session->client,
                                       session->cancellable, server_preferences_adopted_cb, NULL);
@@ -1035,6 +1048,92 @@ show_drafts_activated_cb (GtkWidget  *widget,
   qtr_compose_window_show_drafts (GTK_WINDOW (widget));
 }
 
+/* A post's bar asks for a compose window (win.reply-to-status, win.edit-status,
+ * win.redraft-status, with the post's id): the post is the one the session's interactions
+ * know. */
+static QtrStatus *
+lookup_session_status (QtrWindow *self,
+                       GVariant  *parameter)
+{
+  if (self->session == NULL || self->session->client == NULL)
+    return NULL;
+  return qtr_interactions_lookup_status (qtr_interactions_get_for_client (self->session->client),
+                                         g_variant_get_string (parameter, NULL));
+}
+
+static void
+redraft_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     QtrWindow        *self)
+{
+  QtrStatus *status = g_object_get_data (G_OBJECT (dialog), "qtr-status");
+
+  if (g_str_equal (response, "redraft") && status != NULL)
+    qtr_compose_window_new_redraft (GTK_WINDOW (self), status);
+}
+
+static void
+compose_for_status_activated_cb (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter)
+{
+  QtrWindow *self = QTR_WINDOW (widget);
+  QtrStatus *status = lookup_session_status (self, parameter);
+  GtkWidget *dialog;
+
+  if (status == NULL)
+    return;
+  if (g_str_equal (action_name, "win.reply-to-status"))
+    {
+      qtr_compose_window_new_reply (GTK_WINDOW (self), status);
+      return;
+    }
+  if (g_str_equal (action_name, "win.edit-status"))
+    {
+      qtr_compose_window_new_edit (GTK_WINDOW (self), status);
+      return;
+    }
+  /* Delete and redraft: the post goes first, with its boosts and favourites. */
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Delete and Redraft?"),
+                                   _("The post is deleted here and on the servers it went to, "
+                                     "with its boosts, favourites and replies; its text and "
+                                     "media open in a new post."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "redraft", _("Delete and _Redraft"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "redraft",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "qtr-status", g_object_ref (status),
+                          g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (redraft_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The open account's own dialogs: its profile, lists and filters. */
+static void
+account_dialog_activated_cb (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  QtrWindow *self = QTR_WINDOW (widget);
+  QtrInteractions *interactions;
+  GtkWidget *dialog;
+
+  if (self->session == NULL || self->session->client == NULL)
+    return;
+  interactions = qtr_interactions_get_for_client (self->session->client);
+  if (g_str_equal (action_name, "win.edit-profile"))
+    dialog = qtr_profile_dialog_new (GTK_WINDOW (self), interactions);
+  else if (g_str_equal (action_name, "win.lists"))
+    dialog = qtr_lists_dialog_new (GTK_WINDOW (self), interactions);
+  else
+    dialog = qtr_filters_dialog_new (GTK_WINDOW (self), interactions);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static gboolean
 qtr_window_close_request (GtkWindow *window)
 {
@@ -1104,6 +1203,17 @@ qtr_window_class_init (QtrWindowClass *klass)
                                    show_drafts_activated_cb);
   /* `n` writes a post, where no text field takes the key first. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, 0, "app.compose", NULL);
+  gtk_widget_class_install_action (widget_class, "win.reply-to-status", "s",
+                                   compose_for_status_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.edit-status", "s",
+                                   compose_for_status_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.redraft-status", "s",
+                                   compose_for_status_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.edit-profile", NULL,
+                                   account_dialog_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.lists", NULL, account_dialog_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.filters", NULL,
+                                   account_dialog_activated_cb);
 }
 
 static void

@@ -1271,3 +1271,30 @@ qtr_api_client_upload_async (QtrApiClient        *self,
   send_request (self, "POST", path, NULL, NULL, NULL, &extras, cancellable, callback,
                 user_data);
 }
+
+/**
+ * qtr_api_client_send_multipart_async:
+ * @method: `POST`, `PUT` or `PATCH`
+ * @multipart: the `multipart/form-data` body: text fields and files
+ *
+ * Sends a form with files (a profile's avatar and header); finish with
+ * qtr_api_client_request_finish().
+ */
+void
+qtr_api_client_send_multipart_async (QtrApiClient        *self,
+                                     const char          *method,
+                                     const char          *path,
+                                     SoupMultipart       *multipart,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  QtrApiRequestExtras extras = { .multipart = multipart };
+
+  g_return_if_fail (QTR_IS_API_CLIENT (self));
+  g_return_if_fail (is_known_method (method));
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (multipart != NULL);
+
+  send_request (self, method, path, NULL, NULL, NULL, &extras, cancellable, callback, user_data);
+}

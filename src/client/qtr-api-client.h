@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 G_BEGIN_DECLS
 
@@ -117,6 +118,13 @@ void            qtr_api_client_send_json_async   (QtrApiClient         *self,
                                                   gpointer              user_data);
 void            qtr_api_client_delete_async      (QtrApiClient         *self,
                                                   const char           *path,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+void            qtr_api_client_send_multipart_async (QtrApiClient      *self,
+                                                  const char           *method,
+                                                  const char           *path,
+                                                  SoupMultipart        *multipart,
                                                   GCancellable         *cancellable,
                                                   GAsyncReadyCallback   callback,
                                                   gpointer              user_data);

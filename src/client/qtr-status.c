@@ -899,3 +899,109 @@ qtr_card_free (QtrCard *card)
   g_free (card->provider_name);
   g_free (card);
 }
+
+/* Setters of what the user's own actions change: favourited, boosted, bookmarked and the
+ * counts. Each notifies only on a change, so that every row showing the post follows. */
+
+static void
+set_flag (QtrStatus *self,
+          gboolean  *field,
+          gboolean   value,
+          guint      prop_id)
+{
+  value = !!value;
+  if (*field == value)
+    return;
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
+static void
+set_count (QtrStatus *self,
+           gint64    *field,
+           gint64     value,
+           guint      prop_id)
+{
+  value = MAX (value, -1);
+  if (*field == value)
+    return;
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
+void
+qtr_status_set_favourited (QtrStatus *self,
+                           gboolean   favourited)
+{
+  g_return_if_fail (QTR_IS_STATUS (self));
+
+  set_flag (self, &self->favourited, favourited, PROP_FAVOURITED);
+}
+
+void
+qtr_status_set_reblogged (QtrStatus *self,
+                          gboolean   reblogged)
+{
+  g_return_if_fail (QTR_IS_STATUS (self));
+
+  set_flag (self, &self->reblogged, reblogged, PROP_REBLOGGED);
+}
+
+void
+qtr_status_set_bookmarked (QtrStatus *self,
+                           gboolean   bookmarked)
+{
+  g_return_if_fail (QTR_IS_STATUS (self));
+
+  set_flag (self, &self->bookmarked, bookmarked, PROP_BOOKMARKED);
+}
+
+/**
+ * qtr_status_set_reblogs_count:
+ * @count: the number of boosts, or -1 when unknown
+ */
+void
+qtr_status_set_reblogs_count (QtrStatus *self,
+                              gint64     count)
+{
+  g_return_if_fail (QTR_IS_STATUS (self));
+
+  set_count (self, &self->reblogs_count, count, PROP_REBLOGS_COUNT);
+}
+
+/**
+ * qtr_status_set_favourites_count:
+ * @count: the number of favourites, or -1 when unknown
+ */
+void
+qtr_status_set_favourites_count (QtrStatus *self,
+                                 gint64     count)
+{
+  g_return_if_fail (QTR_IS_STATUS (self));
+
+  set_count (self, &self->favourites_count, count, PROP_FAVOURITES_COUNT);
+}
+
+/**
+ * qtr_status_copy_interactions:
+ * @from: the same post, as the server described it later
+ *
+ * Takes from @from whether the user favourited, boosted and bookmarked the post, and its
+ * counts of replies, boosts and favourites.
+ */
+void
+qtr_status_copy_interactions (QtrStatus *self,
+                              QtrStatus *from)
+{
+  g_return_if_fail (QTR_IS_STATUS (self));
+  g_return_if_fail (QTR_IS_STATUS (from));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  set_flag (self, &self->favourited, from->favourited, PROP_FAVOURITED);
+  set_flag (self, &self->reblogged, from->reblogged, PROP_REBLOGGED);
+  set_flag (self, &self->bookmarked, from->bookmarked, PROP_BOOKMARKED);
+  set_count (self, &self->replies_count, from->replies_count, PROP_REPLIES_COUNT);
+  set_count (self, &self->reblogs_count, from->reblogs_count, PROP_REBLOGS_COUNT);
+  set_count (self, &self->favourites_count, from->favourites_count, PROP_FAVOURITES_COUNT);
+  g_object_thaw_notify (G_OBJECT (self));
+}

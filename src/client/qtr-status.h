@@ -35,6 +35,19 @@ GDateTime  *qtr_status_get_created_at             (QtrStatus *self);
 GDateTime  *qtr_status_get_edited_at              (QtrStatus *self);
 QtrAccount *qtr_status_get_account                (QtrStatus *self);
 QtrStatus  *qtr_status_get_reblog                 (QtrStatus *self);
+
+void        qtr_status_set_favourited             (QtrStatus *self,
+                                                   gboolean   favourited);
+void        qtr_status_set_reblogged              (QtrStatus *self,
+                                                   gboolean   reblogged);
+void        qtr_status_set_bookmarked             (QtrStatus *self,
+                                                   gboolean   bookmarked);
+void        qtr_status_set_reblogs_count          (QtrStatus *self,
+                                                   gint64     count);
+void        qtr_status_set_favourites_count       (QtrStatus *self,
+                                                   gint64     count);
+void        qtr_status_copy_interactions          (QtrStatus *self,
+                                                   QtrStatus *from);
 /**
  * QtrMention:
  * @id: the mentioned account's id

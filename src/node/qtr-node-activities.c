@@ -210,6 +210,19 @@ new_activity (QtrNode    *node,
   return activity;
 }
 
+/**
+ * qtr_node_new_activity:
+ * @type: the activity's type, such as `Flag`
+ *
+ * Returns: (transfer full): a new activity of the owner's, with a new id, to fill in and queue
+ */
+JsonObject *
+qtr_node_new_activity (QtrNode    *node,
+                       const char *type)
+{
+  return new_activity (node, type);
+}
+
 /* Queues the Accept or Reject (@type) of the Follow @follow_id of @follower. */
 static gboolean
 queue_follow_answer (QtrNode         *node,

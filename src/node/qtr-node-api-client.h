@@ -92,6 +92,7 @@ void qtr_node_handle_filter_status_delete (QtrNode *node, SoupServerMessage *msg
                                            GHashTable *params);
 void qtr_node_handle_followed_tags      (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_tag                (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
+void qtr_node_handle_report             (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_tag_follow         (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_empty_list         (QtrNode *node, SoupServerMessage *msg, GHashTable *params);
 void qtr_node_handle_instance_peers     (QtrNode *node, SoupServerMessage *msg, GHashTable *params);

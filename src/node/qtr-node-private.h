@@ -134,6 +134,8 @@ gboolean       qtr_node_receive_note_delete (QtrNode      *node,
                                              GError      **error);
 gboolean       qtr_visibility_from_string (const char    *name,
                                            QtrVisibility *visibility);
+JsonObject    *qtr_node_new_activity   (QtrNode             *node,
+                                        const char          *type);
 gboolean       qtr_node_queue_activity (QtrNode             *node,
                                         JsonObject          *activity,
                                         const char * const  *inboxes,

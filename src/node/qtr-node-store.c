@@ -439,6 +439,23 @@ static const char * const migrations[] = {
   "DROP TABLE notifications;"
   "ALTER TABLE notifications_new RENAME TO notifications;"
   "CREATE INDEX notifications_by_time ON notifications (created_at);",
+
+  /* 16: the owner's reports of accounts (POST /api/v1/reports), with the posts they name; the
+   * Flag's id when a copy went to the account's server. */
+  "CREATE TABLE reports ("
+  "  id INTEGER PRIMARY KEY,"
+  "  actor_id INTEGER NOT NULL REFERENCES remote_actors (id) ON DELETE CASCADE,"
+  "  comment TEXT NOT NULL DEFAULT '',"
+  "  category TEXT NOT NULL DEFAULT 'other'"
+  "    CHECK (category IN ('spam', 'legal', 'violation', 'other')),"
+  "  flag_uri TEXT,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE report_statuses ("
+  "  report_id INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,"
+  "  status_uri TEXT NOT NULL,"
+  "  PRIMARY KEY (report_id, status_uri)"
+  ");",
 };
 
 void

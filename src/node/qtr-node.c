@@ -177,6 +177,7 @@ static const QtrRoute routes[] = {
   { "GET", "/api/v1/tags/:name", qtr_node_handle_tag },
   { "POST", "/api/v1/tags/:name/follow", qtr_node_handle_tag_follow },
   { "POST", "/api/v1/tags/:name/unfollow", qtr_node_handle_tag_follow },
+  { "POST", "/api/v1/reports", qtr_node_handle_report },
   { "GET", "/api/v1/custom_emojis", qtr_node_handle_empty_list },
   { "GET", "/api/v1/trends/tags", qtr_node_handle_empty_list },
   { "GET", "/api/v1/trends/statuses", qtr_node_handle_empty_list },

@@ -1454,6 +1454,15 @@ first_visible_post (QtrTimelineView *view)
   return id;
 }
 
+/* Whether the timeline's reading position is the first post in view (taken once the rows are
+ * laid out for the scroll). */
+static gboolean
+reads_first_visible (gpointer view)
+{
+  return g_strcmp0 (qtr_timeline_get_read_position (qtr_timeline_view_get_model (view)),
+                    first_visible_post (view)) == 0;
+}
+
 /* Whether the first post in view is the one set as "qtr-expected" on @view. */
 static gboolean
 shows_expected_first (gpointer view)
@@ -1730,6 +1739,7 @@ test_window_timelines (void)
   qtr_app_test_settle ();
   gtk_adjustment_set_value (vadjustment (home), 900);
   qtr_app_test_settle ();
+  qtr_test_wait_until (reads_first_visible, home, "the reading position follows the scroll");
   read_position = g_strdup (first_visible_post (home));
   g_assert_cmpstr (qtr_timeline_get_read_position (qtr_timeline_view_get_model (home)), ==,
                    read_position);

@@ -228,6 +228,38 @@ qtr_test_node_follow (QtrTestNode *follower,
 
 /* HTTP */
 
+/**
+ * qtr_test_node_mint_token:
+ *
+ * Registers an app (its own client id each time) on @node and issues its owner's access token for it ("read write follow
+ * push"), as the OAuth flow would.
+ *
+ * Returns: (transfer full): the token, for `Authorization: Bearer`
+ */
+char *
+qtr_test_node_mint_token (QtrTestNode *node)
+{
+  static guint n_apps;
+  g_autofree char *client_id = g_strdup_printf ("test-client-%u", ++n_apps);
+  QtrNodeStore *store = qtr_node_get_store (node->node);
+  QtrOAuthApp app = { 0, "Test client", "https://example.org/client", "urn:ietf:wg:oauth:2.0:oob",
+                      "read write follow push", client_id, "secret-hash" };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hash = NULL;
+  char *token;
+  gint64 app_row;
+
+  app_row = qtr_node_store_add_app (store, &app, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (app_row, >, 0);
+  token = qtr_oauth_new_token ();
+  hash = qtr_oauth_hash_token (token);
+  g_assert_cmpint (qtr_node_store_add_token (store, hash, app_row, TRUE,
+                                             "read write follow push", &error), >, 0);
+  g_assert_no_error (error);
+  return token;
+}
+
 void
 qtr_test_answer_clear (QtrTestAnswer *answer)
 {
@@ -474,35 +506,3 @@ qtr_test_server_count_requests (QtrTestServer *server,
   return n;
 }
 
-/**
- * qtr_test_node_mint_token:
- *
- * Registers a client app on @node and issues its owner's access token with the scopes
- * `read write follow`, as the OAuth flow would at its end.
- *
- * Returns: (transfer full): the token, for `Authorization: Bearer`
- */
-char *
-qtr_test_node_mint_token (QtrTestNode *node)
-{
-  static guint n_apps;
-  g_autofree char *client_id = g_strdup_printf ("test-client-%u", ++n_apps);
-  QtrOAuthApp app = { 0, "Test client", "https://example.org/client",
-                      "urn:ietf:wg:oauth:2.0:oob", "read write follow", client_id,
-                      "secret-hash" };
-  QtrNodeStore *store = qtr_node_get_store (node->node);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *hash = NULL;
-  char *token;
-  gint64 app_row;
-
-  app_row = qtr_node_store_add_app (store, &app, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (app_row, >, 0);
-  token = qtr_oauth_new_token ();
-  hash = qtr_oauth_hash_token (token);
-  g_assert_cmpint (qtr_node_store_add_token (store, hash, app_row, TRUE, "read write follow",
-                                             &error), >, 0);
-  g_assert_no_error (error);
-  return token;
-}
