@@ -330,6 +330,9 @@ qtr_notification_group_row_can_show (QtrNotificationGroup *group)
   if (qtr_timeline_item_get_kind (lead) != QTR_TIMELINE_ITEM_NOTIFICATION)
     return FALSE;
   kind = qtr_notification_group_get_kind (group);
+  /* A follow request has its Accept and Reject buttons in the timeline row's own line. */
+  if (kind == QTR_NOTIFICATION_FOLLOW_REQUEST)
+    return FALSE;
   return !((kind == QTR_NOTIFICATION_MENTION || kind == QTR_NOTIFICATION_STATUS) &&
            qtr_notification_group_get_status (group) != NULL);
 }
