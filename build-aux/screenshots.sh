@@ -16,9 +16,9 @@ builddir=${1:-$top/_build}
 prefix=${QUITTER_PREFIX:-$top/_install}
 out="$top/data/screenshots"
 
-for tool in Xvfb import xwininfo gapplication gnome-keyring-daemon secret-tool; do
+for tool in Xvfb import xwininfo xdotool curl gapplication gnome-keyring-daemon secret-tool; do
   command -v "$tool" >/dev/null || {
-    echo "screenshots.sh: $tool is missing (apt-get install xvfb imagemagick x11-utils libglib2.0-bin gnome-keyring libsecret-tools)" >&2
+    echo "screenshots.sh: $tool is missing (apt-get install xvfb imagemagick x11-utils xdotool curl libglib2.0-bin gnome-keyring libsecret-tools)" >&2
     exit 1
   }
 done
@@ -105,36 +105,91 @@ wait_delivered bob
 sleep 2
 token=$("$node_bin" token --data-dir "$nodes/alice" --scopes "read write follow push")
 
+# The API id of alice's first post, and of nothing else: the thread to show.
+first_id=$(curl -s -H "Authorization: Bearer $token" \
+  "http://127.0.0.1:$alice_port/api/v1/accounts/1/statuses?limit=40" |
+  python3 -c 'import json,sys; print(next(s["id"] for s in json.load(sys.stdin) if "rabbit hole" in s["content"]))')
+bob="@bob@127.0.0.1:$bob_port"
+
+# One session of the real app, signed in to alice's node with the token in a private keyring;
+# the app's own node is alice's (run beside it by quitter-node, as a systemd unit would).
+cat >"$nodes/session.sh" <<'SESSION'
+set -e
+prefix=$1 display=$2 out=$3 lang=$4 token=$5 alice=$6 server=$7 first_id=$8 bob=$9 node_dir=${10}
+mkdir -p "$XDG_DATA_HOME/quitter" "$XDG_CONFIG_HOME/glib-2.0/settings"
+printf "screenshots" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+# The daemon forks: wait until it owns the secrets name, or D-Bus would start a second, locked one.
+for _ in $(seq 100); do
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets | grep -q true && break
+  sleep 0.1
+done
+printf '{"client_id":"","client_secret":"","access_token":"%s"}' "$token" |
+  secret-tool store --label="Quitter: $alice" xdg:schema io.github.quitter.Quitter \
+    server "$server" account-id 1 handle "$alice"
+printf "[accounts]\nactive=%s\n\n[account %s]\nserver=%s\naccount-id=1\nhandle=%s\ndisplay-name=Alice Liddell\n" \
+  "$alice" "$alice" "$server" "$alice" > "$XDG_DATA_HOME/quitter/accounts.ini"
+# The app's node folder is alice's: the app finds it served by quitter-node and uses that one.
+ln -s "$node_dir" "$XDG_DATA_HOME/quitter/node"
+printf "[io/github/quitter/Quitter]\nnode-folder='%s'\n" "$XDG_DATA_HOME/quitter/node" \
+  > "$XDG_CONFIG_HOME/glib-2.0/settings/keyfile"
+action() { gapplication action io.github.quitter.Quitter "$@"; sleep 2; }
+# A window of the app by its title, as the app translates it (a dialog or a compose window).
+window_titled() {
+  local title
+  title=$(TEXTDOMAINDIR="$prefix/share/locale" LANGUAGE=$lang gettext -d quitter "$1")
+  xwininfo -display "$display" -root -tree | grep -F "\"$title\"" | awk '{ print $1; exit }'
+}
+shot() { import -display "$display" -window root -crop 960x680+0+0 "$out/$1-$lang.png"; }
+shot_window() { import -display "$display" -window "$(window_titled "$2")" "$out/$1-$lang.png"; }
+
+"$prefix/bin/quitter" & app=$!
+for _ in $(seq 50); do
+  xwininfo -display "$display" -root -tree | grep -q '"Quitter"' && break
+  sleep 0.2
+done
+sleep 3
+shot home
+action show-notifications "'$alice'"
+shot notifications
+action open-status "'$first_id'"
+sleep 1
+shot thread
+action open-profile "'$bob'"
+sleep 1
+shot profile
+action compose
+case $lang in
+  es) text="Té con el Sombrerero a las seis. ¿Quién más viene? #teaparty" ;;
+  sv) text="Te med Hattmakaren klockan sex. Vem mer kommer? #teaparty" ;;
+  *) text="Tea with the Hatter at six. Who else is coming? #teaparty" ;;
+esac
+DISPLAY=$display xdotool type --delay 5 "$text"
+sleep 1
+shot_window compose "New Post"
+DISPLAY=$display xdotool key ctrl+w
+sleep 1
+action node-preferences
+shot_window node-preferences "Preferences"
+kill "$app"
+SESSION
+
 shoot_main() {
   local lang=$1
-  DISPLAY=$display LANGUAGE=$lang LC_ALL=C.UTF-8 GSETTINGS_BACKEND=memory GDK_BACKEND=x11 \
+  DISPLAY=$display LANGUAGE=$lang LC_ALL=C.UTF-8 GSETTINGS_BACKEND=keyfile GDK_BACKEND=x11 \
   XDG_DATA_DIRS="$prefix/share:/usr/local/share:/usr/share" \
   HOME="$nodes/home-$lang" XDG_DATA_HOME="$nodes/home-$lang/data" \
   XDG_CONFIG_HOME="$nodes/home-$lang/config" XDG_CACHE_HOME="$nodes/home-$lang/cache" \
-  dbus-run-session -- bash -c '
-    set -e
-    mkdir -p "$XDG_DATA_HOME/quitter"
-    printf "screenshots" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-    printf "{\"client_id\":\"\",\"client_secret\":\"\",\"access_token\":\"%s\"}" "$5" |
-      secret-tool store --label="Quitter: $6" xdg:schema io.github.quitter.Quitter \
-        server "$7" account-id 1 handle "$6"
-    printf "[accounts]\nactive=%s\n\n[account %s]\nserver=%s\naccount-id=1\nhandle=%s\ndisplay-name=Alice Liddell\n" \
-      "$6" "$6" "$7" "$6" > "$XDG_DATA_HOME/quitter/accounts.ini"
-    "$1/bin/quitter" & app=$!
-    for _ in $(seq 50); do
-      xwininfo -display "$2" -root -tree | grep -q "\"Quitter\"" && break
-      sleep 0.2
-    done
-    sleep 3
-    import -display "$2" -window root "$3/home-$4.png"
-    kill "$app"
-  ' shoot "$prefix" "$display" "$out" "$lang" "$token" "$alice" "http://127.0.0.1:$alice_port"
+  dbus-run-session -- bash "$nodes/session.sh" "$prefix" "$display" "$out" "$lang" "$token" \
+    "$alice" "http://127.0.0.1:$alice_port" "$first_id" "$bob" "$nodes/alice"
 }
 
 for lang in en es sv; do
   shoot "$lang"
   shoot_main "$lang"
-  echo "data/screenshots/home-$lang.png"
+  for page in home notifications thread profile compose node-preferences; do
+    echo "data/screenshots/$page-$lang.png"
+  done
   echo "data/screenshots/welcome-$lang.png data/screenshots/about-$lang.png"
 done
 cp "$out/welcome-en.png" "$out/welcome.png"

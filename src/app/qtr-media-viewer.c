@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 
 #include "qtr-open-uri.h"
+#include "qtr-preferences-window.h"
 
 /* QtrMediaViewer: a post's attachments, one at a time, in a window of their own over the main
  * window (opened by a click on a thumbnail).
@@ -230,6 +231,9 @@ show_playable (QtrMediaViewer     *self,
   g_signal_connect_object (stream, "notify::error", G_CALLBACK (stream_error_changed_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_video_set_media_stream (self->video, stream);
+  /* Or it waits for the play button (Preferences). */
+  if (qtr_preferences_get_autoplay_media ())
+    gtk_media_stream_play (stream);
   gtk_stack_set_visible_child_name (self->stack, "video");
   gtk_widget_set_visible (self->zoom_box, FALSE);
 }

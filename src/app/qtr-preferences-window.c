@@ -29,6 +29,7 @@ struct _QtrPreferencesWindow
   AdwComboRow          *style_row;
   AdwComboRow          *visibility_row;
   GtkSwitch            *sensitive_switch;
+  GtkSwitch            *autoplay_switch;
   GtkSpinButton        *image_cache_spin;
   GtkSwitch            *background_switch;
 };
@@ -97,6 +98,7 @@ qtr_preferences_window_class_init (QtrPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QtrPreferencesWindow, style_row);
   gtk_widget_class_bind_template_child (widget_class, QtrPreferencesWindow, visibility_row);
   gtk_widget_class_bind_template_child (widget_class, QtrPreferencesWindow, sensitive_switch);
+  gtk_widget_class_bind_template_child (widget_class, QtrPreferencesWindow, autoplay_switch);
   gtk_widget_class_bind_template_child (widget_class, QtrPreferencesWindow, image_cache_spin);
   gtk_widget_class_bind_template_child (widget_class, QtrPreferencesWindow, background_switch);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
@@ -115,6 +117,8 @@ qtr_preferences_window_init (QtrPreferencesWindow *self)
                                 "selected", G_SETTINGS_BIND_DEFAULT, choice_to_position,
                                 position_to_choice, (gpointer) visibilities, NULL);
   g_settings_bind (self->settings, "show-sensitive-media", self->sensitive_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "autoplay-media", self->autoplay_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "image-cache-size",
                    gtk_spin_button_get_adjustment (self->image_cache_spin), "value",
@@ -251,14 +255,10 @@ qtr_preferences_adopt_server_finish (GAsyncResult  *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/**
- * qtr_preferences_get_show_sensitive_media:
- *
- * Returns: whether media marked sensitive show at once (`show-sensitive-media`); %FALSE where
- *   the app's settings schema is not installed
- */
-gboolean
-qtr_preferences_get_show_sensitive_media (void)
+/* A boolean preference; %FALSE where the app's settings schema is not installed (as in the
+ * tests of widgets alone). */
+static gboolean
+get_boolean (const char *key)
 {
   static GSettings *settings;
 
@@ -271,5 +271,29 @@ qtr_preferences_get_show_sensitive_media (void)
         return FALSE;
       settings = g_settings_new (APP_ID);
     }
-  return g_settings_get_boolean (settings, "show-sensitive-media");
+  return g_settings_get_boolean (settings, key);
+}
+
+/**
+ * qtr_preferences_get_show_sensitive_media:
+ *
+ * Returns: whether media marked sensitive show at once (`show-sensitive-media`); %FALSE where
+ *   the app's settings schema is not installed
+ */
+gboolean
+qtr_preferences_get_show_sensitive_media (void)
+{
+  return get_boolean ("show-sensitive-media");
+}
+
+/**
+ * qtr_preferences_get_autoplay_media:
+ *
+ * Returns: whether videos, animations and audio play as soon as the viewer shows them
+ *   (`autoplay-media`); %FALSE where the app's settings schema is not installed
+ */
+gboolean
+qtr_preferences_get_autoplay_media (void)
+{
+  return get_boolean ("autoplay-media");
 }

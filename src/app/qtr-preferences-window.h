@@ -19,6 +19,7 @@ GSettings            *qtr_preferences_window_get_settings (QtrPreferencesWindow 
 
 void                  qtr_preferences_apply_color_scheme  (GSettings            *settings);
 gboolean              qtr_preferences_get_show_sensitive_media (void);
+gboolean              qtr_preferences_get_autoplay_media       (void);
 void                  qtr_preferences_adopt_server_async  (GSettings            *settings,
                                                            QtrApiClient         *client,
                                                            GCancellable         *cancellable,

@@ -71,6 +71,7 @@ struct _QtrTimelineView
   gboolean            restore_scrolled;
   char               *restore_id;     /* the position being gone back to */
   guint               restore_attempts;
+  gint64              restore_started;   /* µs, monotonic */
   gint64              model_set_at;   /* monotonic µs */
   guint               n_above;        /* posts that came in above while the top did not show */
 
@@ -451,7 +452,7 @@ edge_reached_cb (QtrTimelineView *self,
 
 /* Scrolls to the reading position once the list is laid out (before, the list view has no
  * rows to scroll by): first the list brings the row into view, then, a frame at a time, the
- * row goes to the top of the view, where the user was. Gives up after a second or so. A
+ * row goes to the top of the view, where the user was. Gives up after 60 tries and 5 s. A
  * timeout rather than a tick callback: it runs whether or not the view was realized yet. */
 static gboolean
 restore_timeout_cb (gpointer user_data)
@@ -471,7 +472,11 @@ restore_timeout_cb (gpointer user_data)
     return G_SOURCE_CONTINUE;
   if (self->model != NULL && self->restore_id != NULL)
     item = find_shown (self, self->restore_id, &position);
-  if (item == NULL || self->restore_attempts++ > 60)
+  /* At least 60 tries and 5 seconds: on a busy machine frames come seldom, and a try before
+   * the next layout sees the rows where they were. */
+  if (item == NULL ||
+      (self->restore_attempts++ > 60 &&
+       g_get_monotonic_time () - self->restore_started > 5 * G_USEC_PER_SEC))
     goto done;
   row = find_row_widget (self, item);
   if (!self->restore_scrolled || row == NULL)
@@ -533,6 +538,7 @@ restore_position (QtrTimelineView *self)
   g_free (self->restore_id);
   self->restore_id = g_strdup (id);
   self->restore_attempts = 0;
+  self->restore_started = g_get_monotonic_time ();
   if (self->restore_source_id == 0)
     self->restore_source_id = g_timeout_add (RESTORE_INTERVAL, restore_timeout_cb, self);
 }

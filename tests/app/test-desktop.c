@@ -560,7 +560,7 @@ test_preferences (void)
   qtr_app_test_collect (GTK_WIDGET (preferences), ADW_TYPE_COMBO_ROW, combos);
   qtr_app_test_collect (GTK_WIDGET (preferences), GTK_TYPE_SWITCH, switches);
   g_assert_cmpuint (combos->len, ==, 2);
-  g_assert_cmpuint (switches->len, ==, 2);
+  g_assert_cmpuint (switches->len, ==, 3);
 
   /* Style: dark, light, the system's. */
   adw_combo_row_set_selected (combos->pdata[0], 2);
@@ -587,9 +587,14 @@ test_preferences (void)
   g_assert_false (sensitive_media_covered ());
   g_assert_true (g_settings_get_boolean (settings, "show-sensitive-media"));
   g_assert_true (qtr_preferences_get_show_sensitive_media ());
-  gtk_switch_set_active (switches->pdata[1], TRUE);
-  g_assert_true (g_settings_get_boolean (settings, "run-in-background"));
+  g_assert_true (gtk_switch_get_active (switches->pdata[1]));
+  g_assert_true (qtr_preferences_get_autoplay_media ());
   gtk_switch_set_active (switches->pdata[1], FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "autoplay-media"));
+  g_assert_false (qtr_preferences_get_autoplay_media ());
+  gtk_switch_set_active (switches->pdata[2], TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "run-in-background"));
+  gtk_switch_set_active (switches->pdata[2], FALSE);
 
   /* The image cache's bound reaches the app's loader. */
   spin = GTK_SPIN_BUTTON (qtr_app_test_find (GTK_WIDGET (preferences), GTK_TYPE_SPIN_BUTTON));
@@ -605,6 +610,7 @@ test_preferences (void)
   gtk_window_destroy (GTK_WINDOW (preferences));
   g_settings_reset (settings, "image-cache-size");
   g_settings_reset (settings, "show-sensitive-media");
+  g_settings_reset (settings, "autoplay-media");
   g_settings_reset (settings, "default-visibility");
 }
 
