@@ -48,8 +48,8 @@ fixture_set_up (Fixture       *fixture,
   AdwToastOverlay *overlay;
 
   /* Alice approves her followers by hand. */
-  fixture->alice = qtr_test_peer_start ("alice", "Alice", TRUE);
-  fixture->bob = qtr_test_peer_start ("bob", "Bob", FALSE);
+  fixture->alice = qtr_test_peer_start (NULL, "alice", "Alice", TRUE);
+  fixture->bob = qtr_test_peer_start (NULL, "bob", "Bob", FALSE);
   fixture->token = qtr_test_peer_mint_token (fixture->alice);
   fixture->client = qtr_api_client_new (qtr_test_peer_get_base (fixture->alice), fixture->token,
                                         &error);
@@ -75,8 +75,8 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->timeline);
   g_clear_object (&fixture->client);
   g_free (fixture->token);
-  qtr_test_peer_stop (fixture->bob);
-  qtr_test_peer_stop (fixture->alice);
+  qtr_test_peer_free (fixture->bob);
+  qtr_test_peer_free (fixture->alice);
 }
 
 /* Shows @timeline in the view, once its newest page loaded. */
@@ -824,7 +824,7 @@ static void
 test_follow_button (Fixture       *fixture,
                     gconstpointer  data)
 {
-  QtrTestPeer *carol = qtr_test_peer_start ("carol", "Carol", TRUE);
+  QtrTestPeer *carol = qtr_test_peer_start (NULL, "carol", "Carol", TRUE);
   QtrInteractions *interactions = qtr_interactions_get_for_client (fixture->client);
   g_autofree char *carol_id = resolve_account (fixture, qtr_test_peer_get_handle (carol) + 1);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
@@ -862,7 +862,7 @@ test_follow_button (Fixture       *fixture,
 
   adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (adw_window_get_content (ADW_WINDOW (fixture->window))),
                                NULL);
-  qtr_test_peer_stop (carol);
+  qtr_test_peer_free (carol);
 }
 
 int

@@ -3,13 +3,13 @@
 
 #include <string.h>
 
-#include "navigation-nodes.h"
 #include "qtr-account-store.h"
 #include "qtr-app-test.h"
 #include "qtr-html.h"
 #include "qtr-main-view.h"
 #include "qtr-profile-page.h"
 #include "qtr-status-row.h"
+#include "qtr-test-peer.h"
 #include "qtr-thread-view.h"
 #include "qtr-timeline-view.h"
 #include "qtr-window.h"
@@ -43,18 +43,95 @@ is_true (gpointer flag)
   return *(gboolean *) flag;
 }
 
+/* Alice on node A (the app's account) and bob on node B, who follow each other, and a thread
+ * across both nodes:
+ *
+ *   alice: "Thread root: what do you think, @bob…?"       (mentions bob)
+ *     bob: "Bob answers the root"
+ *       alice: "Alice answers Bob"
+ *     bob: "Bob starts a second branch"
+ *
+ * plus 30 filler posts of alice (for a home timeline that scrolls), a post of bob's without
+ * replies, and one of bob's tagged #Quitter. Each post is on the other node before the next. */
+typedef struct {
+  QtrTestPeer *alice;
+  QtrTestPeer *bob;
+} NavigationNodes;
+
+static char *
+post (QtrTestPeer *peer,
+      QtrTestPeer *other,
+      const char  *text,
+      const char  *in_reply_to)
+{
+  char *uri = qtr_test_peer_post_full (peer, text, NULL, NULL, in_reply_to);
+
+  if (other != NULL)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM statuses WHERE uri = '%s'",
+                                              uri);
+
+      qtr_test_peer_wait_rows (other, 1, sql, "the post reached the other node");
+    }
+  return uri;
+}
+
+static NavigationNodes *
+navigation_nodes_start (void)
+{
+  NavigationNodes *nodes = g_new0 (NavigationNodes, 1);
+  const char *accepted = "SELECT count (*) FROM following WHERE accepted = 1";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mention = NULL;
+  g_autofree char *root = NULL;
+  g_autofree char *reply = NULL;
+
+  nodes->alice = qtr_test_peer_start (NULL, "alice", "Alice Liddell", FALSE);
+  nodes->bob = qtr_test_peer_start (NULL, "bob", "Bob Builder", FALSE);
+  g_assert_true (qtr_node_update_profile (qtr_test_peer_get_node (nodes->bob),
+                     &(QtrProfileEdit) { .summary = "I build things on node B" }, &error));
+  g_assert_no_error (error);
+  qtr_test_peer_follow (nodes->alice, qtr_test_peer_get_handle (nodes->bob));
+  qtr_test_peer_follow (nodes->bob, qtr_test_peer_get_handle (nodes->alice));
+  qtr_test_peer_wait_rows (nodes->alice, 1, accepted, "alice follows bob");
+  qtr_test_peer_wait_rows (nodes->bob, 1, accepted, "bob follows alice");
+
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Filler post %u, to scroll through", i + 1);
+
+      g_free (post (nodes->alice, NULL, text, NULL));
+    }
+  g_free (post (nodes->bob, nodes->alice, "A post of bob's own, without replies", NULL));
+  mention = g_strdup_printf ("Thread root: what do you think, %s?",
+                             qtr_test_peer_get_handle (nodes->bob));
+  root = post (nodes->alice, nodes->bob, mention, NULL);
+  reply = post (nodes->bob, nodes->alice, "Bob answers the root", root);
+  g_free (post (nodes->alice, nodes->bob, "Alice answers Bob", reply));
+  g_free (post (nodes->bob, nodes->alice, "Bob starts a second branch", root));
+  g_free (post (nodes->bob, nodes->alice, "A post tagged #Quitter", NULL));
+  return nodes;
+}
+
+static void
+navigation_nodes_stop (NavigationNodes *nodes)
+{
+  qtr_test_peer_free (nodes->alice);
+  qtr_test_peer_free (nodes->bob);
+  g_free (nodes);
+}
+
 /* Alice's account in the keyring and accounts.ini, active, as after a login. */
 static void
 save_account (NavigationNodes *nodes,
               const char      *token)
 {
-  const char *base = navigation_nodes_get_base (nodes);
-  const char *handle = navigation_nodes_get_handle (nodes);
+  const char *base = qtr_test_peer_get_base (nodes->alice);
+  const char *handle = qtr_test_peer_get_handle (nodes->alice);
   g_autoptr(GError) error = NULL;
   g_autoptr(QtrAccountStore) store = qtr_account_store_new (NULL, &error);
   g_autoptr(QtrStoredAccount) account = qtr_stored_account_new (base, "1", handle, "Alice");
-  g_autoptr(QtrCredentials) credentials = qtr_credentials_new (base, CLIENT_ID, CLIENT_SECRET,
-                                                               token);
+  g_autoptr(QtrCredentials) credentials = qtr_credentials_new (base, CLIENT_ID, CLIENT_SECRET, token);
   gboolean saved = FALSE;
 
   g_assert_no_error (error);
@@ -67,25 +144,25 @@ save_account (NavigationNodes *nodes,
 static gboolean
 follows_nobody (NavigationNodes *nodes)
 {
-  return navigation_nodes_count (nodes, "SELECT count (*) FROM following") == 0;
+  return qtr_test_peer_count (nodes->alice, "SELECT count (*) FROM following") == 0;
 }
 
 static gboolean
 follows_again (NavigationNodes *nodes)
 {
-  return navigation_nodes_count (nodes, "SELECT count (*) FROM following") == 1;
+  return qtr_test_peer_count (nodes->alice, "SELECT count (*) FROM following") == 1;
 }
 
 static gboolean
 mutes_bob (NavigationNodes *nodes)
 {
-  return navigation_nodes_count (nodes, "SELECT count (*) FROM mutes") == 1;
+  return qtr_test_peer_count (nodes->alice, "SELECT count (*) FROM mutes") == 1;
 }
 
 static gboolean
 mutes_nobody (NavigationNodes *nodes)
 {
-  return navigation_nodes_count (nodes, "SELECT count (*) FROM mutes") == 0;
+  return qtr_test_peer_count (nodes->alice, "SELECT count (*) FROM mutes") == 0;
 }
 
 static gboolean
@@ -341,7 +418,7 @@ test_navigation (void)
   int position;
 
   nodes = navigation_nodes_start ();
-  token = navigation_nodes_mint_token (nodes, CLIENT_ID);
+  token = qtr_test_peer_mint_token (nodes->alice);
   save_account (nodes, token);
 
   window = g_object_new (QTR_TYPE_WINDOW, NULL);
@@ -424,7 +501,7 @@ test_navigation (void)
   qtr_test_wait_until (profile_loaded, main_view, "bob's profile loads");
   profile = QTR_PROFILE_PAGE (qtr_main_view_get_visible_page (main_view));
   qtr_app_test_settle ();
-  bob_handle = g_strdup (navigation_nodes_get_bob_handle (nodes));
+  bob_handle = g_strdup (qtr_test_peer_get_handle (nodes->bob));
   g_assert_true (shows_text (GTK_WIDGET (profile), "Bob Builder"));
   g_assert_true (shows_text (GTK_WIDGET (profile), bob_handle));
   g_assert_true (shows_text (GTK_WIDGET (profile), "I build things on node B"));
@@ -494,7 +571,7 @@ test_navigation (void)
   g_assert_true (qtr_main_view_get_visible_page (main_view) == GTK_WIDGET (profile));
 
   /* The server gone, Unfollow shows at once, then goes back, and a toast says why. */
-  navigation_nodes_stop_alice (nodes);
+  qtr_test_peer_stop (nodes->alice);
   /* (Following, or Requested while bob's node has not accepted yet.) */
   before = g_strdup (qtr_profile_page_get_follow_state (profile));
   label = g_str_equal (before, "following") ? "Following" : "Requested";

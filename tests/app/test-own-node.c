@@ -5,7 +5,8 @@
 
 #include <sqlite3.h>
 
-#include "own-node-peer.h"
+#define QTR_TEST_NODE_PUBLIC_ONLY
+#include "node-test-util.h"
 #include "qtr-account-store.h"
 #include "qtr-api-client.h"
 #include "qtr-app-test.h"
@@ -14,6 +15,7 @@
 #include "qtr-node-config.h"
 #include "qtr-node-host.h"
 #include "qtr-node-preferences.h"
+#include "qtr-test-peer.h"
 #include "qtr-timeline-view.h"
 #include "qtr-window.h"
 
@@ -171,7 +173,7 @@ home_shows_post (gpointer data)
 }
 
 typedef struct {
-  OwnNodePeer *peer;
+  QtrTestPeer *peer;
   const char  *text;
 } PostWait;
 
@@ -182,13 +184,13 @@ peer_has_post (gpointer data)
   g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM statuses WHERE content LIKE "
                                           "'%%%s%%'", wait->text);
 
-  return own_node_peer_count (wait->peer, sql) == 1;
+  return qtr_test_peer_count (wait->peer, sql) == 1;
 }
 
 static gboolean
 bob_follows_ada (gpointer bob)
 {
-  return own_node_peer_count_following (bob) == 1;
+  return qtr_test_peer_count (bob, "SELECT count (*) FROM following WHERE accepted = 1") == 1;
 }
 
 typedef struct {
@@ -235,13 +237,25 @@ queue_shows_attempts (gpointer data)
          strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Last error:") != NULL;
 }
 
+/* GET @url as other servers ask for an actor. Returns the status; @body: the answer. */
+static guint
+get_actor (const char  *url,
+           char       **body)
+{
+  g_auto(QtrTestAnswer) answer = { 0 };
+
+  qtr_test_get (url, "application/activity+json", &answer);
+  *body = g_steal_pointer (&answer.body);
+  return answer.status;
+}
+
 static void
 actor_answers (const char *base)
 {
   g_autofree char *url = g_strconcat (base, "/users/" USERNAME, NULL);
   g_autofree char *body = NULL;
 
-  g_assert_cmpuint (own_node_peer_get_actor (url, &body), ==, 200);
+  g_assert_cmpuint (get_actor (url, &body), ==, 200);
   g_assert_nonnull (strstr (body, "\"preferredUsername\":\"" USERNAME "\""));
 }
 
@@ -256,7 +270,7 @@ test_own_node (void)
   g_autofree char *handle = NULL;
   QtrWindow *window = g_object_new (QTR_TYPE_WINDOW, NULL);
   QtrNodeAssistant *assistant = qtr_window_get_node_assistant (window);
-  OwnNodePeer *bob;
+  QtrTestPeer *bob;
   OwnNode own = { 0 };
   GtkWindow *preferences;
   QtrNodePreferences *page;
@@ -352,8 +366,8 @@ test_own_node (void)
   actor_answers (own.base);
 
   /* A second real node follows the new account, and gets what the app's user posts. */
-  bob = own_node_peer_start (root, "bob");
-  own_node_peer_follow (bob, handle);
+  bob = qtr_test_peer_start (root, "bob", NULL, FALSE);
+  qtr_test_peer_follow (bob, handle);
   qtr_test_wait_until (bob_follows_ada, bob, "ada's node accepts bob's follow");
   post_as_app (handle, "Hello from my own node");
   {
@@ -402,7 +416,7 @@ test_own_node (void)
     g_autofree char *url = g_strconcat (own.base, "/users/" USERNAME, NULL);
     g_autofree char *body = NULL;
 
-    g_assert_cmpuint (own_node_peer_get_actor (url, &body), ==, 200);
+    g_assert_cmpuint (get_actor (url, &body), ==, 200);
     g_assert_nonnull (strstr (body, "Ada, Countess"));
     g_assert_nonnull (strstr (body, "Notes on the analytical engine"));
   }
@@ -410,7 +424,7 @@ test_own_node (void)
   /* Moving away to bob's account is refused: it does not list ada as an alias. Moving here
    * from it (an alias) is listed. */
   type_into (GTK_WIDGET (page), "Move to Another Server (@you@new.example)",
-             own_node_peer_get_handle (bob));
+             qtr_test_peer_get_handle (bob));
   g_signal_emit_by_name (find_entry_row (GTK_WIDGET (page),
                                          "Move to Another Server (@you@new.example)"), "apply");
   qtr_test_wait_until (preferences_idle, page, "the move is answered");
@@ -420,7 +434,7 @@ test_own_node (void)
   g_assert_cmpint (query_own_node (&own, "SELECT count (*) FROM owner WHERE moved_to IS NULL"),
                    ==, 1);
   type_into (GTK_WIDGET (page), "Move from Another Server (@you@old.example)",
-             own_node_peer_get_handle (bob));
+             qtr_test_peer_get_handle (bob));
   g_signal_emit_by_name (find_entry_row (GTK_WIDGET (page),
                                          "Move from Another Server (@you@old.example)"), "apply");
   qtr_test_wait_until (preferences_idle, page, "the alias is added");
@@ -431,7 +445,7 @@ test_own_node (void)
 
     g_assert_nonnull (row);
     g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
-                     own_node_peer_get_actor_url (bob));
+                     qtr_test_peer_get_actor (bob));
   }
 
   /* What to type in a phone app: the node's address. */
@@ -449,7 +463,7 @@ test_own_node (void)
     QueueWait wait = { page, &own, "127.0.0.1", 0 };
     gint64 attempts;
 
-    own_node_peer_stop (bob);
+    qtr_test_peer_stop (bob);
     post_as_app (handle, "Nobody home");
     qtr_test_wait_until (queue_shows_attempts, &wait, "the queue shows the failing host");
     attempts = query_own_node (&own, "SELECT max (attempts) FROM deliveries");
@@ -521,7 +535,7 @@ test_own_node (void)
     qtr_node_stop (served);
   }
 
-  own_node_peer_free (bob);
+  qtr_test_peer_free (bob);
   qtr_test_remove_tree (root);
   g_free (own.data_dir);
   g_free (own.base);

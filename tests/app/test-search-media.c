@@ -13,7 +13,7 @@
 #include "qtr-search-page.h"
 #include "qtr-status.h"
 #include "qtr-status-row.h"
-#include "qtr-test-nodes.h"
+#include "qtr-test-peer.h"
 #include "qtr-timeline-row.h"
 #include "qtr-timeline-view.h"
 #include "qtr-window.h"
@@ -27,11 +27,11 @@
 /* Helpers */
 
 static QtrApiClient *
-client_for (QtrAppTestNode *node)
+client_for (QtrTestPeer *node)
 {
-  g_autofree char *token = qtr_app_test_node_mint_token (node);
+  g_autofree char *token = qtr_test_peer_mint_token (node);
   g_autoptr(GError) error = NULL;
-  QtrApiClient *client = qtr_api_client_new (qtr_app_test_node_get_base (node), token, &error);
+  QtrApiClient *client = qtr_api_client_new (qtr_test_peer_get_base (node), token, &error);
 
   g_assert_no_error (error);
   return client;
@@ -188,7 +188,7 @@ test_search (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *root = g_dir_make_tmp ("quitter-test-search-XXXXXX", &error);
-  QtrAppTestNode *alice, *bob;
+  QtrTestPeer *alice, *bob;
   g_autoptr(QtrApiClient) alice_client = NULL;
   g_autoptr(QtrApiClient) bob_client = NULL;
   g_autoptr(QtrServerInfo) info = NULL;
@@ -207,8 +207,8 @@ test_search (void)
   GtkWidget *focus;
 
   g_assert_no_error (error);
-  alice = qtr_app_test_node_start (root, "alice", NULL);
-  bob = qtr_app_test_node_start (root, "bob", "Bob Baker");
+  alice = qtr_test_peer_start (root, "alice", NULL, FALSE);
+  bob = qtr_test_peer_start (root, "bob", "Bob Baker", FALSE);
   alice_client = client_for (alice);
   bob_client = client_for (bob);
   post = api (bob_client, "POST", "/api/v1/statuses", NULL, post_form);
@@ -241,13 +241,13 @@ test_search (void)
   g_assert_cmpstr (qtr_search_page_get_shown (page), ==, "empty");
 
   /* Bob's handle: Alice's node has never heard of him; it looks him up on his node. */
-  bob_handle = g_strdup (qtr_app_test_node_get_handle (bob));
+  bob_handle = g_strdup (qtr_test_peer_get_handle (bob));
   count_sql = g_strdup_printf ("SELECT count (*) FROM remote_actors WHERE uri = '%s'",
-                               qtr_app_test_node_get_actor (bob));
-  g_assert_cmpint (qtr_app_test_node_count (alice, count_sql), ==, 0);
+                               qtr_test_peer_get_actor (bob));
+  g_assert_cmpint (qtr_test_peer_count (alice, count_sql), ==, 0);
   type_search (page, bob_handle, FALSE);
   g_assert_cmpstr (qtr_search_page_get_shown (page), ==, "results");
-  g_assert_cmpint (qtr_app_test_node_count (alice, count_sql), ==, 1);
+  g_assert_cmpint (qtr_test_peer_count (alice, count_sql), ==, 1);
   row = first_row (page, "accounts");
   g_assert_true (ADW_IS_ACTION_ROW (row));
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Bob Baker");
@@ -256,7 +256,7 @@ test_search (void)
   g_assert_cmpuint (activated->len, ==, 1);
   g_assert_true (g_str_has_prefix (activated->pdata[0], "mention:"));
   g_assert_true (g_str_has_prefix ((char *) activated->pdata[0] + strlen ("mention:"),
-                                   qtr_app_test_node_get_base (bob)));
+                                   qtr_test_peer_get_base (bob)));
   qtr_app_test_screenshot (GTK_WIDGET (window), "search-account");
 
   /* Bob's post by its address, on Enter: fetched from his node, shown as a post row. */
@@ -288,8 +288,8 @@ test_search (void)
   g_clear_object (&info);
   g_clear_object (&alice_client);
   g_clear_object (&bob_client);
-  qtr_app_test_node_stop (bob);
-  qtr_app_test_node_stop (alice);
+  qtr_test_peer_free (bob);
+  qtr_test_peer_free (alice);
   qtr_test_remove_tree (root);
 }
 
@@ -367,7 +367,7 @@ static void
 test_media_viewer (void)
 {
   g_autoptr(GError) error = NULL;
-  QtrAppTestNode *alice;
+  QtrTestPeer *alice;
   g_autoptr(QtrApiClient) client = NULL;
   g_autoptr(JsonObject) posted = NULL;
   g_autoptr(QtrStatus) status = NULL;
@@ -383,14 +383,14 @@ test_media_viewer (void)
   GtkWidget *row;
   guint width;
 
-  alice = qtr_app_test_node_start (NULL, "alice", NULL);
+  alice = qtr_test_peer_start (NULL, "alice", NULL, FALSE);
   client = client_for (alice);
   first_png = make_png (40, 30);
   second_png = make_png (50, 30);
   first_id = g_strdup_printf ("%" G_GINT64_FORMAT,
-                              qtr_app_test_node_add_media (alice, first_png, "A red square"));
+                              qtr_test_peer_add_media (alice, first_png, "A red square"));
   second_id = g_strdup_printf ("%" G_GINT64_FORMAT,
-                               qtr_app_test_node_add_media (alice, second_png, "A blue oblong"));
+                               qtr_test_peer_add_media (alice, second_png, "A blue oblong"));
   {
     const char *form[] = { "status", "Two pictures", "media_ids[]", first_id,
                            "media_ids[]", second_id, NULL };
@@ -477,7 +477,7 @@ test_media_viewer (void)
   gtk_window_destroy (window);
   qtr_app_test_settle ();
   g_clear_object (&client);
-  qtr_app_test_node_stop (alice);
+  qtr_test_peer_free (alice);
 }
 
 /* A video the viewer cannot play (no media backend, or one that fails on the file): the
@@ -535,8 +535,8 @@ one_group_row_shows (GtkWidget *view)
 
 /* @node favourites Alice's post @uri, found on its node by a search that resolves it. */
 static void
-favourite (QtrAppTestNode *node,
-           QtrAppTestNode *alice,
+favourite (QtrTestPeer *node,
+           QtrTestPeer *alice,
            const char     *uri,
            gint64          expected)
 {
@@ -554,8 +554,9 @@ favourite (QtrAppTestNode *node,
                                                          "id"));
   favourited = api (client, "POST", path, NULL, NULL);
   /* Delivered before the next: the order of the names is the order of the favourites. */
-  qtr_app_test_node_wait_rows (alice, expected,
-                               "SELECT count (*) FROM notifications WHERE type = 'favourite'");
+  qtr_test_peer_wait_rows (alice, expected,
+                           "SELECT count (*) FROM notifications WHERE type = 'favourite'",
+                           "the favourites reached alice");
 }
 
 static void
@@ -583,7 +584,7 @@ test_grouped_notifications (void)
   g_autofree char *root = g_dir_make_tmp ("quitter-test-groups-XXXXXX", &error);
   const char *names[] = { "bob", "carol", "dave" };
   const char *display_names[] = { "Bob", "Carol", "Dave" };
-  QtrAppTestNode *alice, *others[3];
+  QtrTestPeer *alice, *others[3];
   g_autoptr(QtrApiClient) client = NULL;
   g_autoptr(JsonObject) post = NULL;
   g_autoptr(QtrNotificationList) list = NULL;
@@ -595,12 +596,12 @@ test_grouped_notifications (void)
   GtkWidget *view;
 
   g_assert_no_error (error);
-  alice = qtr_app_test_node_start (root, "alice", NULL);
+  alice = qtr_test_peer_start (root, "alice", NULL, FALSE);
   client = client_for (alice);
   post = api (client, "POST", "/api/v1/statuses", NULL, form);
   for (guint i = 0; i < G_N_ELEMENTS (others); i++)
     {
-      others[i] = qtr_app_test_node_start (root, names[i], display_names[i]);
+      others[i] = qtr_test_peer_start (root, names[i], display_names[i], FALSE);
       favourite (others[i], alice, json_object_get_string_member (post, "uri"), i + 1);
     }
 
@@ -634,8 +635,8 @@ test_grouped_notifications (void)
   g_clear_object (&list);
   g_clear_object (&client);
   for (guint i = 0; i < G_N_ELEMENTS (others); i++)
-    qtr_app_test_node_stop (others[i]);
-  qtr_app_test_node_stop (alice);
+    qtr_test_peer_free (others[i]);
+  qtr_test_peer_free (alice);
   qtr_test_remove_tree (root);
 }
 
@@ -655,17 +656,15 @@ account_saved_cb (GObject      *source,
 
 /* The node's owner, saved in the account list and the keyring and active, as after a login. */
 static void
-save_account (QtrAppTestNode *node)
+save_account (QtrTestPeer *node)
 {
+  g_autofree char *token = qtr_test_peer_mint_token (node);
+  const char *base = qtr_test_peer_get_base (node);
+  const char *handle = qtr_test_peer_get_handle (node);
   g_autoptr(GError) error = NULL;
   g_autoptr(QtrAccountStore) store = qtr_account_store_new (NULL, &error);
-  g_autofree char *token = qtr_app_test_node_mint_token (node);
-  const char *handle = qtr_app_test_node_get_handle (node);
-  g_autoptr(QtrStoredAccount) account = qtr_stored_account_new (qtr_app_test_node_get_base (node),
-                                                                "1", handle, "Alice");
-  g_autoptr(QtrCredentials) credentials = qtr_credentials_new (qtr_app_test_node_get_base (node),
-                                                               "client-id", "client-secret",
-                                                               token);
+  g_autoptr(QtrStoredAccount) account = qtr_stored_account_new (base, "1", handle, "Alice");
+  g_autoptr(QtrCredentials) credentials = qtr_credentials_new (base, "client-id", "client-secret", token);
   gboolean saved = FALSE;
 
   g_assert_no_error (error);
@@ -701,7 +700,7 @@ tag_timeline_has_the_post (QtrMainView *view)
 static void
 test_window_feeds (void)
 {
-  QtrAppTestNode *alice = qtr_app_test_node_start (NULL, "alice", "Alice");
+  QtrTestPeer *alice = qtr_test_peer_start (NULL, "alice", "Alice", FALSE);
   g_autoptr(QtrApiClient) client = client_for (alice);
   const char *list_form[] = { "title", "Bakers", NULL };
   const char *post_form[] = { "status", "A loaf of #sourdough", "visibility", "public", NULL };
@@ -754,7 +753,7 @@ test_window_feeds (void)
   gtk_window_destroy (GTK_WINDOW (window));
   qtr_app_test_settle ();
   g_clear_object (&client);
-  qtr_app_test_node_stop (alice);
+  qtr_test_peer_free (alice);
 }
 
 int
