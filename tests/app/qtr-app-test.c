@@ -8,6 +8,8 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "qtr-account-store.h"
+
 /**
  * qtr_app_test_init:
  * @argc: main()'s
@@ -220,4 +222,59 @@ qtr_app_test_screenshot (GtkWidget  *widget,
     g_test_message ("Could not save %s: %s", path, error ? error->message : "import failed");
   else
     g_test_message ("Saved %s", path);
+}
+
+static void
+account_saved_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (qtr_account_store_save_finish (QTR_ACCOUNT_STORE (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+is_true (gpointer flag)
+{
+  return *(gboolean *) flag;
+}
+
+/**
+ * qtr_app_test_save_account:
+ * @server: the account's server, its base URL
+ * @id: the account's id on @server
+ * @handle: its handle, `@USERNAME@HOST`
+ * @display_name: its display name
+ * @client_id: the client id of the app's registration on @server
+ * @client_secret: its client secret
+ * @token: the account's access token
+ *
+ * Saves the account in accounts.ini and its credentials in the keyring of the test session,
+ * and makes it the active account, as after a login: a #QtrWindow opened next shows it.
+ */
+void
+qtr_app_test_save_account (const char *server,
+                           const char *id,
+                           const char *handle,
+                           const char *display_name,
+                           const char *client_id,
+                           const char *client_secret,
+                           const char *token)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrAccountStore) store = qtr_account_store_new (NULL, &error);
+  g_autoptr(QtrStoredAccount) account = qtr_stored_account_new (server, id, handle,
+                                                                display_name);
+  g_autoptr(QtrCredentials) credentials = qtr_credentials_new (server, client_id, client_secret,
+                                                               token);
+  gboolean saved = FALSE;
+
+  g_assert_no_error (error);
+  qtr_account_store_save_async (store, account, credentials, NULL, account_saved_cb, &saved);
+  qtr_test_wait_until (is_true, &saved, "the account is saved");
+  g_assert_true (qtr_account_store_set_active (store, handle, &error));
+  g_assert_no_error (error);
 }

@@ -8,8 +8,8 @@
 G_BEGIN_DECLS
 
 /* What the app's tests under Xvfb share: setting up GTK for a test run, waiting on the main
- * loop, finding widgets in a window, and saving what was drawn as a screenshot. Waiting for a
- * condition is qtr_test_wait_until() of tests/lib. */
+ * loop, finding widgets in a window, saving what was drawn as a screenshot, and an account
+ * saved as after a login. Waiting for a condition is qtr_test_wait_until() of tests/lib. */
 
 void       qtr_app_test_init        (int         *argc,
                                      char      ***argv);
@@ -29,5 +29,12 @@ GtkWindow *qtr_app_test_new_window  (int          width,
                                      int          height);
 void       qtr_app_test_screenshot  (GtkWidget   *widget,
                                      const char  *name);
+void       qtr_app_test_save_account (const char *server,
+                                      const char *id,
+                                      const char *handle,
+                                      const char *display_name,
+                                      const char *client_id,
+                                      const char *client_secret,
+                                      const char *token);
 
 G_END_DECLS

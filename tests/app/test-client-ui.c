@@ -1384,43 +1384,6 @@ stream_update (StreamServer *stream,
       soup_websocket_connection_send_text (stream->connections->pdata[i], text);
 }
 
-static void
-account_saved_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (qtr_account_store_save_finish (QTR_ACCOUNT_STORE (source), result, &error));
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
-static gboolean
-is_true (gpointer flag)
-{
-  return *(gboolean *) flag;
-}
-
-/* The account @handle on @server, saved and active, as after a login. */
-static void
-save_account (const char *server,
-              const char *handle)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QtrAccountStore) store = qtr_account_store_new (NULL, &error);
-  g_autoptr(QtrStoredAccount) account = qtr_stored_account_new (server, "1", handle, "Reader");
-  g_autoptr(QtrCredentials) credentials = qtr_credentials_new (server, CLIENT_ID, CLIENT_SECRET,
-                                                               TOKEN);
-  gboolean saved = FALSE;
-
-  g_assert_no_error (error);
-  qtr_account_store_save_async (store, account, credentials, NULL, account_saved_cb, &saved);
-  qtr_test_wait_until (is_true, &saved, "the account is saved");
-  g_assert_true (qtr_account_store_set_active (store, handle, &error));
-  g_assert_no_error (error);
-}
-
 /* The id of the post at the top of what @view shows (the first row whose bottom is below the
  * top of the viewport), measured on the widgets. */
 static const char *
@@ -1645,7 +1608,8 @@ test_window_timelines (void)
     }
   g_free (qtr_test_timeline_notify (stream->notifications, "mention", "Are you there?"));
   g_free (qtr_test_timeline_notify (stream->notifications, "favourite", "My post they liked"));
-  save_account (stream->server->base, "@reader@stream.example");
+  qtr_app_test_save_account (stream->server->base, "1", "@reader@stream.example", "Reader",
+                             CLIENT_ID, CLIENT_SECRET, TOKEN);
 
   window = g_object_new (QTR_TYPE_WINDOW, NULL);
   main_view = qtr_window_get_main_view (window);

@@ -95,41 +95,6 @@ typedef struct {
   char         *png_path;
 } Fixture;
 
-static void
-account_saved_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (qtr_account_store_save_finish (QTR_ACCOUNT_STORE (source), result, &error));
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
-static gboolean
-is_true (gpointer flag)
-{
-  return *(gboolean *) flag;
-}
-
-/* alice's account on A, saved in the keyring and active, as after a login. */
-static void
-save_account (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QtrAccountStore) store = qtr_account_store_new (NULL, &error);
-  g_autoptr(QtrStoredAccount) account = qtr_stored_account_new (fixture->nodes->alice_base, fixture->nodes->alice_id, fixture->nodes->alice_handle, "Alice");
-  g_autoptr(QtrCredentials) credentials = qtr_credentials_new (fixture->nodes->alice_base, "compose-client-id", "secret", fixture->nodes->alice_token);
-  gboolean saved = FALSE;
-
-  g_assert_no_error (error);
-  qtr_account_store_save_async (store, account, credentials, NULL, account_saved_cb, &saved);
-  qtr_test_wait_until (is_true, &saved, "the account is saved");
-  g_assert_true (qtr_account_store_set_active (store, fixture->nodes->alice_handle, &error));
-  g_assert_no_error (error);
-}
-
 static gboolean
 session_is_ready (QtrWindow *window)
 {
@@ -171,7 +136,10 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GBytes) png = make_red_png (64, 48);
 
   fixture->nodes = compose_nodes_start ();
-  save_account (fixture);
+  /* alice's account on A, saved and active, as after a login. */
+  qtr_app_test_save_account (fixture->nodes->alice_base, fixture->nodes->alice_id,
+                             fixture->nodes->alice_handle, "Alice", "compose-client-id", "secret",
+                             fixture->nodes->alice_token);
   fixture->png_path = g_build_filename (fixture->nodes->root, "red square.png", NULL);
   g_assert_true (g_file_set_contents (fixture->png_path, g_bytes_get_data (png, NULL),
                                       g_bytes_get_size (png), &error));

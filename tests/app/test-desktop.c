@@ -153,42 +153,14 @@ get_application (void)
 
 /* Helpers */
 
-static void
-account_saved_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (qtr_account_store_save_finish (QTR_ACCOUNT_STORE (source), result, &error));
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
-static gboolean
-is_true (gpointer flag)
-{
-  return *(gboolean *) flag;
-}
-
 /* The owner of @node as the app's active account, with a token minted on the node. */
 static void
 save_account (QtrTestNode *node)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QtrAccountStore) store = qtr_account_store_new (NULL, &error);
   g_autofree char *token = qtr_test_node_mint_token (node);
-  g_autoptr(QtrStoredAccount) account = qtr_stored_account_new (node->base, "1", node->handle,
-                                                                node->username);
-  g_autoptr(QtrCredentials) credentials = qtr_credentials_new (node->base, "client-id",
-                                                               "client-secret", token);
-  gboolean saved = FALSE;
 
-  g_assert_no_error (error);
-  qtr_account_store_save_async (store, account, credentials, NULL, account_saved_cb, &saved);
-  qtr_test_wait_until (is_true, &saved, "the account is saved");
-  g_assert_true (qtr_account_store_set_active (store, node->handle, &error));
-  g_assert_no_error (error);
+  qtr_app_test_save_account (node->base, "1", node->handle, node->username, "client-id",
+                             "client-secret", token);
 }
 
 static QtrApiClient *

@@ -25,24 +25,6 @@
 #define CLIENT_ID "navigation-test-client-id"
 #define CLIENT_SECRET "navigation-test-client-secret"
 
-static void
-account_saved_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (qtr_account_store_save_finish (QTR_ACCOUNT_STORE (source), result, &error));
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
-static gboolean
-is_true (gpointer flag)
-{
-  return *(gboolean *) flag;
-}
-
 /* Alice on node A (the app's account) and bob on node B, who follow each other, and a thread
  * across both nodes:
  *
@@ -119,26 +101,6 @@ navigation_nodes_stop (NavigationNodes *nodes)
   qtr_test_peer_free (nodes->alice);
   qtr_test_peer_free (nodes->bob);
   g_free (nodes);
-}
-
-/* Alice's account in the keyring and accounts.ini, active, as after a login. */
-static void
-save_account (NavigationNodes *nodes,
-              const char      *token)
-{
-  const char *base = qtr_test_peer_get_base (nodes->alice);
-  const char *handle = qtr_test_peer_get_handle (nodes->alice);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QtrAccountStore) store = qtr_account_store_new (NULL, &error);
-  g_autoptr(QtrStoredAccount) account = qtr_stored_account_new (base, "1", handle, "Alice");
-  g_autoptr(QtrCredentials) credentials = qtr_credentials_new (base, CLIENT_ID, CLIENT_SECRET, token);
-  gboolean saved = FALSE;
-
-  g_assert_no_error (error);
-  qtr_account_store_save_async (store, account, credentials, NULL, account_saved_cb, &saved);
-  qtr_test_wait_until (is_true, &saved, "the account is saved");
-  g_assert_true (qtr_account_store_set_active (store, handle, &error));
-  g_assert_no_error (error);
 }
 
 static gboolean
@@ -419,7 +381,9 @@ test_navigation (void)
 
   nodes = navigation_nodes_start ();
   token = qtr_test_peer_mint_token (nodes->alice);
-  save_account (nodes, token);
+  qtr_app_test_save_account (qtr_test_peer_get_base (nodes->alice), "1",
+                             qtr_test_peer_get_handle (nodes->alice), "Alice", CLIENT_ID,
+                             CLIENT_SECRET, token);
 
   window = g_object_new (QTR_TYPE_WINDOW, NULL);
   main_view = qtr_window_get_main_view (window);

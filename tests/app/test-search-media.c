@@ -642,36 +642,14 @@ test_grouped_notifications (void)
 
 /* Lists and followed hashtags in the window's sidebar */
 
-static void
-account_saved_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (qtr_account_store_save_finish (QTR_ACCOUNT_STORE (source), result, &error));
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
 /* The node's owner, saved in the account list and the keyring and active, as after a login. */
 static void
 save_account (QtrTestPeer *node)
 {
   g_autofree char *token = qtr_test_peer_mint_token (node);
-  const char *base = qtr_test_peer_get_base (node);
-  const char *handle = qtr_test_peer_get_handle (node);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QtrAccountStore) store = qtr_account_store_new (NULL, &error);
-  g_autoptr(QtrStoredAccount) account = qtr_stored_account_new (base, "1", handle, "Alice");
-  g_autoptr(QtrCredentials) credentials = qtr_credentials_new (base, "client-id", "client-secret", token);
-  gboolean saved = FALSE;
 
-  g_assert_no_error (error);
-  qtr_account_store_save_async (store, account, credentials, NULL, account_saved_cb, &saved);
-  qtr_test_wait_until (is_true, &saved, "the account is saved");
-  g_assert_true (qtr_account_store_set_active (store, handle, &error));
-  g_assert_no_error (error);
+  qtr_app_test_save_account (qtr_test_peer_get_base (node), "1", qtr_test_peer_get_handle (node),
+                             "Alice", "client-id", "client-secret", token);
 }
 
 static gboolean
