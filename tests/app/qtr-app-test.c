@@ -174,6 +174,68 @@ qtr_app_test_find_label (GtkWidget  *root,
 }
 
 /**
+ * qtr_app_test_shows_label:
+ * @text: what the label says, or part of it
+ *
+ * Returns: whether a label under @root that is drawn says @text
+ */
+gboolean
+qtr_app_test_shows_label (GtkWidget  *root,
+                          const char *text)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  qtr_app_test_collect (root, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      if (strstr (gtk_label_get_text (labels->pdata[i]), text) != NULL &&
+          gtk_widget_is_drawable (labels->pdata[i]))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/**
+ * qtr_app_test_find_row:
+ * @type: an #AdwPreferencesRow type (entry row, action row…)
+ * @title: the row's title
+ *
+ * Returns: (transfer none) (nullable): the first row of @type under @root titled @title
+ */
+GtkWidget *
+qtr_app_test_find_row (GtkWidget  *root,
+                       GType       type,
+                       const char *title)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  qtr_app_test_collect (root, type, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (rows->pdata[i]), title) == 0)
+      return rows->pdata[i];
+  return NULL;
+}
+
+/**
+ * qtr_app_test_find_button:
+ * @label: the button's label, with its mnemonic underscore
+ *
+ * Returns: (transfer none) (nullable): the first button under @root labelled @label
+ */
+GtkButton *
+qtr_app_test_find_button (GtkWidget  *root,
+                          const char *label)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  qtr_app_test_collect (root, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0)
+      return buttons->pdata[i];
+  return NULL;
+}
+
+/**
  * qtr_app_test_new_window:
  * @width: its default width
  * @height: its default height

@@ -25,6 +25,13 @@ GtkWidget *qtr_app_test_find_named  (GtkWidget   *root,
                                      const char  *name);
 GtkWidget *qtr_app_test_find_label  (GtkWidget   *root,
                                      const char  *text);
+gboolean   qtr_app_test_shows_label (GtkWidget   *root,
+                                     const char  *text);
+GtkWidget *qtr_app_test_find_row    (GtkWidget   *root,
+                                     GType        type,
+                                     const char  *title);
+GtkButton *qtr_app_test_find_button (GtkWidget   *root,
+                                     const char  *label);
 GtkWindow *qtr_app_test_new_window  (int          width,
                                      int          height);
 void       qtr_app_test_screenshot  (GtkWidget   *widget,

@@ -227,19 +227,6 @@ drop_files (QtrComposeWindow *compose,
   g_assert_true (accepted);
 }
 
-static GtkButton *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
-
-  qtr_app_test_collect (root, GTK_TYPE_BUTTON, buttons);
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0)
-      return buttons->pdata[i];
-  return NULL;
-}
-
 /* The toplevel of @type other than the main window, if one is open. */
 static GtkWindow *
 find_toplevel (GType type)
@@ -332,14 +319,14 @@ test_send (Fixture       *fixture,
   g_assert_cmpint (qtr_test_peer_count (fixture->nodes->alice, "SELECT count (*) FROM media"), ==, 1);
 
   /* The alt text editor: the image and a text field; Save sends it to the server. */
-  gtk_widget_activate (GTK_WIDGET (find_button (GTK_WIDGET (compose), "_Alt")));
+  gtk_widget_activate (GTK_WIDGET (qtr_app_test_find_button (GTK_WIDGET (compose), "_Alt")));
   qtr_test_wait_until (has_message_dialog, NULL, "the alt text editor opens");
   dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (qtr_app_test_find (GTK_WIDGET (dialog), GTK_TYPE_PICTURE));
   alt_view = GTK_TEXT_VIEW (qtr_app_test_find_named (GTK_WIDGET (dialog), "alt-text-view"));
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (alt_view), "A red square", -1);
   /* The Save button, as a user clicks it. */
-  gtk_widget_activate (GTK_WIDGET (find_button (GTK_WIDGET (dialog), "_Save")));
+  gtk_widget_activate (GTK_WIDGET (qtr_app_test_find_button (GTK_WIDGET (dialog), "_Save")));
   qtr_test_wait_until (alice_has_the_description, fixture, "the alt text is saved on A");
   qtr_app_test_settle ();
   qtr_app_test_screenshot (GTK_WIDGET (compose), "compose-image");

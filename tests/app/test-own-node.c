@@ -38,25 +38,12 @@ typedef struct {
 
 /* Helpers */
 
-static AdwEntryRow *
-find_entry_row (GtkWidget  *root,
-                const char *title)
-{
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-
-  qtr_app_test_collect (root, ADW_TYPE_ENTRY_ROW, rows);
-  for (guint i = 0; i < rows->len; i++)
-    if (g_str_equal (adw_preferences_row_get_title (rows->pdata[i]), title))
-      return rows->pdata[i];
-  return NULL;
-}
-
 static void
 type_into (GtkWidget  *root,
            const char *title,
            const char *text)
 {
-  AdwEntryRow *row = find_entry_row (root, title);
+  GtkWidget *row = qtr_app_test_find_row (root, ADW_TYPE_ENTRY_ROW, title);
 
   g_assert_nonnull (row);
   gtk_editable_set_text (GTK_EDITABLE (row), text);
@@ -200,19 +187,6 @@ typedef struct {
   gint64              more_than;
 } QueueWait;
 
-static GtkWidget *
-find_action_row (GtkWidget  *root,
-                 const char *title)
-{
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-
-  qtr_app_test_collect (root, ADW_TYPE_ACTION_ROW, rows);
-  for (guint i = 0; i < rows->len; i++)
-    if (g_strcmp0 (adw_preferences_row_get_title (rows->pdata[i]), title) == 0)
-      return rows->pdata[i];
-  return NULL;
-}
-
 /* The queue's row for @host says attempts were made, more than @more_than of them. */
 static gboolean
 queue_shows_attempts (gpointer data)
@@ -229,7 +203,7 @@ queue_shows_attempts (gpointer data)
   /* The page reads the node again, and must show what node.db says. */
   gtk_widget_activate_action (GTK_WIDGET (wait->page), "node.refresh", NULL);
   qtr_app_test_settle ();
-  row = find_action_row (GTK_WIDGET (wait->page), wait->host);
+  row = qtr_app_test_find_row (GTK_WIDGET (wait->page), ADW_TYPE_ACTION_ROW, wait->host);
   if (row == NULL)
     return FALSE;
   expected = g_strdup_printf ("after %" G_GINT64_FORMAT " attempts", attempts);
@@ -396,7 +370,8 @@ test_own_node (void)
 
   /* Blocking a domain: saved in node.conf, and listed. */
   type_into (GTK_WIDGET (page), "Block a Domain", "spam.example");
-  g_signal_emit_by_name (find_entry_row (GTK_WIDGET (page), "Block a Domain"), "apply");
+  g_signal_emit_by_name (qtr_app_test_find_row (GTK_WIDGET (page), ADW_TYPE_ENTRY_ROW,
+                                                "Block a Domain"), "apply");
   qtr_test_wait_until (preferences_idle, page, "the blocked domain is saved");
   g_assert_null (qtr_node_preferences_get_message (page));
   config = load_node_conf (&own);
@@ -425,8 +400,9 @@ test_own_node (void)
    * from it (an alias) is listed. */
   type_into (GTK_WIDGET (page), "Move to Another Server (@you@new.example)",
              qtr_test_peer_get_handle (bob));
-  g_signal_emit_by_name (find_entry_row (GTK_WIDGET (page),
-                                         "Move to Another Server (@you@new.example)"), "apply");
+  g_signal_emit_by_name (qtr_app_test_find_row (GTK_WIDGET (page), ADW_TYPE_ENTRY_ROW,
+                                                "Move to Another Server (@you@new.example)"),
+                         "apply");
   qtr_test_wait_until (preferences_idle, page, "the move is answered");
   g_assert_nonnull (qtr_node_preferences_get_message (page));
   g_assert_true (g_str_has_prefix (qtr_node_preferences_get_message (page),
@@ -435,13 +411,15 @@ test_own_node (void)
                    ==, 1);
   type_into (GTK_WIDGET (page), "Move from Another Server (@you@old.example)",
              qtr_test_peer_get_handle (bob));
-  g_signal_emit_by_name (find_entry_row (GTK_WIDGET (page),
-                                         "Move from Another Server (@you@old.example)"), "apply");
+  g_signal_emit_by_name (qtr_app_test_find_row (GTK_WIDGET (page), ADW_TYPE_ENTRY_ROW,
+                                                "Move from Another Server (@you@old.example)"),
+                         "apply");
   qtr_test_wait_until (preferences_idle, page, "the alias is added");
   g_assert_cmpstr (qtr_node_preferences_get_message (page), ==,
                    "Alias added: start the move on your old server now.");
   {
-    GtkWidget *row = find_action_row (GTK_WIDGET (page), "Also Known As");
+    GtkWidget *row = qtr_app_test_find_row (GTK_WIDGET (page), ADW_TYPE_ACTION_ROW,
+                                            "Also Known As");
 
     g_assert_nonnull (row);
     g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
@@ -450,7 +428,8 @@ test_own_node (void)
 
   /* What to type in a phone app: the node's address. */
   {
-    GtkWidget *row = find_action_row (GTK_WIDGET (page), "Server Address");
+    GtkWidget *row = qtr_app_test_find_row (GTK_WIDGET (page), ADW_TYPE_ACTION_ROW,
+                                            "Server Address");
 
     g_assert_nonnull (row);
     g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, own.base);
@@ -587,8 +566,9 @@ test_host_states (void)
                                                   QTR_TYPE_NODE_PREFERENCES));
   qtr_test_wait_until (preferences_idle, page, "the page reads the served node");
   g_assert_cmpuint (qtr_node_preferences_get_loads (page), >=, 1);
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_action_row (GTK_WIDGET (page),
-                                                                                 "Server Address"))),
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (
+                     qtr_app_test_find_row (GTK_WIDGET (page), ADW_TYPE_ACTION_ROW,
+                                            "Server Address"))),
                    ==, base);
   qtr_app_test_screenshot (GTK_WIDGET (preferences), "own-node-preferences-external");
   gtk_window_destroy (preferences);

@@ -20,35 +20,6 @@ has_rows (gpointer root)
 }
 
 static gboolean
-label_shows (GtkWidget  *root,
-             const char *text)
-{
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-
-  qtr_app_test_collect (root, GTK_TYPE_LABEL, labels);
-  for (guint i = 0; i < labels->len; i++)
-    {
-      if (strstr (gtk_label_get_text (labels->pdata[i]), text) != NULL &&
-          gtk_widget_is_drawable (labels->pdata[i]))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
-
-  qtr_app_test_collect (root, GTK_TYPE_BUTTON, buttons);
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0)
-      return buttons->pdata[i];
-  return NULL;
-}
-
-static gboolean
 shows_results (QtrPollView *view)
 {
   return !qtr_poll_view_get_can_vote (view) &&
@@ -136,8 +107,8 @@ test_vote_from_row (void)
   g_assert_cmpstr (gtk_check_button_get_label (checks->pdata[0]), ==, "Tea");
   g_assert_cmpstr (gtk_check_button_get_label (checks->pdata[1]), ==, "Coffee");
   g_assert_cmpstr (gtk_check_button_get_label (checks->pdata[2]), ==, "Water");
-  g_assert_true (label_shows (GTK_WIDGET (poll_view), "0 people · Closes in "));
-  vote_button = find_button (GTK_WIDGET (poll_view), "_Vote");
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (poll_view), "0 people · Closes in "));
+  vote_button = GTK_WIDGET (qtr_app_test_find_button (GTK_WIDGET (poll_view), "_Vote"));
   g_assert_nonnull (vote_button);
   g_assert_true (gtk_widget_is_drawable (vote_button));
   g_assert_false (gtk_widget_get_sensitive (vote_button));
@@ -161,9 +132,9 @@ test_vote_from_row (void)
   g_assert_cmpuint (bars->len, ==, 3);
   g_assert_cmpfloat (gtk_progress_bar_get_fraction (bars->pdata[0]), ==, 0.0);
   g_assert_cmpfloat (gtk_progress_bar_get_fraction (bars->pdata[1]), ==, 1.0);
-  g_assert_true (label_shows (GTK_WIDGET (poll_view), "100%"));
-  g_assert_true (label_shows (GTK_WIDGET (poll_view), "1 vote"));
-  g_assert_true (label_shows (GTK_WIDGET (poll_view), "1 person"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (poll_view), "100%"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (poll_view), "1 vote"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (poll_view), "1 person"));
   g_assert_false (gtk_widget_get_visible (vote_button));
   g_assert_nonnull (qtr_app_test_find (GTK_WIDGET (poll_view), GTK_TYPE_IMAGE));
   qtr_app_test_screenshot (GTK_WIDGET (window), "poll-voted");
@@ -179,7 +150,7 @@ test_vote_from_row (void)
     qtr_status_row_set_status (row, status);
     g_assert_false (qtr_poll_view_get_can_vote (poll_view));
     g_assert_true (qtr_status_get_poll (status)->voted);
-    g_assert_true (label_shows (GTK_WIDGET (poll_view), "1 person"));
+    g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (poll_view), "1 person"));
   }
 
   /* The vote went to alice's node, which counted it. */
