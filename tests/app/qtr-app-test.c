@@ -9,6 +9,8 @@
 #include <locale.h>
 
 #include "qtr-account-store.h"
+#include "qtr-status-row.h"
+#include "qtr-timeline-view.h"
 
 /**
  * qtr_app_test_init:
@@ -233,6 +235,57 @@ qtr_app_test_find_button (GtkWidget  *root,
     if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0)
       return buttons->pdata[i];
   return NULL;
+}
+
+/**
+ * qtr_app_test_first_visible_post:
+ *
+ * Returns: (nullable): the id of the post at the top of what @view shows (the first row whose
+ *   bottom is below the top of the viewport), measured on the widgets
+ */
+const char *
+qtr_app_test_first_visible_post (QtrTimelineView *view)
+{
+  GtkWidget *scrolled = GTK_WIDGET (qtr_timeline_view_get_scrolled_window (view));
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  const char *id = NULL;
+  double best = G_MAXDOUBLE;
+
+  qtr_app_test_collect (scrolled, QTR_TYPE_STATUS_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      graphene_point_t top;
+      QtrStatus *status = qtr_status_row_get_status (rows->pdata[i]);
+
+      GtkWidget *list_row = rows->pdata[i];
+
+      /* The list view's own child: hidden (not child-visible) while it is recycled. */
+      while (!GTK_IS_LIST_VIEW (gtk_widget_get_parent (list_row)))
+        list_row = gtk_widget_get_parent (list_row);
+      if (status == NULL || !gtk_widget_get_child_visible (list_row) ||
+          !gtk_widget_compute_point (rows->pdata[i], scrolled, &GRAPHENE_POINT_INIT (0, 0), &top))
+        continue;
+      if (top.y + gtk_widget_get_height (rows->pdata[i]) > 0 && top.y < best)
+        {
+          best = top.y;
+          id = qtr_status_get_id (status);
+        }
+    }
+  return id;
+}
+
+
+/**
+ * qtr_app_test_reads_first_visible:
+ * @view: a #QtrTimelineView
+ *
+ * Returns: whether the reading position of @view's timeline is the first post in view
+ */
+gboolean
+qtr_app_test_reads_first_visible (gpointer view)
+{
+  return g_strcmp0 (qtr_timeline_get_read_position (qtr_timeline_view_get_model (view)),
+                    qtr_app_test_first_visible_post (view)) == 0;
 }
 
 /**

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "qtr-test-util.h"
+#include "qtr-timeline-view.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +33,8 @@ GtkWidget *qtr_app_test_find_row    (GtkWidget   *root,
                                      const char  *title);
 GtkButton *qtr_app_test_find_button (GtkWidget   *root,
                                      const char  *label);
+const char *qtr_app_test_first_visible_post  (QtrTimelineView *view);
+gboolean    qtr_app_test_reads_first_visible (gpointer         view);
 GtkWindow *qtr_app_test_new_window  (int          width,
                                      int          height);
 void       qtr_app_test_screenshot  (GtkWidget   *widget,

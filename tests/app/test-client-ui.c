@@ -1361,53 +1361,12 @@ stream_update (StreamServer *stream,
       soup_websocket_connection_send_text (stream->connections->pdata[i], text);
 }
 
-/* The id of the post at the top of what @view shows (the first row whose bottom is below the
- * top of the viewport), measured on the widgets. */
-static const char *
-first_visible_post (QtrTimelineView *view)
-{
-  GtkWidget *scrolled = GTK_WIDGET (qtr_timeline_view_get_scrolled_window (view));
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-  const char *id = NULL;
-  double best = G_MAXDOUBLE;
-
-  qtr_app_test_collect (scrolled, QTR_TYPE_STATUS_ROW, rows);
-  for (guint i = 0; i < rows->len; i++)
-    {
-      graphene_point_t top;
-      QtrStatus *status = qtr_status_row_get_status (rows->pdata[i]);
-
-      GtkWidget *list_row = rows->pdata[i];
-
-      /* The list view's own child: hidden (not child-visible) while it is recycled. */
-      while (!GTK_IS_LIST_VIEW (gtk_widget_get_parent (list_row)))
-        list_row = gtk_widget_get_parent (list_row);
-      if (status == NULL || !gtk_widget_get_child_visible (list_row) ||
-          !gtk_widget_compute_point (rows->pdata[i], scrolled, &GRAPHENE_POINT_INIT (0, 0), &top))
-        continue;
-      if (top.y + gtk_widget_get_height (rows->pdata[i]) > 0 && top.y < best)
-        {
-          best = top.y;
-          id = qtr_status_get_id (status);
-        }
-    }
-  return id;
-}
-
-/* Whether the timeline's reading position is the first post in view (taken once the rows are
- * laid out for the scroll). */
-static gboolean
-reads_first_visible (gpointer view)
-{
-  return g_strcmp0 (qtr_timeline_get_read_position (qtr_timeline_view_get_model (view)),
-                    first_visible_post (view)) == 0;
-}
-
 /* Whether the first post in view is the one set as "qtr-expected" on @view. */
 static gboolean
 shows_expected_first (gpointer view)
 {
-  return g_strcmp0 (first_visible_post (view), g_object_get_data (view, "qtr-expected")) == 0;
+  return g_strcmp0 (qtr_app_test_first_visible_post (view),
+                    g_object_get_data (view, "qtr-expected")) == 0;
 }
 
 static GtkAdjustment *
@@ -1618,7 +1577,7 @@ test_window_timelines (void)
   qtr_app_test_settle ();
   value = gtk_adjustment_get_value (vadjustment (home));
   g_assert_cmpfloat (value, >, 0);
-  first_id = g_strdup (first_visible_post (home));
+  first_id = g_strdup (qtr_app_test_first_visible_post (home));
   g_assert_nonnull (first_id);
   g_assert_cmpstr (first_id, !=, "1059");
   g_assert_false (qtr_timeline_get_at_top (qtr_timeline_view_get_model (home)));
@@ -1628,7 +1587,7 @@ test_window_timelines (void)
   qtr_app_test_settle ();
   g_assert_cmpuint (n_items (home), ==, 40);
   g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment (home)), ==, value);
-  g_assert_cmpstr (first_visible_post (home), ==, first_id);
+  g_assert_cmpstr (qtr_app_test_first_visible_post (home), ==, first_id);
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find_pending_button (GTK_WIDGET (home)))),
                    ==, "1 new post");
   qtr_app_test_screenshot (GTK_WIDGET (window), "window-new-post");
@@ -1642,7 +1601,7 @@ test_window_timelines (void)
   g_assert_cmpuint (n_items (home), ==, 41);
   qtr_test_wait_until (is_at_top, home, "the view is at the top");
   qtr_app_test_settle ();
-  g_assert_cmpstr (first_visible_post (home), ==, streamed);
+  g_assert_cmpstr (qtr_app_test_first_visible_post (home), ==, streamed);
   g_assert_null (find_pending_button (GTK_WIDGET (home)));
   g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (home), "Streamed while reading"));
   qtr_app_test_screenshot (GTK_WIDGET (window), "window-revealed");
@@ -1681,8 +1640,9 @@ test_window_timelines (void)
   qtr_app_test_settle ();
   gtk_adjustment_set_value (vadjustment (home), 900);
   qtr_app_test_settle ();
-  qtr_test_wait_until (reads_first_visible, home, "the reading position follows the scroll");
-  read_position = g_strdup (first_visible_post (home));
+  qtr_test_wait_until (qtr_app_test_reads_first_visible, home,
+                       "the reading position follows the scroll");
+  read_position = g_strdup (qtr_app_test_first_visible_post (home));
   g_assert_cmpstr (qtr_timeline_get_read_position (qtr_timeline_view_get_model (home)), ==,
                    read_position);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -1711,7 +1671,7 @@ test_window_timelines (void)
   g_object_set_data_full (G_OBJECT (home), "qtr-expected", g_strdup (read_position), g_free);
   qtr_test_wait_until (shows_expected_first, home, "the reading position is back at the top");
   qtr_app_test_settle ();
-  g_assert_cmpstr (first_visible_post (home), ==, read_position);
+  g_assert_cmpstr (qtr_app_test_first_visible_post (home), ==, read_position);
   qtr_timeline_view_select (home, position);
   qtr_test_wait_until (gap_button_shows, home, "the gap's row shows");
   qtr_app_test_screenshot (GTK_WIDGET (window), "window-gap");
