@@ -195,20 +195,6 @@ qtr_test_peer_count (QtrTestPeer *peer,
   return qtr_test_node_count (&peer->node, sql);
 }
 
-gint64
-qtr_test_peer_countf (QtrTestPeer *peer,
-                      const char  *format,
-                      ...)
-{
-  g_autofree char *sql = NULL;
-  va_list args;
-
-  va_start (args, format);
-  sql = g_strdup_vprintf (format, args);
-  va_end (args);
-  return qtr_test_node_count (&peer->node, sql);
-}
-
 void
 qtr_test_peer_wait_rows (QtrTestPeer *peer,
                          gint64       expected,

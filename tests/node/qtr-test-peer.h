@@ -45,9 +45,6 @@ void         qtr_test_peer_answer_follow (QtrTestPeer *peer,
                                           gboolean     accept);
 gint64       qtr_test_peer_count        (QtrTestPeer *peer,
                                          const char  *sql);
-gint64       qtr_test_peer_countf       (QtrTestPeer *peer,
-                                         const char  *format,
-                                         ...) G_GNUC_PRINTF (2, 3);
 void         qtr_test_peer_wait_rows    (QtrTestPeer *peer,
                                          gint64       expected,
                                          const char  *sql,
