@@ -3,8 +3,6 @@
 
 #include <string.h>
 
-#include <sqlite3.h>
-
 #define QTR_TEST_NODE_PUBLIC_ONLY
 #include "node-test-util.h"
 #include "qtr-account-store.h"
@@ -85,19 +83,7 @@ static gint64
 query_own_node (OwnNode    *own,
                 const char *sql)
 {
-  g_autofree char *path = g_build_filename (own->data_dir, "node.db", NULL);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 n = -1;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK &&
-      sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return n;
+  return qtr_test_query_node_db (own->data_dir, sql);
 }
 
 static QtrNodeConfig *
