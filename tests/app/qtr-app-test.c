@@ -289,6 +289,45 @@ qtr_app_test_reads_first_visible (gpointer view)
 }
 
 /**
+ * qtr_app_test_press_shortcut:
+ * @trigger: a trigger as GTK writes it ("Escape", "<Control>k"); a shortcut whose trigger
+ *   lists alternatives ("Escape|<Alt>Left") answers to each
+ *
+ * Presses @trigger through @widget's shortcut controllers, as the key would. A test fails
+ * where @widget has no such shortcut.
+ *
+ * Returns: whether the shortcut took it (not when its action is disabled)
+ */
+gboolean
+qtr_app_test_press_shortcut (GtkWidget  *widget,
+                             const char *trigger)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          g_autofree char *text =
+            gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+          g_auto(GStrv) alternatives = g_strsplit (text, "|", -1);
+
+          if (g_strv_contains ((const char * const *) alternatives, trigger))
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                                 GTK_SHORTCUT_ACTION_EXCLUSIVE, widget,
+                                                 gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  g_error ("No shortcut %s on a %s", trigger, G_OBJECT_TYPE_NAME (widget));
+  return FALSE;
+}
+
+/**
  * qtr_app_test_new_window:
  * @width: its default width
  * @height: its default height

@@ -35,6 +35,8 @@ GtkButton *qtr_app_test_find_button (GtkWidget   *root,
                                      const char  *label);
 const char *qtr_app_test_first_visible_post  (QtrTimelineView *view);
 gboolean    qtr_app_test_reads_first_visible (gpointer         view);
+gboolean   qtr_app_test_press_shortcut (GtkWidget  *widget,
+                                        const char *trigger);
 GtkWindow *qtr_app_test_new_window  (int          width,
                                      int          height);
 void       qtr_app_test_screenshot  (GtkWidget   *widget,

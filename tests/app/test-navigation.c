@@ -254,35 +254,6 @@ shows_failure (GtkWidget *window)
   return shows_text (window, "Could not unfollow");
 }
 
-/* Runs the shortcut of @widget's controllers whose trigger reads @trigger ("Escape"), as the
- * key press would. */
-static gboolean
-press_shortcut (GtkWidget  *widget,
-                const char *trigger)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
-        continue;
-      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-          g_autofree char *name =
-            gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
-
-          if (g_str_equal (name, trigger))
-            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
-                                                 gtk_shortcut_get_arguments (shortcut));
-        }
-    }
-  g_assert_not_reached ();
-  return FALSE;
-}
-
 /* The first mention link of @status's content. */
 static char *
 find_mention (QtrStatus *status)
@@ -427,13 +398,13 @@ test_navigation (void)
   gtk_widget_activate_action (GTK_WIDGET (main_view), "main.back", NULL);
   g_assert_cmpuint (qtr_main_view_get_n_pages (main_view), ==, 1);
   g_assert_true (qtr_main_view_get_visible_page (main_view) == GTK_WIDGET (thread_view));
-  g_assert_true (press_shortcut (GTK_WIDGET (main_view), "Escape"));
+  g_assert_true (qtr_app_test_press_shortcut (GTK_WIDGET (main_view), "Escape"));
   g_assert_cmpuint (qtr_main_view_get_n_pages (main_view), ==, 0);
   g_assert_true (qtr_main_view_get_visible_page (main_view) == GTK_WIDGET (home));
   qtr_app_test_settle ();
   g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment (home)), ==, scrolled);
   /* With nothing pushed, Escape is left to others. */
-  g_assert_false (press_shortcut (GTK_WIDGET (main_view), "Escape"));
+  g_assert_false (qtr_app_test_press_shortcut (GTK_WIDGET (main_view), "Escape"));
 
   /* Another section has its own history: a page pushed over Local stays there. */
   g_signal_emit_by_name (qtr_timeline_view_get_list_view (home), "activate", (guint) position);
@@ -531,7 +502,7 @@ test_navigation (void)
   qtr_test_wait_until (hashtag_loaded, main_view, "the hashtag's timeline loads");
   g_assert_true (shows_text (GTK_WIDGET (main_view), "#Quitter"));
   g_assert_cmpuint (qtr_main_view_get_n_pages (main_view), ==, 3);
-  g_assert_true (press_shortcut (GTK_WIDGET (main_view), "Escape"));
+  g_assert_true (qtr_app_test_press_shortcut (GTK_WIDGET (main_view), "Escape"));
   g_assert_true (qtr_main_view_get_visible_page (main_view) == GTK_WIDGET (profile));
 
   /* The server gone, Unfollow shows at once, then goes back, and a toast says why. */
@@ -549,7 +520,7 @@ test_navigation (void)
 
   /* Alt+Left goes back to the thread. At phone width, back goes to the page under, then to
    * the sidebar. */
-  g_assert_true (press_shortcut (GTK_WIDGET (main_view), "<Alt>Left"));
+  g_assert_true (qtr_app_test_press_shortcut (GTK_WIDGET (main_view), "<Alt>Left"));
   g_assert_true (qtr_main_view_get_visible_page (main_view) == GTK_WIDGET (thread_view));
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
   qtr_test_wait_until (is_folded, main_view, "the leaflet folds");

@@ -88,38 +88,6 @@ discover (QtrApiClient *client)
   return info;
 }
 
-/* Presses @trigger (such as "Right") through @widget's shortcut controllers, as the key would.
- * Returns whether a shortcut took it (not when its action is disabled). */
-static gboolean
-press (GtkWidget  *widget,
-       const char *trigger)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
-        continue;
-      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-          GtkShortcutTrigger *shortcut_trigger = gtk_shortcut_get_trigger (shortcut);
-          g_autofree char *text = gtk_shortcut_trigger_to_string (shortcut_trigger);
-          g_auto(GStrv) alternatives = g_strsplit (text, "|", -1);
-
-          if (g_strv_contains ((const char * const *) alternatives, trigger))
-            {
-              return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
-                                                   GTK_SHORTCUT_ACTION_EXCLUSIVE, widget, NULL);
-            }
-        }
-    }
-  g_error ("No shortcut %s on a %s", trigger, G_OBJECT_TYPE_NAME (widget));
-  return FALSE;
-}
-
 /* Search */
 
 static void
@@ -229,7 +197,7 @@ test_search (void)
   qtr_app_test_settle ();
 
   /* Ctrl+K: the Search section, its entry focused; before any search, it says what to do. */
-  g_assert_true (press (GTK_WIDGET (view), "<Control>k"));
+  g_assert_true (qtr_app_test_press_shortcut (GTK_WIDGET (view), "<Control>k"));
   qtr_app_test_settle ();
   g_assert_cmpstr (qtr_main_view_get_section (view), ==, "search");
   page = qtr_main_view_get_search_page (view);
@@ -429,33 +397,33 @@ test_media_viewer (void)
   width = 40;
   qtr_test_wait_until (full_image_shows, &width, "the first picture from the node");
   /* Nothing before the first: the key is not taken. */
-  g_assert_false (press (GTK_WIDGET (viewer), "Left"));
+  g_assert_false (qtr_app_test_press_shortcut (GTK_WIDGET (viewer), "Left"));
   g_assert_cmpuint (qtr_media_viewer_get_index (viewer), ==, 0);
 
   /* Zoom: in, out, and back to fitting the window. */
   g_assert_cmpfloat (qtr_media_viewer_get_zoom (viewer), ==, 0);
-  g_assert_true (press (GTK_WIDGET (viewer), "<Control>plus"));
+  g_assert_true (qtr_app_test_press_shortcut (GTK_WIDGET (viewer), "<Control>plus"));
   g_assert_cmpfloat (qtr_media_viewer_get_zoom (viewer), >, 0);
   {
     double zoomed = qtr_media_viewer_get_zoom (viewer);
 
-    g_assert_true (press (GTK_WIDGET (viewer), "<Control>minus"));
+    g_assert_true (qtr_app_test_press_shortcut (GTK_WIDGET (viewer), "<Control>minus"));
     g_assert_cmpfloat (qtr_media_viewer_get_zoom (viewer), <, zoomed);
   }
-  g_assert_true (press (GTK_WIDGET (viewer), "<Control>0"));
+  g_assert_true (qtr_app_test_press_shortcut (GTK_WIDGET (viewer), "<Control>0"));
   g_assert_cmpfloat (qtr_media_viewer_get_zoom (viewer), ==, 0);
 
   /* Right: the second picture and its alt text; Right again stays there; Left goes back. */
-  g_assert_true (press (GTK_WIDGET (viewer), "Right"));
+  g_assert_true (qtr_app_test_press_shortcut (GTK_WIDGET (viewer), "Right"));
   g_assert_cmpuint (qtr_media_viewer_get_index (viewer), ==, 1);
   g_assert_cmpstr (qtr_media_viewer_get_description (viewer), ==, "A blue oblong");
   g_assert_nonnull (qtr_app_test_find_label (GTK_WIDGET (viewer), "2 of 2"));
   width = 50;
   qtr_test_wait_until (full_image_shows, &width, "the second picture from the node");
   qtr_app_test_screenshot (GTK_WIDGET (viewer), "media-viewer");
-  g_assert_false (press (GTK_WIDGET (viewer), "Right"));
+  g_assert_false (qtr_app_test_press_shortcut (GTK_WIDGET (viewer), "Right"));
   g_assert_cmpuint (qtr_media_viewer_get_index (viewer), ==, 1);
-  g_assert_true (press (GTK_WIDGET (viewer), "Left"));
+  g_assert_true (qtr_app_test_press_shortcut (GTK_WIDGET (viewer), "Left"));
   g_assert_cmpuint (qtr_media_viewer_get_index (viewer), ==, 0);
 
   /* Save As copies the file as the node serves it. */
@@ -471,7 +439,7 @@ test_media_viewer (void)
   }
 
   /* Escape closes it. */
-  g_assert_true (press (GTK_WIDGET (viewer), "Escape"));
+  g_assert_true (qtr_app_test_press_shortcut (GTK_WIDGET (viewer), "Escape"));
   qtr_test_wait_until (viewer_is_closed, NULL, "the viewer to close");
 
   gtk_window_destroy (window);
@@ -709,7 +677,7 @@ test_window_feeds (void)
   /* Ctrl+K in the window: the search, whatever section showed. */
   qtr_main_view_select_section (view, list_section);
   g_assert_cmpstr (qtr_main_view_get_section (view), ==, list_section);
-  g_assert_true (press (GTK_WIDGET (view), "<Control>k"));
+  g_assert_true (qtr_app_test_press_shortcut (GTK_WIDGET (view), "<Control>k"));
   g_assert_cmpstr (qtr_main_view_get_section (view), ==, "search");
   gtk_window_destroy (GTK_WINDOW (window));
   qtr_app_test_settle ();
