@@ -216,17 +216,29 @@ static void status_action_done_cb (GObject      *source,
                                    GAsyncResult *result,
                                    gpointer      user_data);
 
+/* The API client for @task's request; once the account is closed, %NULL, and @task has
+ * returned its error (@task is not unreffed). */
+static QtrApiClient *
+dup_client_for_task (QtrInteractions *self,
+                     GTask           *task)
+{
+  QtrApiClient *client = qtr_interactions_dup_client (self);
+
+  if (client == NULL)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The account was closed");
+  return client;
+}
+
 /* Sends @task's action; takes @task. */
 static void
 send_status_action (QtrInteractions *self,
                     GTask           *task)
 {
   StatusRequest *request = g_task_get_task_data (task);
-  g_autoptr(QtrApiClient) client = qtr_interactions_dup_client (self);
+  g_autoptr(QtrApiClient) client = dup_client_for_task (self, task);
 
   if (client == NULL)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The account was closed");
       g_object_unref (task);
       return;
     }
@@ -527,11 +539,9 @@ profile_read_next (GTask *task)
                                   profile_file_read_cb, task);
       return;
     }
-  client = qtr_interactions_dup_client (self);
+  client = dup_client_for_task (self, task);
   if (client == NULL)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                               "The account was closed");
       g_object_unref (task);
       return;
     }
@@ -773,12 +783,9 @@ qtr_interactions_status_async (QtrInteractions     *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, qtr_interactions_status_async);
   status = qtr_status_get_shown (status);
-  client = qtr_interactions_dup_client (self);
+  client = dup_client_for_task (self, task);
   if (client == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The account was closed");
-      return;
-    }
+    return;
 
   request = g_new0 (StatusRequest, 1);
   request->id = g_strdup (qtr_status_get_id (status));
@@ -857,12 +864,9 @@ qtr_interactions_delete_status_async (QtrInteractions     *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, qtr_interactions_delete_status_async);
   g_task_set_task_data (task, g_strdup (status_id), g_free);
-  client = qtr_interactions_dup_client (self);
+  client = dup_client_for_task (self, task);
   if (client == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The account was closed");
-      return;
-    }
+    return;
   escaped = g_uri_escape_string (status_id, NULL, FALSE);
   path = g_strconcat ("/api/v1/statuses/", escaped, NULL);
   qtr_api_client_delete_async (client, path, cancellable, deleted_cb, g_steal_pointer (&task));
@@ -895,15 +899,13 @@ start_relationship (QtrInteractions     *self,
                     gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(QtrApiClient) client = qtr_interactions_dup_client (self);
+  g_autoptr(QtrApiClient) client = NULL;
 
   g_task_set_source_tag (task, qtr_interactions_account_async);
   g_task_set_task_data (task, g_strdup (kind), g_free);
+  client = dup_client_for_task (self, task);
   if (client == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The account was closed");
-      return;
-    }
+    return;
   qtr_api_client_request_async (client, method, path, query,
                                 g_str_equal (method, "POST") ? (const char *[]) { NULL } : NULL,
                                 NULL, cancellable, relationship_done_cb,
@@ -1014,12 +1016,9 @@ qtr_interactions_report_async (QtrInteractions     *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, qtr_interactions_report_async);
-  client = qtr_interactions_dup_client (self);
+  client = dup_client_for_task (self, task);
   if (client == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The account was closed");
-      return;
-    }
+    return;
   g_ptr_array_add (form, (gpointer) "account_id");
   g_ptr_array_add (form, (gpointer) account_id);
   for (guint i = 0; status_ids != NULL && status_ids[i] != NULL; i++)
@@ -1080,12 +1079,9 @@ qtr_interactions_tag_async (QtrInteractions     *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, qtr_interactions_tag_async);
-  client = qtr_interactions_dup_client (self);
+  client = dup_client_for_task (self, task);
   if (client == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The account was closed");
-      return;
-    }
+    return;
   escaped = g_uri_escape_string (name, NULL, FALSE);
   if (action == QTR_TAG_ACTION_GET)
     {

@@ -8,6 +8,10 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "qtr-account-store.h"
+#include "qtr-status-row.h"
+#include "qtr-timeline-view.h"
+
 /**
  * qtr_app_test_init:
  * @argc: main()'s
@@ -172,6 +176,158 @@ qtr_app_test_find_label (GtkWidget  *root,
 }
 
 /**
+ * qtr_app_test_shows_label:
+ * @text: what the label says, or part of it
+ *
+ * Returns: whether a label under @root that is drawn says @text
+ */
+gboolean
+qtr_app_test_shows_label (GtkWidget  *root,
+                          const char *text)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  qtr_app_test_collect (root, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      if (strstr (gtk_label_get_text (labels->pdata[i]), text) != NULL &&
+          gtk_widget_is_drawable (labels->pdata[i]))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/**
+ * qtr_app_test_find_row:
+ * @type: an #AdwPreferencesRow type (entry row, action row…)
+ * @title: the row's title
+ *
+ * Returns: (transfer none) (nullable): the first row of @type under @root titled @title
+ */
+GtkWidget *
+qtr_app_test_find_row (GtkWidget  *root,
+                       GType       type,
+                       const char *title)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  qtr_app_test_collect (root, type, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (rows->pdata[i]), title) == 0)
+      return rows->pdata[i];
+  return NULL;
+}
+
+/**
+ * qtr_app_test_find_button:
+ * @label: the button's label, with its mnemonic underscore
+ *
+ * Returns: (transfer none) (nullable): the first button under @root labelled @label
+ */
+GtkButton *
+qtr_app_test_find_button (GtkWidget  *root,
+                          const char *label)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  qtr_app_test_collect (root, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0)
+      return buttons->pdata[i];
+  return NULL;
+}
+
+/**
+ * qtr_app_test_first_visible_post:
+ *
+ * Returns: (nullable): the id of the post at the top of what @view shows (the first row whose
+ *   bottom is below the top of the viewport), measured on the widgets
+ */
+const char *
+qtr_app_test_first_visible_post (QtrTimelineView *view)
+{
+  GtkWidget *scrolled = GTK_WIDGET (qtr_timeline_view_get_scrolled_window (view));
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  const char *id = NULL;
+  double best = G_MAXDOUBLE;
+
+  qtr_app_test_collect (scrolled, QTR_TYPE_STATUS_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      graphene_point_t top;
+      QtrStatus *status = qtr_status_row_get_status (rows->pdata[i]);
+
+      GtkWidget *list_row = rows->pdata[i];
+
+      /* The list view's own child: hidden (not child-visible) while it is recycled. */
+      while (!GTK_IS_LIST_VIEW (gtk_widget_get_parent (list_row)))
+        list_row = gtk_widget_get_parent (list_row);
+      if (status == NULL || !gtk_widget_get_child_visible (list_row) ||
+          !gtk_widget_compute_point (rows->pdata[i], scrolled, &GRAPHENE_POINT_INIT (0, 0), &top))
+        continue;
+      if (top.y + gtk_widget_get_height (rows->pdata[i]) > 0 && top.y < best)
+        {
+          best = top.y;
+          id = qtr_status_get_id (status);
+        }
+    }
+  return id;
+}
+
+
+/**
+ * qtr_app_test_reads_first_visible:
+ * @view: a #QtrTimelineView
+ *
+ * Returns: whether the reading position of @view's timeline is the first post in view
+ */
+gboolean
+qtr_app_test_reads_first_visible (gpointer view)
+{
+  return g_strcmp0 (qtr_timeline_get_read_position (qtr_timeline_view_get_model (view)),
+                    qtr_app_test_first_visible_post (view)) == 0;
+}
+
+/**
+ * qtr_app_test_press_shortcut:
+ * @trigger: a trigger as GTK writes it ("Escape", "<Control>k"); a shortcut whose trigger
+ *   lists alternatives ("Escape|<Alt>Left") answers to each
+ *
+ * Presses @trigger through @widget's shortcut controllers, as the key would. A test fails
+ * where @widget has no such shortcut.
+ *
+ * Returns: whether the shortcut took it (not when its action is disabled)
+ */
+gboolean
+qtr_app_test_press_shortcut (GtkWidget  *widget,
+                             const char *trigger)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          g_autofree char *text =
+            gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+          g_auto(GStrv) alternatives = g_strsplit (text, "|", -1);
+
+          if (g_strv_contains ((const char * const *) alternatives, trigger))
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                                 GTK_SHORTCUT_ACTION_EXCLUSIVE, widget,
+                                                 gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  g_error ("No shortcut %s on a %s", trigger, G_OBJECT_TYPE_NAME (widget));
+  return FALSE;
+}
+
+/**
  * qtr_app_test_new_window:
  * @width: its default width
  * @height: its default height
@@ -220,4 +376,59 @@ qtr_app_test_screenshot (GtkWidget  *widget,
     g_test_message ("Could not save %s: %s", path, error ? error->message : "import failed");
   else
     g_test_message ("Saved %s", path);
+}
+
+static void
+account_saved_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (qtr_account_store_save_finish (QTR_ACCOUNT_STORE (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+is_true (gpointer flag)
+{
+  return *(gboolean *) flag;
+}
+
+/**
+ * qtr_app_test_save_account:
+ * @server: the account's server, its base URL
+ * @id: the account's id on @server
+ * @handle: its handle, `@USERNAME@HOST`
+ * @display_name: its display name
+ * @client_id: the client id of the app's registration on @server
+ * @client_secret: its client secret
+ * @token: the account's access token
+ *
+ * Saves the account in accounts.ini and its credentials in the keyring of the test session,
+ * and makes it the active account, as after a login: a #QtrWindow opened next shows it.
+ */
+void
+qtr_app_test_save_account (const char *server,
+                           const char *id,
+                           const char *handle,
+                           const char *display_name,
+                           const char *client_id,
+                           const char *client_secret,
+                           const char *token)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtrAccountStore) store = qtr_account_store_new (NULL, &error);
+  g_autoptr(QtrStoredAccount) account = qtr_stored_account_new (server, id, handle,
+                                                                display_name);
+  g_autoptr(QtrCredentials) credentials = qtr_credentials_new (server, client_id, client_secret,
+                                                               token);
+  gboolean saved = FALSE;
+
+  g_assert_no_error (error);
+  qtr_account_store_save_async (store, account, credentials, NULL, account_saved_cb, &saved);
+  qtr_test_wait_until (is_true, &saved, "the account is saved");
+  g_assert_true (qtr_account_store_set_active (store, handle, &error));
+  g_assert_no_error (error);
 }

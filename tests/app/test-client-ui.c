@@ -272,22 +272,6 @@ has_rows (gpointer root)
   return rows->len > 0;
 }
 
-static gboolean
-label_shows (GtkWidget  *root,
-             const char *text)
-{
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-
-  qtr_app_test_collect (root, GTK_TYPE_LABEL, labels);
-  for (guint i = 0; i < labels->len; i++)
-    {
-      if (strstr (gtk_label_get_text (labels->pdata[i]), text) != NULL &&
-          gtk_widget_is_drawable (labels->pdata[i]))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 static void
 record_string_cb (GObject    *object,
                   const char *value,
@@ -363,26 +347,26 @@ test_timeline (void)
   /* The boost: Alice's post under "bob boosted", with its content warning collapsed. */
   alice = find_row_for (GTK_WIDGET (view), "alice");
   g_assert_nonnull (alice);
-  g_assert_true (label_shows (GTK_WIDGET (alice), "Alice 🌻"));
-  g_assert_true (label_shows (GTK_WIDGET (alice), "@alice"));
-  g_assert_true (label_shows (GTK_WIDGET (alice), "bob boosted"));
-  g_assert_true (label_shows (GTK_WIDGET (alice), "Garden photos"));
-  g_assert_true (label_shows (GTK_WIDGET (alice), "6 min"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (alice), "Alice 🌻"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (alice), "@alice"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (alice), "bob boosted"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (alice), "Garden photos"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (alice), "6 min"));
   g_assert_false (qtr_status_row_get_content_revealed (alice));
-  g_assert_false (label_shows (GTK_WIDGET (alice), "Tomatoes"));
+  g_assert_false (qtr_app_test_shows_label (GTK_WIDGET (alice), "Tomatoes"));
   text = qtr_status_row_dup_accessible_text (alice);
   g_assert_true (g_str_has_prefix (text, "Alice 🌻 (@alice), 6 minutes ago. bob boosted. "));
   g_assert_nonnull (strstr (text, "Content warning: Garden photos."));
   g_assert_null (strstr (text, "Tomatoes"));
   g_clear_pointer (&text, g_free);
   /* Counts of the boosted post, not of the boost. */
-  g_assert_true (label_shows (GTK_WIDGET (alice), "17"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (alice), "17"));
 
   /* Revealed, the content reads and its links go where they should. */
   qtr_status_row_set_content_revealed (alice, TRUE);
   qtr_app_test_settle ();
   g_assert_true (qtr_status_row_get_content_revealed (alice));
-  g_assert_true (label_shows (GTK_WIDGET (alice), "Tomatoes!"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (alice), "Tomatoes!"));
   text = qtr_status_row_dup_accessible_text (alice);
   g_assert_nonnull (strstr (text, "Tomatoes!"));
   g_assert_true (qtr_status_row_activate_link (alice, "https://other.example/@carol"));
@@ -392,12 +376,12 @@ test_timeline (void)
 
   /* Other servers' posts: names, text, and a display name that falls back to the handle. */
   grace = find_row_for (GTK_WIDGET (view), "grace");
-  g_assert_true (label_shows (GTK_WIDGET (grace), "Grace"));
-  g_assert_true (label_shows (GTK_WIDGET (grace), "Which one?"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (grace), "Grace"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (grace), "Which one?"));
   g_assert_true (qtr_status_row_get_content_revealed (grace));
   erin = find_row_for (GTK_WIDGET (view), "erin");
-  g_assert_true (label_shows (GTK_WIDGET (erin), "Followers only, with a picture."));
-  g_assert_true (label_shows (GTK_WIDGET (erin), "erin"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (erin), "Followers only, with a picture."));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (erin), "erin"));
   qtr_app_test_screenshot (GTK_WIDGET (window), "timeline");
 
   /* The time moves on with the clock's tick. */
@@ -405,7 +389,7 @@ test_timeline (void)
     g_autoptr(GDateTime) later = g_date_time_add_hours (now, 2);
 
     qtr_clock_set_now (clock, later);
-    g_assert_true (label_shows (GTK_WIDGET (alice), "2 h"));
+    g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (alice), "2 h"));
   }
 
   /* Keyboard: j and k are bound, and move the selection; Enter opens the selected post. */
@@ -501,7 +485,7 @@ test_pending (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 5);
   qtr_app_test_settle ();
   g_assert_null (find_pending_button (GTK_WIDGET (view)));
-  g_assert_true (label_shows (GTK_WIDGET (view), "Held back"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (view), "Held back"));
   gtk_window_destroy (window);
 }
 
@@ -548,7 +532,7 @@ test_row_images (void)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpint (gdk_paintable_get_intrinsic_width (adw_avatar_get_custom_image (avatar)), ==,
                    48);
-  g_assert_true (label_shows (GTK_WIDGET (row), "Sensitive Media"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (row), "Sensitive Media"));
   g_assert_cmpuint (qtr_test_server_count (server, "GET /img/40x30.png"), ==, 0);
 
   /* A click shows it. */
@@ -565,7 +549,7 @@ test_row_images (void)
   }
   g_assert_nonnull (thumbnail);
   g_signal_emit_by_name (thumbnail, "clicked");
-  g_assert_false (label_shows (GTK_WIDGET (row), "Sensitive Media"));
+  g_assert_false (qtr_app_test_shows_label (GTK_WIDGET (row), "Sensitive Media"));
   qtr_app_test_collect (GTK_WIDGET (row), GTK_TYPE_PICTURE, pictures);
   g_assert_cmpuint (pictures->len, ==, 1);
   while (gtk_picture_get_paintable (pictures->pdata[0]) == NULL)
@@ -623,8 +607,8 @@ test_main_view_adaptive (void)
   g_assert_cmpstr (qtr_main_view_get_section_label (view, "home"), ==,
                    g_dgettext (GETTEXT_PACKAGE, "Home"));
   g_assert_cmpuint (qtr_main_view_get_n_accounts (view), ==, 2);
-  g_assert_true (label_shows (GTK_WIDGET (view), "@bo@b.example"));
-  g_assert_true (label_shows (GTK_WIDGET (view), "Ann"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (view), "@bo@b.example"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (view), "Ann"));
 
   /* Wide: sidebar and content side by side. */
   qtr_test_wait_until (is_unfolded, leaflet, "the leaflet unfolds at 1000 px");
@@ -890,19 +874,6 @@ browse_back (const char *redirect_uri,
   return soup_message_get_status (message);
 }
 
-static AdwEntryRow *
-find_entry_row (GtkWidget  *root,
-                const char *title)
-{
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-
-  qtr_app_test_collect (root, ADW_TYPE_ENTRY_ROW, rows);
-  for (guint i = 0; i < rows->len; i++)
-    if (g_str_equal (adw_preferences_row_get_title (rows->pdata[i]), title))
-      return rows->pdata[i];
-  return NULL;
-}
-
 static gboolean
 login_settled (gpointer page)
 {
@@ -1061,7 +1032,8 @@ test_login (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-account", NULL));
   g_assert_cmpstr (qtr_window_get_page (window), ==, "login");
   g_assert_cmpstr (qtr_login_page_get_stage (page), ==, "server");
-  server_row = find_entry_row (GTK_WIDGET (page), "Server or Account");
+  server_row = ADW_ENTRY_ROW (qtr_app_test_find_row (GTK_WIDGET (page), ADW_TYPE_ENTRY_ROW,
+                                                     "Server or Account"));
   g_assert_nonnull (server_row);
 
   /* Nothing typed, nothing listening, not a Mastodon API: each says so. */
@@ -1101,7 +1073,8 @@ test_login (void)
   qtr_test_wait_until (login_has_error, page, "the page says there is no browser");
   g_assert_cmpstr (login->redirect_uri, ==, "urn:ietf:wg:oauth:2.0:oob");
   g_free (approve (login, qtr_login_page_get_authorize_url (page)));
-  code_row = find_entry_row (GTK_WIDGET (page), "Authorization Code");
+  code_row = ADW_ENTRY_ROW (qtr_app_test_find_row (GTK_WIDGET (page), ADW_TYPE_ENTRY_ROW,
+                                                   "Authorization Code"));
   g_assert_nonnull (code_row);
 
   /* A wrong code is refused, and the page says what to do. */
@@ -1120,14 +1093,14 @@ test_login (void)
   g_assert_cmpuint (qtr_main_view_get_n_accounts (main_view), ==, 1);
   g_assert_cmpstr (qtr_main_view_get_account_handle (main_view, 0), ==,
                    "@alice@mastodon.example");
-  g_assert_true (label_shows (GTK_WIDGET (main_view), "@alice@mastodon.example"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (main_view), "@alice@mastodon.example"));
   secret = lookup_token ("@alice@mastodon.example");
   g_assert_nonnull (secret);
   g_assert_nonnull (strstr (secret, TOKEN));
   qtr_test_wait_until (home_shown, main_view, "Home shows");
   qtr_test_wait_until (has_rows, main_view, "the home timeline has its posts");
-  g_assert_true (label_shows (GTK_WIDGET (main_view), "bob boosted"));
-  g_assert_true (label_shows (GTK_WIDGET (main_view), "Garden photos"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (main_view), "bob boosted"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (main_view), "Garden photos"));
   qtr_app_test_screenshot (GTK_WIDGET (window), "main-home");
 
   /* Enter opens the post's thread over Home (tests/app/test-navigation.c has the rest). */
@@ -1153,7 +1126,8 @@ test_login (void)
    * coming back to Quitter. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-account", NULL));
   page = qtr_window_get_login_page (window);
-  server_row = find_entry_row (GTK_WIDGET (page), "Server or Account");
+  server_row = ADW_ENTRY_ROW (qtr_app_test_find_row (GTK_WIDGET (page), ADW_TYPE_ENTRY_ROW,
+                                                     "Server or Account"));
   gtk_editable_set_text (GTK_EDITABLE (server_row), address);
   gtk_widget_activate_action (GTK_WIDGET (page), "login.continue", NULL);
   qtr_test_wait_until (login_at_browser, page, "the second login waits for the browser");
@@ -1167,7 +1141,7 @@ test_login (void)
   qtr_test_wait_until (window_at_main, window, "the main view opens again");
   qtr_test_wait_until (two_accounts, main_view, "both accounts are listed");
   g_assert_cmpuint (login->tokens_issued, ==, 2);
-  g_assert_true (label_shows (GTK_WIDGET (main_view), "@grace@mastodon.example"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (main_view), "@grace@mastodon.example"));
   g_assert_cmpstr (active_account (), ==, "@grace@mastodon.example");
   qtr_app_test_screenshot (GTK_WIDGET (window), "main-two-accounts");
 
@@ -1211,20 +1185,23 @@ test_login_no_keyring (void)
 
       gtk_window_present (GTK_WINDOW (window));
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-account", NULL));
-      gtk_editable_set_text (GTK_EDITABLE (find_entry_row (GTK_WIDGET (page),
-                                                           "Server or Account")), address);
+      gtk_editable_set_text (GTK_EDITABLE (qtr_app_test_find_row (GTK_WIDGET (page),
+                                                                  ADW_TYPE_ENTRY_ROW,
+                                                                  "Server or Account")),
+                             address);
       gtk_widget_activate_action (GTK_WIDGET (page), "login.continue", NULL);
       qtr_test_wait_until (login_at_browser, page, "the login waits for the browser");
       gtk_widget_activate_action (GTK_WIDGET (page), "login.use-code", NULL);
       qtr_test_wait_until (login_at_code, page, "the login asks for the code");
       qtr_test_wait_until (login_has_error, page, "the page says there is no browser");
       g_free (approve (login, qtr_login_page_get_authorize_url (page)));
-      code_row = find_entry_row (GTK_WIDGET (page), "Authorization Code");
+      code_row = ADW_ENTRY_ROW (qtr_app_test_find_row (GTK_WIDGET (page), ADW_TYPE_ENTRY_ROW,
+                                                   "Authorization Code"));
       gtk_editable_set_text (GTK_EDITABLE (code_row), "pasted-code-8d1e");
       submit (page);
       g_assert_cmpuint (login->tokens_issued, ==, 1);
       g_assert_true (g_str_has_prefix (qtr_login_page_get_error (page), "No keyring answers"));
-      g_assert_true (label_shows (GTK_WIDGET (page), "Try Again"));
+      g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (page), "Try Again"));
       qtr_app_test_screenshot (GTK_WIDGET (window), "login-no-keyring");
 
       /* Trying again asks the keyring again, and still says so. */
@@ -1384,90 +1361,12 @@ stream_update (StreamServer *stream,
       soup_websocket_connection_send_text (stream->connections->pdata[i], text);
 }
 
-static void
-account_saved_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (qtr_account_store_save_finish (QTR_ACCOUNT_STORE (source), result, &error));
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
-static gboolean
-is_true (gpointer flag)
-{
-  return *(gboolean *) flag;
-}
-
-/* The account @handle on @server, saved and active, as after a login. */
-static void
-save_account (const char *server,
-              const char *handle)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QtrAccountStore) store = qtr_account_store_new (NULL, &error);
-  g_autoptr(QtrStoredAccount) account = qtr_stored_account_new (server, "1", handle, "Reader");
-  g_autoptr(QtrCredentials) credentials = qtr_credentials_new (server, CLIENT_ID, CLIENT_SECRET,
-                                                               TOKEN);
-  gboolean saved = FALSE;
-
-  g_assert_no_error (error);
-  qtr_account_store_save_async (store, account, credentials, NULL, account_saved_cb, &saved);
-  qtr_test_wait_until (is_true, &saved, "the account is saved");
-  g_assert_true (qtr_account_store_set_active (store, handle, &error));
-  g_assert_no_error (error);
-}
-
-/* The id of the post at the top of what @view shows (the first row whose bottom is below the
- * top of the viewport), measured on the widgets. */
-static const char *
-first_visible_post (QtrTimelineView *view)
-{
-  GtkWidget *scrolled = GTK_WIDGET (qtr_timeline_view_get_scrolled_window (view));
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-  const char *id = NULL;
-  double best = G_MAXDOUBLE;
-
-  qtr_app_test_collect (scrolled, QTR_TYPE_STATUS_ROW, rows);
-  for (guint i = 0; i < rows->len; i++)
-    {
-      graphene_point_t top;
-      QtrStatus *status = qtr_status_row_get_status (rows->pdata[i]);
-
-      GtkWidget *list_row = rows->pdata[i];
-
-      /* The list view's own child: hidden (not child-visible) while it is recycled. */
-      while (!GTK_IS_LIST_VIEW (gtk_widget_get_parent (list_row)))
-        list_row = gtk_widget_get_parent (list_row);
-      if (status == NULL || !gtk_widget_get_child_visible (list_row) ||
-          !gtk_widget_compute_point (rows->pdata[i], scrolled, &GRAPHENE_POINT_INIT (0, 0), &top))
-        continue;
-      if (top.y + gtk_widget_get_height (rows->pdata[i]) > 0 && top.y < best)
-        {
-          best = top.y;
-          id = qtr_status_get_id (status);
-        }
-    }
-  return id;
-}
-
-/* Whether the timeline's reading position is the first post in view (taken once the rows are
- * laid out for the scroll). */
-static gboolean
-reads_first_visible (gpointer view)
-{
-  return g_strcmp0 (qtr_timeline_get_read_position (qtr_timeline_view_get_model (view)),
-                    first_visible_post (view)) == 0;
-}
-
 /* Whether the first post in view is the one set as "qtr-expected" on @view. */
 static gboolean
 shows_expected_first (gpointer view)
 {
-  return g_strcmp0 (first_visible_post (view), g_object_get_data (view, "qtr-expected")) == 0;
+  return g_strcmp0 (qtr_app_test_first_visible_post (view),
+                    g_object_get_data (view, "qtr-expected")) == 0;
 }
 
 static GtkAdjustment *
@@ -1556,13 +1455,13 @@ is_online (gpointer view)
 static gboolean
 has_mentioned_you (gpointer view)
 {
-  return label_shows (view, "mentioned you");
+  return qtr_app_test_shows_label (view, "mentioned you");
 }
 
 static gboolean
 has_favourited (gpointer view)
 {
-  return label_shows (view, "favourited your post");
+  return qtr_app_test_shows_label (view, "favourited your post");
 }
 
 static gboolean
@@ -1645,7 +1544,8 @@ test_window_timelines (void)
     }
   g_free (qtr_test_timeline_notify (stream->notifications, "mention", "Are you there?"));
   g_free (qtr_test_timeline_notify (stream->notifications, "favourite", "My post they liked"));
-  save_account (stream->server->base, "@reader@stream.example");
+  qtr_app_test_save_account (stream->server->base, "1", "@reader@stream.example", "Reader",
+                             CLIENT_ID, CLIENT_SECRET, TOKEN);
 
   window = g_object_new (QTR_TYPE_WINDOW, NULL);
   main_view = qtr_window_get_main_view (window);
@@ -1656,7 +1556,7 @@ test_window_timelines (void)
   qtr_test_wait_until (home_has_40, main_view, "Home shows its newest page");
   home = qtr_main_view_get_timeline (main_view, "home");
   g_assert_cmpuint (n_items (home), ==, 40);
-  g_assert_true (label_shows (GTK_WIDGET (home), "Home post number 60"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (home), "Home post number 60"));
   for (guint i = 0; i < G_N_ELEMENTS (timeline_section_names); i++)
     g_assert_true (qtr_main_view_has_section (main_view, timeline_section_names[i]));
   /* Favourites answered with an error: the banner says so, and "Retry" asks again. */
@@ -1677,7 +1577,7 @@ test_window_timelines (void)
   qtr_app_test_settle ();
   value = gtk_adjustment_get_value (vadjustment (home));
   g_assert_cmpfloat (value, >, 0);
-  first_id = g_strdup (first_visible_post (home));
+  first_id = g_strdup (qtr_app_test_first_visible_post (home));
   g_assert_nonnull (first_id);
   g_assert_cmpstr (first_id, !=, "1059");
   g_assert_false (qtr_timeline_get_at_top (qtr_timeline_view_get_model (home)));
@@ -1687,7 +1587,7 @@ test_window_timelines (void)
   qtr_app_test_settle ();
   g_assert_cmpuint (n_items (home), ==, 40);
   g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment (home)), ==, value);
-  g_assert_cmpstr (first_visible_post (home), ==, first_id);
+  g_assert_cmpstr (qtr_app_test_first_visible_post (home), ==, first_id);
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find_pending_button (GTK_WIDGET (home)))),
                    ==, "1 new post");
   qtr_app_test_screenshot (GTK_WIDGET (window), "window-new-post");
@@ -1701,9 +1601,9 @@ test_window_timelines (void)
   g_assert_cmpuint (n_items (home), ==, 41);
   qtr_test_wait_until (is_at_top, home, "the view is at the top");
   qtr_app_test_settle ();
-  g_assert_cmpstr (first_visible_post (home), ==, streamed);
+  g_assert_cmpstr (qtr_app_test_first_visible_post (home), ==, streamed);
   g_assert_null (find_pending_button (GTK_WIDGET (home)));
-  g_assert_true (label_shows (GTK_WIDGET (home), "Streamed while reading"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (home), "Streamed while reading"));
   qtr_app_test_screenshot (GTK_WIDGET (window), "window-revealed");
 
   /* At the end, the older page. */
@@ -1719,9 +1619,9 @@ test_window_timelines (void)
             "Notifications shows the mention");
   qtr_test_wait_until (has_favourited, qtr_main_view_get_timeline (main_view, "notifications"),
             "Notifications shows the favourite");
-  g_assert_true (label_shows (GTK_WIDGET (qtr_main_view_get_timeline (main_view,
-                                                                      "notifications")),
-                              "My post they liked"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (qtr_main_view_get_timeline (
+                                                         main_view, "notifications")),
+                                           "My post they liked"));
   qtr_app_test_screenshot (GTK_WIDGET (window), "window-notifications");
   qtr_main_view_select_section (main_view, "mentions");
   qtr_test_wait_until (has_mentioned_you, qtr_main_view_get_timeline (main_view, "mentions"),
@@ -1729,8 +1629,9 @@ test_window_timelines (void)
   qtr_test_wait_until (not_loading, qtr_main_view_get_timeline (main_view, "mentions"),
             "Mentions has loaded");
   g_assert_cmpuint (n_items (qtr_main_view_get_timeline (main_view, "mentions")), ==, 1);
-  g_assert_false (label_shows (GTK_WIDGET (qtr_main_view_get_timeline (main_view, "mentions")),
-                               "favourited"));
+  g_assert_false (qtr_app_test_shows_label (GTK_WIDGET (qtr_main_view_get_timeline (main_view,
+                                                                                    "mentions")),
+                                            "favourited"));
   qtr_app_test_screenshot (GTK_WIDGET (window), "window-mentions");
 
   /* Back to a position further down, which the next start goes back to. */
@@ -1739,8 +1640,9 @@ test_window_timelines (void)
   qtr_app_test_settle ();
   gtk_adjustment_set_value (vadjustment (home), 900);
   qtr_app_test_settle ();
-  qtr_test_wait_until (reads_first_visible, home, "the reading position follows the scroll");
-  read_position = g_strdup (first_visible_post (home));
+  qtr_test_wait_until (qtr_app_test_reads_first_visible, home,
+                       "the reading position follows the scroll");
+  read_position = g_strdup (qtr_app_test_first_visible_post (home));
   g_assert_cmpstr (qtr_timeline_get_read_position (qtr_timeline_view_get_model (home)), ==,
                    read_position);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -1769,7 +1671,7 @@ test_window_timelines (void)
   g_object_set_data_full (G_OBJECT (home), "qtr-expected", g_strdup (read_position), g_free);
   qtr_test_wait_until (shows_expected_first, home, "the reading position is back at the top");
   qtr_app_test_settle ();
-  g_assert_cmpstr (first_visible_post (home), ==, read_position);
+  g_assert_cmpstr (qtr_app_test_first_visible_post (home), ==, read_position);
   qtr_timeline_view_select (home, position);
   qtr_test_wait_until (gap_button_shows, home, "the gap's row shows");
   qtr_app_test_screenshot (GTK_WIDGET (window), "window-gap");
@@ -1795,8 +1697,8 @@ test_window_timelines (void)
   qtr_test_wait_until (home_has_40, main_view, "Home shows from the cache");
   qtr_test_wait_until (is_offline, main_view, "the window says it is offline");
   home = qtr_main_view_get_timeline (main_view, "home");
-  g_assert_true (label_shows (GTK_WIDGET (main_view), "Offline"));
-  g_assert_true (label_shows (GTK_WIDGET (home), "Missed post number 45"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (main_view), "Offline"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (home), "Missed post number 45"));
   qtr_app_test_screenshot (GTK_WIDGET (window), "window-offline");
 
   /* The server back (on its port): "Retry" reaches it, the banner goes, and the stream that

@@ -2,66 +2,98 @@
 #include "config.h"
 
 #include "qtr-app-test.h"
-#include "compose-nodes.h"
 
 #include <string.h>
 
+#define QTR_TEST_NODE_PUBLIC_ONLY
+#include "node-test-util.h"
 #include "qtr-account-store.h"
 #include "qtr-compose-window.h"
 #include "qtr-drafts.h"
 #include "qtr-json.h"
 #include "qtr-status-row.h"
 #include "qtr-status.h"
+#include "qtr-test-peer.h"
 #include "qtr-window.h"
 
 /* The compose window in a real window of the app, logged in to alice's real node (A) on
  * loopback; bob's node (B) follows her and shows what she posts. What is asserted is what the
  * window shows and what the nodes stored. */
 
+/* alice on node A, with a token as an app gets one; bob on node B, following her. What the
+ * window asks of node A after it stopped needs its names still. */
+typedef struct {
+  char        *root;
+  QtrTestPeer *alice;
+  QtrTestPeer *bob;
+  char        *alice_base;
+  char        *alice_handle;
+  char        *alice_token;
+  char        *alice_id;
+  char        *bob_handle;
+} ComposeNodes;
+
+static char *
+get_own_id (ComposeNodes *nodes)
+{
+  g_autofree char *url = g_strconcat (nodes->alice_base, "/api/v1/accounts/verify_credentials",
+                                      NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autofree char *authorization = g_strconcat ("Bearer ", nodes->alice_token, NULL);
+  g_auto(QtrTestAnswer) answer = { 0 };
+  g_autoptr(JsonObject) object = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                authorization);
+  qtr_test_send (msg, &answer);
+  g_assert_cmpuint (answer.status, ==, 200);
+  object = qtr_json_parse_object (answer.body, strlen (answer.body), NULL);
+  g_assert_nonnull (object);
+  return g_strdup (qtr_json_get_string (object, "id"));
+}
+
+static ComposeNodes *
+compose_nodes_start (void)
+{
+  ComposeNodes *nodes = g_new0 (ComposeNodes, 1);
+  g_autoptr(GError) error = NULL;
+
+  nodes->root = g_dir_make_tmp ("quitter-test-compose-XXXXXX", &error);
+  g_assert_no_error (error);
+  nodes->alice = qtr_test_peer_start (nodes->root, "alice", NULL, FALSE);
+  nodes->bob = qtr_test_peer_start (nodes->root, "bob", NULL, FALSE);
+  qtr_test_peer_follow (nodes->bob, qtr_test_peer_get_handle (nodes->alice));
+  qtr_test_peer_wait_rows (nodes->alice, 1, "SELECT count (*) FROM followers WHERE accepted = 1",
+                           "bob follows alice");
+
+  nodes->alice_base = g_strdup (qtr_test_peer_get_base (nodes->alice));
+  nodes->alice_handle = g_strdup (qtr_test_peer_get_handle (nodes->alice));
+  nodes->bob_handle = g_strdup (qtr_test_peer_get_handle (nodes->bob));
+  nodes->alice_token = qtr_test_peer_mint_token (nodes->alice);
+  nodes->alice_id = get_own_id (nodes);
+  return nodes;
+}
+
+static void
+compose_nodes_free (ComposeNodes *nodes)
+{
+  qtr_test_peer_free (nodes->alice);
+  qtr_test_peer_free (nodes->bob);
+  qtr_test_remove_tree (nodes->root);
+  g_free (nodes->root);
+  g_free (nodes->alice_base);
+  g_free (nodes->alice_handle);
+  g_free (nodes->alice_token);
+  g_free (nodes->alice_id);
+  g_free (nodes->bob_handle);
+  g_free (nodes);
+}
+
 typedef struct {
   ComposeNodes *nodes;
   QtrWindow    *window;
   char         *png_path;
 } Fixture;
-
-static void
-account_saved_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (qtr_account_store_save_finish (QTR_ACCOUNT_STORE (source), result, &error));
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
-static gboolean
-is_true (gpointer flag)
-{
-  return *(gboolean *) flag;
-}
-
-/* alice's account on A, saved in the keyring and active, as after a login. */
-static void
-save_account (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QtrAccountStore) store = qtr_account_store_new (NULL, &error);
-  g_autoptr(QtrStoredAccount) account = NULL;
-  g_autoptr(QtrCredentials) credentials = NULL;
-  gboolean saved = FALSE;
-
-  g_assert_no_error (error);
-  account = qtr_stored_account_new (fixture->nodes->alice_base, fixture->nodes->alice_id,
-                                    fixture->nodes->alice_handle, "Alice");
-  credentials = qtr_credentials_new (fixture->nodes->alice_base, "compose-client-id", "secret",
-                                     fixture->nodes->alice_token);
-  qtr_account_store_save_async (store, account, credentials, NULL, account_saved_cb, &saved);
-  qtr_test_wait_until (is_true, &saved, "the account is saved");
-  g_assert_true (qtr_account_store_set_active (store, fixture->nodes->alice_handle, &error));
-  g_assert_no_error (error);
-}
 
 static gboolean
 session_is_ready (QtrWindow *window)
@@ -104,7 +136,10 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GBytes) png = make_red_png (64, 48);
 
   fixture->nodes = compose_nodes_start ();
-  save_account (fixture);
+  /* alice's account on A, saved and active, as after a login. */
+  qtr_app_test_save_account (fixture->nodes->alice_base, fixture->nodes->alice_id,
+                             fixture->nodes->alice_handle, "Alice", "compose-client-id", "secret",
+                             fixture->nodes->alice_token);
   fixture->png_path = g_build_filename (fixture->nodes->root, "red square.png", NULL);
   g_assert_true (g_file_set_contents (fixture->png_path, g_bytes_get_data (png, NULL),
                                       g_bytes_get_size (png), &error));
@@ -192,19 +227,6 @@ drop_files (QtrComposeWindow *compose,
   g_assert_true (accepted);
 }
 
-static GtkButton *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
-
-  qtr_app_test_collect (root, GTK_TYPE_BUTTON, buttons);
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0)
-      return buttons->pdata[i];
-  return NULL;
-}
-
 /* The toplevel of @type other than the main window, if one is open. */
 static GtkWindow *
 find_toplevel (GType type)
@@ -226,7 +248,7 @@ has_message_dialog (gpointer unused)
 static gboolean
 alice_has_the_description (Fixture *fixture)
 {
-  return compose_nodes_count_alice (fixture->nodes,
+  return qtr_test_peer_count (fixture->nodes->alice,
                               "SELECT count (*) FROM media WHERE description = 'A red square'")
          == 1;
 }
@@ -234,7 +256,7 @@ alice_has_the_description (Fixture *fixture)
 static gboolean
 bob_has_the_post (Fixture *fixture)
 {
-  return compose_nodes_count_bob (fixture->nodes,
+  return qtr_test_peer_count (fixture->nodes->bob,
                               "SELECT count (*) FROM statuses s JOIN attachments a"
                               " ON a.status_id = s.id WHERE s.actor_id IS NOT NULL"
                               " AND s.summary = 'Lunch photos'"
@@ -294,17 +316,17 @@ test_send (Fixture       *fixture,
   g_assert_false (send_is_enabled (compose));
   qtr_test_wait_until (uploads_done, compose, "the image is uploaded");
   qtr_test_wait_until (shows_thumbnail, compose, "the thumbnail shows");
-  g_assert_cmpint (compose_nodes_count_alice (fixture->nodes, "SELECT count (*) FROM media"), ==, 1);
+  g_assert_cmpint (qtr_test_peer_count (fixture->nodes->alice, "SELECT count (*) FROM media"), ==, 1);
 
   /* The alt text editor: the image and a text field; Save sends it to the server. */
-  gtk_widget_activate (GTK_WIDGET (find_button (GTK_WIDGET (compose), "_Alt")));
+  gtk_widget_activate (GTK_WIDGET (qtr_app_test_find_button (GTK_WIDGET (compose), "_Alt")));
   qtr_test_wait_until (has_message_dialog, NULL, "the alt text editor opens");
   dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (qtr_app_test_find (GTK_WIDGET (dialog), GTK_TYPE_PICTURE));
   alt_view = GTK_TEXT_VIEW (qtr_app_test_find_named (GTK_WIDGET (dialog), "alt-text-view"));
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (alt_view), "A red square", -1);
   /* The Save button, as a user clicks it. */
-  gtk_widget_activate (GTK_WIDGET (find_button (GTK_WIDGET (dialog), "_Save")));
+  gtk_widget_activate (GTK_WIDGET (qtr_app_test_find_button (GTK_WIDGET (dialog), "_Save")));
   qtr_test_wait_until (alice_has_the_description, fixture, "the alt text is saved on A");
   qtr_app_test_settle ();
   qtr_app_test_screenshot (GTK_WIDGET (compose), "compose-image");
@@ -316,7 +338,7 @@ test_send (Fixture       *fixture,
   qtr_test_wait_until (is_gone, &weak, "the window closes once the post is sent");
   qtr_test_wait_until (bob_has_the_post, fixture, "bob's node has the post, its CW and image");
   /* In the UI's language (English here), public. */
-  g_assert_cmpint (compose_nodes_count_alice (fixture->nodes,
+  g_assert_cmpint (qtr_test_peer_count (fixture->nodes->alice,
                                               "SELECT count (*) FROM statuses"
                                               " WHERE summary = 'Lunch photos'"
                                               " AND language = 'en' AND visibility = 'public'"),
@@ -405,7 +427,7 @@ test_failed_send (Fixture       *fixture,
   GtkWidget *label;
 
   type_text (compose, "This will not get through");
-  compose_nodes_stop_alice (fixture->nodes);
+  qtr_test_peer_stop (fixture->nodes->alice);
   gtk_widget_activate_action (GTK_WIDGET (compose), "compose.send", NULL);
   qtr_test_wait_until (shows_error, compose, "the window says the post was not sent");
   g_assert_nonnull (strstr (qtr_compose_window_get_error (compose), "Could not reach"));
@@ -441,7 +463,7 @@ test_refused_send (Fixture       *fixture,
   qtr_compose_window_add_files (compose, &files);
   qtr_test_wait_until (uploads_done, compose, "the image is uploaded");
   /* Meanwhile, another client attached that upload to a post of its own. */
-  compose_nodes_exec_alice (fixture->nodes, "UPDATE media SET status_id = 424242");
+  qtr_test_peer_exec (fixture->nodes->alice, "UPDATE media SET status_id = 424242");
   gtk_widget_activate_action (GTK_WIDGET (compose), "compose.send", NULL);
   qtr_test_wait_until (shows_error, compose, "the window says the post was refused");
   g_assert_nonnull (strstr (qtr_compose_window_get_error (compose),
@@ -452,7 +474,7 @@ test_refused_send (Fixture       *fixture,
   g_assert_cmpstr (text, ==, "An image that is taken already");
   g_assert_true (shows_thumbnail (compose));
   g_assert_cmpint (count_drafts (fixture), ==, 1);
-  g_assert_cmpint (compose_nodes_count_alice (fixture->nodes,
+  g_assert_cmpint (qtr_test_peer_count (fixture->nodes->alice,
                                               "SELECT count (*) FROM statuses"), ==, 0);
 }
 
@@ -540,7 +562,7 @@ test_draft_restored (Fixture       *fixture,
   /* Sent, it is a draft no more. */
   gtk_widget_activate_action (GTK_WIDGET (restored), "compose.send", NULL);
   qtr_test_wait_until (has_no_draft, fixture, "the sent draft is deleted");
-  g_assert_cmpint (compose_nodes_count_alice (fixture->nodes,
+  g_assert_cmpint (qtr_test_peer_count (fixture->nodes->alice,
                                         "SELECT count (*) FROM statuses"
                                         " WHERE summary = 'Musings'"), ==, 1);
 }
@@ -596,7 +618,7 @@ found_status (Lookup *lookup)
 static gboolean
 bob_has_the_reply (Fixture *fixture)
 {
-  return compose_nodes_count_bob (fixture->nodes,
+  return qtr_test_peer_count (fixture->nodes->bob,
                               "SELECT count (*) FROM statuses WHERE actor_id IS NOT NULL"
                               " AND in_reply_to_uri IS NOT NULL AND summary = 'Plans'"
                               " AND visibility = 'unlisted'"
@@ -635,8 +657,11 @@ test_reply (Fixture       *fixture,
   QtrStatusRow *row;
   gpointer weak;
 
-  compose_nodes_alice_follows_bob (fixture->nodes);
-  compose_nodes_bob_posts (fixture->nodes, text, "Plans");
+  qtr_test_peer_follow (fixture->nodes->alice, fixture->nodes->bob_handle);
+  qtr_test_peer_wait_rows (fixture->nodes->bob, 1,
+                           "SELECT count (*) FROM followers WHERE accepted = 1",
+                           "alice follows bob");
+  g_free (qtr_test_peer_post_full (fixture->nodes->bob, text, "unlisted", "Plans", NULL));
   qtr_test_wait_until (found_status, &lookup, "alice's home has bob's post");
 
   compose = qtr_compose_window_new_reply (GTK_WINDOW (fixture->window), lookup.status);
@@ -703,7 +728,7 @@ shows_source (QtrComposeWindow *compose)
 static gboolean
 bob_has_the_edit (Fixture *fixture)
 {
-  return compose_nodes_count_bob (fixture->nodes,
+  return qtr_test_peer_count (fixture->nodes->bob,
                                   "SELECT count (*) FROM statuses WHERE actor_id IS NOT NULL"
                                   " AND updated IS NOT NULL"
                                   " AND content LIKE '%Second version%'") == 1;
@@ -746,7 +771,7 @@ test_edit (Fixture       *fixture,
   g_object_add_weak_pointer (G_OBJECT (compose), &weak);
   gtk_widget_activate_action (GTK_WIDGET (compose), "compose.send", NULL);
   qtr_test_wait_until (is_gone, &weak, "the edit is saved");
-  g_assert_cmpint (compose_nodes_count_alice (fixture->nodes,
+  g_assert_cmpint (qtr_test_peer_count (fixture->nodes->alice,
                                               "SELECT count (*) FROM statuses"
                                               " WHERE content LIKE '%Second version%'"), ==, 1);
   qtr_test_wait_until (bob_has_the_edit, fixture, "bob's node has the edit");
@@ -755,7 +780,7 @@ test_edit (Fixture       *fixture,
 static gboolean
 alice_has_the_redraft (Fixture *fixture)
 {
-  return compose_nodes_count_alice (fixture->nodes,
+  return qtr_test_peer_count (fixture->nodes->alice,
                                     "SELECT count (*) FROM statuses"
                                     " WHERE content LIKE '%First version, redrafted%'") == 1;
 }
@@ -771,7 +796,7 @@ test_redraft (Fixture       *fixture,
 
   compose = qtr_compose_window_new_redraft (GTK_WINDOW (fixture->window), status);
   qtr_test_wait_until (shows_source, compose, "the deleted post's text is in the window");
-  g_assert_cmpint (compose_nodes_count_alice (fixture->nodes,
+  g_assert_cmpint (qtr_test_peer_count (fixture->nodes->alice,
                                               "SELECT count (*) FROM statuses"
                                               " WHERE content LIKE '%First version%'"), ==, 0);
   type_text (compose, "First version, redrafted");
@@ -813,7 +838,7 @@ test_completion (Fixture       *fixture,
 static gboolean
 bob_has_the_poll (Fixture *fixture)
 {
-  return compose_nodes_count_bob (fixture->nodes,
+  return qtr_test_peer_count (fixture->nodes->bob,
                                   "SELECT count (*) FROM poll_options o"
                                   " JOIN polls p ON p.status_id = o.status_id"
                                   " JOIN statuses s ON s.id = o.status_id"
@@ -852,7 +877,7 @@ test_poll (Fixture       *fixture,
   g_object_add_weak_pointer (G_OBJECT (compose), &weak);
   gtk_widget_activate_action (root, "compose.send", NULL);
   qtr_test_wait_until (is_gone, &weak, "the poll is sent");
-  g_assert_cmpint (compose_nodes_count_alice (fixture->nodes,
+  g_assert_cmpint (qtr_test_peer_count (fixture->nodes->alice,
                                               "SELECT count (*) FROM polls p"
                                               " JOIN statuses s ON s.id = p.status_id"
                                               " WHERE p.multiple = 1"

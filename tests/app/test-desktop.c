@@ -153,42 +153,14 @@ get_application (void)
 
 /* Helpers */
 
-static void
-account_saved_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (qtr_account_store_save_finish (QTR_ACCOUNT_STORE (source), result, &error));
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
-static gboolean
-is_true (gpointer flag)
-{
-  return *(gboolean *) flag;
-}
-
 /* The owner of @node as the app's active account, with a token minted on the node. */
 static void
 save_account (QtrTestNode *node)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QtrAccountStore) store = qtr_account_store_new (NULL, &error);
   g_autofree char *token = qtr_test_node_mint_token (node);
-  g_autoptr(QtrStoredAccount) account = qtr_stored_account_new (node->base, "1", node->handle,
-                                                                node->username);
-  g_autoptr(QtrCredentials) credentials = qtr_credentials_new (node->base, "client-id",
-                                                               "client-secret", token);
-  gboolean saved = FALSE;
 
-  g_assert_no_error (error);
-  qtr_account_store_save_async (store, account, credentials, NULL, account_saved_cb, &saved);
-  qtr_test_wait_until (is_true, &saved, "the account is saved");
-  g_assert_true (qtr_account_store_set_active (store, node->handle, &error));
-  g_assert_no_error (error);
+  qtr_app_test_save_account (node->base, "1", node->handle, node->username, "client-id",
+                             "client-secret", token);
 }
 
 static QtrApiClient *
@@ -250,36 +222,6 @@ server_has_marker (Expected *expected)
   return g_strcmp0 (id, expected->id) == 0;
 }
 
-/* The id of the first post in view: the first row whose bottom is below the viewport's top. */
-static const char *
-first_visible_post (QtrTimelineView *view)
-{
-  GtkWidget *scrolled = GTK_WIDGET (qtr_timeline_view_get_scrolled_window (view));
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-  const char *id = NULL;
-  double best = G_MAXDOUBLE;
-
-  qtr_app_test_collect (scrolled, QTR_TYPE_STATUS_ROW, rows);
-  for (guint i = 0; i < rows->len; i++)
-    {
-      QtrStatus *status = qtr_status_row_get_status (rows->pdata[i]);
-      GtkWidget *list_row = rows->pdata[i];
-      graphene_point_t top;
-
-      while (!GTK_IS_LIST_VIEW (gtk_widget_get_parent (list_row)))
-        list_row = gtk_widget_get_parent (list_row);
-      if (status == NULL || !gtk_widget_get_child_visible (list_row) ||
-          !gtk_widget_compute_point (rows->pdata[i], scrolled, &GRAPHENE_POINT_INIT (0, 0), &top))
-        continue;
-      if (top.y + gtk_widget_get_height (rows->pdata[i]) > 0 && top.y < best)
-        {
-          best = top.y;
-          id = qtr_status_get_id (status);
-        }
-    }
-  return id;
-}
-
 /* Whether the first post in view is the one set as "qtr-expected" on @view; what it shows
  * instead goes to the log each time it changes, for when the wait fails. */
 static gboolean
@@ -289,7 +231,7 @@ shows_expected_first (gpointer view)
   QtrTimeline *model = qtr_timeline_view_get_model (view);
   GtkAdjustment *adjustment =
     gtk_scrolled_window_get_vadjustment (qtr_timeline_view_get_scrolled_window (view));
-  const char *first = first_visible_post (view);
+  const char *first = qtr_app_test_first_visible_post (view);
   g_autofree char *now = g_strdup_printf ("first post %s, reading position %s, %u items, "
                                           "scrolled to %.0f", first,
                                           qtr_timeline_get_read_position (model),
@@ -323,13 +265,6 @@ discover (QtrApiClient *client)
   info = qtr_server_info_discover_finish (qtr_test_wait_result (&result), &error);
   g_assert_no_error (error);
   return info;
-}
-
-static gboolean
-position_follows_view (gpointer view)
-{
-  return g_strcmp0 (qtr_timeline_get_read_position (qtr_timeline_view_get_model (view)),
-                    first_visible_post (view)) == 0;
 }
 
 static GtkWidget *
@@ -441,8 +376,9 @@ test_reading_position (void)
   adjustment = gtk_scrolled_window_get_vadjustment (qtr_timeline_view_get_scrolled_window (view));
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + 400);
   qtr_app_test_settle ();
-  qtr_test_wait_until (position_follows_view, view, "the reading position follows the view");
-  read = g_strdup (first_visible_post (view));
+  qtr_test_wait_until (qtr_app_test_reads_first_visible, view,
+                       "the reading position follows the view");
+  read = g_strdup (qtr_app_test_first_visible_post (view));
   g_assert_nonnull (read);
   g_assert_cmpstr (read, !=, ids->pdata[9]);
   gtk_window_close (GTK_WINDOW (window));
@@ -471,7 +407,7 @@ test_reading_position (void)
   button = find_pending_button (GTK_WIDGET (view));
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "2 new posts");
   qtr_app_test_settle ();
-  g_assert_cmpstr (first_visible_post (view), ==, read);
+  g_assert_cmpstr (qtr_app_test_first_visible_post (view), ==, read);
   qtr_app_test_screenshot (GTK_WIDGET (window), "desktop-reading-position");
 
   /* While the user reads, a position another device saved arrives (here, as when discovery
@@ -486,7 +422,7 @@ test_reading_position (void)
     g_object_set_data_full (G_OBJECT (model), "qtr-expected", g_strdup (ids->pdata[0]), g_free);
     qtr_test_wait_until (position_is_expected, model, "the other device's position arrives");
     qtr_app_test_settle ();
-    g_assert_cmpstr (first_visible_post (view), ==, read);
+    g_assert_cmpstr (qtr_app_test_first_visible_post (view), ==, read);
   }
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -48,8 +48,8 @@ fixture_set_up (Fixture       *fixture,
   AdwToastOverlay *overlay;
 
   /* Alice approves her followers by hand. */
-  fixture->alice = qtr_test_peer_start ("alice", "Alice", TRUE);
-  fixture->bob = qtr_test_peer_start ("bob", "Bob", FALSE);
+  fixture->alice = qtr_test_peer_start (NULL, "alice", "Alice", TRUE);
+  fixture->bob = qtr_test_peer_start (NULL, "bob", "Bob", FALSE);
   fixture->token = qtr_test_peer_mint_token (fixture->alice);
   fixture->client = qtr_api_client_new (qtr_test_peer_get_base (fixture->alice), fixture->token,
                                         &error);
@@ -75,8 +75,8 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->timeline);
   g_clear_object (&fixture->client);
   g_free (fixture->token);
-  qtr_test_peer_stop (fixture->bob);
-  qtr_test_peer_stop (fixture->alice);
+  qtr_test_peer_free (fixture->bob);
+  qtr_test_peer_free (fixture->alice);
 }
 
 /* Shows @timeline in the view, once its newest page loaded. */
@@ -503,21 +503,6 @@ lists_idle (gpointer dialog)
   return !qtr_lists_dialog_get_busy (dialog);
 }
 
-/* The mapped preferences row under @root titled @title. */
-static GtkWidget *
-find_row (GtkWidget  *root,
-          GType       type,
-          const char *title)
-{
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-
-  qtr_app_test_collect (root, type, rows);
-  for (guint i = 0; i < rows->len; i++)
-    if (g_strcmp0 (adw_preferences_row_get_title (rows->pdata[i]), title) == 0)
-      return rows->pdata[i];
-  return NULL;
-}
-
 /* The mapped button under @root whose label or tooltip starts with @text. */
 static GtkWidget *
 find_button_like (GtkWidget  *root,
@@ -557,13 +542,13 @@ test_lists (Fixture       *fixture,
   g_assert_cmpint (qtr_test_peer_count (fixture->alice,
                                         "SELECT count(*) FROM lists WHERE title = 'Gardeners'"),
                    ==, 1);
-  list_row = find_row (dialog, ADW_TYPE_EXPANDER_ROW, "Gardeners");
+  list_row = qtr_app_test_find_row (dialog, ADW_TYPE_EXPANDER_ROW, "Gardeners");
   g_assert_nonnull (list_row);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (list_row), TRUE);
   qtr_app_test_settle ();
 
   /* Bob, found among the accounts Alice follows. */
-  entry = find_row (list_row, ADW_TYPE_ENTRY_ROW, "Add Someone You Follow");
+  entry = qtr_app_test_find_row (list_row, ADW_TYPE_ENTRY_ROW, "Add Someone You Follow");
   gtk_editable_set_text (GTK_EDITABLE (entry), "bob");
   g_signal_emit_by_name (entry, "apply");
   qtr_test_wait_until (lists_idle, dialog, "the search answers");
@@ -573,11 +558,11 @@ test_lists (Fixture       *fixture,
                    ==, 1);
 
   /* Renamed; the rows are read again from the server. */
-  list_row = find_row (dialog, ADW_TYPE_EXPANDER_ROW, "Gardeners");
+  list_row = qtr_app_test_find_row (dialog, ADW_TYPE_EXPANDER_ROW, "Gardeners");
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (list_row), TRUE);
   qtr_app_test_settle ();
   g_assert_nonnull (find_button_like (list_row, "Remove @bob@"));
-  entry = find_row (list_row, ADW_TYPE_ENTRY_ROW, "Title");
+  entry = qtr_app_test_find_row (list_row, ADW_TYPE_ENTRY_ROW, "Title");
   gtk_editable_set_text (GTK_EDITABLE (entry), "Growers");
   g_signal_emit_by_name (entry, "apply");
   qtr_test_wait_until (lists_idle, dialog, "the list is renamed");
@@ -585,7 +570,7 @@ test_lists (Fixture       *fixture,
                                         "SELECT count(*) FROM lists WHERE title = 'Growers'"),
                    ==, 1);
 
-  list_row = find_row (dialog, ADW_TYPE_EXPANDER_ROW, "Growers");
+  list_row = qtr_app_test_find_row (dialog, ADW_TYPE_EXPANDER_ROW, "Growers");
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (list_row), TRUE);
   qtr_app_test_settle ();
   click (find_button_like (list_row, "Remove @bob@"));
@@ -593,13 +578,13 @@ test_lists (Fixture       *fixture,
   g_assert_cmpint (qtr_test_peer_count (fixture->alice, "SELECT count(*) FROM list_members"),
                    ==, 0);
 
-  list_row = find_row (dialog, ADW_TYPE_EXPANDER_ROW, "Growers");
+  list_row = qtr_app_test_find_row (dialog, ADW_TYPE_EXPANDER_ROW, "Growers");
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (list_row), TRUE);
   qtr_app_test_settle ();
   click (find_button_like (list_row, "_Delete List"));
   qtr_test_wait_until (lists_idle, dialog, "the list is deleted");
   g_assert_cmpint (qtr_test_peer_count (fixture->alice, "SELECT count(*) FROM lists"), ==, 0);
-  g_assert_null (find_row (dialog, ADW_TYPE_EXPANDER_ROW, "Growers"));
+  g_assert_null (qtr_app_test_find_row (dialog, ADW_TYPE_EXPANDER_ROW, "Growers"));
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
@@ -615,7 +600,7 @@ static GtkSwitch *
 find_switch (GtkWidget  *root,
              const char *title)
 {
-  GtkWidget *row = find_row (root, ADW_TYPE_ACTION_ROW, title);
+  GtkWidget *row = qtr_app_test_find_row (root, ADW_TYPE_ACTION_ROW, title);
 
   g_assert_nonnull (row);
   return GTK_SWITCH (qtr_app_test_find (row, GTK_TYPE_SWITCH));
@@ -641,21 +626,23 @@ test_filters (Fixture       *fixture,
                                         " AND action = 'warn'"),
                    ==, 1);
 
-  filter_row = find_row (dialog, ADW_TYPE_EXPANDER_ROW, "Spoilers");
+  filter_row = qtr_app_test_find_row (dialog, ADW_TYPE_EXPANDER_ROW, "Spoilers");
   g_assert_nonnull (filter_row);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (filter_row), TRUE);
   qtr_app_test_settle ();
   g_assert_true (gtk_switch_get_active (find_switch (filter_row, "Home and Lists")));
   g_assert_false (gtk_switch_get_active (find_switch (filter_row, "Profiles")));
-  gtk_editable_set_text (GTK_EDITABLE (find_row (filter_row, ADW_TYPE_ENTRY_ROW,
-                                                 "Keywords, Separated by Commas")),
+  gtk_editable_set_text (GTK_EDITABLE (qtr_app_test_find_row (filter_row, ADW_TYPE_ENTRY_ROW,
+                                                              "Keywords, Separated by Commas")),
                          "ending, finale");
   gtk_switch_set_active (find_switch (filter_row, "Whole Words Only"), FALSE);
   gtk_switch_set_active (find_switch (filter_row, "Profiles"), TRUE);
   gtk_switch_set_active (find_switch (filter_row, "Notifications"), FALSE);
-  adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (filter_row, ADW_TYPE_COMBO_ROW,
-                                                       "Filtered Posts")), 1);
-  adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (filter_row, ADW_TYPE_COMBO_ROW, "Ends")),
+  adw_combo_row_set_selected (ADW_COMBO_ROW (qtr_app_test_find_row (filter_row,
+                                                                    ADW_TYPE_COMBO_ROW,
+                                                                    "Filtered Posts")), 1);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (qtr_app_test_find_row (filter_row,
+                                                                    ADW_TYPE_COMBO_ROW, "Ends")),
                               5);
   click (find_button_like (filter_row, "_Save"));
   qtr_test_wait_until (filters_idle, dialog, "the filter is saved");
@@ -671,18 +658,19 @@ test_filters (Fixture       *fixture,
                    ==, 1);
 
   /* Read again from the server: the keywords show; saved again, they are not doubled. */
-  filter_row = find_row (dialog, ADW_TYPE_EXPANDER_ROW, "Spoilers");
+  filter_row = qtr_app_test_find_row (dialog, ADW_TYPE_EXPANDER_ROW, "Spoilers");
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (filter_row), TRUE);
   qtr_app_test_settle ();
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (filter_row, ADW_TYPE_ENTRY_ROW,
-                                                                  "Keywords, Separated by Commas"))),
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (
+                     qtr_app_test_find_row (filter_row, ADW_TYPE_ENTRY_ROW,
+                                            "Keywords, Separated by Commas"))),
                    ==, "ending, finale");
   click (find_button_like (filter_row, "_Save"));
   qtr_test_wait_until (filters_idle, dialog, "the filter is saved again");
   g_assert_cmpint (qtr_test_peer_count (fixture->alice, "SELECT count(*) FROM filter_keywords"),
                    ==, 2);
 
-  filter_row = find_row (dialog, ADW_TYPE_EXPANDER_ROW, "Spoilers");
+  filter_row = qtr_app_test_find_row (dialog, ADW_TYPE_EXPANDER_ROW, "Spoilers");
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (filter_row), TRUE);
   qtr_app_test_settle ();
   click (find_button_like (filter_row, "_Delete"));
@@ -824,7 +812,7 @@ static void
 test_follow_button (Fixture       *fixture,
                     gconstpointer  data)
 {
-  QtrTestPeer *carol = qtr_test_peer_start ("carol", "Carol", TRUE);
+  QtrTestPeer *carol = qtr_test_peer_start (NULL, "carol", "Carol", TRUE);
   QtrInteractions *interactions = qtr_interactions_get_for_client (fixture->client);
   g_autofree char *carol_id = resolve_account (fixture, qtr_test_peer_get_handle (carol) + 1);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
@@ -862,7 +850,7 @@ test_follow_button (Fixture       *fixture,
 
   adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (adw_window_get_content (ADW_WINDOW (fixture->window))),
                                NULL);
-  qtr_test_peer_stop (carol);
+  qtr_test_peer_free (carol);
 }
 
 int

@@ -3,13 +3,13 @@
 
 #include <string.h>
 
-#include "navigation-nodes.h"
 #include "qtr-account-store.h"
 #include "qtr-app-test.h"
 #include "qtr-html.h"
 #include "qtr-main-view.h"
 #include "qtr-profile-page.h"
 #include "qtr-status-row.h"
+#include "qtr-test-peer.h"
 #include "qtr-thread-view.h"
 #include "qtr-timeline-view.h"
 #include "qtr-window.h"
@@ -25,67 +25,106 @@
 #define CLIENT_ID "navigation-test-client-id"
 #define CLIENT_SECRET "navigation-test-client-secret"
 
-static void
-account_saved_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
+/* Alice on node A (the app's account) and bob on node B, who follow each other, and a thread
+ * across both nodes:
+ *
+ *   alice: "Thread root: what do you think, @bob…?"       (mentions bob)
+ *     bob: "Bob answers the root"
+ *       alice: "Alice answers Bob"
+ *     bob: "Bob starts a second branch"
+ *
+ * plus 30 filler posts of alice (for a home timeline that scrolls), a post of bob's without
+ * replies, and one of bob's tagged #Quitter. Each post is on the other node before the next. */
+typedef struct {
+  QtrTestPeer *alice;
+  QtrTestPeer *bob;
+} NavigationNodes;
 
-  g_assert_true (qtr_account_store_save_finish (QTR_ACCOUNT_STORE (source), result, &error));
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
+static char *
+post (QtrTestPeer *peer,
+      QtrTestPeer *other,
+      const char  *text,
+      const char  *in_reply_to)
+{
+  char *uri = qtr_test_peer_post_full (peer, text, NULL, NULL, in_reply_to);
+
+  if (other != NULL)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM statuses WHERE uri = '%s'",
+                                              uri);
+
+      qtr_test_peer_wait_rows (other, 1, sql, "the post reached the other node");
+    }
+  return uri;
 }
 
-static gboolean
-is_true (gpointer flag)
+static NavigationNodes *
+navigation_nodes_start (void)
 {
-  return *(gboolean *) flag;
+  NavigationNodes *nodes = g_new0 (NavigationNodes, 1);
+  const char *accepted = "SELECT count (*) FROM following WHERE accepted = 1";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mention = NULL;
+  g_autofree char *root = NULL;
+  g_autofree char *reply = NULL;
+
+  nodes->alice = qtr_test_peer_start (NULL, "alice", "Alice Liddell", FALSE);
+  nodes->bob = qtr_test_peer_start (NULL, "bob", "Bob Builder", FALSE);
+  g_assert_true (qtr_node_update_profile (qtr_test_peer_get_node (nodes->bob),
+                     &(QtrProfileEdit) { .summary = "I build things on node B" }, &error));
+  g_assert_no_error (error);
+  qtr_test_peer_follow (nodes->alice, qtr_test_peer_get_handle (nodes->bob));
+  qtr_test_peer_follow (nodes->bob, qtr_test_peer_get_handle (nodes->alice));
+  qtr_test_peer_wait_rows (nodes->alice, 1, accepted, "alice follows bob");
+  qtr_test_peer_wait_rows (nodes->bob, 1, accepted, "bob follows alice");
+
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Filler post %u, to scroll through", i + 1);
+
+      g_free (post (nodes->alice, NULL, text, NULL));
+    }
+  g_free (post (nodes->bob, nodes->alice, "A post of bob's own, without replies", NULL));
+  mention = g_strdup_printf ("Thread root: what do you think, %s?",
+                             qtr_test_peer_get_handle (nodes->bob));
+  root = post (nodes->alice, nodes->bob, mention, NULL);
+  reply = post (nodes->bob, nodes->alice, "Bob answers the root", root);
+  g_free (post (nodes->alice, nodes->bob, "Alice answers Bob", reply));
+  g_free (post (nodes->bob, nodes->alice, "Bob starts a second branch", root));
+  g_free (post (nodes->bob, nodes->alice, "A post tagged #Quitter", NULL));
+  return nodes;
 }
 
-/* Alice's account in the keyring and accounts.ini, active, as after a login. */
 static void
-save_account (NavigationNodes *nodes,
-              const char      *token)
+navigation_nodes_stop (NavigationNodes *nodes)
 {
-  const char *base = navigation_nodes_get_base (nodes);
-  const char *handle = navigation_nodes_get_handle (nodes);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QtrAccountStore) store = qtr_account_store_new (NULL, &error);
-  g_autoptr(QtrStoredAccount) account = qtr_stored_account_new (base, "1", handle, "Alice");
-  g_autoptr(QtrCredentials) credentials = qtr_credentials_new (base, CLIENT_ID, CLIENT_SECRET,
-                                                               token);
-  gboolean saved = FALSE;
-
-  g_assert_no_error (error);
-  qtr_account_store_save_async (store, account, credentials, NULL, account_saved_cb, &saved);
-  qtr_test_wait_until (is_true, &saved, "the account is saved");
-  g_assert_true (qtr_account_store_set_active (store, handle, &error));
-  g_assert_no_error (error);
+  qtr_test_peer_free (nodes->alice);
+  qtr_test_peer_free (nodes->bob);
+  g_free (nodes);
 }
 
 static gboolean
 follows_nobody (NavigationNodes *nodes)
 {
-  return navigation_nodes_count (nodes, "SELECT count (*) FROM following") == 0;
+  return qtr_test_peer_count (nodes->alice, "SELECT count (*) FROM following") == 0;
 }
 
 static gboolean
 follows_again (NavigationNodes *nodes)
 {
-  return navigation_nodes_count (nodes, "SELECT count (*) FROM following") == 1;
+  return qtr_test_peer_count (nodes->alice, "SELECT count (*) FROM following") == 1;
 }
 
 static gboolean
 mutes_bob (NavigationNodes *nodes)
 {
-  return navigation_nodes_count (nodes, "SELECT count (*) FROM mutes") == 1;
+  return qtr_test_peer_count (nodes->alice, "SELECT count (*) FROM mutes") == 1;
 }
 
 static gboolean
 mutes_nobody (NavigationNodes *nodes)
 {
-  return navigation_nodes_count (nodes, "SELECT count (*) FROM mutes") == 0;
+  return qtr_test_peer_count (nodes->alice, "SELECT count (*) FROM mutes") == 0;
 }
 
 static gboolean
@@ -215,35 +254,6 @@ shows_failure (GtkWidget *window)
   return shows_text (window, "Could not unfollow");
 }
 
-/* Runs the shortcut of @widget's controllers whose trigger reads @trigger ("Escape"), as the
- * key press would. */
-static gboolean
-press_shortcut (GtkWidget  *widget,
-                const char *trigger)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
-        continue;
-      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-          g_autofree char *name =
-            gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
-
-          if (g_str_equal (name, trigger))
-            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
-                                                 gtk_shortcut_get_arguments (shortcut));
-        }
-    }
-  g_assert_not_reached ();
-  return FALSE;
-}
-
 /* The first mention link of @status's content. */
 static char *
 find_mention (QtrStatus *status)
@@ -341,8 +351,10 @@ test_navigation (void)
   int position;
 
   nodes = navigation_nodes_start ();
-  token = navigation_nodes_mint_token (nodes, CLIENT_ID);
-  save_account (nodes, token);
+  token = qtr_test_peer_mint_token (nodes->alice);
+  qtr_app_test_save_account (qtr_test_peer_get_base (nodes->alice), "1",
+                             qtr_test_peer_get_handle (nodes->alice), "Alice", CLIENT_ID,
+                             CLIENT_SECRET, token);
 
   window = g_object_new (QTR_TYPE_WINDOW, NULL);
   main_view = qtr_window_get_main_view (window);
@@ -386,13 +398,13 @@ test_navigation (void)
   gtk_widget_activate_action (GTK_WIDGET (main_view), "main.back", NULL);
   g_assert_cmpuint (qtr_main_view_get_n_pages (main_view), ==, 1);
   g_assert_true (qtr_main_view_get_visible_page (main_view) == GTK_WIDGET (thread_view));
-  g_assert_true (press_shortcut (GTK_WIDGET (main_view), "Escape"));
+  g_assert_true (qtr_app_test_press_shortcut (GTK_WIDGET (main_view), "Escape"));
   g_assert_cmpuint (qtr_main_view_get_n_pages (main_view), ==, 0);
   g_assert_true (qtr_main_view_get_visible_page (main_view) == GTK_WIDGET (home));
   qtr_app_test_settle ();
   g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment (home)), ==, scrolled);
   /* With nothing pushed, Escape is left to others. */
-  g_assert_false (press_shortcut (GTK_WIDGET (main_view), "Escape"));
+  g_assert_false (qtr_app_test_press_shortcut (GTK_WIDGET (main_view), "Escape"));
 
   /* Another section has its own history: a page pushed over Local stays there. */
   g_signal_emit_by_name (qtr_timeline_view_get_list_view (home), "activate", (guint) position);
@@ -424,7 +436,7 @@ test_navigation (void)
   qtr_test_wait_until (profile_loaded, main_view, "bob's profile loads");
   profile = QTR_PROFILE_PAGE (qtr_main_view_get_visible_page (main_view));
   qtr_app_test_settle ();
-  bob_handle = g_strdup (navigation_nodes_get_bob_handle (nodes));
+  bob_handle = g_strdup (qtr_test_peer_get_handle (nodes->bob));
   g_assert_true (shows_text (GTK_WIDGET (profile), "Bob Builder"));
   g_assert_true (shows_text (GTK_WIDGET (profile), bob_handle));
   g_assert_true (shows_text (GTK_WIDGET (profile), "I build things on node B"));
@@ -490,11 +502,11 @@ test_navigation (void)
   qtr_test_wait_until (hashtag_loaded, main_view, "the hashtag's timeline loads");
   g_assert_true (shows_text (GTK_WIDGET (main_view), "#Quitter"));
   g_assert_cmpuint (qtr_main_view_get_n_pages (main_view), ==, 3);
-  g_assert_true (press_shortcut (GTK_WIDGET (main_view), "Escape"));
+  g_assert_true (qtr_app_test_press_shortcut (GTK_WIDGET (main_view), "Escape"));
   g_assert_true (qtr_main_view_get_visible_page (main_view) == GTK_WIDGET (profile));
 
   /* The server gone, Unfollow shows at once, then goes back, and a toast says why. */
-  navigation_nodes_stop_alice (nodes);
+  qtr_test_peer_stop (nodes->alice);
   /* (Following, or Requested while bob's node has not accepted yet.) */
   before = g_strdup (qtr_profile_page_get_follow_state (profile));
   label = g_str_equal (before, "following") ? "Following" : "Requested";
@@ -508,7 +520,7 @@ test_navigation (void)
 
   /* Alt+Left goes back to the thread. At phone width, back goes to the page under, then to
    * the sidebar. */
-  g_assert_true (press_shortcut (GTK_WIDGET (main_view), "<Alt>Left"));
+  g_assert_true (qtr_app_test_press_shortcut (GTK_WIDGET (main_view), "<Alt>Left"));
   g_assert_true (qtr_main_view_get_visible_page (main_view) == GTK_WIDGET (thread_view));
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
   qtr_test_wait_until (is_folded, main_view, "the leaflet folds");

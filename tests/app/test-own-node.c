@@ -3,9 +3,8 @@
 
 #include <string.h>
 
-#include <sqlite3.h>
-
-#include "own-node-peer.h"
+#define QTR_TEST_NODE_PUBLIC_ONLY
+#include "node-test-util.h"
 #include "qtr-account-store.h"
 #include "qtr-api-client.h"
 #include "qtr-app-test.h"
@@ -14,6 +13,7 @@
 #include "qtr-node-config.h"
 #include "qtr-node-host.h"
 #include "qtr-node-preferences.h"
+#include "qtr-test-peer.h"
 #include "qtr-timeline-view.h"
 #include "qtr-window.h"
 
@@ -36,25 +36,12 @@ typedef struct {
 
 /* Helpers */
 
-static AdwEntryRow *
-find_entry_row (GtkWidget  *root,
-                const char *title)
-{
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-
-  qtr_app_test_collect (root, ADW_TYPE_ENTRY_ROW, rows);
-  for (guint i = 0; i < rows->len; i++)
-    if (g_str_equal (adw_preferences_row_get_title (rows->pdata[i]), title))
-      return rows->pdata[i];
-  return NULL;
-}
-
 static void
 type_into (GtkWidget  *root,
            const char *title,
            const char *text)
 {
-  AdwEntryRow *row = find_entry_row (root, title);
+  GtkWidget *row = qtr_app_test_find_row (root, ADW_TYPE_ENTRY_ROW, title);
 
   g_assert_nonnull (row);
   gtk_editable_set_text (GTK_EDITABLE (row), text);
@@ -96,19 +83,7 @@ static gint64
 query_own_node (OwnNode    *own,
                 const char *sql)
 {
-  g_autofree char *path = g_build_filename (own->data_dir, "node.db", NULL);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 n = -1;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK &&
-      sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return n;
+  return qtr_test_query_node_db (own->data_dir, sql);
 }
 
 static QtrNodeConfig *
@@ -171,7 +146,7 @@ home_shows_post (gpointer data)
 }
 
 typedef struct {
-  OwnNodePeer *peer;
+  QtrTestPeer *peer;
   const char  *text;
 } PostWait;
 
@@ -182,13 +157,13 @@ peer_has_post (gpointer data)
   g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM statuses WHERE content LIKE "
                                           "'%%%s%%'", wait->text);
 
-  return own_node_peer_count (wait->peer, sql) == 1;
+  return qtr_test_peer_count (wait->peer, sql) == 1;
 }
 
 static gboolean
 bob_follows_ada (gpointer bob)
 {
-  return own_node_peer_count_following (bob) == 1;
+  return qtr_test_peer_count (bob, "SELECT count (*) FROM following WHERE accepted = 1") == 1;
 }
 
 typedef struct {
@@ -197,19 +172,6 @@ typedef struct {
   const char         *host;
   gint64              more_than;
 } QueueWait;
-
-static GtkWidget *
-find_action_row (GtkWidget  *root,
-                 const char *title)
-{
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-
-  qtr_app_test_collect (root, ADW_TYPE_ACTION_ROW, rows);
-  for (guint i = 0; i < rows->len; i++)
-    if (g_strcmp0 (adw_preferences_row_get_title (rows->pdata[i]), title) == 0)
-      return rows->pdata[i];
-  return NULL;
-}
 
 /* The queue's row for @host says attempts were made, more than @more_than of them. */
 static gboolean
@@ -227,12 +189,24 @@ queue_shows_attempts (gpointer data)
   /* The page reads the node again, and must show what node.db says. */
   gtk_widget_activate_action (GTK_WIDGET (wait->page), "node.refresh", NULL);
   qtr_app_test_settle ();
-  row = find_action_row (GTK_WIDGET (wait->page), wait->host);
+  row = qtr_app_test_find_row (GTK_WIDGET (wait->page), ADW_TYPE_ACTION_ROW, wait->host);
   if (row == NULL)
     return FALSE;
   expected = g_strdup_printf ("after %" G_GINT64_FORMAT " attempts", attempts);
   return strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), expected) != NULL &&
          strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Last error:") != NULL;
+}
+
+/* GET @url as other servers ask for an actor. Returns the status; @body: the answer. */
+static guint
+get_actor (const char  *url,
+           char       **body)
+{
+  g_auto(QtrTestAnswer) answer = { 0 };
+
+  qtr_test_get (url, "application/activity+json", &answer);
+  *body = g_steal_pointer (&answer.body);
+  return answer.status;
 }
 
 static void
@@ -241,7 +215,7 @@ actor_answers (const char *base)
   g_autofree char *url = g_strconcat (base, "/users/" USERNAME, NULL);
   g_autofree char *body = NULL;
 
-  g_assert_cmpuint (own_node_peer_get_actor (url, &body), ==, 200);
+  g_assert_cmpuint (get_actor (url, &body), ==, 200);
   g_assert_nonnull (strstr (body, "\"preferredUsername\":\"" USERNAME "\""));
 }
 
@@ -256,7 +230,7 @@ test_own_node (void)
   g_autofree char *handle = NULL;
   QtrWindow *window = g_object_new (QTR_TYPE_WINDOW, NULL);
   QtrNodeAssistant *assistant = qtr_window_get_node_assistant (window);
-  OwnNodePeer *bob;
+  QtrTestPeer *bob;
   OwnNode own = { 0 };
   GtkWindow *preferences;
   QtrNodePreferences *page;
@@ -352,8 +326,8 @@ test_own_node (void)
   actor_answers (own.base);
 
   /* A second real node follows the new account, and gets what the app's user posts. */
-  bob = own_node_peer_start (root, "bob");
-  own_node_peer_follow (bob, handle);
+  bob = qtr_test_peer_start (root, "bob", NULL, FALSE);
+  qtr_test_peer_follow (bob, handle);
   qtr_test_wait_until (bob_follows_ada, bob, "ada's node accepts bob's follow");
   post_as_app (handle, "Hello from my own node");
   {
@@ -382,7 +356,8 @@ test_own_node (void)
 
   /* Blocking a domain: saved in node.conf, and listed. */
   type_into (GTK_WIDGET (page), "Block a Domain", "spam.example");
-  g_signal_emit_by_name (find_entry_row (GTK_WIDGET (page), "Block a Domain"), "apply");
+  g_signal_emit_by_name (qtr_app_test_find_row (GTK_WIDGET (page), ADW_TYPE_ENTRY_ROW,
+                                                "Block a Domain"), "apply");
   qtr_test_wait_until (preferences_idle, page, "the blocked domain is saved");
   g_assert_null (qtr_node_preferences_get_message (page));
   config = load_node_conf (&own);
@@ -402,7 +377,7 @@ test_own_node (void)
     g_autofree char *url = g_strconcat (own.base, "/users/" USERNAME, NULL);
     g_autofree char *body = NULL;
 
-    g_assert_cmpuint (own_node_peer_get_actor (url, &body), ==, 200);
+    g_assert_cmpuint (get_actor (url, &body), ==, 200);
     g_assert_nonnull (strstr (body, "Ada, Countess"));
     g_assert_nonnull (strstr (body, "Notes on the analytical engine"));
   }
@@ -410,9 +385,10 @@ test_own_node (void)
   /* Moving away to bob's account is refused: it does not list ada as an alias. Moving here
    * from it (an alias) is listed. */
   type_into (GTK_WIDGET (page), "Move to Another Server (@you@new.example)",
-             own_node_peer_get_handle (bob));
-  g_signal_emit_by_name (find_entry_row (GTK_WIDGET (page),
-                                         "Move to Another Server (@you@new.example)"), "apply");
+             qtr_test_peer_get_handle (bob));
+  g_signal_emit_by_name (qtr_app_test_find_row (GTK_WIDGET (page), ADW_TYPE_ENTRY_ROW,
+                                                "Move to Another Server (@you@new.example)"),
+                         "apply");
   qtr_test_wait_until (preferences_idle, page, "the move is answered");
   g_assert_nonnull (qtr_node_preferences_get_message (page));
   g_assert_true (g_str_has_prefix (qtr_node_preferences_get_message (page),
@@ -420,23 +396,26 @@ test_own_node (void)
   g_assert_cmpint (query_own_node (&own, "SELECT count (*) FROM owner WHERE moved_to IS NULL"),
                    ==, 1);
   type_into (GTK_WIDGET (page), "Move from Another Server (@you@old.example)",
-             own_node_peer_get_handle (bob));
-  g_signal_emit_by_name (find_entry_row (GTK_WIDGET (page),
-                                         "Move from Another Server (@you@old.example)"), "apply");
+             qtr_test_peer_get_handle (bob));
+  g_signal_emit_by_name (qtr_app_test_find_row (GTK_WIDGET (page), ADW_TYPE_ENTRY_ROW,
+                                                "Move from Another Server (@you@old.example)"),
+                         "apply");
   qtr_test_wait_until (preferences_idle, page, "the alias is added");
   g_assert_cmpstr (qtr_node_preferences_get_message (page), ==,
                    "Alias added: start the move on your old server now.");
   {
-    GtkWidget *row = find_action_row (GTK_WIDGET (page), "Also Known As");
+    GtkWidget *row = qtr_app_test_find_row (GTK_WIDGET (page), ADW_TYPE_ACTION_ROW,
+                                            "Also Known As");
 
     g_assert_nonnull (row);
     g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
-                     own_node_peer_get_actor_url (bob));
+                     qtr_test_peer_get_actor (bob));
   }
 
   /* What to type in a phone app: the node's address. */
   {
-    GtkWidget *row = find_action_row (GTK_WIDGET (page), "Server Address");
+    GtkWidget *row = qtr_app_test_find_row (GTK_WIDGET (page), ADW_TYPE_ACTION_ROW,
+                                            "Server Address");
 
     g_assert_nonnull (row);
     g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, own.base);
@@ -449,7 +428,7 @@ test_own_node (void)
     QueueWait wait = { page, &own, "127.0.0.1", 0 };
     gint64 attempts;
 
-    own_node_peer_stop (bob);
+    qtr_test_peer_stop (bob);
     post_as_app (handle, "Nobody home");
     qtr_test_wait_until (queue_shows_attempts, &wait, "the queue shows the failing host");
     attempts = query_own_node (&own, "SELECT max (attempts) FROM deliveries");
@@ -521,7 +500,7 @@ test_own_node (void)
     qtr_node_stop (served);
   }
 
-  own_node_peer_free (bob);
+  qtr_test_peer_free (bob);
   qtr_test_remove_tree (root);
   g_free (own.data_dir);
   g_free (own.base);
@@ -573,8 +552,9 @@ test_host_states (void)
                                                   QTR_TYPE_NODE_PREFERENCES));
   qtr_test_wait_until (preferences_idle, page, "the page reads the served node");
   g_assert_cmpuint (qtr_node_preferences_get_loads (page), >=, 1);
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_action_row (GTK_WIDGET (page),
-                                                                                 "Server Address"))),
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (
+                     qtr_app_test_find_row (GTK_WIDGET (page), ADW_TYPE_ACTION_ROW,
+                                            "Server Address"))),
                    ==, base);
   qtr_app_test_screenshot (GTK_WIDGET (preferences), "own-node-preferences-external");
   gtk_window_destroy (preferences);

@@ -3,10 +3,10 @@
 
 #include <string.h>
 
-#include "polls-nodes.h"
 #include "qtr-app-test.h"
 #include "qtr-poll-view.h"
 #include "qtr-status-row.h"
+#include "qtr-test-peer.h"
 #include "qtr-timeline-view.h"
 
 /* Polls in the timeline's rows, against two real nodes on loopback: alice's poll shows in
@@ -20,64 +20,75 @@ has_rows (gpointer root)
 }
 
 static gboolean
-label_shows (GtkWidget  *root,
-             const char *text)
-{
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-
-  qtr_app_test_collect (root, GTK_TYPE_LABEL, labels);
-  for (guint i = 0; i < labels->len; i++)
-    {
-      if (strstr (gtk_label_get_text (labels->pdata[i]), text) != NULL &&
-          gtk_widget_is_drawable (labels->pdata[i]))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
-
-  qtr_app_test_collect (root, GTK_TYPE_BUTTON, buttons);
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0)
-      return buttons->pdata[i];
-  return NULL;
-}
-
-static gboolean
 shows_results (QtrPollView *view)
 {
   return !qtr_poll_view_get_can_vote (view) &&
          qtr_app_test_find (GTK_WIDGET (view), GTK_TYPE_PROGRESS_BAR) != NULL;
 }
 
+typedef struct {
+  QtrTestPeer *alice;
+  QtrTestPeer *bob;
+} PollsNodes;
+
+static gboolean
+bob_has_the_poll (QtrTestPeer *bob)
+{
+  return qtr_test_peer_count (bob, "SELECT count (*) FROM poll_options") == 3;
+}
+
+/* Alice on node A posts "What do you drink?" with Tea, Coffee and Water, open for an hour;
+ * bob on node B (the app's account), who follows her, has it. */
+static void
+polls_nodes_start (PollsNodes *nodes)
+{
+  static const char * const options[] = { "Tea", "Coffee", "Water", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+
+  nodes->alice = qtr_test_peer_start (NULL, "alice", "Alice Liddell", FALSE);
+  nodes->bob = qtr_test_peer_start (NULL, "bob", NULL, FALSE);
+  qtr_test_peer_follow (nodes->bob, qtr_test_peer_get_handle (nodes->alice));
+  qtr_test_peer_wait_rows (nodes->bob, 1, "SELECT count (*) FROM following WHERE accepted = 1",
+                           "bob follows alice");
+  uri = qtr_node_post (qtr_test_peer_get_node (nodes->alice),
+                       &(QtrPostRequest) { .text = "What do you drink?", .poll_options = options,
+                                           .poll_expires_in = 3600 },
+                       &error);
+  g_assert_no_error (error);
+  qtr_test_wait_until (bob_has_the_poll, nodes->bob, "bob's node has alice's poll");
+}
+
+/* The first option's votes on alice's node, the poll's own. */
 static gboolean
 alice_counted (PollsNodes *nodes)
 {
-  return polls_nodes_votes_at_author (nodes, 1) == 1;
+  return qtr_test_peer_count (nodes->alice, "SELECT votes_count FROM poll_options"
+                                            " WHERE position = 1") == 1;
 }
 
 static void
 test_vote_from_row (void)
 {
-  PollsNodes *nodes = polls_nodes_start ();
-  g_autofree char *token = polls_nodes_mint_token (nodes);
+  PollsNodes nodes_ = { 0 };
+  PollsNodes *nodes = &nodes_;
+  g_autofree char *token = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(QtrApiClient) client = qtr_api_client_new (polls_nodes_get_base (nodes), token,
-                                                       &error);
+  g_autoptr(QtrApiClient) client = NULL;
   g_autoptr(QtrTimeline) home = NULL;
   g_autoptr(GPtrArray) checks = g_ptr_array_new ();
   g_autoptr(GPtrArray) bars = g_ptr_array_new ();
-  GtkWindow *window = qtr_app_test_new_window (360, 700);
-  QtrTimelineView *view = QTR_TIMELINE_VIEW (qtr_timeline_view_new ());
+  GtkWindow *window;
+  QtrTimelineView *view;
   QtrPollView *poll_view;
   const QtrPoll *poll;
   GtkWidget *vote_button;
 
+  polls_nodes_start (nodes);
+  token = qtr_test_peer_mint_token (nodes->bob);
+  client = qtr_api_client_new (qtr_test_peer_get_base (nodes->bob), token, &error);
+  window = qtr_app_test_new_window (360, 700);
+  view = QTR_TIMELINE_VIEW (qtr_timeline_view_new ());
   g_assert_no_error (error);
   home = qtr_timeline_new (client, NULL, NULL, QTR_TIMELINE_HOME, NULL);
   qtr_timeline_view_set_model (view, home);
@@ -96,8 +107,8 @@ test_vote_from_row (void)
   g_assert_cmpstr (gtk_check_button_get_label (checks->pdata[0]), ==, "Tea");
   g_assert_cmpstr (gtk_check_button_get_label (checks->pdata[1]), ==, "Coffee");
   g_assert_cmpstr (gtk_check_button_get_label (checks->pdata[2]), ==, "Water");
-  g_assert_true (label_shows (GTK_WIDGET (poll_view), "0 people · Closes in "));
-  vote_button = find_button (GTK_WIDGET (poll_view), "_Vote");
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (poll_view), "0 people · Closes in "));
+  vote_button = GTK_WIDGET (qtr_app_test_find_button (GTK_WIDGET (poll_view), "_Vote"));
   g_assert_nonnull (vote_button);
   g_assert_true (gtk_widget_is_drawable (vote_button));
   g_assert_false (gtk_widget_get_sensitive (vote_button));
@@ -121,9 +132,9 @@ test_vote_from_row (void)
   g_assert_cmpuint (bars->len, ==, 3);
   g_assert_cmpfloat (gtk_progress_bar_get_fraction (bars->pdata[0]), ==, 0.0);
   g_assert_cmpfloat (gtk_progress_bar_get_fraction (bars->pdata[1]), ==, 1.0);
-  g_assert_true (label_shows (GTK_WIDGET (poll_view), "100%"));
-  g_assert_true (label_shows (GTK_WIDGET (poll_view), "1 vote"));
-  g_assert_true (label_shows (GTK_WIDGET (poll_view), "1 person"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (poll_view), "100%"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (poll_view), "1 vote"));
+  g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (poll_view), "1 person"));
   g_assert_false (gtk_widget_get_visible (vote_button));
   g_assert_nonnull (qtr_app_test_find (GTK_WIDGET (poll_view), GTK_TYPE_IMAGE));
   qtr_app_test_screenshot (GTK_WIDGET (window), "poll-voted");
@@ -139,7 +150,7 @@ test_vote_from_row (void)
     qtr_status_row_set_status (row, status);
     g_assert_false (qtr_poll_view_get_can_vote (poll_view));
     g_assert_true (qtr_status_get_poll (status)->voted);
-    g_assert_true (label_shows (GTK_WIDGET (poll_view), "1 person"));
+    g_assert_true (qtr_app_test_shows_label (GTK_WIDGET (poll_view), "1 person"));
   }
 
   /* The vote went to alice's node, which counted it. */
@@ -147,7 +158,8 @@ test_vote_from_row (void)
 
   gtk_window_destroy (window);
   qtr_app_test_settle ();
-  polls_nodes_stop (nodes);
+  qtr_test_peer_free (nodes->alice);
+  qtr_test_peer_free (nodes->bob);
 }
 
 int

@@ -13,7 +13,7 @@
 #include "qtr-search-page.h"
 #include "qtr-status.h"
 #include "qtr-status-row.h"
-#include "qtr-test-nodes.h"
+#include "qtr-test-peer.h"
 #include "qtr-timeline-row.h"
 #include "qtr-timeline-view.h"
 #include "qtr-window.h"
@@ -27,11 +27,11 @@
 /* Helpers */
 
 static QtrApiClient *
-client_for (QtrAppTestNode *node)
+client_for (QtrTestPeer *node)
 {
-  g_autofree char *token = qtr_app_test_node_mint_token (node);
+  g_autofree char *token = qtr_test_peer_mint_token (node);
   g_autoptr(GError) error = NULL;
-  QtrApiClient *client = qtr_api_client_new (qtr_app_test_node_get_base (node), token, &error);
+  QtrApiClient *client = qtr_api_client_new (qtr_test_peer_get_base (node), token, &error);
 
   g_assert_no_error (error);
   return client;
@@ -86,38 +86,6 @@ discover (QtrApiClient *client)
   info = qtr_server_info_discover_finish (result, &error);
   g_assert_no_error (error);
   return info;
-}
-
-/* Presses @trigger (such as "Right") through @widget's shortcut controllers, as the key would.
- * Returns whether a shortcut took it (not when its action is disabled). */
-static gboolean
-press (GtkWidget  *widget,
-       const char *trigger)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
-        continue;
-      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-          GtkShortcutTrigger *shortcut_trigger = gtk_shortcut_get_trigger (shortcut);
-          g_autofree char *text = gtk_shortcut_trigger_to_string (shortcut_trigger);
-          g_auto(GStrv) alternatives = g_strsplit (text, "|", -1);
-
-          if (g_strv_contains ((const char * const *) alternatives, trigger))
-            {
-              return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
-                                                   GTK_SHORTCUT_ACTION_EXCLUSIVE, widget, NULL);
-            }
-        }
-    }
-  g_error ("No shortcut %s on a %s", trigger, G_OBJECT_TYPE_NAME (widget));
-  return FALSE;
 }
 
 /* Search */
@@ -188,7 +156,7 @@ test_search (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *root = g_dir_make_tmp ("quitter-test-search-XXXXXX", &error);
-  QtrAppTestNode *alice, *bob;
+  QtrTestPeer *alice, *bob;
   g_autoptr(QtrApiClient) alice_client = NULL;
   g_autoptr(QtrApiClient) bob_client = NULL;
   g_autoptr(QtrServerInfo) info = NULL;
@@ -207,8 +175,8 @@ test_search (void)
   GtkWidget *focus;
 
   g_assert_no_error (error);
-  alice = qtr_app_test_node_start (root, "alice", NULL);
-  bob = qtr_app_test_node_start (root, "bob", "Bob Baker");
+  alice = qtr_test_peer_start (root, "alice", NULL, FALSE);
+  bob = qtr_test_peer_start (root, "bob", "Bob Baker", FALSE);
   alice_client = client_for (alice);
   bob_client = client_for (bob);
   post = api (bob_client, "POST", "/api/v1/statuses", NULL, post_form);
@@ -229,7 +197,7 @@ test_search (void)
   qtr_app_test_settle ();
 
   /* Ctrl+K: the Search section, its entry focused; before any search, it says what to do. */
-  g_assert_true (press (GTK_WIDGET (view), "<Control>k"));
+  g_assert_true (qtr_app_test_press_shortcut (GTK_WIDGET (view), "<Control>k"));
   qtr_app_test_settle ();
   g_assert_cmpstr (qtr_main_view_get_section (view), ==, "search");
   page = qtr_main_view_get_search_page (view);
@@ -241,13 +209,13 @@ test_search (void)
   g_assert_cmpstr (qtr_search_page_get_shown (page), ==, "empty");
 
   /* Bob's handle: Alice's node has never heard of him; it looks him up on his node. */
-  bob_handle = g_strdup (qtr_app_test_node_get_handle (bob));
+  bob_handle = g_strdup (qtr_test_peer_get_handle (bob));
   count_sql = g_strdup_printf ("SELECT count (*) FROM remote_actors WHERE uri = '%s'",
-                               qtr_app_test_node_get_actor (bob));
-  g_assert_cmpint (qtr_app_test_node_count (alice, count_sql), ==, 0);
+                               qtr_test_peer_get_actor (bob));
+  g_assert_cmpint (qtr_test_peer_count (alice, count_sql), ==, 0);
   type_search (page, bob_handle, FALSE);
   g_assert_cmpstr (qtr_search_page_get_shown (page), ==, "results");
-  g_assert_cmpint (qtr_app_test_node_count (alice, count_sql), ==, 1);
+  g_assert_cmpint (qtr_test_peer_count (alice, count_sql), ==, 1);
   row = first_row (page, "accounts");
   g_assert_true (ADW_IS_ACTION_ROW (row));
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Bob Baker");
@@ -256,7 +224,7 @@ test_search (void)
   g_assert_cmpuint (activated->len, ==, 1);
   g_assert_true (g_str_has_prefix (activated->pdata[0], "mention:"));
   g_assert_true (g_str_has_prefix ((char *) activated->pdata[0] + strlen ("mention:"),
-                                   qtr_app_test_node_get_base (bob)));
+                                   qtr_test_peer_get_base (bob)));
   qtr_app_test_screenshot (GTK_WIDGET (window), "search-account");
 
   /* Bob's post by its address, on Enter: fetched from his node, shown as a post row. */
@@ -288,8 +256,8 @@ test_search (void)
   g_clear_object (&info);
   g_clear_object (&alice_client);
   g_clear_object (&bob_client);
-  qtr_app_test_node_stop (bob);
-  qtr_app_test_node_stop (alice);
+  qtr_test_peer_free (bob);
+  qtr_test_peer_free (alice);
   qtr_test_remove_tree (root);
 }
 
@@ -367,7 +335,7 @@ static void
 test_media_viewer (void)
 {
   g_autoptr(GError) error = NULL;
-  QtrAppTestNode *alice;
+  QtrTestPeer *alice;
   g_autoptr(QtrApiClient) client = NULL;
   g_autoptr(JsonObject) posted = NULL;
   g_autoptr(QtrStatus) status = NULL;
@@ -383,14 +351,14 @@ test_media_viewer (void)
   GtkWidget *row;
   guint width;
 
-  alice = qtr_app_test_node_start (NULL, "alice", NULL);
+  alice = qtr_test_peer_start (NULL, "alice", NULL, FALSE);
   client = client_for (alice);
   first_png = make_png (40, 30);
   second_png = make_png (50, 30);
   first_id = g_strdup_printf ("%" G_GINT64_FORMAT,
-                              qtr_app_test_node_add_media (alice, first_png, "A red square"));
+                              qtr_test_peer_add_media (alice, first_png, "A red square"));
   second_id = g_strdup_printf ("%" G_GINT64_FORMAT,
-                               qtr_app_test_node_add_media (alice, second_png, "A blue oblong"));
+                               qtr_test_peer_add_media (alice, second_png, "A blue oblong"));
   {
     const char *form[] = { "status", "Two pictures", "media_ids[]", first_id,
                            "media_ids[]", second_id, NULL };
@@ -429,33 +397,33 @@ test_media_viewer (void)
   width = 40;
   qtr_test_wait_until (full_image_shows, &width, "the first picture from the node");
   /* Nothing before the first: the key is not taken. */
-  g_assert_false (press (GTK_WIDGET (viewer), "Left"));
+  g_assert_false (qtr_app_test_press_shortcut (GTK_WIDGET (viewer), "Left"));
   g_assert_cmpuint (qtr_media_viewer_get_index (viewer), ==, 0);
 
   /* Zoom: in, out, and back to fitting the window. */
   g_assert_cmpfloat (qtr_media_viewer_get_zoom (viewer), ==, 0);
-  g_assert_true (press (GTK_WIDGET (viewer), "<Control>plus"));
+  g_assert_true (qtr_app_test_press_shortcut (GTK_WIDGET (viewer), "<Control>plus"));
   g_assert_cmpfloat (qtr_media_viewer_get_zoom (viewer), >, 0);
   {
     double zoomed = qtr_media_viewer_get_zoom (viewer);
 
-    g_assert_true (press (GTK_WIDGET (viewer), "<Control>minus"));
+    g_assert_true (qtr_app_test_press_shortcut (GTK_WIDGET (viewer), "<Control>minus"));
     g_assert_cmpfloat (qtr_media_viewer_get_zoom (viewer), <, zoomed);
   }
-  g_assert_true (press (GTK_WIDGET (viewer), "<Control>0"));
+  g_assert_true (qtr_app_test_press_shortcut (GTK_WIDGET (viewer), "<Control>0"));
   g_assert_cmpfloat (qtr_media_viewer_get_zoom (viewer), ==, 0);
 
   /* Right: the second picture and its alt text; Right again stays there; Left goes back. */
-  g_assert_true (press (GTK_WIDGET (viewer), "Right"));
+  g_assert_true (qtr_app_test_press_shortcut (GTK_WIDGET (viewer), "Right"));
   g_assert_cmpuint (qtr_media_viewer_get_index (viewer), ==, 1);
   g_assert_cmpstr (qtr_media_viewer_get_description (viewer), ==, "A blue oblong");
   g_assert_nonnull (qtr_app_test_find_label (GTK_WIDGET (viewer), "2 of 2"));
   width = 50;
   qtr_test_wait_until (full_image_shows, &width, "the second picture from the node");
   qtr_app_test_screenshot (GTK_WIDGET (viewer), "media-viewer");
-  g_assert_false (press (GTK_WIDGET (viewer), "Right"));
+  g_assert_false (qtr_app_test_press_shortcut (GTK_WIDGET (viewer), "Right"));
   g_assert_cmpuint (qtr_media_viewer_get_index (viewer), ==, 1);
-  g_assert_true (press (GTK_WIDGET (viewer), "Left"));
+  g_assert_true (qtr_app_test_press_shortcut (GTK_WIDGET (viewer), "Left"));
   g_assert_cmpuint (qtr_media_viewer_get_index (viewer), ==, 0);
 
   /* Save As copies the file as the node serves it. */
@@ -471,13 +439,13 @@ test_media_viewer (void)
   }
 
   /* Escape closes it. */
-  g_assert_true (press (GTK_WIDGET (viewer), "Escape"));
+  g_assert_true (qtr_app_test_press_shortcut (GTK_WIDGET (viewer), "Escape"));
   qtr_test_wait_until (viewer_is_closed, NULL, "the viewer to close");
 
   gtk_window_destroy (window);
   qtr_app_test_settle ();
   g_clear_object (&client);
-  qtr_app_test_node_stop (alice);
+  qtr_test_peer_free (alice);
 }
 
 /* A video the viewer cannot play (no media backend, or one that fails on the file): the
@@ -535,8 +503,8 @@ one_group_row_shows (GtkWidget *view)
 
 /* @node favourites Alice's post @uri, found on its node by a search that resolves it. */
 static void
-favourite (QtrAppTestNode *node,
-           QtrAppTestNode *alice,
+favourite (QtrTestPeer *node,
+           QtrTestPeer *alice,
            const char     *uri,
            gint64          expected)
 {
@@ -554,8 +522,9 @@ favourite (QtrAppTestNode *node,
                                                          "id"));
   favourited = api (client, "POST", path, NULL, NULL);
   /* Delivered before the next: the order of the names is the order of the favourites. */
-  qtr_app_test_node_wait_rows (alice, expected,
-                               "SELECT count (*) FROM notifications WHERE type = 'favourite'");
+  qtr_test_peer_wait_rows (alice, expected,
+                           "SELECT count (*) FROM notifications WHERE type = 'favourite'",
+                           "the favourites reached alice");
 }
 
 static void
@@ -583,7 +552,7 @@ test_grouped_notifications (void)
   g_autofree char *root = g_dir_make_tmp ("quitter-test-groups-XXXXXX", &error);
   const char *names[] = { "bob", "carol", "dave" };
   const char *display_names[] = { "Bob", "Carol", "Dave" };
-  QtrAppTestNode *alice, *others[3];
+  QtrTestPeer *alice, *others[3];
   g_autoptr(QtrApiClient) client = NULL;
   g_autoptr(JsonObject) post = NULL;
   g_autoptr(QtrNotificationList) list = NULL;
@@ -595,12 +564,12 @@ test_grouped_notifications (void)
   GtkWidget *view;
 
   g_assert_no_error (error);
-  alice = qtr_app_test_node_start (root, "alice", NULL);
+  alice = qtr_test_peer_start (root, "alice", NULL, FALSE);
   client = client_for (alice);
   post = api (client, "POST", "/api/v1/statuses", NULL, form);
   for (guint i = 0; i < G_N_ELEMENTS (others); i++)
     {
-      others[i] = qtr_app_test_node_start (root, names[i], display_names[i]);
+      others[i] = qtr_test_peer_start (root, names[i], display_names[i], FALSE);
       favourite (others[i], alice, json_object_get_string_member (post, "uri"), i + 1);
     }
 
@@ -634,45 +603,21 @@ test_grouped_notifications (void)
   g_clear_object (&list);
   g_clear_object (&client);
   for (guint i = 0; i < G_N_ELEMENTS (others); i++)
-    qtr_app_test_node_stop (others[i]);
-  qtr_app_test_node_stop (alice);
+    qtr_test_peer_free (others[i]);
+  qtr_test_peer_free (alice);
   qtr_test_remove_tree (root);
 }
 
 /* Lists and followed hashtags in the window's sidebar */
 
-static void
-account_saved_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (qtr_account_store_save_finish (QTR_ACCOUNT_STORE (source), result, &error));
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
 /* The node's owner, saved in the account list and the keyring and active, as after a login. */
 static void
-save_account (QtrAppTestNode *node)
+save_account (QtrTestPeer *node)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QtrAccountStore) store = qtr_account_store_new (NULL, &error);
-  g_autofree char *token = qtr_app_test_node_mint_token (node);
-  const char *handle = qtr_app_test_node_get_handle (node);
-  g_autoptr(QtrStoredAccount) account = qtr_stored_account_new (qtr_app_test_node_get_base (node),
-                                                                "1", handle, "Alice");
-  g_autoptr(QtrCredentials) credentials = qtr_credentials_new (qtr_app_test_node_get_base (node),
-                                                               "client-id", "client-secret",
-                                                               token);
-  gboolean saved = FALSE;
+  g_autofree char *token = qtr_test_peer_mint_token (node);
 
-  g_assert_no_error (error);
-  qtr_account_store_save_async (store, account, credentials, NULL, account_saved_cb, &saved);
-  qtr_test_wait_until (is_true, &saved, "the account is saved");
-  g_assert_true (qtr_account_store_set_active (store, handle, &error));
-  g_assert_no_error (error);
+  qtr_app_test_save_account (qtr_test_peer_get_base (node), "1", qtr_test_peer_get_handle (node),
+                             "Alice", "client-id", "client-secret", token);
 }
 
 static gboolean
@@ -701,7 +646,7 @@ tag_timeline_has_the_post (QtrMainView *view)
 static void
 test_window_feeds (void)
 {
-  QtrAppTestNode *alice = qtr_app_test_node_start (NULL, "alice", "Alice");
+  QtrTestPeer *alice = qtr_test_peer_start (NULL, "alice", "Alice", FALSE);
   g_autoptr(QtrApiClient) client = client_for (alice);
   const char *list_form[] = { "title", "Bakers", NULL };
   const char *post_form[] = { "status", "A loaf of #sourdough", "visibility", "public", NULL };
@@ -732,7 +677,7 @@ test_window_feeds (void)
   /* Ctrl+K in the window: the search, whatever section showed. */
   qtr_main_view_select_section (view, list_section);
   g_assert_cmpstr (qtr_main_view_get_section (view), ==, list_section);
-  g_assert_true (press (GTK_WIDGET (view), "<Control>k"));
+  g_assert_true (qtr_app_test_press_shortcut (GTK_WIDGET (view), "<Control>k"));
   g_assert_cmpstr (qtr_main_view_get_section (view), ==, "search");
   gtk_window_destroy (GTK_WINDOW (window));
   qtr_app_test_settle ();
@@ -754,7 +699,7 @@ test_window_feeds (void)
   gtk_window_destroy (GTK_WINDOW (window));
   qtr_app_test_settle ();
   g_clear_object (&client);
-  qtr_app_test_node_stop (alice);
+  qtr_test_peer_free (alice);
 }
 
 int

@@ -54,7 +54,7 @@ fixture_set_up (Fixture       *fixture,
   g_autofree char *uri = NULL;
   JsonArray *home;
 
-  fixture->alice = qtr_test_peer_start ("alice", "Alice", FALSE);
+  fixture->alice = qtr_test_peer_start (NULL, "alice", "Alice", FALSE);
   fixture->token = qtr_test_peer_mint_token (fixture->alice);
   fixture->client = qtr_api_client_new (qtr_test_peer_get_base (fixture->alice), fixture->token,
                                         &error);
@@ -76,7 +76,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_pointer (&fixture->status_json, json_object_unref);
   g_assert_finalize_object (g_steal_pointer (&fixture->client));
   g_free (fixture->token);
-  qtr_test_peer_stop (fixture->alice);
+  qtr_test_peer_free (fixture->alice);
 }
 
 static QtrStatus *

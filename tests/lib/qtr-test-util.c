@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <sys/prctl.h>
 
@@ -371,4 +372,33 @@ qtr_test_wait_result (GAsyncResult **result)
     }
   g_source_remove (tick);
   return *result;
+}
+
+/**
+ * qtr_test_query_node_db:
+ * @data_dir: a node's data folder
+ * @sql: a query whose first row's first column is a number (a count…)
+ *
+ * Reads the node.db of @data_dir through a connection of the test's own, beside the node that
+ * has it open (on another thread, or in another process).
+ *
+ * Returns: that number, -1 without a row
+ */
+gint64
+qtr_test_query_node_db (const char *data_dir,
+                        const char *sql)
+{
+  g_autofree char *path = g_build_filename (data_dir, "node.db", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
 }

@@ -54,6 +54,9 @@ gboolean     qtr_test_wait_for_status         (const char   *node_path,
                                                const char   *first_words,
                                                ...) G_GNUC_NULL_TERMINATED;
 
+gint64 qtr_test_query_node_db (const char *data_dir,
+                               const char *sql);
+
 /* How long a test waits for what should happen before it fails. */
 #define QTR_TEST_WAIT_SECONDS 15
 

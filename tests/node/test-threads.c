@@ -3,8 +3,6 @@
 
 #include "qtr-test-util.h"
 
-#include <sqlite3.h>
-
 #include "qtr-node-private.h"
 
 /* The app runs its node on a thread of its own, with its own main context. Here both nodes
@@ -126,19 +124,7 @@ static gint64
 count_rows (ThreadNode *node,
             const char *sql)
 {
-  g_autofree char *path = g_build_filename (node->dir, "node.db", NULL);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 n = -1;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK &&
-      sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return n;
+  return qtr_test_query_node_db (node->dir, sql);
 }
 
 static void
