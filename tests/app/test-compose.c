@@ -286,6 +286,15 @@ has_no_draft (Fixture *fixture)
   return count_drafts (fixture) == 0;
 }
 
+static gboolean
+notifications_show_reply (QtrMainView *main_view)
+{
+  QtrTimelineView *view = qtr_main_view_get_timeline (main_view, "notifications");
+
+  return view != NULL && qtr_app_test_shows_label (GTK_WIDGET (view), "Lovely lunch, enjoy!") &&
+         qtr_app_test_shows_label (GTK_WIDGET (view), "mentioned you");
+}
+
 /* A post with a content warning and an image with alt text, sent from the window, arrives at
  * bob's node with all three. */
 static void
@@ -345,6 +354,20 @@ test_send (Fixture       *fixture,
                    ==, 1);
   /* Sent: no draft is left. */
   g_assert_cmpint (count_drafts (fixture), ==, 0);
+
+  /* bob answers from his node: alice's Notifications show his reply. */
+  {
+    g_autofree char *uri = qtr_test_peer_query_text (fixture->nodes->alice,
+                                                     "SELECT uri FROM statuses"
+                                                     " WHERE summary = 'Lunch photos'");
+    QtrMainView *main_view = qtr_window_get_main_view (fixture->window);
+
+    g_free (qtr_test_peer_post_full (fixture->nodes->bob, "Lovely lunch, enjoy!", "public", NULL,
+                                     uri));
+    qtr_main_view_select_section (main_view, "notifications");
+    qtr_test_wait_until (notifications_show_reply, main_view,
+                         "alice's Notifications show bob's reply");
+  }
 }
 
 /* The counter counts as the server does; over the limit it is red and Send is off. */
