@@ -729,9 +729,8 @@ start_newer (QtrTimeline         *self,
                                "Newer posts of %s are being loaded already", priv->key);
       return;
     }
-  /* A stream or a poll during the restore would leave the cache out (the server's page wins
-   * in an empty timeline) or hold the newest page behind the button: the load after the
-   * restore brings what is new. */
+  /* A stream or a poll before the cache was read would leave the cache out (the server's
+   * page wins in an empty timeline): the load after the restore brings what is new. */
   if (hold && priv->restoring)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
@@ -1037,6 +1036,7 @@ cached_items_loaded_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   entities = qtr_cache_load_timeline_finish (QTR_CACHE (source), result, &error);
+  priv->restoring = FALSE;
   if (entities == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -1659,14 +1659,6 @@ qtr_timeline_find (QtrTimeline *self,
   return item;
 }
 
-static void
-restore_completed_cb (GTask       *task,
-                      GParamSpec  *pspec,
-                      QtrTimeline *self)
-{
-  PRIV (self)->restoring = FALSE;
-}
-
 /**
  * qtr_timeline_restore_async:
  *
@@ -1693,10 +1685,8 @@ qtr_timeline_restore_async (QtrTimeline         *self,
       finish_restore (task);
       return;
     }
-  /* Until the restore is over (the cache's items, then the reading position): its caller
-   * loads what is newer then, into a timeline that shows the cache. */
+  /* Until the cache's items are in: what comes on its own waits for them. */
   priv->restoring = TRUE;
-  g_signal_connect (task, "notify::completed", G_CALLBACK (restore_completed_cb), self);
   qtr_cache_load_timeline_async (priv->cache, priv->key, cancellable, cached_items_loaded_cb,
                                  g_object_ref (task));
 }
