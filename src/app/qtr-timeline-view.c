@@ -418,12 +418,8 @@ adjustment_value_changed_cb (QtrTimelineView *self,
    * says before the rows are laid out. */
   if (self->restore_source_id == 0)
     qtr_timeline_set_at_top (self->model, gtk_adjustment_get_value (adjustment) <= 0);
-  if (self->restore_source_id == 0 && gtk_adjustment_get_value (adjustment) <= 0 &&
-      self->n_above > 0)
-    {
-      self->n_above = 0;
-      update_pending (self);
-    }
+  /* What was counted above goes as the user scrolls up past it (save_position(), by what
+   * shows: a value of 0 alone may be the list before it laid out what came in above). */
   maybe_load_older (self);
   /* Scrolled away from the top (back to the saved position, or by the user before it came):
    * what shows is the position from now on. The rows are laid out after the value changes:
@@ -498,9 +494,12 @@ restore_timeout_cb (gpointer user_data)
      * rows that come in above before the list is laid out again move it. */
     if (gtk_widget_compute_point (row, GTK_WIDGET (self->scrolled_window),
                                   &GRAPHENE_POINT_INIT (0, 0), &top) &&
-        ABS (top.y) >= 1 && !(top.y > 0 && value >= last))
+        ABS (top.y) >= 1)
       {
-        gtk_adjustment_set_value (adjustment, value + top.y);
+        /* Where the list can go no further, its end may be only an estimate until the rows
+         * below are laid out: look again (up to the limit above). */
+        if (!(top.y > 0 && value >= last))
+          gtk_adjustment_set_value (adjustment, value + top.y);
         return G_SOURCE_CONTINUE;
       }
   }
@@ -529,10 +528,9 @@ restore_position (QtrTimelineView *self)
   if (id == NULL || find_shown (self, id, &position) == NULL)
     return;
   self->position_restored = TRUE;
-  if (position == 0)
-    return;
   /* The view leaves the top now, before it is laid out again: what comes in above stays
-   * above. */
+   * above, also when the position is the first post (the newest page, loaded next, goes in
+   * above it and is counted on the button; a list not laid out yet would show it instead). */
   qtr_timeline_set_at_top (self->model, FALSE);
   /* Kept apart: scrolling there moves the position until the row is at the top. */
   g_free (self->restore_id);
